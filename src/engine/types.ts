@@ -1,0 +1,162 @@
+// Plain data shared by the engine, the CLI, the worker, the host and the webview.
+// No TF.js types here: everything is JSON-serialisable.
+import type { CellKind } from './cells/types';
+
+export type { CellKind, GateName, EquationLine, NotebookWeights } from './cells/types';
+
+export type BackendPreference = 'auto' | 'native' | 'wasm' | 'cpu';
+/** The TF.js backend actually in use ('tensorflow' is tfjs-node). */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export type CorpusSpec =
+  | { kind: 'brown' }
+  | { kind: 'file'; path: string }
+  | { kind: 'text'; text: string; name: string };
+
+export interface CorpusOptions {
+  /** Characters per input; each instance is seqLen + 1 characters. Notebook: 500. */
+  seqLen: number;
+  /** Distance between instance starts. Notebook: seqLen (500). */
+  stride?: number;
+  /** Fraction held out for validation. Notebook: 0.1. */
+  valFraction: number;
+  seed: number;
+}
+
+export interface CorpusStats {
+  name: string;
+  chars: number;
+  trainInstances: number;
+  valInstances: number;
+  vocabSize: number;
+}
+
+export interface TrainConfig {
+  cell: CellKind;
+  forgetGate: boolean;
+  forgetBias: number;
+  hiddenSize: number;
+  embeddingSize: number;
+  batchSize: number;
+  seqLen: number;
+  epochs: number;
+  /** Cap on training batches per epoch (quick runs); validation is capped proportionally. */
+  maxBatches?: number;
+  learningRate: number;
+  seed: number;
+  valFraction: number;
+  corpus: CorpusSpec;
+}
+
+/** The notebook's configuration. */
+export const NOTEBOOK_TRAIN_CONFIG: Omit<TrainConfig, 'cell' | 'corpus'> = {
+  forgetGate: true,
+  forgetBias: 0,
+  hiddenSize: 125,
+  embeddingSize: 50,
+  batchSize: 32,
+  seqLen: 500,
+  epochs: 1,
+  learningRate: 1e-3,
+  seed: 0,
+  valFraction: 0.1,
+};
+
+export interface BatchProgress {
+  epoch: number; // 1-based
+  batch: number; // 1-based within the epoch
+  batchesPerEpoch: number;
+  step: number; // 1-based over the whole run
+  loss: number;
+  charsPerSecond: number;
+  elapsedMs: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  bitsPerChar: number; // valLoss / ln 2
+  seconds: number;
+  charsPerSecond: number;
+  peakRssMB: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface TrainResult {
+  backend: BackendName;
+  cell: CellKind;
+  config: TrainConfig;
+  corpus: CorpusStats;
+  epochs: EpochSummary[];
+  /** Path of the checkpoint directory written at the end (or at the last good point). */
+  checkpoint?: string;
+  status: RunStatus;
+  /** Why it stopped, when status is failed/cancelled. */
+  reason?: string;
+}
+
+export interface ProbeSeriesSpec {
+  name: string;
+  cell: CellKind;
+  forgetGate: boolean;
+  forgetBias: number;
+}
+
+export interface ProbeConfig {
+  steps: number; // notebook: 100
+  batchSize: number; // notebook: 32
+  embeddingSize: number; // 50
+  hiddenSize: number; // 125
+  seed: number;
+  corpus: CorpusSpec;
+  series: ProbeSeriesSpec[];
+  /** Use this checkpoint's embedding and cell instead of fresh ones. */
+  checkpoint?: string;
+}
+
+export interface ProbeSeries extends ProbeSeriesSpec {
+  /** norms[t-1] = ‖∂loss_t/∂h0‖₂, loss_t = Σ|h_t|. */
+  norms: number[];
+  seconds: number;
+}
+
+export interface ProbeResult {
+  backend: BackendName;
+  steps: number;
+  series: ProbeSeries[];
+}
+
+/** The notebook's five probe series. */
+export const DEFAULT_PROBE_SERIES: ProbeSeriesSpec[] = [
+  { name: 'SimpleRNN', cell: 'simple-rnn', forgetGate: false, forgetBias: 0 },
+  { name: 'LSTM, no forget gate', cell: 'naive-lstm', forgetGate: false, forgetBias: 0 },
+  { name: 'LSTM, forget bias +1', cell: 'naive-lstm', forgetGate: true, forgetBias: 1 },
+  { name: 'LSTM, forget bias 0', cell: 'naive-lstm', forgetGate: true, forgetBias: 0 },
+  { name: 'LSTM, forget bias −1', cell: 'naive-lstm', forgetGate: true, forgetBias: -1 },
+];
+
+export interface SampleConfig {
+  checkpoint: string;
+  length: number;
+  temperature: number;
+  prime: string;
+  seed?: number;
+}
+
+export interface BenchResultRow {
+  cell: CellKind;
+  msPerBatch: number;
+  minutesPerEpoch: number;
+  peakRssMB: number;
+}
+
+export interface BenchResult {
+  backend: BackendName;
+  config: { seqLen: number; batchSize: number; hiddenSize: number; embeddingSize: number; vocabSize: number; batchesPerEpoch: number };
+  matmulGflops: number;
+  flopsPerBatch: number;
+  floorMsPerBatch: number;
+  results: BenchResultRow[];
+}
