@@ -15,6 +15,7 @@ import type {
   ProbeConfig,
   ProbeResult,
   ProbeSeries,
+  ProbeSeriesSpec,
   RunStatus,
   SampleConfig,
   TrainConfig,
@@ -83,3 +84,252 @@ export type WebviewToHost =
   | { type: 'revealGate'; gate: GateName }
   | { type: 'chartImages'; images: { name: string; pngDataUrl: string }[] }
   | { type: 'command'; command: 'train' | 'compare' | 'probe' | 'stop' | 'clear' | 'export' };
+
+// ───────────────────────── guards ─────────────────────────
+// Hand-written structural checks: every party calls the guard for what it receives and
+// ignores (and logs) anything that fails, so a malformed message can never crash it.
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
+const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
+const isArrayOf = <T>(v: unknown, check: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every((x) => check(x));
+const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T => isStr(v) && (values as readonly string[]).includes(v);
+
+export const CELL_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
+export const GATE_NAMES: readonly GateName[] = ['i', 'f', 'g', 'o', 'c', 'h', 'r', 'z', 'n'];
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'native', 'wasm', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted'];
+export const WEBVIEW_COMMANDS = ['train', 'compare', 'probe', 'stop', 'clear', 'export'] as const;
+
+export const isCellKind = oneOf(CELL_KINDS);
+export const isGateName = oneOf(GATE_NAMES);
+export const isBackendPreference = oneOf(BACKEND_PREFERENCES);
+export const isBackendName = oneOf(BACKEND_NAMES);
+export const isRunStatus = oneOf(RUN_STATUSES);
+
+export function isCorpusSpec(v: unknown): v is TrainConfig['corpus'] {
+  if (!isObj(v)) return false;
+  switch (v.kind) {
+    case 'brown':
+      return true;
+    case 'file':
+      return isStr(v.path);
+    case 'text':
+      return isStr(v.text) && isStr(v.name);
+    default:
+      return false;
+  }
+}
+
+// Numbers in configs only need to be numbers here: their ranges are the engine's
+// validateTrainConfig's job, which answers with messages naming the setting.
+export function isTrainConfig(v: unknown): v is TrainConfig {
+  return (
+    isObj(v) &&
+    isCellKind(v.cell) &&
+    isBool(v.forgetGate) &&
+    isNum(v.forgetBias) &&
+    isNum(v.hiddenSize) &&
+    isNum(v.embeddingSize) &&
+    isNum(v.batchSize) &&
+    isNum(v.seqLen) &&
+    isNum(v.epochs) &&
+    optional(v.maxBatches, isNum) &&
+    isNum(v.learningRate) &&
+    isNum(v.seed) &&
+    isNum(v.valFraction) &&
+    isCorpusSpec(v.corpus)
+  );
+}
+
+function isProbeSeriesSpec(v: unknown): v is ProbeSeriesSpec {
+  return isObj(v) && isStr(v.name) && isCellKind(v.cell) && isBool(v.forgetGate) && isNum(v.forgetBias);
+}
+
+export function isProbeConfig(v: unknown): v is ProbeConfig {
+  return (
+    isObj(v) &&
+    isNum(v.steps) &&
+    isNum(v.batchSize) &&
+    isNum(v.embeddingSize) &&
+    isNum(v.hiddenSize) &&
+    isNum(v.seed) &&
+    isCorpusSpec(v.corpus) &&
+    isArrayOf(v.series, isProbeSeriesSpec) &&
+    optional(v.checkpoint, isStr)
+  );
+}
+
+export function isSampleConfig(v: unknown): v is SampleConfig {
+  return isObj(v) && isStr(v.checkpoint) && isNum(v.length) && isNum(v.temperature) && isStr(v.prime) && optional(v.seed, isNum);
+}
+
+export function isCorpusStats(v: unknown): v is CorpusStats {
+  return isObj(v) && isStr(v.name) && isNum(v.chars) && isNum(v.trainInstances) && isNum(v.valInstances) && isNum(v.vocabSize);
+}
+
+// Losses may legitimately be NaN/Infinity when training diverges: the record must carry them.
+export function isBatchProgress(v: unknown): v is BatchProgress {
+  return (
+    isObj(v) &&
+    isFiniteNum(v.epoch) &&
+    isFiniteNum(v.batch) &&
+    isFiniteNum(v.batchesPerEpoch) &&
+    isFiniteNum(v.step) &&
+    typeof v.loss === 'number' &&
+    isNum(v.charsPerSecond) &&
+    isNum(v.elapsedMs)
+  );
+}
+
+export function isEpochSummary(v: unknown): v is EpochSummary {
+  return (
+    isObj(v) &&
+    isFiniteNum(v.epoch) &&
+    typeof v.trainLoss === 'number' &&
+    typeof v.valLoss === 'number' &&
+    typeof v.bitsPerChar === 'number' &&
+    isNum(v.seconds) &&
+    isNum(v.charsPerSecond) &&
+    isNum(v.peakRssMB)
+  );
+}
+
+export function isProbeSeries(v: unknown): v is ProbeSeries {
+  // Norms may be NaN/Infinity when a gradient explodes: the chart shows the gap.
+  return isObj(v) && isProbeSeriesSpec(v) && isArrayOf(v.norms, (x): x is number => typeof x === 'number') && isNum(v.seconds);
+}
+
+export function isTrainResult(v: unknown): v is TrainResult {
+  return (
+    isObj(v) &&
+    isBackendName(v.backend) &&
+    isCellKind(v.cell) &&
+    isTrainConfig(v.config) &&
+    isCorpusStats(v.corpus) &&
+    isArrayOf(v.epochs, isEpochSummary) &&
+    optional(v.checkpoint, isStr) &&
+    isRunStatus(v.status) &&
+    optional(v.reason, isStr)
+  );
+}
+
+export function isProbeResult(v: unknown): v is ProbeResult {
+  return isObj(v) && isBackendName(v.backend) && isNum(v.steps) && isArrayOf(v.series, isProbeSeries);
+}
+
+export function isEquationLine(v: unknown): v is EquationLine {
+  return isObj(v) && isGateName(v.gate) && isStr(v.label) && isStr(v.latex);
+}
+
+export function isRunRecord(v: unknown): v is RunRecord {
+  return (
+    isObj(v) &&
+    isStr(v.id) &&
+    (v.kind === 'train' || v.kind === 'probe') &&
+    isStr(v.title) &&
+    isRunStatus(v.status) &&
+    optional(v.reason, isStr) &&
+    isNum(v.createdAt) &&
+    optional(v.backend, isBackendName) &&
+    optional(v.config, isTrainConfig) &&
+    optional(v.corpus, isCorpusStats) &&
+    isArrayOf(v.batches, isBatchProgress) &&
+    isArrayOf(v.epochs, isEpochSummary) &&
+    optional(v.checkpoint, isStr) &&
+    optional(v.probeConfig, isProbeConfig) &&
+    isArrayOf(v.probeSeries, isProbeSeries)
+  );
+}
+
+export function isHostToWorker(v: unknown): v is HostToWorker {
+  if (!isObj(v)) return false;
+  switch (v.type) {
+    case 'init':
+      return isBackendPreference(v.backend) && isStr(v.wasmDir) && isStr(v.corpusDir);
+    case 'train':
+      return isStr(v.id) && isTrainConfig(v.config) && isStr(v.checkpointDir) && optional(v.resumeFrom, isStr);
+    case 'probe':
+      return isStr(v.id) && isProbeConfig(v.config);
+    case 'sample':
+      return isStr(v.id) && isSampleConfig(v.config);
+    case 'cancel':
+      return isStr(v.id);
+    case 'shutdown':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isWorkerToHost(v: unknown): v is WorkerToHost {
+  if (!isObj(v)) return false;
+  switch (v.type) {
+    case 'ready':
+      return isBackendName(v.backend) && isFiniteNum(v.pid);
+    case 'log':
+      return isStr(v.message);
+    case 'corpus':
+      return isStr(v.id) && isCorpusStats(v.stats);
+    case 'progress':
+      return isStr(v.id) && isBatchProgress(v.progress);
+    case 'epoch':
+      return isStr(v.id) && isEpochSummary(v.summary);
+    case 'checkpoint':
+      return isStr(v.id) && isStr(v.path);
+    case 'probeSeries':
+      return isStr(v.id) && isProbeSeries(v.series);
+    case 'trainDone':
+      return isStr(v.id) && isTrainResult(v.result);
+    case 'probeDone':
+      return isStr(v.id) && isProbeResult(v.result);
+    case 'sampleDone':
+      return isStr(v.id) && isStr(v.text);
+    case 'error':
+      return optional(v.id, isStr) && isStr(v.message);
+    default:
+      return false;
+  }
+}
+
+export function isHostToWebview(v: unknown): v is HostToWebview {
+  if (!isObj(v)) return false;
+  switch (v.type) {
+    case 'runs':
+      return isArrayOf(v.runs, isRunRecord);
+    case 'runUpdated':
+      return isRunRecord(v.run);
+    case 'progress':
+      return isStr(v.runId) && isBatchProgress(v.progress);
+    case 'probeSeries':
+      return isStr(v.runId) && isProbeSeries(v.series);
+    case 'equations':
+      return (isCellKind(v.cell) || v.cell === 'lstm-no-forget') && isStr(v.title) && isArrayOf(v.lines, isEquationLine);
+    case 'highlight':
+      return v.gate === null || isGateName(v.gate);
+    case 'exportCharts':
+      return optional(v.runId, isStr);
+    default:
+      return false;
+  }
+}
+
+export function isWebviewToHost(v: unknown): v is WebviewToHost {
+  if (!isObj(v)) return false;
+  switch (v.type) {
+    case 'ready':
+      return true;
+    case 'revealGate':
+      return isGateName(v.gate);
+    case 'chartImages':
+      return isArrayOf(v.images, (x): x is { name: string; pngDataUrl: string } => isObj(x) && isStr(x.name) && isStr(x.pngDataUrl) && x.pngDataUrl.startsWith('data:image/png;base64,'));
+    case 'command':
+      return oneOf(WEBVIEW_COMMANDS)(v.command);
+    default:
+      return false;
+  }
+}
