@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import type { Point } from 'chart.js';
+import {
+  DARK_THEME_COLORS,
+  LIGHT_THEME_COLORS,
+  gradientChartConfig,
+  lossChartConfig,
+  paletteColor,
+  thinPoints,
+} from '../../webview/chart-configs';
+import type { RunRecord } from '../../src/protocol';
+import type { BatchProgress, EpochSummary, ProbeSeries } from '../../src/engine/types';
+
+function batches(count: number, batchesPerEpoch: number, lossAt: (step: number) => number): BatchProgress[] {
+  return Array.from({ length: count }, (_, k) => ({
+    epoch: Math.floor(k / batchesPerEpoch) + 1,
+    batch: (k % batchesPerEpoch) + 1,
+    batchesPerEpoch,
+    step: k + 1,
+    loss: lossAt(k + 1),
+    charsPerSecond: 5000,
+    elapsedMs: (k + 1) * 250,
+  }));
+}
+
+function epoch(n: number, valLoss: number, seconds: number): EpochSummary {
+  return { epoch: n, trainLoss: valLoss + 0.3, valLoss, bitsPerChar: valLoss / Math.LN2, seconds, charsPerSecond: 5000, peakRssMB: 900 };
+}
+
+function trainRun(id: string, title: string, b: BatchProgress[], e: EpochSummary[]): RunRecord {
+  return { id, kind: 'train', title, status: 'done', createdAt: 0, batches: b, epochs: e, probeSeries: [] };
+}
+
+const points = (data: unknown): Point[] => data as Point[];
+
+describe('loss chart configuration', () => {
+  const naive = trainRun('a', 'NaiveLSTM', batches(20, 10, (s) => 4 - s * 0.1), [epoch(1, 3.2, 3), epoch(2, 2.9, 4)]);
+  const rnn = trainRun('b', 'SimpleRNN', batches(10, 10, (s) => 4.2 - s * 0.05), []);
+  const probeRun: RunRecord = { id: 'p', kind: 'probe', title: 'probe', status: 'done', createdAt: 0, batches: [], epochs: [], probeSeries: [] };
+
+  it('draws one training line per train run and a validation series per run that has epochs; probe runs are left out', () => {
+    const config = lossChartConfig([naive, probeRun, rnn], { xAxis: 'step', colors: DARK_THEME_COLORS });
+    const labels = config.data.datasets.map((d) => d.label);
+    assert.deepEqual(labels, ['NaiveLSTM — train', 'NaiveLSTM — validation', 'SimpleRNN — train']);
+    assert.equal(config.options?.plugins?.legend?.display, true);
+  });
+
+  it('plots each batch loss at its step, and validation loss at the step that ends its epoch', () => {
+    const config = lossChartConfig([naive], { xAxis: 'step', colors: DARK_THEME_COLORS });
+    const train = points(config.data.datasets[0].data);
+    assert.equal(train.length, 20);
+    assert.deepEqual(train[0], { x: 1, y: 4 - 0.1 });
+    assert.deepEqual(train[19], { x: 20, y: 4 - 2.0 });
+    const validation = config.data.datasets[1];
+    assert.deepEqual(points(validation.data), [{ x: 10, y: 3.2 }, { x: 20, y: 2.9 }]);
+    assert.deepEqual(validation.borderDash, [6, 4], 'validation is dashed');
+    assert.ok((validation.pointRadius as number) > 0, 'validation points are marked');
+    assert.equal((config.options?.scales?.x as { type: string }).type, 'linear');
+  });
+
+  it('on the time axis, uses seconds since the start; validation at the cumulative epoch time', () => {
+    const config = lossChartConfig([naive], { xAxis: 'time', colors: DARK_THEME_COLORS });
+    const train = points(config.data.datasets[0].data);
+    assert.equal(train[3].x, 1.0); // 4 batches × 250 ms
+    assert.deepEqual(points(config.data.datasets[1].data).map((p) => p.x), [3, 7]);
+    const xTitle = (config.options?.scales?.x as { title: { text: string } }).title.text;
+    assert.match(xTitle, /time/);
+  });
+
+  it('gives each run its own palette colour, the same for its train and validation series', () => {
+    const config = lossChartConfig([naive, rnn], { xAxis: 'step', colors: LIGHT_THEME_COLORS });
+    const [naiveTrain, naiveVal, rnnTrain] = config.data.datasets;
+    assert.equal(naiveTrain.borderColor, LIGHT_THEME_COLORS.palette[0]);
+    assert.equal(naiveVal.borderColor, LIGHT_THEME_COLORS.palette[0]);
+    assert.equal(rnnTrain.borderColor, LIGHT_THEME_COLORS.palette[1]);
+    assert.equal(config.options?.plugins?.legend?.labels?.color, LIGHT_THEME_COLORS.foreground);
+  });
+
+  it('thins a long run to the point limit, keeping the first and the latest batch', () => {
+    const long = trainRun('l', 'long', batches(10_000, 10_000, (s) => 1 / s), []);
+    const config = lossChartConfig([long], { xAxis: 'step', colors: DARK_THEME_COLORS, maxPointsPerLine: 500 });
+    const train = points(config.data.datasets[0].data);
+    assert.equal(train.length, 500);
+    assert.equal(train[0].x, 1);
+    assert.equal(train[499].x, 10_000);
+    // Evenly spaced: every gap is within one step of 10 000 / 499.
+    for (let k = 1; k < train.length; k++) assert.ok(Math.abs((train[k].x as number) - (train[k - 1].x as number) - 9999 / 499) <= 1);
+  });
+
+  it('turns a non-finite loss (a diverged batch) into a gap instead of breaking the scale', () => {
+    const diverged = trainRun('d', 'diverged', batches(3, 3, (s) => (s === 2 ? Number.NaN : 3)), []);
+    const train = points(lossChartConfig([diverged], { xAxis: 'step', colors: DARK_THEME_COLORS }).data.datasets[0].data);
+    assert.deepEqual(train.map((p) => p.y), [3, null, 3]);
+  });
+});
+
+describe('gradient chart configuration', () => {
+  const series = (name: string, norms: number[]): ProbeSeries => ({ name, cell: 'naive-lstm', forgetGate: true, forgetBias: 0, norms, seconds: 1 });
+  const rnn = series('SimpleRNN', [1, 0.1, 0.01, 0]);
+  const lstm = series('LSTM, forget bias +1', [2, 1.8, 1.6, 1.5]);
+
+  it('draws one line per series, ‖∂loss_t/∂h0‖ at step t = 1, 2, …', () => {
+    const config = gradientChartConfig([rnn, lstm], { logScale: false, colors: DARK_THEME_COLORS });
+    assert.deepEqual(config.data.datasets.map((d) => d.label), ['SimpleRNN', 'LSTM, forget bias +1']);
+    assert.deepEqual(points(config.data.datasets[1].data), [{ x: 1, y: 2 }, { x: 2, y: 1.8 }, { x: 3, y: 1.6 }, { x: 4, y: 1.5 }]);
+    assert.deepEqual(points(config.data.datasets[0].data).map((p) => p.y), [1, 0.1, 0.01, 0]);
+    assert.equal((config.options?.scales?.y as { type: string }).type, 'linear');
+    assert.notEqual(config.data.datasets[0].borderColor, config.data.datasets[1].borderColor);
+  });
+
+  it('uses a logarithmic y axis when asked, leaving a gap where a norm is zero (log 0 is undefined)', () => {
+    const config = gradientChartConfig([rnn], { logScale: true, colors: DARK_THEME_COLORS });
+    assert.equal((config.options?.scales?.y as { type: string }).type, 'logarithmic');
+    assert.deepEqual(points(config.data.datasets[0].data).map((p) => p.y), [1, 0.1, 0.01, null]);
+  });
+
+  it('gives no datasets when there are no series yet', () => {
+    assert.equal(gradientChartConfig([], { logScale: true, colors: DARK_THEME_COLORS }).data.datasets.length, 0);
+  });
+});
+
+describe('palette and thinning', () => {
+  it('cycles through the palette', () => {
+    const n = DARK_THEME_COLORS.palette.length;
+    assert.equal(paletteColor(DARK_THEME_COLORS, n + 2), DARK_THEME_COLORS.palette[2]);
+  });
+
+  it('leaves short series untouched and copies them', () => {
+    const input = [1, 2, 3];
+    const out = thinPoints(input, 10);
+    assert.deepEqual(out, input);
+    assert.notEqual(out, input);
+  });
+});

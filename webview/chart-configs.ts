@@ -1,0 +1,220 @@
+// Chart.js configurations for the loss and gradient charts, as pure functions of the data
+// and the theme colours. No DOM, no chart.js runtime import: the panel feeds these to
+// `new Chart(...)`, and the CLI's HTML report reuses them unchanged.
+import type { ChartConfiguration, ChartDataset, Point } from 'chart.js';
+import type { RunRecord } from '../src/protocol';
+import type { ProbeSeries } from '../src/engine/types';
+
+/** The colours a chart needs, read from the theme (`--vscode-charts-*`) or a fixed theme. */
+export interface ThemeColors {
+  /** Text: ticks, axis titles, legend. */
+  foreground: string;
+  /** Grid lines and axis borders. */
+  grid: string;
+  /** Series colours, used in order and cycled. */
+  palette: string[];
+  /** Optional font family (the panel passes VS Code's `--vscode-font-family`). */
+  fontFamily?: string;
+}
+
+// VS Code's own default `charts.*` colours, so a report outside VS Code looks the same.
+export const LIGHT_THEME_COLORS: ThemeColors = {
+  foreground: '#616161',
+  grid: 'rgba(97, 97, 97, 0.25)',
+  palette: ['#1a85ff', '#e51400', '#388a34', '#bf8803', '#652d90', '#d18616'],
+};
+export const DARK_THEME_COLORS: ThemeColors = {
+  foreground: '#cccccc',
+  grid: 'rgba(204, 204, 204, 0.2)',
+  palette: ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#d18616'],
+};
+
+/** The `--vscode-charts-*` variables whose values make up the palette, in order. */
+export const PALETTE_CSS_VARIABLES = [
+  '--vscode-charts-blue',
+  '--vscode-charts-red',
+  '--vscode-charts-green',
+  '--vscode-charts-yellow',
+  '--vscode-charts-purple',
+  '--vscode-charts-orange',
+] as const;
+
+/** Colour of the n-th series (0-based), cycling through the palette. */
+export function paletteColor(colors: ThemeColors, index: number): string {
+  const palette = colors.palette.length > 0 ? colors.palette : DARK_THEME_COLORS.palette;
+  return palette[((index % palette.length) + palette.length) % palette.length];
+}
+
+/** Dash pattern that tells apart series that share a colour once the palette has cycled. */
+function cycleDash(colors: ThemeColors, index: number): number[] {
+  const cycle = Math.floor(index / Math.max(1, colors.palette.length));
+  return cycle === 0 ? [] : [[2, 3], [8, 3, 2, 3], [1, 2]][(cycle - 1) % 3];
+}
+
+/** Most points drawn per line; longer series are thinned (a canvas has only so many pixels). */
+export const MAX_POINTS_PER_LINE = 1500;
+
+/**
+ * Keeps at most `maxPoints` points, evenly spaced by index, always keeping the first and the
+ * last (so the line ends where the run is now).
+ */
+export function thinPoints<T>(points: readonly T[], maxPoints: number = MAX_POINTS_PER_LINE): T[] {
+  if (points.length <= maxPoints || maxPoints < 2) return points.slice();
+  const out: T[] = [];
+  const stride = (points.length - 1) / (maxPoints - 1);
+  for (let k = 0; k < maxPoints; k++) out.push(points[Math.round(k * stride)]);
+  return out;
+}
+
+export type LossXAxis = 'step' | 'time';
+
+export interface LossChartOptions {
+  xAxis: LossXAxis;
+  colors: ThemeColors;
+  maxPointsPerLine?: number;
+}
+
+/** Where epoch `epoch` ends on the x axis: the step of its last batch, or seconds since the start. */
+function epochEndX(run: RunRecord, epoch: number, xAxis: LossXAxis): number {
+  if (xAxis === 'time') {
+    // Epoch summaries carry the epoch's duration (training + validation): accumulate them.
+    return run.epochs.filter((e) => e.epoch <= epoch).reduce((sum, e) => sum + e.seconds, 0);
+  }
+  let lastStep: number | undefined;
+  let batchesPerEpoch: number | undefined;
+  for (const b of run.batches) {
+    if (b.epoch === epoch) lastStep = Math.max(lastStep ?? 0, b.step);
+    batchesPerEpoch = b.batchesPerEpoch;
+  }
+  if (lastStep !== undefined) return lastStep;
+  const perEpoch = batchesPerEpoch ?? run.config?.maxBatches;
+  return perEpoch !== undefined ? epoch * perEpoch : epoch;
+}
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/**
+ * Training loss per batch (a line per run) and validation loss per epoch (dashed, with
+ * marked points) for every train run given, overlaid, with a legend.
+ */
+export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOptions): ChartConfiguration<'line'> {
+  const { xAxis, colors } = options;
+  const maxPoints = options.maxPointsPerLine ?? MAX_POINTS_PER_LINE;
+  const datasets: ChartDataset<'line'>[] = [];
+  const trainRuns = runs.filter((r) => r.kind === 'train');
+  trainRuns.forEach((run, index) => {
+    const color = paletteColor(colors, index);
+    const dash = cycleDash(colors, index);
+    const trainPoints: Point[] = thinPoints(run.batches, maxPoints).map((b) => ({
+      x: xAxis === 'time' ? b.elapsedMs / 1000 : b.step,
+      y: finite(b.loss),
+    }));
+    datasets.push({
+      label: `${run.title} — train`,
+      data: trainPoints,
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 1.5,
+      borderDash: dash,
+      pointRadius: 0,
+      pointHitRadius: 4,
+      tension: 0,
+      spanGaps: false,
+    });
+    if (run.epochs.length > 0) {
+      const valPoints: Point[] = run.epochs.map((e) => ({ x: epochEndX(run, e.epoch, xAxis), y: finite(e.valLoss) }));
+      datasets.push({
+        label: `${run.title} — validation`,
+        data: valPoints,
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 1.5,
+        borderDash: [6, 4],
+        pointRadius: 4,
+        pointHoverRadius: 6,
+        pointStyle: 'rectRot',
+        tension: 0,
+      });
+    }
+  });
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      ...commonOptions(colors),
+      scales: {
+        x: linearAxis(colors, xAxis === 'time' ? 'wall-clock time (s)' : 'training step (batch)'),
+        y: linearAxis(colors, 'loss (nats / char)'),
+      },
+    },
+  };
+}
+
+export interface GradientChartOptions {
+  logScale: boolean;
+  colors: ThemeColors;
+}
+
+/** ‖∂loss_t/∂h0‖₂ against the step t (1-based), one line per probe series. */
+export function gradientChartConfig(series: readonly ProbeSeries[], options: GradientChartOptions): ChartConfiguration<'line'> {
+  const { logScale, colors } = options;
+  const datasets: ChartDataset<'line'>[] = series.map((s, index) => {
+    const color = paletteColor(colors, index);
+    return {
+      label: s.name,
+      // A log axis cannot place zero or negative values: leave a gap instead.
+      data: s.norms.map((norm, t) => ({ x: t + 1, y: Number.isFinite(norm) && (!logScale || norm > 0) ? norm : null })),
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 1.5,
+      borderDash: cycleDash(colors, index),
+      pointRadius: 0,
+      pointHitRadius: 4,
+      tension: 0,
+    };
+  });
+  const yAxis = logScale
+    ? { ...linearAxis(colors, '‖∂loss_t / ∂h₀‖₂ (log scale)'), type: 'logarithmic' as const }
+    : linearAxis(colors, '‖∂loss_t / ∂h₀‖₂');
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      ...commonOptions(colors),
+      scales: { x: linearAxis(colors, 'step t'), y: yAxis },
+    },
+  };
+}
+
+function font(colors: ThemeColors): { family?: string; size: number } {
+  return colors.fontFamily ? { family: colors.fontFamily, size: 11 } : { size: 11 };
+}
+
+function linearAxis(colors: ThemeColors, title: string) {
+  return {
+    type: 'linear' as const,
+    title: { display: true, text: title, color: colors.foreground, font: font(colors) },
+    ticks: { color: colors.foreground, font: font(colors), maxRotation: 0 },
+    grid: { color: colors.grid },
+    border: { color: colors.grid },
+  };
+}
+
+function commonOptions(colors: ThemeColors) {
+  return {
+    // Live progress redraws often: no animation, no re-parsing of point objects.
+    animation: false as const,
+    responsive: true,
+    maintainAspectRatio: false,
+    color: colors.foreground,
+    interaction: { mode: 'nearest' as const, intersect: false },
+    plugins: {
+      legend: {
+        display: true,
+        position: 'bottom' as const,
+        labels: { color: colors.foreground, boxWidth: 14, boxHeight: 2, font: font(colors) },
+      },
+      tooltip: { enabled: true },
+    },
+  };
+}
