@@ -1,0 +1,115 @@
+// The notebook's OptimizedLSTM ("fused"): one weight_ih (E×4H), one weight_hh (H×4H) and
+// one bias (4H); each step computes all four gates with two matmuls and slices them in
+// the order i, f, g, o:
+//
+//   z_t = x_t W_ih + h_{t-1} W_hh + b                 [B, 4H]
+//   i_t = σ(z_t[:, 0:H])      f_t = σ(z_t[:, H:2H])   (f unused without forget gate)
+//   g_t = tanh(z_t[:, 2H:3H]) o_t = σ(z_t[:, 3H:4H])
+//   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                   (no forget gate: c_t = c_{t-1} + i_t ⊙ g_t)
+//   h_t = o_t ⊙ tanh(c_t)
+//
+// Weights map to the notebook's per-gate layout column block by column block.
+import * as tf from '@tensorflow/tfjs';
+import { startingLstmWeights } from './init';
+import {
+  LSTM_GATE_ORDER,
+  checkNotebookWeights,
+  checkSequenceInput,
+  checkStateTensor,
+  fuseLstmWeights,
+  lstmEquationLines,
+  lstmWeightShapes,
+  splitLstmWeights,
+  zeroState,
+  type LstmGate,
+} from './notebook-layout';
+import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+
+const WHO = 'fused-lstm';
+
+class FusedLstmCell implements RecurrentCell {
+  readonly kind = 'fused-lstm' as const;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly forgetGate: boolean;
+  readonly variables: tf.Variable[];
+  private readonly weightIh: tf.Variable;
+  private readonly weightHh: tf.Variable;
+  private readonly bias: tf.Variable;
+
+  constructor(options: CellOptions, weights?: NotebookWeights) {
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
+    this.forgetGate = options.forgetGate ?? true;
+    const fused = this.fusedFrom(startingLstmWeights(options, weights));
+    this.weightIh = tf.variable(fused.weightIh);
+    this.weightHh = tf.variable(fused.weightHh);
+    this.bias = tf.variable(fused.bias);
+    this.variables = [this.weightIh, this.weightHh, this.bias];
+    tf.dispose([fused.weightIh, fused.weightHh, fused.bias]); // the variables hold their own references
+  }
+
+  private fusedFrom(weights: NotebookWeights): { weightIh: tf.Tensor2D; weightHh: tf.Tensor2D; bias: tf.Tensor1D } {
+    const { inputSize: E, hiddenSize: H } = this;
+    const fused = fuseLstmWeights(checkNotebookWeights(weights, lstmWeightShapes(E, H), WHO), E, H);
+    return { weightIh: tf.tensor2d(fused.weightIh, [E, 4 * H]), weightHh: tf.tensor2d(fused.weightHh, [H, 4 * H]), bias: tf.tensor1d(fused.bias) };
+  }
+
+  step(xT: tf.Tensor2D, state: CellState): CellState {
+    const hPrev = state.h;
+    const cPrev = state.c ?? zeroState(1, this.hiddenSize);
+    const gates = tf.add(tf.add(tf.matMul(xT, this.weightIh as tf.Tensor2D), tf.matMul(hPrev, this.weightHh as tf.Tensor2D)), this.bias);
+    const [iPre, fPre, gPre, oPre] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const i = tf.sigmoid(iPre);
+    const g = tf.tanh(gPre);
+    const o = tf.sigmoid(oPre);
+    const c: tf.Tensor2D = this.forgetGate ? tf.add(tf.mul(tf.sigmoid(fPre), cPrev), tf.mul(i, g)) : tf.add(cPrev, tf.mul(i, g));
+    return { h: tf.mul(o, tf.tanh(c)), c };
+  }
+
+  forward(x: tf.Tensor3D, initial?: CellState): { hiddenSeq: tf.Tensor3D; final: CellState } {
+    checkSequenceInput(x, this.inputSize, WHO);
+    checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
+    checkStateTensor(initial?.c, this.hiddenSize, 'c', WHO);
+    return tf.tidy(() => {
+      const batch = x.shape[0];
+      let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize), c: initial?.c ?? zeroState(batch, this.hiddenSize) };
+      const hidden: tf.Tensor2D[] = [];
+      for (const xT of tf.unstack(x, 1) as tf.Tensor2D[]) {
+        state = this.step(xT, state);
+        hidden.push(state.h);
+      }
+      const h = tf.broadcastTo(state.h, [batch, this.hiddenSize]) as tf.Tensor2D;
+      const c = tf.broadcastTo(state.c!, [batch, this.hiddenSize]) as tf.Tensor2D;
+      return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final: { h, c } };
+    }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+  }
+
+  exportWeights(): NotebookWeights {
+    return splitLstmWeights(this.weightIh.dataSync(), this.weightHh.dataSync(), this.bias.dataSync(), this.inputSize, this.hiddenSize);
+  }
+
+  importWeights(weights: NotebookWeights): void {
+    const fused = this.fusedFrom(weights);
+    this.weightIh.assign(fused.weightIh);
+    this.weightHh.assign(fused.weightHh);
+    this.bias.assign(fused.bias);
+    tf.dispose([fused.weightIh, fused.weightHh, fused.bias]);
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+  }
+}
+
+const GATE_COLUMNS: Record<LstmGate, string> = { i: '0:H', f: 'H:2H', g: '2H:3H', o: '3H:4H' };
+
+export const fusedLstm: CellDefinition = {
+  kind: 'fused-lstm',
+  title: 'Fused LSTM (one W_ih, one W_hh)',
+  notebookName: 'OptimizedLSTM',
+  family: 'lstm',
+  gates: [...LSTM_GATE_ORDER, 'c', 'h'],
+  equations: ({ forgetGate }) => lstmEquationLines(forgetGate, (gate) => `\\left(x_t W_{ih} + h_{t-1} W_{hh} + b\\right)_{[${GATE_COLUMNS[gate]}]}`),
+  create: (options, weights) => new FusedLstmCell(options, weights),
+};

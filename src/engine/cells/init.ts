@@ -1,0 +1,67 @@
+// Seeded initialisation exactly as the notebook: xavier-uniform for every matrix, zeros
+// for every bias, then b_f filled with forgetBias (the notebook's `lstm.b_f.data = ...`).
+// Weights are drawn in the notebook's parameter order from one mulberry32 stream, so the
+// same seed gives the same NotebookWeights — and, mapped between layouts, the same
+// naive/fused/built-in LSTM.
+import { mulberry32 } from '../random';
+import { LSTM_GATE_ORDER, toNested } from './notebook-layout';
+import type { NotebookWeights } from './types';
+
+/**
+ * Xavier (Glorot) uniform: U(−a, a) with a = sqrt(6 / (fan_in + fan_out)). For a 2-D
+ * PyTorch Parameter of size [rows, cols], fan_in = cols and fan_out = rows; the sum is
+ * symmetric, so it is rows + cols either way.
+ */
+export function xavierUniform(rows: number, cols: number, random: () => number): Float32Array {
+  const limit = Math.sqrt(6 / (rows + cols));
+  const values = new Float32Array(rows * cols);
+  for (let k = 0; k < values.length; k++) values[k] = (random() * 2 - 1) * limit;
+  return values;
+}
+
+function checkSizes(inputSize: number, hiddenSize: number, who: string): void {
+  for (const [name, value] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${who}: ${name} must be a positive integer, got ${value}.`);
+  }
+}
+
+/** The notebook's LSTM initialisation, per-gate layout (W_ii, W_hi, b_i, W_if, …). */
+export function initLstmWeights(inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): NotebookWeights {
+  checkSizes(inputSize, hiddenSize, 'LSTM initialisation');
+  if (!Number.isFinite(forgetBias)) throw new Error(`forgetBias must be a finite number, got ${forgetBias}.`);
+  const random = mulberry32(seed);
+  const weights: NotebookWeights = {};
+  for (const gate of LSTM_GATE_ORDER) {
+    weights[`W_i${gate}`] = toNested(xavierUniform(inputSize, hiddenSize, random), inputSize, hiddenSize);
+    weights[`W_h${gate}`] = toNested(xavierUniform(hiddenSize, hiddenSize, random), hiddenSize, hiddenSize);
+    weights[`b_${gate}`] = new Array<number>(hiddenSize).fill(gate === 'f' ? forgetBias : 0);
+  }
+  return weights;
+}
+
+/** The notebook's SimpleRNN initialisation: W_ih, W_hh xavier-uniform, b zero. */
+export function initRnnWeights(inputSize: number, hiddenSize: number, seed = 0): NotebookWeights {
+  checkSizes(inputSize, hiddenSize, 'RNN initialisation');
+  const random = mulberry32(seed);
+  return {
+    W_ih: toNested(xavierUniform(inputSize, hiddenSize, random), inputSize, hiddenSize),
+    W_hh: toNested(xavierUniform(hiddenSize, hiddenSize, random), hiddenSize, hiddenSize),
+    b: new Array<number>(hiddenSize).fill(0),
+  };
+}
+
+/** Sets every element of b_f (a copy of `weights` is returned). */
+export function withForgetBias(weights: NotebookWeights, forgetBias: number): NotebookWeights {
+  if (!Number.isFinite(forgetBias)) throw new Error(`forgetBias must be a finite number, got ${forgetBias}.`);
+  const current = weights['b_f'];
+  if (!Array.isArray(current)) throw new Error('withForgetBias: these weights have no b_f (not an LSTM).');
+  return { ...weights, b_f: new Array<number>(current.length).fill(forgetBias) };
+}
+
+/**
+ * The starting weights for an LSTM: the given ones as they are, or else the notebook's
+ * seeded init with b_f = forgetBias. (To change b_f of given weights, use withForgetBias.)
+ */
+export function startingLstmWeights(options: { inputSize: number; hiddenSize: number; seed?: number; forgetBias?: number }, weights?: NotebookWeights): NotebookWeights {
+  return weights ?? initLstmWeights(options.inputSize, options.hiddenSize, options.seed ?? 0, options.forgetBias ?? 0);
+}

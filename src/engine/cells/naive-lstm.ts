@@ -1,0 +1,119 @@
+// The notebook's NaiveLSTM: four gates, each with its own input weights W_i* (E×H),
+// recurrent weights W_h* (H×H) and bias b_* (H); a per-timestep loop, 8 matmuls a step.
+//
+//   i_t = σ(x_t W_ii + h_{t-1} W_hi + b_i)        input gate
+//   f_t = σ(x_t W_if + h_{t-1} W_hf + b_f)        forget gate   (absent without forget gate)
+//   g_t = tanh(x_t W_ig + h_{t-1} W_hg + b_g)     candidate
+//   o_t = σ(x_t W_io + h_{t-1} W_ho + b_o)        output gate
+//   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t               (no forget gate: c_t = c_{t-1} + i_t ⊙ g_t)
+//   h_t = o_t ⊙ tanh(c_t)
+//
+// x is [B, T, E] (batch-first); h_0 = c_0 = 0 unless given.
+import * as tf from '@tensorflow/tfjs';
+import { startingLstmWeights } from './init';
+import {
+  LSTM_GATE_ORDER,
+  LSTM_WEIGHT_NAMES,
+  checkNotebookWeights,
+  checkSequenceInput,
+  checkStateTensor,
+  lstmEquationLines,
+  lstmWeightShapes,
+  toNested,
+  zeroState,
+  type LstmGate,
+  type WeightShapes,
+} from './notebook-layout';
+import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+
+const WHO = 'naive-lstm';
+
+class NaiveLstmCell implements RecurrentCell {
+  readonly kind = 'naive-lstm' as const;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly forgetGate: boolean;
+  readonly variables: tf.Variable[];
+  private readonly params: Record<string, tf.Variable>;
+  private readonly shapes: WeightShapes;
+
+  constructor(options: CellOptions, weights?: NotebookWeights) {
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
+    this.forgetGate = options.forgetGate ?? true;
+    this.shapes = lstmWeightShapes(this.inputSize, this.hiddenSize);
+    const flat = checkNotebookWeights(startingLstmWeights(options, weights), this.shapes, WHO);
+    this.params = {};
+    for (const name of LSTM_WEIGHT_NAMES) this.params[name] = tf.tidy(() => tf.variable(tf.tensor(flat[name]!, this.shapes[name]!)));
+    // Without a forget gate the f weights are kept (exported, ignored) but not trained.
+    this.variables = LSTM_WEIGHT_NAMES.filter((name) => this.forgetGate || !name.endsWith('f')).map((name) => this.params[name]!);
+  }
+
+  private gate(gate: LstmGate, xT: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    const p = this.params;
+    return tf.add(tf.add(tf.matMul(xT, p[`W_i${gate}`]!), tf.matMul(h, p[`W_h${gate}`]!)), p[`b_${gate}`]!);
+  }
+
+  step(xT: tf.Tensor2D, state: CellState): CellState {
+    const hPrev = state.h;
+    const cPrev = state.c ?? zeroState(1, this.hiddenSize);
+    const i = tf.sigmoid(this.gate('i', xT, hPrev));
+    const g = tf.tanh(this.gate('g', xT, hPrev));
+    const o = tf.sigmoid(this.gate('o', xT, hPrev));
+    const c: tf.Tensor2D = this.forgetGate
+      ? tf.add(tf.mul(tf.sigmoid(this.gate('f', xT, hPrev)), cPrev), tf.mul(i, g))
+      : tf.add(cPrev, tf.mul(i, g));
+    const h: tf.Tensor2D = tf.mul(o, tf.tanh(c));
+    return { h, c };
+  }
+
+  forward(x: tf.Tensor3D, initial?: CellState): { hiddenSeq: tf.Tensor3D; final: CellState } {
+    checkSequenceInput(x, this.inputSize, WHO);
+    checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
+    checkStateTensor(initial?.c, this.hiddenSize, 'c', WHO);
+    return tf.tidy(() => {
+      const batch = x.shape[0];
+      let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize), c: initial?.c ?? zeroState(batch, this.hiddenSize) };
+      const hidden: tf.Tensor2D[] = [];
+      for (const xT of tf.unstack(x, 1) as tf.Tensor2D[]) {
+        state = this.step(xT, state);
+        hidden.push(state.h);
+      }
+      // h_0 of shape [1, H] and T = 1 would leave h unbroadcast; make the batch explicit.
+      const h = tf.broadcastTo(state.h, [batch, this.hiddenSize]) as tf.Tensor2D;
+      const c = tf.broadcastTo(state.c!, [batch, this.hiddenSize]) as tf.Tensor2D;
+      return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final: { h, c } };
+    }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+  }
+
+  exportWeights(): NotebookWeights {
+    const out: NotebookWeights = {};
+    for (const name of LSTM_WEIGHT_NAMES) {
+      const shape = this.shapes[name]!;
+      const values = this.params[name]!.dataSync();
+      out[name] = shape.length === 2 ? toNested(values, shape[0], shape[1]) : Array.from(values);
+    }
+    return out;
+  }
+
+  importWeights(weights: NotebookWeights): void {
+    const flat = checkNotebookWeights(weights, this.shapes, WHO); // all checked before any is replaced
+    tf.tidy(() => {
+      for (const name of LSTM_WEIGHT_NAMES) this.params[name]!.assign(tf.tensor(flat[name]!, this.shapes[name]!));
+    });
+  }
+
+  dispose(): void {
+    for (const variable of Object.values(this.params)) variable.dispose();
+  }
+}
+
+export const naiveLstm: CellDefinition = {
+  kind: 'naive-lstm',
+  title: 'Naive LSTM (4 gates, own weights)',
+  notebookName: 'NaiveLSTM',
+  family: 'lstm',
+  gates: [...LSTM_GATE_ORDER, 'c', 'h'],
+  equations: ({ forgetGate }) => lstmEquationLines(forgetGate, (gate) => `x_t W_{i${gate}} + h_{t-1} W_{h${gate}} + b_${gate}`),
+  create: (options, weights) => new NaiveLstmCell(options, weights),
+};

@@ -1,0 +1,82 @@
+// The notebook's SimpleRNN (an Elman/tanh RNN):
+//
+//   h_t = tanh(x_t W_ih + h_{t-1} W_hh + b)
+//
+// W_ih (E×H), W_hh (H×H) xavier-uniform, b (H) zero; h_0 = 0 unless given. No cell state.
+import * as tf from '@tensorflow/tfjs';
+import { initRnnWeights } from './init';
+import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, rnnWeightShapes, toNested, zeroState, type WeightShapes } from './notebook-layout';
+import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+
+const WHO = 'simple-rnn';
+
+class SimpleRnnCell implements RecurrentCell {
+  readonly kind = 'simple-rnn' as const;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly forgetGate = false;
+  readonly variables: tf.Variable[];
+  private readonly params: Record<string, tf.Variable>;
+  private readonly shapes: WeightShapes;
+
+  constructor(options: CellOptions, weights?: NotebookWeights) {
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
+    this.shapes = rnnWeightShapes(this.inputSize, this.hiddenSize);
+    const flat = checkNotebookWeights(weights ?? initRnnWeights(this.inputSize, this.hiddenSize, options.seed ?? 0), this.shapes, WHO);
+    this.params = {};
+    for (const name of RNN_WEIGHT_NAMES) this.params[name] = tf.tidy(() => tf.variable(tf.tensor(flat[name]!, this.shapes[name]!)));
+    this.variables = RNN_WEIGHT_NAMES.map((name) => this.params[name]!);
+  }
+
+  step(xT: tf.Tensor2D, state: CellState): CellState {
+    const { W_ih, W_hh, b } = this.params as { W_ih: tf.Variable; W_hh: tf.Variable; b: tf.Variable };
+    return { h: tf.tanh(tf.add(tf.add(tf.matMul(xT, W_ih as tf.Tensor2D), tf.matMul(state.h, W_hh as tf.Tensor2D)), b)) as tf.Tensor2D };
+  }
+
+  forward(x: tf.Tensor3D, initial?: CellState): { hiddenSeq: tf.Tensor3D; final: CellState } {
+    checkSequenceInput(x, this.inputSize, WHO);
+    checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
+    return tf.tidy(() => {
+      const batch = x.shape[0];
+      let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize) };
+      const hidden: tf.Tensor2D[] = [];
+      for (const xT of tf.unstack(x, 1) as tf.Tensor2D[]) {
+        state = this.step(xT, state);
+        hidden.push(state.h);
+      }
+      return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final: { h: tf.broadcastTo(state.h, [batch, this.hiddenSize]) as tf.Tensor2D } };
+    }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+  }
+
+  exportWeights(): NotebookWeights {
+    const out: NotebookWeights = {};
+    for (const name of RNN_WEIGHT_NAMES) {
+      const shape = this.shapes[name]!;
+      const values = this.params[name]!.dataSync();
+      out[name] = shape.length === 2 ? toNested(values, shape[0], shape[1]) : Array.from(values);
+    }
+    return out;
+  }
+
+  importWeights(weights: NotebookWeights): void {
+    const flat = checkNotebookWeights(weights, this.shapes, WHO);
+    tf.tidy(() => {
+      for (const name of RNN_WEIGHT_NAMES) this.params[name]!.assign(tf.tensor(flat[name]!, this.shapes[name]!));
+    });
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+  }
+}
+
+export const simpleRnn: CellDefinition = {
+  kind: 'simple-rnn',
+  title: 'Simple RNN (tanh)',
+  notebookName: 'SimpleRNN',
+  family: 'rnn',
+  gates: ['h'],
+  equations: () => [{ gate: 'h', label: 'hidden state', latex: 'h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)' }],
+  create: (options, weights) => new SimpleRnnCell(options, weights),
+};
