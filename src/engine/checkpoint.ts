@@ -1,0 +1,117 @@
+// A checkpoint is a directory holding checkpoint.json: the format version, the training
+// configuration, the vocabulary, the cell kind and options, every weight (the cell's in the
+// notebook's per-gate layout) and Adam's state, plus where training stood. It is written
+// atomically (temporary file, then rename), so a crash never leaves half a checkpoint.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from './types';
+import type { LanguageModelWeights } from './model';
+import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
+
+export const CHECKPOINT_FILE = 'checkpoint.json';
+export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+const CELL_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
+
+/** One optimiser tensor (Adam's iteration count or a moment), float32 little-endian in base64. */
+export interface SavedTensor {
+  name: string;
+  shape: number[];
+  base64: string;
+}
+
+/** Where training stood when the checkpoint was written. */
+export interface TrainingPosition {
+  /** Epochs fully completed (training and validation). */
+  completedEpochs: number;
+  /** Batches already trained in epoch completedEpochs + 1 (0 at an epoch boundary). */
+  batchesIntoEpoch: number;
+  /** Optimiser steps so far. */
+  step: number;
+  /** For the partly-trained epoch: the sum of its batch losses, its characters and seconds. */
+  partialLossSum: number;
+  partialChars: number;
+  partialSeconds: number;
+}
+
+export interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  savedAt: string;
+  backend: BackendName;
+  config: TrainConfig;
+  corpus: CorpusStats;
+  vocab: string[];
+  cell: { kind: CellKind; inputSize: number; hiddenSize: number; forgetGate: boolean; forgetBias: number };
+  weights: LanguageModelWeights;
+  optimizer?: { kind: 'adam'; learningRate: number; state: SavedTensor[] };
+  position: TrainingPosition;
+  epochs: EpochSummary[];
+}
+
+export function encodeFloat32(values: ArrayLike<number>): string {
+  const array = Float32Array.from(values as ArrayLike<number>);
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+}
+
+export function decodeFloat32(base64: string, expectedLength: number, name: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.byteLength !== expectedLength * 4) {
+    throw new Error(`Checkpoint optimiser tensor "${name}" holds ${bytes.byteLength / 4} values, expected ${expectedLength}: the checkpoint is corrupt.`);
+  }
+  const out = new Float32Array(expectedLength);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** The checkpoint.json inside `checkpointPath` (a directory), or the file itself if given. */
+export function checkpointFile(checkpointPath: string): string {
+  return checkpointPath.endsWith('.json') ? checkpointPath : path.join(checkpointPath, CHECKPOINT_FILE);
+}
+
+/** Writes `checkpoint` into directory `dir` atomically; returns the directory. */
+export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, CHECKPOINT_FILE);
+  const temporary = `${target}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(temporary, JSON.stringify(checkpoint));
+  fs.renameSync(temporary, target);
+  return dir;
+}
+
+function fail(file: string, problem: string): never {
+  throw new Error(`Cannot load checkpoint ${file}: ${problem}`);
+}
+
+/** Reads and checks a checkpoint; every problem gives an error naming the file and the cause. */
+export function loadCheckpoint(checkpointPath: string): Checkpoint {
+  const file = checkpointFile(checkpointPath);
+  if (!fs.existsSync(checkpointPath)) fail(checkpointPath, 'no such file or folder. Give the checkpoint folder a training run wrote (it holds checkpoint.json).');
+  if (!fs.existsSync(file)) fail(checkpointPath, `${CHECKPOINT_FILE} is missing, so this is not a checkpoint folder.`);
+  const text = fs.readFileSync(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    fail(file, `it is truncated or corrupt (not valid JSON: ${(error as Error).message}). Use another checkpoint or train again.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) fail(file, 'it does not hold a checkpoint object.');
+  const checkpoint = parsed as Partial<Checkpoint>;
+  if (checkpoint.format !== CHECKPOINT_FORMAT) fail(file, `its format is ${JSON.stringify(checkpoint.format)}, not "${CHECKPOINT_FORMAT}".`);
+  if (checkpoint.version !== CHECKPOINT_VERSION) fail(file, `it is format version ${checkpoint.version}; this LSTM Lab reads version ${CHECKPOINT_VERSION}.`);
+  const cell = checkpoint.cell;
+  if (!cell || !CELL_KINDS.includes(cell.kind)) fail(file, `unknown cell kind ${JSON.stringify(cell?.kind)}; known kinds: ${CELL_KINDS.join(', ')}.`);
+  for (const key of ['inputSize', 'hiddenSize'] as const) {
+    if (!Number.isInteger(cell[key]) || cell[key] <= 0) fail(file, `cell.${key} is missing or not a positive integer.`);
+  }
+  const vocab = checkpoint.vocab;
+  if (!Array.isArray(vocab) || vocab.length < 3 || vocab[0] !== PADDING_TOKEN || vocab[1] !== UNKNOWN_TOKEN || vocab.some((c) => typeof c !== 'string')) {
+    fail(file, `its vocabulary is missing or malformed (it must start with ${PADDING_TOKEN}, ${UNKNOWN_TOKEN}).`);
+  }
+  if (!checkpoint.config || typeof checkpoint.config !== 'object') fail(file, 'its training configuration is missing.');
+  const weights = checkpoint.weights;
+  if (!weights || !Array.isArray(weights.embedding) || !weights.cell || !weights.projection) fail(file, 'its weights are missing (embedding, cell, projection).');
+  if (weights.embedding.length !== vocab.length) fail(file, `its embedding has ${weights.embedding.length} rows but the vocabulary ${vocab.length} entries.`);
+  if (!checkpoint.position) fail(file, 'its training position is missing.');
+  return checkpoint as Checkpoint;
+}

@@ -1,0 +1,111 @@
+// Generates text from a checkpoint: the priming string is run through the model, then each
+// next character is drawn from softmax(logits / temperature) with a seeded generator.
+import * as tf from '@tensorflow/tfjs';
+import type { SampleConfig } from './types';
+import type { CellState } from './cells/types';
+import { activeBackend, initBackend } from './backend';
+import { loadCheckpoint, type Checkpoint } from './checkpoint';
+import { PADDING_ID, UNKNOWN_ID } from './corpus';
+import { LanguageModel } from './model';
+import { mulberry32, deriveSeed } from './random';
+
+/** The longest text one call generates (it runs one step per character). */
+export const MAX_SAMPLE_LENGTH = 100_000;
+
+/** Problems with a sampling configuration, each naming the setting and its accepted range. */
+export function validateSampleConfig(config: SampleConfig): string[] {
+  const problems: string[] = [];
+  if (typeof config.checkpoint !== 'string' || config.checkpoint === '') problems.push('checkpoint must name a checkpoint folder (written by train).');
+  if (!Number.isInteger(config.length) || config.length < 1 || config.length > MAX_SAMPLE_LENGTH) {
+    problems.push(`length must be an integer from 1 to ${MAX_SAMPLE_LENGTH} (characters to generate); got ${String(config.length)}.`);
+  }
+  if (typeof config.temperature !== 'number' || !Number.isFinite(config.temperature) || config.temperature < 0) {
+    problems.push(`temperature must be a finite number ≥ 0 (0 = always the most likely character, 1 = the model's distribution); got ${String(config.temperature)}.`);
+  }
+  if (typeof config.prime !== 'string') problems.push('prime must be a string (it may be empty).');
+  if (config.seed !== undefined && !Number.isFinite(config.seed)) problems.push(`seed must be a finite number; got ${String(config.seed)}.`);
+  return problems;
+}
+
+/** Draws an index from softmax(logits / temperature), never padding or unknown; temperature 0 = argmax. */
+export function drawCharacter(logits: Float32Array, temperature: number, random: () => number): number {
+  let best = -1;
+  for (let id = 0; id < logits.length; id++) {
+    if (id === PADDING_ID || id === UNKNOWN_ID) continue;
+    if (best < 0 || logits[id]! > logits[best]!) best = id;
+  }
+  if (temperature === 0 || best < 0) return best;
+  const weights = new Float64Array(logits.length);
+  let total = 0;
+  for (let id = 0; id < logits.length; id++) {
+    if (id === PADDING_ID || id === UNKNOWN_ID) continue;
+    // Subtracting the maximum keeps exp() finite at any temperature.
+    weights[id] = Math.exp((logits[id]! - logits[best]!) / temperature);
+    total += weights[id]!;
+  }
+  let threshold = random() * total;
+  for (let id = 0; id < logits.length; id++) {
+    threshold -= weights[id]!;
+    if (weights[id]! > 0 && threshold <= 0) return id;
+  }
+  return best;
+}
+
+/** Runs `ids` through the model from `state`; returns the new state and the last position's logits. */
+function feed(model: LanguageModel, ids: number[], state?: CellState): { state: CellState; logits: Float32Array } {
+  return tf.tidy(() => {
+    const x = model.embed(tf.tensor2d([ids], [1, ids.length], 'int32'));
+    const { final } = model.cell.forward(x, state);
+    const logits = model.project(final.h).dataSync() as Float32Array;
+    tf.keep(final.h);
+    if (final.c) tf.keep(final.c);
+    return { state: final, logits: Float32Array.from(logits) };
+  });
+}
+
+/** The priming string followed by `length` generated characters. */
+export async function sample(config: SampleConfig, loaded?: Checkpoint): Promise<string> {
+  const problems = validateSampleConfig(config);
+  if (problems.length > 0) throw new Error(`Invalid sampling configuration:\n- ${problems.join('\n- ')}`);
+  try {
+    activeBackend();
+  } catch {
+    await initBackend('auto');
+  }
+  const checkpoint = loaded ?? loadCheckpoint(config.checkpoint);
+  const vocab = checkpoint.vocab;
+  const model = new LanguageModel(
+    {
+      vocabSize: vocab.length,
+      embeddingSize: checkpoint.cell.inputSize,
+      hiddenSize: checkpoint.cell.hiddenSize,
+      cell: checkpoint.cell.kind,
+      forgetGate: checkpoint.cell.forgetGate,
+      forgetBias: checkpoint.cell.forgetBias,
+      seed: checkpoint.config.seed,
+    },
+    checkpoint.weights,
+  );
+  const idOf = new Map(vocab.map((character, id) => [character, id] as const));
+  const random = mulberry32(deriveSeed(config.seed ?? 0, 'sample'));
+  const disposeState = (state: CellState) => tf.dispose([state.h, ...(state.c ? [state.c] : [])]);
+  try {
+    const prime = config.prime.toLowerCase();
+    // With no priming string, start from a space (the separator between words and lines).
+    const primeIds = [...(prime === '' ? ' ' : prime)].map((character) => idOf.get(character) ?? UNKNOWN_ID);
+    let { state, logits } = feed(model, primeIds);
+    let generated = '';
+    for (let k = 0; k < config.length; k++) {
+      const id = drawCharacter(logits, config.temperature, random);
+      generated += vocab[id];
+      const next = feed(model, [id], state);
+      disposeState(state);
+      ({ state, logits } = next);
+      if (k % 200 === 199) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    disposeState(state);
+    return config.prime + generated;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,302 @@
+// Trains the notebook's language model with Adam, batch by batch, reporting progress per
+// batch and a summary per epoch; cancellable between batches; stops on a non-finite loss
+// without applying it; writes a checkpoint after every epoch (and on cancel) and resumes
+// from one.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, BatchProgress, CorpusStats, EpochSummary, TrainConfig, TrainResult } from './types';
+import { activeBackend, initBackend } from './backend';
+import { loadCorpus, PADDING_ID, type Batch } from './corpus';
+import { LanguageModel } from './model';
+import { decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
+
+export type TrainEvent =
+  | { type: 'corpus'; stats: CorpusStats }
+  | { type: 'progress'; progress: BatchProgress }
+  | { type: 'epoch'; summary: EpochSummary }
+  | { type: 'checkpoint'; path: string };
+
+export interface TrainOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: TrainEvent) => void;
+  /** Directory to write the checkpoint into (checkpoint.json), after every epoch and on cancel. */
+  checkpointDir?: string;
+  /** A checkpoint directory to continue from. */
+  resumeFrom?: string;
+  corpusDir?: string;
+}
+
+const CELL_KINDS = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
+
+/** Every problem with a training configuration, each naming the setting and what it accepts. Empty = valid. */
+export function validateTrainConfig(config: TrainConfig): string[] {
+  const problems: string[] = [];
+  const positiveInt = (name: string, value: unknown, hint: string) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) problems.push(`${name} must be a positive integer (${hint}); got ${String(value)}.`);
+  };
+  if (!CELL_KINDS.includes(config.cell)) problems.push(`cell must be one of ${CELL_KINDS.join(', ')}; got ${String(config.cell)}.`);
+  positiveInt('hiddenSize', config.hiddenSize, 'notebook: 125');
+  positiveInt('embeddingSize', config.embeddingSize, 'notebook: 50');
+  positiveInt('batchSize', config.batchSize, 'notebook: 32');
+  positiveInt('epochs', config.epochs, '1 or more');
+  if (typeof config.seqLen !== 'number' || !Number.isInteger(config.seqLen) || config.seqLen < 2) {
+    problems.push(`seqLen must be an integer ≥ 2 (characters per training instance; notebook: 500); got ${String(config.seqLen)}.`);
+  }
+  if (config.maxBatches !== undefined) positiveInt('maxBatches', config.maxBatches, 'training batches per epoch, or leave it unset for the whole epoch');
+  if (typeof config.learningRate !== 'number' || !Number.isFinite(config.learningRate) || config.learningRate <= 0) {
+    problems.push(`learningRate must be a finite number > 0 (notebook: 0.001); got ${String(config.learningRate)}.`);
+  }
+  if (typeof config.forgetBias !== 'number' || !Number.isFinite(config.forgetBias)) problems.push(`forgetBias must be a finite number (e.g. 1, 0, -1); got ${String(config.forgetBias)}.`);
+  if (typeof config.forgetGate !== 'boolean') problems.push(`forgetGate must be true or false; got ${String(config.forgetGate)}.`);
+  if (typeof config.seed !== 'number' || !Number.isFinite(config.seed)) problems.push(`seed must be a finite number; got ${String(config.seed)}.`);
+  if (typeof config.valFraction !== 'number' || !(config.valFraction > 0 && config.valFraction < 1)) {
+    problems.push(`valFraction must be strictly between 0 and 1 (notebook: 0.1); got ${String(config.valFraction)}.`);
+  }
+  const corpus = config.corpus as { kind?: unknown; path?: unknown; text?: unknown } | undefined;
+  if (!corpus || !['brown', 'file', 'text'].includes(String(corpus.kind))) problems.push(`corpus must be {kind:'brown'}, {kind:'file', path} or {kind:'text', text, name}.`);
+  else if (corpus.kind === 'file' && (typeof corpus.path !== 'string' || corpus.path === '')) problems.push('corpus.path must name a text file.');
+  else if (corpus.kind === 'text' && typeof corpus.text !== 'string') problems.push('corpus.text must be a string.');
+  return problems;
+}
+
+function peakRssSampler(): { sample(): void; peakMB(): number; reset(): void } {
+  let peak = 0;
+  return {
+    sample() {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    },
+    peakMB: () => Math.round((peak / 2 ** 20) * 10) / 10,
+    reset() {
+      peak = process.memoryUsage().rss;
+    },
+  };
+}
+
+function countTargets(batch: Batch): number {
+  let count = 0;
+  for (let k = 0; k < batch.targets.length; k++) if (batch.targets[k] !== PADDING_ID) count++;
+  return count;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function currentBackend(): Promise<BackendName> {
+  try {
+    return activeBackend();
+  } catch {
+    return initBackend('auto');
+  }
+}
+
+function checkResumeCompatible(config: TrainConfig, checkpoint: Checkpoint, from: string): void {
+  const mismatches: string[] = [];
+  if (checkpoint.cell.kind !== config.cell) mismatches.push(`cell is ${checkpoint.cell.kind} there, ${config.cell} here`);
+  if (checkpoint.cell.hiddenSize !== config.hiddenSize) mismatches.push(`hiddenSize is ${checkpoint.cell.hiddenSize} there, ${config.hiddenSize} here`);
+  if (checkpoint.cell.inputSize !== config.embeddingSize) mismatches.push(`embeddingSize is ${checkpoint.cell.inputSize} there, ${config.embeddingSize} here`);
+  if (checkpoint.cell.forgetGate !== config.forgetGate) mismatches.push(`forgetGate is ${checkpoint.cell.forgetGate} there, ${config.forgetGate} here`);
+  if (mismatches.length > 0) {
+    throw new Error(`Cannot resume from ${from}: ${mismatches.join('; ')}. Resume with the checkpoint's settings, or start a new run.`);
+  }
+}
+
+/** Trains `config`; resolves with the result (done, cancelled or failed). Throws on an invalid config or corpus. */
+export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const problems = validateTrainConfig(config);
+  if (problems.length > 0) throw new Error(`Invalid training configuration:\n- ${problems.join('\n- ')}`);
+  const resumed = options.resumeFrom ? loadCheckpoint(options.resumeFrom) : undefined;
+  if (resumed) checkResumeCompatible(config, resumed, options.resumeFrom!);
+  const backend = await currentBackend();
+
+  const corpus = await loadCorpus(
+    config.corpus,
+    { seqLen: config.seqLen, valFraction: config.valFraction, seed: config.seed },
+    { corpusDir: options.corpusDir, vocab: resumed?.vocab },
+  );
+  if (config.batchSize > corpus.stats.trainInstances) {
+    throw new Error(
+      `batchSize ${config.batchSize} is larger than the ${corpus.stats.trainInstances} training instances of "${corpus.stats.name}" at seqLen ${config.seqLen}. Use a batch size of at most ${corpus.stats.trainInstances}, a shorter seqLen or a longer text.`,
+    );
+  }
+  const emit = (event: TrainEvent) => options.onEvent?.(event);
+  emit({ type: 'corpus', stats: corpus.stats });
+
+  const model = new LanguageModel(
+    {
+      vocabSize: corpus.vocab.length,
+      embeddingSize: config.embeddingSize,
+      hiddenSize: config.hiddenSize,
+      cell: config.cell,
+      forgetGate: config.forgetGate,
+      forgetBias: config.forgetBias,
+      seed: config.seed,
+    },
+    resumed?.weights,
+  );
+  const optimizer: tf.Optimizer = tf.train.adam(config.learningRate);
+  const variables = model.variables;
+  if (resumed?.optimizer) {
+    const state = resumed.optimizer.state;
+    await optimizer.setWeights(
+      state.map((saved) => ({ name: saved.name, tensor: tf.tensor(decodeFloat32(saved.base64, saved.shape.reduce((a, b) => a * b, 1), saved.name), saved.shape) })),
+    );
+  }
+
+  const epochs: EpochSummary[] = resumed ? resumed.epochs.slice() : [];
+  const position: TrainingPosition = resumed
+    ? { ...resumed.position }
+    : { completedEpochs: 0, batchesIntoEpoch: 0, step: 0, partialLossSum: 0, partialChars: 0, partialSeconds: 0 };
+  const trainBatchCount = corpus.trainBatchCount(config.batchSize);
+  const batchesPerEpoch = Math.min(trainBatchCount, config.maxBatches ?? Infinity);
+  const valBatchCount = corpus.valBatchCount(config.batchSize);
+  // Validation is capped in proportion to the training cap, but never below one batch.
+  const valBatchesPerEpoch = config.maxBatches === undefined ? valBatchCount : Math.max(1, Math.min(valBatchCount, Math.ceil((valBatchCount * batchesPerEpoch) / trainBatchCount)));
+  const rss = peakRssSampler();
+  const runStarted = Date.now();
+  let lastCheckpoint: string | undefined;
+
+  const writeCheckpoint = async (): Promise<void> => {
+    if (!options.checkpointDir) return;
+    const optimizerWeights = await optimizer.getWeights();
+    const state: SavedTensor[] = [];
+    for (const named of optimizerWeights) state.push({ name: named.name, shape: named.tensor.shape, base64: encodeFloat32(await named.tensor.data()) });
+    const checkpoint: Checkpoint = {
+      format: 'lstm-lab-checkpoint',
+      version: 1,
+      savedAt: new Date().toISOString(),
+      backend,
+      config,
+      corpus: corpus.stats,
+      vocab: corpus.vocab,
+      cell: { kind: config.cell, inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, forgetGate: config.forgetGate, forgetBias: config.forgetBias },
+      weights: model.exportWeights(),
+      optimizer: { kind: 'adam', learningRate: config.learningRate, state },
+      position: { ...position },
+      epochs,
+    };
+    lastCheckpoint = saveCheckpoint(options.checkpointDir, checkpoint);
+    emit({ type: 'checkpoint', path: lastCheckpoint });
+  };
+
+  const result = (status: TrainResult['status'], reason?: string): TrainResult => ({
+    backend,
+    cell: config.cell,
+    config,
+    corpus: corpus.stats,
+    epochs,
+    checkpoint: lastCheckpoint,
+    status,
+    ...(reason ? { reason } : {}),
+  });
+
+  try {
+    for (let epoch = position.completedEpochs + 1; epoch <= config.epochs; epoch++) {
+      const skip = position.batchesIntoEpoch;
+      let lossSum = position.partialLossSum;
+      let trainChars = position.partialChars;
+      let trainSeconds = position.partialSeconds;
+      const resumedSeconds = position.partialSeconds; // time already spent on this epoch before a resume
+      const epochStarted = Date.now();
+      rss.reset();
+      let batchIndex = 0;
+      for (const batch of corpus.trainBatches(config.batchSize, epoch)) {
+        batchIndex++;
+        if (batchIndex > batchesPerEpoch) break;
+        if (batchIndex <= skip) continue;
+        await yieldToEventLoop(); // lets an abort arrive between batches
+        if (options.signal?.aborted) {
+          await writeCheckpoint();
+          return result('cancelled', `Cancelled at step ${position.step} (epoch ${epoch}, batch ${batchIndex - 1} of ${batchesPerEpoch}).`);
+        }
+        const batchStarted = performance.now();
+        const { value, grads } = tf.tidy(() => {
+          const inputs = tf.tensor2d(batch.inputs, [batch.batchSize, batch.seqLen], 'int32');
+          const targets = tf.tensor2d(batch.targets, [batch.batchSize, batch.seqLen], 'int32');
+          return optimizer.computeGradients(() => model.loss(inputs, targets), variables);
+        });
+        const loss = (await value.data())[0]!;
+        value.dispose();
+        if (!Number.isFinite(loss)) {
+          tf.dispose(grads);
+          const step = position.step + 1;
+          return result(
+            'failed',
+            `The loss became ${loss} at step ${step} (epoch ${epoch}, batch ${batchIndex}): training diverged, so it stopped without applying that step${lastCheckpoint ? ` (the last good checkpoint is ${lastCheckpoint})` : ''}. Lower the learning rate (now ${config.learningRate}; try ${config.learningRate / 10}).`,
+          );
+        }
+        optimizer.applyGradients(grads);
+        tf.dispose(grads);
+        const seconds = (performance.now() - batchStarted) / 1000;
+        const chars = countTargets(batch);
+        lossSum += loss;
+        trainChars += chars;
+        trainSeconds += seconds;
+        position.step++;
+        position.batchesIntoEpoch = batchIndex;
+        position.partialLossSum = lossSum;
+        position.partialChars = trainChars;
+        position.partialSeconds = trainSeconds;
+        rss.sample();
+        emit({
+          type: 'progress',
+          progress: {
+            epoch,
+            batch: batchIndex,
+            batchesPerEpoch,
+            step: position.step,
+            loss,
+            charsPerSecond: chars / Math.max(seconds, 1e-9),
+            elapsedMs: Date.now() - runStarted,
+          },
+        });
+      }
+
+      // Validation: the mean loss over every non-padding validation character.
+      let valLossSum = 0;
+      let valChars = 0;
+      let valIndex = 0;
+      for (const batch of corpus.valBatches(config.batchSize)) {
+        if (++valIndex > valBatchesPerEpoch) break;
+        await yieldToEventLoop();
+        if (options.signal?.aborted) {
+          await writeCheckpoint();
+          return result('cancelled', `Cancelled during validation of epoch ${epoch} (after step ${position.step}).`);
+        }
+        const batchLoss = tf.tidy(() => {
+          const inputs = tf.tensor2d(batch.inputs, [batch.batchSize, batch.seqLen], 'int32');
+          const targets = tf.tensor2d(batch.targets, [batch.batchSize, batch.seqLen], 'int32');
+          return model.loss(inputs, targets);
+        });
+        const chars = countTargets(batch);
+        valLossSum += (await batchLoss.data())[0]! * chars;
+        valChars += chars;
+        batchLoss.dispose();
+        rss.sample();
+      }
+      const valLoss = valLossSum / Math.max(valChars, 1);
+      const trainedBatches = Math.max(1, position.batchesIntoEpoch);
+      const summary: EpochSummary = {
+        epoch,
+        trainLoss: lossSum / trainedBatches,
+        valLoss,
+        bitsPerChar: valLoss / Math.LN2,
+        seconds: resumedSeconds + (Date.now() - epochStarted) / 1000,
+        charsPerSecond: trainChars / Math.max(trainSeconds, 1e-9),
+        peakRssMB: rss.peakMB(),
+      };
+      if (!Number.isFinite(valLoss)) {
+        return result('failed', `The validation loss became ${valLoss} in epoch ${epoch}: training diverged. Lower the learning rate (now ${config.learningRate}; try ${config.learningRate / 10}).`);
+      }
+      epochs.push(summary);
+      emit({ type: 'epoch', summary });
+      position.completedEpochs = epoch;
+      position.batchesIntoEpoch = 0;
+      position.partialLossSum = 0;
+      position.partialChars = 0;
+      position.partialSeconds = 0;
+      await writeCheckpoint();
+    }
+    return result('done');
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
