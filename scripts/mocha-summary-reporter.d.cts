@@ -1,0 +1,3 @@
+import type Mocha from 'mocha';
+declare class SummaryReporter extends Mocha.reporters.Spec {}
+export = SummaryReporter;

@@ -1,0 +1,246 @@
+// A real VS Code (code-server 4.100.3, i.e. VS Code 1.100.3) in headless Debian Chromium,
+// started with throwaway folders and torn down without leaving a process behind.
+// Used by run-tests.mjs (integration suites) and screenshot.mjs (looking at the panel).
+//
+// Isolation: everything lives in a fresh run folder under the system temp dir; the server
+// gets HOME/TMPDIR/XDG_* pointing there (nothing lands in ~), runs in its own process
+// group, and every process started for the run carries LSTM_LAB_HARNESS_RUN=<id> in its
+// environment so stop() can find and end stragglers that left the group (e.g. ptys).
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromiumPath, codeServerEntry, repoRoot } from './paths.mjs';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Log lines that are expected on a machine without internet and say nothing about us. */
+export function isNoise(line) {
+  return /ENOTFOUND open-vsx\.org|open-vsx\.org|getaddrinfo ENOTFOUND (marketplace|update\.code|az764295|default\.exp-tas)|Failed to fetch|net::ERR_NAME_NOT_RESOLVED|Extension gallery|\[Extension Host\] debugger listening|Debugger listening on ws:/i.test(line);
+}
+
+async function freePort() {
+  return await new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function checkInstalled() {
+  if (!fs.existsSync(codeServerEntry())) {
+    throw new Error(`code-server is not installed (${codeServerEntry()} missing). Run: node scripts/vscode/install-code-server.mjs (Debian packages first: bash scripts/vscode/ensure-deps.sh)`);
+  }
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}. Run: bash scripts/vscode/ensure-deps.sh (Debian package chromium), or set LSTM_LAB_CHROMIUM to a Chromium binary`);
+  }
+}
+
+/** Pids of live processes whose environment holds `marker` (readable as root or as their owner). */
+function processesWithMarker(marker) {
+  const found = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'latin1');
+      if (environ.split('\0').includes(marker)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts code-server with throwaway folders.
+ * options: { userSettings?: object, vsix?: string, extraEnv?: object | ((runDir) => object),
+ *            log?: (line) => void, keep?: boolean }
+ * Returns { port, url, runDir, workspaceDefault, extensionsDir, env, stop(), server }.
+ */
+export async function startCodeServer(options = {}) {
+  checkInstalled();
+  const log = options.log ?? ((line) => console.log(line));
+  const runId = crypto.randomBytes(6).toString('hex');
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-vscode-'));
+  const dirs = {
+    home: path.join(runDir, 'home'),
+    tmp: path.join(runDir, 'tmp'),
+    userData: path.join(runDir, 'user-data'),
+    extensions: path.join(runDir, 'extensions'),
+    chromium: path.join(runDir, 'chromium-profile'),
+    xdgConfig: path.join(runDir, 'home/.config'),
+    xdgData: path.join(runDir, 'home/.local/share'),
+    xdgCache: path.join(runDir, 'home/.cache'),
+    xdgRuntime: path.join(runDir, 'xdg-runtime'),
+  };
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'security.workspace.trust.enabled': false,
+    'git.enabled': false,
+    ...options.userSettings,
+  };
+  fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
+  const configFile = path.join(runDir, 'code-server.yaml');
+  fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
+
+  const marker = `LSTM_LAB_HARNESS_RUN=${runId}`;
+  const env = {
+    ...process.env,
+    HOME: dirs.home,
+    TMPDIR: dirs.tmp,
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_DATA_HOME: dirs.xdgData,
+    XDG_CACHE_HOME: dirs.xdgCache,
+    XDG_RUNTIME_DIR: dirs.xdgRuntime,
+    LSTM_LAB_HARNESS_RUN: runId,
+    LSTM_LAB_REPO_ROOT: repoRoot,
+    ...(typeof options.extraEnv === 'function' ? options.extraEnv(runDir) : options.extraEnv),
+  };
+  // A terminal the harness was started from must not leak into the server's children.
+  for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
+
+  const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', configFile];
+  if (options.vsix) {
+    const vsix = path.resolve(options.vsix);
+    if (!fs.existsSync(vsix)) throw new Error(`VSIX not found: ${vsix} (build it with npm run package)`);
+    log(`harness: installing ${path.relative(repoRoot, vsix)} into the throwaway extensions folder`);
+    const install = spawnSync(process.execPath, [codeServerEntry(), ...common, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+    const output = `${install.stdout ?? ''}${install.stderr ?? ''}`.trim();
+    if (install.status !== 0 || !/successfully installed/i.test(output)) {
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status}):\n${output}`);
+    }
+    log(`harness: ${output.split('\n').filter((l) => /install/i.test(l)).pop()}`);
+  }
+
+  const port = await freePort();
+  const args = [codeServerEntry(), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...common];
+  const server = spawn(process.execPath, args, { env, cwd: runDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverLog = fs.createWriteStream(path.join(runDir, 'code-server.log'));
+  server.stdout.pipe(serverLog);
+  server.stderr.pipe(serverLog);
+  let exited = null;
+  server.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    // The whole process group first (server, extension hosts, file watcher, pty host, our worker)…
+    for (const signal of ['SIGTERM', 'SIGKILL']) {
+      try {
+        process.kill(-server.pid, signal);
+      } catch {
+        // group already gone
+      }
+      for (let i = 0; i < 30 && alive(-server.pid); i++) await sleep(100);
+    }
+    // …then anything started for this run that left the group (setsid'd ptys, daemons).
+    for (const signal of ['SIGTERM', 'SIGKILL']) {
+      const stragglers = processesWithMarker(marker);
+      if (!stragglers.length) break;
+      for (const pid of stragglers) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // already gone
+        }
+      }
+      await sleep(500);
+    }
+    const left = processesWithMarker(marker);
+    if (left.length) log(`harness: warning: processes still alive after cleanup: ${left.join(', ')}`);
+    serverLog.end();
+    if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
+    else log(`harness: kept run folder ${runDir}`);
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (exited) {
+      const tail = fs.existsSync(path.join(runDir, 'code-server.log')) ? fs.readFileSync(path.join(runDir, 'code-server.log'), 'utf8').slice(-3000) : '';
+      await stop();
+      throw new Error(`code-server exited during start-up (${JSON.stringify(exited)}):\n${tail}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer ${url}/healthz within 90 s`);
+    }
+    await sleep(250);
+  }
+  return { port, url, runDir, dirs, env, marker, server, stop, extensionsDir: dirs.extensions };
+}
+
+/** Reads the workbench's remoteAuthority from its HTML (the payload's URIs must use it). */
+export async function remoteAuthority(url, folder) {
+  const html = await (await fetch(`${url}/?folder=${encodeURIComponent(folder)}`)).text();
+  const match = /id="vscode-workbench-web-configuration"[^>]*data-settings="([^"]*)"/.exec(html);
+  if (match) {
+    const decoded = match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    try {
+      const settings = JSON.parse(decoded);
+      if (typeof settings.remoteAuthority === 'string' && settings.remoteAuthority) return settings.remoteAuthority;
+    } catch {
+      // fall through to the default
+    }
+  }
+  return new URL(url).host;
+}
+
+/** The workbench URL with a payload (extensionDevelopmentPath, extensionTestsPath, …). */
+export function workbenchUrl(url, authority, folder, { extensionDevelopmentPath, extensionTestsPath } = {}) {
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDevelopmentPath}`]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${authority}${extensionTestsPath}`]);
+  payload.push(['skipWelcome', 'true']);
+  return `${url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Headless Chromium with a fresh profile inside the run folder. */
+export async function launchBrowser(started, { viewport = { width: 1600, height: 1000 }, deviceScaleFactor = 1 } = {}) {
+  const { chromium } = await import('playwright-core');
+  const context = await chromium.launchPersistentContext(started.dirs.chromium, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: started.env,
+    viewport,
+    deviceScaleFactor,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
