@@ -1,8 +1,72 @@
 // Entry point: only wires things together (the host modules in src/host do the work).
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { registerCommands, storageDirOf } from './host/commands';
+import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
+import { RunManager } from './host/run-manager';
+import { RunsStore } from './host/runs-store';
+import { createStatusBar } from './host/status-bar';
+import { WorkerClient } from './host/worker-client';
+import { rawSettings } from './host/commands';
+import { readSettings } from './host/config';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Filled in by the host: commands, panel, worker, CodeLens.
+export interface LstmLabApi {
+  manager: RunManager;
+  panel: PanelProvider;
+  worker: WorkerClient;
+  log: (line: string) => void;
 }
 
-export function deactivate(): void {}
+let manager: RunManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<LstmLabApi> {
+  const output = vscode.window.createOutputChannel('LSTM Lab');
+  context.subscriptions.push(output);
+  const log = (line: string) => output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+  const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
+  const worker = new WorkerClient({
+    workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
+    wasmDir: `${dist}/wasm`,
+    corpusDir: `${dist}/corpus`,
+    backend: () => readSettings(rawSettings()).settings.backend,
+    log,
+  });
+  context.subscriptions.push({ dispose: () => worker.dispose() });
+
+  const store = new RunsStore(storageDirOf(context), { onError: (e) => void vscode.window.showErrorMessage(e.message) });
+  manager = new RunManager(store, worker);
+  const warnings = await manager.load();
+  for (const w of warnings) log(`warning: ${w}`);
+  if (warnings.length) void vscode.window.showWarningMessage(`LSTM Lab: ${warnings.length} saved run(s) could not be read and were skipped (see the LSTM Lab output).`);
+  log(`storage: ${store.root} (${manager.list().length} runs loaded)`);
+
+  const panel = new PanelProvider(context.extensionUri, () => manager?.list() ?? [], log);
+  context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, panel));
+  context.subscriptions.push(
+    manager.on({
+      runUpdated: (run) => panel.post({ type: 'runUpdated', run }),
+      runDeleted: () => panel.post({ type: 'runs', runs: manager?.list() ?? [] }),
+      progress: (runId, progress) => panel.post({ type: 'progress', runId, progress }),
+      probeSeries: (runId, series) => panel.post({ type: 'probeSeries', runId, series }),
+      log,
+      warn: (message) => void vscode.window.showErrorMessage(message),
+    }),
+  );
+  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, output, log }));
+
+  // Settings are read at each run; warn about a bad one as soon as it is set.
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('lstmLab')) return;
+      const { errors } = readSettings(rawSettings());
+      if (errors.length) void vscode.window.showWarningMessage(`LSTM Lab: ${errors.join(' ')}`);
+    }),
+  );
+  const m = manager;
+  context.subscriptions.push({ dispose: () => m.dispose() });
+  return { manager, panel, worker, log };
+}
+
+export function deactivate(): void {
+  manager = undefined;
+}

@@ -55,6 +55,9 @@ export interface RunRecord {
   status: RunStatus;
   reason?: string;
   createdAt: number; // ms since epoch
+  /** When the worker started it / when it ended (done, cancelled, failed). */
+  startedAt?: number;
+  finishedAt?: number;
   backend?: BackendName;
   /** Train runs. */
   config?: TrainConfig;
@@ -235,6 +238,8 @@ export function isRunRecord(v: unknown): v is RunRecord {
     isRunStatus(v.status) &&
     optional(v.reason, isStr) &&
     isNum(v.createdAt) &&
+    optional(v.startedAt, isNum) &&
+    optional(v.finishedAt, isNum) &&
     optional(v.backend, isBackendName) &&
     optional(v.config, isTrainConfig) &&
     optional(v.corpus, isCorpusStats) &&

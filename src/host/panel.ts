@@ -1,0 +1,153 @@
+// The side panel: a webview view in LSTM Lab's own activity-bar container. It gets the runs
+// on `ready` (so hiding, showing and reloading restore it from the store), then streams
+// updates. Every message from the webview is validated; malformed ones are logged and dropped.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { GateName } from '../engine/types';
+import { isWebviewToHost, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
+import { renderPanelHtml } from './panel-html';
+
+export const PANEL_VIEW_ID = 'lstmLab.panel';
+
+export type ChartImage = { name: string; pngDataUrl: string };
+
+const COMMAND_IDS: Record<Extract<WebviewToHost, { type: 'command' }>['command'], string> = {
+  train: 'lstmLab.train',
+  compare: 'lstmLab.compare',
+  probe: 'lstmLab.probe',
+  stop: 'lstmLab.stop',
+  clear: 'lstmLab.clearRuns',
+  export: 'lstmLab.exportRun',
+};
+
+export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private readonly revealGateEmitter = new vscode.EventEmitter<GateName>();
+  /** The webview asked to reveal the code line of a gate (the CodeLens module answers it). */
+  readonly onDidRequestRevealGate = this.revealGateEmitter.event;
+  private readonly readyEmitter = new vscode.EventEmitter<void>();
+  readonly onDidBecomeReady = this.readyEmitter.event;
+  private pendingImages: { resolve: (images: ChartImage[]) => void; timer: NodeJS.Timeout } | undefined;
+  private lastHighlight: GateName | null = null;
+  private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
+  private ready = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly getRuns: () => RunRecord[],
+    private readonly log: (line: string) => void,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot, vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    try {
+      view.webview.html = renderPanelHtml({
+        cspSource: view.webview.cspSource,
+        nonce: randomBytes(18).toString('base64'),
+        scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'webview.js')).toString(),
+        styleUris: [
+          view.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'katex.min.css')).toString(),
+          view.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'panel.css')).toString(),
+        ],
+      });
+    } catch (error) {
+      this.log(`panel: could not render its HTML: ${(error as Error).message}`);
+    }
+    view.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
+    view.onDidDispose(() => {
+      if (this.view === view) {
+        this.view = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  post(message: HostToWebview): void {
+    if (message.type === 'highlight') this.lastHighlight = message.gate;
+    if (message.type === 'equations') this.lastEquations = message;
+    if (!this.view || !this.ready) return; // on `ready` the webview gets the full state
+    void this.view.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel: post failed: ${error.message}`));
+  }
+
+  /** Highlights one equation line (the gate under the editor's cursor), or none. */
+  highlight(gate: GateName | null): void {
+    this.post({ type: 'highlight', gate });
+  }
+
+  async show(): Promise<void> {
+    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+  }
+
+  /** Asks the webview for a PNG of each chart (optionally the charts of one run). */
+  async requestChartImages(runId?: string, timeoutMs = 15_000): Promise<ChartImage[]> {
+    if (!this.ready) {
+      await this.show();
+      await waitFor(() => this.ready, timeoutMs);
+    }
+    if (!this.ready) throw new Error('the LSTM Lab panel did not open, so its charts could not be exported; open it (LSTM Lab: Show Panel) and try again.');
+    this.pendingImages?.resolve([]);
+    return new Promise<ChartImage[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingImages = undefined;
+        reject(new Error(`the panel did not send its chart images within ${timeoutMs / 1000} s.`));
+      }, timeoutMs);
+      this.pendingImages = { resolve, timer };
+      this.post({ type: 'exportCharts', ...(runId ? { runId } : {}) });
+    });
+  }
+
+  private receive(message: unknown): void {
+    if (!isWebviewToHost(message)) {
+      let text: string;
+      try {
+        text = JSON.stringify(message)?.slice(0, 200) ?? String(message);
+      } catch {
+        text = String(message);
+      }
+      this.log(`panel: ignored a malformed message from the webview: ${text}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        void this.view?.webview.postMessage({ type: 'runs', runs: this.getRuns() } satisfies HostToWebview);
+        if (this.lastEquations) void this.view?.webview.postMessage(this.lastEquations);
+        if (this.lastHighlight) void this.view?.webview.postMessage({ type: 'highlight', gate: this.lastHighlight } satisfies HostToWebview);
+        this.readyEmitter.fire();
+        return;
+      case 'revealGate':
+        this.revealGateEmitter.fire(message.gate);
+        return;
+      case 'command':
+        void vscode.commands.executeCommand(COMMAND_IDS[message.command]).then(undefined, (error: Error) => this.log(`panel: ${message.command} failed: ${error.message}`));
+        return;
+      case 'chartImages': {
+        const pending = this.pendingImages;
+        this.pendingImages = undefined;
+        if (pending) {
+          clearTimeout(pending.timer);
+          pending.resolve(message.images);
+        }
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.revealGateEmitter.dispose();
+    this.readyEmitter.dispose();
+    if (this.pendingImages) clearTimeout(this.pendingImages.timer);
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+}

@@ -1,0 +1,51 @@
+// The status-bar item: the live loss and characters/s of the running run, the queue length,
+// and nothing when idle. Click: show the panel.
+import * as vscode from 'vscode';
+import type { BatchProgress } from '../engine/types';
+import type { RunRecord } from '../protocol';
+import type { RunManager } from './run-manager';
+
+export function createStatusBar(manager: RunManager): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('lstmLab.status', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'LSTM Lab';
+  item.command = 'lstmLab.showPanel';
+  let last: BatchProgress | undefined;
+
+  const render = (run: RunRecord | undefined) => {
+    const queued = manager.queuedRuns().length;
+    if (!run) {
+      item.hide();
+      last = undefined;
+      return;
+    }
+    const queueText = queued ? ` · ${queued} queued` : '';
+    if (run.kind === 'probe') {
+      item.text = `$(pulse) LSTM Lab: probe ${run.probeSeries.length}/${run.probeConfig?.series.length ?? '?'}${queueText}`;
+    } else if (last) {
+      item.text = `$(pulse) LSTM Lab: loss ${last.loss.toFixed(3)} · ${formatRate(last.charsPerSecond)} chars/s${queueText}`;
+    } else {
+      item.text = `$(loading~spin) LSTM Lab: starting ${run.title}${queueText}`;
+    }
+    item.tooltip = `${run.title}\n${run.backend ? `backend: ${run.backend}\n` : ''}${last ? `epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}\n` : ''}Click to show the LSTM Lab panel; "LSTM Lab: Stop" stops the run.`;
+    item.show();
+  };
+
+  const sub = manager.on({
+    progress: (id, p) => {
+      if (manager.activeRun()?.id !== id) return;
+      last = p;
+      render(manager.activeRun());
+    },
+    runUpdated: () => {
+      const active = manager.activeRun();
+      if (!active || active.status !== 'running') last = undefined;
+      render(active && active.status === 'running' ? active : undefined);
+    },
+    probeSeries: () => render(manager.activeRun()),
+  });
+  return vscode.Disposable.from(item, sub);
+}
+
+function formatRate(charsPerSecond: number): string {
+  return charsPerSecond >= 10_000 ? `${(charsPerSecond / 1000).toFixed(0)}k` : charsPerSecond >= 1000 ? `${(charsPerSecond / 1000).toFixed(1)}k` : String(Math.round(charsPerSecond));
+}

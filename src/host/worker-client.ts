@@ -1,0 +1,238 @@
+// Forks dist/worker.js and talks to it with typed, validated messages. Detects the worker's
+// death (exit code, signal, out of memory) and fails every job in flight with the reason;
+// the next request starts a fresh worker. No vscode import: the host only moves messages.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { BackendName, BackendPreference } from '../engine/types';
+import { isWorkerToHost, type HostToWorker, type WorkerToHost } from '../protocol';
+
+export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' }>;
+export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' }>;
+export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' }>;
+
+export interface WorkerClientOptions {
+  workerPath: string;
+  wasmDir: string;
+  corpusDir: string;
+  /** Read at each (re)start so a settings change applies to the next worker. */
+  backend: () => BackendPreference;
+  /** V8 heap limit of the worker, MB. */
+  maxOldSpaceMB?: number;
+  /** How long TF.js may take to start. */
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Raised when the worker died under a job; `reason` is what the user sees. */
+export class WorkerDiedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'WorkerDiedError';
+  }
+}
+
+interface Pending {
+  onEvent: (event: JobEvent) => void;
+  resolve: (done: DoneMessage) => void;
+  reject: (error: Error) => void;
+}
+
+interface Session {
+  child: ChildProcess;
+  ready: Promise<{ backend: BackendName; pid: number }>;
+  backend?: BackendName;
+  stderrTail: string;
+  exiting: boolean;
+}
+
+export class WorkerClient {
+  private session: Session | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private disposed = false;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  /** The pid of the running worker, if any (tests kill it on purpose). */
+  get pid(): number | undefined {
+    return this.session?.child.pid;
+  }
+
+  get backend(): BackendName | undefined {
+    return this.session?.backend;
+  }
+
+  /** Starts the worker if none is alive; resolves when it reported `ready`. */
+  start(): Promise<{ backend: BackendName; pid: number }> {
+    if (this.disposed) return Promise.reject(new Error('LSTM Lab is shutting down.'));
+    if (!this.session) this.session = this.spawn();
+    return this.session.ready;
+  }
+
+  /** Sends a job; events stream to onEvent; resolves with its done message, rejects with its error or the worker's death. */
+  async run(job: JobMessage, onEvent: (event: JobEvent) => void): Promise<DoneMessage> {
+    await this.start();
+    return new Promise<DoneMessage>((resolve, reject) => {
+      this.pending.set(job.id, { onEvent, resolve, reject });
+      if (!this.send(job)) {
+        this.pending.delete(job.id);
+        reject(new WorkerDiedError('the worker is not running (it could not be sent the job).'));
+      }
+    });
+  }
+
+  cancel(id: string): void {
+    this.send({ type: 'cancel', id });
+  }
+
+  /** Kills the worker now (a cancel that did not stop it); jobs in flight fail with `reason`. */
+  kill(reason: string): void {
+    const session = this.session;
+    if (!session) return;
+    this.failAll(reason);
+    session.exiting = true;
+    session.child.kill('SIGKILL');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const session = this.session;
+    if (!session) return;
+    session.exiting = true;
+    this.failAll('LSTM Lab was shut down.');
+    this.send({ type: 'shutdown' });
+    // A worker busy in a long TF.js call may not read the message: make sure it goes.
+    const timer = setTimeout(() => session.child.kill('SIGKILL'), 2000);
+    timer.unref();
+    session.child.once('exit', () => clearTimeout(timer));
+  }
+
+  private send(message: HostToWorker): boolean {
+    const child = this.session?.child;
+    if (!child || !child.connected) return false;
+    try {
+      child.send(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private spawn(): Session {
+    const maxOldSpace = this.options.maxOldSpaceMB ?? 4096;
+    const child = fork(this.options.workerPath, [], {
+      // Never inherit the extension host's flags (inspector ports, --max-old-space-size of VS Code).
+      execArgv: [`--max-old-space-size=${maxOldSpace}`],
+      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Structured clone keeps NaN and Infinity (a diverged loss) that JSON would turn into null.
+      serialization: 'advanced',
+    });
+    const log = this.options.log ?? (() => undefined);
+    let resolveReady!: (value: { backend: BackendName; pid: number }) => void;
+    let rejectReady!: (error: Error) => void;
+    const ready = new Promise<{ backend: BackendName; pid: number }>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    ready.catch(() => undefined);
+    const session: Session = { child, ready, stderrTail: '', exiting: false };
+    const readyTimer = setTimeout(() => {
+      rejectReady(new WorkerDiedError(`the worker did not become ready within ${Math.round((this.options.readyTimeoutMs ?? 120_000) / 1000)} s.`));
+      this.kill('the worker did not start in time.');
+    }, this.options.readyTimeoutMs ?? 120_000);
+    readyTimer.unref();
+
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) log(`[worker] ${line}`);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      session.stderrTail = (session.stderrTail + chunk).slice(-4000);
+      for (const line of chunk.split('\n')) if (line.trim()) log(`[worker stderr] ${line}`);
+    });
+    child.on('message', (message: unknown) => {
+      if (!isWorkerToHost(message)) {
+        log(`ignored a malformed message from the worker: ${safeJson(message).slice(0, 200)}`);
+        return;
+      }
+      this.receive(session, message, resolveReady, rejectReady);
+    });
+    child.on('error', (error) => {
+      log(`worker process error: ${error.message}`);
+      rejectReady(new WorkerDiedError(`the worker could not be started: ${error.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(readyTimer);
+      const reason = describeExit(code, signal, session.stderrTail, maxOldSpace);
+      log(session.exiting ? `worker stopped (${reason})` : `worker died: ${reason}`);
+      if (this.session === session) this.session = undefined;
+      rejectReady(new WorkerDiedError(reason));
+      this.failAll(reason);
+    });
+    this.send({ type: 'init', backend: this.options.backend(), wasmDir: this.options.wasmDir, corpusDir: this.options.corpusDir });
+    return session;
+  }
+
+  private receive(session: Session, message: WorkerToHost, resolveReady: (v: { backend: BackendName; pid: number }) => void, rejectReady: (e: Error) => void): void {
+    const log = this.options.log ?? (() => undefined);
+    switch (message.type) {
+      case 'ready':
+        session.backend = message.backend;
+        log(`worker ready: pid ${message.pid}, backend ${message.backend}`);
+        resolveReady({ backend: message.backend, pid: message.pid });
+        return;
+      case 'log':
+        log(message.message);
+        return;
+      case 'error': {
+        const pending = message.id ? this.pending.get(message.id) : undefined;
+        if (pending && message.id) {
+          this.pending.delete(message.id);
+          pending.reject(new Error(message.message));
+        } else {
+          log(`worker error: ${message.message}`);
+          // An error before `ready` is a failed start (e.g. TF.js could not load): no job can run.
+          if (!session.backend) {
+            rejectReady(new Error(message.message));
+            this.kill(message.message);
+          }
+        }
+        return;
+      }
+      case 'trainDone':
+      case 'probeDone':
+      case 'sampleDone': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        pending?.resolve(message);
+        return;
+      }
+      default:
+        this.pending.get(message.id)?.onEvent(message);
+    }
+  }
+
+  private failAll(reason: string): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(new WorkerDiedError(reason));
+  }
+}
+
+/** What the user reads when the worker dies. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string, maxOldSpaceMB: number): string {
+  if (/heap out of memory|Allocation failed - JavaScript heap|out of memory/i.test(stderrTail)) {
+    return `the worker ran out of memory (JavaScript heap limit ${maxOldSpaceMB} MB); lower the batch size, sequence length or hidden size.`;
+  }
+  if (signal === 'SIGKILL') return 'the worker was killed by SIGKILL (by a user, or by the system when memory ran out).';
+  if (signal) return `the worker was killed by ${signal}.`;
+  const lastLine = stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
+  return `the worker exited with code ${code ?? 'unknown'}${lastLine ? `: ${lastLine.slice(0, 300)}` : ''}.`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
