@@ -1,0 +1,46 @@
+// Literal forget-gate bias settings in source text: `lstm.b_f.data = torch.ones_like(...)` → 1,
+// `-torch.ones_like` → -1, `zeros` → 0, `b_f.fill_(2.0)`, `forget_bias=1.0`, `unitForgetBias: true`,
+// `bias[H:2*H] = 1` on a fused bias (the f block in i, f, g, o order).
+import type { Stmt } from './scan';
+import type { ForgetBiasAssignment } from './types';
+
+const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
+const FORGET_BIAS_TARGET = /(?:^|[.\s_[])(?:b_?f|b_?if|b_?hf|bias_?f|f_?bias|forget_?bias|bias_?forget|forget_?gate\s*\.\s*bias|bias_?ih_?f|bias_?hh_?f)(?:$|[.\s[(])/i;
+const FUSED_FORGET_SLICE = /bias\w*(?:\s*\.\s*data)?\s*\[\s*[\w.]+\s*:\s*(?:2\s*\*\s*[\w.]+|[\w.]+\s*\*\s*2)\s*\]/i;
+
+/** The value an expression sets every element to, when it is a literal one. */
+function literalValue(expr: string): number | undefined {
+  const e = expr.trim().replace(/;$/, '').trim();
+  const num = new RegExp(`^(${NUMBER})$`).exec(e);
+  if (num) return Number(num[1]);
+  const ones = new RegExp(`^(-)?\\s*(?:(${NUMBER})\\s*\\*\\s*)?[\\w.]*?\\bones(?:_like|Like)?\\s*\\(`).exec(e);
+  if (ones) return (ones[1] ? -1 : 1) * (ones[2] !== undefined ? Number(ones[2]) : 1);
+  if (/^-?\s*[\w.]*?\bzeros(?:_like|Like)?\s*\(/.test(e)) return 0;
+  const full = new RegExp(`^[\\w.]*?\\b(?:full|full_like|fill)\\s*\\([\\s\\S]*,\\s*(${NUMBER})\\s*\\)$`).exec(e);
+  if (full) return Number(full[1]);
+  return undefined;
+}
+
+export function findForgetBiasAssignments(stmts: Stmt[]): ForgetBiasAssignment[] {
+  const found: ForgetBiasAssignment[] = [];
+  for (const s of stmts) {
+    const text = s.text.replace(/\s+/g, ' ').trim();
+    let value: number | undefined;
+    const assign = /^(?:(?:const|let|var)\s+)?([^=]+?)\s*=(?!=)\s*([\s\S]+)$/.exec(text);
+    if (assign && (FORGET_BIAS_TARGET.test(` ${assign[1]} `) || FUSED_FORGET_SLICE.test(assign[1]))) value = literalValue(assign[2]);
+    if (value === undefined) {
+      // b_f.data.fill_(1.0) · nn.init.constant_(self.b_f, 1.0) · bias[H:2*H].fill_(1)
+      const fill = new RegExp(`^([\\w.\\[\\]:* ]+?)\\s*\\.\\s*fill_?\\s*\\(\\s*(${NUMBER})\\s*\\)`).exec(text);
+      if (fill && (FORGET_BIAS_TARGET.test(` ${fill[1]} `) || FUSED_FORGET_SLICE.test(fill[1]))) value = Number(fill[2]);
+      const constant = new RegExp(`constant_?\\s*\\(\\s*([^,]+),\\s*(${NUMBER})\\s*\\)`).exec(text);
+      if (value === undefined && constant && (FORGET_BIAS_TARGET.test(` ${constant[1]} `) || FUSED_FORGET_SLICE.test(constant[1]))) value = Number(constant[2]);
+    }
+    if (value === undefined) {
+      const keyword = new RegExp(`\\bforget_?bias\\s*[=:]\\s*(${NUMBER})(?![\\w.])`, 'i').exec(text);
+      if (keyword) value = Number(keyword[1]);
+      else if (/\bunit_?forget_?bias\s*[=:]\s*(?:True|true)\b/i.test(text)) value = 1;
+    }
+    if (value !== undefined && Number.isFinite(value)) found.push({ line: s.start, value: Object.is(value, -0) ? 0 : value, text: text.slice(0, 200) });
+  }
+  return found;
+}

@@ -1,0 +1,175 @@
+// Recurrent-cell and gate detection in source text (Python, TypeScript/JavaScript, .ipynb).
+// Pure: node built-ins only, no vscode; the host builds CodeLens and decorations on top.
+//
+// A cell is reported per top-level class or function (methods and nested functions are
+// analysed and merged into it), plus '<module>' for statements at the top level of a file
+// or notebook cell. Forget-bias literals count for a cell only inside its own range; for a
+// notebook, assignments in other code cells (the notebook sets lstm.b_f in separate cells)
+// are listed by detectNotebookForgetBiases, not attached to any cell.
+import { analyseStatements, findLinearModules, type UnitAnalysis } from './analyse';
+import { findForgetBiasAssignments } from './forgetBias';
+import { scan, type ScanUnit, type Stmt } from './scan';
+import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
+
+export type { DetectedCell, DetectedKind, DetectedLayout, DetectLanguage, ForgetBiasAssignment, GateName, LineRange } from './types';
+
+export const LSTM_GATE_ORDER: GateName[] = ['i', 'f', 'g', 'o', 'c', 'h'];
+export const GRU_GATE_ORDER: GateName[] = ['r', 'z', 'n', 'h'];
+const LANGUAGES: DetectLanguage[] = ['python', 'typescript', 'javascript'];
+
+function descendants(unit: ScanUnit): ScanUnit[] {
+  return unit.children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+function allStmts(unit: ScanUnit): Stmt[] {
+  return [...unit.stmts, ...descendants(unit).flatMap((u) => u.stmts)];
+}
+
+const KIND_RANK: Record<UnitAnalysis['kind'], number> = { lstm: 0, 'lstm-no-forget': 0, gru: 1, rnn: 2, unknown: 3 };
+
+/** Merges the analyses of one class's methods: the strongest kind wins, its gate lines are united. */
+function merge(results: UnitAnalysis[]): UnitAnalysis | undefined {
+  if (!results.length) return undefined;
+  const best = Math.min(...results.map((r) => KIND_RANK[r.kind]));
+  const chosen = results.filter((r) => KIND_RANK[r.kind] === best);
+  const gates = new Map<GateName, Set<number>>();
+  for (const r of chosen) for (const [g, lines] of r.gates) gates.set(g, new Set([...(gates.get(g) ?? []), ...lines]));
+  const kind = chosen.some((r) => r.kind === 'lstm') ? 'lstm' : chosen[0].kind;
+  return { kind, gates, optionalForgetGate: chosen.some((r) => r.optionalForgetGate) };
+}
+
+/** Weight shapes such as `4 * hidden`, `hidden_size * 4`, `4*H` (3 for a GRU). */
+function fusedWeightShape(stmts: Stmt[], kind: UnitAnalysis['kind']): boolean {
+  const k = kind === 'gru' ? 3 : 4;
+  const re = new RegExp(`(?:^|[^\\w.])${k}\\s*\\*\\s*[A-Za-z_$][\\w$.]*|[A-Za-z_$][\\w$.]*\\s*\\*\\s*${k}(?![\\w.])`);
+  return stmts.some((s) => re.test(s.text) && /(?:weight|kernel|W|bias|Linear|dense|Parameter|randn|zeros|empty|Tensor|variable|units)/i.test(s.text));
+}
+
+function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[], lineOf: (o: number) => number): DetectedCell {
+  const order = analysis.kind === 'gru' ? GRU_GATE_ORDER : LSTM_GATE_ORDER;
+  const gates: Partial<Record<GateName, number[]>> = {};
+  for (const g of order) {
+    const lines = analysis.gates.get(g);
+    if (lines?.size) gates[g] = [...lines].sort((a, b) => a - b);
+  }
+  const main = analysis.kind === 'gru' ? ['r', 'z', 'n'] : ['i', 'f', 'g', 'o'];
+  const counts = new Map<number, number>();
+  for (const g of main) for (const l of gates[g as GateName] ?? []) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const sharedLine = [...counts.values()].some((n) => n >= 2);
+  const layout = analysis.kind !== 'rnn' && (sharedLine || fusedWeightShape(stmts, analysis.kind)) ? 'fused' : 'per-gate';
+  let range = { start: unit.start, end: unit.end };
+  if (unit.type === 'module') {
+    const all = Object.values(gates).flat();
+    range = { start: Math.min(...all), end: Math.max(...all) };
+  }
+  const biases = findForgetBiasAssignments(stmts);
+  let forgetBias = biases[0]?.value;
+  if (forgetBias === undefined) {
+    // A literal default of a forget-bias parameter: def __init__(self, ..., forget_bias=1.0)
+    for (const u of [unit, ...descendants(unit)]) {
+      for (const p of u.params) {
+        const m = /^\s*(?:forget_?bias|b_?f|forgetBias)\b[^=]*=\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/i.exec(p.text);
+        if (m && forgetBias === undefined) forgetBias = Number(m[1]);
+      }
+    }
+  }
+  void lineOf;
+  const cell: DetectedCell = { name: unit.name, kind: analysis.kind, layout, optionalForgetGate: analysis.optionalForgetGate, range, gates };
+  if (forgetBias !== undefined && (analysis.kind === 'lstm' || analysis.kind === 'unknown')) cell.forgetBias = forgetBias;
+  return cell;
+}
+
+function checkLanguage(languageId: string): asserts languageId is DetectLanguage {
+  if (!(LANGUAGES as string[]).includes(languageId)) {
+    throw new Error(`detectCells: unsupported language '${languageId}'; use one of ${LANGUAGES.join(', ')}.`);
+  }
+}
+
+/** Every recurrent cell in `source`, in source order, with 1-based lines. */
+export function detectCells(source: string, languageId: DetectLanguage): DetectedCell[] {
+  checkLanguage(languageId);
+  const scanned = scan(source, languageId);
+  const cells: DetectedCell[] = [];
+  const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
+    const stmts = report.type === 'module' ? report.stmts : allStmts(report);
+    const modules = findLinearModules(stmts);
+    const results: UnitAnalysis[] = [];
+    for (const u of analysed) {
+      const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules);
+      if (r) results.push(r);
+    }
+    const merged = merge(results);
+    if (merged && merged.gates.size) cells.push(toCell(report, merged, stmts, scanned.lineOf));
+  };
+  consider(scanned.module, [scanned.module]);
+  for (const top of scanned.module.children) consider(top, [top, ...descendants(top)].filter((u) => u.type !== 'class'));
+  return cells.sort((a, b) => a.range.start - b.range.start);
+}
+
+/** Literal forget-bias settings anywhere in `source` (not only inside a cell). */
+export function detectForgetBiases(source: string, languageId: DetectLanguage): ForgetBiasAssignment[] {
+  checkLanguage(languageId);
+  const scanned = scan(source, languageId);
+  return findForgetBiasAssignments([scanned.module, ...descendants(scanned.module)].flatMap((u) => u.stmts)).sort((a, b) => a.line - b.line);
+}
+
+export interface NotebookCode {
+  cellIndex: number;
+  source: string;
+}
+
+/** The code cells of a .ipynb (cellIndex counts every cell, markdown included, as VS Code's notebook does). */
+export function notebookCodeCells(ipynbJson: string): { language: DetectLanguage; cells: NotebookCode[] } {
+  let nb: unknown;
+  try {
+    nb = JSON.parse(ipynbJson);
+  } catch (e) {
+    throw new Error(`invalid notebook: not JSON (${(e as Error).message}); a .ipynb file must be the JSON a Jupyter notebook is saved as.`);
+  }
+  const cellsField = typeof nb === 'object' && nb !== null ? (nb as { cells?: unknown }).cells : undefined;
+  if (!Array.isArray(cellsField)) throw new Error("invalid notebook: no 'cells' array at the top level; is this a Jupyter notebook (nbformat 4)?");
+  const meta = (nb as { metadata?: { language_info?: { name?: unknown }; kernelspec?: { language?: unknown } } }).metadata;
+  const declared = String(meta?.language_info?.name ?? meta?.kernelspec?.language ?? 'python').toLowerCase();
+  const language: DetectLanguage = declared === 'typescript' ? 'typescript' : declared === 'javascript' ? 'javascript' : 'python';
+  const cells: NotebookCode[] = [];
+  cellsField.forEach((c: unknown, cellIndex) => {
+    if (typeof c !== 'object' || c === null) return;
+    const cell = c as { cell_type?: unknown; source?: unknown };
+    if (cell.cell_type !== 'code') return;
+    const source = Array.isArray(cell.source) ? cell.source.map(String).join('') : typeof cell.source === 'string' ? cell.source : '';
+    cells.push({ cellIndex, source });
+  });
+  return { language, cells };
+}
+
+/** One entry per recurrent cell found in a code cell; lines are within that code cell. */
+export function detectNotebook(ipynbJson: string): (DetectedCell & { cellIndex: number })[] {
+  const { language, cells } = notebookCodeCells(ipynbJson);
+  return cells.flatMap(({ cellIndex, source }) => detectCells(source, language).map((cell) => ({ ...cell, cellIndex })));
+}
+
+/** Literal forget-bias settings in every code cell (the notebook sets b_f to +1, 0, −1 in cells of their own). */
+export function detectNotebookForgetBiases(ipynbJson: string): (ForgetBiasAssignment & { cellIndex: number })[] {
+  const { language, cells } = notebookCodeCells(ipynbJson);
+  return cells.flatMap(({ cellIndex, source }) => detectForgetBiases(source, language).map((a) => ({ ...a, cellIndex })));
+}
+
+/** The lines that compute `gate` in `cell` (empty when the cell has no such gate). */
+export function linesForGate(cell: DetectedCell, gate: GateName): number[] {
+  return cell.gates[gate] ?? [];
+}
+
+/**
+ * The gate computed on `line` (1-based), for highlighting its equation. A line shared by
+ * several gates (a fused product, a chunk/split) gives the first in i, f, g, o, c, h
+ * (or r, z, n, h) order as `gate` and all of them in `gates`.
+ */
+export function gateAtLine(cells: DetectedCell[], line: number): { cell: DetectedCell; gate: GateName; gates: GateName[] } | undefined {
+  for (const cell of cells) {
+    if (line < cell.range.start || line > cell.range.end) continue;
+    const order = cell.kind === 'gru' ? GRU_GATE_ORDER : LSTM_GATE_ORDER;
+    const gates = order.filter((g) => cell.gates[g]?.includes(line));
+    if (gates.length) return { cell, gate: gates[0], gates };
+  }
+  return undefined;
+}

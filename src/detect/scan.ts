@@ -1,0 +1,477 @@
+// A tolerant scanner: turns Python (blocks by indentation) or TS/JS (blocks by braces) into
+// units (classes, functions, the module top level) holding statements with their line spans.
+// It never throws on odd code: whatever it cannot place becomes a plain statement.
+import type { DetectLanguage } from './types';
+
+export interface Stmt {
+  /** 1-based first and last line. */
+  start: number;
+  end: number;
+  /** Code with comments removed and string contents blanked; nested blocks blanked. Same length as the source span. */
+  text: string;
+  /** Offset of text[0] in Scanned.code. */
+  offset: number;
+  inLoop: boolean;
+  /** Header texts of the enclosing if/elif/else blocks inside the unit ("else" carries its if's text). */
+  conditions: string[];
+}
+
+export interface Param {
+  name: string;
+  /** The whole parameter text (annotation and default included). */
+  text: string;
+}
+
+export interface ScanUnit {
+  name: string;
+  type: 'class' | 'function' | 'module';
+  /** 1-based; for Python the first decorator line. */
+  start: number;
+  end: number;
+  params: Param[];
+  stmts: Stmt[];
+  children: ScanUnit[];
+  parent?: ScanUnit;
+}
+
+export interface Scanned {
+  code: string;
+  module: ScanUnit;
+  lineOf(offset: number): number;
+}
+
+// ───────────────────────── shared helpers ─────────────────────────
+
+function lineIndex(code: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < code.length; i++) if (code[i] === '\n') starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
+
+/** Splits at top-level commas (depth counted over () [] {}). */
+export function splitTopLevel(text: string, separator = ','): { text: string; offset: number }[] {
+  const parts: { text: string; offset: number }[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === separator && depth === 0) {
+      parts.push({ text: text.slice(from, i), offset: from });
+      from = i + 1;
+    }
+  }
+  parts.push({ text: text.slice(from), offset: from });
+  return parts;
+}
+
+/** Index of the bracket closing the one at `open`, or -1. */
+export function matchBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+function parseParams(inner: string): Param[] {
+  const params: Param[] = [];
+  for (const part of splitTopLevel(inner)) {
+    const text = part.text.trim();
+    if (!text) continue;
+    // Destructured parameters ([h, c]: [T, T] or {a, b}) give each inner name.
+    const destructured = /^[[{]/.test(text) ? text.slice(1, Math.max(1, matchBracket(text, 0))) : undefined;
+    if (destructured !== undefined) {
+      for (const inner of splitTopLevel(destructured)) {
+        const m = /[A-Za-z_$][\w$]*/.exec(inner.text);
+        if (m) params.push({ name: m[0], text });
+      }
+      continue;
+    }
+    const m = /^(?:\*{1,2}|\.\.\.)?\s*(?:(?:public|private|protected|readonly)\s+)*([A-Za-z_$][\w$]*)/.exec(text);
+    if (m && m[1] !== 'self' && m[1] !== 'this') params.push({ name: m[1], text });
+  }
+  return params;
+}
+
+function paramsOfHeader(header: string): Param[] {
+  const open = header.indexOf('(');
+  if (open < 0) {
+    // `x => ...` arrow with one bare parameter.
+    const m = /([A-Za-z_$][\w$]*)\s*=>/.exec(header);
+    return m ? [{ name: m[1], text: m[1] }] : [];
+  }
+  const close = matchBracket(header, open);
+  return parseParams(header.slice(open + 1, close < 0 ? header.length : close));
+}
+
+// ───────────────────────── Python ─────────────────────────
+
+/** Comments and string contents become spaces (quotes kept); IPython magics and shell lines are blanked. */
+export function blankPython(source: string): string {
+  const out = source.split('');
+  let i = 0;
+  let lineStart = true;
+  while (i < source.length) {
+    const ch = source[i];
+    if (lineStart) {
+      // `%matplotlib inline`, `!curl ...`: notebook-only syntax, not Python.
+      let j = i;
+      while (j < source.length && (source[j] === ' ' || source[j] === '\t')) j++;
+      if (source[j] === '%' || source[j] === '!') {
+        while (j < source.length && source[j] !== '\n') out[j++] = ' ';
+        i = j;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (ch === '\n') {
+      lineStart = true;
+      i++;
+    } else if (ch === '#') {
+      while (i < source.length && source[i] !== '\n') out[i++] = ' ';
+    } else if (ch === '"' || ch === "'") {
+      const triple = source.startsWith(ch.repeat(3), i);
+      const quote = triple ? ch.repeat(3) : ch;
+      i += quote.length;
+      while (i < source.length && !source.startsWith(quote, i)) {
+        if (source[i] === '\\') {
+          out[i] = ' ';
+          i++;
+        }
+        if (i < source.length && source[i] !== '\n') out[i] = ' ';
+        if (!triple && source[i] === '\n') break; // unterminated: stop at the line end
+        i++;
+      }
+      i += quote.length;
+    } else i++;
+  }
+  return out.join('');
+}
+
+interface PyHeader {
+  indent: number;
+  keyword: string;
+  text: string;
+  unit?: ScanUnit;
+}
+
+const PY_HEADER = /^(?:async\s+)?(def|class|for|while|if|elif|else|with|try|except|finally|match|case)\b/;
+
+function firstTopLevelColon(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === ':' && depth === 0 && text[i + 1] !== '=') return i;
+  }
+  return -1;
+}
+
+function scanPython(source: string): Scanned {
+  const code = blankPython(source);
+  const lineOf = lineIndex(code);
+  const module: ScanUnit = { name: '<module>', type: 'module', start: 1, end: lineOf(code.length), params: [], stmts: [], children: [] };
+  const stack: PyHeader[] = [];
+  const lastIfAt = new Map<number, string>();
+  let pendingDecoratorLine: number | undefined;
+
+  const unitOf = (): ScanUnit => {
+    for (let k = stack.length - 1; k >= 0; k--) if (stack[k].unit) return stack[k].unit!;
+    return module;
+  };
+  const context = (): { inLoop: boolean; conditions: string[] } => {
+    const conditions: string[] = [];
+    let inLoop = false;
+    for (let k = stack.length - 1; k >= 0 && !stack[k].unit; k--) {
+      if (stack[k].keyword === 'for' || stack[k].keyword === 'while') inLoop = true;
+      if (['if', 'elif', 'else'].includes(stack[k].keyword)) conditions.push(stack[k].text);
+    }
+    return { inLoop, conditions };
+  };
+  const addStmt = (offset: number, text: string) => {
+    if (!text.trim()) return;
+    const lead = text.length - text.trimStart().length;
+    const trail = text.trimEnd().length;
+    const start = lineOf(offset + lead);
+    const end = lineOf(offset + trail - 1);
+    unitOf().stmts.push({ start, end, text, offset, ...context() });
+    for (const h of stack) if (h.unit) h.unit.end = Math.max(h.unit.end, end);
+  };
+
+  // Walk logical lines: physical lines joined while brackets are open or a line ends with '\'.
+  let pos = 0;
+  while (pos < code.length) {
+    let depth = 0;
+    let i = pos;
+    for (; i < code.length; i++) {
+      const ch = code[i];
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') depth = Math.max(0, depth - 1);
+      else if (ch === '\n' && depth === 0 && code[i - 1] !== '\\') break;
+    }
+    const text = code.slice(pos, i);
+    const offset = pos;
+    pos = i + 1;
+    if (!text.trim()) continue;
+    const indentText = /^[ \t]*/.exec(text)![0];
+    const indent = indentText.replace(/\t/g, '    ').length;
+    const body = text.slice(indentText.length);
+    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+    const line = lineOf(offset + indentText.length);
+
+    if (body.startsWith('@')) {
+      pendingDecoratorLine ??= line;
+      continue;
+    }
+    const header = PY_HEADER.exec(body);
+    const colon = header ? firstTopLevelColon(body) : -1;
+    if (header && colon >= 0) {
+      const keyword = header[1];
+      const headerText = body.slice(0, colon).replace(/\s+/g, ' ').trim();
+      let unit: ScanUnit | undefined;
+      if (keyword === 'def' || keyword === 'class') {
+        const name = /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(body)?.[1] ?? '<anonymous>';
+        const parent = unitOf();
+        unit = { name, type: keyword === 'class' ? 'class' : 'function', start: pendingDecoratorLine ?? line, end: lineOf(offset + colon), params: keyword === 'def' ? paramsOfHeader(body.slice(0, colon)) : [], stmts: [], children: [], parent };
+        parent.children.push(unit);
+        for (const h of stack) if (h.unit) h.unit.end = Math.max(h.unit.end, unit.end);
+      }
+      pendingDecoratorLine = undefined;
+      let conditionText = headerText;
+      if (keyword === 'if') lastIfAt.set(indent, headerText);
+      if (keyword === 'elif' || keyword === 'else') conditionText = `${headerText} (of ${lastIfAt.get(indent) ?? 'if'})`;
+      stack.push({ indent, keyword, text: conditionText, unit });
+      // A body on the header's own line (`if use_forget_gate: f = ...`).
+      const inline = body.slice(colon + 1);
+      if (inline.trim()) {
+        const innerOffset = offset + indentText.length + colon + 1;
+        for (const part of splitTopLevel(inline, ';')) addStmt(innerOffset + part.offset, part.text);
+      }
+      continue;
+    }
+    pendingDecoratorLine = undefined;
+    for (const part of splitTopLevel(text, ';')) addStmt(offset + part.offset, part.text);
+  }
+  return { code, module, lineOf };
+}
+
+// ───────────────────────── TypeScript / JavaScript ─────────────────────────
+
+/** Comments become spaces; string and template contents become spaces (quotes kept). */
+export function blankCLike(source: string): string {
+  const out = source.split('');
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === '/' && source[i + 1] === '/') {
+      while (i < source.length && source[i] !== '\n') out[i++] = ' ';
+    } else if (ch === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      const stop = end < 0 ? source.length : end + 2;
+      for (; i < stop; i++) if (source[i] !== '\n') out[i] = ' ';
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      i++;
+      while (i < source.length && source[i] !== ch) {
+        if (source[i] === '\\') {
+          out[i] = ' ';
+          i++;
+        }
+        if (i < source.length && source[i] !== '\n') out[i] = ' ';
+        if (ch !== '`' && source[i] === '\n') break;
+        i++;
+      }
+      i++;
+    } else i++;
+  }
+  return out.join('');
+}
+
+interface TsBlock {
+  kind: 'unit' | 'loop' | 'cond' | 'plain' | 'class-body';
+  unit?: ScanUnit;
+  text: string;
+  /** Where the statement enclosing this block started (arrow bodies passed as arguments). */
+  outerStart: number;
+  outerExclusions: [number, number][];
+  outerDepth: number;
+  openAt: number;
+}
+
+const KEYWORD_HEADS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'with', 'do', 'else', 'try', 'finally', 'new', 'typeof', 'await']);
+
+function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlock['kind']; name?: string; type?: 'class' | 'function' } {
+  const h = header.replace(/\s+/g, ' ').trim();
+  let m = /^(?:export )?(?:default )?(?:abstract )?class ([A-Za-z_$][\w$]*)/.exec(h);
+  if (m) return { kind: 'unit', name: m[1], type: 'class' };
+  m = /^(?:export )?(?:default )?(?:async )?function\*? ?([A-Za-z_$][\w$]*)?\s*[(<]/.exec(h);
+  if (m) return { kind: 'unit', name: m[1] ?? '<anonymous>', type: 'function' };
+  m = /^(?:export )?(?:const|let|var) ([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async )?(?:function\b|\(.*\)\s*(?::.*)?=>$|[A-Za-z_$][\w$]*\s*=>$)/.exec(h);
+  if (m) return { kind: 'unit', name: m[1], type: 'function' };
+  if (parentIsClass) {
+    m = /^(?:(?:static|async|public|private|protected|readonly|override|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:=\s*(?:async )?\(.*\)\s*(?::.*)?=>|(?:<.*>)?\s*\(.*\)\s*(?::.*)?)$/.exec(h);
+    if (m && !KEYWORD_HEADS.has(m[1])) return { kind: 'unit', name: m[1], type: 'function' };
+  }
+  if (/^(?:for|while|do)\b/.test(h)) return { kind: 'loop' };
+  if (/^(?:if|else)\b/.test(h)) return { kind: 'cond' };
+  return { kind: 'plain' };
+}
+
+/** A `{` that opens an object literal or a type rather than a block. */
+function isExpressionBrace(before: string): boolean {
+  const t = before.trimEnd();
+  if (!t) return false;
+  if (t.endsWith('=>')) return false;
+  return /(?:[=(,[?:]|\|\||&&|\?\?|\breturn|\btype\s+\w+\s*=)$/.test(t) && !/\b(?:else|try|finally|do)$/.test(t);
+}
+
+function scanCLike(source: string): Scanned {
+  const code = blankCLike(source);
+  const lineOf = lineIndex(code);
+  const module: ScanUnit = { name: '<module>', type: 'module', start: 1, end: lineOf(code.length), params: [], stmts: [], children: [] };
+  const blocks: TsBlock[] = [];
+  let stmtStart = 0;
+  let exclusions: [number, number][] = [];
+  let depth = 0; // () [] and expression braces, within the current block
+  const exprBraces: number[] = []; // depth at which each open expression brace sits
+  let lastIf = '';
+
+  const unitOf = (): ScanUnit => {
+    for (let k = blocks.length - 1; k >= 0; k--) if (blocks[k].unit) return blocks[k].unit!;
+    return module;
+  };
+  const context = (): { inLoop: boolean; conditions: string[] } => {
+    const conditions: string[] = [];
+    let inLoop = false;
+    for (let k = blocks.length - 1; k >= 0 && !blocks[k].unit; k--) {
+      if (blocks[k].kind === 'loop') inLoop = true;
+      if (blocks[k].kind === 'cond') conditions.push(blocks[k].text);
+    }
+    return { inLoop, conditions };
+  };
+  const textOf = (from: number, to: number, excluded: [number, number][]): string => {
+    let text = code.slice(from, to);
+    for (const [a, b] of excluded) if (a >= from && b <= to) text = text.slice(0, a - from) + blank(code.slice(a, b)) + text.slice(b - from);
+    return text;
+  };
+  const flush = (to: number) => {
+    let text = textOf(stmtStart, to, exclusions);
+    const offset = stmtStart;
+    stmtStart = to + 1;
+    exclusions = [];
+    if (!text.trim()) return;
+    const ctx = context();
+    // Brace-less loop or if heads: `for (...) h = ...;`
+    const head = /^\s*(for|while|if|else\s+if)\s*\(/.exec(text);
+    if (head) {
+      const close = matchBracket(text, head[0].length - 1);
+      if (close > 0) {
+        if (head[1] === 'if' || head[1].startsWith('else')) ctx.conditions.push(text.slice(0, close + 1).trim());
+        else ctx.inLoop = true;
+        text = blank(text.slice(0, close + 1)) + text.slice(close + 1);
+      }
+    }
+    if (!text.trim()) return;
+    const lead = text.length - text.trimStart().length;
+    const start = lineOf(offset + lead);
+    const end = lineOf(offset + text.trimEnd().length - 1);
+    unitOf().stmts.push({ start, end, text, offset, ...ctx });
+    for (const b of blocks) if (b.unit) b.unit.end = Math.max(b.unit.end, end);
+  };
+  const complete = (i: number): boolean => {
+    const before = code.slice(stmtStart, i).trimEnd();
+    if (!before.trim()) return false;
+    if (/(?:[-+*/%=&|^<>,.?:(![]|=>)$/.test(before)) return false;
+    const next = /\S/.exec(code.slice(i + 1));
+    if (next && /[.?:+*/&|)\]=]/.test(next[0])) return false;
+    return true;
+  };
+
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth = Math.max(0, depth - 1);
+    else if (ch === '{') {
+      const before = textOf(stmtStart, i, exclusions);
+      const arrowBody = before.trimEnd().endsWith('=>');
+      if ((depth > 0 && !arrowBody) || (depth === 0 && isExpressionBrace(before))) {
+        exprBraces.push(depth);
+        depth++;
+        continue;
+      }
+      const parent = blocks[blocks.length - 1];
+      // Text of the header: for an arrow body inside a call, only what follows the last '(' or ','.
+      const header = before.trim();
+      const cls = classifyTsHeader(header, parent?.kind === 'class-body');
+      let unit: ScanUnit | undefined;
+      if (cls.kind === 'unit') {
+        const parentUnit = unitOf();
+        const startLine = lineOf(stmtStart + (before.length - before.trimStart().length));
+        unit = { name: cls.name!, type: cls.type!, start: startLine, end: lineOf(i), params: cls.type === 'function' ? paramsOfHeader(header.replace(/^[^(]*?\bfunction\b/, 'function')) : [], stmts: [], children: [], parent: parentUnit };
+        parentUnit.children.push(unit);
+      }
+      let text = header.replace(/\s+/g, ' ');
+      if (cls.kind === 'cond' && /^else\b/.test(text) && !/^else if\b/.test(text)) text = `else (of ${lastIf || 'if'})`;
+      if (cls.kind === 'cond' && /^(?:else )?if\b/.test(text)) lastIf = text.replace(/^else /, '');
+      blocks.push({ kind: cls.type === 'class' ? 'class-body' : cls.kind, unit, text, outerStart: stmtStart, outerExclusions: exclusions, outerDepth: depth, openAt: i });
+      if (cls.type === 'class' && unit) {
+        // The class body holds its own unit for property statements.
+        blocks[blocks.length - 1].unit = unit;
+      }
+      stmtStart = i + 1;
+      exclusions = [];
+      depth = 0;
+    } else if (ch === '}') {
+      if (exprBraces.length && depth > 0 && exprBraces[exprBraces.length - 1] === depth - 1) {
+        exprBraces.pop();
+        depth--;
+        continue;
+      }
+      flush(i);
+      const block = blocks.pop();
+      if (!block) {
+        stmtStart = i + 1;
+        continue;
+      }
+      if (block.unit) block.unit.end = Math.max(block.unit.end, lineOf(i));
+      for (const b of blocks) if (b.unit) b.unit.end = Math.max(b.unit.end, lineOf(i));
+      // Resume the statement that held this block (an arrow body passed to tf.tidy(...)),
+      // or start a new one when the block was a statement of its own.
+      const outerText = code.slice(block.outerStart, block.openAt);
+      if (block.outerDepth > 0 || outerText.trimEnd().endsWith('=>')) {
+        stmtStart = block.outerStart;
+        exclusions = [...block.outerExclusions, [block.openAt, i + 1]];
+        depth = block.outerDepth;
+      } else {
+        stmtStart = i + 1;
+        exclusions = [];
+        depth = 0;
+      }
+    } else if (ch === ';' && depth === 0) flush(i);
+    else if (ch === '\n' && depth === 0 && complete(i)) flush(i);
+  }
+  flush(code.length);
+  return { code, module, lineOf };
+}
+
+export function scan(source: string, language: DetectLanguage): Scanned {
+  return language === 'python' ? scanPython(source) : scanCLike(source);
+}
