@@ -94,8 +94,10 @@ function epochEndX(run: RunRecord, epoch: number, xAxis: LossXAxis): number {
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
- * Training loss per batch (a line per run) and validation loss per epoch (dashed, with
- * marked points) for every train run given, overlaid, with a legend.
+ * Training loss per batch (a line per run, labelled with the run's title) and validation
+ * loss per epoch (dashed, ◆ points, labelled "title (val)") for every train run given,
+ * overlaid, with a legend. The configuration is plain data (no callbacks): it survives
+ * JSON.stringify, so a static HTML report can embed it.
  */
 export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOptions): ChartConfiguration<'line'> {
   const { xAxis, colors } = options;
@@ -110,7 +112,7 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
       y: finite(b.loss),
     }));
     datasets.push({
-      label: `${run.title} — train`,
+      label: run.title,
       data: trainPoints,
       borderColor: color,
       backgroundColor: color,
@@ -118,13 +120,14 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
       borderDash: dash,
       pointRadius: 0,
       pointHitRadius: 4,
+      pointStyle: 'line',
       tension: 0,
       spanGaps: false,
     });
     if (run.epochs.length > 0) {
       const valPoints: Point[] = run.epochs.map((e) => ({ x: epochEndX(run, e.epoch, xAxis), y: finite(e.valLoss) }));
       datasets.push({
-        label: `${run.title} — validation`,
+        label: `${run.title} (val)`,
         data: valPoints,
         borderColor: color,
         backgroundColor: color,
@@ -170,12 +173,20 @@ export function gradientChartConfig(series: readonly ProbeSeries[], options: Gra
       borderDash: cycleDash(colors, index),
       pointRadius: 0,
       pointHitRadius: 4,
+      pointStyle: 'line',
       tension: 0,
     };
   });
+  const linearY = linearAxis(colors, '‖∂loss_t / ∂h₀‖₂');
   const yAxis = logScale
-    ? { ...linearAxis(colors, '‖∂loss_t / ∂h₀‖₂ (log scale)'), type: 'logarithmic' as const }
-    : linearAxis(colors, '‖∂loss_t / ∂h₀‖₂');
+    ? {
+        ...linearY,
+        type: 'logarithmic' as const,
+        title: { ...linearY.title, text: '‖∂loss_t / ∂h₀‖₂ (log scale)' },
+        // Norms span many decades: 1e-12, not 0.000000000001 (Intl.NumberFormat options, JSON-safe).
+        ticks: { ...linearY.ticks, format: { notation: 'scientific' as const, minimumFractionDigits: 0, maximumFractionDigits: 0 } },
+      }
+    : linearY;
   return {
     type: 'line',
     data: { datasets },
@@ -212,7 +223,8 @@ function commonOptions(colors: ThemeColors) {
       legend: {
         display: true,
         position: 'bottom' as const,
-        labels: { color: colors.foreground, boxWidth: 14, boxHeight: 2, font: font(colors) },
+        // Point styles tell a training line from the validation points (◆) in the legend.
+        labels: { color: colors.foreground, usePointStyle: true, pointStyleWidth: 18, boxHeight: 7, font: font(colors) },
       },
       tooltip: { enabled: true },
     },

@@ -41,7 +41,7 @@ describe('loss chart configuration', () => {
   it('draws one training line per train run and a validation series per run that has epochs; probe runs are left out', () => {
     const config = lossChartConfig([naive, probeRun, rnn], { xAxis: 'step', colors: DARK_THEME_COLORS });
     const labels = config.data.datasets.map((d) => d.label);
-    assert.deepEqual(labels, ['NaiveLSTM — train', 'NaiveLSTM — validation', 'SimpleRNN — train']);
+    assert.deepEqual(labels, ['NaiveLSTM', 'NaiveLSTM (val)', 'SimpleRNN']);
     assert.equal(config.options?.plugins?.legend?.display, true);
   });
 
@@ -111,7 +111,14 @@ describe('gradient chart configuration', () => {
   it('uses a logarithmic y axis when asked, leaving a gap where a norm is zero (log 0 is undefined)', () => {
     const config = gradientChartConfig([rnn], { logScale: true, colors: DARK_THEME_COLORS });
     assert.equal((config.options?.scales?.y as { type: string }).type, 'logarithmic');
+    const format = (config.options?.scales?.y as { ticks: { format: Intl.NumberFormatOptions } }).ticks.format;
+    assert.equal(new Intl.NumberFormat('en', format).format(1e-12), '1E-12', 'decades are labelled in scientific notation');
     assert.deepEqual(points(config.data.datasets[0].data).map((p) => p.y), [1, 0.1, 0.01, null]);
+  });
+
+  it('is plain data that survives JSON (a static HTML report embeds it)', () => {
+    const config = gradientChartConfig([rnn, lstm], { logScale: true, colors: DARK_THEME_COLORS });
+    assert.deepEqual(JSON.parse(JSON.stringify(config)), config);
   });
 
   it('gives no datasets when there are no series yet', () => {
