@@ -1,0 +1,138 @@
+// The one product a recurrent loop needs every step: rows × inner (written by the caller
+// into a Float32Array) times a fixed weight matrix inner × columns, read back as a
+// Float32Array. On wasm it calls the backend's XNNPACK matmul directly over the heap —
+// no tensor is created, no op is dispatched, nothing is copied: the caller writes the
+// left operand straight into the heap and reads the product from it. On any other
+// backend (cpu, tfjs-node) it falls back to tf.matMul on small tensors, which is correct
+// and, on tfjs-node, still fast.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export interface StepProduct {
+  readonly rows: number;
+  readonly inner: number;
+  readonly columns: number;
+  /** Where to write the left operand (rows × inner, row-major). Fetch it again after every run(). */
+  input(): Float32Array;
+  /** input() · weight → rows × columns. The view is valid until the next run() or dispose(). */
+  run(): Float32Array;
+  dispose(): void;
+}
+
+/** The C++ BatchMatMul entry point of tfjs-backend-wasm (a_id, a_shape, a_rank, b_id, b_shape, b_rank, transpose_a, transpose_b, out_id). */
+type WasmBatchMatMul = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
+interface EmscriptenCwrap {
+  cwrap(name: string, returnType: null, argTypes: string[]): WasmBatchMatMul;
+}
+
+const wasmMatMulByBackend = new WeakMap<BackendWasm, WasmBatchMatMul>();
+
+function wasmMatMul(backend: BackendWasm): WasmBatchMatMul {
+  let fn = wasmMatMulByBackend.get(backend);
+  if (!fn) {
+    const module = backend.wasm as unknown as EmscriptenCwrap;
+    fn = module.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    wasmMatMulByBackend.set(backend, fn);
+  }
+  return fn;
+}
+
+function shapeBytes(shape: number[]): Uint8Array {
+  return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+class WasmStepProduct implements StepProduct {
+  private readonly backend: BackendWasm;
+  private readonly matMul: WasmBatchMatMul;
+  private readonly left: tf.TensorInfo;
+  private readonly out: tf.TensorInfo;
+  private readonly leftId: number;
+  private readonly weightId: number;
+  private readonly outId: number;
+  private readonly leftShape: Uint8Array;
+  private readonly weightShape: Uint8Array;
+  private leftView: Float32Array;
+  private outView: Float32Array;
+  private disposed = false;
+
+  constructor(
+    readonly weight: tf.Tensor2D,
+    readonly rows: number,
+  ) {
+    this.backend = tf.backend() as BackendWasm;
+    this.matMul = wasmMatMul(this.backend);
+    const [inner, columns] = weight.shape;
+    this.inner = inner;
+    this.columns = columns;
+    this.left = this.backend.makeOutput([1, rows, inner], 'float32');
+    this.out = this.backend.makeOutput([1, rows, columns], 'float32');
+    this.leftId = this.backend.dataIdMap.get(this.left.dataId)!.id;
+    this.outId = this.backend.dataIdMap.get(this.out.dataId)!.id;
+    // XNNPACK caches the packed weight by this id for as long as the weight tensor lives.
+    this.weightId = this.backend.dataIdMap.get(weight.dataId)!.id;
+    this.leftShape = shapeBytes([1, rows, inner]);
+    this.weightShape = shapeBytes([1, inner, columns]);
+    this.leftView = this.backend.typedArrayFromHeap(this.left) as Float32Array;
+    this.outView = this.backend.typedArrayFromHeap(this.out) as Float32Array;
+  }
+
+  readonly inner: number;
+  readonly columns: number;
+
+  input(): Float32Array {
+    // A heap growth (any allocation elsewhere) detaches old views: their length drops to 0.
+    if (this.leftView.length === 0) this.leftView = this.backend.typedArrayFromHeap(this.left) as Float32Array;
+    return this.leftView;
+  }
+
+  run(): Float32Array {
+    if (this.disposed) throw new Error('StepProduct used after dispose().');
+    this.matMul(this.leftId, this.leftShape, 3, this.weightId, this.weightShape, 3, 0, 0, this.outId);
+    if (this.outView.length === 0) this.outView = this.backend.typedArrayFromHeap(this.out) as Float32Array;
+    return this.outView;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.backend.disposeData(this.left.dataId);
+    this.backend.disposeData(this.out.dataId);
+  }
+}
+
+class TensorStepProduct implements StepProduct {
+  readonly inner: number;
+  readonly columns: number;
+  private readonly left: Float32Array;
+
+  constructor(
+    readonly weight: tf.Tensor2D,
+    readonly rows: number,
+  ) {
+    [this.inner, this.columns] = weight.shape;
+    this.left = new Float32Array(rows * this.inner);
+  }
+
+  input(): Float32Array {
+    return this.left;
+  }
+
+  run(): Float32Array {
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(this.left, [this.rows, this.inner]), this.weight));
+    const values = product.dataSync() as Float32Array;
+    product.dispose();
+    return values;
+  }
+
+  dispose(): void {}
+}
+
+/**
+ * A reusable `rows × inner · weight` product for a recurrent loop. `weight` must stay
+ * alive (and unchanged) until dispose(). Float32 only.
+ */
+export function createStepProduct(weight: tf.Tensor2D, rows: number): StepProduct {
+  if (weight.rank !== 2 || weight.dtype !== 'float32') throw new Error(`createStepProduct: weight must be a float32 matrix, got ${weight.dtype} [${weight.shape.join(', ')}].`);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`createStepProduct: rows must be a positive integer, got ${rows}.`);
+  return tf.getBackend() === 'wasm' ? new WasmStepProduct(weight, rows) : new TensorStepProduct(weight, rows);
+}
