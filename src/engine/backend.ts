@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName, BackendPreference } from './types';
 import { registerUnsortedSegmentSumWasm } from './kernels/unsorted-segment-sum';
+import { registerTransposeMatmulFixWasm } from './kernels/transpose-matmul';
 
 const PREFERENCES: readonly BackendPreference[] = ['auto', 'native', 'wasm', 'cpu'];
 export const BACKEND_ENV_VAR = 'LSTM_LAB_BACKEND';
@@ -77,6 +78,7 @@ async function tryWasm(options: BackendOptions): Promise<boolean> {
   }
   const ok = await tf.setBackend('wasm');
   if (ok) registerUnsortedSegmentSumWasm();
+  if (ok) registerTransposeMatmulFixWasm(); // transposed/batched matmuls through XNNPACK (kernels/transpose-matmul.ts)
   return ok;
 }
 
