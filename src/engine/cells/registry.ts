@@ -4,12 +4,14 @@ import { naiveLstm } from './naive-lstm';
 import { fusedLstm } from './fused-lstm';
 import { simpleRnn } from './simple-rnn';
 import { builtinLstm } from './builtin-lstm';
+import { fastLstm } from './fast-lstm';
 
 export const CELLS: Partial<Record<CellKind, CellDefinition>> = {
   'naive-lstm': naiveLstm,
   'fused-lstm': fusedLstm,
   'simple-rnn': simpleRnn,
   'builtin-lstm': builtinLstm,
+  'fast-lstm': fastLstm,
 };
 
 /** The kinds registered here, in registry order. */
