@@ -6,11 +6,17 @@ import type { ForgetBiasAssignment } from './types';
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
 const FORGET_BIAS_TARGET = /(?:^|[.\s_[])(?:b_?f|b_?if|b_?hf|bias_?f|f_?bias|forget_?bias|bias_?forget|forget_?gate\s*\.\s*bias|bias_?ih_?f|bias_?hh_?f)(?:$|[.\s[(])/i;
-const FUSED_FORGET_SLICE = /bias\w*(?:\s*\.\s*data)?\s*\[\s*[\w.]+\s*:\s*(?:2\s*\*\s*[\w.]+|[\w.]+\s*\*\s*2)\s*\]/i;
+const FUSED_FORGET_SLICE = /(?:\bbias\w*|\bb)(?:\s*\.\s*data)?\s*\[\s*[\w.]+\s*:\s*(?:2\s*\*\s*[\w.]+|[\w.]+\s*\*\s*2)\s*\]/i;
 
 /** The value an expression sets every element to, when it is a literal one. */
 function literalValue(expr: string): number | undefined {
-  const e = expr.trim().replace(/;$/, '').trim();
+  let e = expr.trim().replace(/;$/, '').trim();
+  // Wrappers that keep the value: nn.Parameter(torch.ones(H)), tf.variable(tf.fill([H], 1)).
+  for (;;) {
+    const wrapped = /^(?:[\w.]*\.)?(?:Parameter|variable|Variable|array|asarray|tensor|Tensor|tensor1d|float|Float32Array\.from)\s*\(([\s\S]*)\)$/.exec(e);
+    if (!wrapped) break;
+    e = wrapped[1].split(/,\s*(?:requires_grad|dtype|trainable)\b/)[0].trim();
+  }
   const num = new RegExp(`^(${NUMBER})$`).exec(e);
   if (num) return Number(num[1]);
   const ones = new RegExp(`^(-)?\\s*(?:(${NUMBER})\\s*\\*\\s*)?[\\w.]*?\\bones(?:_like|Like)?\\s*\\(`).exec(e);
