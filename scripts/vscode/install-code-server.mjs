@@ -21,6 +21,7 @@
 // allows them, since code-server is nothing but its postinstall's native builds.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeServerDir, codeServerEntry, CODE_SERVER_VERSION, repoRoot } from './paths.mjs';
@@ -37,11 +38,17 @@ function fail(message) {
 export function installedVersion() {
   const entry = codeServerEntry();
   if (!fs.existsSync(entry) || !fs.existsSync(path.join(codeServerDir(), '.install-complete'))) return null;
-  const result = spawnSync(process.execPath, [entry, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  // Even `--version` writes ~/.config/code-server/config.yaml: give it a throwaway home.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-code-server-version-'));
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share') };
+  const result = spawnSync(process.execPath, [entry, '--version'], { encoding: 'utf8', timeout: 60_000, env });
+  fs.rmSync(home, { recursive: true, force: true });
   if (result.status !== 0) return null;
   // The postinstall must have run: it builds lib/vscode's node_modules (native modules).
   if (!fs.existsSync(path.join(codeServerDir(), 'node_modules/code-server/lib/vscode/node_modules/node-pty'))) return null;
-  return result.stdout.trim().split(/\s+/)[0] ?? null;
+  // A fresh home makes it log "Wrote default config file" first: take the version line.
+  const line = result.stdout.split('\n').find((l) => /^\d+\.\d+\.\d+ /.test(l));
+  return line ? line.split(' ')[0] : null;
 }
 
 function checkPrerequisites() {
