@@ -224,7 +224,7 @@ function commonOptions(colors: ThemeColors) {
         display: true,
         position: 'bottom' as const,
         // Point styles tell a training line from the validation points (◆) in the legend.
-        labels: { color: colors.foreground, usePointStyle: true, pointStyleWidth: 18, boxHeight: 7, font: font(colors) },
+        labels: { color: colors.foreground, usePointStyle: true, boxHeight: 8, font: font(colors) },
       },
       tooltip: { enabled: true },
     },

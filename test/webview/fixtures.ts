@@ -1,0 +1,112 @@
+// Messages the host would send the panel, shaped like real runs: the notebook's four-model
+// comparison (its epoch times and losses) and its five-series gradient probe.
+import type { RunRecord } from '../../src/protocol';
+import type { BatchProgress, CellKind, EpochSummary, ProbeSeries, TrainConfig } from '../../src/engine/types';
+import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../../src/engine/types';
+
+/** Deterministic noise in [-1, 1) (a fixture must draw the same picture every time). */
+function noise(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+export const BATCHES_PER_EPOCH = 338;
+
+function trainBatches(seed: number, finalLoss: number, secondsPerEpoch: number, count = BATCHES_PER_EPOCH): BatchProgress[] {
+  const rand = noise(seed);
+  const charsPerSecond = (BATCHES_PER_EPOCH * 32 * 500) / secondsPerEpoch;
+  return Array.from({ length: count }, (_, k) => {
+    const step = k + 1;
+    // Loss starts near ln(vocab) ≈ 4.1 and settles towards the epoch's mean.
+    const loss = finalLoss + (4.1 - finalLoss) * Math.exp(-step / 60) + 0.05 * rand();
+    return { epoch: 1, batch: step, batchesPerEpoch: BATCHES_PER_EPOCH, step, loss, charsPerSecond, elapsedMs: (step * secondsPerEpoch * 1000) / BATCHES_PER_EPOCH };
+  });
+}
+
+function config(cell: CellKind): TrainConfig {
+  return { ...NOTEBOOK_TRAIN_CONFIG, cell, corpus: { kind: 'brown' } };
+}
+
+const corpus = { name: 'brown', chars: 6_185_606, trainInstances: 11_134, valInstances: 1_237, vocabSize: 59 };
+
+/** The notebook's table after one epoch: [cell, title, epoch seconds, train loss, val loss]. */
+export const NOTEBOOK_RESULTS: [CellKind, string, number, number, number][] = [
+  ['naive-lstm', 'NaiveLSTM', 17 * 60 + 4, 2.693, 2.32],
+  ['builtin-lstm', 'nn.LSTM → tf.layers.lstm', 3 * 60 + 34, 2.695, 2.307],
+  ['simple-rnn', 'SimpleRNN', 13 * 60 + 24, 2.576, 2.206],
+  ['fused-lstm', 'OptimizedLSTM', 13 * 60 + 52, 2.777, 2.411],
+];
+
+export function compareRuns(): RunRecord[] {
+  return NOTEBOOK_RESULTS.map(([cell, title, seconds, trainLoss, valLoss], k) => {
+    const epoch: EpochSummary = {
+      epoch: 1,
+      trainLoss,
+      valLoss,
+      bitsPerChar: valLoss / Math.LN2,
+      seconds,
+      charsPerSecond: (BATCHES_PER_EPOCH * 32 * 500) / seconds,
+      peakRssMB: 820 + 40 * k,
+    };
+    return {
+      id: `compare-${cell}`,
+      kind: 'train',
+      title,
+      status: 'done',
+      createdAt: 1_764_400_000_000 + k * 1000,
+      backend: 'wasm',
+      config: config(cell),
+      corpus,
+      batches: trainBatches(k + 1, trainLoss - 0.15, seconds),
+      epochs: [epoch],
+      probeSeries: [],
+    };
+  });
+}
+
+export function runningRun(): RunRecord {
+  return {
+    id: 'quick-1',
+    kind: 'train',
+    title: 'Quick: NaiveLSTM b_f +1',
+    status: 'running',
+    createdAt: 1_764_400_100_000,
+    backend: 'wasm',
+    config: { ...config('naive-lstm'), seqLen: 100, maxBatches: 50, forgetBias: 1 },
+    corpus,
+    batches: trainBatches(9, 2.9, 40, 10).map((b) => ({ ...b, batchesPerEpoch: 50 })),
+    epochs: [],
+    probeSeries: [],
+  };
+}
+
+/** The notebook's five probe series, with the shapes it shows. */
+export function probeSeries(steps = 100): ProbeSeries[] {
+  const shapes: ((t: number) => number)[] = [
+    (t) => 3 * 0.55 ** t, // SimpleRNN: dies out within a few steps
+    (t) => 0.9 + 0.35 * Math.sqrt(t), // no forget gate: keeps accumulating
+    (t) => 1.2 * 0.97 ** t, // b_f +1: decays slowly
+    (t) => 1.0 * 0.9 ** t, // b_f 0: faster
+    (t) => 0.8 * 0.8 ** t, // b_f −1: faster still
+  ];
+  return DEFAULT_PROBE_SERIES.map((spec, k) => ({ ...spec, norms: Array.from({ length: steps }, (_, t) => shapes[k](t + 1)), seconds: 2 + k }));
+}
+
+export function probeRun(withSeries = true): RunRecord {
+  const series = probeSeries();
+  return {
+    id: 'probe-1',
+    kind: 'probe',
+    title: 'Gradient probe (notebook)',
+    status: withSeries ? 'done' : 'running',
+    createdAt: 1_764_400_050_000,
+    backend: 'wasm',
+    probeConfig: { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES },
+    batches: [],
+    epochs: [],
+    probeSeries: withSeries ? series : [],
+  };
+}

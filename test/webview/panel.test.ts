@@ -1,0 +1,466 @@
+// The side panel in headless Chromium: the page that renderPanelHtml produces, served from
+// 127.0.0.1 with a stub acquireVsCodeApi, fed the messages the host sends.
+// Run: npx mocha --no-config -r tsx/cjs --timeout 120000 test/webview/panel.test.ts
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { renderPanelHtml } from '../../src/host/panel-html';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol';
+import { GATE_LABELS } from '../../webview/equations';
+import { compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
+import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
+
+const root = path.resolve(__dirname, '../..');
+const distWebview = path.join(root, 'dist/webview');
+const screenshotDir = path.join(__dirname, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3ODkw';
+
+interface PanelHandle {
+  page: Page;
+  context: BrowserContext;
+  posted: () => Promise<WebviewToHost[]>;
+  warnings: string[];
+  errors: string[];
+}
+
+interface ChartSnapshot {
+  datasets: { label: string; points: number; borderColor: string; first: { x: number; y: number | null }; last: { x: number; y: number | null } }[];
+  xType: string;
+  yType: string;
+  xTitle: string;
+  tickColor: string;
+}
+
+describe('side panel in headless Chromium', function () {
+  this.timeout(60_000);
+  let server: http.Server;
+  let origin = '';
+  let browser: Browser;
+  const requests: string[] = [];
+  const open: BrowserContext[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium", or set CHROMIUM_PATH.`);
+    }
+    execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'pipe' });
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/' || url.pathname === '/index.html') {
+        const html = renderPanelHtml({
+          cspSource: origin,
+          nonce: NONCE,
+          scriptUri: `${origin}/webview.js`,
+          styleUris: [`${origin}/katex.min.css`, `${origin}/panel.css`],
+        });
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+        return;
+      }
+      const file = path.join(distWebview, path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, ''));
+      if (!file.startsWith(distWebview) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.woff2') ? 'font/woff2' : 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      // playwright's launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
+    });
+    fs.mkdirSync(screenshotDir, { recursive: true });
+  });
+
+  after(async () => {
+    for (const context of open) await context.close().catch(() => undefined);
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  afterEach(async () => {
+    while (open.length) await open.pop()?.close();
+  });
+
+  /** Opens the panel with a stub acquireVsCodeApi whose state starts as `savedState`. */
+  async function openPanel(options: { savedState?: unknown; width?: number; height?: number; theme?: WebviewTheme } = {}): Promise<PanelHandle> {
+    const context = await browser.newContext({ viewport: { width: options.width ?? 460, height: options.height ?? 900 }, deviceScaleFactor: 1 });
+    open.push(context);
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      // Anything not served by the test's own server would be a network request: refuse it.
+      return url.startsWith(origin) || url.startsWith('data:') ? route.continue() : route.abort();
+    });
+    await context.addInitScript((saved: unknown) => {
+      const w = window as unknown as Record<string, unknown>;
+      // tsx keeps function names with a __name helper; evaluate()d functions may refer to it.
+      w.__name = (f: unknown) => f;
+      const posted: unknown[] = [];
+      let state = saved;
+      let acquired = false;
+      w.__posted = posted;
+      w.__stateWrites = 0;
+      w.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => (w.__cspViolations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+      w.acquireVsCodeApi = () => {
+        if (acquired) throw new Error('acquireVsCodeApi may only be called once');
+        acquired = true;
+        return {
+          postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))),
+          getState: () => state,
+          setState: (s: unknown) => {
+            state = JSON.parse(JSON.stringify(s));
+            w.__stateWrites = (w.__stateWrites as number) + 1;
+          },
+        };
+      };
+      w.__getState = () => state;
+    }, options.savedState);
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/`);
+    if (options.theme) await applyTheme(page, options.theme);
+    await page.waitForFunction(() => ((window as unknown as { __posted: { type: string }[] }).__posted ?? []).some((m) => m.type === 'ready'));
+    return { page, context, warnings, errors, posted: () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted) };
+  }
+
+  async function applyTheme(page: Page, theme: WebviewTheme): Promise<void> {
+    await page.evaluate((t) => {
+      const rootElement = document.documentElement;
+      rootElement.removeAttribute('style');
+      for (const [name, value] of Object.entries(t.variables)) rootElement.style.setProperty(name, value);
+      document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
+      document.body.classList.add(t.bodyClass);
+      document.body.dataset.vscodeThemeKind = t.themeKind;
+    }, theme);
+    await settle(page);
+  }
+
+  async function send(page: Page, ...messages: unknown[]): Promise<void> {
+    await page.evaluate((all) => {
+      for (const m of all) window.postMessage(m, '*');
+    }, messages);
+    await settle(page);
+  }
+
+  /** Lets queued messages arrive and the panel's animation-frame render run. */
+  async function settle(page: Page): Promise<void> {
+    await page.evaluate(() => new Promise<void>((resolve) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve())), 0)));
+  }
+
+  async function chart(page: Page, which: 'lossChart' | 'gradientChart'): Promise<ChartSnapshot> {
+    return page.evaluate((name) => {
+      const panel = (window as unknown as { lstmLabPanel: Record<string, { data: { datasets: { label: string; data: { x: number; y: number | null }[]; borderColor: string }[] }; options: { scales: Record<string, { type: string; title: { text: string }; ticks: { color: string } }> } }> }).lstmLabPanel;
+      const c = panel[name];
+      return {
+        datasets: c.data.datasets.map((d) => ({ label: d.label, points: d.data.length, borderColor: d.borderColor, first: d.data[0], last: d.data[d.data.length - 1] })),
+        xType: c.options.scales.x.type,
+        yType: c.options.scales.y.type,
+        xTitle: c.options.scales.x.title.text,
+        tickColor: c.options.scales.x.ticks.color,
+      };
+    }, which);
+  }
+
+  async function tableRows(page: Page): Promise<{ id: string; kind: string; cells: Record<string, string> }[]> {
+    return page.evaluate(() =>
+      [...document.querySelectorAll('.runs-table tr[data-run-id]')].map((row) => ({
+        id: row.getAttribute('data-run-id') ?? '',
+        kind: row.getAttribute('data-kind') ?? '',
+        cells: Object.fromEntries([...row.querySelectorAll('td[data-column]')].map((c) => [c.getAttribute('data-column') ?? '', (c.textContent ?? '').trim()])),
+      })),
+    );
+  }
+
+  async function highlightedGates(page: Page): Promise<string[]> {
+    return page.$$eval('.equation-line.highlighted', (rows) => rows.map((r) => r.getAttribute('data-gate') ?? ''));
+  }
+
+  it('serves a strict Content-Security-Policy and loads with no violation, no error and no request off the machine', async () => {
+    const { page, errors } = await openPanel();
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content') ?? '');
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    assert.deepEqual(directives['default-src'], ["'none'"]);
+    assert.deepEqual(directives['script-src'], [`'nonce-${NONCE}'`]);
+    for (const name of ['style-src', 'font-src', 'img-src']) assert.deepEqual(directives[name], [origin], name);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    // Every script carries the nonce; no inline handler attributes anywhere.
+    assert.deepEqual(await page.$$eval('script', (s) => s.map((x) => x.nonce)), [NONCE]);
+    assert.equal(await page.evaluate(() => [...document.querySelectorAll('*')].some((e) => [...e.attributes].some((a) => a.name.startsWith('on')))), false);
+    // Draw everything once (KaTeX fonts, charts, table) and check nothing was refused or fetched elsewhere.
+    await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] });
+    await page.evaluate(() => document.fonts.ready);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
+    assert.deepEqual(errors, []);
+    const offMachine = requests.filter((u) => !u.startsWith(origin));
+    assert.deepEqual(offMachine, [], 'only the local server is contacted');
+    assert.ok(requests.some((u) => /KaTeX_.*\.woff2$/.test(u)), 'KaTeX fonts come from the local server');
+  });
+
+  it("posts ready on load and shows the LSTM's six equations, each labelled with its gate, before the host sends any", async () => {
+    const { page, posted } = await openPanel();
+    assert.deepEqual((await posted())[0], { type: 'ready' });
+    const lines = await page.$$eval('.equation-line', (rows) => rows.map((r) => ({ gate: r.getAttribute('data-gate'), label: r.querySelector('.equation-label')?.textContent, katex: !!r.querySelector('.katex') })));
+    assert.deepEqual(lines.map((l) => l.gate), ['i', 'f', 'g', 'o', 'c', 'h']);
+    assert.deepEqual(lines.map((l) => l.label), ['input gate', 'forget gate', 'candidate', 'output gate', 'cell state', 'hidden state']);
+    assert.ok(lines.every((l) => l.katex), 'every line is rendered by KaTeX');
+  });
+
+  it('draws every run of a comparison on the loss chart and lists it in the runs table', async () => {
+    const { page } = await openPanel();
+    const runs = compareRuns();
+    await send(page, { type: 'runs', runs: [...runs, probeRun()] });
+    const loss = await chart(page, 'lossChart');
+    assert.deepEqual(loss.datasets.map((d) => d.label), runs.flatMap((r) => [r.title, `${r.title} (val)`]));
+    assert.deepEqual(loss.datasets.map((d) => d.points), runs.flatMap((r) => [r.batches.length, 1]));
+    assert.deepEqual(loss.datasets[1].last, { x: 338, y: 2.32 }, "NaiveLSTM's validation loss at the end of its epoch");
+    assert.equal(loss.xType, 'linear');
+    const rows = await tableRows(page);
+    assert.deepEqual(rows.map((r) => r.id), [...runs.map((r) => r.id), 'probe-1'], 'in the order they started');
+    const naive = rows[0].cells;
+    assert.equal(naive.cell, 'NaiveLSTM');
+    assert.equal(naive.backend, 'wasm');
+    assert.equal(naive.epochTime, '17:04');
+    assert.equal(naive.trainLoss, '2.693');
+    assert.equal(naive.valLoss, '2.320');
+    assert.equal(naive.bitsPerChar, (2.32 / Math.LN2).toFixed(3));
+    assert.equal(naive.peakMemory, '820 MB');
+    assert.equal(naive.status, 'done');
+    assert.match(naive.configuration, /E50 H125 B32 T500/);
+    assert.equal(rows[4].cells.cell, 'gradient probe');
+    assert.match(rows[4].cells.configuration, /SimpleRNN, LSTM, no forget gate, .* · 100 steps/);
+  });
+
+  it('appends live progress to the running run and shows it in the status line; Stop is enabled only while something runs', async () => {
+    const { page } = await openPanel();
+    await send(page, { type: 'runs', runs: compareRuns() });
+    assert.equal(await page.$eval('vscode-button[data-command="stop"]', (b) => b.hasAttribute('disabled')), true);
+    const run = runningRun();
+    await send(page, { type: 'runUpdated', run });
+    const last = run.batches[run.batches.length - 1];
+    const updates: HostToWebview[] = Array.from({ length: 30 }, (_, k) => ({ type: 'progress', runId: run.id, progress: { ...last, batch: last.batch + k + 1, step: last.step + k + 1, loss: 2.5 - k * 0.01, elapsedMs: last.elapsedMs + (k + 1) * 800 } }));
+    // A stale update (an old step) must not be drawn twice.
+    await send(page, ...updates, updates[5]);
+    const loss = await chart(page, 'lossChart');
+    const quick = loss.datasets.find((d) => d.label === run.title);
+    assert.ok(quick);
+    assert.equal(quick.points, 40);
+    assert.deepEqual(quick.last, { x: 40, y: 2.5 - 29 * 0.01 });
+    assert.equal(await page.$eval('vscode-button[data-command="stop"]', (b) => b.hasAttribute('disabled')), false);
+    const status = await page.$eval('.status-line', (p) => p.textContent ?? '');
+    assert.match(status, /Running Quick: NaiveLSTM b_f \+1/);
+    assert.match(status, /batch 40\/50/);
+    const row = (await tableRows(page)).find((r) => r.id === run.id);
+    assert.match(row?.cells.status ?? '', /running — epoch 1, 40\/50/);
+  });
+
+  it('draws probe series on a log-scale gradient chart as they arrive, and switches to linear', async () => {
+    const { page } = await openPanel();
+    const probe = probeRun(false);
+    await send(page, { type: 'runUpdated', run: probe });
+    const series = probeSeries();
+    await send(page, { type: 'probeSeries', runId: probe.id, series: series[0] }, { type: 'probeSeries', runId: probe.id, series: series[1] });
+    let gradient = await chart(page, 'gradientChart');
+    assert.deepEqual(gradient.datasets.map((d) => d.label), ['SimpleRNN', 'LSTM, no forget gate']);
+    assert.equal(gradient.yType, 'logarithmic');
+    await send(page, ...series.slice(2).map((s) => ({ type: 'probeSeries', runId: probe.id, series: s })));
+    gradient = await chart(page, 'gradientChart');
+    assert.equal(gradient.datasets.length, 5);
+    assert.ok(gradient.datasets.every((d) => d.points === 100));
+    assert.deepEqual(gradient.datasets[2].first, { x: 1, y: series[2].norms[0] });
+    await page.click('vscode-checkbox.log-scale');
+    await settle(page);
+    assert.equal((await chart(page, 'gradientChart')).yType, 'linear');
+  });
+
+  it('switches the loss chart to wall-clock time', async () => {
+    const { page } = await openPanel();
+    await send(page, { type: 'runs', runs: compareRuns() });
+    await page.evaluate(() => {
+      const select = document.querySelector('vscode-single-select.x-axis-select') as HTMLElement & { value: string };
+      select.value = 'time';
+      select.dispatchEvent(new Event('change'));
+    });
+    await settle(page);
+    const loss = await chart(page, 'lossChart');
+    assert.match(loss.xTitle, /time/);
+    // NaiveLSTM's epoch took 17:04: its last batch and its validation point sit at 1024 s.
+    assert.ok(Math.abs((loss.datasets[0].last.x as number) - 1024) < 1e-6);
+    assert.equal(loss.datasets[1].last.x, 1024);
+  });
+
+  it('marks exactly the highlighted equation line, moves it, and clears it on null', async () => {
+    const { page } = await openPanel();
+    await send(page, { type: 'highlight', gate: 'f' });
+    assert.deepEqual(await highlightedGates(page), ['f']);
+    await send(page, { type: 'highlight', gate: 'c' });
+    assert.deepEqual(await highlightedGates(page), ['c']);
+    await send(page, { type: 'highlight', gate: 'r' }); // a GRU gate: no LSTM line to mark
+    assert.deepEqual(await highlightedGates(page), []);
+    await send(page, { type: 'highlight', gate: 'o' }, { type: 'highlight', gate: null });
+    assert.deepEqual(await highlightedGates(page), []);
+  });
+
+  it('highlights a line on hover and asks the host to reveal its gate on click', async () => {
+    const { page, posted } = await openPanel();
+    await send(page, { type: 'highlight', gate: 'i' });
+    await page.hover('.equation-line[data-gate="g"]');
+    assert.deepEqual(await highlightedGates(page), ['g']);
+    await page.mouse.move(0, 0);
+    assert.deepEqual(await highlightedGates(page), ['i'], "leaving the line restores the host's highlight");
+    await page.click('.equation-line[data-gate="o"]');
+    await page.focus('.equation-line[data-gate="h"]');
+    await page.keyboard.press('Enter');
+    const reveals = (await posted()).filter((m) => m.type === 'revealGate');
+    assert.deepEqual(reveals, [{ type: 'revealGate', gate: 'o' }, { type: 'revealGate', gate: 'h' }]);
+  });
+
+  it("replaces the equations with the host's: a simple RNN's single line, an LSTM without forget gate", async () => {
+    const { page } = await openPanel();
+    await send(page, { type: 'equations', cell: 'simple-rnn', title: 'SimpleRNN', lines: [{ gate: 'h', label: GATE_LABELS.h, latex: 'h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)' }] });
+    assert.deepEqual(await page.$$eval('.equation-line', (r) => r.map((x) => x.getAttribute('data-gate'))), ['h']);
+    assert.equal(await page.$eval('.equations-title', (p) => p.textContent), 'SimpleRNN');
+    await send(page, { type: 'highlight', gate: 'h' });
+    assert.deepEqual(await highlightedGates(page), ['h']);
+    await send(page, {
+      type: 'equations',
+      cell: 'lstm-no-forget',
+      title: 'LSTM without forget gate',
+      lines: [
+        { gate: 'i', label: 'input gate', latex: 'i_t = \\sigma(x_t W_{ii} + h_{t-1} W_{hi} + b_i)' },
+        { gate: 'c', label: 'cell state', latex: 'c_t = c_{t-1} + i_t \\odot g_t' },
+        { gate: 'x', label: 'not a gate', latex: 'x' },
+      ],
+    });
+    // The malformed line makes the whole message malformed: it is ignored.
+    assert.deepEqual(await page.$$eval('.equation-line', (r) => r.map((x) => x.getAttribute('data-gate'))), ['h']);
+    await send(page, { type: 'equations', cell: 'lstm-no-forget', title: 'LSTM without forget gate', lines: [{ gate: 'c', label: 'cell state', latex: 'c_t = c_{t-1} + i_t \\odot g_t' }, { gate: 'f', label: 'bad', latex: '\\frac{' }] });
+    const lines = await page.$$eval('.equation-line', (r) => r.map((x) => ({ gate: x.getAttribute('data-gate'), katex: !!x.querySelector('.katex'), error: x.querySelector('.equation-error')?.textContent ?? null })));
+    assert.deepEqual(lines, [{ gate: 'c', katex: true, error: null }, { gate: 'f', katex: false, error: '\\frac{' }], 'LaTeX KaTeX cannot parse is shown as source');
+  });
+
+  it('ignores malformed messages with a console warning and keeps working', async () => {
+    const { page, warnings, errors } = await openPanel();
+    await send(page, { type: 'runs', runs: compareRuns() });
+    const before = await chart(page, 'lossChart');
+    await send(
+      page,
+      null,
+      'runs',
+      { type: 'nonsense' },
+      { type: 'runs', runs: 'not an array' },
+      { type: 'runs', runs: [{ id: 1 }] },
+      { type: 'progress', runId: 'compare-naive-lstm' },
+      { type: 'highlight', gate: 'q' },
+      { type: 'probeSeries', runId: 'x', series: { name: 'n', norms: 'no' } },
+    );
+    assert.equal(warnings.filter((w) => /ignored a malformed message/.test(w)).length, 8);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(await chart(page, 'lossChart'), before);
+    assert.equal((await tableRows(page)).length, 4);
+    await send(page, { type: 'highlight', gate: 'g' });
+    assert.deepEqual(await highlightedGates(page), ['g']);
+  });
+
+  it('shows text from runs as text, never as markup', async () => {
+    const { page } = await openPanel();
+    const [run] = compareRuns();
+    const evil = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+    await send(page, { type: 'runUpdated', run: { ...run, title: evil, status: 'failed', reason: `out of memory ${evil}`, corpus: { ...run.corpus!, name: evil } } });
+    const row = (await tableRows(page))[0];
+    assert.equal(await page.$eval('.run-title', (s) => s.textContent), evil);
+    assert.equal(row.cells.status, `failed: out of memory ${evil}`);
+    assert.ok(row.cells.configuration.startsWith(evil));
+    assert.equal(await page.$$eval('main img, main b', (e) => e.length), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  });
+
+  it('answers exportCharts with a PNG of each chart', async () => {
+    const { page, posted } = await openPanel({ theme: DARK_MODERN });
+    await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, { type: 'exportCharts' });
+    const reply = (await posted()).find((m): m is Extract<WebviewToHost, { type: 'chartImages' }> => m.type === 'chartImages');
+    assert.ok(reply, 'a chartImages message was posted');
+    assert.deepEqual(reply.images.map((i) => i.name), ['loss.png', 'gradient.png']);
+    for (const image of reply.images) {
+      const bytes = Buffer.from(image.pngDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
+      assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+      // PNG IHDR: width and height, big-endian, at bytes 16 and 20 (900×500 at device pixel ratio 2).
+      assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [1800, 1000]);
+      fs.writeFileSync(path.join(screenshotDir, `export-${image.name}`), bytes);
+    }
+    // Only the named run: a probe run gives only the gradient chart.
+    await send(page, { type: 'exportCharts', runId: 'probe-1' });
+    const replies = (await posted()).filter((m): m is Extract<WebviewToHost, { type: 'chartImages' }> => m.type === 'chartImages');
+    assert.deepEqual(replies[1].images.map((i) => i.name), ['gradient.png']);
+  });
+
+  it('posts a command for each toolbar button', async () => {
+    const { page, posted } = await openPanel();
+    await send(page, { type: 'runUpdated', run: runningRun() });
+    for (const command of ['train', 'compare', 'probe', 'stop', 'export', 'clear']) await page.click(`vscode-button[data-command="${command}"]`);
+    assert.deepEqual((await posted()).filter((m) => m.type === 'command'), ['train', 'compare', 'probe', 'stop', 'export', 'clear'].map((command) => ({ type: 'command', command })));
+  });
+
+  it('restores its runs and choices from getState when the view is shown again', async () => {
+    const first = await openPanel();
+    await send(first.page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, { type: 'highlight', gate: 'o' });
+    await first.page.click('vscode-checkbox.log-scale');
+    await first.page.click('tr[data-run-id="compare-simple-rnn"] vscode-checkbox');
+    await first.page.waitForFunction(() => ((window as unknown as { __getState: () => { logScale?: boolean } }).__getState()?.logScale === false));
+    const saved = await first.page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
+    await first.context.close();
+    const second = await openPanel({ savedState: saved });
+    assert.equal((await tableRows(second.page)).length, 5);
+    assert.equal((await chart(second.page, 'gradientChart')).yType, 'linear');
+    const labels = (await chart(second.page, 'lossChart')).datasets.map((d) => d.label);
+    assert.ok(!labels.some((l) => l.startsWith('SimpleRNN')), 'the unticked run stays off the chart');
+    assert.equal(labels.length, 6);
+    assert.deepEqual(await highlightedGates(second.page), ['o']);
+  });
+
+  it('re-colours the charts from the --vscode-charts-* variables when the theme changes', async () => {
+    const { page } = await openPanel({ theme: LIGHT_MODERN });
+    await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] });
+    let loss = await chart(page, 'lossChart');
+    assert.equal(loss.datasets[0].borderColor, LIGHT_MODERN.variables['--vscode-charts-blue']);
+    assert.equal(loss.tickColor, LIGHT_MODERN.variables['--vscode-charts-foreground']);
+    await applyTheme(page, DARK_MODERN);
+    loss = await chart(page, 'lossChart');
+    assert.equal(loss.datasets[0].borderColor, DARK_MODERN.variables['--vscode-charts-blue']);
+    assert.equal(loss.tickColor, DARK_MODERN.variables['--vscode-charts-foreground']);
+    // A theme with its own palette (high contrast, a custom theme): its colours, not defaults.
+    await applyTheme(page, { bodyClass: 'vscode-high-contrast', themeKind: 'vscode-high-contrast', variables: { ...DARK_MODERN.variables, '--vscode-charts-blue': '#ff00ff', '--vscode-charts-foreground': '#ffffff' } });
+    const gradient = await chart(page, 'gradientChart');
+    assert.equal(gradient.datasets[0].borderColor, '#ff00ff');
+    assert.equal(gradient.tickColor, '#ffffff');
+  });
+
+  for (const theme of [LIGHT_MODERN, DARK_MODERN]) {
+    const name = theme === LIGHT_MODERN ? 'light' : 'dark';
+    it(`takes a screenshot in the ${name} theme after a comparison and a probe`, async () => {
+      const { page, errors } = await openPanel({ theme, width: 520, height: 1400 });
+      await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, { type: 'highlight', gate: 'f' });
+      await page.evaluate(() => document.fonts.ready);
+      await settle(page);
+      const file = path.join(screenshotDir, `panel-${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(fs.statSync(file).size > 10_000);
+      assert.deepEqual(errors, []);
+    });
+  }
+});

@@ -1,0 +1,73 @@
+// The two chart.js charts. Only the pieces they use are registered (line charts on linear
+// and logarithmic axes, legend, tooltip), which keeps the bundle small.
+import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
+import { el } from './dom';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+
+export class ChartView {
+  readonly element: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+  private readonly empty: HTMLElement;
+  private chart: Chart<'line'> | undefined;
+
+  constructor(name: string, emptyText: string) {
+    this.canvas = el('canvas', { 'data-chart': name, role: 'img', 'aria-label': `${name} chart` });
+    this.empty = el('p', { class: 'chart-empty' }, emptyText);
+    this.element = el('div', { class: 'chart-box', 'data-chart-box': name }, this.canvas, this.empty);
+  }
+
+  /** Draws the configuration, reusing the Chart instance (no animation, no re-creation). */
+  update(config: ChartConfiguration<'line'>): void {
+    const hasData = config.data.datasets.some((d) => d.data.length > 0);
+    this.empty.hidden = hasData;
+    if (!this.chart) {
+      this.chart = new Chart(this.canvas, config);
+      return;
+    }
+    this.chart.data = config.data;
+    this.chart.options = config.options ?? {};
+    this.chart.update('none');
+  }
+
+  get instance(): Chart<'line'> | undefined {
+    return this.chart;
+  }
+}
+
+function backgroundPlugin(color: string): Plugin<'line'> {
+  return {
+    id: 'lstmLabBackground',
+    beforeDraw(chart) {
+      const { ctx, width, height } = chart;
+      ctx.save();
+      ctx.globalCompositeOperation = 'destination-over';
+      ctx.fillStyle = color;
+      ctx.fillRect(0, 0, width, height);
+      ctx.restore();
+    },
+  };
+}
+
+/**
+ * Renders a configuration once, off screen, at a fixed size on an opaque background and
+ * returns its PNG (chart.js `toBase64Image`): the export does not depend on the panel's width.
+ */
+export function renderChartImage(config: ChartConfiguration<'line'>, background: string, width = 900, height = 500): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const host = el('div', { class: 'export-host' }, canvas);
+  document.body.append(host);
+  const chart = new Chart(canvas, {
+    ...config,
+    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: 2 },
+    plugins: [backgroundPlugin(background)],
+  });
+  try {
+    return chart.toBase64Image('image/png');
+  } finally {
+    chart.destroy();
+    host.remove();
+  }
+}

@@ -1,0 +1,80 @@
+// The cell's equations, one KaTeX line per gate. The host highlights the gate whose code
+// is under the editor's cursor; hovering a line highlights it while the pointer is there;
+// clicking (or Enter) asks the host to reveal the code that computes it.
+import katex from 'katex';
+import type { EquationLine, GateName } from '../src/engine/types';
+import { el } from './dom';
+
+export class EquationsView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private lines: HTMLElement[] = [];
+  private hostGate: GateName | null = null;
+  private hoverGate: GateName | null = null;
+
+  constructor(private readonly onReveal: (gate: GateName) => void) {
+    this.list = el('div', { class: 'equation-lines', role: 'list' });
+    this.element = this.list;
+  }
+
+  render(lines: readonly EquationLine[]): void {
+    this.hoverGate = null;
+    this.lines = lines.map((line) => this.renderLine(line));
+    this.list.replaceChildren(...this.lines);
+    this.applyHighlight();
+  }
+
+  /** The host's highlight; null clears it. */
+  setHighlight(gate: GateName | null): void {
+    this.hostGate = gate;
+    this.applyHighlight();
+  }
+
+  private renderLine(line: EquationLine): HTMLElement {
+    const math = el('div', { class: 'equation-math' });
+    try {
+      // KaTeX builds the DOM itself and escapes text; `trust: false` refuses \href and friends.
+      katex.render(line.latex, math, { throwOnError: true, displayMode: false, trust: false, strict: 'ignore', output: 'htmlAndMathml' });
+    } catch (error) {
+      math.textContent = line.latex;
+      math.classList.add('equation-error');
+      math.title = `KaTeX could not render this line: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const row = el(
+      'div',
+      { class: 'equation-line', role: 'listitem', tabindex: '0', 'data-gate': line.gate, title: `${line.label} (${line.gate}) — click to show the code that computes it` },
+      el('span', { class: 'equation-gate' }, line.gate),
+      el('span', { class: 'equation-label' }, line.label),
+      math,
+    );
+    row.addEventListener('mouseenter', () => {
+      this.hoverGate = line.gate;
+      this.applyHighlight();
+    });
+    row.addEventListener('mouseleave', () => {
+      if (this.hoverGate === line.gate) this.hoverGate = null;
+      this.applyHighlight();
+    });
+    row.addEventListener('click', () => this.onReveal(line.gate));
+    row.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        this.onReveal(line.gate);
+      }
+    });
+    return row;
+  }
+
+  /** Marks exactly one line (the first with the gate): hover wins over the host's choice. */
+  private applyHighlight(): void {
+    const gate = this.hoverGate ?? this.hostGate;
+    let marked = false;
+    for (const row of this.lines) {
+      const on = !marked && gate !== null && row.dataset.gate === gate;
+      if (on) marked = true;
+      row.classList.toggle('highlighted', on);
+      if (on) row.setAttribute('aria-current', 'true');
+      else row.removeAttribute('aria-current');
+    }
+  }
+}

@@ -1,0 +1,283 @@
+// The LSTM Lab side panel: loss and gradient charts, the runs table and the cell's
+// equations. It talks to the extension host only through the typed messages of
+// src/protocol.ts, validates everything it receives, and keeps its UI state with
+// getState/setState so it comes back as it was when the view is hidden and shown.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { isHostToWebview, type HostToWebview, type RunRecord, type WebviewToHost } from '../src/protocol';
+import { gradientChartConfig, lossChartConfig, type LossXAxis } from './chart-configs';
+import { ChartView, renderChartImage } from './charts-view';
+import { el } from './dom';
+import { EQUATION_SETS, type EquationSetId } from './equations';
+import { EquationsView } from './equations-view';
+import { CELL_NAMES } from './run-rows';
+import { RunsView } from './runs-view';
+import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, type PanelState, type SectionId } from './state';
+import { observeTheme, readBackground, readThemeColors } from './theme';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+type Command = Extract<WebviewToHost, { type: 'command' }>['command'];
+interface ValueElement extends HTMLElement {
+  value: string;
+}
+interface CheckedElement extends HTMLElement {
+  checked: boolean;
+}
+interface OpenElement extends HTMLElement {
+  open: boolean;
+}
+
+const vscode = acquireVsCodeApi();
+const state: PanelState = restoreState(vscode.getState());
+const post = (message: WebviewToHost): void => vscode.postMessage(message);
+
+// ───────────── persistence: setState serialises everything, so not on every batch ─────────────
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveSoon(): void {
+  if (saveTimer !== undefined) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    vscode.setState(stateForSaving(state));
+  }, 300);
+}
+function saveNow(): void {
+  if (saveTimer !== undefined) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  vscode.setState(stateForSaving(state));
+}
+
+// ───────────── the page ─────────────
+const buttons: Record<Command, HTMLElement> = {
+  train: el('vscode-button', { 'data-command': 'train', title: 'Train a model (LSTM Lab: Train Model…)' }, 'Train'),
+  compare: el('vscode-button', { 'data-command': 'compare', secondary: true, title: "Train the notebook's four models on the same data" }, 'Compare'),
+  probe: el('vscode-button', { 'data-command': 'probe', secondary: true, title: 'Probe gradient flow: ‖∂loss_t/∂h₀‖ for the five series' }, 'Probe'),
+  stop: el('vscode-button', { 'data-command': 'stop', secondary: true, title: 'Stop the running run' }, 'Stop'),
+  export: el('vscode-button', { 'data-command': 'export', secondary: true, title: 'Export runs as CSV and charts as PNG' }, 'Export'),
+  clear: el('vscode-button', { 'data-command': 'clear', secondary: true, title: 'Clear all runs' }, 'Clear'),
+};
+for (const [command, button] of Object.entries(buttons) as [Command, HTMLElement][]) {
+  button.addEventListener('click', () => {
+    if (!button.hasAttribute('disabled')) post({ type: 'command', command });
+  });
+}
+const statusLine = el('p', { class: 'status-line', 'aria-live': 'polite' });
+
+const xAxisSelect = el(
+  'vscode-single-select',
+  { class: 'x-axis-select', 'aria-label': 'Loss chart x axis' },
+  el('vscode-option', { value: 'step' }, 'by step'),
+  el('vscode-option', { value: 'time' }, 'by time'),
+) as ValueElement;
+const logScaleBox = el('vscode-checkbox', { class: 'log-scale' }, 'log scale') as CheckedElement;
+const equationSelect = el(
+  'vscode-single-select',
+  { class: 'equation-select', 'aria-label': 'Cell whose equations are shown' },
+  ...Object.values(EQUATION_SETS).map((set) => el('vscode-option', { value: set.id }, set.title)),
+) as ValueElement;
+
+const lossChart = new ChartView('loss', 'No training runs yet — Train or Compare to draw the loss.');
+const gradientChart = new ChartView('gradient', 'No gradient probe yet — Probe to draw ‖∂loss_t/∂h₀‖.');
+const runsView = new RunsView({
+  onToggleTrainRun(runId, shown) {
+    const hidden = new Set(state.hiddenRunIds);
+    if (shown) hidden.delete(runId);
+    else hidden.add(runId);
+    state.hiddenRunIds = [...hidden];
+    scheduleRender({ charts: true });
+    saveSoon();
+  },
+  onSelectProbeRun(runId) {
+    state.selectedProbeRunId = runId;
+    scheduleRender({ charts: true, table: true });
+    saveSoon();
+  },
+});
+const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
+const equationsTitle = el('p', { class: 'equations-title' });
+
+function section(id: SectionId, heading: string, ...content: HTMLElement[]): OpenElement {
+  const collapsible = el('vscode-collapsible', { 'data-section': id, heading }, el('div', { class: 'section-body' }, ...content)) as OpenElement;
+  collapsible.open = state.openSections[id];
+  collapsible.addEventListener('vsc-collapsible-toggle', () => {
+    state.openSections[id] = collapsible.open;
+    saveSoon();
+    if (collapsible.open) scheduleRender({ charts: true });
+  });
+  return collapsible;
+}
+
+document.body.append(
+  el(
+    'main',
+    { class: 'panel' },
+    el('div', { class: 'toolbar', role: 'toolbar' }, ...Object.values(buttons)),
+    statusLine,
+    section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element),
+    section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
+    section('runs', 'Runs', runsView.element),
+    section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), equationsView.element),
+  ),
+);
+
+xAxisSelect.value = state.xAxis;
+logScaleBox.checked = state.logScale;
+equationSelect.value = state.equations.set;
+xAxisSelect.addEventListener('change', () => {
+  const value = xAxisSelect.value;
+  if (value !== 'step' && value !== 'time') return;
+  state.xAxis = value satisfies LossXAxis;
+  scheduleRender({ charts: true });
+  saveSoon();
+});
+logScaleBox.addEventListener('change', () => {
+  state.logScale = logScaleBox.checked;
+  scheduleRender({ charts: true });
+  saveSoon();
+});
+equationSelect.addEventListener('change', () => {
+  const id = equationSelect.value as EquationSetId;
+  const set = EQUATION_SETS[id];
+  if (!set) return;
+  state.equations = { cell: id, set: id, title: set.title, lines: set.lines };
+  scheduleRender({ equations: true });
+  saveSoon();
+});
+
+// ───────────── rendering, batched to one pass per animation frame ─────────────
+const pending = { charts: false, table: false, equations: false };
+let frame: number | undefined;
+
+function scheduleRender(parts: Partial<typeof pending>): void {
+  pending.charts ||= parts.charts ?? false;
+  pending.table ||= parts.table ?? false;
+  pending.equations ||= parts.equations ?? false;
+  if (frame === undefined) frame = requestAnimationFrame(flushRender);
+}
+
+function flushRender(): void {
+  if (frame !== undefined) cancelAnimationFrame(frame);
+  frame = undefined;
+  const runs = sortedRuns(state.runs);
+  if (pending.charts) renderCharts(runs);
+  if (pending.table) {
+    runsView.render(runs, new Set(state.hiddenRunIds), probeRunToShow(state)?.id);
+    renderStatus(runs);
+  }
+  if (pending.equations) renderEquations();
+  pending.charts = pending.table = pending.equations = false;
+}
+
+function shownTrainRuns(runs: readonly RunRecord[]): RunRecord[] {
+  const hidden = new Set(state.hiddenRunIds);
+  return runs.filter((r) => r.kind === 'train' && !hidden.has(r.id));
+}
+
+function renderCharts(runs: readonly RunRecord[]): void {
+  const colors = readThemeColors();
+  lossChart.update(lossChartConfig(shownTrainRuns(runs), { xAxis: state.xAxis, colors }));
+  const probeRun = probeRunToShow(state);
+  gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
+  const label = document.querySelector('.gradient-run');
+  if (label) label.textContent = probeRun ? probeRun.title : '';
+}
+
+function renderStatus(runs: readonly RunRecord[]): void {
+  const active = runs.filter((r) => r.status === 'running' || r.status === 'queued');
+  const running = active.find((r) => r.status === 'running');
+  buttons.stop.toggleAttribute('disabled', active.length === 0);
+  if (running) {
+    const last = running.batches[running.batches.length - 1];
+    const cell = running.config ? CELL_NAMES[running.config.cell] : undefined;
+    const parts = [`Running ${running.title}${cell && !running.title.includes(cell) ? ` (${cell})` : ''}`];
+    if (running.backend) parts.push(`backend ${running.backend === 'tensorflow' ? 'tfjs-node' : running.backend}`);
+    if (last) parts.push(`epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}`, `loss ${Number.isFinite(last.loss) ? last.loss.toFixed(3) : String(last.loss)}`, `${Math.round(last.charsPerSecond)} chars/s`);
+    if (running.kind === 'probe') parts.push(`${running.probeSeries.length} series so far`);
+    if (active.length > 1) parts.push(`${active.length - 1} more queued`);
+    statusLine.textContent = parts.join(' · ');
+  } else {
+    const latest = runs[runs.length - 1];
+    statusLine.textContent = latest
+      ? `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title} — ${latest.status}${latest.backend ? ` on ${latest.backend === 'tensorflow' ? 'tfjs-node' : latest.backend}` : ''}`
+      : 'Ready. Train a model, compare architectures or probe gradient flow.';
+  }
+}
+
+function renderEquations(): void {
+  // The selector already names the default sets; show the host's title when it says more.
+  equationsTitle.textContent = state.equations.title === EQUATION_SETS[state.equations.set].title ? '' : state.equations.title;
+  if (equationSelect.value !== state.equations.set) equationSelect.value = state.equations.set;
+  equationsView.render(state.equations.lines);
+  equationsView.setHighlight(state.highlightedGate);
+}
+
+// ───────────── export ─────────────
+function exportCharts(runId: string | undefined): void {
+  flushRender();
+  const colors = readThemeColors();
+  const background = readBackground();
+  const runs = sortedRuns(state.runs);
+  const only = runId !== undefined ? runs.find((r) => r.id === runId) : undefined;
+  if (runId !== undefined && !only) console.warn(`LSTM Lab: exportCharts names run ${runId}, which the panel does not know; exporting the charts as shown.`);
+  const images: { name: string; pngDataUrl: string }[] = [];
+  const trainRuns = only ? (only.kind === 'train' ? [only] : []) : shownTrainRuns(runs);
+  if (trainRuns.length > 0) images.push({ name: 'loss.png', pngDataUrl: renderChartImage(lossChartConfig(trainRuns, { xAxis: state.xAxis, colors }), background) });
+  const probeRun = only ? (only.kind === 'probe' ? only : undefined) : probeRunToShow(state);
+  if (probeRun && probeRun.probeSeries.length > 0) {
+    images.push({ name: 'gradient.png', pngDataUrl: renderChartImage(gradientChartConfig(probeRun.probeSeries, { logScale: state.logScale, colors }), background) });
+  }
+  post({ type: 'chartImages', images });
+}
+
+// ───────────── messages from the host ─────────────
+function handle(message: HostToWebview): void {
+  if (message.type === 'exportCharts') {
+    exportCharts(message.runId);
+    return;
+  }
+  const changed = applyMessage(state, message);
+  if (message.type === 'highlight') {
+    // Cheap and immediate: no re-render of the KaTeX lines.
+    equationsView.setHighlight(state.highlightedGate);
+    saveSoon();
+    return;
+  }
+  scheduleRender(changed);
+  saveSoon();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const data = event.data;
+  if (!isHostToWebview(data)) {
+    const type = typeof data === 'object' && data !== null && 'type' in data ? String((data as { type: unknown }).type) : typeof data;
+    console.warn(`LSTM Lab panel: ignored a malformed message (type ${type}); expected one of runs, runUpdated, progress, probeSeries, equations, highlight, exportCharts with their fields.`);
+    return;
+  }
+  handle(data);
+});
+
+observeTheme(() => scheduleRender({ charts: true }));
+window.addEventListener('pagehide', saveNow);
+
+// For the headless tests and anyone debugging in the webview devtools.
+(window as unknown as { lstmLabPanel: unknown }).lstmLabPanel = {
+  get lossChart() {
+    return lossChart.instance;
+  },
+  get gradientChart() {
+    return gradientChart.instance;
+  },
+  flush: flushRender,
+};
+
+scheduleRender({ charts: true, table: true, equations: true });
+flushRender();
+post({ type: 'ready' });

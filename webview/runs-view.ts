@@ -1,0 +1,59 @@
+// The runs table: one row per run, the notebook's comparison columns. The first column's
+// checkbox says whether the run is on a chart (train runs: the loss chart, any number;
+// probe runs: the gradient chart, one at a time).
+import type { RunRecord } from '../src/protocol';
+import { el } from './dom';
+import { RUN_COLUMNS, runRow } from './run-rows';
+
+export interface RunsViewCallbacks {
+  onToggleTrainRun(runId: string, shown: boolean): void;
+  onSelectProbeRun(runId: string): void;
+}
+
+interface CheckboxElement extends HTMLElement {
+  checked: boolean;
+}
+
+export class RunsView {
+  readonly element: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly empty: HTMLElement;
+
+  constructor(private readonly callbacks: RunsViewCallbacks) {
+    // A plain table, themed like VS Code's: columns size to their content (vscode-table fixes
+    // percentages, which truncates the notebook's ten columns in a side bar) and it scrolls.
+    const header = el('tr', {}, el('th', { scope: 'col', 'data-column': 'run' }, 'Run'), ...RUN_COLUMNS.map((c) => el('th', { scope: 'col', 'data-column': c.key }, c.title)));
+    this.body = el('tbody');
+    const table = el('table', { class: 'runs-table' }, el('thead', {}, header), this.body);
+    this.empty = el('p', { class: 'empty-note' }, 'No runs yet. Train, Compare or Probe to start one.');
+    this.element = el('div', { class: 'runs' }, el('div', { class: 'runs-scroll' }, table), this.empty);
+  }
+
+  render(runs: readonly RunRecord[], hiddenRunIds: ReadonlySet<string>, shownProbeRunId: string | undefined): void {
+    this.empty.hidden = runs.length > 0;
+    this.element.classList.toggle('has-runs', runs.length > 0);
+    const rows = runs.map((run) => {
+      const row = runRow(run);
+      const shown = run.kind === 'train' ? !hiddenRunIds.has(run.id) : run.id === shownProbeRunId;
+      const checkbox = el('vscode-checkbox', { class: 'run-shown', title: run.kind === 'train' ? 'Show on the loss chart' : 'Show on the gradient chart' }) as CheckboxElement;
+      checkbox.checked = shown;
+      checkbox.addEventListener('change', () => {
+        if (run.kind === 'train') this.callbacks.onToggleTrainRun(run.id, checkbox.checked);
+        else this.callbacks.onSelectProbeRun(run.id);
+      });
+      const title = el('span', { class: 'run-title' }, row.title);
+      title.title = row.title;
+      const cells = RUN_COLUMNS.map((column) => {
+        const cell = el('td', { 'data-column': column.key }, row[column.key]);
+        if (column.key === 'status') {
+          cell.classList.add(`status-${run.status}`);
+          cell.title = row.status;
+        }
+        if (column.key === 'configuration') cell.title = row.configuration;
+        return cell;
+      });
+      return el('tr', { 'data-run-id': run.id, 'data-kind': run.kind }, el('td', { 'data-column': 'run' }, el('span', { class: 'run-cell' }, checkbox, title)), ...cells);
+    });
+    this.body.replaceChildren(...rows);
+  }
+}
