@@ -1,0 +1,160 @@
+// lstm-lab probe: the notebook's gradient probe, ‖∂loss_t/∂h0‖₂ for t = 1..steps, for the
+// five default series (or one cell given on the command line). --dump writes the exact
+// inputs and weights so the probe can be recomputed in another framework.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../engine/backend';
+import { cellKinds, getCell } from '../../engine/cells/registry';
+import { withForgetBias } from '../../engine/cells/init';
+import type { NotebookWeights } from '../../engine/cells/types';
+import { loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
+import { loadCorpus } from '../../engine/corpus';
+import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engine/probe';
+import { deriveSeed } from '../../engine/random';
+import { DEFAULT_PROBE_SERIES, type CellKind, type ProbeConfig, type ProbeSeries, type ProbeSeriesSpec } from '../../engine/types';
+import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { markdownTable, probeJson, htmlReport } from '../report';
+import { ProgressBar } from '../progress';
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'cell', type: 'string', value: 'KIND', help: "probe this one cell instead of the notebook's five series", choices: cellKinds() },
+  { name: 'no-forget-gate', type: 'boolean', help: 'with --cell: the LSTM without a forget gate' },
+  { name: 'forget-bias', type: 'number', value: 'B', help: 'with --cell: the forget-gate bias b_f (default 0)' },
+  { name: 'steps', type: 'integer', value: 'N', help: 'time steps to record (default 100)' },
+  { name: 'batch-size', type: 'integer', value: 'B', help: 'instances in the probe batch (default 32)' },
+  { name: 'hidden', type: 'integer', value: 'H', help: 'hidden size (default 125)' },
+  { name: 'embedding', type: 'integer', value: 'E', help: 'embedding size (default 50)' },
+  CORPUS_OPTION,
+  SEED_OPTION,
+  { name: 'checkpoint', type: 'string', value: 'DIR', help: "use a trained checkpoint's embedding and cell weights" },
+  { name: 'dump', type: 'string', value: 'DIR', help: 'also write DIR/probe-inputs.json: the embedded batch x and every series\' weights (notebook layout)' },
+  { name: 'out', type: 'string', value: 'DIR', help: 'also write DIR/probe.json and DIR/report.html (gradient chart)' },
+  BACKEND_OPTION,
+  JSON_OPTION,
+  QUIET_OPTION,
+];
+
+export const name = 'probe';
+export const summary = "the notebook's gradient probe: how fast does ∂loss_t/∂h0 fade?";
+export const usage = `Usage: lstm-lab probe [options]
+
+For one batch of embedded training text and a fresh cell (or a checkpoint's), h0 = 0 shared
+over the batch, records ‖∂loss_t/∂h0‖₂ with loss_t = Σ|h_t| for t = 1..steps. Default
+series: SimpleRNN; LSTM without forget gate; LSTM with b_f = +1, 0, −1.
+
+Options:
+${formatOptions(OPTIONS)}
+
+Example: lstm-lab probe --steps 50 --json`;
+
+function seriesOf(values: Record<string, unknown>): ProbeSeriesSpec[] {
+  const cell = values['cell'] as CellKind | undefined;
+  if (cell === undefined) {
+    if (values['no-forget-gate'] !== undefined || values['forget-bias'] !== undefined) throw new UsageError('--no-forget-gate and --forget-bias apply to one cell: give --cell too.');
+    return DEFAULT_PROBE_SERIES;
+  }
+  const forgetGate = values['no-forget-gate'] !== true;
+  const forgetBias = values['forget-bias'] === undefined ? 0 : Number(values['forget-bias']);
+  const family = getCell(cell).family;
+  const label = family === 'rnn' ? cell : !forgetGate ? `${cell}, no forget gate` : `${cell}, forget bias ${forgetBias}`;
+  return [{ name: label, cell, forgetGate: family === 'rnn' ? false : forgetGate, forgetBias }];
+}
+
+/** The embedded batch exactly as engine/probe.ts builds it (so --dump holds what was probed). */
+async function embeddedBatch(config: ProbeConfig, checkpoint: Checkpoint | undefined): Promise<tf.Tensor3D> {
+  const corpus = await loadCorpus(config.corpus, { seqLen: config.steps, valFraction: 0.1, seed: config.seed }, checkpoint ? { vocab: checkpoint.vocab } : {});
+  const first = corpus.trainBatches(config.batchSize, 0).next();
+  if (first.done) throw new Error('The corpus has no training batch for the probe.');
+  const table = checkpoint ? Float32Array.from(checkpoint.weights.embedding.flat()) : freshEmbedding(corpus.vocab.length, config.embeddingSize, config.seed);
+  return embedIds(first.value.inputs, first.value.batchSize, config.steps, table, config.embeddingSize);
+}
+
+/** The weights each series starts from, as engine/probe.ts chooses them (checkpoint's, else the seeded init). */
+function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: Checkpoint | undefined): NotebookWeights {
+  const definition = getCell(spec.cell);
+  const fromCheckpoint = checkpoint && getCell(checkpoint.cell.kind).family === definition.family ? checkpoint.weights.cell : undefined;
+  if (fromCheckpoint) return definition.family === 'lstm' ? withForgetBias(fromCheckpoint, spec.forgetBias) : fromCheckpoint;
+  const cell = definition.create({ inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: deriveSeed(config.seed, 'probe-cell') });
+  try {
+    return cell.exportWeights();
+  } finally {
+    cell.dispose();
+  }
+}
+
+const sci = (value: number | undefined) => (value === undefined ? '—' : Number.isFinite(value) ? value.toExponential(3) : String(value));
+
+export function probeTable(series: readonly ProbeSeries[], steps: number): string {
+  const marks = [...new Set([1, 10, 50, steps].filter((t) => t <= steps))];
+  return markdownTable(
+    ['series', ...marks.map((t) => `t = ${t}`), 'seconds'],
+    series.map((s) => [s.name, ...marks.map((t) => sci(s.norms[t - 1])), s.seconds.toFixed(1)]),
+    [false, ...marks.map(() => true), true],
+  );
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  const checkpointPath = values['checkpoint'] === undefined ? undefined : path.resolve(String(values['checkpoint']));
+  const checkpoint = checkpointPath ? loadCheckpoint(checkpointPath) : undefined;
+  const config: ProbeConfig = {
+    steps: values['steps'] === undefined ? 100 : Number(values['steps']),
+    batchSize: values['batch-size'] === undefined ? 32 : Number(values['batch-size']),
+    embeddingSize: values['embedding'] === undefined ? (checkpoint?.cell.inputSize ?? 50) : Number(values['embedding']),
+    hiddenSize: values['hidden'] === undefined ? (checkpoint?.cell.hiddenSize ?? 125) : Number(values['hidden']),
+    seed: values['seed'] === undefined ? 0 : Number(values['seed']),
+    corpus: corpusSpecOf(values),
+    series: seriesOf(values),
+    ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
+  };
+  try {
+    validateProbeConfig(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
+  const backend = await initBackend(backendPreferenceOf(values));
+  bar.line(`lstm-lab probe: ${config.series.length} series, ${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, on the ${backend} backend`);
+  const interrupt = interruptController(() => bar.line('Stopping the probe…'));
+  const x = await embeddedBatch(config, checkpoint);
+  try {
+    if (values['dump'] !== undefined) {
+      const dir = path.resolve(String(values['dump']));
+      fs.mkdirSync(dir, { recursive: true });
+      const dump = { x: x.arraySync(), series: config.series.map((spec) => ({ name: spec.name, cell: spec.cell, weights: seriesWeights(config, spec, checkpoint) })) };
+      fs.writeFileSync(path.join(dir, 'probe-inputs.json'), JSON.stringify(dump));
+      bar.line(`probe inputs written to ${path.join(dir, 'probe-inputs.json')}`);
+    }
+    let done = 0;
+    const result = await probe(config, {
+      signal: interrupt.signal,
+      embeddedBatch: x,
+      onSeries: (series) => {
+        done++;
+        bar.line(`[${done}/${config.series.length}] ${series.name}: ‖∂loss_${config.steps}/∂h0‖ = ${sci(series.norms[series.norms.length - 1])} (${series.seconds.toFixed(1)} s)`);
+      },
+    });
+    if (values['out'] !== undefined) {
+      const dir = path.resolve(String(values['out']));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(probeJson(result), null, 2) + '\n');
+      fs.writeFileSync(path.join(dir, 'report.html'), htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: `${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, seed ${config.seed}; backend ${backend}.`, probe: result }));
+    }
+    if (values['json'] === true) printJson(probeJson(result));
+    else process.stdout.write(`\n${probeTable(result.series, result.steps)}\n\nbackend: ${result.backend}\n`);
+    return 0;
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') {
+      bar.line((error as Error).message);
+      return 130;
+    }
+    throw error;
+  } finally {
+    x.dispose();
+    interrupt.dispose();
+  }
+}
+
+export const verb: CliVerb = { name, summary, usage, run };
