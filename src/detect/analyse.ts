@@ -370,7 +370,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     while (stack.length) {
       const r = stack.pop()!;
       const src = flow.reaching(r, d.order);
-      if (src && src !== d && !closure.includes(src) && flow.preact(src)) {
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs))) {
         closure.push(src);
         for (const rr of src.refs) if (!refs.has(rr)) (refs.add(rr), stack.push(rr));
       }
