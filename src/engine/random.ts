@@ -38,3 +38,8 @@ export function deriveSeed(seed: number, purpose: string): number {
   }
   return hash >>> 0;
 }
+
+/** Standard normal samples (Box–Muller) drawn from `random`. */
+export function gaussian(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
