@@ -8,8 +8,9 @@
 //
 // Where the time goes, and how it is kept small:
 // - x W_ih + b for all timesteps: one [B·T, E]·[E, 4H] matmul before the loop.
-// - per step: one [B, H]·[H, 4H] product straight over the wasm heap (StepProduct) and
-//   one fused element-wise loop in JS over Float32Arrays; no tensors, no op dispatch.
+// - per step: one [B, H]·[H, 4H] product and two vectorised σ straight over the wasm heap
+//   (step-product.ts), with the element-wise algebra fused in JS loops over Float32Arrays;
+//   no tensors, no op dispatch.
 // - backward per step: one fused element-wise loop and one [B, 4H]·[4H, H] product.
 // - weight gradients after the loop as three large plain matmuls (operands transposed
 //   explicitly, never the slow transposed-matmul path): dW_ih = Xᵀ dG, dW_hh = H_prevᵀ dG,
@@ -17,7 +18,7 @@
 // - kept for the backward pass: the gate activations [B·T, 4H], c_t and tanh(c_t)
 //   [B·T, H], the hidden states (the output itself): nothing per step beyond those.
 import * as tf from '@tensorflow/tfjs';
-import { createStepProduct } from './step-product';
+import { createStepProduct, createStepSigmoid } from './step-product';
 
 export interface LstmSequenceOutput {
   /** [B, T, H]: h_1 … h_T. */
@@ -26,8 +27,6 @@ export interface LstmSequenceOutput {
   finalH: tf.Tensor2D;
   finalC: tf.Tensor2D;
 }
-
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
 interface Shapes {
   batch: number;
@@ -68,39 +67,59 @@ function forwardPass(s: Shapes, forgetGate: boolean, preActivations: Float32Arra
   const output = new Float32Array(B * (T + 1) * H);
   const cState = Float32Array.from(c0);
   const recurrent = createStepProduct(weightHh, B);
+  // All five nonlinearities of a step go through one vectorised σ each for the gates
+  // and for c: tanh(x) = 2σ(2x) − 1, so the g columns and c enter σ doubled.
+  const gateSigmoid = createStepSigmoid(B * H4);
+  const cellSigmoid = createStepSigmoid(B * H);
   try {
     recurrent.input().set(h0);
     for (let t = 0; t < T; t++) {
       const hh = recurrent.run(); // h_{t-1} W_hh, [B, 4H]
-      const hNext = recurrent.input(); // safe to overwrite: the product is done
+      const gateIn = gateSigmoid.input();
       for (let b = 0; b < B; b++) {
         const gateRow = (b * T + t) * H4;
-        const hhRow = b * H4;
+        const row = b * H4;
+        for (let k = 0; k < 2 * H; k++) gateIn[row + k] = gates[gateRow + k]! + hh[row + k]!;
+        for (let k = 2 * H; k < 3 * H; k++) gateIn[row + k] = 2 * (gates[gateRow + k]! + hh[row + k]!);
+        for (let k = 3 * H; k < H4; k++) gateIn[row + k] = gates[gateRow + k]! + hh[row + k]!;
+      }
+      const sig = gateSigmoid.run();
+      const cellIn = cellSigmoid.input();
+      for (let b = 0; b < B; b++) {
+        const gateRow = (b * T + t) * H4;
+        const row = b * H4;
+        const cellRow = (b * T + t) * H;
+        const stateRow = b * H;
+        for (let j = 0; j < H; j++) {
+          const i = sig[row + j]!;
+          const g = 2 * sig[row + 2 * H + j]! - 1;
+          let c: number;
+          if (forgetGate) {
+            const f = sig[row + H + j]!;
+            gates[gateRow + H + j] = f;
+            c = f * cState[stateRow + j]! + i * g;
+          } else {
+            gates[gateRow + H + j] = 1; // the 1997 LSTM: the old cell passes through unscaled
+            c = cState[stateRow + j]! + i * g;
+          }
+          gates[gateRow + j] = i;
+          gates[gateRow + 2 * H + j] = g;
+          gates[gateRow + 3 * H + j] = sig[row + 3 * H + j]!;
+          cState[stateRow + j] = c;
+          cells[cellRow + j] = c;
+          cellIn[stateRow + j] = 2 * c;
+        }
+      }
+      const sigCell = cellSigmoid.run();
+      const hNext = recurrent.input(); // safe to overwrite: this step's product is done
+      for (let b = 0; b < B; b++) {
+        const gateRow = (b * T + t) * H4;
         const cellRow = (b * T + t) * H;
         const outRow = (b * (T + 1) + t) * H;
         const stateRow = b * H;
         for (let j = 0; j < H; j++) {
-          const gi = gateRow + j;
-          const hi = hhRow + j;
-          const i = sigmoid(gates[gi]! + hh[hi]!);
-          const g = Math.tanh(gates[gi + 2 * H]! + hh[hi + 2 * H]!);
-          const o = sigmoid(gates[gi + 3 * H]! + hh[hi + 3 * H]!);
-          let c: number;
-          if (forgetGate) {
-            const f = sigmoid(gates[gi + H]! + hh[hi + H]!);
-            gates[gi + H] = f;
-            c = f * cState[stateRow + j]! + i * g;
-          } else {
-            gates[gi + H] = 1; // the 1997 LSTM: the old cell passes through unscaled
-            c = cState[stateRow + j]! + i * g;
-          }
-          gates[gi] = i;
-          gates[gi + 2 * H] = g;
-          gates[gi + 3 * H] = o;
-          const tc = Math.tanh(c);
-          const h = o * tc;
-          cState[stateRow + j] = c;
-          cells[cellRow + j] = c;
+          const tc = 2 * sigCell[stateRow + j]! - 1;
+          const h = gates[gateRow + 3 * H + j]! * tc;
           tanhCells[cellRow + j] = tc;
           output[outRow + j] = h;
           hNext[stateRow + j] = h;
@@ -109,6 +128,8 @@ function forwardPass(s: Shapes, forgetGate: boolean, preActivations: Float32Arra
     }
   } finally {
     recurrent.dispose();
+    gateSigmoid.dispose();
+    cellSigmoid.dispose();
   }
   for (let b = 0; b < B; b++) output.set(cState.subarray(b * H, (b + 1) * H), (b * (T + 1) + T) * H);
   return { gates, cells, tanhCells, output, h0, c0 };

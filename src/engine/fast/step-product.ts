@@ -1,10 +1,11 @@
-// The one product a recurrent loop needs every step: rows × inner (written by the caller
-// into a Float32Array) times a fixed weight matrix inner × columns, read back as a
-// Float32Array. On wasm it calls the backend's XNNPACK matmul directly over the heap —
-// no tensor is created, no op is dispatched, nothing is copied: the caller writes the
-// left operand straight into the heap and reads the product from it. On any other
-// backend (cpu, tfjs-node) it falls back to tf.matMul on small tensors, which is correct
-// and, on tfjs-node, still fast.
+// What a recurrent loop needs every step, without creating a tensor or dispatching an op:
+// - StepProduct: rows × inner (written by the caller into a Float32Array) times a fixed
+//   weight matrix inner × columns, read back as a Float32Array;
+// - StepSigmoid: σ over a Float32Array (tanh is 2σ(2x) − 1).
+// On wasm both call the backend's own C++/XNNPACK routines directly over the heap: the
+// caller writes operands straight into the heap and reads results from it, nothing is
+// copied. On any other backend (cpu, tfjs-node) StepProduct falls back to tf.matMul on
+// small tensors and StepSigmoid to a JS loop: correct everywhere, fastest on wasm.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -21,20 +22,103 @@ export interface StepProduct {
 
 /** The C++ BatchMatMul entry point of tfjs-backend-wasm (a_id, a_shape, a_rank, b_id, b_shape, b_rank, transpose_a, transpose_b, out_id). */
 type WasmBatchMatMul = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
+/** The C++ Sigmoid entry point (x_id, out_id). */
+type WasmSigmoid = (xId: number, outId: number) => void;
 interface EmscriptenCwrap {
-  cwrap(name: string, returnType: null, argTypes: string[]): WasmBatchMatMul;
+  cwrap(name: string, returnType: null, argTypes: string[]): unknown;
 }
 
-const wasmMatMulByBackend = new WeakMap<BackendWasm, WasmBatchMatMul>();
+const wasmFunctionsByBackend = new WeakMap<BackendWasm, { matMul: WasmBatchMatMul; sigmoid: WasmSigmoid }>();
+
+function wasmFunctions(backend: BackendWasm): { matMul: WasmBatchMatMul; sigmoid: WasmSigmoid } {
+  let fns = wasmFunctionsByBackend.get(backend);
+  if (!fns) {
+    const module = backend.wasm as unknown as EmscriptenCwrap;
+    fns = {
+      matMul: module.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']) as WasmBatchMatMul,
+      sigmoid: module.cwrap('Sigmoid', null, ['number', 'number']) as WasmSigmoid,
+    };
+    wasmFunctionsByBackend.set(backend, fns);
+  }
+  return fns;
+}
 
 function wasmMatMul(backend: BackendWasm): WasmBatchMatMul {
-  let fn = wasmMatMulByBackend.get(backend);
-  if (!fn) {
-    const module = backend.wasm as unknown as EmscriptenCwrap;
-    fn = module.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
-    wasmMatMulByBackend.set(backend, fn);
+  return wasmFunctions(backend).matMul;
+}
+
+export interface StepSigmoid {
+  readonly size: number;
+  /** Where to write x. Fetch it again after every run(). */
+  input(): Float32Array;
+  /** σ(input()), valid until the next run() or dispose(). */
+  run(): Float32Array;
+  dispose(): void;
+}
+
+class WasmStepSigmoid implements StepSigmoid {
+  private readonly backend: BackendWasm;
+  private readonly sigmoid: WasmSigmoid;
+  private readonly x: tf.TensorInfo;
+  private readonly out: tf.TensorInfo;
+  private readonly xId: number;
+  private readonly outId: number;
+  private xView: Float32Array;
+  private outView: Float32Array;
+  private disposed = false;
+
+  constructor(readonly size: number) {
+    this.backend = tf.backend() as BackendWasm;
+    this.sigmoid = wasmFunctions(this.backend).sigmoid;
+    this.x = this.backend.makeOutput([size], 'float32');
+    this.out = this.backend.makeOutput([size], 'float32');
+    this.xId = this.backend.dataIdMap.get(this.x.dataId)!.id;
+    this.outId = this.backend.dataIdMap.get(this.out.dataId)!.id;
+    this.xView = this.backend.typedArrayFromHeap(this.x) as Float32Array;
+    this.outView = this.backend.typedArrayFromHeap(this.out) as Float32Array;
   }
-  return fn;
+
+  input(): Float32Array {
+    if (this.xView.length === 0) this.xView = this.backend.typedArrayFromHeap(this.x) as Float32Array;
+    return this.xView;
+  }
+
+  run(): Float32Array {
+    if (this.disposed) throw new Error('StepSigmoid used after dispose().');
+    this.sigmoid(this.xId, this.outId);
+    if (this.outView.length === 0) this.outView = this.backend.typedArrayFromHeap(this.out) as Float32Array;
+    return this.outView;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.backend.disposeData(this.x.dataId);
+    this.backend.disposeData(this.out.dataId);
+  }
+}
+
+class JsStepSigmoid implements StepSigmoid {
+  private readonly x: Float32Array;
+  private readonly out: Float32Array;
+  constructor(readonly size: number) {
+    this.x = new Float32Array(size);
+    this.out = new Float32Array(size);
+  }
+  input(): Float32Array {
+    return this.x;
+  }
+  run(): Float32Array {
+    for (let k = 0; k < this.size; k++) this.out[k] = 1 / (1 + Math.exp(-this.x[k]!));
+    return this.out;
+  }
+  dispose(): void {}
+}
+
+/** A reusable σ over `size` floats for a recurrent loop. */
+export function createStepSigmoid(size: number): StepSigmoid {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`createStepSigmoid: size must be a positive integer, got ${size}.`);
+  return tf.getBackend() === 'wasm' ? new WasmStepSigmoid(size) : new JsStepSigmoid(size);
 }
 
 function shapeBytes(shape: number[]): Uint8Array {
