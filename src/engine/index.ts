@@ -9,3 +9,14 @@ export { loadCheckpoint, saveCheckpoint, checkpointFile, CHECKPOINT_FILE } from 
 export type { Checkpoint, TrainingPosition } from './checkpoint';
 export { sample, validateSampleConfig } from './sampler';
 export { readBrownTagged, bundledCorpusDir } from './paths';
+// cells engineer: backend, seeded randomness, cells and their registry, gradient probe
+export { initBackend, activeBackend, resolvePreference, defaultWasmDir, BACKEND_ENV_VAR } from './backend';
+export type { BackendOptions } from './backend';
+export { registerUnsortedSegmentSumWasm } from './kernels/unsorted-segment-sum';
+export { mulberry32, shuffleInPlace, deriveSeed, gaussian } from './random';
+export { CELLS, getCell, cellKinds } from './cells/registry';
+export { initLstmWeights, initRnnWeights, withForgetBias, xavierUniform } from './cells/init';
+export { LSTM_WEIGHT_NAMES, RNN_WEIGHT_NAMES, lstmWeightShapes, rnnWeightShapes, checkNotebookWeights } from './cells/notebook-layout';
+export type { CellDefinition, CellOptions, CellState, RecurrentCell } from './cells/types';
+export { probe, probeSeries, validateProbeConfig, freshEmbedding, embedIds } from './probe';
+export type { ProbeOptions, ProbeSeriesOptions } from './probe';
