@@ -19,8 +19,10 @@ export interface PanelHtmlOptions {
 }
 
 const NONCE = /^[A-Za-z0-9+/=]{16,}$/;
-// A CSP source expression: scheme, host, port, path, wildcard; never quotes, semicolons or spaces.
-const CSP_SOURCE = /^[A-Za-z0-9+.\-]+:(\/\/)?[A-Za-z0-9.\-*_:%/[\]@]*$|^'self'$/;
+// One CSP source expression (VS Code gives e.g. "https://*.vscode-cdn.net" or
+// "https://file+.vscode-resource.vscode-cdn.net"): a scheme and anything without spaces,
+// quotes, commas or semicolons, which would end the directive or the policy.
+const CSP_SOURCE = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s;,'"<>]*$/;
 
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

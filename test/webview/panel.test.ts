@@ -269,6 +269,42 @@ describe('side panel in headless Chromium', function () {
     assert.match(row?.cells.status ?? '', /running — epoch 1, 40\/50/);
   });
 
+  it('stays cheap under a stream of progress: thins the line, and prints what one update costs', async () => {
+    const { page } = await openPanel();
+    await send(page, { type: 'runs', runs: compareRuns() });
+    const run = { ...runningRun(), batches: [] };
+    await send(page, { type: 'runUpdated', run });
+    const figures = await page.evaluate(async (runId) => {
+      const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      const progress = (step: number) => ({ epoch: 1, batch: step, batchesPerEpoch: 5000, step, loss: 4 / Math.sqrt(step), charsPerSecond: 5000, elapsedMs: step * 100 });
+      // One message at a time, as a worker streams them: handling it plus one full redraw
+      // (charts, table, status), timed synchronously through the panel's flush().
+      const panel = (window as unknown as { lstmLabPanel: { flush(): void } }).lstmLabPanel;
+      let renderMs = 0;
+      for (let step = 1; step <= 200; step++) {
+        window.postMessage({ type: 'progress', runId, progress: progress(step) }, '*');
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const t0 = performance.now();
+        panel.flush();
+        renderMs += performance.now() - t0;
+      }
+      await frame();
+      const perFrameMs = renderMs / 200;
+      // A burst (a panel shown again after being hidden): 4800 messages, drawn once.
+      const burstStart = performance.now();
+      for (let step = 201; step <= 5000; step++) window.postMessage({ type: 'progress', runId, progress: progress(step) }, '*');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await frame();
+      await frame();
+      return { perFrameMs, burstMs: performance.now() - burstStart };
+    }, run.id);
+    const quick = (await chart(page, 'lossChart')).datasets.find((d) => d.label === run.title);
+    assert.ok(quick);
+    assert.equal(quick.points, 1500, 'thinned to the per-line limit');
+    assert.deepEqual(quick.last, { x: 5000, y: 4 / Math.sqrt(5000) });
+    console.log(`      progress: ${figures.perFrameMs.toFixed(2)} ms to redraw after one message (5 runs, ~1600 points drawn); a burst of 4800 messages handled and drawn in ${figures.burstMs.toFixed(0)} ms`);
+  });
+
   it('draws probe series on a log-scale gradient chart as they arrive, and switches to linear', async () => {
     const { page } = await openPanel();
     const probe = probeRun(false);
@@ -453,7 +489,7 @@ describe('side panel in headless Chromium', function () {
   for (const theme of [LIGHT_MODERN, DARK_MODERN]) {
     const name = theme === LIGHT_MODERN ? 'light' : 'dark';
     it(`takes a screenshot in the ${name} theme after a comparison and a probe`, async () => {
-      const { page, errors } = await openPanel({ theme, width: 520, height: 1400 });
+      const { page, errors } = await openPanel({ theme, width: 520, height: 700 });
       await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, { type: 'highlight', gate: 'f' });
       await page.evaluate(() => document.fonts.ready);
       await settle(page);
