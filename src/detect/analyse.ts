@@ -69,7 +69,7 @@ function classify<K extends string>(name: string, vocab: Record<K, string[]>, su
 // ───────────────────────── expression tests ─────────────────────────
 
 const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
-const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(`);
+const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
 const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm)\s*\(/g;
 const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;

@@ -393,8 +393,18 @@ function scanCLike(source: string): Scanned {
     const lead = text.length - text.trimStart().length;
     const start = lineOf(offset + lead);
     const end = lineOf(offset + text.trimEnd().length - 1);
-    unitOf().stmts.push({ start, end, text, offset, ...ctx });
     for (const b of blocks) if (b.unit) b.unit.end = Math.max(b.unit.end, end);
+    // `const rnnStep = (x, h) => tf.tanh(...)`: a function unit whose body is one returned expression.
+    const arrow = /^(\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async\s+)?(\([^]*?\)|[A-Za-z_$][\w$]*)\s*(?::[^=]*?)?=>)\s*(?=[^\s{])/.exec(text);
+    if (arrow && !ctx.inLoop && !ctx.conditions.length) {
+      const parent = unitOf();
+      const ws = /^\s*/.exec(text)![0];
+      const body = ws + 'return' + ' '.repeat(Math.max(0, arrow[1].length - ws.length - 6)) + text.slice(arrow[1].length);
+      const bodyStart = lineOf(offset + arrow[1].length);
+      parent.children.push({ name: arrow[2], type: 'function', start, end, params: paramsOfHeader(arrow[3].startsWith('(') ? arrow[3] : `${arrow[3]} =>`), stmts: [{ start: bodyStart, end, text: body, offset, inLoop: false, conditions: [] }], children: [], parent });
+      return;
+    }
+    unitOf().stmts.push({ start, end, text, offset, ...ctx });
   };
   const complete = (i: number): boolean => {
     const before = code.slice(stmtStart, i).trimEnd();
