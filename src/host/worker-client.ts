@@ -64,7 +64,10 @@ export class WorkerClient {
   /** Starts the worker if none is alive; resolves when it reported `ready`. */
   start(): Promise<{ backend: BackendName; pid: number }> {
     if (this.disposed) return Promise.reject(new Error('LSTM Lab is shutting down.'));
-    if (!this.session) this.session = this.spawn();
+    if (!this.session) {
+      this.session = this.spawn();
+      this.send({ type: 'init', backend: this.options.backend(), wasmDir: this.options.wasmDir, corpusDir: this.options.corpusDir });
+    }
     return this.session.ready;
   }
 
@@ -122,7 +125,7 @@ export class WorkerClient {
     const child = fork(this.options.workerPath, [], {
       // Never inherit the extension host's flags (inspector ports, --max-old-space-size of VS Code).
       execArgv: [`--max-old-space-size=${maxOldSpace}`],
-      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: workerEnv({ ...process.env, ...this.options.env }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Structured clone keeps NaN and Infinity (a diverged loss) that JSON would turn into null.
       serialization: 'advanced',
@@ -168,7 +171,6 @@ export class WorkerClient {
       rejectReady(new WorkerDiedError(reason));
       this.failAll(reason);
     });
-    this.send({ type: 'init', backend: this.options.backend(), wasmDir: this.options.wasmDir, corpusDir: this.options.corpusDir });
     return session;
   }
 
@@ -216,6 +218,16 @@ export class WorkerClient {
     this.pending.clear();
     for (const p of all) p.reject(new WorkerDiedError(reason));
   }
+}
+
+/**
+ * The worker's environment: the host's, minus NODE_OPTIONS (loaders, inspectors and heap
+ * flags meant for the extension host or a test runner must not reach the worker), and with
+ * ELECTRON_RUN_AS_NODE so VS Code's Electron binary runs it as plain Node.
+ */
+export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_OPTIONS: _nodeOptions, ...rest } = env;
+  return { ...rest, ELECTRON_RUN_AS_NODE: '1' };
 }
 
 /** What the user reads when the worker dies. */

@@ -1,0 +1,45 @@
+// The worker process entry (bundled to dist/worker.js, forked by the host's WorkerClient).
+// All tensors live here. It reads HostToWorker messages from IPC and answers with
+// WorkerToHost; the loop itself is in worker.ts.
+import { initBackend } from '../engine/backend';
+import { probe } from '../engine/probe';
+import { sample } from '../engine/sampler';
+import { train } from '../engine/trainer';
+import type { WorkerToHost } from '../protocol';
+import { errorMessage, WorkerLoop, type WorkerEngine } from './worker';
+
+if (!process.send) {
+  console.error('dist/worker.js is the LSTM Lab worker: the extension forks it with an IPC channel; it cannot run on its own. Use the CLI (dist/cli.js) on a terminal.');
+  process.exit(2);
+}
+
+const send = (message: WorkerToHost): void => {
+  if (!process.connected) return;
+  try {
+    process.send!(message);
+  } catch (error) {
+    console.error(`worker: could not send ${message.type}: ${(error as Error).message}`);
+  }
+};
+
+const engine: WorkerEngine = {
+  initBackend: (preference, options) => initBackend(preference, options),
+  train: (config, options) => train(config, options),
+  probe: (config, options) => probe(config, options),
+  sample: ({ corpusDir: _corpusDir, ...config }) => sample(config),
+};
+
+const loop = new WorkerLoop(engine, send, (code) => {
+  // Let the last messages flush before leaving.
+  setImmediate(() => process.exit(code));
+});
+
+process.on('message', (message: unknown) => loop.handle(message));
+// The host is gone (window closed, extension host crashed): nothing left to work for.
+process.on('disconnect', () => process.exit(0));
+process.on('unhandledRejection', (reason) => send({ type: 'error', message: `worker: unhandled rejection: ${errorMessage(reason)}` }));
+process.on('uncaughtException', (error) => {
+  send({ type: 'error', message: `worker crashed: ${errorMessage(error)}` });
+  console.error(error);
+  setImmediate(() => process.exit(70));
+});
