@@ -1,9 +1,138 @@
-// Placeholder until the detect verb's owner lands it: keeps the CLI's verb table complete.
-export const name = 'detect';
-export const summary = '(not yet available)';
-export const usage = 'Usage: lstm-lab detect …  (not yet available in this build)';
+// lstm-lab detect: the recurrent cells and gate lines the extension's CodeLens would see,
+// for scripts and for checking the detector on anyone's code.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, detectForgetBiases, detectNotebook, detectNotebookForgetBiases, GRU_GATE_ORDER, LSTM_GATE_ORDER, type DetectedCell, type DetectLanguage, type GateName } from '../../detect';
+import { formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('lstm-lab detect: not yet available\n');
+const OPTIONS: OptionSpec[] = [JSON_OPTION];
+
+const LANGUAGE_OF_EXTENSION: Record<string, DetectLanguage | 'notebook'> = {
+  '.py': 'python',
+  '.ts': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.ipynb': 'notebook',
+};
+
+export const name = 'detect';
+export const summary = 'find recurrent cells and the lines computing each gate in a .py/.ts/.js/.ipynb file';
+export const usage = `Usage: lstm-lab detect FILE [--json]
+
+Finds the LSTM, GRU and RNN cells in FILE (a class or function each; '<module>' for
+top-level code) and, for every gate, the 1-based lines that compute it:
+LSTM i, f, g (candidate), o, c (cell state), h (hidden state); GRU r, z, n, h.
+The language follows the extension: ${Object.keys(LANGUAGE_OF_EXTENSION).join(' ')}.
+For a notebook, lines are within each code cell and cellIndex counts every cell.
+
+Options:
+${formatOptions(OPTIONS)}
+
+--json prints {cells: [{name, kind, layout, optionalForgetGate, range: {start, end},
+gates: {i: [lines], ...}}]} (plus cellIndex for .ipynb, and forgetBias when the cell
+sets one literally).
+
+Example: lstm-lab detect seed/lstm_from_scratch.ipynb --json`;
+
+type Entry = DetectedCell & { cellIndex?: number };
+
+/** The JSON shape of one cell, keys in a fixed order. */
+function jsonCell(cell: Entry): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (cell.cellIndex !== undefined) out['cellIndex'] = cell.cellIndex;
+  out['name'] = cell.name;
+  out['kind'] = cell.kind;
+  out['layout'] = cell.layout;
+  out['optionalForgetGate'] = cell.optionalForgetGate;
+  if (cell.forgetBias !== undefined) out['forgetBias'] = cell.forgetBias;
+  out['range'] = { start: cell.range.start, end: cell.range.end };
+  out['gates'] = cell.gates;
+  return out;
+}
+
+/** Lines as compact runs: 30-32,34. */
+function formatLines(lines: number[]): string {
+  const runs: string[] = [];
+  for (let k = 0; k < lines.length; ) {
+    let j = k;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1) j++;
+    runs.push(j > k ? `${lines[k]}-${lines[j]}` : `${lines[k]}`);
+    k = j + 1;
+  }
+  return runs.join(',');
+}
+
+function table(cells: Entry[], notebook: boolean): string {
+  const gateNames: GateName[] = [...LSTM_GATE_ORDER, ...GRU_GATE_ORDER.filter((g) => !LSTM_GATE_ORDER.includes(g))];
+  const used = gateNames.filter((g) => cells.some((c) => c.gates[g]?.length));
+  const header = [...(notebook ? ['cell'] : []), 'name', 'kind', 'layout', 'forget gate', 'lines', ...used];
+  const rows = cells.map((c) => [
+    ...(notebook ? [String(c.cellIndex)] : []),
+    c.name,
+    c.kind,
+    c.layout,
+    c.kind === 'lstm' ? `${c.optionalForgetGate ? 'optional' : 'yes'}${c.forgetBias !== undefined ? `, b_f=${c.forgetBias}` : ''}` : c.kind === 'lstm-no-forget' ? 'no' : '-',
+    `${c.range.start}-${c.range.end}`,
+    ...used.map((g) => formatLines(c.gates[g] ?? []) || '-'),
+  ]);
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  const line = (cols: string[]) => cols.map((col, k) => col.padEnd(widths[k])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function fail(message: string, json: boolean): number {
+  process.stderr.write(`lstm-lab detect: ${message}\n`);
+  if (json) printJson({ error: message, exitCode: 2 });
   return 2;
 }
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, OPTIONS);
+  const json = values['json'] === true;
+  if (positionals.length === 0) throw new UsageError('FILE is required: a .py, .ts, .js, .mjs or .ipynb file.');
+  if (positionals.length > 1) throw new UsageError(`One FILE at a time; got ${positionals.length}: ${positionals.join(' ')}.`);
+  const file = path.resolve(positionals[0]);
+  const extension = path.extname(file).toLowerCase();
+  const language = LANGUAGE_OF_EXTENSION[extension];
+  if (!language) return fail(`cannot tell the language of "${positionals[0]}" from its extension "${extension || '(none)'}"; use a file ending in ${Object.keys(LANGUAGE_OF_EXTENSION).join(', ')}.`, json);
+  let source: string;
+  try {
+    if (!fs.statSync(file).isFile()) return fail(`"${positionals[0]}" is not a file.`, json);
+    source = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(error as Error).message}`, json);
+  }
+
+  let cells: Entry[];
+  let biases: { cellIndex?: number; line: number; value: number }[];
+  if (language === 'notebook') {
+    try {
+      cells = detectNotebook(source);
+      biases = detectNotebookForgetBiases(source);
+    } catch (error) {
+      return fail(`${file}: ${(error as Error).message}`, json);
+    }
+  } else {
+    cells = detectCells(source, language);
+    biases = detectForgetBiases(source, language);
+  }
+
+  if (json) {
+    printJson({ cells: cells.map(jsonCell) });
+    return 0;
+  }
+  if (!cells.length) process.stdout.write(`No recurrent cell found in ${positionals[0]}.\n`);
+  else process.stdout.write(`${table(cells, language === 'notebook')}\n`);
+  // Forget-bias settings outside any cell (the notebook sets b_f in cells of their own).
+  const outside = biases.filter((b) => !cells.some((c) => (language !== 'notebook' || c.cellIndex === b.cellIndex) && b.line >= c.range.start && b.line <= c.range.end));
+  if (outside.length) {
+    process.stdout.write(`\nForget-bias settings outside the cells:\n${outside.map((b) => `  ${b.cellIndex !== undefined ? `cell ${b.cellIndex} ` : ''}line ${b.line}: b_f = ${b.value}`).join('\n')}\n`);
+  }
+  return 0;
+}
+
+export const verb: CliVerb = { name, summary, usage, run };
