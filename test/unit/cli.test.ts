@@ -1,0 +1,165 @@
+// The lstm-lab CLI as a user runs it: a child process (the TypeScript entry through tsx, so
+// no build is needed), checking exit codes, that --json prints exactly one JSON object on
+// stdout, the shapes issue 2 promises, and the files compare and probe --dump write.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const smallText = path.join(root, 'test/fixtures/text/small.txt');
+const tiny = ['--corpus', smallText, '--seq-len', '12', '--batch-size', '4', '--hidden', '8', '--embedding', '4', '--lr', '0.01', '--backend', 'wasm'];
+
+function lab(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 90_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** stdout must be one JSON object and nothing else. */
+function onlyJson(stdout: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(stdout);
+  assert.equal(typeof parsed, 'object');
+  assert.ok(parsed !== null && !Array.isArray(parsed));
+  return parsed as Record<string, unknown>;
+}
+
+/** ‖∂(Σ|h_T|)/∂h0‖₂ for a tanh RNN, by hand in float64: the notebook's probe, independently of TF.js. */
+function rnnProbeNorm(x: number[][][], weights: { W_ih: number[][]; W_hh: number[][]; b: number[] }, steps: number): number {
+  const H = weights.b.length;
+  const batch = x.length;
+  // Forward, keeping every h_t (h_0 = 0 for every row).
+  const hs: number[][][] = [x.map(() => new Array<number>(H).fill(0))];
+  for (let t = 0; t < steps; t++) {
+    hs.push(
+      x.map((row, b) =>
+        Array.from({ length: H }, (_, j) => {
+          let sum = weights.b[j]!;
+          row[t]!.forEach((xv, e) => (sum += xv * weights.W_ih[e]![j]!));
+          hs[t]![b]!.forEach((hv, k) => (sum += hv * weights.W_hh[k]![j]!));
+          return Math.tanh(sum);
+        }),
+      ),
+    );
+  }
+  // Backward from loss = Σ|h_steps|.
+  let grad = hs[steps]!.map((row) => row.map((h) => Math.sign(h)));
+  for (let t = steps; t >= 1; t--) {
+    const pre = grad.map((row, b) => row.map((g, j) => g * (1 - hs[t]![b]![j]! ** 2)));
+    grad = pre.map((row) => Array.from({ length: H }, (_, k) => row.reduce((sum, g, j) => sum + g * weights.W_hh[k]![j]!, 0)));
+  }
+  // h0 is shared over the batch: its gradient is the sum over rows.
+  const shared = Array.from({ length: H }, (_, k) => grad.reduce((sum, row) => sum + row[k]!, 0));
+  return Math.sqrt(shared.reduce((sum, g) => sum + g * g, 0));
+  void batch;
+}
+
+describe('lstm-lab CLI', function () {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('unknown verbs and options: a clear message and the usage on stderr, exit 2', () => {
+    const verb = lab(['frobnicate']);
+    assert.equal(verb.code, 2);
+    assert.match(verb.stderr, /unknown verb "frobnicate"/);
+    assert.match(verb.stderr, /Verbs:\n\s+train/);
+    assert.equal(verb.stdout, '');
+    const option = lab(['train', '--frob', '3']);
+    assert.equal(option.code, 2);
+    assert.match(option.stderr, /Unknown option --frob\.[\s\S]*Usage: lstm-lab train/);
+    const value = lab(['train', '--seq-len', 'ten']);
+    assert.equal(value.code, 2);
+    assert.match(value.stderr, /--seq-len must be a number; got "ten"/);
+  });
+
+  it('bad settings with --json: exit 2, one JSON object naming the option and its range', () => {
+    const result = lab(['train', '--json', '--seq-len', '1', '--lr', '0', ...tiny.slice(0, 2)]);
+    assert.equal(result.code, 2);
+    const json = onlyJson(result.stdout);
+    assert.match(String(json['error']), /--seq-len \(seqLen\) must be an integer ≥ 2/);
+    assert.match(String(json['error']), /--lr \(learningRate\) must be a finite number > 0/);
+  });
+
+  it('train --json prints exactly one object of the documented shape and writes the checkpoint; sample reads it', () => {
+    const out = path.join(dir, 'train');
+    const result = lab(['train', '--cell', 'fused-lstm', '--json', '--max-batches', '4', '--out', out, ...tiny]);
+    assert.equal(result.code, 0, result.stderr);
+    const json = onlyJson(result.stdout);
+    assert.deepEqual(Object.keys(json).sort(), ['backend', 'cell', 'checkpoint', 'config', 'corpus', 'epochs', 'status']);
+    assert.equal(json['backend'], 'wasm');
+    assert.equal(json['cell'], 'fused-lstm');
+    assert.equal(json['status'], 'done');
+    assert.equal(json['checkpoint'], out);
+    assert.ok(fs.existsSync(path.join(out, 'checkpoint.json')));
+    const corpus = json['corpus'] as Record<string, number>;
+    assert.deepEqual(Object.keys(corpus).sort(), ['chars', 'trainInstances', 'valInstances', 'vocabSize']);
+    // 1,757 characters at seqLen 12: ceil((1757 − 13)/12) + 1 = 147 instances, ceil(14.7) = 15 for validation.
+    assert.deepEqual(corpus, { chars: 1757, trainInstances: 132, valInstances: 15, vocabSize: corpus['vocabSize'] });
+    const epochs = json['epochs'] as Record<string, number>[];
+    assert.equal(epochs.length, 1);
+    assert.deepEqual(Object.keys(epochs[0]!).sort(), ['bitsPerChar', 'charsPerSecond', 'peakRssMB', 'seconds', 'trainLoss', 'valLoss']);
+    const config = json['config'] as Record<string, unknown>;
+    assert.equal(config['maxBatches'], 4);
+    assert.deepEqual(config['corpus'], { kind: 'file', path: smallText });
+    assert.match(result.stderr, /fused-lstm epoch 1\/1 4\/4 loss \d\.\d{3} · [\d,]+ chars\/s/, 'progress on stderr');
+
+    const sampled = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3', '--json']);
+    assert.equal(sampled.code, 0, sampled.stderr);
+    const text = String(onlyJson(sampled.stdout)['text']);
+    assert.ok(text.startsWith('The ') && [...text].length === 29, text);
+    const plain = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3']);
+    assert.equal(plain.stdout, text + '\n', 'same seed, same text');
+    const missing = lab(['sample', '--checkpoint', path.join(dir, 'nothing-here')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /Cannot load checkpoint .*nothing-here: no such file or folder/);
+  });
+
+  it('compare writes compare.json, compare.csv and a self-contained report.html; --json is {backend, runs}', () => {
+    const out = path.join(dir, 'compare');
+    const result = lab(['compare', '--json', '--cells', 'simple-rnn,naive-lstm', '--max-batches', '3', '--out', out, ...tiny]);
+    assert.equal(result.code, 0, result.stderr);
+    const json = onlyJson(result.stdout);
+    assert.equal(json['backend'], 'wasm');
+    const runs = json['runs'] as Record<string, unknown>[];
+    assert.deepEqual(runs.map((r) => r['cell']), ['simple-rnn', 'naive-lstm']);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'compare.json'), 'utf8')), json);
+    const csv = fs.readFileSync(path.join(out, 'compare.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length, 3);
+    assert.match(csv[1]!, /^simple-rnn,SimpleRNN,done,wasm,1,/);
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    assert.match(html, /new Chart\(/);
+    assert.ok(html.length > 100_000, 'chart.js is inlined');
+    assert.doesNotMatch(html, /<script[^>]+src=/, 'no external scripts');
+    assert.ok(fs.existsSync(path.join(out, 'checkpoints/naive-lstm/checkpoint.json')));
+  });
+
+  it('probe --json gives the series; --dump holds x and weights that reproduce the RNN norms by hand', () => {
+    const dump = path.join(dir, 'dump');
+    const steps = 6;
+    const result = lab(['probe', '--json', '--steps', String(steps), '--batch-size', '3', '--hidden', '5', '--embedding', '4', '--corpus', smallText, '--seed', '2', '--dump', dump, '--backend', 'wasm']);
+    assert.equal(result.code, 0, result.stderr);
+    const json = onlyJson(result.stdout);
+    assert.equal(json['steps'], steps);
+    const series = json['series'] as { name: string; cell: string; forgetGate: boolean; forgetBias: number; norms: number[] }[];
+    assert.deepEqual(series.map((s) => [s.cell, s.forgetGate, s.forgetBias]), [['simple-rnn', false, 0], ['naive-lstm', false, 0], ['naive-lstm', true, 1], ['naive-lstm', true, 0], ['naive-lstm', true, -1]]);
+    assert.ok(series.every((s) => s.norms.length === steps && s.norms.every(Number.isFinite)));
+
+    const inputs = JSON.parse(fs.readFileSync(path.join(dump, 'probe-inputs.json'), 'utf8')) as { x: number[][][]; series: { name: string; cell: string; weights: Record<string, number[][] | number[]> }[] };
+    assert.equal(inputs.x.length, 3);
+    assert.equal(inputs.x[0]!.length, steps);
+    assert.equal(inputs.x[0]![0]!.length, 4);
+    assert.deepEqual(Object.keys(inputs.series[0]!.weights).sort(), ['W_hh', 'W_ih', 'b']);
+    assert.deepEqual(Object.keys(inputs.series[2]!.weights).sort(), ['W_hf', 'W_hg', 'W_hi', 'W_ho', 'W_if', 'W_ig', 'W_ii', 'W_io', 'b_f', 'b_g', 'b_i', 'b_o']);
+    assert.deepEqual(inputs.series[2]!.weights['b_f'], [1, 1, 1, 1, 1]);
+    assert.deepEqual(inputs.series[4]!.weights['b_f'], [-1, -1, -1, -1, -1]);
+    const rnn = inputs.series[0]!.weights as { W_ih: number[][]; W_hh: number[][]; b: number[] };
+    for (let t = 1; t <= steps; t++) {
+      const expected = rnnProbeNorm(inputs.x, rnn, t);
+      const got = series[0]!.norms[t - 1]!;
+      assert.ok(Math.abs(got - expected) <= 1e-4 * Math.max(1, expected), `t=${t}: probe ${got}, by hand ${expected}`);
+    }
+  });
+});
