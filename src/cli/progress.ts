@@ -69,6 +69,7 @@ export function trainProgress(bar: ProgressBar, label: string, totalEpochs: numb
       case 'corpus': {
         const s = event.stats;
         bar.line(`${label}: corpus ${s.name}: ${s.chars.toLocaleString('en-US')} chars, ${s.trainInstances} training / ${s.valInstances} validation instances, vocabulary ${s.vocabSize}`);
+        for (const warning of event.warnings ?? []) bar.line(`${label}: warning: ${warning}`);
         break;
       }
       case 'progress': {

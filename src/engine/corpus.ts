@@ -48,6 +48,8 @@ export interface CorpusExtra {
   corpusDir?: string;
   /** Use this vocabulary instead of building one (resuming from a checkpoint, sampling). */
   vocab?: string[];
+  /** Read at most this many bytes of a file (default MAX_CORPUS_BYTES). */
+  maxBytes?: number;
 }
 
 /** Brown's tagged running text (`word/tag` tokens) → plain words, one space between tokens and lines. */
@@ -76,7 +78,7 @@ export function joinLines(text: string): string {
   return lines.join(' ');
 }
 
-function readTextFile(file: string, warnings: string[]): { text: string; capped: boolean } {
+function readTextFile(file: string, warnings: string[], maxBytes: number): { text: string; capped: boolean } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -85,20 +87,20 @@ function readTextFile(file: string, warnings: string[]): { text: string; capped:
   }
   if (stat.isDirectory()) throw new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
   if (stat.size === 0) throw new Error(`Corpus file is empty: ${file}. Give a text file with at least a few hundred characters.`);
-  const capped = stat.size > MAX_CORPUS_BYTES;
+  const capped = stat.size > maxBytes;
   let bytes: Buffer;
   if (capped) {
-    bytes = Buffer.alloc(MAX_CORPUS_BYTES);
+    bytes = Buffer.alloc(maxBytes);
     const fd = fs.openSync(file, 'r');
     try {
-      fs.readSync(fd, bytes, 0, MAX_CORPUS_BYTES, 0);
+      fs.readSync(fd, bytes, 0, maxBytes, 0);
     } finally {
       fs.closeSync(fd);
     }
     // Cut at the last line break so no UTF-8 sequence is split.
     const lastNewline = bytes.lastIndexOf(0x0a);
     if (lastNewline > 0) bytes = bytes.subarray(0, lastNewline);
-    warnings.push(`${file} is ${(stat.size / 2 ** 20).toFixed(0)} MB; only its first ${MAX_CORPUS_BYTES / 2 ** 20} MB are used.`);
+    warnings.push(`${file} is ${formatBytes(stat.size)}; only its first ${formatBytes(maxBytes)} are used.`);
   } else {
     bytes = fs.readFileSync(file);
   }
@@ -113,6 +115,10 @@ function readTextFile(file: string, warnings: string[]): { text: string; capped:
   }
 }
 
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MB` : `${bytes} bytes`;
+}
+
 function fileName(file: string): string {
   const parts = file.split(/[\\/]/);
   return parts[parts.length - 1] || file;
@@ -124,8 +130,9 @@ function readCorpusText(spec: CorpusSpec, extra: CorpusExtra, warnings: string[]
     case 'brown':
       return { name: 'Brown', text: stripBrownTags(readBrownTagged(extra.corpusDir)).toLowerCase() };
     case 'file': {
-      const { text, capped } = readTextFile(spec.path, warnings);
-      return { name: fileName(spec.path) + (capped ? ` (first ${MAX_CORPUS_BYTES / 2 ** 20} MB)` : ''), text: joinLines(text).toLowerCase() };
+      const maxBytes = extra.maxBytes ?? MAX_CORPUS_BYTES;
+      const { text, capped } = readTextFile(spec.path, warnings, maxBytes);
+      return { name: fileName(spec.path) + (capped ? ` (first ${formatBytes(maxBytes)})` : ''), text: joinLines(text).toLowerCase() };
     }
     case 'text': {
       if (typeof spec.text !== 'string') throw new Error('Corpus text must be a string.');

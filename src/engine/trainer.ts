@@ -10,7 +10,7 @@ import { LanguageModel } from './model';
 import { decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
 
 export type TrainEvent =
-  | { type: 'corpus'; stats: CorpusStats }
+  | { type: 'corpus'; stats: CorpusStats; /** e.g. a file read only up to the size cap. */ warnings?: string[] }
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; summary: EpochSummary }
   | { type: 'checkpoint'; path: string };
@@ -117,7 +117,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     );
   }
   const emit = (event: TrainEvent) => options.onEvent?.(event);
-  emit({ type: 'corpus', stats: corpus.stats });
+  emit({ type: 'corpus', stats: corpus.stats, ...(corpus.warnings.length > 0 ? { warnings: corpus.warnings } : {}) });
 
   const model = new LanguageModel(
     {

@@ -94,6 +94,17 @@ describe('corpus', () => {
     }
   });
 
+  it('reads only the first part of a file larger than the cap, cut at a line break, and says so', async () => {
+    const file = path.join(fixtures, 'small.txt');
+    const size = fs.statSync(file).size;
+    const corpus = await loadCorpus({ kind: 'file', path: file }, { seqLen: 10, valFraction: 0.1, seed: 0 }, { maxBytes: 1000 });
+    const kept = fs.readFileSync(file, 'utf8').slice(0, 1000);
+    const expected = kept.slice(0, kept.lastIndexOf('\n')).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+    assert.equal(corpus.stats.chars, expected.length);
+    assert.equal(corpus.stats.name, 'small.txt (first 1000 bytes)');
+    assert.deepEqual(corpus.warnings, [`${file} is ${size} bytes; only its first 1000 bytes are used.`]);
+  });
+
   it('reads non-ASCII UTF-8 one character per code point', async () => {
     const corpus = await loadCorpus({ kind: 'text', text: 'Grüße, 世界! 🙂🙂 '.repeat(4), name: 'u' }, { seqLen: 8, valFraction: 0.25, seed: 0 });
     // 'grüße, 世界! 🙂🙂 ' is 14 code points (16 UTF-16 units); ×4 with the final space trimmed → 55.
