@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
 import { fastLstm } from '../../src/engine/cells/fast-lstm';
+import { getCell } from '../../src/engine/cells/registry';
 import { initLstmWeights } from '../../src/engine/cells/init';
 import type { RecurrentCell } from '../../src/engine/cells/types';
 import { mulberry32 } from '../../src/engine/random';
@@ -149,6 +150,81 @@ for (const backend of ['wasm', 'cpu'] as const) {
     }
   });
 }
+
+describe('fast-lstm equals the fused-lstm cell given the same NotebookWeights', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  // T = 1 is left to the step-by-step reference above: fused-lstm's own gradient fails at
+  // T = 1 (tf.unstack of a single step; reported to its owner).
+  for (const c of CASES.filter((k) => k.steps > 1)) {
+    it(describeCase(c), () => {
+      const random = mulberry32(c.batch * 7 + c.steps);
+      const options = { inputSize: c.inputSize, hiddenSize: c.hiddenSize, forgetGate: c.forgetGate, forgetBias: c.forgetBias, seed: 11 };
+      const fast = fastLstm.create(options);
+      tf.tidy(() => {
+        (fast.variables[2] as tf.Variable).assign(tf.tensor1d(randomArray(4 * c.hiddenSize, random, 0.5)));
+      });
+      const fused = getCell('fused-lstm').create(options, fast.exportWeights());
+      const B = c.batch;
+      const H = c.hiddenSize;
+      const rows = Math.max(c.stateRows, 1);
+      const x = tf.tensor3d(randomArray(B * c.steps * c.inputSize, random), [B, c.steps, c.inputSize]);
+      const h0 = tf.tensor2d(randomArray(rows * H, random, 0.5), [rows, H]);
+      const c0 = tf.tensor2d(randomArray(rows * H, random, 0.5), [rows, H]);
+      const seqWeight = tf.tensor3d(randomArray(B * c.steps * H, random), [B, c.steps, H]);
+      const cWeight = tf.tensor2d(randomArray(B * H, random), [B, H]);
+      const run = (cell: RecurrentCell) => {
+        const lossOf = (xx: tf.Tensor, hh?: tf.Tensor, cc?: tf.Tensor) => {
+          const out = cell.forward(xx as tf.Tensor3D, hh && cc ? { h: hh as tf.Tensor2D, c: cc as tf.Tensor2D } : undefined);
+          return tf.add(tf.sum(tf.mul(out.hiddenSeq, seqWeight)), tf.sum(tf.mul(out.final.c!, cWeight))) as tf.Scalar;
+        };
+        const inputs = c.stateRows === 0 ? [x] : [x, h0, c0];
+        const inputGrads = tf.grads(lossOf)(inputs);
+        const { value, grads } = tf.variableGrads(() => lossOf(x, ...(c.stateRows === 0 ? [] : [h0, c0])), cell.variables);
+        const out = cell.forward(x, c.stateRows === 0 ? undefined : { h: h0, c: c0 });
+        const result = {
+          hiddenSeq: out.hiddenSeq.dataSync(),
+          finalH: out.final.h.dataSync(),
+          finalC: out.final.c!.dataSync(),
+          inputGrads: inputGrads.map((g) => g.dataSync()),
+          weightGrads: cell.variables.map((v) => grads[v.name]!.dataSync()),
+        };
+        tf.dispose([value, ...inputGrads, ...Object.values(grads), out.hiddenSeq, out.final.h, out.final.c!]);
+        return result;
+      };
+      const a = run(fast);
+      const b = run(fused);
+      const pairs: [string, ArrayLike<number>, ArrayLike<number>][] = [
+        ['hiddenSeq', a.hiddenSeq, b.hiddenSeq],
+        ['final h', a.finalH, b.finalH],
+        ['final c', a.finalC, b.finalC],
+        ...a.inputGrads.map((g, k) => [`d/d${['x', 'h0', 'c0'][k]}`, g, b.inputGrads[k]!] as [string, ArrayLike<number>, ArrayLike<number>]),
+        ...a.weightGrads.map((g, k) => [`d/d${['weight_ih', 'weight_hh', 'bias'][k]}`, g, b.weightGrads[k]!] as [string, ArrayLike<number>, ArrayLike<number>]),
+      ];
+      assert.equal(fast.variables.length, fused.variables.length);
+      for (const [name, actual, expected] of pairs) {
+        const error = relativeError(actual, expected);
+        assert.ok(error <= 1e-5, `${name}: relative error ${error.toExponential(2)} > 1e-5 against fused-lstm`);
+      }
+      tf.dispose([x, h0, c0, seqWeight, cWeight]);
+      fast.dispose();
+      fused.dispose();
+    });
+  }
+
+  it('exports exactly the NotebookWeights it was given (the fused-lstm layout)', () => {
+    const weights = initLstmWeights(3, 4, 9, 1);
+    const fast = fastLstm.create({ inputSize: 3, hiddenSize: 4 }, weights);
+    const fused = getCell('fused-lstm').create({ inputSize: 3, hiddenSize: 4 }, weights);
+    assert.deepEqual(fast.exportWeights(), fused.exportWeights());
+    assert.deepEqual(fast.exportWeights(), JSON.parse(JSON.stringify(weights, (_k, v: unknown) => (typeof v === 'number' ? Math.fround(v) : v))));
+    assert.throws(() => fast.importWeights({ ...weights, W_hi: [[1, 2]] }), /W_hi has shape \[1, 2\], expected \[4, 4\]/);
+    fast.dispose();
+    fused.dispose();
+  });
+});
 
 // ───────────── finite differences on a float64 LSTM in plain JS ─────────────
 

@@ -1,9 +1,138 @@
-// Placeholder until the bench verb's owner lands it: keeps the CLI's verb table complete.
-export const name = 'bench';
-export const summary = '(not yet available)';
-export const usage = 'Usage: lstm-lab bench …  (not yet available in this build)';
+// lstm-lab bench: ms per training batch for every cell beside the FLOP floor.
+// Each cell is measured in a fresh child process (this same CLI, re-invoked with
+// --child-cell), so its peak RSS is its own and one cell's heap does not slow the next.
+import { fork } from 'node:child_process';
+import * as path from 'node:path';
+import { initBackend } from '../../engine/backend';
+import { bench, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig } from '../../engine/bench';
+import { cellKinds, getCell } from '../../engine/cells/registry';
+import type { BenchResultRow, CellKind } from '../../engine/types';
+import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
 
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('lstm-lab bench: not yet available\n');
-  return 2;
+const OPTIONS: OptionSpec[] = [
+  { name: 'seq-len', type: 'integer', value: 'T', help: 'characters per instance (default 500)' },
+  { name: 'batch-size', type: 'integer', value: 'B', help: 'instances per batch (default 32)' },
+  { name: 'cells', type: 'string', value: 'a,b', help: `cells to time, comma-separated (default ${DEFAULT_BENCH_CELLS.join(',')})` },
+  { name: 'batches', type: 'integer', value: 'N', help: 'timed batches per cell, after one warm-up batch; the median is reported (default 3)' },
+  { name: 'hidden', type: 'integer', value: 'H', help: 'hidden size (default 125)' },
+  { name: 'embedding', type: 'integer', value: 'E', help: 'embedding size (default 50)' },
+  { name: 'in-process', type: 'boolean', help: 'measure every cell in this process (peak RSS is then the running maximum)' },
+  BACKEND_OPTION,
+  JSON_OPTION,
+  QUIET_OPTION,
+];
+/** Internal: the child process measures this one cell and prints its row as JSON. */
+const CHILD_OPTION: OptionSpec = { name: 'child-cell', type: 'string', value: 'KIND', help: '(internal) measure one cell and print its row' };
+
+export const name = 'bench';
+export const summary = 'time forward+backward+Adam per batch for every cell, beside the FLOP floor';
+export const usage = `Usage: lstm-lab bench [--seq-len 500] [--batch-size 32] [--cells a,b] [--batches N] [--json]
+
+Times one training batch of the notebook's language model (embedding 50 → cell 125 →
+linear to a 60-character vocabulary, Adam) for each cell on synthetic text, after a
+warm-up batch, median of N batches; measures the backend's plain-matmul GFLOP/s in the
+same run and reports the FLOP floor (the batch's matmul arithmetic at that speed).
+Each cell runs in its own child process so its peak memory is its own.
+
+Options:
+${formatOptions(OPTIONS)}
+
+Example: lstm-lab bench --seq-len 100 --cells fused-lstm,fast-lstm`;
+
+function cellsOf(values: OptionValues): CellKind[] {
+  const raw = values['cells'];
+  if (raw === undefined) return DEFAULT_BENCH_CELLS;
+  const kinds = String(raw)
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter(Boolean);
+  if (kinds.length === 0) throw new UsageError('--cells needs at least one cell kind.');
+  for (const kind of kinds) {
+    if (!cellKinds().includes(kind as CellKind)) throw new UsageError(`--cells: unknown cell "${kind}". Valid kinds: ${cellKinds().join(', ')}.`);
+  }
+  return kinds as CellKind[];
+}
+
+/** The options a child needs to measure the same configuration. */
+function childArgs(values: OptionValues, cell: CellKind): string[] {
+  const args = ['bench', '--child-cell', cell];
+  for (const option of ['seq-len', 'batch-size', 'batches', 'hidden', 'embedding', 'backend']) {
+    if (values[option] !== undefined) args.push(`--${option}`, String(values[option]));
+  }
+  return args;
+}
+
+/** The CLI's own entry file when this process is the CLI (bundle or tsx), else undefined. */
+function cliEntry(): string | undefined {
+  const entry = require.main?.filename;
+  if (!entry) return undefined;
+  const base = path.basename(entry);
+  return base === 'cli.js' || (base === 'main.ts' && path.basename(path.dirname(entry)) === 'cli') ? entry : undefined;
+}
+
+function runChild(entry: string, args: string[], cell: CellKind): Promise<BenchResultRow> {
+  return new Promise((resolve, reject) => {
+    const child = fork(entry, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0) {
+        reject(new Error(`measuring ${cell} failed (child exited with ${signal ?? `code ${code}`}); run with --in-process --cells ${cell} to see why.`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as BenchResultRow);
+      } catch {
+        reject(new Error(`measuring ${cell}: the child printed no result row (got ${JSON.stringify(stdout.slice(0, 200))}).`));
+      }
+    });
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, [...OPTIONS, CHILD_OPTION]);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  const number = (option: string): number | undefined => (values[option] === undefined ? undefined : Number(values[option]));
+  const options = {
+    seqLen: number('seq-len'),
+    batchSize: number('batch-size'),
+    batches: number('batches'),
+    hiddenSize: number('hidden'),
+    embeddingSize: number('embedding'),
+  };
+  let config: BenchConfig;
+  try {
+    config = benchConfigOf(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const backend = await initBackend(backendPreferenceOf(values));
+
+  const childCell = values['child-cell'];
+  if (childCell !== undefined) {
+    getCell(String(childCell));
+    printJson(benchCellInProcess(childCell as CellKind, config));
+    return 0;
+  }
+
+  const cells = cellsOf(values);
+  const quiet = values['quiet'] === true;
+  const log = (line: string) => {
+    if (!quiet) process.stderr.write(`${line}\n`);
+  };
+  const entry = values['in-process'] === true ? undefined : cliEntry();
+  log(`lstm-lab bench on the ${backend} backend: T=${config.seqLen} B=${config.batchSize}, ${config.batches} timed batch(es) per cell after ${config.warmup} warm-up${entry ? ', one child process per cell' : ', in this process'}`);
+  const result = await bench({
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    cells,
+    runCell: entry ? (cell) => runChild(entry, childArgs(values, cell), cell) : undefined,
+    onResult: (row) => log(`  ${row.cell}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
+  });
+  if (values['json'] === true) printJson(result);
+  else {
+    const ratios = benchRatios(result);
+    process.stdout.write(`\n${benchTable(result)}\n${ratios.length ? `\n${ratios.join('\n')}\n` : ''}`);
+  }
+  return 0;
 }

@@ -36,9 +36,10 @@ class FastLstmCell implements RecurrentCell {
     this.forgetGate = options.forgetGate ?? true;
     const fused = this.fuse(startingLstmWeights(options, weights));
     const [E, H] = [this.inputSize, this.hiddenSize];
-    this.weightIh = tf.variable(tf.tensor2d(fused.weightIh, [E, 4 * H]));
-    this.weightHh = tf.variable(tf.tensor2d(fused.weightHh, [H, 4 * H]));
-    this.bias = tf.variable(tf.tensor1d(fused.bias));
+    // tidy: the initial tensors go, the variables (sharing their data) stay.
+    this.weightIh = tf.tidy(() => tf.variable(tf.tensor2d(fused.weightIh, [E, 4 * H])));
+    this.weightHh = tf.tidy(() => tf.variable(tf.tensor2d(fused.weightHh, [H, 4 * H])));
+    this.bias = tf.tidy(() => tf.variable(tf.tensor1d(fused.bias)));
     // Without a forget gate the f columns get zero gradient: they stay as they are.
     this.variables = [this.weightIh, this.weightHh, this.bias];
   }
