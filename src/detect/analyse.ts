@@ -43,12 +43,20 @@ const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
 const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
   r: ['r', 'rt', 'r_t', 'resetgate', 'reset_gate', 'reset', 'r_gate', 'gate_r'],
   z: ['z', 'zt', 'z_t', 'updategate', 'update_gate', 'update', 'u', 'ut', 'u_t', 'inputgate', 'input_gate', 'z_gate', 'gate_z'],
-  n: ['n', 'nt', 'n_t', 'newgate', 'new_gate', 'h_tilde', 'h_hat', 'h_bar', 'htilde', 'hhat', 'h_tilda', 'candidate', 'cand', 'h_candidate', 'h_cand', 'n_gate', 'gate_n'],
+  n: ['n', 'nt', 'n_t', 'newgate', 'new_gate', 'hh', 'h_tilde', 'h_hat', 'h_bar', 'htilde', 'hhat', 'h_tilda', 'candidate', 'cand', 'h_candidate', 'h_cand', 'n_gate', 'gate_n'],
   h: LSTM_NAMES.h,
 };
 
+const LSTM_SUFFIXES: Record<string, 'i' | 'f' | 'g' | 'o'> = { i: 'i', f: 'f', g: 'g', c: 'g', o: 'o' };
+const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u: 'z', i: 'z', n: 'n', h: 'n' };
+
 /** Names a previous hidden state goes by (parameters of a step function). */
 const PREVIOUS_HIDDEN = /^(?:h|hx|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hidden_?state|state|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s)$/;
+
+/** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
+const RNN_OUTPUT = /^(?:output|out|new_?state|next_?state|state_?new|h_?new)$/;
+/** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
+const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1)(?:_|$)|.*minus_?1$|h_?0$)/;
 
 export function roleName(raw: string): string {
   return raw
@@ -70,7 +78,7 @@ function classify<K extends string>(name: string, vocab: Record<K, string[]>, su
 
 const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
 const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
-const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm)\s*\(/g;
+const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv\w*|[a-z]\w*Conv\w*)\s*\(/g;
 const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
@@ -268,7 +276,16 @@ function refsRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): boolean
   });
 }
 
-function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, string[]>, gateRoles: K[], positional: K[]): Roles {
+/** The gate a split output's name points at by its last letter: zi, x_z, i_r, recurrentZ. */
+function suffixRole<K extends GateName>(name: string, suffixes: Record<string, K>): K | undefined {
+  const tokens = name.split('_').filter(Boolean);
+  const last = tokens[tokens.length - 1] ?? '';
+  if (tokens.length > 1 && last.length === 1) return suffixes[last];
+  if (tokens.length === 1 && last.length === 2) return suffixes[last[1]];
+  return undefined;
+}
+
+function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, string[]>, gateRoles: K[], positional: K[], suffixes: Record<string, K>): Roles {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
     const role = classify(d.name, vocab, d.targetSubscripted) as K | undefined;
@@ -281,7 +298,10 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     if (group.length !== positional.length || group.some((d) => roles.has(d))) continue;
     const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
     if (!source) continue;
-    group.forEach((d, k) => roles.set(d, positional[k]));
+    // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
+    const hinted = group.map((d) => suffixRole(d.name, suffixes));
+    const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
+    group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
     // Later `a = sigmoid(a)` lines keep the role.
     for (const d of flow.defs) {
       if (roles.has(d) || d.order <= group[0].order) continue;
@@ -311,10 +331,16 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   return lines;
 }
 
-function gatesOf(flow: Flow, roles: Roles, names: GateName[]): Map<GateName, Set<number>> {
+function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { gates: GateName[]; into: GateName[] } = { gates: [], into: [] }): Map<GateName, Set<number>> {
   const gates = new Map<GateName, Set<number>>();
   for (const g of names) {
     const lines = collectLines(flow, roles, g);
+    // A gate whose activation is written inside the state update (`c = sigmoid(f) * c + ...`,
+    // `c = f * c + i * tanh(z2)`): the update line computes that gate too.
+    const own = [...roles].filter(([, r]) => r === g).map(([d]) => d);
+    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs))) {
+      for (const [d, r] of roles) if (inline.into.includes(r) && d.refs.some((ref) => own.includes(flow.reaching(ref, d.order)!))) d.lines.forEach((l) => lines.add(l));
+    }
     if (lines.size) gates.set(g, lines);
   }
   return gates;
@@ -323,7 +349,7 @@ function gatesOf(flow: Flow, roles: Roles, names: GateName[]): Map<GateName, Set
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
-  const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o']);
+  const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
   for (const d of flow.defs) {
     if (classify(d.name, LSTM_NAMES, d.targetSubscripted) === 'c' && refsRole(flow, d, roles, ['i', 'f', 'g'])) {
@@ -344,35 +370,38 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     hasForget &&
     ((cWithForget.length > 0 && cWithForget.length < cDefs.length) ||
       [...forgetDefs, ...cWithForget].some((d) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs)));
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h']), optionalForgetGate };
+  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] }), optionalForgetGate };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
-  const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n']);
+  const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n'], GRU_SUFFIXES);
   for (const d of flow.defs) {
     const isH = classify(d.name, GRU_NAMES, d.targetSubscripted) === 'h' || d.key === '<return>';
     if (isH && refsRole(flow, d, roles, ['z'])) roles.set(d, 'h');
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
-  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h']), optionalForgetGate: false };
+  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] }), optionalForgetGate: false };
 }
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
-    const isH = d.key === '<return>' || classify(d.name, LSTM_NAMES, d.targetSubscripted) === 'h' || PREVIOUS_HIDDEN.test(d.name);
+    const isH = d.key === '<return>' || classify(d.name, LSTM_NAMES, d.targetSubscripted) === 'h' || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
     if (!isH || !RNN_ACTIVATION.test(d.rhs)) continue;
     // Everything the new state is computed from, through pre-activations.
     const closure: Def[] = [];
     const refs = new Set(d.refs);
-    const stack = [...d.refs];
+    const stack: [string, number][] = d.refs.map((r) => [r, d.order]);
     while (stack.length) {
-      const r = stack.pop()!;
-      const src = flow.reaching(r, d.order);
+      const [r, order] = stack.pop()!;
+      const src = flow.reaching(r, order);
       if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs))) {
         closure.push(src);
-        for (const rr of src.refs) if (!refs.has(rr)) (refs.add(rr), stack.push(rr));
+        for (const rr of src.refs) {
+          refs.add(rr);
+          stack.push([rr, src.order]);
+        }
       }
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
@@ -380,6 +409,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     if (products === 0 || (products < 2 && !CONCAT.test(texts))) continue;
     const previousHidden = [...refs].some((r) => {
       const name = roleName(r);
+      if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r)) return true;
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted)) return true;
@@ -394,7 +424,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
 
 /** Gate-named activations without a recognisable state update: something recurrent, not classified. */
 function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
-  const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o']);
+  const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const activated = new Set([...roles].filter(([d]) => hasActivation(d.rhs)).map(([, r]) => r));
   if (activated.size < 3) return undefined;
   return { kind: 'unknown', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o']), optionalForgetGate: false };

@@ -108,7 +108,7 @@ def relu_rnn2(x, h_prev, W_xh, W_hh, b):
 `;
     assert.deepEqual(detectCells(source, 'python'), [
       { name: 'lstm_1997', kind: 'lstm-no-forget', layout: 'per-gate', optionalForgetGate: false, range: { start: 1, end: 7 }, gates: { i: [2], g: [4], o: [3], c: [5], h: [6] } },
-      { name: 'step', kind: 'lstm', layout: 'fused', optionalForgetGate: true, range: { start: 9, end: 16 }, gates: { i: [10, 11, 12], f: [10, 11], g: [10, 11, 12], o: [10, 11, 12], c: [13, 14], h: [15] } },
+      { name: 'step', kind: 'lstm', layout: 'fused', optionalForgetGate: true, range: { start: 9, end: 16 }, gates: { i: [10, 11, 12], f: [10, 11, 13], g: [10, 11, 12], o: [10, 11, 12], c: [13, 14], h: [15] } },
       { name: 'gates_only', kind: 'unknown', layout: 'per-gate', optionalForgetGate: false, range: { start: 18, end: 22 }, gates: { i: [19], f: [20], o: [21] } },
       { name: 'relu_rnn', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 24, end: 25 }, gates: { h: [25] } },
       { name: 'relu_rnn2', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 27, end: 29 }, gates: { h: [28] } },
