@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/engine/backend';
+import { probeSeries } from '../../src/engine/probe';
 
 const root = path.resolve(__dirname, '../..');
 const smallText = path.join(root, 'test/fixtures/text/small.txt');
@@ -136,7 +139,7 @@ describe('lstm-lab CLI', function () {
     assert.ok(fs.existsSync(path.join(out, 'checkpoints/naive-lstm/checkpoint.json')));
   });
 
-  it('probe --json gives the series; --dump holds x and weights that reproduce the RNN norms by hand', () => {
+  it('probe --json gives the series; --dump holds x and weights that reproduce the norms (RNN by hand, LSTMs by the engine)', async () => {
     const dump = path.join(dir, 'dump');
     const steps = 6;
     const result = lab(['probe', '--json', '--steps', String(steps), '--batch-size', '3', '--hidden', '5', '--embedding', '4', '--corpus', smallText, '--seed', '2', '--dump', dump, '--backend', 'wasm']);
@@ -160,6 +163,18 @@ describe('lstm-lab CLI', function () {
       const expected = rnnProbeNorm(inputs.x, rnn, t);
       const got = series[0]!.norms[t - 1]!;
       assert.ok(Math.abs(got - expected) <= 1e-4 * Math.max(1, expected), `t=${t}: probe ${got}, by hand ${expected}`);
+    }
+    // The LSTM series: the dumped weights, run through the engine's single-series probe, give the printed norms.
+    await initBackend('wasm');
+    const x = tf.tensor3d(inputs.x);
+    try {
+      for (const k of [1, 2, 4]) {
+        const spec = series[k]!;
+        const again = await probeSeries(x, { name: spec.name, cell: 'naive-lstm', forgetGate: spec.forgetGate, forgetBias: spec.forgetBias }, { steps, hiddenSize: 5, seed: 12345, weights: inputs.series[k]!.weights });
+        again.norms.forEach((norm, t) => assert.ok(Math.abs(norm - spec.norms[t]!) <= 1e-5 * Math.max(1, norm), `${spec.name} t=${t + 1}: ${norm} vs ${spec.norms[t]}`));
+      }
+    } finally {
+      x.dispose();
     }
   });
 });
