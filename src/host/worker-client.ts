@@ -42,6 +42,8 @@ interface Session {
   ready: Promise<{ backend: BackendName; pid: number }>;
   backend?: BackendName;
   stderrTail: string;
+  /** The worker's last error not tied to a job (e.g. "worker crashed: …"), for the exit reason. */
+  lastError?: string;
   exiting: boolean;
 }
 
@@ -165,7 +167,7 @@ export class WorkerClient {
     });
     child.on('exit', (code, signal) => {
       clearTimeout(readyTimer);
-      const reason = describeExit(code, signal, session.stderrTail, maxOldSpace);
+      const reason = describeExit(code, signal, session.stderrTail, maxOldSpace, session.lastError);
       log(session.exiting ? `worker stopped (${reason})` : `worker died: ${reason}`);
       if (this.session === session) this.session = undefined;
       rejectReady(new WorkerDiedError(reason));
@@ -192,6 +194,7 @@ export class WorkerClient {
           pending.reject(new Error(message.message));
         } else {
           log(`worker error: ${message.message}`);
+          session.lastError = message.message;
           // An error before `ready` is a failed start (e.g. TF.js could not load): no job can run.
           if (!session.backend) {
             rejectReady(new Error(message.message));
@@ -231,14 +234,14 @@ export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** What the user reads when the worker dies. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string, maxOldSpaceMB: number): string {
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string, maxOldSpaceMB: number, lastError?: string): string {
   if (/heap out of memory|Allocation failed - JavaScript heap|out of memory/i.test(stderrTail)) {
     return `the worker ran out of memory (JavaScript heap limit ${maxOldSpaceMB} MB); lower the batch size, sequence length or hidden size.`;
   }
   if (signal === 'SIGKILL') return 'the worker was killed by SIGKILL (by a user, or by the system when memory ran out).';
   if (signal) return `the worker was killed by ${signal}.`;
-  const lastLine = stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
-  return `the worker exited with code ${code ?? 'unknown'}${lastLine ? `: ${lastLine.slice(0, 300)}` : ''}.`;
+  const detail = lastError ?? stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
+  return `the worker exited with code ${code ?? 'unknown'}${detail ? ` (${detail.slice(0, 300).replace(/\.$/, '')})` : ''}.`;
 }
 
 function safeJson(value: unknown): string {

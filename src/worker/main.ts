@@ -29,12 +29,30 @@ const engine: WorkerEngine = {
   sample: ({ corpusDir: _corpusDir, ...config }) => sample(config),
 };
 
+// Test-only faults (integration tests of the host's recovery): LSTM_LAB_WORKER_FAULT=oom
+// fills the JavaScript heap until V8 aborts; =crash throws an uncaught error. Both on the
+// first job, after `ready`, like a real failure mid-run. (With wasm loaded, emscripten's own
+// uncaughtException handler rethrows after ours has reported, so the exit code is 7, not 70.)
+const fault = process.env.LSTM_LAB_WORKER_FAULT;
+function injectFault(): void {
+  if (fault === 'oom') {
+    const hoard: number[][] = [];
+    for (;;) hoard.push(new Array(1_000_000).fill(Math.random()));
+  }
+  if (fault === 'crash') setImmediate(() => {
+    throw new Error('deliberate crash (LSTM_LAB_WORKER_FAULT=crash)');
+  });
+}
+
 const loop = new WorkerLoop(engine, send, (code) => {
   // Let the last messages flush before leaving.
   setImmediate(() => process.exit(code));
 });
 
-process.on('message', (message: unknown) => loop.handle(message));
+process.on('message', (message: unknown) => {
+  if (fault && typeof message === 'object' && message !== null && ['train', 'probe', 'sample'].includes(String((message as { type?: unknown }).type))) injectFault();
+  loop.handle(message);
+});
 // The host is gone (window closed, extension host crashed): nothing left to work for.
 process.on('disconnect', () => process.exit(0));
 process.on('unhandledRejection', (reason) => send({ type: 'error', message: `worker: unhandled rejection: ${errorMessage(reason)}` }));
