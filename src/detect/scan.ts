@@ -410,8 +410,9 @@ function scanCLike(source: string): Scanned {
     const before = code.slice(stmtStart, i).trimEnd();
     if (!before.trim()) return false;
     if (/(?:[-+*/%=&|^<>,.?:(![]|=>)$/.test(before)) return false;
-    const next = /\S/.exec(code.slice(i + 1));
-    if (next && /[.?:+*/&|)\]=]/.test(next[0])) return false;
+    let k = i + 1;
+    while (k < code.length && /\s/.test(code[k])) k++;
+    if (k < code.length && /[.?:+*/&|)\]=]/.test(code[k])) return false;
     return true;
   };
 
