@@ -18,12 +18,11 @@ import {
   checkSequenceInput,
   checkStateTensor,
   fuseLstmWeights,
-  lstmEquationLines,
   lstmWeightShapes,
   splitLstmWeights,
   zeroState,
-  type LstmGate,
 } from './notebook-layout';
+import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'builtin-lstm';
@@ -103,7 +102,6 @@ class BuiltinLstmCell implements RecurrentCell {
   }
 }
 
-const KERNEL_BLOCK: Record<LstmGate, string> = { i: 'i', f: 'f', g: 'c', o: 'o' };
 
 export const builtinLstm: CellDefinition = {
   kind: 'builtin-lstm',
@@ -111,9 +109,6 @@ export const builtinLstm: CellDefinition = {
   notebookName: 'nn.LSTM',
   family: 'lstm',
   gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: ({ forgetGate }) => {
-    if (!forgetGate) throw new Error('builtin-lstm has no variant without a forget gate; use naive-lstm or fused-lstm.');
-    return lstmEquationLines(true, (gate) => `x_t K_${KERNEL_BLOCK[gate]} + h_{t-1} R_${KERNEL_BLOCK[gate]} + b_${KERNEL_BLOCK[gate]}`);
-  },
+  equations: CELL_EQUATIONS['builtin-lstm'],
   create: (options, weights) => new BuiltinLstmCell(options, weights),
 };

@@ -17,12 +17,11 @@ import {
   checkSequenceInput,
   checkStateTensor,
   fuseLstmWeights,
-  lstmEquationLines,
   lstmWeightShapes,
   splitLstmWeights,
   zeroState,
-  type LstmGate,
 } from './notebook-layout';
+import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'fused-lstm';
@@ -102,14 +101,12 @@ class FusedLstmCell implements RecurrentCell {
   }
 }
 
-const GATE_COLUMNS: Record<LstmGate, string> = { i: '0:H', f: 'H:2H', g: '2H:3H', o: '3H:4H' };
-
 export const fusedLstm: CellDefinition = {
   kind: 'fused-lstm',
   title: 'Fused LSTM (one W_ih, one W_hh)',
   notebookName: 'OptimizedLSTM',
   family: 'lstm',
   gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: ({ forgetGate }) => lstmEquationLines(forgetGate, (gate) => `\\left(x_t W_{ih} + h_{t-1} W_{hh} + b\\right)_{[${GATE_COLUMNS[gate]}]}`),
+  equations: CELL_EQUATIONS['fused-lstm'],
   create: (options, weights) => new FusedLstmCell(options, weights),
 };

@@ -17,13 +17,13 @@ import {
   checkNotebookWeights,
   checkSequenceInput,
   checkStateTensor,
-  lstmEquationLines,
   lstmWeightShapes,
   toNested,
   zeroState,
   type LstmGate,
   type WeightShapes,
 } from './notebook-layout';
+import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'naive-lstm';
@@ -114,6 +114,6 @@ export const naiveLstm: CellDefinition = {
   notebookName: 'NaiveLSTM',
   family: 'lstm',
   gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: ({ forgetGate }) => lstmEquationLines(forgetGate, (gate) => `x_t W_{i${gate}} + h_{t-1} W_{h${gate}} + b_${gate}`),
+  equations: CELL_EQUATIONS['naive-lstm'],
   create: (options, weights) => new NaiveLstmCell(options, weights),
 };

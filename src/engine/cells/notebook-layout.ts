@@ -2,7 +2,7 @@
 // check and write it: names and shapes, shape-checked conversion to tensors, the
 // per-gate ⇄ fused [i | f | g | o] mapping, and the LSTM equation lines.
 import * as tf from '@tensorflow/tfjs';
-import type { EquationLine, NotebookWeights } from './types';
+import type { NotebookWeights } from './types';
 
 /** LSTM gates in the notebook's (and TF.js's kernel) order. */
 export const LSTM_GATE_ORDER = ['i', 'f', 'g', 'o'] as const;
@@ -141,24 +141,8 @@ export function checkStateTensor(state: tf.Tensor | undefined, hiddenSize: numbe
   }
 }
 
-/** The LSTM's equation lines. `notation` says how the pre-activation of each gate is written. */
-export function lstmEquationLines(forgetGate: boolean, preActivation: (gate: LstmGate) => string): EquationLine[] {
-  const lines: EquationLine[] = [
-    { gate: 'i', label: 'input gate', latex: `i_t = \\sigma(${preActivation('i')})` },
-  ];
-  if (forgetGate) lines.push({ gate: 'f', label: 'forget gate', latex: `f_t = \\sigma(${preActivation('f')})` });
-  lines.push(
-    { gate: 'g', label: 'candidate', latex: `g_t = \\tanh(${preActivation('g')})` },
-    { gate: 'o', label: 'output gate', latex: `o_t = \\sigma(${preActivation('o')})` },
-    {
-      gate: 'c',
-      label: forgetGate ? 'cell state' : 'cell state (no forget gate)',
-      latex: forgetGate ? 'c_t = f_t \\odot c_{t-1} + i_t \\odot g_t' : 'c_t = c_{t-1} + i_t \\odot g_t',
-    },
-    { gate: 'h', label: 'hidden state', latex: 'h_t = o_t \\odot \\tanh(c_t)' },
-  );
-  return lines;
-}
+// The LSTM's equation lines live in a TF.js-free module so the extension host can show them.
+export { lstmEquationLines } from './equations';
 
 /** Zero state [batch, H]. */
 export function zeroState(batch: number, hiddenSize: number): tf.Tensor2D {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
 import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, rnnWeightShapes, toNested, zeroState, type WeightShapes } from './notebook-layout';
+import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'simple-rnn';
@@ -77,6 +78,6 @@ export const simpleRnn: CellDefinition = {
   notebookName: 'SimpleRNN',
   family: 'rnn',
   gates: ['h'],
-  equations: () => [{ gate: 'h', label: 'hidden state', latex: 'h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)' }],
+  equations: CELL_EQUATIONS['simple-rnn'],
   create: (options, weights) => new SimpleRnnCell(options, weights),
 };
