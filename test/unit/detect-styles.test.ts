@@ -152,6 +152,66 @@ export const rnnStep = (x: tf.Tensor, h: tf.Tensor, w: tf.Tensor, u: tf.Tensor) 
   });
 });
 
+describe('detectCells: capitals, activations inside the update, state kept on the object', () => {
+  it('textbook capitals (I, F, O, C_tilda, H; Z, R, H_tilde) in loops over the inputs', () => {
+    const source = `def lstm_forward(xs, state, p):
+    (H, C) = state
+    ys = []
+    for X in xs:
+        I = torch.sigmoid(X @ p.Wxi + H @ p.Whi + p.bi)
+        F = torch.sigmoid(X @ p.Wxf + H @ p.Whf + p.bf)
+        O = torch.sigmoid(X @ p.Wxo + H @ p.Who + p.bo)
+        C_tilda = torch.tanh(X @ p.Wxc + H @ p.Whc + p.bc)
+        C = F * C + I * C_tilda
+        H = O * torch.tanh(C)
+        ys.append(H @ p.Whq + p.bq)
+    return ys, (H, C)
+
+
+def gru_forward(xs, H, p):
+    for X in xs:
+        Z = torch.sigmoid(X @ p.Wxz + H @ p.Whz + p.bz)
+        R = torch.sigmoid(X @ p.Wxr + H @ p.Whr + p.br)
+        H_tilde = torch.tanh(X @ p.Wxh + (R * H) @ p.Whh + p.bh)
+        H = Z * H + (1 - Z) * H_tilde
+    return H
+
+
+class InlineCell(nn.Module):
+    def forward(self, x, state):
+        h, c = state
+        i, f, g, o = self.lin(torch.cat([x, h], 1)).chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        return h, c
+`;
+    assert.deepEqual(detectCells(source, 'python'), [
+      { name: 'lstm_forward', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, range: { start: 1, end: 12 }, gates: { i: [5], f: [6], g: [8], o: [7], c: [9], h: [10] } },
+      { name: 'gru_forward', kind: 'gru', layout: 'per-gate', optionalForgetGate: false, range: { start: 15, end: 21 }, gates: { r: [18], z: [17], n: [19], h: [20] } },
+      // The chunk line gives all four; each gate's sigmoid/tanh sits inside the c or h update.
+      { name: 'InlineCell', kind: 'lstm', layout: 'fused', optionalForgetGate: false, range: { start: 24, end: 30 }, gates: { i: [27, 28], f: [27, 28], g: [27, 28], o: [27, 29], c: [28], h: [29] } },
+    ]);
+  });
+
+  it('TypeScript: state held in this.h / this.c, gates from one split and map', () => {
+    const source = `export class StatefulLstm {
+  private h: tf.Tensor2D;
+  private c: tf.Tensor2D;
+  step(x: tf.Tensor2D): tf.Tensor2D {
+    const gates = tf.matMul(tf.concat([x, this.h], 1), this.kernel).add(this.bias);
+    const [i, f, g, o] = tf.split(gates, 4, 1).map((t, k) => (k === 2 ? t.tanh() : t.sigmoid()));
+    this.c = f.mul(this.c).add(i.mul(g));
+    this.h = o.mul(this.c.tanh());
+    return this.h;
+  }
+}
+`;
+    assert.deepEqual(detectCells(source, 'typescript'), [
+      { name: 'StatefulLstm', kind: 'lstm', layout: 'fused', optionalForgetGate: false, range: { start: 1, end: 11 }, gates: { i: [5, 6], f: [5, 6], g: [5, 6], o: [5, 6], c: [7], h: [8] } },
+    ]);
+  });
+});
+
 describe('detectForgetBiases: literal settings', () => {
   const cases: [string, number][] = [
     ['lstm.b_f.data = torch.ones_like(lstm.b_f.data)', 1],
