@@ -2,11 +2,17 @@
 // differences of a float64 LSTM written from the notebook's equations) and against the
 // notebook's figure (the ordering of its five series).
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint } from '../../src/engine/checkpoint';
+import { loadCorpus } from '../../src/engine/corpus';
+import { train } from '../../src/engine/trainer';
 import { initBackend } from '../../src/engine/backend';
 import { initLstmWeights } from '../../src/engine/cells/init';
 import type { NotebookWeights } from '../../src/engine/cells/types';
-import { probe, probeSeries } from '../../src/engine/probe';
+import { embedIds, probe, probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
 import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeries } from '../../src/engine/types';
 
@@ -118,6 +124,36 @@ describe('gradient probe', function () {
     assert.ok(firstLstm.every((v) => Math.abs(v - firstLstm[0]!) < 1e-4 * firstLstm[0]!), `step-1 norms of the LSTM series: ${firstLstm.join(', ')}`);
     // The RNN's gradient dies out: orders of magnitude below where it started.
     assert.ok(rnn < 1e-2 * result.series[0]!.norms[0]!, figures);
+  });
+
+  it("probes a checkpoint's embedding and cell (b_f set per series), and refuses a checkpoint of other sizes", async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-probe-'));
+    try {
+      const text = 'the quick brown fox jumps over the lazy dog. '.repeat(12);
+      const corpusSpec = { kind: 'text' as const, text, name: 'fox' };
+      const trained = await train(
+        { cell: 'naive-lstm', forgetGate: true, forgetBias: 0, hiddenSize: 6, embeddingSize: 4, batchSize: 2, seqLen: 12, epochs: 1, maxBatches: 2, learningRate: 1e-2, seed: 3, valFraction: 0.1, corpus: corpusSpec },
+        { checkpointDir: dir },
+      );
+      assert.equal(trained.status, 'done');
+      const checkpoint = loadCheckpoint(dir);
+      const spec = DEFAULT_PROBE_SERIES[2]!; // forget bias +1
+      const config: ProbeConfig = { steps: 5, batchSize: 2, embeddingSize: 4, hiddenSize: 6, seed: 3, corpus: corpusSpec, series: [spec], checkpoint: dir };
+      const viaCheckpoint = await probe(config);
+      // The same probe assembled by hand: the corpus' first training batch, the checkpoint's embedding rows, its cell.
+      const corpus = await loadCorpus(corpusSpec, { seqLen: 5, valFraction: 0.1, seed: 3 }, { vocab: checkpoint.vocab });
+      const batch = corpus.trainBatches(2, 0).next().value!;
+      const x = embedIds(batch.inputs, batch.batchSize, 5, Float32Array.from(checkpoint.weights.embedding.flat()), 4);
+      const byHand = await probeSeries(x, spec, { steps: 5, hiddenSize: 6, seed: 0, weights: checkpoint.weights.cell });
+      x.dispose();
+      assert.deepEqual(viaCheckpoint.series[0]!.norms, byHand.norms);
+      const fresh = await probe({ ...config, checkpoint: undefined });
+      assert.notDeepEqual(fresh.series[0]!.norms, byHand.norms, 'without the checkpoint the probe uses fresh weights');
+      await assert.rejects(probe({ ...config, hiddenSize: 7 }), /checkpoint's cell is 4→6, but the probe asks for 4→7/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops between steps when cancelled, and refuses bad configurations clearly', async () => {
