@@ -7,6 +7,8 @@ import type { BackendName, BatchProgress, CorpusStats, EpochSummary, TrainConfig
 import { activeBackend, initBackend } from './backend';
 import { loadCorpus, PADDING_ID, type Batch } from './corpus';
 import { LanguageModel } from './model';
+import { measureSaturation } from './inspect';
+import type { SaturationReport } from './inspect-types';
 import { decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
 
 export type TrainEvent =
@@ -23,6 +25,10 @@ export interface TrainOptions {
   /** A checkpoint directory to continue from. */
   resumeFrom?: string;
   corpusDir?: string;
+  /** LSTMs: gate saturation on the batch just trained every `saturationEvery` batches, and on the first validation batch after each epoch (inspect.ts). Not measured when absent. */
+  onSaturation?: (report: SaturationReport) => void;
+  /** Batches between saturation reports (default 20). */
+  saturationEvery?: number;
 }
 
 const CELL_KINDS = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
@@ -117,6 +123,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     );
   }
   const emit = (event: TrainEvent) => options.onEvent?.(event);
+  const saturationEvery = options.saturationEvery ?? 20;
+  if (!Number.isInteger(saturationEvery) || saturationEvery < 1) throw new Error(`saturationEvery must be a positive integer (batches between saturation reports); got ${saturationEvery}.`);
   emit({ type: 'corpus', stats: corpus.stats, ...(corpus.warnings.length > 0 ? { warnings: corpus.warnings } : {}) });
 
   const model = new LanguageModel(
@@ -247,6 +255,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
             elapsedMs: Date.now() - runStarted,
           },
         });
+        if (options.onSaturation && batchIndex % saturationEvery === 0) {
+          options.onSaturation({ scope: 'batch', epoch, batch: batchIndex, step: position.step, ...measureSaturation(model, batch.inputs, batch.batchSize, batch.seqLen) });
+        }
       }
 
       // Validation: the mean loss over every non-padding validation character.
@@ -255,6 +266,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       let valIndex = 0;
       for (const batch of corpus.valBatches(config.batchSize)) {
         if (++valIndex > valBatchesPerEpoch) break;
+        if (valIndex === 1 && options.onSaturation) {
+          options.onSaturation({ scope: 'epoch', epoch, batch: position.batchesIntoEpoch, step: position.step, ...measureSaturation(model, batch.inputs, batch.batchSize, batch.seqLen) });
+        }
         await yieldToEventLoop();
         if (options.signal?.aborted) {
           await writeCheckpoint();
