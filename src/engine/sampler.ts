@@ -53,14 +53,18 @@ export function drawCharacter(logits: Float32Array, temperature: number, random:
 
 /** Runs `ids` through the model from `state`; returns the new state and the last position's logits. */
 function feed(model: LanguageModel, ids: number[], state?: CellState): { state: CellState; logits: Float32Array } {
-  return tf.tidy(() => {
+  let next: CellState | undefined;
+  const logits = tf.tidy(() => {
     const x = model.embed(tf.tensor2d([ids], [1, ids.length], 'int32'));
     const { final } = model.cell.forward(x, state);
-    const logits = model.project(final.h).dataSync() as Float32Array;
     tf.keep(final.h);
     if (final.c) tf.keep(final.c);
-    return { state: final, logits: Float32Array.from(logits) };
+    next = final;
+    return model.project(final.h);
   });
+  const values = Float32Array.from(logits.dataSync());
+  logits.dispose();
+  return { state: next!, logits: values };
 }
 
 /** The priming string followed by `length` generated characters. */
