@@ -335,6 +335,20 @@ function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlo
   return { kind: 'plain' };
 }
 
+/** Index of the innermost bracket still open at the end of `text`, or -1. */
+function lastUnmatchedOpener(text: string): number {
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === ')' || ch === ']' || ch === '}') depth++;
+    else if (ch === '(' || ch === '[' || ch === '{') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
 /** A `{` that opens an object literal or a type rather than a block. */
 function isExpressionBrace(before: string): boolean {
   const t = before.trimEnd();
@@ -422,16 +436,32 @@ function scanCLike(source: string): Scanned {
     else if (ch === ')' || ch === ']') depth = Math.max(0, depth - 1);
     else if (ch === '{') {
       const before = textOf(stmtStart, i, exclusions);
-      const arrowBody = before.trimEnd().endsWith('=>');
-      if ((depth > 0 && !arrowBody) || (depth === 0 && isExpressionBrace(before))) {
+      const trimmedBefore = before.trimEnd();
+      // Inside an expression only a function body opens a block: `() => {`, `function (x) {`, `step(x, h) {` in an object literal.
+      const functionBody = trimmedBefore.endsWith('=>') || trimmedBefore.endsWith(')');
+      if ((depth > 0 && !functionBody) || (depth === 0 && isExpressionBrace(before))) {
         exprBraces.push(depth);
         depth++;
         continue;
       }
       const parent = blocks[blocks.length - 1];
       // Text of the header: for an arrow body inside a call, only what follows the last '(' or ','.
-      const header = before.trim();
-      const cls = classifyTsHeader(header, parent?.kind === 'class-body');
+      let header = before.trim();
+      let cls = classifyTsHeader(header, parent?.kind === 'class-body');
+      if (depth > 0) {
+        // Only what follows the innermost open bracket is this block's header.
+        const open = lastUnmatchedOpener(header);
+        const parts = splitTopLevel(header.slice(open + 1));
+        const tail = parts[parts.length - 1].text.trim();
+        const method = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([\s\S]*\)\s*(?::[\s\S]*)?$/.exec(tail);
+        if (header[open] === '{' && method && !KEYWORD_HEADS.has(method[1])) {
+          const owner = /^(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/.exec(header)?.[1];
+          cls = { kind: 'unit', name: owner ? `${owner}.${method[1]}` : method[1], type: 'function' };
+          header = tail;
+        } else {
+          cls = { kind: 'plain' }; // a callback (tf.tidy(() => {...})): part of the enclosing function
+        }
+      }
       let unit: ScanUnit | undefined;
       if (cls.kind === 'unit') {
         const parentUnit = unitOf();

@@ -212,6 +212,29 @@ class InlineCell(nn.Module):
   });
 });
 
+describe('detectCells: JavaScript object literals and callbacks', () => {
+  it('a method in an object literal is a cell named owner.method; h inside the returned array counts', () => {
+    const source = `const cell = {
+  units: 4,
+  step(x, h, c) {
+    const i = tf.sigmoid(x.matMul(this.Wi).add(h.matMul(this.Ui)));
+    const f = tf.sigmoid(x.matMul(this.Wf).add(h.matMul(this.Uf)));
+    const g = tf.tanh(x.matMul(this.Wg).add(h.matMul(this.Ug)));
+    const o = tf.sigmoid(x.matMul(this.Wo).add(h.matMul(this.Uo)));
+    const cNext = f.mul(c).add(i.mul(g));
+    return [o.mul(tf.tanh(cNext)), cNext];
+  },
+};
+const sizes = [1, 2, 3].map(function (n) {
+  return { n, double: n * 2 };
+});
+`;
+    assert.deepEqual(detectCells(source, 'javascript'), [
+      { name: 'cell.step', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, range: { start: 1, end: 10 }, gates: { i: [4], f: [5], g: [6], o: [7], c: [8], h: [9] } },
+    ]);
+  });
+});
+
 describe('detectForgetBiases: literal settings', () => {
   const cases: [string, number][] = [
     ['lstm.b_f.data = torch.ones_like(lstm.b_f.data)', 1],
