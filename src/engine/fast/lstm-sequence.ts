@@ -28,7 +28,7 @@ export interface LstmSequenceOutput {
   finalC: tf.Tensor2D;
 }
 
-interface Shapes {
+export interface Shapes {
   batch: number;
   steps: number;
   inputSize: number;
@@ -36,7 +36,7 @@ interface Shapes {
 }
 
 /** What the forward pass keeps for the backward pass (plain arrays: never disposed by a tidy). */
-interface Tape {
+export interface Tape {
   /** Gate activations i, f, g, o per (b, t) row: [B·T, 4H]. */
   gates: Float32Array;
   /** c_t per (b, t) row: [B·T, H]. */
@@ -58,7 +58,8 @@ function broadcastState(values: Float32Array, rows: number, batch: number, hidde
   return out;
 }
 
-function forwardPass(s: Shapes, forgetGate: boolean, preActivations: Float32Array, weightHh: tf.Tensor2D, h0: Float32Array, c0: Float32Array): Tape {
+/** The forward pass over flat arrays (also used by the fast probe). h0, c0: [B, H]. */
+export function forwardPass(s: Shapes, forgetGate: boolean, preActivations: Float32Array, weightHh: tf.Tensor2D, h0: Float32Array, c0: Float32Array): Tape {
   const { batch: B, steps: T, hiddenSize: H } = s;
   const H4 = 4 * H;
   const gates = preActivations; // overwritten in place with the activations

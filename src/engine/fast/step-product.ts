@@ -15,8 +15,11 @@ export interface StepProduct {
   readonly columns: number;
   /** Where to write the left operand (rows × inner, row-major). Fetch it again after every run(). */
   input(): Float32Array;
-  /** input() · weight → rows × columns. The view is valid until the next run() or dispose(). */
-  run(): Float32Array;
+  /**
+   * input() · weight → rows × columns. The view is valid until the next run() or dispose().
+   * `activeRows` (≤ rows) multiplies only the first rows of the input (a shrinking stack).
+   */
+  run(activeRows?: number): Float32Array;
   dispose(): void;
 }
 
@@ -121,6 +124,11 @@ export function createStepSigmoid(size: number): StepSigmoid {
   return tf.getBackend() === 'wasm' ? new WasmStepSigmoid(size) : new JsStepSigmoid(size);
 }
 
+function checkRows(activeRows: number, rows: number): number {
+  if (!Number.isInteger(activeRows) || activeRows < 1 || activeRows > rows) throw new Error(`StepProduct.run: activeRows must be an integer in 1..${rows}, got ${activeRows}.`);
+  return activeRows;
+}
+
 function shapeBytes(shape: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
 }
@@ -169,9 +177,10 @@ class WasmStepProduct implements StepProduct {
     return this.leftView;
   }
 
-  run(): Float32Array {
+  run(activeRows = this.rows): Float32Array {
     if (this.disposed) throw new Error('StepProduct used after dispose().');
-    this.matMul(this.leftId, this.leftShape, 3, this.weightId, this.weightShape, 3, 0, 0, this.outId);
+    const leftShape = activeRows === this.rows ? this.leftShape : shapeBytes([1, checkRows(activeRows, this.rows), this.inner]);
+    this.matMul(this.leftId, leftShape, 3, this.weightId, this.weightShape, 3, 0, 0, this.outId);
     if (this.outView.length === 0) this.outView = this.backend.typedArrayFromHeap(this.out) as Float32Array;
     return this.outView;
   }
@@ -201,8 +210,9 @@ class TensorStepProduct implements StepProduct {
     return this.left;
   }
 
-  run(): Float32Array {
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(this.left, [this.rows, this.inner]), this.weight));
+  run(activeRows = this.rows): Float32Array {
+    const rows = checkRows(activeRows, this.rows);
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d(this.left.subarray(0, rows * this.inner), [rows, this.inner]), this.weight));
     const values = product.dataSync() as Float32Array;
     product.dispose();
     return values;

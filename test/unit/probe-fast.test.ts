@@ -1,0 +1,52 @@
+// The fast probe against the reference probe (src/engine/probe.ts, one tf.grad per step)
+// on a small case: the notebook's five series, same weights, same batch.
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/engine/backend';
+import { canProbeFast, probeSeriesFast } from '../../src/engine/fast/probe-fast';
+import { probeSeries } from '../../src/engine/probe';
+import { mulberry32 } from '../../src/engine/random';
+import { DEFAULT_PROBE_SERIES, type ProbeSeriesSpec } from '../../src/engine/types';
+
+const SPECS: ProbeSeriesSpec[] = [...DEFAULT_PROBE_SERIES, { name: 'fused, b_f 0.5', cell: 'fused-lstm', forgetGate: true, forgetBias: 0.5 }, { name: 'fast, no forget', cell: 'fast-lstm', forgetGate: false, forgetBias: 0 }];
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  describe(`fast probe equals the reference probe (${backend})`, () => {
+    let x: tf.Tensor3D;
+    before(async () => {
+      await initBackend(backend);
+      const random = mulberry32(3);
+      x = tf.tensor3d(Float32Array.from({ length: 3 * 9 * 4 }, () => random() * 4 - 2), [3, 9, 4]);
+    });
+    after(() => x.dispose());
+
+    for (const spec of SPECS) {
+      it(`${spec.name} (${spec.cell}): every ‖∂loss_t/∂h0‖ to 1e-4`, async () => {
+        const options = { steps: 8, hiddenSize: 5, seed: 17 };
+        const reference = await probeSeries(x, spec, options);
+        const streamed: number[] = [];
+        const tensorsBefore = tf.memory().numTensors;
+        const fast = await probeSeriesFast(x, spec, { ...options, onStep: (t, norm) => streamed.push(t, norm) });
+        assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaked');
+        assert.equal(fast.norms.length, 8);
+        const scale = Math.max(...reference.norms);
+        fast.norms.forEach((norm, k) => {
+          const expected = reference.norms[k]!;
+          assert.ok(Math.abs(norm - expected) <= 1e-4 * Math.max(Math.abs(expected), 1e-3 * scale), `t=${k + 1}: fast ${norm} vs reference ${expected}`);
+        });
+        assert.deepEqual(streamed, fast.norms.flatMap((norm, k) => [k + 1, norm]));
+        assert.deepEqual({ ...fast, norms: [], seconds: 0 }, { ...spec, norms: [], seconds: 0 });
+      });
+    }
+  });
+}
+
+describe('fast probe: what it does not handle', () => {
+  it('declines builtin-lstm (different kernel) with a clear message', async () => {
+    assert.equal(canProbeFast('builtin-lstm'), false);
+    const x = tf.zeros([1, 2, 3]) as tf.Tensor3D;
+    await assert.rejects(probeSeriesFast(x, { name: 'b', cell: 'builtin-lstm', forgetGate: true, forgetBias: 0 }, { steps: 2, hiddenSize: 2, seed: 0 }), /builtin-lstm is not supported/);
+    await assert.rejects(probeSeriesFast(x, { name: 'r', cell: 'simple-rnn', forgetGate: false, forgetBias: 0 }, { steps: 3, hiddenSize: 2, seed: 0 }), /has 2 time steps but 3 were asked for/);
+    x.dispose();
+  });
+});
