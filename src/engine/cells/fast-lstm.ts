@@ -98,7 +98,7 @@ class FastLstmCell implements RecurrentCell {
 export const fastLstm: CellDefinition = {
   kind: 'fast-lstm',
   title: 'Fast LSTM (hand-written backward pass)',
-  notebookName: 'OptimizedLSTM, made fast',
+  notebookName: 'FastLSTM (the unwritten chapter)',
   family: 'lstm',
   gates: [...LSTM_GATE_ORDER, 'c', 'h'],
   equations: ({ forgetGate }) => lstmEquationLines(forgetGate, (gate) => `x_t W_{ih}^{(${gate})} + h_{t-1} W_{hh}^{(${gate})} + b^{(${gate})}`),
