@@ -3,6 +3,7 @@
 import * as bench from './verbs/bench';
 import * as compare from './verbs/compare';
 import * as detect from './verbs/detect';
+import * as inspect from './verbs/inspect';
 import * as probe from './verbs/probe';
 import * as sample from './verbs/sample';
 import * as train from './verbs/train';
@@ -15,7 +16,7 @@ interface VerbModule {
   run(argv: string[]): Promise<number>;
 }
 
-export const VERBS: readonly VerbModule[] = [train, probe, compare, sample, bench, detect];
+export const VERBS: readonly VerbModule[] = [train, probe, compare, sample, bench, detect, inspect];
 
 export function mainUsage(): string {
   const width = Math.max(...VERBS.map((v) => v.name.length)) + 2;

@@ -20,3 +20,7 @@ export { LSTM_WEIGHT_NAMES, RNN_WEIGHT_NAMES, lstmWeightShapes, rnnWeightShapes,
 export type { CellDefinition, CellOptions, CellState, RecurrentCell } from './cells/types';
 export { probe, probeSeries, validateProbeConfig, freshEmbedding, embedIds } from './probe';
 export type { ProbeOptions, ProbeSeriesOptions } from './probe';
+// inspect engineer: looking inside a trained cell (gate capture, top units, saturation, gradient flow, trained probe, sampling with probabilities)
+export { captureActivations, topUnits, positionsMatching, gateSaturation, measureSaturation, gradientFlow, probeTrained, sampleWithProbabilities, modelFromCheckpoint, encodeText, MAX_CAPTURE_CHARS, MAX_GRADIENT_FLOW_CHARS, SATURATION_THRESHOLD } from './inspect';
+export type { InspectSource, LoadedModel, PositionSelection, TrainedProbeOptions, SampleWithProbabilitiesConfig } from './inspect';
+export type { ActivationCapture, CapturedGate, UnitScore, GateSaturation, SaturationReport, GradientFlow, TrainedProbeResult, CharacterProbability, SampleStep, SampleWithProbabilities } from './inspect-types';
