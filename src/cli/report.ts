@@ -156,6 +156,8 @@ export interface HtmlReportInput {
   subtitle: string;
   runs?: { result: TrainResult; batches: BatchProgress[] }[];
   probe?: ProbeResult;
+  /** Extra plain-text tables shown above the charts (e.g. the probe's norms). */
+  tables?: string[];
 }
 
 /** A single self-contained HTML file: the table(s) and chart.js charts (chart.js inlined). */
@@ -169,6 +171,7 @@ export function htmlReport(input: HtmlReportInput): string {
     charts.push({ id: 'loss-time', heading: 'Loss by wall-clock time', config: lossChartConfig(records, { xAxis: 'time', colors: LIGHT_THEME_COLORS }) });
     tables += `<pre class="table">${escapeHtml(resultsTable(input.runs.map((r) => r.result)))}</pre>`;
   }
+  for (const table of input.tables ?? []) tables += `<pre class="table">${escapeHtml(table)}</pre>`;
   if (input.probe) {
     charts.push({ id: 'gradient', heading: '‖∂loss_t/∂h₀‖₂ by step (log scale)', config: gradientChartConfig(input.probe.series, { logScale: true, colors: LIGHT_THEME_COLORS }) });
   }

@@ -140,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
       const dir = path.resolve(String(values['out']));
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(probeJson(result), null, 2) + '\n');
-      fs.writeFileSync(path.join(dir, 'report.html'), htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: `${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, seed ${config.seed}; backend ${backend}.`, probe: result }));
+      fs.writeFileSync(path.join(dir, 'report.html'), htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: `${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, seed ${config.seed}; backend ${backend}.`, probe: result, tables: [probeTable(result.series, result.steps)] }));
     }
     if (values['json'] === true) printJson(probeJson(result));
     else process.stdout.write(`\n${probeTable(result.series, result.steps)}\n\nbackend: ${result.backend}\n`);
