@@ -1,0 +1,176 @@
+// What the CodeLens runs for detected code (real fixtures through the real detector), the
+// one-line summaries of results, the Unicode equations of hovers, and two guarantees the
+// host relies on: the equations it shows are the engine cells' own, and its bundle holds no TF.js.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { detectCells, detectNotebook, type DetectedCell } from '../../src/detect';
+import { CELL_EQUATIONS } from '../../src/engine/cells/equations';
+import { getCell } from '../../src/engine/cells/registry';
+import type { CellKind, ProbeSeries } from '../../src/engine/types';
+import { CELL_KINDS } from '../../src/protocol';
+import {
+  formatDuration,
+  formatNumber,
+  gateLineText,
+  latexToUnicode,
+  lensTitles,
+  planForCell,
+  probeSeriesFor,
+  probeSummary,
+  trainSummary,
+} from '../../src/host/code-plan';
+
+const root = path.resolve(__dirname, '../..');
+const fixture = (name: string) => fs.readFileSync(path.join(root, 'test/fixtures/detect', name), 'utf8');
+const cellNamed = (cells: DetectedCell[], name: string) => {
+  const cell = cells.find((c) => c.name === name);
+  assert.ok(cell, `no cell ${name} among ${cells.map((c) => c.name).join(', ')}`);
+  return cell;
+};
+
+describe('planForCell on detected code', () => {
+  const notebook = detectNotebook(fs.readFileSync(path.join(root, 'test/fixtures/workspace/lstm_from_scratch.ipynb'), 'utf8'));
+
+  it("runs the notebook's NaiveLSTM as the engine's naive (per-gate) LSTM with its LSTM equations", () => {
+    const plan = planForCell(cellNamed(notebook, 'NaiveLSTM'));
+    assert.equal(plan.engineCell, 'naive-lstm');
+    assert.equal(plan.forgetGate, 'on');
+    assert.equal(plan.equations?.cell, 'naive-lstm');
+    assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['i', 'f', 'g', 'o', 'c', 'h']);
+    assert.equal(lensTitles(cellNamed(notebook, 'NaiveLSTM')).probe, '$(pulse) Probe gradient — LSTM, per-gate weights');
+  });
+
+  it("runs the notebook's SimpleRNN as simple-rnn with the one RNN line", () => {
+    const plan = planForCell(cellNamed(notebook, 'SimpleRNN'));
+    assert.equal(plan.engineCell, 'simple-rnn');
+    assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['h']);
+  });
+
+  it("knows the notebook's lstm_step switches its forget gate (use_forget_gate) and probes with and without it", () => {
+    const plan = planForCell(cellNamed(notebook, 'lstm_step'));
+    assert.equal(plan.forgetGate, 'optional');
+    assert.match(plan.description, /optional forget gate/);
+    const series = probeSeriesFor(plan, [1], 'both');
+    assert.deepEqual(
+      series.map((s) => [s.cell, s.forgetGate, s.forgetBias]),
+      [
+        ['naive-lstm', true, 1],
+        ['naive-lstm', false, 0],
+      ],
+    );
+  });
+
+  it('runs a chunked PyTorch LSTMCell as the fused LSTM, and its forget_bias literal is on the cell', () => {
+    const cell = cellNamed(detectCells(fixture('pytorch_chunk_lstmcell.py'), 'python'), 'LSTMCell');
+    const plan = planForCell(cell);
+    assert.equal(plan.engineCell, 'fused-lstm');
+    assert.equal(cell.forgetBias, 1);
+    assert.deepEqual(probeSeriesFor(plan, [cell.forgetBias!], 'on'), [{ name: 'b_f +1', cell: 'fused-lstm', forgetGate: true, forgetBias: 1 }]);
+    assert.match(plan.equations!.lines[0].latex, /W_\{ih\}/, 'the fused cell\'s own notation');
+  });
+
+  it('says clearly that a GRU cannot run as written and offers the LSTM of the same layout', () => {
+    const plan = planForCell(cellNamed(detectCells(fixture('pytorch_gru.py'), 'python'), 'GRUCell'));
+    assert.equal(plan.engineCell, undefined);
+    assert.equal(plan.fallbackCell, 'fused-lstm');
+    assert.match(plan.unsupported ?? '', /GRU.*no GRU cell yet.*LSTM/);
+    assert.equal(plan.equations, undefined);
+    assert.match(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe, /GRU.*no GRU in the engine yet/);
+  });
+
+  it('plans a TypeScript RNN class as simple-rnn', () => {
+    assert.equal(planForCell(cellNamed(detectCells(fixture('ts_rnn.ts'), 'typescript'), 'ElmanRnn')).engineCell, 'simple-rnn');
+  });
+
+  it('probeSeriesFor: one series per bias, a single series for an RNN, an error without biases', () => {
+    const lstm = planForCell(cellNamed(notebook, 'NaiveLSTM'));
+    assert.deepEqual(probeSeriesFor(lstm, [1, 0, -1], 'on').map((s) => s.name), ['b_f +1', 'b_f 0', 'b_f −1']);
+    assert.deepEqual(probeSeriesFor(lstm, [], 'off').map((s) => s.forgetGate), [false]);
+    assert.throws(() => probeSeriesFor(lstm, [], 'on'), /at least one forget-bias value/);
+    assert.equal(probeSeriesFor(planForCell(cellNamed(notebook, 'SimpleRNN')), [1, 0], 'both').length, 1);
+  });
+});
+
+describe('one-line summaries', () => {
+  const series = (name: string, norms: number[]): ProbeSeries => ({ name, cell: 'naive-lstm', forgetGate: true, forgetBias: 0, norms, seconds: 1 });
+
+  it('formats numbers to three significant digits or a short exponent', () => {
+    assert.deepEqual([28.94, 2.9e-6, 123456, 0.125, 0, NaN, Infinity].map(formatNumber), ['28.9', '2.9e-6', '1.2e5', '0.125', '0', 'NaN', '∞']);
+    assert.deepEqual([4.04, 42, 252, 3725].map(formatDuration), ['4.0s', '42s', '4m12s', '1h02m']);
+  });
+
+  it("summarises a probe as first → last norm over the steps (the issue's example)", () => {
+    const norms = Array.from({ length: 100 }, (_, t) => 28.9 * Math.pow(2.9e-6 / 28.9, t / 99));
+    assert.equal(probeSummary([series('b_f 0', norms)], 100), '∇h0 ‖·‖: 28.9 → 2.9e-6 over 100 steps');
+    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('no forget gate', [3, 40])], 2), '∇h0 ‖·‖ over 2 steps: b_f +1 3 → 2 · no forget gate 3 → 40');
+    assert.equal(probeSummary([series('x', [1, 2])], 5), '∇h0 ‖·‖: 1 → 2 over 2 of 5 steps', 'a cancelled probe says how far it got');
+  });
+
+  it('summarises training by its last validation loss, epochs and time, or how it ended', () => {
+    const epoch = { epoch: 1, trainLoss: 2.7, valLoss: 2.3141, bitsPerChar: 3.3, seconds: 252, charsPerSecond: 1, peakRssMB: 1 };
+    assert.equal(trainSummary({ status: 'done', epochs: [epoch], batches: [] }), 'val loss 2.31 · 1 epoch · 4m12s');
+    const batch = { epoch: 1, batch: 3, batchesPerEpoch: 50, step: 3, loss: 3.912, charsPerSecond: 1, elapsedMs: 1 };
+    assert.equal(trainSummary({ status: 'cancelled', epochs: [], batches: [batch, batch, batch], startedAt: 0, finishedAt: 12_000 }), 'train loss 3.91 · 3 batches · 12s · cancelled');
+    assert.equal(trainSummary({ status: 'failed', reason: 'the worker died', epochs: [], batches: [] }), 'training failed: the worker died');
+  });
+
+  it('names gate lines, and a line shared by several gates names them all', () => {
+    assert.equal(gateLineText(['f']), 'forget gate f_t');
+    assert.equal(gateLineText(['i', 'f', 'g', 'o']), 'gates i_t f_t g_t o_t');
+  });
+});
+
+describe('equations in the host', () => {
+  it('are the engine cells\' own lines for every kind, with and without the forget gate', () => {
+    for (const kind of CELL_KINDS as readonly CellKind[]) {
+      for (const forgetGate of [true, false]) {
+        const fromCell = (() => {
+          try {
+            return getCell(kind).equations({ forgetGate });
+          } catch (e) {
+            return (e as Error).message;
+          }
+        })();
+        const fromModule = (() => {
+          try {
+            return CELL_EQUATIONS[kind]({ forgetGate });
+          } catch (e) {
+            return (e as Error).message;
+          }
+        })();
+        assert.deepEqual(fromModule, fromCell, `${kind}, forget gate ${forgetGate}`);
+      }
+    }
+  });
+
+  it('read as plain Unicode in hovers: no TeX commands or braces left', () => {
+    for (const kind of CELL_KINDS as readonly CellKind[]) {
+      for (const line of CELL_EQUATIONS[kind]({ forgetGate: kind !== 'builtin-lstm' ? false : true }).concat(CELL_EQUATIONS[kind]({ forgetGate: true }))) {
+        const text = latexToUnicode(line.latex);
+        assert.doesNotMatch(text, /[\\{}]/, `${kind} ${line.gate}: ${text}`);
+      }
+    }
+    assert.equal(latexToUnicode(CELL_EQUATIONS['naive-lstm']({ forgetGate: true })[1].latex), 'fₜ = σ(xₜ W_if + hₜ₋₁ W_hf + b_f)');
+    assert.equal(latexToUnicode(CELL_EQUATIONS['naive-lstm']({ forgetGate: false })[3].latex), 'cₜ = cₜ₋₁ + iₜ ⊙ gₜ');
+  });
+
+  it('the extension-host bundle pulls in no TF.js (it stays small and loads fast)', async () => {
+    const result = await esbuild.build({
+      entryPoints: [path.join(root, 'src/extension.ts')],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'cjs',
+      external: ['vscode'],
+      logLevel: 'silent',
+      absWorkingDir: root,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.some((i) => i.endsWith('src/host/code-plan.ts') || i.includes('src/host/')), 'the bundle holds the host modules');
+    const tfjs = inputs.filter((i) => i.includes('@tensorflow'));
+    assert.deepEqual(tfjs, [], 'TF.js modules in the host bundle');
+  });
+});
