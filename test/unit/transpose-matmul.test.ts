@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
-import { transposeMatmulFixInstalled } from '../../src/engine/kernels/transpose-matmul';
+import { transposedCacheSize, transposeMatmulFixInstalled } from '../../src/engine/kernels/transpose-matmul';
 import { mulberry32 } from '../../src/engine/random';
 
 function randomValues(size: number, seed: number): Float32Array {
@@ -106,5 +106,50 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
     const [daWasm, dbWasm] = await onBackend('wasm', run);
     assert.ok(maxRelativeError(daWasm!, daCpu!) < 1e-5);
     assert.ok(maxRelativeError(dbWasm!, dbCpu!) < 1e-5);
+  });
+  it('reuses a transposed weight only while it is the same tensor: new values, reshapes and disposal are all seen', async () => {
+    await initBackend('wasm');
+    const a = tf.tensor2d(randomValues(4 * 6, 8), [4, 6]);
+    const reference = (bValues: Float32Array, rows: number, columns: number) => {
+      // a · bᵀ written out: independent of any kernel.
+      const out = new Float32Array(4 * rows);
+      const aValues = a.dataSync();
+      for (let r = 0; r < 4; r++) for (let c = 0; c < rows; c++) {
+        let sum = 0;
+        for (let k = 0; k < columns; k++) sum += aValues[r * 6 + k]! * bValues[c * columns + k]!;
+        out[r * rows + c] = sum;
+      }
+      return out;
+    };
+    for (let round = 0; round < 3; round++) {
+      const values = randomValues(5 * 6, 20 + round);
+      const b = tf.tensor2d(values, [5, 6]);
+      for (let repeat = 0; repeat < 3; repeat++) {
+        const product = tf.matMul(a, b, false, true);
+        assert.ok(maxRelativeError(product.dataSync(), reference(values, 5, 6)) < 1e-6, `round ${round}, repeat ${repeat}`);
+        product.dispose();
+      }
+      // The same data seen as [6, 5] is another matrix: its transpose must not come from the cache.
+      const reshaped = tf.reshape(b, [6, 5]);
+      const other = tf.tensor2d(randomValues(4 * 5, 30), [4, 5]);
+      const product = tf.matMul(other, reshaped, false, true);
+      const otherValues = other.dataSync();
+      const expected = new Float32Array(4 * 6);
+      for (let r = 0; r < 4; r++) for (let c = 0; c < 6; c++) {
+        let sum = 0;
+        for (let k = 0; k < 5; k++) sum += otherValues[r * 5 + k]! * values[c * 5 + k]!;
+        expected[r * 6 + c] = sum;
+      }
+      assert.ok(maxRelativeError(product.dataSync(), expected) < 1e-6, 'reshaped view');
+      tf.dispose([b, reshaped, other, product]);
+    }
+    // Many different weights: the cache stays bounded.
+    for (let k = 0; k < 40; k++) {
+      const w = tf.tensor2d(randomValues(5 * 6, 100 + k), [5, 6]);
+      tf.matMul(a, w, false, true).dispose();
+      w.dispose();
+    }
+    assert.ok(transposedCacheSize() <= 16, `cache holds ${transposedCacheSize()} copies`);
+    a.dispose();
   });
 });

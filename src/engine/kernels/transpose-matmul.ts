@@ -65,6 +65,59 @@ interface MatMulOperands {
   temporaries: tf.TensorInfo[];
 }
 
+// A transposed B is almost always a weight (dx = dy·Wᵀ in every step of a backward
+// pass), the same tensor many times: its transposed copy is kept, so the copy is made
+// once and XNNPACK packs it once (its operator cache is keyed by the copy's id). Tensor
+// data never changes under a dataId (a Variable's assign swaps in a new one), so a copy
+// stays valid while its source lives; copies of disposed sources are freed on the next
+// call. Bounded: a few entries, small matrices only.
+const TRANSPOSED_CACHE_ENTRIES = 16;
+const TRANSPOSED_CACHE_MAX_ELEMENTS = 1 << 20;
+interface CachedTranspose {
+  shape: number[];
+  copy: tf.TensorInfo;
+}
+let cacheBackend: BackendWasm | undefined;
+const transposedCache = new Map<object, CachedTranspose>(); // insertion order = least recently used first
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, k) => d === b[k]);
+}
+
+function dropCached(backend: BackendWasm, source: object): void {
+  const entry = transposedCache.get(source);
+  if (!entry) return;
+  transposedCache.delete(source);
+  backend.disposeData(entry.copy.dataId);
+}
+
+/** Bᵀ for a weight-like B: from the cache, or made and cached. The caller must not dispose it. */
+function cachedTranspose(b: tf.TensorInfo, backend: BackendWasm, transposeKernel: TensorKernel): tf.TensorInfo {
+  if (cacheBackend !== backend) {
+    transposedCache.clear(); // copies of another (re-initialised) backend are gone with it
+    cacheBackend = backend;
+  }
+  for (const source of [...transposedCache.keys()]) {
+    if (!backend.dataIdMap.has(source)) dropCached(backend, source);
+  }
+  const hit = transposedCache.get(b.dataId);
+  if (hit && sameShape(hit.shape, b.shape)) {
+    transposedCache.delete(b.dataId); // refresh its place in the LRU order
+    transposedCache.set(b.dataId, hit);
+    return hit.copy;
+  }
+  dropCached(backend, b.dataId);
+  const copy = transposeLastTwo(b, backend, transposeKernel);
+  transposedCache.set(b.dataId, { shape: [...b.shape], copy });
+  if (transposedCache.size > TRANSPOSED_CACHE_ENTRIES) dropCached(backend, transposedCache.keys().next().value!);
+  return copy;
+}
+
+/** How many transposed copies are cached (for tests). */
+export function transposedCacheSize(): number {
+  return transposedCache.size;
+}
+
 function untransposed(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: BackendWasm, transposeKernel: TensorKernel): MatMulOperands {
   const temporaries: tf.TensorInfo[] = [];
   let plainA = a;
@@ -74,8 +127,11 @@ function untransposed(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, t
     temporaries.push(plainA);
   }
   if (transposeB) {
-    plainB = transposeLastTwo(b, backend, transposeKernel);
-    temporaries.push(plainB);
+    if (product(b.shape) <= TRANSPOSED_CACHE_MAX_ELEMENTS) plainB = cachedTranspose(b, backend, transposeKernel);
+    else {
+      plainB = transposeLastTwo(b, backend, transposeKernel);
+      temporaries.push(plainB);
+    }
   }
   return { a: plainA, b: plainB, temporaries };
 }
