@@ -149,10 +149,11 @@ export async function startCodeServer(options = {}) {
     exited = { code, signal };
   });
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  // One stop for everyone: a signal handler and a finally block may both call it, and the
+  // second caller must wait for the first to finish, not return early.
+  let stopping;
+  const stop = () => (stopping ??= stopNow());
+  const stopNow = async () => {
     // The whole process group first (server, extension hosts, file watcher, pty host, our worker)…
     for (const signal of ['SIGTERM', 'SIGKILL']) {
       try {
@@ -240,6 +241,10 @@ export async function launchBrowser(started, { viewport = { width: 1600, height:
     env: started.env,
     viewport,
     deviceScaleFactor,
+    // Our own signal handlers stop code-server too; Playwright's would exit(130) first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };

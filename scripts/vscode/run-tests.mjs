@@ -5,7 +5,8 @@
 // with the suites' result (0 all passed, 1 otherwise).
 //
 // Usage: node scripts/vscode/run-tests.mjs [options]
-//   --vsix FILE        install FILE (a built VSIX) into the throwaway extensions folder and
+//   --vsix [FILE]      install a built VSIX (default lstm-lab-<version>.vsix, what
+//                      `npm run package` writes) into the throwaway extensions folder and
 //                      test that instead of the source tree; runs the activation and vsix suites
 //   --suites a,b       suite names to run (default: all but vsix; with --vsix: activation,vsix)
 //   --grep REGEX       only tests whose full title matches
@@ -21,6 +22,17 @@ import util from 'node:util';
 import { isNoise, launchBrowser, remoteAuthority, startCodeServer, workbenchUrl } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
+function emptyDevelopmentFolder(runDir) {
+  const folder = path.join(runDir, 'no-development-extension');
+  fs.mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+function defaultVsixPath() {
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  return path.join(repoRoot, `${name}-${version}.vsix`);
+}
+
 function parseArgs(argv) {
   const options = { workspace: path.join(repoRoot, 'test/fixtures/workspace'), timeout: 900, keep: false, verbose: false };
   const valueOf = (i, name) => {
@@ -31,7 +43,13 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     switch (arg) {
-      case '--vsix': options.vsix = path.resolve(valueOf(i, arg)); i++; break;
+      case '--vsix': {
+        // Without a file name: the one `npm run package` writes.
+        const next = argv[i + 1];
+        if (next === undefined || next.startsWith('--')) options.vsix = defaultVsixPath();
+        else { options.vsix = path.resolve(next); i++; }
+        break;
+      }
       case '--suites': options.suites = valueOf(i, arg); i++; break;
       case '--grep': options.grep = valueOf(i, arg); i++; break;
       case '--workspace': options.workspace = path.resolve(valueOf(i, arg)); i++; break;
@@ -86,7 +104,9 @@ async function main() {
     fs.mkdirSync(path.dirname(options.result), { recursive: true });
     fs.writeFileSync(options.result, JSON.stringify(summary, null, 2) + '\n');
   };
-  const cleanup = async () => {
+  let cleaning;
+  const cleanup = () => (cleaning ??= cleanupNow());
+  const cleanupNow = async () => {
     try {
       await browser?.context.close();
     } catch {
@@ -98,8 +118,9 @@ async function main() {
     console.error(`run-tests: ${signal}: stopping code-server`);
     cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
 
   try {
     started = await startCodeServer({
@@ -114,10 +135,12 @@ async function main() {
       }),
     });
     const resultFile = started.env.LSTM_LAB_TEST_RESULT;
-    console.log(`run-tests: code-server ready on ${started.url} after ${((Date.now() - runStarted) / 1000).toFixed(1)} s`);
+    console.log(`run-tests: code-server ready on ${started.url} (run folder ${started.runDir}) after ${((Date.now() - runStarted) / 1000).toFixed(1)} s`);
     const authority = await remoteAuthority(started.url, options.workspace);
     const url = workbenchUrl(started.url, authority, options.workspace, {
-      extensionDevelopmentPath: options.vsix ? undefined : repoRoot,
+      // The workbench runs extensionTestsPath only in extension-development mode; with a
+      // VSIX, point development at an empty folder so the installed copy is the one loaded.
+      extensionDevelopmentPath: options.vsix ? emptyDevelopmentFolder(started.runDir) : repoRoot,
       extensionTestsPath: path.dirname(indexJs) + '/index.js',
     });
 

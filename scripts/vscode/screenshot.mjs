@@ -107,7 +107,9 @@ async function main() {
   if (!options.vsix && !fs.existsSync(path.join(repoRoot, 'dist/extension.js'))) throw new Error('dist/extension.js is missing. Run: node scripts/build.mjs');
   let started;
   let browser;
-  const cleanup = async () => {
+  let cleaning;
+  const cleanup = () => (cleaning ??= cleanupNow());
+  const cleanupNow = async () => {
     try {
       await browser?.context.close();
     } catch {
@@ -115,7 +117,7 @@ async function main() {
     }
     await started?.stop();
   };
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
   try {
     started = await startCodeServer({ vsix: options.vsix, keep: options.keep, userSettings: { 'workbench.colorTheme': THEMES[options.theme], 'window.commandCenter': true, ...options.settings } });
     const authority = await remoteAuthority(started.url, options.workspace);
