@@ -152,7 +152,7 @@ function backwardPass(s: Shapes, forgetGate: boolean, tape: Tape, dy: Float32Arr
   const dGates = new Float32Array(B * T * H4);
   const dBias = new Float64Array(H4);
   const dc = new Float32Array(B * H);
-  let dhRecurrent = new Float32Array(B * H); // dL/dh_t through h_t W_hh of step t+1
+  const dhRecurrent = new Float32Array(B * H); // dL/dh_t through h_t W_hh of step t+1
   for (let b = 0; b < B; b++) dc.set(dy.subarray((b * (T + 1) + T) * H, (b * (T + 1) + T + 1) * H), b * H);
 
   const weightHhT = tf.transpose(weightHh) as tf.Tensor2D; // [4H, H], made once: the loop's product is plain
@@ -197,7 +197,7 @@ function backwardPass(s: Shapes, forgetGate: boolean, tape: Tape, dy: Float32Arr
           dGatesStep[stepRow + j + 3 * H] = dO;
         }
       }
-      dhRecurrent = recurrent.run().slice(); // dG_t W_hhᵀ = dL/dh_{t-1} (from step t), [B, H]
+      dhRecurrent.set(recurrent.run()); // dG_t W_hhᵀ = dL/dh_{t-1} (from step t), [B, H]
     }
   } finally {
     recurrent.dispose();
