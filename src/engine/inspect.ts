@@ -345,9 +345,10 @@ export function measureSaturation(model: LanguageModel, ids: Int32Array, batch: 
  * For a text of N characters, T = N − 1 predictions: position t reads x_0 … x_t and is scored
  * on character t + 1. Returns ‖∂loss_t/∂x_s‖₂ for every s ≤ t (zero above the diagonal).
  *
- * One forward pass records every gate; the backward pass through time then carries T rows at
- * once, row t being the gradient of loss_t (its seed enters at step t), so the whole [T][T]
- * matrix costs one backward pass of a batch of T instead of T separate ones.
+ * One forward pass records every gate; the backward pass through time then carries one row
+ * per loss at once, row t being the gradient of loss_t: it joins at step t (its seed) and is
+ * carried down to step 0. At step s only the rows t ≥ s are non-zero, so only they are kept:
+ * the whole [T][T] matrix costs about half a backward pass of a batch of T.
  */
 export async function gradientFlow(source: InspectSource, text: string, options: { signal?: AbortSignal } = {}): Promise<GradientFlow> {
   return withModel(source, async ({ model, vocab }) => {
@@ -370,15 +371,16 @@ export async function gradientFlow(source: InspectSource, text: string, options:
         const targets = tf.oneHot(tf.tensor1d(targetIds, 'int32'), model.options.vocabSize).toFloat();
         const losses = tf.neg(tf.sum(tf.mul(logProbabilities, targets), 1));
         const seeds = tf.matMul(tf.sub(tf.exp(logProbabilities), targets), tf.transpose(model.projectionWeight)) as tf.Tensor2D;
-        return { values, losses, seeds: tf.unstack(seeds, 0).map((seed) => tf.reshape(seed, [1, H]) as tf.Tensor2D), rows: tf.unstack(tf.eye(steps), 0).map((row) => tf.reshape(row, [steps, 1]) as tf.Tensor2D) };
+        return { values, losses, seeds: tf.unstack(seeds, 0).map((seed) => tf.reshape(seed, [1, H]) as tf.Tensor2D) };
       });
-      keep.push(forward.losses, ...forward.seeds, ...forward.rows, ...forward.values.flatMap((value) => Object.values(value) as tf.Tensor[]));
+      keep.push(forward.losses, ...forward.seeds, ...forward.values.flatMap((value) => Object.values(value) as tf.Tensor[]));
       const transposedIh = tf.transpose(weights.weightIh);
       const transposedHh = tf.transpose(weights.weightHh);
       keep.push(transposedIh, transposedHh);
-      let dh: tf.Tensor2D = tf.zeros([steps, H]); // ∂loss_row/∂h_s, one row per loss
-      let dc: tf.Tensor2D = tf.zeros([steps, H]); // ∂loss_row/∂c_s through c_{s+1}
-      const columns: tf.Tensor1D[] = []; // columns[s][row] = ‖∂loss_row/∂x_s‖
+      // Row k of these belongs to loss_{s+1+k} (the losses after step s).
+      let dh: tf.Tensor2D = tf.zeros([0, H]); // ∂loss/∂h_s through step s + 1
+      let dc: tf.Tensor2D = tf.zeros([0, H]); // ∂loss/∂c_s through c_{s+1}
+      const columns: tf.Tensor1D[] = []; // columns[s][k] = ‖∂loss_{s+k}/∂x_s‖
       const zeroCell = tf.zeros([1, H]) as tf.Tensor2D;
       keep.push(zeroCell);
       try {
@@ -390,16 +392,18 @@ export async function gradientFlow(source: InspectSource, text: string, options:
           }
           const next = tf.tidy(() => {
             const value = forward.values[s]!;
-            const dhTotal = tf.add(dh, tf.mul(forward.rows[s]!, forward.seeds[s]!));
+            // loss_s joins as row 0: its seed on h_s (and nothing yet on c_s).
+            const dhTotal = tf.concat([forward.seeds[s]!, dh], 0);
             let dPre: tf.Tensor2D;
-            let dcPrevious: tf.Tensor2D = dc;
+            let dcPrevious: tf.Tensor2D = dc; // the RNN has no cell state: stays empty
             if (!weights.lstm) {
               dPre = tf.mul(dhTotal, tf.sub(1, tf.square(value.h)));
             } else {
               const { i, g, o, c } = value as Required<StepValues>;
               const cPrevious = s > 0 ? forward.values[s - 1]!.c! : zeroCell;
               const tanhC = tf.tanh(c);
-              const dcTotal = tf.add(dc, tf.mul(dhTotal, tf.mul(o, tf.sub(1, tf.square(tanhC))))) as tf.Tensor2D;
+              const dcThrough = tf.concat([zeroCell, dc], 0);
+              const dcTotal = tf.add(dcThrough, tf.mul(dhTotal, tf.mul(o, tf.sub(1, tf.square(tanhC))))) as tf.Tensor2D;
               const dPreI = tf.mul(tf.mul(dcTotal, g), tf.mul(i, tf.sub(1, i)));
               const dPreG = tf.mul(tf.mul(dcTotal, i), tf.sub(1, tf.square(g)));
               const dPreO = tf.mul(tf.mul(dhTotal, tanhC), tf.mul(o, tf.sub(1, o)));
@@ -424,9 +428,11 @@ export async function gradientFlow(source: InspectSource, text: string, options:
           columns[s] = next.column;
           if (s % 50 === 0) await new Promise<void>((resolve) => setImmediate(resolve)); // lets a cancel arrive
         }
-        const matrix = tf.stack(columns, 1); // [row t, column s]
-        const norms = matrix.arraySync() as number[][];
-        matrix.dispose();
+        const norms: number[][] = Array.from({ length: steps }, () => new Array<number>(steps).fill(0));
+        for (let s = 0; s < steps; s++) {
+          const column = columns[s]!.dataSync();
+          for (let k = 0; k < column.length; k++) norms[s + k]![s] = column[k]!;
+        }
         const losses = Array.from(forward.losses.dataSync());
         const byDistance = Array.from({ length: steps }, (_, distance) => {
           let sum = 0;
