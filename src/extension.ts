@@ -1,5 +1,6 @@
 // Entry point: only wires things together (the host modules in src/host do the work).
 import * as vscode from 'vscode';
+import { registerCodeLab } from './host/code-lab';
 import { registerCommands, storageDirOf } from './host/commands';
 import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
@@ -53,6 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
     }),
   );
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, output, log }));
+  // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
+  context.subscriptions.push(...registerCodeLab({ panel, log }));
 
   // Settings are read at each run; warn about a bad one as soon as it is set.
   context.subscriptions.push(

@@ -1,0 +1,31 @@
+// Wires the code-side features together: detection cache, CodeLens and its commands, gate
+// decorations and hovers, cursor ↔ equation sync, inline results; plus hidden commands
+// through which the integration tests read what they show.
+import * as vscode from 'vscode';
+import type { GateName } from '../detect';
+import { CodeCells } from './code-cells';
+import { registerCellCommands } from './codelens';
+import { GateDecorations } from './gate-decorations';
+import { GateSync } from './gate-sync';
+import { InlineResults } from './inline-results';
+import type { PanelProvider } from './panel';
+
+export function registerCodeLab(deps: { panel: PanelProvider; log: (line: string) => void }): vscode.Disposable[] {
+  const cells = new CodeCells(deps.log);
+  const inline = new InlineResults(cells);
+  const decorations = new GateDecorations(cells);
+  const sync = new GateSync(cells, deps.panel, deps.log);
+  return [
+    cells,
+    inline,
+    decorations,
+    sync,
+    ...registerCellCommands({ cells, inline, sync, showPanel: () => deps.panel.show(), log: deps.log }),
+    // Test-only (hidden from the palette): what the editor and the panel were given.
+    vscode.commands.registerCommand('lstmLab._inlineSummaries', () => inline.list()),
+    vscode.commands.registerCommand('lstmLab._gateSync', () => sync.state()),
+    vscode.commands.registerCommand('lstmLab._gateDecorations', (uri: string) => decorations.decorationsOf(uri)),
+    // The handler of the panel's revealGate message, callable without clicking in the webview.
+    vscode.commands.registerCommand('lstmLab._revealGate', (gate: GateName) => sync.reveal(gate)),
+  ];
+}

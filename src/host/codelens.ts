@@ -1,0 +1,307 @@
+// CodeLens above each detected recurrent cell ("Probe gradient — LSTM, per-gate weights",
+// "Train", "Equations") and the commands they run. The run uses the engine cell of the same
+// kind and layout; a forget-bias literal and a use_forget_gate flag in the code are
+// honoured, and the user picks them when the code does not say. Called with an argument
+// object that has no `interactive: true` (tests, other modules), the commands show no UI.
+import * as vscode from 'vscode';
+import { detectForgetBiases, type DetectedCell } from '../detect';
+import type { CellKind, CorpusSpec } from '../engine/types';
+import type { RunRecord } from '../protocol';
+import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
+import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
+import { parseForgetBiases, PRESETS, type Preset } from './config';
+import type { GateSync } from './gate-sync';
+import type { InlineResults } from './inline-results';
+
+export interface CellCommandArgs {
+  /** The document (file or notebook cell) URI, as a string. */
+  uri?: string;
+  /** The cell's name (class or function, '<module>'). */
+  cell?: string;
+  /** Its 1-based first line when the lens was made (tells apart cells of the same name). */
+  line?: number;
+  /** Set by the lenses: ask the user what the code does not say. */
+  interactive?: boolean;
+  /** Probe: forget-bias values (one series each); default the code's literal, else asked, else 0. */
+  forgetBiases?: number[];
+  /** Train: one forget-bias value. */
+  forgetBias?: number;
+  /** With an optional forget gate (use_forget_gate): true/false runs only that; default both (probe) / with (train). */
+  forgetGate?: boolean;
+  /** A GRU: run the LSTM of the same layout instead (the engine has no GRU). */
+  asLstm?: boolean;
+  steps?: number;
+  corpus?: CorpusSpec;
+  preset?: Preset;
+  maxBatches?: number;
+  seqLen?: number;
+  hiddenSize?: number;
+  embeddingSize?: number;
+  batchSize?: number;
+  epochs?: number;
+}
+
+interface Target {
+  document: vscode.TextDocument;
+  cell: DetectedCell;
+}
+
+export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly cells: CodeCells) {
+    // VS Code asks again after edits by itself; this debounced nudge covers edits in other
+    // notebook cells and settings changes, at most every 300 ms.
+    this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!e.contentChanges.length || !detectLanguageOf(e.document)) return;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.changed.fire(), 300);
+    });
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    return this.cells.cellsOf(document).flatMap((cell) => {
+      const range = new vscode.Range(cell.range.start - 1, 0, cell.range.start - 1, 0);
+      const titles = lensTitles(cell);
+      const args: CellCommandArgs = { uri: document.uri.toString(), cell: cell.name, line: cell.range.start, interactive: true };
+      const plan = planForCell(cell);
+      return [
+        new vscode.CodeLens(range, { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell ?? plan.fallbackCell} cell` }),
+        new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s cell (${plan.description})` }),
+        new vscode.CodeLens(range, { title: titles.equations, command: 'lstmLab.showEquations', arguments: [args], tooltip: `Show ${cell.name}'s equations in the LSTM Lab panel` }),
+      ];
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.changed.dispose();
+    this.subscription.dispose();
+  }
+}
+
+/** A problem with what was asked: shown to the user, rejected to an API caller. */
+class CellCommandError extends Error {}
+/** A failure of a lstmLab.* command this one called: that command has already shown it. */
+class AlreadyShown extends Error {}
+
+/** Runs another LSTM Lab command; its failures are already on screen, so they are not shown twice. */
+async function delegate<R>(id: string, args: object): Promise<R | undefined> {
+  try {
+    return await vscode.commands.executeCommand<R | undefined>(id, args);
+  } catch (error) {
+    throw new AlreadyShown((error as Error).message);
+  }
+}
+
+export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: () => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
+  const { cells, inline, sync, log } = deps;
+  const lenses = new CellCodeLensProvider(cells);
+
+  const command = <R>(id: string, handler: (args: CellCommandArgs, interactive: boolean) => Promise<R | undefined>) =>
+    vscode.commands.registerCommand(id, async (raw?: unknown) => {
+      const args: CellCommandArgs = raw && typeof raw === 'object' && !(raw instanceof vscode.Uri) ? (raw as CellCommandArgs) : {};
+      // From the palette (no argument object) or a lens: ask; from an API call: never.
+      const interactive = raw === undefined || raw === null || args.interactive === true;
+      try {
+        return await handler(args, interactive);
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`${id}: ${message}`);
+        if (!(error instanceof AlreadyShown)) void vscode.window.showErrorMessage(`LSTM Lab: ${message}`);
+        if (!interactive) throw error;
+        return undefined;
+      }
+    });
+
+  async function resolveTarget(args: CellCommandArgs): Promise<Target> {
+    let document: vscode.TextDocument | undefined;
+    if (args.uri) {
+      document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+      if (!document) {
+        try {
+          document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
+        } catch (error) {
+          throw new CellCommandError(`cannot open ${args.uri}: ${(error as Error).message}`);
+        }
+      }
+    } else {
+      document = vscode.window.activeTextEditor?.document;
+      if (!document) throw new CellCommandError('no editor is open; open a Python, TypeScript or JavaScript file (or a notebook) with a recurrent cell.');
+    }
+    const found = cells.cellsOf(document);
+    const where = vscode.workspace.asRelativePath(document.uri);
+    if (!found.length) {
+      throw new CellCommandError(
+        detectLanguageOf(document)
+          ? `no recurrent cell (LSTM, RNN, GRU) was found in ${where}.`
+          : `${where} is ${document.languageId}; LSTM Lab finds cells in Python, TypeScript and JavaScript.`,
+      );
+    }
+    let cell: DetectedCell | undefined;
+    if (args.cell !== undefined) {
+      const named = found.filter((c) => c.name === args.cell);
+      const line = args.line ?? 0;
+      cell = named.sort((a, b) => Math.abs(a.range.start - line) - Math.abs(b.range.start - line))[0];
+      if (!cell) throw new CellCommandError(`there is no cell ${args.cell} in ${where} any more (found: ${found.map((c) => c.name).join(', ')}).`);
+    } else {
+      // The palette: the cell under the cursor, else the first.
+      const cursor = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor.selection.active.line + 1 : 0;
+      cell = found.find((c) => cursor >= c.range.start && cursor <= c.range.end) ?? found[0];
+    }
+    return { document, cell };
+  }
+
+  /** The engine cell to run; a GRU asks (or needs asLstm) to run the LSTM instead. */
+  async function engineCellOf(plan: CellPlan, args: CellCommandArgs, interactive: boolean, verb: string): Promise<CellKind | undefined> {
+    if (plan.engineCell) return plan.engineCell;
+    if (args.asLstm) return plan.fallbackCell;
+    if (!interactive) throw new CellCommandError(`${plan.unsupported} Pass asLstm: true to ${verb} the LSTM.`);
+    const choice = await vscode.window.showWarningMessage(`LSTM Lab: ${plan.unsupported}`, `${verb[0].toUpperCase()}${verb.slice(1)} an LSTM instead`);
+    return choice ? plan.fallbackCell : undefined;
+  }
+
+  /** Forget-bias literals elsewhere in the file or notebook (the notebook sets b_f in cells of its own): the suggested values. */
+  function suggestedBiases(document: vscode.TextDocument): number[] {
+    const language = detectLanguageOf(document);
+    if (!language) return [];
+    const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === document));
+    const sources = notebook ? notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => c.document.getText()) : [document.getText()];
+    const values = new Set<number>();
+    for (const source of sources) {
+      try {
+        for (const a of detectForgetBiases(source, language)) values.add(a.value);
+      } catch {
+        // A cell the scanner cannot read suggests nothing.
+      }
+    }
+    return [...values];
+  }
+
+  async function askBiases(target: Target, many: boolean): Promise<number[] | undefined> {
+    const suggested = suggestedBiases(target.document);
+    const text = await vscode.window.showInputBox({
+      title: `LSTM Lab: forget-gate bias of ${target.cell.name}`,
+      prompt: many
+        ? `The code sets no forget bias b_f. One probe series per value, separated by commas${suggested.length ? ' (suggested: the values this file sets elsewhere)' : ' (the notebook compares 1, 0, -1)'}.`
+        : 'The code sets no forget bias b_f. Initial value of every element of b_f (the notebook starts at 0).',
+      value: many ? (suggested.length ? suggested.join(', ') : '1, 0, -1') : String(suggested[0] ?? 0),
+      validateInput: (v) => {
+        const parsed = parseForgetBiases(v);
+        if (parsed.error) return parsed.error;
+        return !many && (parsed.values?.length ?? 0) > 1 ? 'Enter one value for training.' : undefined;
+      },
+    });
+    return text === undefined ? undefined : parseForgetBiases(text).values;
+  }
+
+  return [
+    command<RunRecord>('lstmLab.probeCell', async (args, interactive) => {
+      const target = await resolveTarget(args);
+      const plan = planForCell(target.cell);
+      const engineCell = await engineCellOf(plan, args, interactive, 'probe');
+      if (!engineCell) return undefined;
+      const runPlan: CellPlan = { ...plan, engineCell };
+      let forgetGate: 'on' | 'off' | 'both' = plan.forgetGate === 'optional' ? (args.forgetGate === undefined ? 'both' : args.forgetGate ? 'on' : 'off') : plan.forgetGate;
+      if (engineCell === 'simple-rnn') forgetGate = 'off';
+      let biases = args.forgetBiases ?? (target.cell.forgetBias !== undefined ? [target.cell.forgetBias] : undefined);
+      if (!biases && forgetGate !== 'off') {
+        biases = interactive ? await askBiases(target, true) : [0];
+        if (!biases) return undefined;
+      }
+      const series = probeSeriesFor(runPlan, biases ?? [], forgetGate);
+      inline.setPending(target.document, target.cell, 'probing the gradient');
+      let run: RunRecord | undefined;
+      try {
+        run = await delegate<RunRecord>('lstmLab.probe', {
+          series: series.map((s) => ({ ...s, name: `${target.cell.name}: ${s.name}` })),
+          ...(args.steps !== undefined ? { steps: args.steps } : {}),
+          ...(args.corpus ? { corpus: args.corpus } : {}),
+          wait: true,
+        });
+      } finally {
+        if (!run) inline.clear(target.document, target.cell);
+      }
+      if (!run) return undefined;
+      // Series names in the summary without the cell's name (it is on the same line).
+      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${target.cell.name}: `, '') })) });
+      return run;
+    }),
+
+    command<RunRecord>('lstmLab.trainCell', async (args, interactive) => {
+      const target = await resolveTarget(args);
+      const plan = planForCell(target.cell);
+      const engineCell = await engineCellOf(plan, args, interactive, 'train');
+      if (!engineCell) return undefined;
+      const overrides: Record<string, unknown> = {};
+      if (engineCell !== 'simple-rnn') {
+        let forgetGate = plan.forgetGate === 'off' ? false : plan.forgetGate === 'on' ? true : args.forgetGate;
+        if (forgetGate === undefined) {
+          if (!interactive) forgetGate = true;
+          else {
+            const pick = await vscode.window.showQuickPick(
+              [
+                { label: 'With the forget gate', description: 'c = f⊙c + i⊙g', value: true },
+                { label: 'Without the forget gate (1997)', description: 'c = c + i⊙g', value: false },
+              ],
+              { title: `LSTM Lab: ${target.cell.name} has an optional forget gate; train which?` },
+            );
+            if (!pick) return undefined;
+            forgetGate = pick.value;
+          }
+        }
+        overrides.forgetGate = forgetGate;
+        let bias = args.forgetBias ?? target.cell.forgetBias;
+        if (bias === undefined && forgetGate) {
+          if (!interactive) bias = 0;
+          else {
+            const values = await askBiases(target, false);
+            if (!values) return undefined;
+            bias = values[0];
+          }
+        }
+        overrides.forgetBias = bias ?? 0;
+      }
+      let preset = args.preset;
+      if (!preset && interactive) {
+        const pick = await vscode.window.showQuickPick(
+          PRESETS.map((p) => ({ label: p[0].toUpperCase() + p.slice(1), description: p === 'quick' ? 'sequences of 100, about 50 batches — under a minute' : p === 'notebook' ? "the notebook's configuration, one full epoch (long)" : 'from your lstmLab.* settings', preset: p })),
+          { title: `LSTM Lab: train ${target.cell.name} (${plan.description}) on the Brown corpus — preset` },
+        );
+        if (!pick) return undefined;
+        preset = pick.preset;
+      }
+      for (const key of ['maxBatches', 'seqLen', 'hiddenSize', 'embeddingSize', 'batchSize', 'epochs'] as const) if (args[key] !== undefined) overrides[key] = args[key];
+      inline.setPending(target.document, target.cell, 'training');
+      let run: RunRecord | undefined;
+      try {
+        run = await delegate<RunRecord>('lstmLab.train', {
+          cell: engineCell,
+          ...(preset ? { preset } : {}),
+          ...(args.corpus ? { corpus: args.corpus } : {}),
+          ...overrides,
+          wait: true,
+        });
+      } finally {
+        if (!run) inline.clear(target.document, target.cell);
+      }
+      if (!run) return undefined;
+      inline.setTrain(target.document, target.cell, run);
+      return run;
+    }),
+
+    command('lstmLab.showEquations', async (args) => {
+      const target = await resolveTarget(args);
+      const message = sync.showEquations(target.document, target.cell);
+      if (!message) throw new CellCommandError(planForCell(target.cell).unsupported ?? `no equations for ${target.cell.name}.`);
+      await deps.showPanel();
+      return message;
+    }),
+
+    lenses,
+    vscode.languages.registerCodeLensProvider(CODE_SELECTOR, lenses),
+  ];
+}

@@ -1,0 +1,152 @@
+// One-line results of runs started from a lens, shown after the cell's header line, with a
+// sparkline of the series in their hover. A summary describes the code as it was when the
+// run started: once the cell's text changes it is removed (moving the cell keeps it).
+import * as vscode from 'vscode';
+import type { DetectedCell } from '../detect';
+import type { RunRecord } from '../protocol';
+import { CodeCells, lineRange } from './code-cells';
+import { formatNumber, probeSummary, trainSummary } from './code-plan';
+import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './sparkline';
+
+export interface InlineSummary {
+  uri: string;
+  cell: string;
+  /** 1-based header line of the cell, where the after-text is. */
+  line: number;
+  text: string;
+  /** The hover's Markdown source. */
+  hover: string;
+  runId?: string;
+  pending: boolean;
+}
+
+interface Entry extends InlineSummary {
+  /** The cell's text when the run started; any change to it removes the summary. */
+  cellText: string;
+}
+
+const escapeMd = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+
+function probeHover(cellName: string, run: RunRecord): string {
+  const series = run.probeSeries;
+  const svg = sparklineSvg(
+    series.map((s, i) => ({ values: s.norms, label: s.name, color: SPARKLINE_COLORS[i % SPARKLINE_COLORS.length] })),
+    { width: 240, height: 60, log: true, padding: 3 },
+  );
+  const rows = series.map((s, i) => `| <span style="color:${SPARKLINE_COLORS[i % SPARKLINE_COLORS.length]};">■</span> ${escapeMd(s.name)} | ${formatNumber(s.norms[0])} | ${formatNumber(s.norms[s.norms.length - 1])} |`);
+  return [
+    `**LSTM Lab** · gradient probe of \`${cellName}\` · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
+    '',
+    `![‖∂loss_t/∂h0‖ per step, log scale](${svgDataUri(svg)})`,
+    '',
+    '‖∂loss_t/∂h₀‖₂ for t = 1 … ' + (run.probeConfig?.steps ?? series[0]?.norms.length ?? 0) + ' (log scale)',
+    '',
+    '| series | t = 1 | last |',
+    '|---|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+function trainHover(cellName: string, run: RunRecord): string {
+  const svg = sparklineSvg([{ values: run.batches.map((b) => b.loss), label: 'training loss' }], { width: 240, height: 60, padding: 3 });
+  const last = run.epochs[run.epochs.length - 1];
+  return [
+    `**LSTM Lab** · training of \`${cellName}\` · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
+    '',
+    `![training loss per batch](${svgDataUri(svg)})`,
+    '',
+    `training loss per batch (${run.batches.length} batches${run.batches.length ? `: ${formatNumber(run.batches[0].loss)} → ${formatNumber(run.batches[run.batches.length - 1].loss)}` : ''})` +
+      (last ? ` · validation loss ${formatNumber(last.valLoss)} (${formatNumber(last.bitsPerChar)} bits/char)` : ''),
+    run.reason ? `\n${escapeMd(run.reason)}` : '',
+  ].join('\n');
+}
+
+export class InlineResults implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry[]>();
+  private readonly decoration = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 3em', fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly cells: CodeCells) {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && this.entries.has(e.document.uri.toString())) this.reconcile(e.document);
+      }),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.render(e))),
+    ];
+  }
+
+  /** Shows that a run is under way (replaced by its summary when it ends). */
+  setPending(document: vscode.TextDocument, cell: DetectedCell, what: string): void {
+    this.put(document, cell, { text: `⧗ ${what}…`, hover: `**LSTM Lab** · ${escapeMd(what)} of \`${cell.name}\` is running; its result will appear here.`, pending: true });
+  }
+
+  setProbe(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord): void {
+    const text = run.status === 'failed' ? `gradient probe failed: ${run.reason ?? 'unknown reason'}` : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0) + (run.status === 'done' ? '' : ` · ${run.status}`);
+    this.put(document, cell, { text, hover: probeHover(cell.name, run), runId: run.id, pending: false });
+  }
+
+  setTrain(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord): void {
+    this.put(document, cell, { text: trainSummary(run), hover: trainHover(cell.name, run), runId: run.id, pending: false });
+  }
+
+  /** Removes the summary of a cell (a run that could not start). */
+  clear(document: vscode.TextDocument, cell: DetectedCell): void {
+    const key = document.uri.toString();
+    const list = (this.entries.get(key) ?? []).filter((e) => e.cell !== cell.name);
+    this.entries.set(key, list);
+    this.renderDocument(document);
+  }
+
+  list(): InlineSummary[] {
+    return [...this.entries.values()].flat().map(({ cellText: _cellText, ...summary }) => summary);
+  }
+
+  private put(document: vscode.TextDocument, cell: DetectedCell, summary: Pick<InlineSummary, 'text' | 'hover' | 'pending' | 'runId'>): void {
+    const key = document.uri.toString();
+    const list = (this.entries.get(key) ?? []).filter((e) => e.cell !== cell.name);
+    list.push({ uri: key, cell: cell.name, line: cell.range.start, cellText: document.getText(lineRange(document, cell.range.start, cell.range.end)), ...summary });
+    this.entries.set(key, list);
+    this.renderDocument(document);
+  }
+
+  /** After an edit: drop the summaries whose cell changed or vanished, move the others with their cell. */
+  private reconcile(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const cells = this.cells.cellsOf(document);
+    const kept = (this.entries.get(key) ?? []).flatMap((entry) => {
+      const candidates = cells.filter((c) => c.name === entry.cell);
+      const same = candidates.find((c) => document.getText(lineRange(document, c.range.start, c.range.end)) === entry.cellText);
+      return same ? [{ ...entry, line: same.range.start }] : [];
+    });
+    if (kept.length) this.entries.set(key, kept);
+    else this.entries.delete(key);
+    this.renderDocument(document);
+  }
+
+  private renderDocument(document: vscode.TextDocument): void {
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document === document) this.render(editor);
+  }
+
+  private render(editor: vscode.TextEditor): void {
+    const list = this.entries.get(editor.document.uri.toString()) ?? [];
+    editor.setDecorations(
+      this.decoration,
+      list.map((entry) => {
+        // The whole header line carries the hover, so pointing at the line or its after-text shows it.
+        const range = lineRange(editor.document, entry.line);
+        const hover = new vscode.MarkdownString(entry.hover);
+        hover.supportHtml = true; // the coloured legend squares
+        return { range, hoverMessage: hover, renderOptions: { after: { contentText: entry.text } } };
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.decoration.dispose();
+    this.entries.clear();
+  }
+}
