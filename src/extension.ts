@@ -15,6 +15,8 @@ export interface LstmLabApi {
   panel: PanelProvider;
   worker: WorkerClient;
   log: (line: string) => void;
+  /** The last lines written to the output channel (tests print them when something fails). */
+  recentLog: () => string[];
 }
 
 let manager: RunManager | undefined;
@@ -22,7 +24,13 @@ let manager: RunManager | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<LstmLabApi> {
   const output = vscode.window.createOutputChannel('LSTM Lab');
   context.subscriptions.push(output);
-  const log = (line: string) => output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const recent: string[] = [];
+  const log = (line: string) => {
+    const stamped = `[${new Date().toISOString().slice(11, 19)}] ${line}`;
+    output.appendLine(stamped);
+    recent.push(stamped);
+    if (recent.length > 200) recent.shift();
+  };
 
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
   const worker = new WorkerClient({
@@ -67,7 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   );
   const m = manager;
   context.subscriptions.push({ dispose: () => m.dispose() });
-  return { manager, panel, worker, log };
+  return { manager, panel, worker, log, recentLog: () => [...recent] };
 }
 
 export function deactivate(): void {

@@ -47,7 +47,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function renderPanelHtml(options: PanelHtmlOptions): string {
   const { cspSource, nonce, scriptUri, styleUris, fontUri } = options;
-  if (typeof cspSource !== 'string' || !CSP_SOURCE.test(cspSource)) {
+  // code-server (VS Code in a browser) gives a list: "'self' https://*.vscode-cdn.net".
+  if (typeof cspSource !== 'string' || !cspSource.trim() || !cspSource.trim().split(/ +/).every((s) => s === "'self'" || CSP_SOURCE.test(s))) {
     throw new Error(`renderPanelHtml: cspSource ${JSON.stringify(cspSource)} is not a CSP source expression; pass webview.cspSource.`);
   }
   if (typeof nonce !== 'string' || !NONCE.test(nonce)) {

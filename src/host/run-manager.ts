@@ -39,6 +39,8 @@ export class RunManager {
   private readonly queue: QueuedJob[] = [];
   private active: (QueuedJob & { cancelRequested?: boolean; cancelTimer?: NodeJS.Timeout }) | undefined;
   private readonly listeners: RunManagerEvents[] = [];
+  /** Set on deactivate: jobs failing because the worker is shut down stay `running` on disk, so the next window shows them interrupted. */
+  private disposed = false;
 
   constructor(
     private readonly store: RunsStore,
@@ -168,7 +170,7 @@ export class RunManager {
   }
 
   private async pump(): Promise<void> {
-    if (this.active) return;
+    if (this.active || this.disposed) return;
     const job = this.queue.shift();
     if (!job) return;
     this.active = job;
@@ -220,6 +222,7 @@ export class RunManager {
   }
 
   private finish(job: QueuedJob, done: DoneMessage): void {
+    if (this.disposed) return;
     const run = job.run;
     if (done.type === 'sampleDone') {
       job.resolve(done.text);
@@ -246,6 +249,7 @@ export class RunManager {
   }
 
   private fail(job: QueuedJob, error: Error): void {
+    if (this.disposed) return;
     const run = job.run;
     const cancelled = (this.active === job && (this.active as { cancelRequested?: boolean }).cancelRequested) ?? false;
     if (!run) {
@@ -267,6 +271,7 @@ export class RunManager {
 
   /** Saves everything pending (deactivate). */
   dispose(): void {
+    this.disposed = true;
     for (const run of [this.active?.run, ...this.queuedRuns()]) {
       if (run) this.store.update(run); // status stays running/queued: the next load marks it interrupted
     }

@@ -45,6 +45,7 @@ interface Session {
   /** The worker's last error not tied to a job (e.g. "worker crashed: …"), for the exit reason. */
   lastError?: string;
   exiting: boolean;
+  readyTimer?: NodeJS.Timeout;
 }
 
 export class WorkerClient {
@@ -146,6 +147,7 @@ export class WorkerClient {
       this.kill('the worker did not start in time.');
     }, this.options.readyTimeoutMs ?? 120_000);
     readyTimer.unref();
+    session.readyTimer = readyTimer;
 
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) if (line.trim()) log(`[worker] ${line}`);
@@ -180,6 +182,7 @@ export class WorkerClient {
     const log = this.options.log ?? (() => undefined);
     switch (message.type) {
       case 'ready':
+        if (session.readyTimer) clearTimeout(session.readyTimer);
         session.backend = message.backend;
         log(`worker ready: pid ${message.pid}, backend ${message.backend}`);
         resolveReady({ backend: message.backend, pid: message.pid });

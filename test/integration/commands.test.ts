@@ -174,6 +174,20 @@ describe('commands (real VS Code, real worker)', function () {
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
+  it('the panel opens in its activity-bar view, receives the runs, and exports a PNG of each chart', async () => {
+    const api = vscode.extensions.getExtension(EXTENSION_ID)?.exports as { panel: { isReady: boolean }; recentLog(): string[] };
+    await vscode.commands.executeCommand('lstmLab.showPanel');
+    const until = Date.now() + 60_000;
+    while (!api.panel.isReady && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(api.panel.isReady, `the webview never said ready. Log:\n${api.recentLog().join('\n')}`);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-export-'));
+    const files = await vscode.commands.executeCommand<string[]>('lstmLab.exportRun', { runId: trained.id, folder });
+    const pngs = files.filter((f) => f.endsWith('.png'));
+    assert.ok(pngs.length >= 1, `no chart images among ${files.join(', ')}. Log:\n${api.recentLog().slice(-20).join('\n')}`);
+    for (const png of pngs) assert.deepEqual([...fs.readFileSync(png).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${png} is a PNG`);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
   it('Clear Runs deletes the finished runs and their files', async () => {
     const dir = await vscode.commands.executeCommand<string>('lstmLab._storageDir');
     const removed = await vscode.commands.executeCommand<number>('lstmLab.clearRuns', { confirm: true });

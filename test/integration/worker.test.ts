@@ -35,8 +35,21 @@ describe('worker process (real VS Code extension host)', function () {
   });
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  const client = (env?: NodeJS.ProcessEnv, maxOldSpaceMB?: number) =>
-    new WorkerClient({ workerPath: path.join(dist, 'worker.js'), wasmDir: path.join(dist, 'wasm'), corpusDir: path.join(dist, 'corpus'), backend: () => 'auto', env, maxOldSpaceMB });
+  const client = (env?: NodeJS.ProcessEnv, maxOldSpaceMB?: number, readyTimeoutMs?: number) =>
+    new WorkerClient({ workerPath: path.join(dist, 'worker.js'), wasmDir: path.join(dist, 'wasm'), corpusDir: path.join(dist, 'corpus'), backend: () => 'auto', env, maxOldSpaceMB, readyTimeoutMs });
+
+  it('a worker that became ready is not killed later by the start-up timeout', async () => {
+    const c = client(undefined, undefined, 3000);
+    try {
+      const { pid } = await c.start();
+      await new Promise((r) => setTimeout(r, 4000));
+      assert.equal(c.pid, pid, 'the same worker is still alive after the start-up timeout');
+      const done = await c.run(trainJob('late', path.join(scratch, 'late')), () => undefined);
+      assert.equal(done.type, 'trainDone');
+    } finally {
+      c.dispose();
+    }
+  });
 
   it('answers malformed messages with an error and keeps working', async () => {
     const child = fork(path.join(dist, 'worker.js'), [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' });
