@@ -76,7 +76,7 @@ function formatArgs(args) {
 
 /** The workbench's own start-up log lines: useful only when debugging the harness. */
 function isWorkbenchChatter(text) {
-  return /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:)/.test(text);
+  return /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution)/.test(text);
 }
 
 async function main() {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunRecord } from '../../src/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 
@@ -37,5 +38,26 @@ describe('vsix', () => {
     const wasm = fs.readdirSync(path.join(root, 'dist/wasm')).filter((n) => n.endsWith('.wasm'));
     assert.ok(wasm.length >= 1, 'no TF.js wasm binaries in dist/wasm');
     for (const unwanted of ['src', 'test', 'node_modules', 'scripts']) assert.ok(!has(unwanted), `the VSIX carries ${unwanted}/, which it should not`);
+  });
+
+  it('a Quick probe runs in the worker the VSIX carries', async function () {
+    this.timeout(180_000);
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    await extension.activate();
+    const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', { steps: 4 });
+    assert.equal(run.status, 'done', `probe ${run.status}: ${run.reason ?? ''}`);
+    assert.equal(run.probeSeries.length, 5, 'the notebook\'s five series');
+    for (const series of run.probeSeries) {
+      assert.equal(series.norms.length, 4, series.name);
+      assert.ok(series.norms.every((n) => Number.isFinite(n) && n >= 0), `${series.name}: ${series.norms.join(', ')}`);
+    }
+    // The process that computed it is the installed copy's worker, not the source tree's.
+    const pid = await vscode.commands.executeCommand<number | undefined>('lstmLab._workerPid');
+    assert.ok(typeof pid === 'number', 'no worker process');
+    const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const workerScript = commandLine.find((arg) => arg.endsWith('worker.js'));
+    assert.ok(workerScript, `worker command line has no worker.js: ${commandLine.join(' ')}`);
+    assert.equal(fs.realpathSync(path.dirname(workerScript)), fs.realpathSync(path.join(extension.extensionPath, 'dist')));
   });
 });
