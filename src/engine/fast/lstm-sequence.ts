@@ -12,9 +12,9 @@
 //   (step-product.ts), with the element-wise algebra fused in JS loops over Float32Arrays;
 //   no tensors, no op dispatch.
 // - backward per step: one fused element-wise loop and one [B, 4H]·[4H, H] product.
-// - weight gradients after the loop as three large plain matmuls (operands transposed
-//   explicitly, never the slow transposed-matmul path): dW_ih = Xᵀ dG, dW_hh = H_prevᵀ dG,
-//   dx = dG W_ihᵀ; db = Σ dG accumulated in the loop.
+// - weight gradients after the loop as two large plain matmuls (operands transposed
+//   explicitly, never the slow transposed-matmul path): [dW_ih; dW_hh] = [X | H_prev]ᵀ dG
+//   in one product, dx = dG W_ihᵀ; db = Σ dG over the rows.
 // - kept for the backward pass: the gate activations [B·T, 4H], c_t and tanh(c_t)
 //   [B·T, H], the hidden states (the output itself): nothing per step beyond those.
 import * as tf from '@tensorflow/tfjs';
@@ -208,19 +208,30 @@ function backwardPass(s: Shapes, forgetGate: boolean, tape: Tape, dy: Float32Arr
     for (let k = 0; k < H4; k++) dBias[k]! += dGates[row + k]!;
   }
 
-  // h_{t-1} for every (b, t) row: h_0, then the outputs shifted by one step.
-  const hPrev = new Float32Array(B * T * H);
+  // dW_ih and dW_hh in one product, [x_t | h_{t-1}]ᵀ · dG, built transposed here so the
+  // big dG is packed by XNNPACK once: rows 0..E-1 are xᵀ, rows E..E+H-1 are h_{t-1}ᵀ
+  // (h_0 at t = 0, then the outputs shifted by one step); column b·T + t.
+  const rowsBT = B * T;
+  const stackedT = new Float32Array((E + H) * rowsBT);
+  const xValues = x.dataSync() as Float32Array; // [B·T, E]
+  for (let r = 0; r < rowsBT; r++) {
+    for (let e = 0; e < E; e++) stackedT[e * rowsBT + r] = xValues[r * E + e]!;
+  }
   for (let b = 0; b < B; b++) {
-    hPrev.set(tape.h0.subarray(b * H, (b + 1) * H), b * T * H);
-    if (T > 1) hPrev.set(output.subarray(b * (T + 1) * H, (b * (T + 1) + T - 1) * H), (b * T + 1) * H);
+    for (let t = 0; t < T; t++) {
+      const column = b * T + t;
+      const source = t === 0 ? tape.h0 : output;
+      const offset = t === 0 ? b * H : (b * (T + 1) + t - 1) * H;
+      for (let j = 0; j < H; j++) stackedT[(E + j) * rowsBT + column] = source[offset + j]!;
+    }
   }
 
   return tf.tidy(() => {
-    const dGatesMatrix = tf.tensor2d(dGates, [B * T, H4]);
-    const x2d = tf.reshape(x, [B * T, E]);
+    const dGatesMatrix = tf.tensor2d(dGates, [rowsBT, H4]);
     const dx = tf.reshape(tf.matMul(dGatesMatrix, tf.transpose(weightIh)), [B, T, E]) as tf.Tensor3D;
-    const dWeightIh = tf.matMul(tf.transpose(x2d), dGatesMatrix) as tf.Tensor2D;
-    const dWeightHh = tf.matMul(tf.transpose(tf.tensor2d(hPrev, [B * T, H])), dGatesMatrix) as tf.Tensor2D;
+    const dWeights = tf.matMul(tf.tensor2d(stackedT, [E + H, rowsBT]), dGatesMatrix);
+    const dWeightIh = tf.slice(dWeights, [0, 0], [E, H4]) as tf.Tensor2D;
+    const dWeightHh = tf.slice(dWeights, [E, 0], [H, H4]) as tf.Tensor2D;
     const dH0 = tf.tensor2d(dhRecurrent, [B, H]);
     const dC0 = tf.tensor2d(dc, [B, H]);
     return {
