@@ -146,15 +146,19 @@ type StepValues = Partial<Record<CapturedGate, tf.Tensor2D>> & { h: tf.Tensor2D 
  * x [B, T, E] → the values of every step from h_0 = c_0 = 0, by the notebook's equations:
  *   i = σ(·), f = σ(·), g = tanh(·), o = σ(·), c = f⊙c + i⊙g (no forget gate: c + i⊙g), h = o⊙tanh(c);
  *   RNN: h = tanh(x W_ih + h W_hh + b).
- * Call inside tf.tidy.
+ * Call inside tf.tidy. Not differentiable (gradientFlow has its own backward pass).
  */
 function runEquations(weights: CellTensors, x: tf.Tensor3D): StepValues[] {
   const [batch, steps, inputSize] = x.shape;
   const H = weights.hiddenSize;
   const width = weights.lstm ? 4 * H : H;
-  // Every step's input projection in one matmul, laid out time-major so each step is one contiguous slice.
+  // Every step's input projection in one matmul. The steps are cut apart in JS: on wasm each
+  // tf.slice/unstack of a large tensor costs time in proportion to the whole tensor (measured
+  // ≈25 ms per step at [500·32, 500]), which made T steps cost O(T²).
   const projected = tf.add(tf.matMul(tf.reshape(x, [batch * steps, inputSize]) as tf.Tensor2D, weights.weightIh), weights.bias);
-  const inputs = tf.unstack(tf.transpose(tf.reshape(projected, [batch, steps, width]), [1, 0, 2]), 0) as tf.Tensor2D[];
+  const timeMajor = tf.transpose(tf.reshape(projected, [batch, steps, width]), [1, 0, 2]).dataSync();
+  const stepSize = batch * width;
+  const inputs = Array.from({ length: steps }, (_, t) => tf.tensor2d(timeMajor.subarray(t * stepSize, (t + 1) * stepSize), [batch, width]));
   let h: tf.Tensor2D = tf.zeros([batch, H]);
   let c: tf.Tensor2D = tf.zeros([batch, H]);
   const out: StepValues[] = [];

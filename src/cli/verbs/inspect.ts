@@ -39,7 +39,7 @@ ${formatOptions(OPTIONS)}
 
 Example: lstm-lab inspect --checkpoint runs/train-naive-lstm-… --text "the jury said the city" --gate f --pattern "the"`;
 
-const BLOCKS = ' ▁▂▃▄▅▆▇█';
+const BLOCKS = '▁▂▃▄▅▆▇█';
 
 /** A character shown in one terminal column. */
 function visible(character: string): string {
