@@ -105,7 +105,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     config = benchConfigOf(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // The engine names its options; say the flag the user typed.
+    const flags: Record<string, string> = { seqLen: '--seq-len', batchSize: '--batch-size', batches: '--batches', hiddenSize: '--hidden', embeddingSize: '--embedding' };
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/^bench: (\w+)/, (whole, option: string) => flags[option] ?? whole));
   }
   const backend = await initBackend(backendPreferenceOf(values));
 
