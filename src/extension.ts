@@ -53,7 +53,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, panel));
   context.subscriptions.push(
     manager.on({
-      runUpdated: (run) => panel.post({ type: 'runUpdated', run }),
+      runUpdated: (run) => {
+        panel.post({ type: 'runUpdated', run });
+        if (run.status === 'running' && run.config) panel.showEquations(run.config.cell, run.config.forgetGate);
+      },
       runDeleted: () => panel.post({ type: 'runs', runs: manager?.list() ?? [] }),
       progress: (runId, progress) => panel.post({ type: 'progress', runId, progress }),
       probeSeries: (runId, series) => panel.post({ type: 'probeSeries', runId, series }),

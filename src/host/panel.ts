@@ -3,7 +3,8 @@
 // updates. Every message from the webview is validated; malformed ones are logged and dropped.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { GateName } from '../engine/types';
+import { CELL_EQUATIONS } from '../engine/cells/equations';
+import type { CellKind, GateName } from '../engine/types';
 import { isWebviewToHost, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
@@ -79,6 +80,26 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /** Highlights one equation line (the gate under the editor's cursor), or none. */
   highlight(gate: GateName | null): void {
     this.post({ type: 'highlight', gate });
+  }
+
+  /** Shows the equations of a cell kind (the one being trained or probed, or under the cursor). */
+  showEquations(cell: CellKind, forgetGate = true): void {
+    const noForget = !forgetGate && cell !== 'simple-rnn';
+    let lines;
+    try {
+      lines = CELL_EQUATIONS[noForget && cell === 'builtin-lstm' ? 'naive-lstm' : cell]({ forgetGate: !noForget });
+    } catch (error) {
+      this.log(`panel: no equations for ${cell}: ${(error as Error).message}`);
+      return;
+    }
+    const titles: Record<CellKind, string> = {
+      'naive-lstm': 'LSTM (NaiveLSTM: per-gate weights)',
+      'fused-lstm': 'LSTM (OptimizedLSTM: fused weights)',
+      'simple-rnn': 'Simple RNN',
+      'builtin-lstm': 'LSTM (built-in tf.layers.lstm)',
+      'fast-lstm': 'LSTM (fast, from scratch)',
+    };
+    this.post({ type: 'equations', cell: noForget ? 'lstm-no-forget' : cell, title: noForget ? 'LSTM without forget gate (1997)' : titles[cell], lines });
   }
 
   async show(): Promise<void> {
