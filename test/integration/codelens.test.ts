@@ -1,0 +1,301 @@
+// CodeLens, gate decorations, cursor ↔ equation sync and inline results, in a real VS Code
+// on the workspace fixtures: a per-gate LSTM in Python, a fused LSTM step in TypeScript, and
+// the seed notebook opened in the notebook editor.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../src/protocol';
+
+const EXTENSION_ID = 'lstm-lab.lstm-lab';
+
+interface LensArgs {
+  uri: string;
+  cell: string;
+  line: number;
+  interactive?: boolean;
+}
+interface SyncState {
+  highlight: string | null;
+  equations?: { cell: string; title: string; gates: string[] };
+  target?: { uri: string; cell: string };
+}
+interface Summary {
+  uri: string;
+  cell: string;
+  line: number;
+  text: string;
+  hover: string;
+  pending: boolean;
+}
+
+const workspaceFile = (name: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
+
+async function ourLenses(uri: vscode.Uri): Promise<{ line: number; title: string; command: string; args: LensArgs }[]> {
+  // The provider command needs the document's model: open it first (a no-op when it is open).
+  await vscode.workspace.openTextDocument(uri);
+  // executeCodeLensProvider resolves lenses; poll briefly since providers register on activation.
+  for (let attempt = 0; ; attempt++) {
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const ours = lenses
+      .filter((l) => l.command?.command.startsWith('lstmLab.'))
+      .map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command, args: l.command!.arguments![0] as LensArgs }));
+    if (ours.length || attempt >= 10) return ours;
+    await sleep(200);
+  }
+}
+
+/** Scrolls the notebook editor to a cell (its editor is created only when it is rendered). */
+async function revealCell(notebook: vscode.NotebookDocument, index: number): Promise<vscode.Uri> {
+  const editor = await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
+  editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenter);
+  return notebook.cellAt(index).document.uri;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, read: () => Thenable<T> | T, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await sleep(50);
+    value = await read();
+  }
+  return value;
+}
+
+const gateSync = () => vscode.commands.executeCommand<SyncState>('lstmLab._gateSync');
+const summaries = () => vscode.commands.executeCommand<Summary[]>('lstmLab._inlineSummaries');
+
+async function placeCursor(editor: vscode.TextEditor, line: number): Promise<void> {
+  editor.selection = new vscode.Selection(line - 1, 4, line - 1, 4);
+}
+
+describe('codelens', function () {
+  this.timeout(240_000);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed`);
+    await extension.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('puts Probe / Train / Equations above the LSTM class of a .py file, saying what will run', async () => {
+    const lenses = await ourLenses(workspaceFile('lstm_cell.py'));
+    assert.deepEqual(
+      lenses.map((l) => [l.line, l.title, l.command]),
+      [
+        [7, '$(pulse) Probe gradient — LSTM, per-gate weights', 'lstmLab.probeCell'],
+        [7, '$(play) Train', 'lstmLab.trainCell'],
+        [7, '$(symbol-numeric) Equations', 'lstmLab.showEquations'],
+      ],
+    );
+    assert.deepEqual({ cell: lenses[0].args.cell, line: lenses[0].args.line }, { cell: 'NaiveLSTM', line: 8 });
+  });
+
+  it('finds the fused LSTM step of a .ts file, and nothing on its ordinary class', async () => {
+    const lenses = await ourLenses(workspaceFile('fused_lstm.ts'));
+    assert.deepEqual(
+      lenses.map((l) => [l.line, l.title]),
+      [
+        [3, '$(pulse) Probe gradient — LSTM, fused weights'],
+        [3, '$(play) Train'],
+        [3, '$(symbol-numeric) Equations'],
+      ],
+    );
+  });
+
+  it("puts lenses on the notebook's code cells when it is open in the notebook editor", async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_from_scratch.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    assert.equal(notebook.notebookType, 'jupyter-notebook');
+    const probeTitle = async (index: number) => {
+      const uri = await revealCell(notebook, index);
+      assert.equal(uri.scheme, 'vscode-notebook-cell');
+      return (await ourLenses(uri)).filter((l) => l.command === 'lstmLab.probeCell').map((l) => [l.line, l.args.cell, l.title]);
+    };
+    assert.deepEqual(await probeTitle(25), [[0, 'NaiveLSTM', '$(pulse) Probe gradient — LSTM, per-gate weights']]);
+    assert.deepEqual(await probeTitle(47), [[0, 'SimpleRNN', '$(pulse) Probe gradient — simple RNN']]);
+    assert.deepEqual(await probeTitle(64), [[0, 'lstm_step', '$(pulse) Probe gradient — LSTM, per-gate weights, optional forget gate']]);
+    assert.equal(notebook.cellAt(24).kind, vscode.NotebookCellKind.Code);
+    assert.deepEqual(await ourLenses(await revealCell(notebook, 24)), [], 'a code cell without a recurrent cell (class Dim(IntEnum)) gets none');
+  });
+
+  it("a notebook lens on lstm_step (use_forget_gate) probes with and without the forget gate in the worker", async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_from_scratch.ipynb'));
+    const uri = await revealCell(notebook, 64);
+    const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.probeCell')!;
+    const run = await vscode.commands.executeCommand<RunRecord>(probe.command, { ...probe.args, interactive: false, steps: 2 });
+    assert.equal(run.status, 'done', run.reason);
+    assert.deepEqual(
+      run.probeSeries.map((s) => [s.cell, s.forgetGate, s.forgetBias, s.norms.length]),
+      [
+        ['naive-lstm', true, 0, 2],
+        ['naive-lstm', false, 0, 2],
+      ],
+    );
+    const summary = (await summaries()).find((s) => s.uri === uri.toString());
+    assert.ok(summary, 'an inline summary on the notebook cell');
+    assert.match(summary.text, /^∇h0 ‖·‖ over 2 steps: b_f 0 \S+ → \S+ · no forget gate \S+ → \S+$/);
+  });
+
+  it('running the Probe lens of the .py file runs a probe in the worker and shows its summary on the class line until the class is edited', async () => {
+    const uri = workspaceFile('lstm_cell.py');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.probeCell')!;
+    const run = await vscode.commands.executeCommand<RunRecord>(probe.command, { ...probe.args, interactive: false, steps: 3 });
+    assert.equal(run.status, 'done', run.reason);
+    assert.equal(run.probeSeries.length, 1);
+    const [series] = run.probeSeries;
+    assert.deepEqual([series.cell, series.forgetGate, series.forgetBias], ['naive-lstm', true, 0]);
+    assert.equal(series.norms.length, 3);
+    assert.ok(series.norms.every((n) => Number.isFinite(n) && n > 0), `norms ${series.norms}`);
+    assert.ok(typeof (await vscode.commands.executeCommand<number | undefined>('lstmLab._workerPid')) === 'number', 'the worker process ran it');
+
+    const mine = (await summaries()).filter((s) => s.uri === uri.toString());
+    assert.equal(mine.length, 1);
+    assert.equal(mine[0].line, 8);
+    assert.equal(mine[0].pending, false);
+    const fmt = (v: number) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e').replace('.0e', 'e'));
+    assert.equal(mine[0].text, `∇h0 ‖·‖: ${fmt(series.norms[0])} → ${fmt(series.norms[2])} over 3 steps`);
+    assert.match(mine[0].hover, /!\[[^\]]*\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/, 'a sparkline image in the hover');
+    const svg = Buffer.from(/base64,([A-Za-z0-9+/=]+)\)/.exec(mine[0].hover)![1], 'base64').toString('utf8');
+    assert.match(svg, /^<svg [^>]*><path d="M[^"]+L[^"]+"/);
+
+    // An edit above the class moves the summary with it…
+    const editor = vscode.window.activeTextEditor!;
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# moved\n')));
+    const moved = await until('summary after an edit above the class', summaries, (list) => list.some((s) => s.uri === uri.toString() && s.line === 9));
+    assert.equal(moved.filter((s) => s.uri === uri.toString()).length, 1);
+    // …an edit inside it removes it: it no longer describes the code.
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(47, 0), '            # changed\n')));
+    await until('summaries after editing the class', summaries, (list) => !list.some((s) => s.uri === uri.toString()));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(document.isDirty, false);
+  });
+
+  it('the cursor on a gate line highlights that gate in the panel, and nothing off gate lines', async () => {
+    await vscode.commands.executeCommand('lstmLab.showPanel');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py')));
+    await placeCursor(editor, 47); // f_t = torch.sigmoid(...)
+    let state = await until('highlight on the f_t line', gateSync, (s) => s.highlight === 'f');
+    assert.deepEqual(state.equations?.gates, ['i', 'f', 'g', 'o', 'c', 'h']);
+    assert.equal(state.equations?.cell, 'naive-lstm');
+    await placeCursor(editor, 50); // c_t = f_t * c_t + i_t * g_t
+    await until('highlight on the c_t line', gateSync, (s) => s.highlight === 'c');
+    await placeCursor(editor, 42); // for t in range(...): inside the cell, no gate
+    await until('no highlight off gate lines', gateSync, (s) => s.highlight === null);
+
+    const ts = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('fused_lstm.ts')));
+    await placeCursor(ts, 9); // const f = tf.sigmoid(zf)
+    state = await until('highlight on the TS f line', gateSync, (s) => s.highlight === 'f');
+    assert.equal(state.equations?.cell, 'fused-lstm');
+    await placeCursor(ts, 13); // hNext
+    await until('highlight on the TS h line', gateSync, (s) => s.highlight === 'h');
+    await placeCursor(ts, 20); // the ordinary class
+    await until('no highlight outside a cell', gateSync, (s) => s.highlight === null);
+  });
+
+  it('clicking an equation (revealGate) selects the code line(s) computing it', async () => {
+    const ts = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('fused_lstm.ts')));
+    await placeCursor(ts, 12);
+    await until('target is the TS cell', gateSync, (s) => s.target?.cell === 'lstmStep');
+    // The candidate g comes out of the fused product (line 6), its split (7) and its tanh (10).
+    const revealed = await vscode.commands.executeCommand<{ lines: number[] }>('lstmLab._revealGate', 'g');
+    assert.deepEqual(revealed?.lines, [6, 7, 10]);
+    const active = vscode.window.activeTextEditor!;
+    assert.equal(active.document.uri.toString(), workspaceFile('fused_lstm.ts').toString());
+    assert.deepEqual(
+      active.selections.map((s) => [s.start.line + 1, s.start.character, s.end.character === active.document.lineAt(s.end.line).text.length]),
+      [
+        [6, 0, true],
+        [7, 0, true],
+        [10, 0, true],
+      ],
+    );
+  });
+
+  it('gate lines carry their after-text and an equation hover; lstmLab.gateDecorations turns both off', async () => {
+    const uri = workspaceFile('lstm_cell.py');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const decorations = await until(
+      'decorations of lstm_cell.py',
+      () => vscode.commands.executeCommand<{ line: number; text: string }[]>('lstmLab._gateDecorations', uri.toString()),
+      (d) => d.length === 6,
+    );
+    assert.deepEqual(decorations, [
+      { line: 46, text: 'input gate i_t' },
+      { line: 47, text: 'forget gate f_t' },
+      { line: 48, text: 'candidate g_t' },
+      { line: 49, text: 'output gate o_t' },
+      { line: 50, text: 'cell state c_t' },
+      { line: 51, text: 'hidden state h_t' },
+    ]);
+    const ts = workspaceFile('fused_lstm.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(ts), vscode.ViewColumn.Beside);
+    const tsDecorations = await until('decorations of fused_lstm.ts', () => vscode.commands.executeCommand<{ line: number; text: string }[]>('lstmLab._gateDecorations', ts.toString()), (d) => d.length > 0);
+    assert.deepEqual(tsDecorations.slice(0, 2), [
+      { line: 6, text: 'gates i_t f_t g_t o_t' },
+      { line: 7, text: 'gates i_t f_t g_t o_t' },
+    ]);
+
+    const hoverText = async () => {
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(46, 12))) ?? [];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    const text = await hoverText();
+    assert.match(text, /forget gate f_t/);
+    assert.ok(text.includes('fₜ = σ(xₜ W_if + hₜ₋₁ W_hf + b_f)'), text);
+
+    const config = vscode.workspace.getConfiguration('lstmLab');
+    await config.update('gateDecorations', false, vscode.ConfigurationTarget.Global);
+    try {
+      await until('decorations off', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 0);
+      assert.doesNotMatch(await hoverText(), /forget gate f_t/);
+    } finally {
+      await config.update('gateDecorations', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('decorations back on', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 6);
+  });
+
+  it('the Equations lens sends the panel the equations of that kind of cell', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_from_scratch.ipynb'));
+    const lens = (await ourLenses(await revealCell(notebook, 47))).find((l) => l.command === 'lstmLab.showEquations')!;
+    const message = await vscode.commands.executeCommand<{ type: string; cell: string; lines: { gate: string; latex: string }[] }>(lens.command, { ...lens.args, interactive: false });
+    assert.equal(message.type, 'equations');
+    assert.equal(message.cell, 'simple-rnn');
+    assert.deepEqual(message.lines.map((l) => l.latex), ['h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)']);
+    assert.equal((await gateSync()).equations?.cell, 'simple-rnn');
+  });
+
+  it('says clearly that a GRU cannot run as written, and costs nothing on a file over 1 MB', async () => {
+    const gru = await vscode.workspace.openTextDocument({
+      language: 'python',
+      content: [
+        'import torch',
+        'def gru_step(x, h, W_r, U_r, W_z, U_z, W_n, U_n):',
+        '    r = torch.sigmoid(x @ W_r + h @ U_r)',
+        '    z = torch.sigmoid(x @ W_z + h @ U_z)',
+        '    n = torch.tanh(x @ W_n + r * (h @ U_n))',
+        '    h_new = (1 - z) * n + z * h',
+        '    return h_new',
+        '',
+      ].join('\n'),
+    });
+    const lenses = await ourLenses(gru.uri);
+    assert.match(lenses[0]?.title ?? '', /GRU.*no GRU in the engine yet/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.probeCell', { ...lenses[0].args, interactive: false, steps: 2 })), /no GRU cell yet.*asLstm/);
+
+    const cell = (await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py'))).getText();
+    const big = await vscode.workspace.openTextDocument({ language: 'python', content: cell + '\n' + '# padding\n'.repeat(110_000) });
+    assert.ok(big.getText().length > 1_000_000);
+    const started = Date.now();
+    const none = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', big.uri)) ?? [];
+    assert.deepEqual(none.filter((l) => l.command?.command.startsWith('lstmLab.')), []);
+    console.log(`      (lenses of a ${(big.getText().length / 1e6).toFixed(2)} MB file: ${Date.now() - started} ms)`);
+  });
+});
