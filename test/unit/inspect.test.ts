@@ -303,6 +303,23 @@ describe('inspect: per-step gradient flow', function () {
     });
   }
 
+  it('leaves no tensor behind (the worker serves the panel for hours)', async () => {
+    for (const kind of ['naive-lstm', 'simple-rnn'] as const) {
+      const loaded = smallModel(kind);
+      try {
+        await gradientFlow(loaded, FLOW_TEXT);
+        await captureActivations(loaded, FLOW_TEXT);
+        const before = tf.memory().numTensors;
+        await gradientFlow(loaded, FLOW_TEXT);
+        await captureActivations(loaded, FLOW_TEXT);
+        measureSaturation(loaded.model, new Int32Array([2, 3, 4, 0]), 2, 2);
+        assert.equal(tf.memory().numTensors, before, `${kind}: tensors leaked`);
+      } finally {
+        loaded.model.dispose();
+      }
+    }
+  });
+
   it('needs two characters', async () => {
     const loaded = smallModel('naive-lstm');
     try {
