@@ -118,6 +118,11 @@ export function probeSummary(series: readonly ProbeSeries[], steps: number): str
   const recorded = Math.max(...withData.map((s) => s.norms.length));
   const over = recorded < steps ? `${recorded} of ${steps} steps` : `${steps} steps`;
   if (withData.length === 1) return `∇h0 ‖·‖: ${arrow(withData[0].norms)} over ${over}`;
+  // Series of one cell start from the same h0 and weights, so usually from the same norm: say it once.
+  const firsts = new Set(withData.map((s) => formatNumber(s.norms[0])));
+  if (firsts.size === 1) {
+    return `∇h0 ‖·‖: ${[...firsts][0]} → ${withData.map((s) => `${formatNumber(s.norms[s.norms.length - 1])} (${s.name})`).join(' · ')} over ${over}`;
+  }
   return `∇h0 ‖·‖ over ${over}: ${withData.map((s) => `${s.name} ${arrow(s.norms)}`).join(' · ')}`;
 }
 

@@ -104,7 +104,8 @@ describe('one-line summaries', () => {
   it("summarises a probe as first → last norm over the steps (the issue's example)", () => {
     const norms = Array.from({ length: 100 }, (_, t) => 28.9 * Math.pow(2.9e-6 / 28.9, t / 99));
     assert.equal(probeSummary([series('b_f 0', norms)], 100), '∇h0 ‖·‖: 28.9 → 2.9e-6 over 100 steps');
-    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('no forget gate', [3, 40])], 2), '∇h0 ‖·‖ over 2 steps: b_f +1 3 → 2 · no forget gate 3 → 40');
+    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('no forget gate', [3, 40])], 2), '∇h0 ‖·‖: 3 → 2 (b_f +1) · 40 (no forget gate) over 2 steps', 'a shared start is said once');
+    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('RNN', [5, 1e-9])], 2), '∇h0 ‖·‖ over 2 steps: b_f +1 3 → 2 · RNN 5 → 1e-9');
     assert.equal(probeSummary([series('x', [1, 2])], 5), '∇h0 ‖·‖: 1 → 2 over 2 of 5 steps', 'a cancelled probe says how far it got');
   });
 
