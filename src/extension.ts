@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCodeLab } from './host/code-lab';
 import { registerCommands, storageDirOf } from './host/commands';
+import { registerInspect } from './host/inspect';
 import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
 import { RunsStore } from './host/runs-store';
@@ -67,6 +68,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
   context.subscriptions.push(...registerCodeLab({ panel, log }));
+  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation (issue 8).
+  context.subscriptions.push(...registerInspect({ manager, panel, log }));
 
   // Settings are read at each run; warn about a bad one as soon as it is set.
   context.subscriptions.push(

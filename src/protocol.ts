@@ -21,6 +21,9 @@ import type {
   TrainConfig,
   TrainResult,
 } from './engine/types';
+import type { SaturationReport } from './engine/inspect-types';
+import { isExportCsvFiles, isInspectJob, isInspectRequest, isInspectResult, isSaturationReport, type ExportCsvFile, type InspectJob, type InspectRequest, type InspectResult } from './inspect-protocol';
+export type { ExportCsvFile, InspectJob, InspectRequest, InspectResult } from './inspect-protocol';
 
 // ───────────────────────── host → worker ─────────────────────────
 export type HostToWorker =
@@ -28,6 +31,7 @@ export type HostToWorker =
   | { type: 'train'; id: string; config: TrainConfig; checkpointDir: string; resumeFrom?: string }
   | { type: 'probe'; id: string; config: ProbeConfig }
   | { type: 'sample'; id: string; config: SampleConfig }
+  | { type: 'inspect'; id: string; job: InspectJob }
   | { type: 'cancel'; id: string }
   | { type: 'shutdown' };
 
@@ -43,6 +47,8 @@ export type WorkerToHost =
   | { type: 'trainDone'; id: string; result: TrainResult }
   | { type: 'probeDone'; id: string; result: ProbeResult }
   | { type: 'sampleDone'; id: string; text: string }
+  | { type: 'saturation'; id: string; report: SaturationReport }
+  | { type: 'inspectDone'; id: string; result: InspectResult }
   | { type: 'error'; id?: string; message: string };
 
 // ───────────────────────── the run record (store, panel) ─────────────────────────
@@ -69,6 +75,8 @@ export interface RunRecord {
   /** Probe runs. */
   probeConfig?: ProbeConfig;
   probeSeries: ProbeSeries[];
+  /** Train runs of gated cells: gate saturation every N batches and per epoch (issue 8). */
+  saturation?: SaturationReport[];
 }
 
 // ───────────────────────── host → webview ─────────────────────────
@@ -79,13 +87,19 @@ export type HostToWebview =
   | { type: 'probeSeries'; runId: string; series: ProbeSeries }
   | { type: 'equations'; cell: CellKind | 'lstm-no-forget'; title: string; lines: EquationLine[] }
   | { type: 'highlight'; gate: GateName | null }
-  | { type: 'exportCharts'; runId?: string };
+  | { type: 'exportCharts'; runId?: string }
+  | { type: 'saturation'; runId: string; report: SaturationReport }
+  /** Text to inspect (the editor's selection), with the run it will be read by. */
+  | { type: 'inspectText'; text: string; runId?: string }
+  | { type: 'inspectResult'; requestId: string; runId: string; result: InspectResult }
+  | { type: 'inspectError'; requestId: string; message: string };
 
 // ───────────────────────── webview → host ─────────────────────────
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'revealGate'; gate: GateName }
-  | { type: 'chartImages'; images: { name: string; pngDataUrl: string }[] }
+  | { type: 'chartImages'; images: { name: string; pngDataUrl: string }[]; csv?: ExportCsvFile[] }
+  | { type: 'inspect'; requestId: string; runId: string; request: InspectRequest }
   | { type: 'command'; command: 'train' | 'compare' | 'probe' | 'stop' | 'clear' | 'export' };
 
 // ───────────────────────── guards ─────────────────────────
@@ -247,7 +261,8 @@ export function isRunRecord(v: unknown): v is RunRecord {
     isArrayOf(v.epochs, isEpochSummary) &&
     optional(v.checkpoint, isStr) &&
     optional(v.probeConfig, isProbeConfig) &&
-    isArrayOf(v.probeSeries, isProbeSeries)
+    isArrayOf(v.probeSeries, isProbeSeries) &&
+    optional(v.saturation, (x): x is SaturationReport[] => isArrayOf(x, isSaturationReport))
   );
 }
 
@@ -262,6 +277,8 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
       return isStr(v.id) && isProbeConfig(v.config);
     case 'sample':
       return isStr(v.id) && isSampleConfig(v.config);
+    case 'inspect':
+      return isStr(v.id) && isInspectJob(v.job);
     case 'cancel':
       return isStr(v.id);
     case 'shutdown':
@@ -294,6 +311,10 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
       return isStr(v.id) && isProbeResult(v.result);
     case 'sampleDone':
       return isStr(v.id) && isStr(v.text);
+    case 'saturation':
+      return isStr(v.id) && isSaturationReport(v.report);
+    case 'inspectDone':
+      return isStr(v.id) && isInspectResult(v.result);
     case 'error':
       return optional(v.id, isStr) && isStr(v.message);
     default:
@@ -318,6 +339,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return v.gate === null || isGateName(v.gate);
     case 'exportCharts':
       return optional(v.runId, isStr);
+    case 'saturation':
+      return isStr(v.runId) && isSaturationReport(v.report);
+    case 'inspectText':
+      return isStr(v.text) && optional(v.runId, isStr);
+    case 'inspectResult':
+      return isStr(v.requestId) && isStr(v.runId) && isInspectResult(v.result);
+    case 'inspectError':
+      return isStr(v.requestId) && isStr(v.message);
     default:
       return false;
   }
@@ -331,7 +360,9 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'revealGate':
       return isGateName(v.gate);
     case 'chartImages':
-      return isArrayOf(v.images, (x): x is { name: string; pngDataUrl: string } => isObj(x) && isStr(x.name) && isStr(x.pngDataUrl) && x.pngDataUrl.startsWith('data:image/png;base64,'));
+      return isArrayOf(v.images, (x): x is { name: string; pngDataUrl: string } => isObj(x) && isStr(x.name) && isStr(x.pngDataUrl) && x.pngDataUrl.startsWith('data:image/png;base64,')) && optional(v.csv, isExportCsvFiles);
+    case 'inspect':
+      return isStr(v.requestId) && isStr(v.runId) && isInspectRequest(v.request);
     case 'command':
       return oneOf(WEBVIEW_COMMANDS)(v.command);
     default:

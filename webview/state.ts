@@ -6,6 +6,7 @@ import type { BatchProgress, EquationLine, GateName, ProbeSeries } from '../src/
 import type { LossXAxis } from './chart-configs';
 import { thinPoints } from './chart-configs';
 import { EQUATION_SETS, type EquationSetId } from './equations';
+import { applySaturation } from './inspect-model';
 
 export type SectionId = 'loss' | 'gradient' | 'runs' | 'equations';
 
@@ -151,6 +152,14 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
       state.highlightedGate = message.gate;
       return { charts: false, table: false, equations: true };
     case 'exportCharts':
+      return { charts: false, table: false, equations: false };
+    // Issue 8: saturation belongs to its run; the inspection messages are the inspect view's (main.ts routes them there).
+    case 'saturation':
+      state.runs = applySaturation(state.runs, message.runId, message.report);
+      return { charts: true, table: false, equations: false };
+    case 'inspectText':
+    case 'inspectResult':
+    case 'inspectError':
       return { charts: false, table: false, equations: false };
   }
 }

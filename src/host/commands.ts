@@ -438,11 +438,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       if (args?.images !== false) {
         try {
-          const images = await panel.requestChartImages(run.id);
+          const { images, csv } = await panel.requestChartExport(run.id);
           for (const image of images) {
-            const file = path.join(folder, `${run.id}-${image.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.png`);
+            const file = path.join(folder, `${run.id}-${image.name.replace(/\.png$/, '').replace(/[^A-Za-z0-9_.-]/g, '_')}.png`);
             await fsp.writeFile(file, Buffer.from(image.pngDataUrl.slice('data:image/png;base64,'.length), 'base64'));
             written.push(file);
+          }
+          // The inspection views' data (gate activations, gradient flow, h0 probe, sample, saturation).
+          for (const file of csv) {
+            const target = path.join(folder, `${run.id}-${file.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+            await fsp.writeFile(target, file.text, 'utf8');
+            written.push(target);
           }
         } catch (error) {
           void vscode.window.showWarningMessage(`LSTM Lab: the CSV files were written, but not the chart images: ${(error as Error).message}`);

@@ -5,12 +5,15 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CELL_EQUATIONS } from '../engine/cells/equations';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
 
 export type ChartImage = { name: string; pngDataUrl: string };
+/** The panel's answer to exportCharts: chart images, and CSV files of the inspection views' data. */
+export type ChartExport = { images: ChartImage[]; csv: ExportCsvFile[] };
+export type InspectMessage = Extract<WebviewToHost, { type: 'inspect' }>;
 
 const COMMAND_IDS: Record<Extract<WebviewToHost, { type: 'command' }>['command'], string> = {
   train: 'lstmLab.train',
@@ -28,7 +31,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   readonly onDidRequestRevealGate = this.revealGateEmitter.event;
   private readonly readyEmitter = new vscode.EventEmitter<void>();
   readonly onDidBecomeReady = this.readyEmitter.event;
-  private pendingImages: { resolve: (images: ChartImage[]) => void; timer: NodeJS.Timeout } | undefined;
+  private readonly inspectEmitter = new vscode.EventEmitter<InspectMessage>();
+  /** The webview asked to look inside a run (src/host/inspect.ts answers it). */
+  readonly onDidRequestInspect = this.inspectEmitter.event;
+  private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout } | undefined;
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
   private ready = false;
@@ -108,13 +114,18 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Asks the webview for a PNG of each chart (optionally the charts of one run). */
   async requestChartImages(runId?: string, timeoutMs = 15_000): Promise<ChartImage[]> {
+    return (await this.requestChartExport(runId, timeoutMs)).images;
+  }
+
+  /** Asks the webview for a PNG of each chart and a CSV of each inspection view's data. */
+  async requestChartExport(runId?: string, timeoutMs = 15_000): Promise<ChartExport> {
     if (!this.ready) {
       await this.show();
       await waitFor(() => this.ready, timeoutMs);
     }
     if (!this.ready) throw new Error('the LSTM Lab panel did not open, so its charts could not be exported; open it (LSTM Lab: Show Panel) and try again.');
-    this.pendingImages?.resolve([]);
-    return new Promise<ChartImage[]>((resolve, reject) => {
+    this.pendingImages?.resolve({ images: [], csv: [] });
+    return new Promise<ChartExport>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingImages = undefined;
         reject(new Error(`the panel did not send its chart images within ${timeoutMs / 1000} s.`));
@@ -154,14 +165,18 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.pendingImages = undefined;
         if (pending) {
           clearTimeout(pending.timer);
-          pending.resolve(message.images);
+          pending.resolve({ images: message.images, csv: message.csv ?? [] });
         }
         return;
       }
+      case 'inspect':
+        this.inspectEmitter.fire(message);
+        return;
     }
   }
 
   dispose(): void {
+    this.inspectEmitter.dispose();
     this.revealGateEmitter.dispose();
     this.readyEmitter.dispose();
     if (this.pendingImages) clearTimeout(this.pendingImages.timer);

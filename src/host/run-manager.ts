@@ -3,7 +3,8 @@
 // the store, cancel with a hard stop when the worker does not answer, and the worker's death
 // turned into a failed run with the reason. No vscode import (the commands module shows it).
 import type { BatchProgress, ProbeConfig, ProbeSeries, SampleConfig, TrainConfig } from '../engine/types';
-import type { RunRecord } from '../protocol';
+import type { SaturationReport } from '../engine/inspect-types';
+import type { InspectJob, InspectResult, RunRecord } from '../protocol';
 import { appendBatch, type RunsStore } from './runs-store';
 import { WorkerDiedError, type DoneMessage, type JobEvent, type JobMessage, type WorkerClient } from './worker-client';
 
@@ -13,6 +14,7 @@ export interface RunManagerEvents {
   runDeleted?: (id: string) => void;
   progress?: (runId: string, progress: BatchProgress) => void;
   probeSeries?: (runId: string, series: ProbeSeries) => void;
+  saturation?: (runId: string, report: SaturationReport) => void;
   log?: (line: string) => void;
   /** Something the user must see (store write failed, …). */
   warn?: (message: string) => void;
@@ -21,7 +23,7 @@ export interface RunManagerEvents {
 interface QueuedJob {
   run?: RunRecord;
   message: JobMessage;
-  resolve: (value: RunRecord | string) => void;
+  resolve: (value: RunRecord | string | InspectResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -98,18 +100,30 @@ export class RunManager {
 
   /** Sampling is not a run (nothing to chart) but shares the worker's queue. Rejects with the engine's message. */
   sample(config: SampleConfig): Promise<string> {
-    return new Promise<RunRecord | string>((resolve, reject) => {
+    return new Promise<RunRecord | string | InspectResult>((resolve, reject) => {
       this.queue.push({ message: { type: 'sample', id: newRunId('sample'), config }, resolve, reject });
       void this.pump();
     }).then((v) => (typeof v === 'string' ? v : ''));
   }
 
+  /** Looking inside a trained run (issue 8): not a run either, queued like sampling. Rejects with the engine's message. */
+  inspect(job: InspectJob): Promise<InspectResult> {
+    return new Promise<RunRecord | string | InspectResult>((resolve, reject) => {
+      this.queue.push({ message: { type: 'inspect', id: newRunId('inspect'), job }, resolve, reject });
+      void this.pump();
+    }).then((v) => {
+      if (typeof v === 'object' && !('id' in v)) return v;
+      throw new Error('the worker answered an inspection with something else.');
+    });
+  }
+
   private enqueueRun(run: RunRecord, message: JobMessage): Promise<RunRecord> {
     this.runs.set(run.id, run);
     this.changed(run, true);
-    const finished = new Promise<RunRecord | string>((resolve, reject) => {
+    // finish() and fail() resolve a run's job with its record.
+    const finished = new Promise<RunRecord | string | InspectResult>((resolve, reject) => {
       this.queue.push({ run, message, resolve, reject });
-    }).then((v) => (typeof v === 'string' ? run : v));
+    }).then(() => run);
     void this.pump();
     return finished;
   }
@@ -218,6 +232,11 @@ export class RunManager {
         this.store.update(run);
         this.emit('probeSeries', run.id, event.series);
         return;
+      case 'saturation':
+        (run.saturation ??= []).push(event.report);
+        this.store.update(run);
+        this.emit('saturation', run.id, event.report);
+        return;
     }
   }
 
@@ -226,6 +245,10 @@ export class RunManager {
     const run = job.run;
     if (done.type === 'sampleDone') {
       job.resolve(done.text);
+      return;
+    }
+    if (done.type === 'inspectDone') {
+      job.resolve(done.result);
       return;
     }
     if (!run) return job.resolve('');

@@ -5,9 +5,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { BackendName, BackendPreference } from '../engine/types';
 import { isWorkerToHost, type HostToWorker, type WorkerToHost } from '../protocol';
 
-export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' }>;
-export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' }>;
-export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' }>;
+export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' }>;
+export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' | 'inspectDone' }>;
+export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' }>;
 
 export interface WorkerClientOptions {
   workerPath: string;
@@ -208,7 +208,8 @@ export class WorkerClient {
       }
       case 'trainDone':
       case 'probeDone':
-      case 'sampleDone': {
+      case 'sampleDone':
+      case 'inspectDone': {
         const pending = this.pending.get(message.id);
         this.pending.delete(message.id);
         pending?.resolve(message);

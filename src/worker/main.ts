@@ -6,6 +6,7 @@ import { probe } from '../engine/probe';
 import { sample } from '../engine/sampler';
 import { train } from '../engine/trainer';
 import type { WorkerToHost } from '../protocol';
+import { runInspectJob } from './inspect-jobs';
 import { errorMessage, WorkerLoop, type WorkerEngine } from './worker';
 
 if (!process.send) {
@@ -27,6 +28,7 @@ const engine: WorkerEngine = {
   train: (config, options) => train(config, options),
   probe: (config, options) => probe(config, options),
   sample: ({ corpusDir: _corpusDir, ...config }) => sample(config),
+  inspect: (job, options) => runInspectJob(job, options),
 };
 
 // Test-only faults (integration tests of the host's recovery): LSTM_LAB_WORKER_FAULT=oom

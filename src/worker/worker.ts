@@ -14,7 +14,8 @@ import type {
   TrainConfig,
   TrainResult,
 } from '../engine/types';
-import { isHostToWorker, type HostToWorker, type WorkerToHost } from '../protocol';
+import type { SaturationReport } from '../engine/inspect-types';
+import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../protocol';
 
 /** The training events the engine emits (docs/architecture.md). */
 export type TrainEvent =
@@ -26,12 +27,14 @@ export type TrainEvent =
 /** The slice of the engine the worker calls (src/engine/index.ts). */
 export interface WorkerEngine {
   initBackend(preference: BackendPreference, options: { wasmDir?: string }): Promise<BackendName>;
-  train(config: TrainConfig, options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; checkpointDir?: string; resumeFrom?: string; corpusDir?: string }): Promise<TrainResult>;
+  train(config: TrainConfig, options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; checkpointDir?: string; resumeFrom?: string; corpusDir?: string; onSaturation?: (report: SaturationReport) => void; saturationEvery?: number }): Promise<TrainResult>;
   probe(config: ProbeConfig, options: { signal?: AbortSignal; onSeries?: (series: ProbeSeries) => void; corpusDir?: string }): Promise<ProbeResult>;
   sample(config: SampleConfig & { corpusDir?: string }): Promise<string>;
+  /** Looking inside a trained run (src/worker/inspect-jobs.ts). */
+  inspect(job: InspectJob, options: { signal?: AbortSignal; corpusDir?: string }): Promise<InspectResult>;
 }
 
-type Job = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' }>;
+type Job = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' }>;
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
@@ -127,6 +130,9 @@ export class WorkerLoop {
           checkpointDir: job.checkpointDir,
           ...(job.resumeFrom ? { resumeFrom: job.resumeFrom } : {}),
           onEvent: (event) => this.forward(id, event),
+          // Gate saturation about 20 times an epoch (every batch or so on short runs).
+          onSaturation: (report) => this.send({ type: 'saturation', id, report }),
+          saturationEvery: job.config.maxBatches ? Math.max(1, Math.ceil(job.config.maxBatches / 20)) : 20,
         });
         this.send({ type: 'trainDone', id, result });
       } else if (job.type === 'probe') {
@@ -136,6 +142,9 @@ export class WorkerLoop {
           onSeries: (series) => this.send({ type: 'probeSeries', id, series }),
         });
         this.send({ type: 'probeDone', id, result });
+      } else if (job.type === 'inspect') {
+        const result = await this.engine.inspect(job.job, { signal, corpusDir: this.corpusDir });
+        this.send({ type: 'inspectDone', id, result });
       } else {
         const text = await this.engine.sample({ ...job.config, corpusDir: this.corpusDir });
         this.send({ type: 'sampleDone', id, text });

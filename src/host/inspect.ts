@@ -1,0 +1,114 @@
+// Looking inside a trained run from the editor and the panel (issue 8): the panel's inspect
+// requests and the "Inspect Selection" command go to the worker through the run manager's
+// queue (all tensors stay there), and the answers come back to the panel; the trainer's gate
+// saturation reports are forwarded to the panel as they arrive.
+import * as vscode from 'vscode';
+import type { ActivationCapture } from '../engine/inspect-types';
+import type { InspectRequest, InspectResult, RunRecord } from '../protocol';
+import type { PanelProvider } from './panel';
+import type { RunManager } from './run-manager';
+
+export interface InspectDeps {
+  manager: RunManager;
+  panel: PanelProvider;
+  log: (line: string) => void;
+}
+
+export interface InspectSelectionArgs {
+  /** Text to read; default the active editor's selection (or its current line when nothing is selected). */
+  text?: string;
+  /** Run whose checkpoint reads it; default the latest finished train run with a checkpoint. */
+  runId?: string;
+}
+
+/** The runs the panel can inspect: train runs that left a checkpoint, newest first. */
+export function inspectableRuns(runs: readonly RunRecord[]): RunRecord[] {
+  return runs.filter((r) => r.kind === 'train' && r.checkpoint && r.status !== 'running' && r.status !== 'queued').sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** The checkpoint of a run, or an error that says what to do. */
+export function checkpointOfRun(run: RunRecord | undefined, runId: string): string {
+  if (!run) throw new Error(`there is no run ${runId}; pick a finished training run.`);
+  if (run.kind !== 'train') throw new Error(`"${run.title}" is a gradient probe, not a trained model; pick a finished training run.`);
+  if (run.status === 'running' || run.status === 'queued') throw new Error(`"${run.title}" is still ${run.status}; inspect it when it has finished.`);
+  if (!run.checkpoint) throw new Error(`"${run.title}" has no checkpoint (it ${run.status === 'failed' ? 'failed' : 'stopped'} before saving one); train a run to the end of an epoch first.`);
+  return run.checkpoint;
+}
+
+export function registerInspect(deps: InspectDeps): vscode.Disposable[] {
+  const { manager, panel, log } = deps;
+  let selectionCounter = 0;
+
+  const inspect = (runId: string, request: InspectRequest): Promise<InspectResult> => {
+    const checkpoint = checkpointOfRun(manager.get(runId), runId);
+    return manager.inspect({ ...request, checkpoint });
+  };
+
+  return [
+    manager.on({ saturation: (runId, report) => panel.post({ type: 'saturation', runId, report }) }),
+
+    panel.onDidRequestInspect(async (message) => {
+      try {
+        const result = await inspect(message.runId, message.request);
+        panel.post({ type: 'inspectResult', requestId: message.requestId, runId: message.runId, result });
+      } catch (error) {
+        const text = (error as Error).message;
+        log(`inspect ${message.request.kind} on ${message.runId}: ${text}`);
+        panel.post({ type: 'inspectError', requestId: message.requestId, message: text });
+      }
+    }),
+
+    vscode.commands.registerCommand('lstmLab.inspectSelection', async (args?: InspectSelectionArgs): Promise<ActivationCapture | undefined> => {
+      const fromApi = typeof args === 'object' && args !== null;
+      try {
+        let text = fromApi ? args.text : undefined;
+        if (text === undefined) {
+          const editor = vscode.window.activeTextEditor;
+          if (!editor) throw new Error('open an editor and select the text to inspect (or type it in the panel\'s Inspect section).');
+          text = editor.selection.isEmpty ? editor.document.lineAt(editor.selection.active.line).text : editor.document.getText(editor.selection);
+        }
+        if (!text.trim()) throw new Error('the selection is empty; select some text (a sentence is enough) and run Inspect Selection again.');
+        const runs = inspectableRuns(manager.list());
+        const runId = (fromApi ? args.runId : undefined) ?? runs[0]?.id;
+        if (!runId) throw new Error('no finished training run has a checkpoint yet; train one first (LSTM Lab: Train Model…, the Quick preset takes about a minute).');
+        checkpointOfRun(manager.get(runId), runId);
+        await panel.show();
+        await waitForReady(panel, 10_000);
+        const requestId = `selection-${++selectionCounter}`;
+        panel.post({ type: 'inspectText', text, runId });
+        try {
+          const result = await inspect(runId, { kind: 'capture', text });
+          panel.post({ type: 'inspectResult', requestId, runId, result });
+          return result.kind === 'capture' ? result.capture : undefined;
+        } catch (error) {
+          panel.post({ type: 'inspectError', requestId, message: (error as Error).message });
+          throw error;
+        }
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`lstmLab.inspectSelection: ${message}`);
+        void vscode.window.showErrorMessage(`LSTM Lab: ${message}`);
+        if (fromApi) throw error;
+        return undefined;
+      }
+    }),
+
+    // Test-only (hidden from the palette): any inspection of a run, through the worker.
+    vscode.commands.registerCommand('lstmLab._inspect', (runId: string, request: InspectRequest) => inspect(runId, request)),
+  ];
+}
+
+async function waitForReady(panel: PanelProvider, timeoutMs: number): Promise<void> {
+  if (panel.isReady) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      resolve();
+    }, timeoutMs);
+    const subscription = panel.onDidBecomeReady(() => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    });
+  });
+}

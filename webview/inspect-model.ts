@@ -1,0 +1,301 @@
+// The inspection views' logic that needs no DOM: saturation records, heat colours, unit
+// ranking on a pattern, hover text, the saturation chart configuration and the CSV files.
+// Pure functions of plain data (src/engine/inspect-types.ts), so tests run them anywhere.
+import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import type { ActivationCapture, CapturedGate, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult, UnitScore } from '../src/engine/inspect-types';
+import type { RunRecord } from '../src/protocol';
+import { paletteColor, type ThemeColors } from './chart-configs';
+
+export const GATE_TITLES: Record<CapturedGate, string> = {
+  i: 'input gate i',
+  f: 'forget gate f',
+  g: 'candidate g',
+  o: 'output gate o',
+  c: 'cell state c',
+  h: 'hidden state h',
+};
+
+// ───────────── saturation ─────────────
+
+/** Adds a report to its run's record (a run the panel has not seen yet is left alone); repeated or stale reports are ignored. */
+export function applySaturation(runs: RunRecord[], runId: string, report: SaturationReport): RunRecord[] {
+  const index = runs.findIndex((r) => r.id === runId);
+  if (index < 0) return runs;
+  const run = runs[index];
+  const existing = run.saturation ?? [];
+  if (existing.some((r) => r.scope === report.scope && r.step >= report.step)) return runs;
+  const copy = runs.slice();
+  copy[index] = { ...run, saturation: [...existing, report] };
+  return copy;
+}
+
+export const SATURATION_GATES = ['i', 'f', 'o'] as const;
+export type SaturationGate = (typeof SATURATION_GATES)[number];
+
+/**
+ * One chart per sigmoid gate: for each run, the fraction of activations above 0.9 (solid) and
+ * below 0.1 (dashed) against the training step; epoch reports (on validation text) as ◆ points.
+ */
+export function saturationChartConfig(runs: readonly RunRecord[], gate: SaturationGate, colors: ThemeColors): ChartConfiguration<'line'> {
+  const datasets: ChartDataset<'line'>[] = [];
+  runs
+    .filter((r) => r.kind === 'train' && (r.saturation?.length ?? 0) > 0)
+    .forEach((run, index) => {
+      const color = paletteColor(colors, index);
+      const reports = (run.saturation ?? []).filter((r) => r.gates.some((g) => g.gate === gate));
+      const valueOf = (r: SaturationReport, side: 'low' | 'high') => r.gates.find((g) => g.gate === gate)![side];
+      for (const side of ['high', 'low'] as const) {
+        const batches = reports.filter((r) => r.scope === 'batch');
+        datasets.push({
+          label: `${run.title} ${side === 'high' ? '> 0.9' : '< 0.1'}`,
+          data: batches.map((r) => ({ x: r.step, y: valueOf(r, side) })),
+          borderColor: color,
+          backgroundColor: color,
+          borderWidth: 1.5,
+          borderDash: side === 'low' ? [5, 3] : [],
+          pointRadius: batches.length < 30 ? 2 : 0,
+          pointStyle: side === 'low' ? 'triangle' : 'circle',
+          tension: 0,
+        });
+        const epochs = reports.filter((r) => r.scope === 'epoch');
+        if (epochs.length > 0) {
+          datasets.push({
+            label: `${run.title} ${side === 'high' ? '> 0.9' : '< 0.1'} (val, per epoch)`,
+            data: epochs.map((r) => ({ x: r.step, y: valueOf(r, side) })),
+            borderColor: color,
+            backgroundColor: color,
+            showLine: false,
+            pointRadius: 4,
+            pointStyle: 'rectRot',
+          });
+        }
+      }
+    });
+  const axis = (title: string) => ({
+    type: 'linear' as const,
+    title: { display: true, text: title, color: colors.foreground, font: { size: 11 } },
+    ticks: { color: colors.foreground, font: { size: 11 }, maxRotation: 0 },
+    grid: { color: colors.grid },
+    border: { color: colors.grid },
+  });
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      color: colors.foreground,
+      interaction: { mode: 'nearest', intersect: false },
+      plugins: {
+        title: { display: true, text: `${GATE_TITLES[gate]}: fraction saturated`, color: colors.foreground, font: { size: 12 } },
+        legend: { display: true, position: 'bottom', labels: { color: colors.foreground, usePointStyle: true, boxHeight: 6, font: { size: 10 } } },
+        tooltip: { enabled: true },
+      },
+      scales: { x: axis('training step (batch)'), y: { ...axis('fraction of activations'), min: 0, max: 1 } },
+    },
+  };
+}
+
+// ───────────── heat colours ─────────────
+
+/** How a gate's values map to colour: sigmoid gates on [0, 1]; g, h on [−1, 1]; c on ±its largest magnitude. */
+export interface HeatScale {
+  min: number;
+  max: number;
+  /** Diverging (negative one colour, positive another) or sequential (0 → max). */
+  diverging: boolean;
+}
+
+export function gateScale(gate: CapturedGate, values: readonly number[]): HeatScale {
+  if (gate === 'i' || gate === 'f' || gate === 'o') return { min: 0, max: 1, diverging: false };
+  if (gate === 'g' || gate === 'h') return { min: -1, max: 1, diverging: true };
+  let largest = 0;
+  for (const v of values) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  const bound = largest > 0 ? largest : 1;
+  return { min: -bound, max: bound, diverging: true };
+}
+
+/** Parses #rgb, #rrggbb(aa) or rgb()/rgba() into [r, g, b]; undefined for anything else. */
+export function parseColor(color: string): [number, number, number] | undefined {
+  const text = color.trim();
+  let m = /^#([0-9a-f]{3})$/i.exec(text);
+  if (m) return [0, 1, 2].map((k) => parseInt(m![1][k] + m![1][k], 16)) as [number, number, number];
+  m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(text);
+  if (m) return [0, 2, 4].map((k) => parseInt(m![1].slice(k, k + 2), 16)) as [number, number, number];
+  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/i.exec(text);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])].map((v) => Math.round(Math.min(255, v))) as [number, number, number];
+  return undefined;
+}
+
+/** Strength of a value on its scale: 0 … 1 (sequential), −1 … 1 (diverging); NaN stays NaN. */
+export function heatLevel(value: number, scale: HeatScale): number {
+  if (!Number.isFinite(value)) return Number.NaN;
+  if (scale.diverging) {
+    const bound = Math.max(Math.abs(scale.min), Math.abs(scale.max)) || 1;
+    return Math.max(-1, Math.min(1, value / bound));
+  }
+  const span = scale.max - scale.min || 1;
+  return Math.max(0, Math.min(1, (value - scale.min) / span));
+}
+
+export interface HeatColors {
+  /** Colour of positive (or high) values: the theme's charts.blue. */
+  positive: string;
+  /** Colour of negative values: the theme's charts.red. */
+  negative: string;
+}
+
+/** The cell's background: the positive or negative colour with opacity |level|; transparent for a non-finite value. */
+export function heatColor(value: number, scale: HeatScale, colors: HeatColors): string {
+  const level = heatLevel(value, scale);
+  if (Number.isNaN(level)) return 'transparent';
+  const rgb = parseColor(level >= 0 ? colors.positive : colors.negative) ?? (level >= 0 ? [55, 148, 255] : [241, 76, 76]);
+  return `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${Math.abs(level).toFixed(3)})`;
+}
+
+// ───────────── units most active on a pattern ─────────────
+
+/** Character positions (code points) covered by the matches of a regular expression over the text (as the engine's positionsMatching). */
+export function positionsOfPattern(chars: readonly string[], pattern: string): number[] {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern, 'gu');
+  } catch (error) {
+    throw new Error(`"${pattern}" is not a valid regular expression (${(error as Error).message}); escape special characters such as . ( [ with a backslash.`);
+  }
+  const charAt: number[] = [];
+  chars.forEach((character, index) => {
+    for (let k = 0; k < character.length; k++) charAt.push(index);
+  });
+  const selected = new Set<number>();
+  for (const match of chars.join('').matchAll(regex)) {
+    const start = match.index ?? 0;
+    for (let unit = start; unit < start + match[0].length; unit++) selected.add(charAt[unit]);
+  }
+  return [...selected].sort((a, b) => a - b);
+}
+
+/** The units whose `gate` is highest on the positions relative to elsewhere (mean on − mean off), best first. */
+export function rankUnits(capture: ActivationCapture, positions: readonly number[], gate: CapturedGate, limit = 10): UnitScore[] {
+  const values = capture.gates[gate];
+  if (!values) throw new Error(`this ${capture.cell} capture has no "${gate}"; choose one of ${capture.gateNames.join(', ')}.`);
+  const steps = capture.chars.length;
+  const on = new Set(positions.filter((p) => Number.isInteger(p) && p >= 0 && p < steps));
+  if (on.size === 0) throw new Error('the pattern matches no character of the text; type a pattern that occurs in it, or select characters in the strip.');
+  if (on.size === steps) throw new Error('the pattern matches every character, so there is nothing to compare it with; choose a narrower pattern.');
+  const sumOn = new Float64Array(capture.hiddenSize);
+  const sumOff = new Float64Array(capture.hiddenSize);
+  for (let t = 0; t < steps; t++) {
+    const target = on.has(t) ? sumOn : sumOff;
+    const row = values[t];
+    for (let unit = 0; unit < capture.hiddenSize; unit++) target[unit] += row[unit];
+  }
+  const scores: UnitScore[] = [];
+  for (let unit = 0; unit < capture.hiddenSize; unit++) {
+    const meanOn = sumOn[unit] / on.size;
+    const meanOff = sumOff[unit] / (steps - on.size);
+    scores.push({ unit, score: meanOn - meanOff, meanOn, meanOff });
+  }
+  scores.sort((a, b) => b.score - a.score || a.unit - b.unit);
+  return scores.slice(0, limit);
+}
+
+// ───────────── hover text ─────────────
+
+/** Shows a character so that spaces and line breaks are visible. */
+export function visibleChar(character: string): string {
+  if (character === ' ') return '␣';
+  if (character === '\n') return '↵';
+  if (character === '\t') return '⇥';
+  return character;
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
+
+/** Every gate's value of one unit at one position, e.g. "'e' (position 3), unit 7: i 0.912 · f 0.334 · …". */
+export function gateTooltip(capture: ActivationCapture, position: number, unit: number): string {
+  const character = capture.chars[position] ?? '';
+  const values = capture.gateNames.map((name) => `${name} ${fmt(capture.gates[name]?.[position]?.[unit] ?? Number.NaN)}`);
+  const unknown = capture.ids[position] === 1 ? ' (not in the training vocabulary)' : '';
+  return `'${visibleChar(character)}' (position ${position})${unknown}, unit ${unit}: ${values.join(' · ')}`;
+}
+
+/** A sampled character's hover text: its probability, the probability it was drawn with, and the model's top choices. */
+export function sampleTooltip(sample: SampleWithProbabilities, index: number): string {
+  const step = sample.steps[index];
+  if (!step) return '';
+  const top = step.top.map((c) => `'${visibleChar(c.char)}' ${c.p.toFixed(3)}`).join(', ');
+  return `'${visibleChar(step.char)}': p = ${step.probability.toFixed(3)} (drawn with ${step.samplingProbability.toFixed(3)} at temperature ${sample.temperature}) · most likely: ${top}`;
+}
+
+// ───────────── gradient-flow heatmap ─────────────
+
+/** log10 range of the finite positive norms on or below the diagonal (s ≤ t); undefined when there are none. */
+export function flowLogRange(flow: GradientFlow): { min: number; max: number } | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  flow.norms.forEach((row, t) => {
+    for (let s = 0; s <= t && s < row.length; s++) {
+      const v = row[s];
+      if (Number.isFinite(v) && v > 0) {
+        const l = Math.log10(v);
+        if (l < min) min = l;
+        if (l > max) max = l;
+      }
+    }
+  });
+  return min <= max ? { min, max: max === min ? min + 1 : max } : undefined;
+}
+
+/** Opacity of a heatmap cell, 0 … 1 on a log scale between the smallest and largest norm; 0 above the diagonal or for 0. */
+export function flowLevel(flow: GradientFlow, t: number, s: number, range = flowLogRange(flow)): number {
+  if (!range || s > t) return 0;
+  const v = flow.norms[t]?.[s];
+  if (v === undefined || !Number.isFinite(v) || v <= 0) return 0;
+  return Math.max(0.04, Math.min(1, (Math.log10(v) - range.min) / (range.max - range.min)));
+}
+
+// ───────────── CSV ─────────────
+
+function csvField(value: unknown): string {
+  const text = String(value ?? '');
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+function csv(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}
+
+/** Every gate of every unit at every position: position, char, gate, unit_0 … unit_{H−1}. */
+export function captureCsv(capture: ActivationCapture): string {
+  const units = Array.from({ length: capture.hiddenSize }, (_, u) => `unit_${u}`);
+  const rows: unknown[][] = [];
+  capture.chars.forEach((character, t) => {
+    for (const gate of capture.gateNames) rows.push([t, character, gate, ...(capture.gates[gate]?.[t] ?? [])]);
+  });
+  return csv(['position', 'char', 'gate', ...units], rows);
+}
+
+/** norms[t][s] for s ≤ t, long format: t, s, input char, target char, norm. */
+export function gradientFlowCsv(flow: GradientFlow): string {
+  const rows: unknown[][] = [];
+  flow.norms.forEach((row, t) => {
+    for (let s = 0; s <= t; s++) rows.push([t, s, flow.chars[s], flow.targets[t], row[s]]);
+  });
+  return csv(['t', 's', 'input_char_s', 'target_char_t', 'norm'], rows);
+}
+
+export function trainedProbeCsv(probe: TrainedProbeResult): string {
+  const steps = Math.max(probe.trained.norms.length, probe.fresh.norms.length);
+  return csv(['step', 'trained', 'fresh'], Array.from({ length: steps }, (_, t) => [t + 1, probe.trained.norms[t] ?? '', probe.fresh.norms[t] ?? '']));
+}
+
+export function sampleCsv(sample: SampleWithProbabilities): string {
+  return csv(['index', 'char', 'probability', 'sampling_probability', 'top'], sample.steps.map((s, k) => [k, s.char, s.probability, s.samplingProbability, s.top.map((c) => `${c.char}:${c.p.toFixed(4)}`).join(' ')]));
+}
+
+export function saturationCsv(run: RunRecord): string {
+  const rows: unknown[][] = [];
+  for (const r of run.saturation ?? []) for (const g of r.gates) rows.push([r.scope, r.epoch, r.batch, r.step, r.count, g.gate, g.low, g.high]);
+  return csv(['scope', 'epoch', 'batch', 'step', 'count', 'gate', 'fraction_below_0.1', 'fraction_above_0.9'], rows);
+}
