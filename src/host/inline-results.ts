@@ -27,13 +27,20 @@ interface Entry extends InlineSummary {
 
 const escapeMd = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
+/** The panel's palette for the current theme (light themes get the darker colours). */
+function palette(): readonly string[] {
+  const kind = vscode.window.activeColorTheme.kind;
+  return kind === vscode.ColorThemeKind.Light || kind === vscode.ColorThemeKind.HighContrastLight ? SPARKLINE_COLORS.light : SPARKLINE_COLORS.dark;
+}
+
 function probeHover(cellName: string, run: RunRecord): string {
   const series = run.probeSeries;
+  const colors = palette();
   const svg = sparklineSvg(
-    series.map((s, i) => ({ values: s.norms, label: s.name, color: SPARKLINE_COLORS[i % SPARKLINE_COLORS.length] })),
+    series.map((s, i) => ({ values: s.norms, label: s.name, color: colors[i % colors.length] })),
     { width: 240, height: 60, log: true, padding: 3 },
   );
-  const rows = series.map((s, i) => `| <span style="color:${SPARKLINE_COLORS[i % SPARKLINE_COLORS.length]};">■</span> ${escapeMd(s.name)} | ${formatNumber(s.norms[0])} | ${formatNumber(s.norms[s.norms.length - 1])} |`);
+  const rows = series.map((s, i) => `| <span style="color:${colors[i % colors.length]};">■</span> ${escapeMd(s.name)} | ${formatNumber(s.norms[0])} | ${formatNumber(s.norms[s.norms.length - 1])} |`);
   return [
     `**LSTM Lab** · gradient probe of \`${cellName}\` · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
     '',
@@ -48,7 +55,7 @@ function probeHover(cellName: string, run: RunRecord): string {
 }
 
 function trainHover(cellName: string, run: RunRecord): string {
-  const svg = sparklineSvg([{ values: run.batches.map((b) => b.loss), label: 'training loss' }], { width: 240, height: 60, padding: 3 });
+  const svg = sparklineSvg([{ values: run.batches.map((b) => b.loss), label: 'training loss' }], { width: 240, height: 60, padding: 3, palette: palette() });
   const last = run.epochs[run.epochs.length - 1];
   return [
     `**LSTM Lab** · training of \`${cellName}\` · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,

@@ -20,10 +20,12 @@ export interface SparklineOptions {
   strokeWidth?: number;
   /** Fill behind the lines; none when omitted (the hover's own background shows). */
   background?: string;
+  /** Default colours of series without their own: the dark or light palette (default dark). */
+  palette?: readonly string[];
 }
 
-/** Colours readable on light, dark and high-contrast hovers alike. */
-export const SPARKLINE_COLORS = ['#3794ff', '#e5a000', '#14a37f', '#d9534f', '#a371f7', '#8a8a8a'];
+/** Line colours, the same as the panel's charts (webview/chart-configs.ts) so a hover's series match the panel's. */
+export const SPARKLINE_COLORS = { dark: ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#d18616'], light: ['#1a85ff', '#e51400', '#388a34', '#bf8803', '#652d90', '#d18616'] };
 
 const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -81,7 +83,8 @@ export function sparklineSvg(series: readonly SparklineSeries[], options: Sparkl
     if (!d) return;
     // A lone point (one value, or one between gaps) is drawn as a dot by the round caps of a zero-length segment.
     d = d.replace(/M([\d.]+) ([\d.]+)(?=M|$)/g, 'M$1 $2L$1 $2');
-    const color = xmlEscape(s.color ?? SPARKLINE_COLORS[index % SPARKLINE_COLORS.length]);
+    const palette = options.palette ?? SPARKLINE_COLORS.dark;
+    const color = xmlEscape(s.color ?? palette[index % palette.length]);
     const title = s.label ? `<title>${xmlEscape(s.label)}</title>` : '';
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${strokeWidth}" stroke-linejoin="round" stroke-linecap="round">${title}</path>`);
   });

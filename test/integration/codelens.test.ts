@@ -178,6 +178,33 @@ describe('codelens', function () {
     assert.equal(document.isDirty, false);
   });
 
+  it('the Train lens of the .ts file trains the fused LSTM in the worker and shows val loss · epochs · time on its line', async () => {
+    const uri = workspaceFile('fused_lstm.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const train = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.trainCell')!;
+    const text = 'the quick brown fox jumps over the lazy dog while the cat sleeps in the sun. '.repeat(40);
+    const run = await vscode.commands.executeCommand<RunRecord>(train.command, {
+      ...train.args,
+      interactive: false,
+      preset: 'quick',
+      corpus: { kind: 'text', text, name: 'fox.txt' },
+      hiddenSize: 8,
+      embeddingSize: 4,
+      batchSize: 4,
+      seqLen: 20,
+      maxBatches: 3,
+    });
+    assert.equal(run.status, 'done', run.reason);
+    assert.deepEqual([run.config?.cell, run.config?.forgetGate, run.config?.forgetBias], ['fused-lstm', true, 0]);
+    assert.equal(run.epochs.length, 1);
+    const summary = (await summaries()).find((s) => s.uri === uri.toString());
+    assert.ok(summary, 'an inline summary on the lstmStep line');
+    assert.equal(summary.line, 4);
+    const valLoss = run.epochs[0].valLoss;
+    assert.match(summary.text, new RegExp(`^val loss ${String(Number(valLoss.toPrecision(3))).replace('.', '\\.')} · 1 epoch · \\S+$`));
+    assert.match(summary.hover, /training loss per batch \(3 batches/);
+  });
+
   it('the cursor on a gate line highlights that gate in the panel, and nothing off gate lines', async () => {
     await vscode.commands.executeCommand('lstmLab.showPanel');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py')));

@@ -1,7 +1,7 @@
 // The hover sparkline: points land where the scale says (linear and log), gaps where a
 // value cannot be drawn, text is escaped, and the data: URI decodes to the same SVG.
 import assert from 'node:assert/strict';
-import { sparklineSvg, svgDataUri } from '../../src/host/sparkline';
+import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from '../../src/host/sparkline';
 
 /** Each <path>'s subpaths as lists of [x, y] points. */
 function paths(svg: string): [number, number][][][] {
@@ -83,6 +83,13 @@ describe('sparklineSvg', () => {
   it('rejects sizes that leave no room, naming the option', () => {
     assert.throws(() => sparklineSvg([{ values: [1] }], { width: 0 }), /width must be a positive number/);
     assert.throws(() => sparklineSvg([{ values: [1] }], { height: 4, padding: 2 }), /padding 2 leaves no room/);
+  });
+
+  it("colours series from the panel's palette unless a series has its own colour", () => {
+    const strokes = (svg: string) => [...svg.matchAll(/stroke="([^"]+)"/g)].map((m) => m[1]);
+    const three = [{ values: [1, 2] }, { values: [2, 1] }, { values: [1, 1], color: 'tomato' }];
+    assert.deepEqual(strokes(sparklineSvg(three)), [SPARKLINE_COLORS.dark[0], SPARKLINE_COLORS.dark[1], 'tomato']);
+    assert.deepEqual(strokes(sparklineSvg(three, { palette: SPARKLINE_COLORS.light })).slice(0, 2), SPARKLINE_COLORS.light.slice(0, 2));
   });
 
   it('svgDataUri is base64 of the exact SVG', () => {
