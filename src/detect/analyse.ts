@@ -13,6 +13,8 @@ export interface Def {
   order: number;
   stmt: Stmt;
   rhs: string;
+  /** Where rhs starts in stmt.text. */
+  rhsOffset: number;
   /** Lines of this target's computation: its tuple element, or the whole statement. */
   lines: number[];
   refs: string[];
@@ -34,7 +36,7 @@ export interface UnitAnalysis {
 const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
   i: ['i', 'it', 'i_t', 'ingate', 'in_gate', 'input_gate', 'inputgate', 'igate', 'i_gate', 'gate_i', 'i_g'],
   f: ['f', 'ft', 'f_t', 'forgetgate', 'forget_gate', 'fgate', 'f_gate', 'gate_f', 'f_g', 'forget'],
-  g: ['g', 'gt', 'g_t', 'cellgate', 'cell_gate', 'c_tilde', 'c_hat', 'c_bar', 'ctilde', 'chat', 'c_tilda', 'candidate', 'cand', 'c_cand', 'c_candidate', 'candidate_cell', 'cell_candidate', 'g_gate', 'gate_g', 'c_in', 'c_prime'],
+  g: ['g', 'gt', 'g_t', 'j', 'new_input', 'cellgate', 'cell_gate', 'c_tilde', 'c_hat', 'c_bar', 'ctilde', 'chat', 'c_tilda', 'candidate', 'cand', 'c_cand', 'c_candidate', 'candidate_cell', 'cell_candidate', 'g_gate', 'gate_g', 'c_in', 'c_prime'],
   o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
   h: ['h', 'ht', 'h_t', 'hy', 'hx', 'h_next', 'next_h', 'h_new', 'new_h', 'hidden', 'hidden_state', 'h1', 'h_out', 'state_h', 'h_state', 'hs'],
@@ -78,7 +80,7 @@ function classify<K extends string>(name: string, vocab: Record<K, string[]>, su
 
 const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
 const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
-const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv\w*|[a-z]\w*Conv\w*)\s*\(/g;
+const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(/g;
 const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
@@ -156,7 +158,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     if (ret) {
       const rhs = text.slice(ret[0].length);
       if (!rhs.trim() || splitTopLevel(rhs).filter((p) => p.text.trim()).length > 1) return;
-      defs.push({ key: '<return>', name: '<return>', order, stmt, rhs, lines: linesOf(stmt, 0, text.length, lineOf), refs: extractRefs(rhs), targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
+      defs.push({ key: '<return>', name: '<return>', order, stmt, rhs, rhsOffset: ret[0].length, lines: linesOf(stmt, 0, text.length, lineOf), refs: extractRefs(rhs), targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
       return;
     }
     const assign = assignmentAt(text);
@@ -190,6 +192,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
         order,
         stmt,
         rhs: elementText,
+        rhsOffset: element ? element.offset : rhsStart,
         lines: element ? linesOf(stmt, element.offset, element.offset + element.text.length, lineOf) : linesOf(stmt, 0, stmt.text.length, lineOf),
         refs,
         targetSubscripted: Boolean(m[2]),
@@ -211,6 +214,7 @@ class Flow {
     readonly defs: Def[],
     readonly params: Param[],
     private readonly linearModules: RegExp | undefined,
+    readonly lineOf: (offset: number) => number,
   ) {
     for (const d of defs) {
       const list = this.byKey.get(d.key) ?? [];
@@ -364,13 +368,27 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const present = new Set(roles.values());
   if (!cDefs.length || !(present.has('i') || present.has('g'))) return undefined;
   const cWithForget = cDefs.filter((d) => refsRole(flow, d, roles, ['f']));
-  const hasForget = present.has('f') || cWithForget.length > 0;
+  // `c = forgetGate ? sigmoid(gate('f')) * c + i*g : c + i*g`: a forget gate computed inline, behind a flag.
+  const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
+  const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate =
     hasForget &&
     ((cWithForget.length > 0 && cWithForget.length < cDefs.length) ||
-      [...forgetDefs, ...cWithForget].some((d) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs)));
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] }), optionalForgetGate };
+      [...forgetDefs, ...cDefs].some(forgetFlag));
+  const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
+  if (hasForget && !gates.has('f')) {
+    // The forget gate has no variable (`c = flag ? sigmoid(gate('f')) * c + i*g : ...`): its lines
+    // are those of the update where an activation is applied.
+    const lines = new Set<number>();
+    for (const d of cDefs) {
+      const activation = new RegExp(ACTIVATION.source, 'g');
+      let m: RegExpExecArray | null;
+      while ((m = activation.exec(d.rhs))) lines.add(flow.lineOf(d.stmt.offset + d.rhsOffset + m.index + m[0].length - 1));
+    }
+    if (lines.size) gates.set('f', lines);
+  }
+  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
@@ -432,7 +450,7 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[]): UnitAnalysis | undefined {
   const modules = linearModules.length ? new RegExp(`\\b(?:self|this)\\s*\\.\\s*(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g') : undefined;
-  const flow = new Flow(parseDefs(stmts, lineOf), params, modules);
+  const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf);
   return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
 

@@ -305,14 +305,20 @@ export function blankCLike(source: string): string {
   return out.join('');
 }
 
+interface Opener {
+  at: number;
+  /** Last comma directly inside this bracket (or at statement level), -1 if none. */
+  lastComma: number;
+}
+
 interface TsBlock {
   kind: 'unit' | 'loop' | 'cond' | 'plain' | 'class-body';
   unit?: ScanUnit;
   text: string;
-  /** Where the statement enclosing this block started (arrow bodies passed as arguments). */
+  /** The statement holding this block, resumed when it closes (an arrow body passed to tf.tidy). */
   outerStart: number;
   outerExclusions: [number, number][];
-  outerDepth: number;
+  outerOpeners: Opener[];
   openAt: number;
 }
 
@@ -326,6 +332,9 @@ function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlo
   if (m) return { kind: 'unit', name: m[1] ?? '<anonymous>', type: 'function' };
   m = /^(?:export )?(?:const|let|var) ([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async )?(?:function\b|\(.*\)\s*(?::.*)?=>$|[A-Za-z_$][\w$]*\s*=>$)/.exec(h);
   if (m) return { kind: 'unit', name: m[1], type: 'function' };
+  // ES5 output: Cell.prototype.call = function (inputs, kwargs) {
+  m = /^[A-Za-z_$][\w$]*\.prototype\.([A-Za-z_$][\w$]*)\s*=\s*function\b/.exec(h);
+  if (m) return { kind: 'unit', name: m[1], type: 'function' };
   if (parentIsClass) {
     m = /^(?:(?:static|async|public|private|protected|readonly|override|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:=\s*(?:async )?\(.*\)\s*(?::.*)?=>|(?:<.*>)?\s*\(.*\)\s*(?::.*)?)$/.exec(h);
     if (m && !KEYWORD_HEADS.has(m[1])) return { kind: 'unit', name: m[1], type: 'function' };
@@ -335,21 +344,7 @@ function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlo
   return { kind: 'plain' };
 }
 
-/** Index of the innermost bracket still open at the end of `text`, or -1. */
-function lastUnmatchedOpener(text: string): number {
-  let depth = 0;
-  for (let i = text.length - 1; i >= 0; i--) {
-    const ch = text[i];
-    if (ch === ')' || ch === ']' || ch === '}') depth++;
-    else if (ch === '(' || ch === '[' || ch === '{') {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
-}
-
-/** A `{` that opens an object literal or a type rather than a block. */
+/** A `{` that opens an object literal or a type rather than a block, judged by what precedes it. */
 function isExpressionBrace(before: string): boolean {
   const t = before.trimEnd();
   if (!t) return false;
@@ -364,8 +359,9 @@ function scanCLike(source: string): Scanned {
   const blocks: TsBlock[] = [];
   let stmtStart = 0;
   let exclusions: [number, number][] = [];
-  let depth = 0; // () [] and expression braces, within the current block
-  const exprBraces: number[] = []; // depth at which each open expression brace sits
+  // Open ( [ and expression { of the current statement; openers[0] stands for the statement level.
+  let openers: Opener[] = [{ at: -1, lastComma: -1 }];
+  const depth = () => openers.length - 1;
   let lastIf = '';
 
   const unitOf = (): ScanUnit => {
@@ -381,16 +377,37 @@ function scanCLike(source: string): Scanned {
     }
     return { inLoop, conditions };
   };
-  const textOf = (from: number, to: number, excluded: [number, number][]): string => {
-    let text = code.slice(from, to);
-    for (const [a, b] of excluded) if (a >= from && b <= to) text = text.slice(0, a - from) + blank(code.slice(a, b)) + text.slice(b - from);
-    return text;
+  /** The code from `from` to `to` with the nested blocks of this statement blanked (linear time). */
+  const textOf = (from: number, to: number): string => {
+    const pieces: string[] = [];
+    let at = from;
+    // Exclusions are in source order: start from the first that can reach `from`.
+    let first = exclusions.length;
+    while (first > 0 && exclusions[first - 1][1] > from) first--;
+    for (let k = first; k < exclusions.length; k++) {
+      const [a, b] = exclusions[k];
+      if (b <= from || a >= to) continue;
+      const s = Math.max(a, at);
+      const e = Math.min(b, to);
+      if (s > at) pieces.push(code.slice(at, s));
+      if (e > s) pieces.push(blank(code.slice(s, e)));
+      at = Math.max(at, e);
+    }
+    if (to > at) pieces.push(code.slice(at, to));
+    return pieces.join('');
+  };
+  /** Up to `n` characters ending at the last non-blank one before `to` (what a brace or a line end follows). */
+  const window = (from: number, to: number, n = 40): string => {
+    let k = to - 1;
+    while (k >= from && (code[k] === ' ' || code[k] === '\n' || code[k] === '\t' || code[k] === '\r')) k--;
+    return k < from ? '' : code.slice(Math.max(from, k + 1 - n), k + 1);
   };
   const flush = (to: number) => {
-    let text = textOf(stmtStart, to, exclusions);
+    let text = textOf(stmtStart, to);
     const offset = stmtStart;
     stmtStart = to + 1;
     exclusions = [];
+    openers = [{ at: -1, lastComma: -1 }];
     if (!text.trim()) return;
     const ctx = context();
     // Brace-less loop or if heads: `for (...) h = ...;`
@@ -409,7 +426,7 @@ function scanCLike(source: string): Scanned {
     const end = lineOf(offset + text.trimEnd().length - 1);
     for (const b of blocks) if (b.unit) b.unit.end = Math.max(b.unit.end, end);
     // `const rnnStep = (x, h) => tf.tanh(...)`: a function unit whose body is one returned expression.
-    const arrow = /^(\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async\s+)?(\([^]*?\)|[A-Za-z_$][\w$]*)\s*(?::[^=]*?)?=>)\s*(?=[^\s{])/.exec(text);
+    const arrow = /^(\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async\s+)?(\([^]*?\)|[A-Za-z_$][\w$]*)\s*(?::[^=]*?)?=>)\s*(?=[^\s{])/.exec(text.slice(0, 2000));
     if (arrow && !ctx.inLoop && !ctx.conditions.length) {
       const parent = unitOf();
       const ws = /^\s*/.exec(text)![0];
@@ -421,8 +438,8 @@ function scanCLike(source: string): Scanned {
     unitOf().stmts.push({ start, end, text, offset, ...ctx });
   };
   const complete = (i: number): boolean => {
-    const before = code.slice(stmtStart, i).trimEnd();
-    if (!before.trim()) return false;
+    const before = window(stmtStart, i, 3);
+    if (!before) return false;
     if (/(?:[-+*/%=&|^<>,.?:(![]|=>)$/.test(before)) return false;
     let k = i + 1;
     while (k < code.length && /\s/.test(code[k])) k++;
@@ -432,32 +449,35 @@ function scanCLike(source: string): Scanned {
 
   for (let i = 0; i < code.length; i++) {
     const ch = code[i];
-    if (ch === '(' || ch === '[') depth++;
-    else if (ch === ')' || ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === '(' || ch === '[') openers.push({ at: i, lastComma: -1 });
+    else if (ch === ')' || ch === ']') {
+      if (openers.length > 1) openers.pop();
+    } else if (ch === ',') openers[openers.length - 1].lastComma = i;
     else if (ch === '{') {
-      const before = textOf(stmtStart, i, exclusions);
-      const trimmedBefore = before.trimEnd();
+      const top = openers[openers.length - 1];
+      // This block's own header starts after the innermost open bracket and its last comma.
+      const headerStart = Math.max(stmtStart, top.at + 1, top.lastComma + 1);
+      const tail = window(headerStart, i, 3);
       // Inside an expression only a function body opens a block: `() => {`, `function (x) {`, `step(x, h) {` in an object literal.
-      const functionBody = trimmedBefore.endsWith('=>') || trimmedBefore.endsWith(')');
-      if ((depth > 0 && !functionBody) || (depth === 0 && isExpressionBrace(before))) {
-        exprBraces.push(depth);
-        depth++;
+      const functionBody = tail.endsWith('=>') || tail.endsWith(')');
+      if ((depth() > 0 && !functionBody) || (depth() === 0 && isExpressionBrace(window(stmtStart, i)))) {
+        openers.push({ at: i, lastComma: -1 });
         continue;
       }
       const parent = blocks[blocks.length - 1];
-      // Text of the header: for an arrow body inside a call, only what follows the last '(' or ','.
-      let header = before.trim();
-      let cls = classifyTsHeader(header, parent?.kind === 'class-body');
-      if (depth > 0) {
-        // Only what follows the innermost open bracket is this block's header.
-        const open = lastUnmatchedOpener(header);
-        const parts = splitTopLevel(header.slice(open + 1));
-        const tail = parts[parts.length - 1].text.trim();
-        const method = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([\s\S]*\)\s*(?::[\s\S]*)?$/.exec(tail);
-        if (header[open] === '{' && method && !KEYWORD_HEADS.has(method[1])) {
-          const owner = /^(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/.exec(header)?.[1];
+      const rawHeader = textOf(headerStart, i);
+      let header = rawHeader.trim();
+      // Long headers are argument lists, not declarations: classify their start only.
+      let cls = classifyTsHeader(header.length > 600 ? header.slice(0, 600) : header, parent?.kind === 'class-body');
+      if (depth() > 0) {
+        const statementHead = code.slice(stmtStart, Math.min(i, stmtStart + 300));
+        const method = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([\s\S]*\)\s*(?::[\s\S]*)?$/.exec(header);
+        if (code[top.at] === '{' && method && !KEYWORD_HEADS.has(method[1])) {
+          const owner = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/.exec(statementHead)?.[1];
           cls = { kind: 'unit', name: owner ? `${owner}.${method[1]}` : method[1], type: 'function' };
-          header = tail;
+        } else if (code[top.at] === '(' && /^function\b/.test(header) && /^\s*(?:var|let|const)\s+[A-Za-z_$][\w$]*\s*=\s*\($/.test(code.slice(stmtStart, top.at + 1))) {
+          // ES5 output: var LSTMCell = (function (_super) { ... })(RNNCell);
+          cls = { kind: 'unit', name: /^\s*(?:var|let|const)\s+([A-Za-z_$][\w$]*)/.exec(statementHead)![1], type: 'class' };
         } else {
           cls = { kind: 'plain' }; // a callback (tf.tidy(() => {...})): part of the enclosing function
         }
@@ -465,25 +485,21 @@ function scanCLike(source: string): Scanned {
       let unit: ScanUnit | undefined;
       if (cls.kind === 'unit') {
         const parentUnit = unitOf();
-        const startLine = lineOf(stmtStart + (before.length - before.trimStart().length));
+        const unitStart = depth() > 0 && code[top.at] === '{' && cls.name?.includes('.') ? stmtStart : headerStart;
+        const startLine = lineOf(unitStart + (code.slice(unitStart, i).length - code.slice(unitStart, i).trimStart().length));
         unit = { name: cls.name!, type: cls.type!, start: startLine, end: lineOf(i), params: cls.type === 'function' ? paramsOfHeader(header.replace(/^[^(]*?\bfunction\b/, 'function')) : [], stmts: [], children: [], parent: parentUnit };
         parentUnit.children.push(unit);
       }
-      let text = header.replace(/\s+/g, ' ');
+      let text = (header.length > 600 ? header.slice(0, 600) : header).replace(/\s+/g, ' ');
       if (cls.kind === 'cond' && /^else\b/.test(text) && !/^else if\b/.test(text)) text = `else (of ${lastIf || 'if'})`;
       if (cls.kind === 'cond' && /^(?:else )?if\b/.test(text)) lastIf = text.replace(/^else /, '');
-      blocks.push({ kind: cls.type === 'class' ? 'class-body' : cls.kind, unit, text, outerStart: stmtStart, outerExclusions: exclusions, outerDepth: depth, openAt: i });
-      if (cls.type === 'class' && unit) {
-        // The class body holds its own unit for property statements.
-        blocks[blocks.length - 1].unit = unit;
-      }
+      blocks.push({ kind: cls.type === 'class' ? 'class-body' : cls.kind, unit, text, outerStart: stmtStart, outerExclusions: exclusions, outerOpeners: openers, openAt: i });
       stmtStart = i + 1;
       exclusions = [];
-      depth = 0;
+      openers = [{ at: -1, lastComma: -1 }];
     } else if (ch === '}') {
-      if (exprBraces.length && depth > 0 && exprBraces[exprBraces.length - 1] === depth - 1) {
-        exprBraces.pop();
-        depth--;
+      if (depth() > 0 && code[openers[openers.length - 1].at] === '{') {
+        openers.pop();
         continue;
       }
       flush(i);
@@ -496,18 +512,18 @@ function scanCLike(source: string): Scanned {
       for (const b of blocks) if (b.unit) b.unit.end = Math.max(b.unit.end, lineOf(i));
       // Resume the statement that held this block (an arrow body passed to tf.tidy(...)),
       // or start a new one when the block was a statement of its own.
-      const outerText = code.slice(block.outerStart, block.openAt);
-      if (block.outerDepth > 0 || outerText.trimEnd().endsWith('=>')) {
+      if (block.outerOpeners.length > 1 || window(block.outerStart, block.openAt).endsWith('=>')) {
         stmtStart = block.outerStart;
-        exclusions = [...block.outerExclusions, [block.openAt, i + 1]];
-        depth = block.outerDepth;
+        exclusions = block.outerExclusions;
+        exclusions.push([block.openAt, i + 1]);
+        openers = block.outerOpeners;
       } else {
         stmtStart = i + 1;
         exclusions = [];
-        depth = 0;
+        openers = [{ at: -1, lastComma: -1 }];
       }
-    } else if (ch === ';' && depth === 0) flush(i);
-    else if (ch === '\n' && depth === 0 && complete(i)) flush(i);
+    } else if (ch === ';' && depth() === 0) flush(i);
+    else if (ch === '\n' && depth() === 0 && complete(i)) flush(i);
   }
   flush(code.length);
   return { code, module, lineOf };

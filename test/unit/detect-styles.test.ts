@@ -212,6 +212,48 @@ class InlineCell(nn.Module):
   });
 });
 
+describe('detectCells: gates without a variable of their own', () => {
+  it("TensorFlow 1's i, j, f, o split (j is the candidate) with every activation inside the updates; forget_bias default", () => {
+    const source = `def basic_lstm(x, h, c, kernel, bias, forget_bias=1.0):
+    z = tf.matmul(tf.concat([x, h], 1), kernel) + bias
+    i, j, f, o = tf.split(z, 4, axis=1)
+    new_c = c * tf.sigmoid(f + forget_bias) + tf.sigmoid(i) * tf.tanh(j)
+    new_h = tf.tanh(new_c) * tf.sigmoid(o)
+    return new_h, new_c
+`;
+    assert.deepEqual(detectCells(source, 'python'), [
+      {
+        name: 'basic_lstm',
+        kind: 'lstm',
+        layout: 'fused',
+        optionalForgetGate: false,
+        forgetBias: 1,
+        range: { start: 1, end: 6 },
+        gates: { i: [2, 3, 4], f: [2, 3, 4], g: [2, 3, 4], o: [2, 3, 5], c: [4], h: [5] },
+      },
+    ]);
+  });
+
+  it('a forget gate computed inside a flag-guarded update (no f variable): kind lstm, optional, f on the line of its sigmoid', () => {
+    const source = `class FlagCell {
+  step(x: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D) {
+    const i = tf.sigmoid(this.affine('i', x, hPrev));
+    const g = tf.tanh(this.affine('g', x, hPrev));
+    const o = tf.sigmoid(this.affine('o', x, hPrev));
+    const c = this.useForget
+      ? tf.sigmoid(this.affine('f', x, hPrev)).mul(cPrev).add(i.mul(g))
+      : cPrev.add(i.mul(g));
+    const h = o.mul(tf.tanh(c));
+    return [h, c];
+  }
+}
+`;
+    assert.deepEqual(detectCells(source, 'typescript'), [
+      { name: 'FlagCell', kind: 'lstm', layout: 'per-gate', optionalForgetGate: true, range: { start: 1, end: 12 }, gates: { i: [3], f: [7], g: [4], o: [5], c: [6, 7, 8], h: [9] } },
+    ]);
+  });
+});
+
 describe('detectCells: JavaScript object literals and callbacks', () => {
   it('a method in an object literal is a cell named owner.method; h inside the returned array counts', () => {
     const source = `const cell = {
