@@ -103,9 +103,10 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
 
   const command = <R>(id: string, handler: (args: CellCommandArgs, interactive: boolean) => Promise<R | undefined>) =>
     vscode.commands.registerCommand(id, async (raw?: unknown) => {
-      const args: CellCommandArgs = raw && typeof raw === 'object' && !(raw instanceof vscode.Uri) ? (raw as CellCommandArgs) : {};
-      // From the palette (no argument object) or a lens: ask; from an API call: never.
-      const interactive = raw === undefined || raw === null || args.interactive === true;
+      const fromApi = raw !== null && typeof raw === 'object' && !(raw instanceof vscode.Uri);
+      const args: CellCommandArgs = fromApi ? (raw as CellCommandArgs) : {};
+      // From the palette or a menu (no argument object) or a lens: ask; from an API call: never.
+      const interactive = !fromApi || args.interactive === true;
       try {
         return await handler(args, interactive);
       } catch (error) {

@@ -81,6 +81,10 @@ export class InlineResults implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length && this.entries.has(e.document.uri.toString())) this.reconcile(e.document);
       }),
+      // Reopened after a close: the file may have changed meanwhile.
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        if (this.entries.has(document.uri.toString())) this.reconcile(document);
+      }),
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.render(e))),
     ];
   }
