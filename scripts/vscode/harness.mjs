@@ -179,8 +179,16 @@ export async function startCodeServer(options = {}) {
     const left = processesWithMarker(marker);
     if (left.length) log(`harness: warning: processes still alive after cleanup: ${left.join(', ')}`);
     serverLog.end();
-    if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
-    else log(`harness: kept run folder ${runDir}`);
+    if (options.keep) {
+      log(`harness: kept run folder ${runDir}`);
+      return;
+    }
+    // A dying Chromium helper may still be writing into its profile: retry before giving up.
+    try {
+      fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      log(`harness: warning: could not delete the run folder ${runDir}: ${error.message}`);
+    }
   };
 
   const url = `http://127.0.0.1:${port}`;
