@@ -66,7 +66,8 @@ function formatLines(lines: number[]): string {
 }
 
 function table(cells: Entry[], notebook: boolean): string {
-  const gateNames: GateName[] = [...LSTM_GATE_ORDER, ...GRU_GATE_ORDER.filter((g) => !LSTM_GATE_ORDER.includes(g))];
+  // i f g o c, then the GRU's r z n, then h (both kinds) last.
+  const gateNames: GateName[] = [...LSTM_GATE_ORDER.filter((g) => g !== 'h'), ...GRU_GATE_ORDER];
   const used = gateNames.filter((g) => cells.some((c) => c.gates[g]?.length));
   const header = [...(notebook ? ['cell'] : []), 'name', 'kind', 'layout', 'forget gate', 'lines', ...used];
   const rows = cells.map((c) => [
