@@ -197,3 +197,23 @@ describe('gateAtLine and linesForGate', () => {
     assert.deepEqual(linesForGate(cells[0], 'r'), []);
   });
 });
+
+describe('detectCells: line endings and indentation', () => {
+  const files = fs.readdirSync(FIXTURES).filter((f) => /\.(py|ts|js)$/.test(f));
+
+  it('Windows line endings (CRLF) give the same cells and lines as LF', () => {
+    for (const file of files) {
+      const { source, language } = load(file);
+      assert.deepEqual(detectCells(source.replace(/\n/g, '\r\n'), language), detectCells(source, language), file);
+    }
+  });
+
+  it('Python indented with tabs gives the same cells and lines as with spaces', () => {
+    for (const file of files.filter((f) => f.endsWith('.py'))) {
+      const { source, language } = load(file);
+      const tabbed = source.replace(/^(?: {4})+/gm, (spaces) => '\t'.repeat(spaces.length / 4));
+      assert.notEqual(tabbed, source);
+      assert.deepEqual(detectCells(tabbed, language), detectCells(source, language), file);
+    }
+  });
+});
