@@ -109,9 +109,10 @@ export class GateSync implements vscode.Disposable {
       return undefined;
     }
     const editor = await this.editorFor(document);
+    // Each line from its first non-blank character: the statement, not its indentation.
     editor.selections = lines.map((l) => {
-      const range = lineRange(document, l);
-      return new vscode.Selection(range.start, range.end);
+      const line = document.lineAt(lineRange(document, l).start.line);
+      return new vscode.Selection(line.lineNumber, line.firstNonWhitespaceCharacterIndex, line.lineNumber, line.range.end.character);
     });
     editor.revealRange(lineRange(document, lines[0], lines[lines.length - 1]), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return { uri: target.uri, cell: cell.name, lines };
