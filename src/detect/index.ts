@@ -45,7 +45,7 @@ function fusedWeightShape(stmts: Stmt[], kind: UnitAnalysis['kind']): boolean {
   return stmts.some((s) => re.test(s.text) && /(?:weight|kernel|W|bias|Linear|dense|Parameter|randn|zeros|empty|Tensor|variable|units)/i.test(s.text));
 }
 
-function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[], lineOf: (o: number) => number): DetectedCell {
+function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[]): DetectedCell {
   const order = analysis.kind === 'gru' ? GRU_GATE_ORDER : LSTM_GATE_ORDER;
   const gates: Partial<Record<GateName, number[]>> = {};
   for (const g of order) {
@@ -73,7 +73,6 @@ function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[], lineOf: (
       }
     }
   }
-  void lineOf;
   const cell: DetectedCell = { name: unit.name, kind: analysis.kind, layout, optionalForgetGate: analysis.optionalForgetGate, range, gates };
   if (forgetBias !== undefined && (analysis.kind === 'lstm' || analysis.kind === 'unknown')) cell.forgetBias = forgetBias;
   return cell;
@@ -99,7 +98,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
       if (r) results.push(r);
     }
     const merged = merge(results);
-    if (merged && merged.gates.size) cells.push(toCell(report, merged, stmts, scanned.lineOf));
+    if (merged && merged.gates.size) cells.push(toCell(report, merged, stmts));
   };
   consider(scanned.module, [scanned.module]);
   for (const top of scanned.module.children) consider(top, [top, ...descendants(top)].filter((u) => u.type !== 'class'));
