@@ -71,15 +71,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation (issue 8).
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 
+  const m = manager;
   // Settings are read at each run; warn about a bad one as soon as it is set.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('lstmLab')) return;
       const { errors } = readSettings(rawSettings());
       if (errors.length) void vscode.window.showWarningMessage(`LSTM Lab: ${errors.join(' ')}`);
+      // A new backend applies to the next worker: end an idle one now (a busy one finishes first).
+      if (e.affectsConfiguration('lstmLab.backend') && !m.busy && worker.stopIdle()) log('backend setting changed: the next run starts a new worker');
     }),
   );
-  const m = manager;
   context.subscriptions.push({ dispose: () => m.dispose() });
   return { manager, panel, worker, log, recentLog: () => [...recent] };
 }

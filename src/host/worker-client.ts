@@ -99,6 +99,19 @@ export class WorkerClient {
     session.child.kill('SIGKILL');
   }
 
+  /** Ends an idle worker gracefully (e.g. the backend setting changed); the next request starts a fresh one. */
+  stopIdle(): boolean {
+    const session = this.session;
+    if (!session || this.pending.size > 0) return false;
+    session.exiting = true;
+    this.send({ type: 'shutdown' });
+    this.session = undefined;
+    const timer = setTimeout(() => session.child.kill('SIGKILL'), 2000);
+    timer.unref();
+    session.child.once('exit', () => clearTimeout(timer));
+    return true;
+  }
+
   dispose(): void {
     this.disposed = true;
     const session = this.session;

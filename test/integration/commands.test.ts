@@ -129,6 +129,20 @@ describe('commands (real VS Code, real worker)', function () {
     assert.ok(newPid && newPid !== pid, `a new worker (${newPid}) replaced ${pid}`);
   });
 
+  it('a change of the lstmLab.backend setting applies to the next run', async () => {
+    const oneSeries = { steps: 3, series: [{ name: 'SimpleRNN', cell: 'simple-rnn', forgetGate: false, forgetBias: 0 }] };
+    const config = vscode.workspace.getConfiguration('lstmLab');
+    await config.update('backend', 'cpu', vscode.ConfigurationTarget.Global);
+    try {
+      const onCpu = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', oneSeries);
+      assert.equal(onCpu.backend, 'cpu', onCpu.reason);
+    } finally {
+      await config.update('backend', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const onAuto = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', oneSeries);
+    assert.notEqual(onAuto.backend, 'cpu', 'auto picks tfjs-node or wasm again');
+  });
+
   it('two trainings requested at once are queued, not interleaved', async () => {
     const first = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'simple-rnn', maxBatches: 4, wait: false });
     const second = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'simple-rnn', maxBatches: 4, wait: false });
@@ -144,6 +158,27 @@ describe('commands (real VS Code, real worker)', function () {
     assert.ok((b.startedAt ?? 0) >= (a.finishedAt ?? Infinity), `second started at ${b.startedAt}, first finished at ${a.finishedAt}`);
     const lastStepOfA = a.batches[a.batches.length - 1].elapsedMs;
     assert.ok(lastStepOfA >= 0);
+  });
+
+  it('Compare Architectures trains the notebook\'s four models on the same data and seed', async () => {
+    const compared = await vscode.commands.executeCommand<RunRecord[]>('lstmLab.compare', { ...TINY, maxBatches: 2 });
+    assert.deepEqual(compared.map((r) => r.config?.cell), ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm']);
+    for (const r of compared) assert.equal(r.status, 'done', `${r.title}: ${r.reason ?? ''}`);
+    assert.equal(new Set(compared.map((r) => JSON.stringify({ ...r.config, cell: undefined }))).size, 1, 'one configuration (seed included) for all four');
+    assert.equal(new Set(compared.map((r) => JSON.stringify(r.corpus))).size, 1, 'the same corpus split for all four');
+  });
+
+  it('trains on the active editor\'s text, and refuses an empty editor clearly', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the quick brown fox jumps over the lazy dog. '.repeat(120) });
+    await vscode.window.showTextDocument(doc);
+    const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'simple-rnn', corpus: { kind: 'editor' }, maxBatches: 3 });
+    assert.equal(run.status, 'done', run.reason);
+    // 26 letters, space and full stop, plus padding and unknown: the editor's text, not Brown's 60.
+    assert.ok((run.corpus?.vocabSize ?? 0) >= 20 && (run.corpus?.vocabSize ?? 0) <= 30, `vocabulary of the fox sentence, got ${run.corpus?.vocabSize}`);
+    const empty = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '' });
+    await vscode.window.showTextDocument(empty);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { ...TINY, cell: 'simple-rnn', corpus: { kind: 'editor' } })), /is empty; open a file with some text in it/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('refuses a bad hyperparameter before any worker starts, naming the setting and its range', async () => {
