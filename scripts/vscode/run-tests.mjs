@@ -155,6 +155,9 @@ async function main() {
       (type === 'error' ? console.error : console.log)(text);
     });
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    // A crashed or closed workbench never calls codeAutomationExit: do not wait for the timeout.
+    page.on('crash', () => resolveExit('the workbench page crashed'));
+    page.on('close', () => resolveExit('the workbench page closed'));
     page.on('pageerror', (error) => {
       if (options.verbose && !isNoise(String(error))) console.error(`[workbench] ${error}`);
     });
@@ -172,9 +175,9 @@ async function main() {
     let summary;
     if (fs.existsSync(resultFile)) summary = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     const seconds = ((Date.now() - runStarted) / 1000).toFixed(1);
-    if (exitCode === 'timeout') {
-      console.error(`run-tests: the suites did not finish within ${options.timeout} s (see --timeout)`);
-      writeResult({ passed: summary?.passed ?? 0, failed: (summary?.failed ?? 0) + 1, pending: summary?.pending ?? 0, crashed: 'timeout' });
+    if (exitCode === 'timeout' || typeof exitCode === 'string') {
+      console.error(exitCode === 'timeout' ? `run-tests: the suites did not finish within ${options.timeout} s (see --timeout; --keep keeps the server log)` : `run-tests: ${exitCode} before the suites finished`);
+      writeResult({ passed: summary?.passed ?? 0, failed: (summary?.failed ?? 0) + 1, pending: summary?.pending ?? 0, crashed: String(exitCode) });
       return 1;
     }
     if (!summary) {
