@@ -79,6 +79,8 @@ function classify<K extends string>(name: string, vocab: Record<K, string[]>, su
 // ───────────────────────── expression tests ─────────────────────────
 
 const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
+const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
+const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
 const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
 const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(/g;
 const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
@@ -377,17 +379,27 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     ((cWithForget.length > 0 && cWithForget.length < cDefs.length) ||
       [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
-  if (hasForget && !gates.has('f')) {
-    // The forget gate has no variable (`c = flag ? sigmoid(gate('f')) * c + i*g : ...`): its lines
-    // are those of the update where an activation is applied.
+  // Gates with no variable of their own, computed inside an update: the forget gate
+  // (`c = flag ? sigmoid(gate('f')) * c + i*g : ...`) and the candidate (Keras'
+  // `c = f * c + i * activation(...)`) inside c, the output gate inside h. Their lines are
+  // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
+  const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
+  const activationLines = (defs: Def[], pattern: RegExp): Set<number> => {
     const lines = new Set<number>();
-    for (const d of cDefs) {
-      const activation = new RegExp(ACTIVATION.source, 'g');
+    for (const d of defs) {
+      const re = new RegExp(pattern.source, 'g');
       let m: RegExpExecArray | null;
-      while ((m = activation.exec(d.rhs))) lines.add(flow.lineOf(d.stmt.offset + d.rhsOffset + m.index + m[0].length - 1));
+      while ((m = re.exec(d.rhs))) lines.add(flow.lineOf(d.stmt.offset + d.rhsOffset + m.index + m[0].length - 1));
     }
-    if (lines.size) gates.set('f', lines);
-  }
+    return lines;
+  };
+  const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
+    const lines = gates.has(gate) ? undefined : activationLines(defs, pattern);
+    if (lines?.size) gates.set(gate, lines);
+  };
+  if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
+  fill('g', cDefs, TANH_LIKE);
+  fill('o', hDefs, SIGMOID_LIKE);
   return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate };
 }
 

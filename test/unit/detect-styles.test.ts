@@ -234,6 +234,28 @@ describe('detectCells: gates without a variable of their own', () => {
     ]);
   });
 
+  it("Keras-style Python cell: per-gate kernels, h_tm1, the candidate's activation written inside the c update", () => {
+    const source = `class KerasStyleLSTMCell(Layer):
+    def call(self, inputs, states, training=None):
+        h_tm1 = states[0]
+        c_tm1 = states[1]
+        x_i = K.dot(inputs, self.kernel_i)
+        x_f = K.dot(inputs, self.kernel_f)
+        x_c = K.dot(inputs, self.kernel_c)
+        x_o = K.dot(inputs, self.kernel_o)
+        i = self.recurrent_activation(x_i + K.dot(h_tm1, self.recurrent_kernel_i))
+        f = self.recurrent_activation(x_f + K.dot(h_tm1, self.recurrent_kernel_f))
+        c = f * c_tm1 + i * self.activation(x_c + K.dot(h_tm1, self.recurrent_kernel_c))
+        o = self.recurrent_activation(x_o + K.dot(h_tm1, self.recurrent_kernel_o))
+        h = o * self.activation(c)
+        return h, [h, c]
+`;
+    assert.deepEqual(detectCells(source, 'python'), [
+      // x_c (line 7) feeds the candidate computed inside the c update, so it is a c line.
+      { name: 'KerasStyleLSTMCell', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, range: { start: 1, end: 14 }, gates: { i: [5, 9], f: [6, 10], g: [11], o: [8, 12], c: [7, 11], h: [13] } },
+    ]);
+  });
+
   it('a forget gate computed inside a flag-guarded update (no f variable): kind lstm, optional, f on the line of its sigmoid', () => {
     const source = `class FlagCell {
   step(x: tf.Tensor2D, hPrev: tf.Tensor2D, cPrev: tf.Tensor2D) {
