@@ -41,6 +41,20 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
+describe('fast probe: cancellation', () => {
+  it('stops with an AbortError when the signal is aborted', async () => {
+    await initBackend('wasm');
+    const x = tf.ones([2, 20, 3]) as tf.Tensor3D;
+    const controller = new AbortController();
+    const tensorsBefore = tf.memory().numTensors;
+    const running = probeSeriesFast(x, { name: 'lstm', cell: 'naive-lstm', forgetGate: true, forgetBias: 0 }, { steps: 20, hiddenSize: 4, seed: 0, signal: controller.signal });
+    controller.abort();
+    await assert.rejects(running, (error: Error) => error.name === 'AbortError' && /cancelled in lstm/.test(error.message));
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
+    x.dispose();
+  });
+});
+
 describe('fast probe: what it does not handle', () => {
   it('declines builtin-lstm (different kernel) with a clear message', async () => {
     assert.equal(canProbeFast('builtin-lstm'), false);

@@ -111,6 +111,8 @@ async function sweep(
   const product = createStepProduct(weightHhT, steps * B);
   try {
     for (let k = steps; k >= 1; k--) {
+      // Let a cancel message arrive (the worker's event loop) every few steps.
+      if (k % 8 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw cancelled(`in ${name}`);
       const active = steps - k + 1;
       stepBack(k, active, dh, product.input());
