@@ -81,6 +81,7 @@ function classify<K extends string>(name: string, vocab: Record<K, string[]>, su
 const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
 const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
 const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
+const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
 const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
 const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(/g;
 const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
@@ -248,10 +249,13 @@ class Flow {
     visiting.add(d);
     let result = false;
     if (!hasActivation(d.rhs)) {
-      result = this.matmulCount(d.rhs) > 0 || d.refs.some((r) => {
+      const products = this.matmulCount(d.rhs);
+      // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
+      const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs);
+      result = products > 0 || (!sizeOnly && d.refs.some((r) => {
         const src = this.reaching(r, d.order);
         return src !== undefined && src !== d && this.preact(src, visiting);
-      });
+      }));
     }
     this.preactMemo.set(d, result);
     return result;

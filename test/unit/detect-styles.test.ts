@@ -234,6 +234,21 @@ describe('detectCells: gates without a variable of their own', () => {
     ]);
   });
 
+  it('a size read off the fused product (H = z.shape[1] // 4) is not a gate line', () => {
+    const source = `def step(x, h, c, W, U, b):
+    z = x @ W + h @ U + b
+    H = z.shape[1] // 4
+    i = sigmoid(z[:, :H])
+    f = sigmoid(z[:, H:2 * H])
+    g = np.tanh(z[:, 2 * H:3 * H])
+    o = sigmoid(z[:, 3 * H:])
+    c = f * c + i * g
+    h = o * np.tanh(c)
+    return h, c
+`;
+    assert.deepEqual(detectCells(source, 'python')[0].gates, { i: [2, 4], f: [2, 5], g: [2, 6], o: [2, 7], c: [8], h: [9] });
+  });
+
   it("Keras-style Python cell: per-gate kernels, h_tm1, the candidate's activation written inside the c update", () => {
     const source = `class KerasStyleLSTMCell(Layer):
     def call(self, inputs, states, training=None):
