@@ -36,6 +36,11 @@ export class CodeCells implements vscode.Disposable {
     this.subscriptions = [vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString()))];
   }
 
+  /** Whether cellsOf(document) is answered from the cache (no detection to run). */
+  isFresh(document: vscode.TextDocument): boolean {
+    return !detectLanguageOf(document) || this.cache.get(document.uri.toString())?.version === document.version;
+  }
+
   /** The cells in `document` (empty for other languages, files over the cap, or code the detector cannot read). */
   cellsOf(document: vscode.TextDocument): DetectedCell[] {
     const language = detectLanguageOf(document);

@@ -24,6 +24,7 @@ export class GateSync implements vscode.Disposable {
   private equations: EquationsMessage | undefined;
   /** The editor document and cell the panel's equations describe. */
   private target: { uri: string; cell: string; start: number } | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cells: CodeCells,
@@ -31,7 +32,7 @@ export class GateSync implements vscode.Disposable {
     private readonly log: (line: string) => void,
   ) {
     this.subscriptions = [
-      vscode.window.onDidChangeTextEditorSelection((e) => this.follow(e.textEditor)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.followSoon(e.textEditor)),
       vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow(editor)),
       panel.onDidRequestRevealGate((gate) => {
         void this.reveal(gate).then(undefined, (error: Error) => this.log(`gate sync: reveal ${gate} failed: ${error.message}`));
@@ -66,6 +67,16 @@ export class GateSync implements vscode.Disposable {
     if (gate === this.highlighted) return;
     this.highlighted = gate;
     this.panel.highlight(gate);
+  }
+
+  /**
+   * While typing, every keystroke moves the cursor in a new document version: detection
+   * (≈5 ms for a 50-line cell, ≈300 ms for 450 KB) then waits for a 250 ms pause.
+   */
+  private followSoon(editor: vscode.TextEditor): void {
+    clearTimeout(this.timer);
+    if (this.cells.isFresh(editor.document)) this.follow(editor);
+    else this.timer = setTimeout(() => this.follow(editor), 250);
   }
 
   private follow(editor: vscode.TextEditor): void {
@@ -134,6 +145,7 @@ export class GateSync implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -75,11 +75,22 @@ export class InlineResults implements vscode.Disposable {
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
   private readonly subscriptions: vscode.Disposable[];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly cells: CodeCells) {
     this.subscriptions = [
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length && this.entries.has(e.document.uri.toString())) this.reconcile(e.document);
+        const key = e.document.uri.toString();
+        if (!e.contentChanges.length || !this.entries.has(key)) return;
+        // Re-detect after a 250 ms pause in typing, not on every keystroke.
+        clearTimeout(this.timers.get(key));
+        this.timers.set(
+          key,
+          setTimeout(() => {
+            this.timers.delete(key);
+            this.reconcile(e.document);
+          }, 250),
+        );
       }),
       // Reopened after a close: the file may have changed meanwhile.
       vscode.workspace.onDidOpenTextDocument((document) => {
@@ -157,6 +168,7 @@ export class InlineResults implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
+    for (const t of this.timers.values()) clearTimeout(t);
     this.decoration.dispose();
     this.entries.clear();
   }
