@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { BackendPreference, CorpusSpec, TrainConfig } from '../engine/types';
 import { NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
+import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -73,7 +74,8 @@ function convert(spec: OptionSpec, raw: string): string | number {
     return raw;
   }
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${spec.name} must be a number; got "${raw}".`);
+  if (raw.trim() === '' || Number.isNaN(value)) throw new UsageError(`--${spec.name} must be a number; got "${raw}".`);
+  if (!Number.isFinite(value)) throw new UsageError(`--${spec.name} must be a finite number; got "${raw}".`);
   if (spec.type === 'integer' && !Number.isInteger(value)) throw new UsageError(`--${spec.name} must be a whole number; got "${raw}".`);
   return value;
 }
@@ -202,6 +204,19 @@ const FLAG_OF_SETTING: Record<string, string> = {
 };
 
 /** "seqLen must be …" → "--seq-len (seqLen) must be …", so a CLI user sees the option to change. */
+/**
+ * Refuses (exit 2) a training configuration the engine would refuse, or one whose memory
+ * estimate exceeds what this machine can give, before TF.js starts.
+ */
+export function checkTrainSettings(config: TrainConfig, memoryLimitMB = machineMemoryLimitMB()): void {
+  const problems = validateTrainConfig(config).map(withFlagName);
+  if (problems.length === 0) {
+    const memory = memoryProblem(config, memoryLimitMB, { batchSize: '--batch-size', seqLen: '--seq-len', hiddenSize: '--hidden' });
+    if (memory) problems.push(memory);
+  }
+  if (problems.length > 0) throw new UsageError(`Invalid settings:\n- ${problems.join('\n- ')}`);
+}
+
 export function withFlagName(problem: string): string {
   const setting = /^(\w+)/.exec(problem)?.[1];
   const flag = setting ? FLAG_OF_SETTING[setting] : undefined;

@@ -3,7 +3,8 @@ export { loadCorpus, stripBrownTags, validateCorpusOptions, PADDING_TOKEN, UNKNO
 export type { Corpus, Batch, CorpusExtra } from './corpus';
 export { LanguageModel, crossEntropyIgnoringPadding } from './model';
 export type { LanguageModelOptions, LanguageModelWeights } from './model';
-export { train, validateTrainConfig } from './trainer';
+export { train } from './trainer';
+export { validateTrainConfig, estimateTrainMemoryMB, memoryProblem, machineMemoryLimitMB, MEMORY_LIMIT_MB } from './validate';
 export type { TrainEvent, TrainOptions } from './trainer';
 export { loadCheckpoint, saveCheckpoint, checkpointFile, CHECKPOINT_FILE } from './checkpoint';
 export type { Checkpoint, TrainingPosition } from './checkpoint';

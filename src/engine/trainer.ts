@@ -9,6 +9,7 @@ import { loadCorpus, PADDING_ID, type Batch } from './corpus';
 import { LanguageModel } from './model';
 import { measureSaturation } from './inspect';
 import type { SaturationReport } from './inspect-types';
+import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from './validate';
 import { decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
 
 export type TrainEvent =
@@ -29,40 +30,12 @@ export interface TrainOptions {
   onSaturation?: (report: SaturationReport) => void;
   /** Batches between saturation reports (default 20). */
   saturationEvery?: number;
+  /** Refuse a configuration whose memory estimate (with the corpus's vocabulary) exceeds this (default: machineMemoryLimitMB()). */
+  memoryLimitMB?: number;
 }
 
-const CELL_KINDS = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
-
-/** Every problem with a training configuration, each naming the setting and what it accepts. Empty = valid. */
-export function validateTrainConfig(config: TrainConfig): string[] {
-  const problems: string[] = [];
-  const positiveInt = (name: string, value: unknown, hint: string) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) problems.push(`${name} must be a positive integer (${hint}); got ${String(value)}.`);
-  };
-  if (!CELL_KINDS.includes(config.cell)) problems.push(`cell must be one of ${CELL_KINDS.join(', ')}; got ${String(config.cell)}.`);
-  positiveInt('hiddenSize', config.hiddenSize, 'notebook: 125');
-  positiveInt('embeddingSize', config.embeddingSize, 'notebook: 50');
-  positiveInt('batchSize', config.batchSize, 'notebook: 32');
-  positiveInt('epochs', config.epochs, '1 or more');
-  if (typeof config.seqLen !== 'number' || !Number.isInteger(config.seqLen) || config.seqLen < 2) {
-    problems.push(`seqLen must be an integer ≥ 2 (characters per training instance; notebook: 500); got ${String(config.seqLen)}.`);
-  }
-  if (config.maxBatches !== undefined) positiveInt('maxBatches', config.maxBatches, 'training batches per epoch, or leave it unset for the whole epoch');
-  if (typeof config.learningRate !== 'number' || !Number.isFinite(config.learningRate) || config.learningRate <= 0) {
-    problems.push(`learningRate must be a finite number > 0 (notebook: 0.001); got ${String(config.learningRate)}.`);
-  }
-  if (typeof config.forgetBias !== 'number' || !Number.isFinite(config.forgetBias)) problems.push(`forgetBias must be a finite number (e.g. 1, 0, -1); got ${String(config.forgetBias)}.`);
-  if (typeof config.forgetGate !== 'boolean') problems.push(`forgetGate must be true or false; got ${String(config.forgetGate)}.`);
-  if (typeof config.seed !== 'number' || !Number.isFinite(config.seed)) problems.push(`seed must be a finite number; got ${String(config.seed)}.`);
-  if (typeof config.valFraction !== 'number' || !(config.valFraction > 0 && config.valFraction < 1)) {
-    problems.push(`valFraction must be strictly between 0 and 1 (notebook: 0.1); got ${String(config.valFraction)}.`);
-  }
-  const corpus = config.corpus as { kind?: unknown; path?: unknown; text?: unknown } | undefined;
-  if (!corpus || !['brown', 'file', 'text'].includes(String(corpus.kind))) problems.push(`corpus must be {kind:'brown'}, {kind:'file', path} or {kind:'text', text, name}.`);
-  else if (corpus.kind === 'file' && (typeof corpus.path !== 'string' || corpus.path === '')) problems.push('corpus.path must name a text file.');
-  else if (corpus.kind === 'text' && typeof corpus.text !== 'string') problems.push('corpus.text must be a string.');
-  return problems;
-}
+// The rules live in validate.ts (no TF.js) so the host and the CLI check the same ones.
+export { validateTrainConfig };
 
 function peakRssSampler(): { sample(): void; peakMB(): number; reset(): void } {
   let peak = 0;
@@ -122,6 +95,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       `batchSize ${config.batchSize} is larger than the ${corpus.stats.trainInstances} training instances of "${corpus.stats.name}" at seqLen ${config.seqLen}. Use a batch size of at most ${corpus.stats.trainInstances}, a shorter seqLen or a longer text.`,
     );
   }
+  // Now the vocabulary is known (thousands of characters for a non-Latin text), the logits' share of memory is too.
+  const memory = memoryProblem({ ...config, vocabSize: corpus.vocab.length }, options.memoryLimitMB ?? machineMemoryLimitMB());
+  if (memory) throw new Error(`"${corpus.stats.name}" has ${corpus.vocab.length} distinct characters, and ${memory}`);
   const emit = (event: TrainEvent) => options.onEvent?.(event);
   const saturationEvery = options.saturationEvery ?? 20;
   if (!Number.isInteger(saturationEvery) || saturationEvery < 1) throw new Error(`saturationEvery must be a positive integer (batches between saturation reports); got ${saturationEvery}.`);

@@ -3,6 +3,7 @@
 import type { BackendPreference, CellKind, CorpusSpec, ProbeConfig, ProbeSeriesSpec, TrainConfig } from '../engine/types';
 import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
 import { BACKEND_PREFERENCES, CELL_KINDS } from '../protocol';
+import { estimateTrainMemoryMB, MEMORY_LIMIT_MB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
 export type Preset = 'quick' | 'notebook' | 'custom';
 export const PRESETS: readonly Preset[] = ['quick', 'notebook', 'custom'];
@@ -182,12 +183,10 @@ export function buildTrainConfig(request: TrainRequest, raw: RawSettings, memory
     }
   }
   if (errors.length === 0) {
-    const estimate = estimateTrainMemoryMB(config);
-    if (estimate > memoryLimitMB) {
-      errors.push(
-        `this configuration needs about ${Math.round(estimate)} MB for training (batch ${config.batchSize} × sequence ${config.seqLen} × hidden ${config.hiddenSize}), more than the ${Math.round(memoryLimitMB)} MB available to the worker; lower lstmLab.batchSize, lstmLab.seqLen or lstmLab.hiddenSize.`,
-      );
-    }
+    // The engine's own rules (the worker would refuse anything they refuse), then the memory estimate.
+    errors.push(...validateTrainConfig(config));
+    const memory = memoryProblem(config, memoryLimitMB, { batchSize: 'lstmLab.batchSize', seqLen: 'lstmLab.seqLen', hiddenSize: 'lstmLab.hiddenSize' });
+    if (errors.length === 0 && memory) errors.push(memory);
   }
   return errors.length ? { errors } : { config, errors };
 }
@@ -204,21 +203,8 @@ export function checkCorpus(corpus: unknown): string[] {
   return [`corpus kind ${describeValue(c.kind)} is unknown; use brown, file or text.`];
 }
 
-/** Most memory a training run may plan on: TF.js's wasm heap is 32-bit (4 GB at most). */
-export const MEMORY_LIMIT_MB = 4096;
-
-/**
- * A rough upper estimate of training memory: the gradient tape keeps, per time step, the
- * gate activations and states (≈ 12 tensors of B×H floats for an LSTM), the embedded input
- * and the logits; plus a fixed base for TF.js and the corpus. Measured here: 1–1.5 GB peak
- * RSS at the notebook's B=32, T=500, H=125, which this estimate puts at ≈ 1 GB.
- */
-export function estimateTrainMemoryMB(config: Pick<TrainConfig, 'batchSize' | 'seqLen' | 'hiddenSize' | 'embeddingSize'>): number {
-  const floatsPerStep = config.batchSize * (12 * config.hiddenSize + 2 * config.embeddingSize + 2 * 100);
-  const tapeBytes = 4 * 6 * floatsPerStep * config.seqLen; // 4 bytes × ~6 copies: forward values, gradients, wasm heap copies
-  const paramBytes = 4 * 8 * (4 * config.hiddenSize * (config.hiddenSize + config.embeddingSize + 1));
-  return 300 + (tapeBytes + paramBytes) / (1024 * 1024);
-}
+// The memory estimate is the engine's (validate.ts, TF.js-free); re-exported for the host's callers.
+export { estimateTrainMemoryMB, MEMORY_LIMIT_MB };
 
 export interface ProbeRequest {
   /** Defaults to the notebook's five series. */

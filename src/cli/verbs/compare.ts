@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
-import { train, validateTrainConfig } from '../../engine/trainer';
+import { train } from '../../engine/trainer';
 import type { BatchProgress, CellKind, TrainResult } from '../../engine/types';
-import { backendPreferenceOf, withFlagName, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { backendPreferenceOf, checkTrainSettings, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { htmlReport, resultsCsv, resultsTable, trainJson } from '../report';
 
@@ -48,8 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs(argv, OPTIONS);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const cells = cellsOf(values['cells']);
-  const problems = validateTrainConfig(trainConfigOf(values, cells[0]!));
-  if (problems.length > 0) throw new UsageError(`Invalid settings:\n- ${problems.map(withFlagName).join('\n- ')}`);
+  checkTrainSettings(trainConfigOf(values, cells[0]!));
   const json = values['json'] === true;
   const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
   const backend = await initBackend(backendPreferenceOf(values));

@@ -2,9 +2,9 @@
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
-import { train, validateTrainConfig } from '../../engine/trainer';
+import { train } from '../../engine/trainer';
 import type { CellKind } from '../../engine/types';
-import { backendPreferenceOf, withFlagName, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { backendPreferenceOf, checkTrainSettings, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { resultsTable, trainJson } from '../report';
 
@@ -35,8 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const cell = (values['cell'] as CellKind | undefined) ?? 'naive-lstm';
   const config = trainConfigOf(values, cell);
-  const problems = validateTrainConfig(config);
-  if (problems.length > 0) throw new UsageError(`Invalid settings:\n- ${problems.map(withFlagName).join('\n- ')}`);
+  checkTrainSettings(config);
   const json = values['json'] === true;
   const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
   const backend = await initBackend(backendPreferenceOf(values));
