@@ -6,10 +6,12 @@
 //
 // The RNN's norms die out within a few steps; the LSTM without a forget gate keeps
 // accumulating; with b_f = +1 they decay slowly, b_f = 0 faster, b_f = −1 faster still.
-// Each norm is one tf.grad of the t-step unroll (O(steps²) steps per series): plain and
-// exact; a faster probe can replace probeSeries behind the same interface.
+// probeSeries computes each norm as one tf.grad of the t-step unroll (O(steps²) steps per
+// series): plain and exact, the reference. probe() uses fast/probe-fast.ts (one backward
+// sweep carrying every step's loss, tested equal to this reference) wherever it applies.
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
+import { canProbeFast, probeSeriesFast } from './fast/probe-fast';
 import { getCell } from './cells/registry';
 import { withForgetBias } from './cells/init';
 import type { CellState, NotebookWeights } from './cells/types';
@@ -168,7 +170,8 @@ export async function probe(config: ProbeConfig, options: ProbeOptions = {}): Pr
     for (const spec of config.series) {
       if (options.signal?.aborted) throw cancelled(`after ${series.length} of ${config.series.length} series`);
       const weights = checkpoint && getCell(spec.cell).family === checkpointFamily ? checkpoint.weights.cell : undefined;
-      const result = await probeSeries(x, spec, { steps, hiddenSize, seed: cellSeed, signal: options.signal, ...(weights ? { weights } : {}) });
+      const probeOne = canProbeFast(spec.cell) ? probeSeriesFast : probeSeries;
+      const result = await probeOne(x, spec, { steps, hiddenSize, seed: cellSeed, signal: options.signal, ...(weights ? { weights } : {}) });
       series.push(result);
       options.onSeries?.(result);
     }
