@@ -156,9 +156,7 @@ describe('fast-lstm equals the fused-lstm cell given the same NotebookWeights', 
     await initBackend('wasm');
   });
 
-  // T = 1 is left to the step-by-step reference above: fused-lstm's own gradient fails at
-  // T = 1 (tf.unstack of a single step; reported to its owner).
-  for (const c of CASES.filter((k) => k.steps > 1)) {
+  for (const c of CASES) {
     it(describeCase(c), () => {
       const random = mulberry32(c.batch * 7 + c.steps);
       const options = { inputSize: c.inputSize, hiddenSize: c.hiddenSize, forgetGate: c.forgetGate, forgetBias: c.forgetBias, seed: 11 };

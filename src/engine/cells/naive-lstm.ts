@@ -22,6 +22,7 @@ import {
   zeroState,
   type LstmGate,
   type WeightShapes,
+  timeSteps,
 } from './notebook-layout';
 import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
@@ -75,7 +76,7 @@ class NaiveLstmCell implements RecurrentCell {
       const batch = x.shape[0];
       let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize), c: initial?.c ?? zeroState(batch, this.hiddenSize) };
       const hidden: tf.Tensor2D[] = [];
-      for (const xT of tf.unstack(x, 1) as tf.Tensor2D[]) {
+      for (const xT of timeSteps(x)) {
         state = this.step(xT, state);
         hidden.push(state.h);
       }

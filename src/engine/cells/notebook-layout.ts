@@ -148,3 +148,13 @@ export { lstmEquationLines } from './equations';
 export function zeroState(batch: number, hiddenSize: number): tf.Tensor2D {
   return tf.zeros([batch, hiddenSize]);
 }
+
+/**
+ * x [B, T, E] → T tensors x_t [B, E]. TF.js's gradient of unstack breaks when T = 1
+ * ("tensors passed to stack must be a Tensor[]"), so a single step is a reshape instead.
+ */
+export function timeSteps(x: tf.Tensor3D): tf.Tensor2D[] {
+  const [batch, steps, features] = x.shape;
+  if (steps === 1) return [tf.reshape(x, [batch, features])];
+  return tf.unstack(x, 1) as tf.Tensor2D[];
+}

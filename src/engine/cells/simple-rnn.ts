@@ -5,7 +5,7 @@
 // W_ih (E×H), W_hh (H×H) xavier-uniform, b (H) zero; h_0 = 0 unless given. No cell state.
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
-import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, rnnWeightShapes, toNested, zeroState, type WeightShapes } from './notebook-layout';
+import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, rnnWeightShapes, timeSteps, toNested, zeroState, type WeightShapes } from './notebook-layout';
 import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
@@ -42,7 +42,7 @@ class SimpleRnnCell implements RecurrentCell {
       const batch = x.shape[0];
       let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize) };
       const hidden: tf.Tensor2D[] = [];
-      for (const xT of tf.unstack(x, 1) as tf.Tensor2D[]) {
+      for (const xT of timeSteps(x)) {
         state = this.step(xT, state);
         hidden.push(state.h);
       }
