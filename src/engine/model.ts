@@ -75,11 +75,12 @@ export class LanguageModel {
     const { vocabSize, embeddingSize, hiddenSize, seed } = options;
     const random = mulberry32(deriveSeed(seed, 'embedding'));
     // AllenNLP's Embedding is xavier-uniform; nn.Linear's default is U(±1/√fan_in) for weight and bias.
-    this.embedding = tf.variable(uniformMatrix(vocabSize, embeddingSize, Math.sqrt(6 / (vocabSize + embeddingSize)), random), true);
+    // Inside tidy: the initial values are freed, the variables (never tidied) stay.
+    this.embedding = tf.tidy(() => tf.variable(uniformMatrix(vocabSize, embeddingSize, Math.sqrt(6 / (vocabSize + embeddingSize)), random), true));
     const projectionRandom = mulberry32(deriveSeed(seed, 'projection'));
     const bound = 1 / Math.sqrt(hiddenSize);
-    this.projectionWeight = tf.variable(uniformMatrix(hiddenSize, vocabSize, bound, projectionRandom), true);
-    this.projectionBias = tf.variable(tf.tensor1d(Array.from({ length: vocabSize }, () => (projectionRandom() * 2 - 1) * bound)), true);
+    this.projectionWeight = tf.tidy(() => tf.variable(uniformMatrix(hiddenSize, vocabSize, bound, projectionRandom), true));
+    this.projectionBias = tf.tidy(() => tf.variable(tf.tensor1d(Array.from({ length: vocabSize }, () => (projectionRandom() * 2 - 1) * bound)), true));
     this.cell = getCell(options.cell).create(
       { inputSize: embeddingSize, hiddenSize, forgetGate: options.forgetGate, forgetBias: options.forgetBias, seed: deriveSeed(seed, 'cell') },
       weights?.cell,
