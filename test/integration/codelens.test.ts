@@ -1,7 +1,11 @@
 // CodeLens, gate decorations, cursor ↔ equation sync and inline results, in a real VS Code
 // on the workspace fixtures: a per-gate LSTM in Python, a fused LSTM step in TypeScript, and
-// the seed notebook opened in the notebook editor.
+// our notebook fixture opened in the notebook editor. The notebook tests run a second time on
+// the seed notebook when it sits beside the repo (../shared/seed/, in CI; absent for users);
+// LSTM_LAB_SEED_NOTEBOOK names another path (a missing one runs as a user's checkout would).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/protocol';
 
@@ -28,6 +32,48 @@ interface Summary {
 }
 
 const workspaceFile = (name: string) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
+
+/** A notebook the lens tests open, with the cell index of each thing they look at. */
+interface NotebookCase {
+  label: string;
+  /** Undefined when the notebook is not there: the tests say why and skip. */
+  uri: () => vscode.Uri | undefined;
+  /** Why it is not there, for the skip message. */
+  missing: () => string;
+  cells: { lstm: [number, string]; rnn: [number, string]; lstmStep: number; dim: number };
+}
+
+function seedNotebookPath(): string {
+  if (process.env.LSTM_LAB_SEED_NOTEBOOK) return path.resolve(process.env.LSTM_LAB_SEED_NOTEBOOK);
+  // The harness says where the repo is; in development the extension's folder is the repo too.
+  const repoRoot = process.env.LSTM_LAB_REPO_ROOT ?? vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath;
+  return path.resolve(repoRoot, '..', 'shared', 'seed', 'lstm_from_scratch.ipynb');
+}
+
+const NOTEBOOKS: NotebookCase[] = [
+  {
+    label: 'the fixture notebook',
+    uri: () => workspaceFile('lstm_notebook.ipynb'),
+    missing: () => 'the fixture notebook is missing',
+    cells: { lstm: [9, 'GateByGateLSTM'], rnn: [7, 'ElmanRNN'], lstmStep: 14, dim: 5 },
+  },
+  {
+    label: 'the seed notebook',
+    uri: () => (fs.existsSync(seedNotebookPath()) ? vscode.Uri.file(seedNotebookPath()) : undefined),
+    missing: () => `no seed notebook at ${seedNotebookPath()} (it sits beside the repo in CI only)`,
+    cells: { lstm: [25, 'NaiveLSTM'], rnn: [47, 'SimpleRNN'], lstmStep: 64, dim: 24 },
+  },
+];
+
+/** Opens the case's notebook, or skips the test saying why it is not there. */
+async function openCase(test: Mocha.Context, notebookCase: NotebookCase): Promise<vscode.NotebookDocument> {
+  const uri = notebookCase.uri();
+  if (!uri) {
+    console.log(`      (skipped: ${notebookCase.missing()})`);
+    test.skip();
+  }
+  return vscode.workspace.openNotebookDocument(uri!);
+}
 
 async function ourLenses(uri: vscode.Uri): Promise<{ line: number; title: string; command: string; args: LensArgs }[]> {
   // The provider command needs the document's model: open it first (a no-op when it is open).
@@ -108,39 +154,54 @@ describe('codelens', function () {
     );
   });
 
-  it("puts lenses on the notebook's code cells when it is open in the notebook editor", async () => {
-    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_from_scratch.ipynb'));
-    await vscode.window.showNotebookDocument(notebook);
-    assert.equal(notebook.notebookType, 'jupyter-notebook');
-    const probeTitle = async (index: number) => {
-      const uri = await revealCell(notebook, index);
-      assert.equal(uri.scheme, 'vscode-notebook-cell');
-      return (await ourLenses(uri)).filter((l) => l.command === 'lstmLab.probeCell').map((l) => [l.line, l.args.cell, l.title]);
-    };
-    assert.deepEqual(await probeTitle(25), [[0, 'NaiveLSTM', '$(pulse) Probe gradient — LSTM, per-gate weights']]);
-    assert.deepEqual(await probeTitle(47), [[0, 'SimpleRNN', '$(pulse) Probe gradient — simple RNN']]);
-    assert.deepEqual(await probeTitle(64), [[0, 'lstm_step', '$(pulse) Probe gradient — LSTM, per-gate weights, optional forget gate']]);
-    assert.equal(notebook.cellAt(24).kind, vscode.NotebookCellKind.Code);
-    assert.deepEqual(await ourLenses(await revealCell(notebook, 24)), [], 'a code cell without a recurrent cell (class Dim(IntEnum)) gets none');
-  });
+  for (const notebookCase of NOTEBOOKS) {
+    const { lstm, rnn, lstmStep, dim } = notebookCase.cells;
 
-  it("a notebook lens on lstm_step (use_forget_gate) probes with and without the forget gate in the worker", async () => {
-    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_from_scratch.ipynb'));
-    const uri = await revealCell(notebook, 64);
-    const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.probeCell')!;
-    const run = await vscode.commands.executeCommand<RunRecord>(probe.command, { ...probe.args, interactive: false, steps: 2 });
-    assert.equal(run.status, 'done', run.reason);
-    assert.deepEqual(
-      run.probeSeries.map((s) => [s.cell, s.forgetGate, s.forgetBias, s.norms.length]),
-      [
-        ['naive-lstm', true, 0, 2],
-        ['naive-lstm', false, 0, 2],
-      ],
-    );
-    const summary = (await summaries()).find((s) => s.uri === uri.toString());
-    assert.ok(summary, 'an inline summary on the notebook cell');
-    assert.match(summary.text, /^∇h0 ‖·‖(: \S+ → \S+ \(b_f 0\) · \S+ \(no forget gate\)| over 2 steps: b_f 0 \S+ → \S+ · no forget gate \S+ → \S+)( over 2 steps)?$/);
-  });
+    it(`puts lenses on the code cells of ${notebookCase.label} when it is open in the notebook editor`, async function () {
+      const notebook = await openCase(this, notebookCase);
+      await vscode.window.showNotebookDocument(notebook);
+      assert.equal(notebook.notebookType, 'jupyter-notebook');
+      const probeTitle = async (index: number) => {
+        const uri = await revealCell(notebook, index);
+        assert.equal(uri.scheme, 'vscode-notebook-cell');
+        return (await ourLenses(uri)).filter((l) => l.command === 'lstmLab.probeCell').map((l) => [l.line, l.args.cell, l.title]);
+      };
+      assert.deepEqual(await probeTitle(lstm[0]), [[0, lstm[1], '$(pulse) Probe gradient — LSTM, per-gate weights']]);
+      assert.deepEqual(await probeTitle(rnn[0]), [[0, rnn[1], '$(pulse) Probe gradient — simple RNN']]);
+      assert.deepEqual(await probeTitle(lstmStep), [[0, 'lstm_step', '$(pulse) Probe gradient — LSTM, per-gate weights, optional forget gate']]);
+      assert.equal(notebook.cellAt(dim).kind, vscode.NotebookCellKind.Code);
+      assert.match(notebook.cellAt(dim).document.getText(), /class Dim\(IntEnum\)/);
+      assert.deepEqual(await ourLenses(await revealCell(notebook, dim)), [], 'a code cell without a recurrent cell (class Dim(IntEnum)) gets none');
+    });
+
+    it(`a lens on lstm_step (use_forget_gate) of ${notebookCase.label} probes with and without the forget gate in the worker`, async function () {
+      const notebook = await openCase(this, notebookCase);
+      const uri = await revealCell(notebook, lstmStep);
+      const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.probeCell')!;
+      const run = await vscode.commands.executeCommand<RunRecord>(probe.command, { ...probe.args, interactive: false, steps: 2 });
+      assert.equal(run.status, 'done', run.reason);
+      assert.deepEqual(
+        run.probeSeries.map((s) => [s.cell, s.forgetGate, s.forgetBias, s.norms.length]),
+        [
+          ['naive-lstm', true, 0, 2],
+          ['naive-lstm', false, 0, 2],
+        ],
+      );
+      const summary = (await summaries()).find((s) => s.uri === uri.toString());
+      assert.ok(summary, 'an inline summary on the notebook cell');
+      assert.match(summary.text, /^∇h0 ‖·‖(: \S+ → \S+ \(b_f 0\) · \S+ \(no forget gate\)| over 2 steps: b_f 0 \S+ → \S+ · no forget gate \S+ → \S+)( over 2 steps)?$/);
+    });
+
+    it(`the Equations lens on the RNN of ${notebookCase.label} sends the panel the simple RNN's equation`, async function () {
+      const notebook = await openCase(this, notebookCase);
+      const lens = (await ourLenses(await revealCell(notebook, rnn[0]))).find((l) => l.command === 'lstmLab.showEquations')!;
+      const message = await vscode.commands.executeCommand<{ type: string; cell: string; lines: { gate: string; latex: string }[] }>(lens.command, { ...lens.args, interactive: false });
+      assert.equal(message.type, 'equations');
+      assert.equal(message.cell, 'simple-rnn');
+      assert.deepEqual(message.lines.map((l) => l.latex), ['h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)']);
+      assert.equal((await gateSync()).equations?.cell, 'simple-rnn');
+    });
+  }
 
   it('running the Probe lens of the .py file runs a probe in the worker and shows its summary on the class line until the class is edited', async () => {
     const uri = workspaceFile('lstm_cell.py');
@@ -287,16 +348,6 @@ describe('codelens', function () {
       await config.update('gateDecorations', undefined, vscode.ConfigurationTarget.Global);
     }
     await until('decorations back on', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 6);
-  });
-
-  it('the Equations lens sends the panel the equations of that kind of cell', async () => {
-    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_from_scratch.ipynb'));
-    const lens = (await ourLenses(await revealCell(notebook, 47))).find((l) => l.command === 'lstmLab.showEquations')!;
-    const message = await vscode.commands.executeCommand<{ type: string; cell: string; lines: { gate: string; latex: string }[] }>(lens.command, { ...lens.args, interactive: false });
-    assert.equal(message.type, 'equations');
-    assert.equal(message.cell, 'simple-rnn');
-    assert.deepEqual(message.lines.map((l) => l.latex), ['h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)']);
-    assert.equal((await gateSync()).equations?.cell, 'simple-rnn');
   });
 
   it('says clearly that a GRU cannot run as written, and costs nothing on a file over 1 MB', async () => {

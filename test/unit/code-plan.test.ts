@@ -30,38 +30,86 @@ const cellNamed = (cells: DetectedCell[], name: string) => {
   return cell;
 };
 
+/** Our own notebook fixture, and the seed notebook beside the repo when it is there (CI);
+ *  LSTM_LAB_SEED_NOTEBOOK names another path (a missing one runs as a user's checkout would). */
+const PER_GATE = '$(pulse) Probe gradient — LSTM, per-gate weights';
+const RNN = '$(pulse) Probe gradient — simple RNN';
+const OPTIONAL = '$(pulse) Probe gradient — LSTM, per-gate weights, optional forget gate';
+const FUSED = '$(pulse) Probe gradient — LSTM, fused weights';
+const NOTEBOOKS = [
+  {
+    label: 'the fixture notebook',
+    file: path.join(root, 'test/fixtures/workspace/lstm_notebook.ipynb'),
+    lstm: 'GateByGateLSTM',
+    rnn: 'ElmanRNN',
+    fused: 'FusedLSTM',
+    lenses: [['ElmanRNN', RNN], ['GateByGateLSTM', PER_GATE], ['rnn_step', RNN], ['lstm_step', OPTIONAL], ['FusedLSTM', FUSED]],
+  },
+  {
+    label: 'the seed notebook',
+    file: path.resolve(process.env.LSTM_LAB_SEED_NOTEBOOK ?? path.resolve(root, '..', 'shared', 'seed', 'lstm_from_scratch.ipynb')),
+    lstm: 'NaiveLSTM',
+    rnn: 'SimpleRNN',
+    fused: 'OptimizedLSTM',
+    lenses: [['NaiveLSTM', PER_GATE], ['SimpleRNN', RNN], ['rnn_step', RNN], ['lstm_step', OPTIONAL], ['OptimizedLSTM', FUSED]],
+  },
+];
+
+for (const { label, file, lstm, rnn, fused, lenses } of NOTEBOOKS) {
+  describe(`planForCell on ${label}`, function () {
+    let notebook: DetectedCell[] = [];
+    before(function () {
+      if (!fs.existsSync(file)) {
+        console.log(`      (skipped: no seed notebook at ${file}; it sits beside the repo in CI only)`);
+        this.skip();
+      }
+      notebook = detectNotebook(fs.readFileSync(file, 'utf8'));
+    });
+
+    it('gets a lens on its five recurrent cells and on nothing else (no Dim(IntEnum), no usage cells)', () => {
+      assert.deepEqual(notebook.map((c) => [c.name, lensTitles(c).probe]), lenses);
+    });
+
+    it(`runs ${lstm} as the engine's naive (per-gate) LSTM with its LSTM equations`, () => {
+      const plan = planForCell(cellNamed(notebook, lstm));
+      assert.equal(plan.engineCell, 'naive-lstm');
+      assert.equal(plan.forgetGate, 'on');
+      assert.equal(plan.equations?.cell, 'naive-lstm');
+      assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['i', 'f', 'g', 'o', 'c', 'h']);
+    });
+
+    it(`runs ${rnn} as simple-rnn with the one RNN line, and ${fused} as the fused LSTM`, () => {
+      const plan = planForCell(cellNamed(notebook, rnn));
+      assert.equal(plan.engineCell, 'simple-rnn');
+      assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['h']);
+      assert.equal(planForCell(cellNamed(notebook, fused)).engineCell, 'fused-lstm');
+    });
+
+    it('knows lstm_step switches its forget gate (use_forget_gate) and probes with and without it', () => {
+      const plan = planForCell(cellNamed(notebook, 'lstm_step'));
+      assert.equal(plan.forgetGate, 'optional');
+      assert.match(plan.description, /optional forget gate/);
+      const series = probeSeriesFor(plan, [1], 'both');
+      assert.deepEqual(
+        series.map((s) => [s.cell, s.forgetGate, s.forgetBias]),
+        [
+          ['naive-lstm', true, 1],
+          ['naive-lstm', false, 0],
+        ],
+      );
+    });
+
+    it('probeSeriesFor: one series per bias, a single series for an RNN, an error without biases', () => {
+      const plan = planForCell(cellNamed(notebook, lstm));
+      assert.deepEqual(probeSeriesFor(plan, [1, 0, -1], 'on').map((s) => s.name), ['b_f +1', 'b_f 0', 'b_f −1']);
+      assert.deepEqual(probeSeriesFor(plan, [], 'off').map((s) => s.forgetGate), [false]);
+      assert.throws(() => probeSeriesFor(plan, [], 'on'), /at least one forget-bias value/);
+      assert.equal(probeSeriesFor(planForCell(cellNamed(notebook, rnn)), [1, 0], 'both').length, 1);
+    });
+  });
+}
+
 describe('planForCell on detected code', () => {
-  const notebook = detectNotebook(fs.readFileSync(path.join(root, 'test/fixtures/workspace/lstm_from_scratch.ipynb'), 'utf8'));
-
-  it("runs the notebook's NaiveLSTM as the engine's naive (per-gate) LSTM with its LSTM equations", () => {
-    const plan = planForCell(cellNamed(notebook, 'NaiveLSTM'));
-    assert.equal(plan.engineCell, 'naive-lstm');
-    assert.equal(plan.forgetGate, 'on');
-    assert.equal(plan.equations?.cell, 'naive-lstm');
-    assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['i', 'f', 'g', 'o', 'c', 'h']);
-    assert.equal(lensTitles(cellNamed(notebook, 'NaiveLSTM')).probe, '$(pulse) Probe gradient — LSTM, per-gate weights');
-  });
-
-  it("runs the notebook's SimpleRNN as simple-rnn with the one RNN line", () => {
-    const plan = planForCell(cellNamed(notebook, 'SimpleRNN'));
-    assert.equal(plan.engineCell, 'simple-rnn');
-    assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['h']);
-  });
-
-  it("knows the notebook's lstm_step switches its forget gate (use_forget_gate) and probes with and without it", () => {
-    const plan = planForCell(cellNamed(notebook, 'lstm_step'));
-    assert.equal(plan.forgetGate, 'optional');
-    assert.match(plan.description, /optional forget gate/);
-    const series = probeSeriesFor(plan, [1], 'both');
-    assert.deepEqual(
-      series.map((s) => [s.cell, s.forgetGate, s.forgetBias]),
-      [
-        ['naive-lstm', true, 1],
-        ['naive-lstm', false, 0],
-      ],
-    );
-  });
-
   it('runs a chunked PyTorch LSTMCell as the fused LSTM, and its forget_bias literal is on the cell', () => {
     const cell = cellNamed(detectCells(fixture('pytorch_chunk_lstmcell.py'), 'python'), 'LSTMCell');
     const plan = planForCell(cell);
@@ -82,14 +130,6 @@ describe('planForCell on detected code', () => {
 
   it('plans a TypeScript RNN class as simple-rnn', () => {
     assert.equal(planForCell(cellNamed(detectCells(fixture('ts_rnn.ts'), 'typescript'), 'ElmanRnn')).engineCell, 'simple-rnn');
-  });
-
-  it('probeSeriesFor: one series per bias, a single series for an RNN, an error without biases', () => {
-    const lstm = planForCell(cellNamed(notebook, 'NaiveLSTM'));
-    assert.deepEqual(probeSeriesFor(lstm, [1, 0, -1], 'on').map((s) => s.name), ['b_f +1', 'b_f 0', 'b_f −1']);
-    assert.deepEqual(probeSeriesFor(lstm, [], 'off').map((s) => s.forgetGate), [false]);
-    assert.throws(() => probeSeriesFor(lstm, [], 'on'), /at least one forget-bias value/);
-    assert.equal(probeSeriesFor(planForCell(cellNamed(notebook, 'SimpleRNN')), [1, 0], 'both').length, 1);
   });
 });
 
