@@ -78,12 +78,30 @@ export function joinLines(text: string): string {
   return lines.join(' ');
 }
 
+/** A file-system error while reading a corpus file, as a message saying what is wrong and what to do. */
+export function describeCorpusFileError(error: unknown, file: string): Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new Error(`Corpus file not found: ${file}. Give the path of a UTF-8 text file, or use the Brown corpus (--corpus brown).`);
+    case 'ENOTDIR':
+      return new Error(`Corpus file not found: ${file} (a part of that path is a file, not a folder). Give the path of a UTF-8 text file.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new Error(`Permission denied reading the corpus file ${file}. Make it readable (e.g. chmod a+r) or copy it somewhere you can read.`);
+    case 'EISDIR':
+      return new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
+    default:
+      return new Error(`Cannot read the corpus file ${file}: ${(error as Error | undefined)?.message ?? String(error)}.`);
+  }
+}
+
 function readTextFile(file: string, warnings: string[], maxBytes: number): { text: string; capped: boolean } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-  } catch {
-    throw new Error(`Corpus file not found: ${file}. Give the path of a UTF-8 text file, or use the Brown corpus (--corpus brown).`);
+  } catch (error) {
+    throw describeCorpusFileError(error, file);
   }
   if (stat.isDirectory()) throw new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
   if (stat.size === 0) throw new Error(`Corpus file is empty: ${file}. Give a text file with at least a few hundred characters.`);
@@ -91,7 +109,12 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
   let bytes: Buffer;
   if (capped) {
     bytes = Buffer.alloc(maxBytes);
-    const fd = fs.openSync(file, 'r');
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (error) {
+      throw describeCorpusFileError(error, file);
+    }
     try {
       fs.readSync(fd, bytes, 0, maxBytes, 0);
     } finally {
@@ -102,7 +125,15 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
     if (lastNewline > 0) bytes = bytes.subarray(0, lastNewline);
     warnings.push(`${file} is ${formatBytes(stat.size)}; only its first ${formatBytes(maxBytes)} are used.`);
   } else {
-    bytes = fs.readFileSync(file);
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (error) {
+      throw describeCorpusFileError(error, file);
+    }
+  }
+  // UTF-16 text is full of NUL bytes: say what it is rather than "binary".
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new Error(`Corpus file is UTF-16 text (it starts with a UTF-16 byte-order mark): ${file}. Save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8) and try again.`);
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {

@@ -34,6 +34,9 @@ export interface TrainOptions {
   memoryLimitMB?: number;
 }
 
+/** A batch loss above this many times ln(vocabulary size) stops training as diverged. */
+export const DIVERGED_LOSS_FACTOR = 10;
+
 // The rules live in validate.ts (no TF.js) so the host and the CLI check the same ones.
 export { validateTrainConfig };
 
@@ -198,12 +201,18 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         });
         const loss = (await value.data())[0]!;
         value.dispose();
-        if (!Number.isFinite(loss)) {
+        // A non-finite loss, or one far above guessing uniformly (ln V, where every fresh model
+        // starts), means the weights blew up: a learning rate of 10 gives losses of 40–200 here, never NaN.
+        const divergedAbove = DIVERGED_LOSS_FACTOR * Math.log(corpus.vocab.length);
+        if (!Number.isFinite(loss) || loss > divergedAbove) {
           tf.dispose(grads);
           const step = position.step + 1;
+          const what = Number.isFinite(loss)
+            ? `The loss reached ${loss.toFixed(1)} at step ${step} (epoch ${epoch}, batch ${batchIndex}), more than ${DIVERGED_LOSS_FACTOR} × ln(${corpus.vocab.length}) = ${divergedAbove.toFixed(1)} (${DIVERGED_LOSS_FACTOR} times the loss of guessing every character uniformly)`
+            : `The loss became ${loss} at step ${step} (epoch ${epoch}, batch ${batchIndex})`;
           return result(
             'failed',
-            `The loss became ${loss} at step ${step} (epoch ${epoch}, batch ${batchIndex}): training diverged, so it stopped without applying that step${lastCheckpoint ? ` (the last good checkpoint is ${lastCheckpoint})` : ''}. Lower the learning rate (now ${config.learningRate}; try ${config.learningRate / 10}).`,
+            `${what}: training diverged, so it stopped without applying that step${lastCheckpoint ? ` (the last good checkpoint is ${lastCheckpoint})` : ''}. Lower the learning rate (now ${config.learningRate}; try ${config.learningRate / 10}).`,
           );
         }
         optimizer.applyGradients(grads);
