@@ -78,9 +78,14 @@ async function tryWasm(options: BackendOptions): Promise<boolean> {
   }
   const ok = await tf.setBackend('wasm');
   if (ok) registerUnsortedSegmentSumWasm();
-  if (ok) registerTransposeMatmulFixWasm(); // transposed/batched matmuls through XNNPACK (kernels/transpose-matmul.ts)
+  // Transposed/batched matmuls through XNNPACK (kernels/transpose-matmul.ts). STOCK_KERNELS_ENV_VAR=1
+  // leaves TF.js as shipped: only `lstm-lab bench` sets it, to measure the stock baseline.
+  if (ok && process.env[STOCK_KERNELS_ENV_VAR] !== '1') registerTransposeMatmulFixWasm();
   return ok;
 }
+
+/** Set to 1 to skip LSTM Lab's matmul kernel fix (a benchmark baseline of TF.js as shipped). */
+export const STOCK_KERNELS_ENV_VAR = 'LSTM_LAB_STOCK_KERNELS';
 
 async function select(preference: BackendPreference, options: BackendOptions): Promise<BackendName> {
   if (preference === 'native') {

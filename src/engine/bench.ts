@@ -36,7 +36,13 @@ export interface BenchOptions {
    * Runs one cell's measurement. Default: in this process (peak RSS is then this process's
    * peak so far). The CLI passes a runner that measures each cell in a fresh child process.
    */
-  runCell?: (cell: CellKind, config: BenchConfig) => Promise<BenchResultRow>;
+  runCell?: (cell: CellKind, config: BenchConfig, variant?: 'stock-tfjs') => Promise<BenchResultRow>;
+  /**
+   * Also time builtin-lstm on TF.js's stock kernels (without LSTM Lab's matmul fix, which
+   * speeds up every cell, the built-in one included): the framework as shipped. Needs a
+   * runCell that measures in a fresh process, since the fix cannot be undone in this one.
+   */
+  stockBaseline?: boolean;
   /** Called as each cell finishes. */
   onResult?: (row: BenchResultRow) => void;
 }
@@ -186,13 +192,19 @@ export async function bench(options: BenchOptions = {}): Promise<BenchResult> {
     results.push(row);
     options.onResult?.(row);
   }
+  if (options.stockBaseline && cells.includes('builtin-lstm')) {
+    if (!options.runCell) throw new Error('bench: the stock-kernel baseline needs a fresh process per cell (the CLI without --in-process).');
+    const row: BenchResultRow = { ...(await options.runCell('builtin-lstm', config, 'stock-tfjs')), variant: 'stock-tfjs' };
+    results.push(row);
+    options.onResult?.(row);
+  }
   const { batches: _batches, warmup: _warmup, ...publicConfig } = config;
   return { backend, config: publicConfig, matmulGflops, flopsPerBatch, floorMsPerBatch: flopsPerBatch / (matmulGflops * 1e6), results };
 }
 
 /** "12.3×" ratios of the human report: how fast-lstm compares with the floor and the other cells. */
 export function benchRatios(result: BenchResult): string[] {
-  const byCell = new Map(result.results.map((row) => [row.cell, row.msPerBatch] as const));
+  const byCell = new Map(result.results.filter((row) => !row.variant).map((row) => [row.cell, row.msPerBatch] as const));
   const fast = byCell.get('fast-lstm');
   if (fast === undefined) return [];
   const lines = [`fast-lstm vs floor: ${(fast / result.floorMsPerBatch).toFixed(2)}× the floor (${fast.toFixed(0)} ms vs ${result.floorMsPerBatch.toFixed(0)} ms)`];
@@ -200,14 +212,22 @@ export function benchRatios(result: BenchResult): string[] {
     const ms = byCell.get(other);
     if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${(ms / fast).toFixed(1)}× faster`);
   }
+  for (const row of result.results.filter((r) => r.variant === 'stock-tfjs')) {
+    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${(row.msPerBatch / fast).toFixed(1)}× faster`);
+  }
   return lines;
+}
+
+/** A row's name in tables: the cell kind, marked when it ran on TF.js's stock kernels. */
+export function benchRowLabel(row: BenchResultRow): string {
+  return row.variant === 'stock-tfjs' ? `${row.cell} (stock TF.js kernels)` : row.cell;
 }
 
 /** The human table: cell, ms per batch, minutes per epoch, peak RSS, × floor. */
 export function benchTable(result: BenchResult): string {
   const header = ['cell', 'ms/batch', 'min/epoch', 'peak RSS MB', '× floor'];
   // The floor counts the LSTM's four gates; an RNN does a quarter of the recurrent work, so no ratio for it.
-  const rows = result.results.map((row) => [row.cell, row.msPerBatch.toFixed(0), row.minutesPerEpoch.toFixed(1), row.peakRssMB.toFixed(0), getCell(row.cell).family === 'lstm' ? (row.msPerBatch / result.floorMsPerBatch).toFixed(2) : '—']);
+  const rows = result.results.map((row) => [benchRowLabel(row), row.msPerBatch.toFixed(0), row.minutesPerEpoch.toFixed(1), row.peakRssMB.toFixed(0), getCell(row.cell).family === 'lstm' ? (row.msPerBatch / result.floorMsPerBatch).toFixed(2) : '—']);
   rows.push(['(floor)', result.floorMsPerBatch.toFixed(0), ((result.floorMsPerBatch * result.config.batchesPerEpoch) / 60000).toFixed(1), '', '1.00']);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ');

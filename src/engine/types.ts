@@ -147,6 +147,8 @@ export interface SampleConfig {
 
 export interface BenchResultRow {
   cell: CellKind;
+  /** 'stock-tfjs': measured without LSTM Lab's wasm matmul fix (TF.js as shipped), a baseline. */
+  variant?: 'stock-tfjs';
   msPerBatch: number;
   minutesPerEpoch: number;
   peakRssMB: number;

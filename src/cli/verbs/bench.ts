@@ -3,8 +3,8 @@
 // --child-cell), so its peak RSS is its own and one cell's heap does not slow the next.
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import { initBackend } from '../../engine/backend';
-import { bench, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig } from '../../engine/bench';
+import { initBackend, STOCK_KERNELS_ENV_VAR } from '../../engine/backend';
+import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig } from '../../engine/bench';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import type { BenchResultRow, CellKind } from '../../engine/types';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
@@ -17,6 +17,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'hidden', type: 'integer', value: 'H', help: 'hidden size (default 125)' },
   { name: 'embedding', type: 'integer', value: 'E', help: 'embedding size (default 50)' },
   { name: 'in-process', type: 'boolean', help: 'measure every cell in this process (peak RSS is then the running maximum)' },
+  { name: 'no-stock-baseline', type: 'boolean', help: 'skip the extra builtin-lstm row timed on TF.js as shipped (without LSTM Lab\'s matmul fix)' },
   BACKEND_OPTION,
   JSON_OPTION,
   QUIET_OPTION,
@@ -70,9 +71,10 @@ function cliEntry(): string | undefined {
   return base === 'cli.js' || (base === 'main.ts' && path.basename(path.dirname(entry)) === 'cli') ? entry : undefined;
 }
 
-function runChild(entry: string, args: string[], cell: CellKind): Promise<BenchResultRow> {
+function runChild(entry: string, args: string[], cell: CellKind, variant?: 'stock-tfjs'): Promise<BenchResultRow> {
   return new Promise((resolve, reject) => {
-    const child = fork(entry, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const env = { ...process.env, [STOCK_KERNELS_ENV_VAR]: variant === 'stock-tfjs' ? '1' : '0' };
+    const child = fork(entry, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.on('error', reject);
@@ -129,8 +131,9 @@ export async function run(argv: string[]): Promise<number> {
   const result = await bench({
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     cells,
-    runCell: entry ? (cell) => runChild(entry, childArgs(values, cell), cell) : undefined,
-    onResult: (row) => log(`  ${row.cell}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
+    runCell: entry ? (cell, _config, variant) => runChild(entry, childArgs(values, cell), cell, variant) : undefined,
+    stockBaseline: entry !== undefined && values['no-stock-baseline'] !== true,
+    onResult: (row) => log(`  ${benchRowLabel(row)}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
   });
   if (values['json'] === true) printJson(result);
   else {
