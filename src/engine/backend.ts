@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName, BackendPreference } from './types';
 import { registerUnsortedSegmentSumWasm } from './kernels/unsorted-segment-sum';
 import { registerTransposeMatmulFixWasm } from './kernels/transpose-matmul';
+import { registerSliceViewFixWasm } from './kernels/slice-view';
 
 const PREFERENCES: readonly BackendPreference[] = ['auto', 'native', 'wasm', 'cpu'];
 export const BACKEND_ENV_VAR = 'LSTM_LAB_BACKEND';
@@ -80,7 +81,10 @@ async function tryWasm(options: BackendOptions): Promise<boolean> {
   if (ok) registerUnsortedSegmentSumWasm();
   // Transposed/batched matmuls through XNNPACK (kernels/transpose-matmul.ts). STOCK_KERNELS_ENV_VAR=1
   // leaves TF.js as shipped: only `lstm-lab bench` sets it, to measure the stock baseline.
-  if (ok && process.env[STOCK_KERNELS_ENV_VAR] !== '1') registerTransposeMatmulFixWasm();
+  if (ok && process.env[STOCK_KERNELS_ENV_VAR] !== '1') {
+    registerTransposeMatmulFixWasm();
+    registerSliceViewFixWasm(); // slices and tf.unstack read the heap in place (kernels/slice-view.ts)
+  }
   return ok;
 }
 
