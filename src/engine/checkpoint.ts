@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from './types';
 import type { LanguageModelWeights } from './model';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
+import { lstmWeightShapes, rnnWeightShapes } from './cells/notebook-layout';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
@@ -88,12 +89,20 @@ export function loadCheckpoint(checkpointPath: string): Checkpoint {
   const file = checkpointFile(checkpointPath);
   if (!fs.existsSync(checkpointPath)) fail(checkpointPath, 'no such file or folder. Give the checkpoint folder a training run wrote (it holds checkpoint.json).');
   if (!fs.existsSync(file)) fail(checkpointPath, `${CHECKPOINT_FILE} is missing, so this is not a checkpoint folder.`);
-  const text = fs.readFileSync(file, 'utf8');
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    fail(file, `it could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  if (bytes.includes(0)) fail(file, 'it holds binary data (NUL bytes), not a checkpoint: the file is corrupt. Use another checkpoint or train again.');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    fail(file, `it is truncated or corrupt (not valid JSON: ${(error as Error).message}). Use another checkpoint or train again.`);
+    // V8 quotes the text around the error; from a corrupt file that is noise, so keep only where.
+    const where = /position (\d+)/.exec((error as Error).message)?.[1];
+    fail(file, `it is truncated or corrupt (not valid JSON${where ? ` at byte ${where} of ${bytes.length}` : ''}). Use another checkpoint or train again.`);
   }
   if (typeof parsed !== 'object' || parsed === null) fail(file, 'it does not hold a checkpoint object.');
   const checkpoint = parsed as Partial<Checkpoint>;
@@ -112,6 +121,29 @@ export function loadCheckpoint(checkpointPath: string): Checkpoint {
   const weights = checkpoint.weights;
   if (!weights || !Array.isArray(weights.embedding) || !weights.cell || !weights.projection) fail(file, 'its weights are missing (embedding, cell, projection).');
   if (weights.embedding.length !== vocab.length) fail(file, `its embedding has ${weights.embedding.length} rows but the vocabulary ${vocab.length} entries.`);
+  // Every weight's shape and every value (a null would silently become 0), checked here so the message names the file.
+  const numberRows = (name: string, value: unknown, rows: number, columns: number) => {
+    const ok = Array.isArray(value) && value.length === rows && value.every((row) => Array.isArray(row) && row.length === columns && row.every((v) => typeof v === 'number' && Number.isFinite(v)));
+    if (!ok) fail(file, `its weight ${name} is not a ${rows}×${columns} matrix of finite numbers: the checkpoint is corrupt or does not match its vocabulary and sizes.`);
+  };
+  const numberList = (name: string, value: unknown, length: number) => {
+    const ok = Array.isArray(value) && value.length === length && value.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!ok) fail(file, `its weight ${name} is not a list of ${length} finite numbers: the checkpoint is corrupt or does not match its vocabulary and sizes.`);
+  };
+  numberRows('embedding', weights.embedding, vocab.length, cell.inputSize);
+  numberRows('projection.weight', weights.projection.weight, cell.hiddenSize, vocab.length);
+  numberList('projection.bias', weights.projection.bias, vocab.length);
+  const shapes = cell.kind === 'simple-rnn' ? rnnWeightShapes(cell.inputSize, cell.hiddenSize) : lstmWeightShapes(cell.inputSize, cell.hiddenSize);
+  const cellWeights = weights.cell as unknown as Record<string, unknown>;
+  const names = Object.keys(cellWeights ?? {});
+  const missing = Object.keys(shapes).filter((name) => !names.includes(name));
+  if (missing.length > 0 || names.length !== Object.keys(shapes).length) {
+    fail(file, `its ${cell.kind} cell weights are ${names.join(', ') || 'none'}; a ${cell.kind} cell has ${Object.keys(shapes).join(', ')}. The checkpoint is corrupt or was edited.`);
+  }
+  for (const [name, shape] of Object.entries(shapes)) {
+    if (shape.length === 1) numberList(`cell.${name}`, cellWeights[name], shape[0]);
+    else numberRows(`cell.${name}`, cellWeights[name], shape[0], shape[1]);
+  }
   if (!checkpoint.position) fail(file, 'its training position is missing.');
   return checkpoint as Checkpoint;
 }

@@ -31,6 +31,8 @@ export interface Corpus {
   stride: number;
   /** Things the user should know (e.g. a file capped at MAX_CORPUS_BYTES). */
   warnings: string[];
+  /** Characters of the whole text outside the vocabulary (mapped to UNKNOWN_ID): the validation split's rare ones, or many when a given vocabulary is another text's. */
+  unknownChars: number;
   /** Characters → ids (characters outside the vocabulary → UNKNOWN_ID). */
   encode(text: string): Int32Array;
   /** Ids → characters (padding dropped, unknown shown as U+FFFD). */
@@ -257,7 +259,12 @@ export async function loadCorpus(spec: CorpusSpec, options: CorpusOptions, extra
   for (let id = 2; id < vocab.length; id++) idOf.set(vocab[id]!.codePointAt(0)!, id);
 
   const ids = new Int32Array(charCount);
-  for (let k = 0; k < charCount; k++) ids[k] = idOf.get(codePoints[k]!) ?? UNKNOWN_ID;
+  let unknownChars = 0;
+  for (let k = 0; k < charCount; k++) {
+    const id = idOf.get(codePoints[k]!);
+    if (id === undefined) unknownChars++;
+    ids[k] = id ?? UNKNOWN_ID;
+  }
 
   const makeBatch = (batchStarts: number[]): Batch => {
     const rows = batchStarts.length;
@@ -284,6 +291,7 @@ export async function loadCorpus(spec: CorpusSpec, options: CorpusOptions, extra
     seqLen,
     stride,
     warnings,
+    unknownChars,
     encode(input: string): Int32Array {
       const out: number[] = [];
       for (const character of input.toLowerCase()) out.push(idOf.get(character.codePointAt(0)!) ?? UNKNOWN_ID);

@@ -34,6 +34,9 @@ export interface TrainOptions {
   memoryLimitMB?: number;
 }
 
+/** Resuming on a text with more than this fraction of characters outside the checkpoint's vocabulary is refused. */
+export const MAX_UNKNOWN_FRACTION_ON_RESUME = 0.01;
+
 /** A batch loss above this many times ln(vocabulary size) stops training as diverged. */
 export const DIVERGED_LOSS_FACTOR = 10;
 
@@ -96,6 +99,12 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   if (config.batchSize > corpus.stats.trainInstances) {
     throw new Error(
       `batchSize ${config.batchSize} is larger than the ${corpus.stats.trainInstances} training instances of "${corpus.stats.name}" at seqLen ${config.seqLen}. Use a batch size of at most ${corpus.stats.trainInstances}, a shorter seqLen or a longer text.`,
+    );
+  }
+  // A checkpoint's vocabulary on another text: most of it would become "unknown" and train nothing useful.
+  if (resumed && corpus.unknownChars > MAX_UNKNOWN_FRACTION_ON_RESUME * corpus.stats.chars) {
+    throw new Error(
+      `Cannot resume from ${options.resumeFrom}: ${((100 * corpus.unknownChars) / corpus.stats.chars).toFixed(1)}% of the characters of "${corpus.stats.name}" (${corpus.unknownChars} of ${corpus.stats.chars}) are not in the checkpoint's vocabulary of ${resumed.vocab.length} (it was trained on "${resumed.corpus?.name ?? 'another text'}"). Resume on the text it was trained on, or start a new run on this one.`,
     );
   }
   // Now the vocabulary is known (thousands of characters for a non-Latin text), the logits' share of memory is too.
