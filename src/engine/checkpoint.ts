@@ -72,11 +72,19 @@ export function checkpointFile(checkpointPath: string): string {
 
 /** Writes `checkpoint` into directory `dir` atomically; returns the directory. */
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
-  fs.mkdirSync(dir, { recursive: true });
   const target = path.join(dir, CHECKPOINT_FILE);
   const temporary = `${target}.tmp-${process.pid}-${Date.now()}`;
-  fs.writeFileSync(temporary, JSON.stringify(checkpoint));
-  fs.renameSync(temporary, target);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(temporary, JSON.stringify(checkpoint));
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const cause =
+      code === 'ENOSPC' ? 'the disk is full; free some space' : code === 'EROFS' ? 'the storage is read-only' : code === 'EACCES' || code === 'EPERM' ? "permission denied; check the folder's permissions" : (error as Error).message;
+    throw new Error(`Could not write the checkpoint to ${dir}: ${cause}. The previous checkpoint there, if any, is unchanged.`);
+  }
   return dir;
 }
 

@@ -147,7 +147,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const valBatchesPerEpoch = config.maxBatches === undefined ? valBatchCount : Math.max(1, Math.min(valBatchCount, Math.ceil((valBatchCount * batchesPerEpoch) / trainBatchCount)));
   const rss = peakRssSampler();
   const runStarted = Date.now();
-  let lastCheckpoint: string | undefined;
+  // Resuming, the last good point is the checkpoint resumed from until this run writes one.
+  let lastCheckpoint: string | undefined = options.resumeFrom;
 
   const writeCheckpoint = async (): Promise<void> => {
     if (!options.checkpointDir) return;
