@@ -56,7 +56,7 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
   this.timeout(120_000);
   let dir: string;
   let shim: string;
-  const opened: { manager: RunManager; worker: WorkerClient }[] = [];
+  const opened: { store: RunsStore; manager: RunManager; worker: WorkerClient }[] = [];
   const log: string[] = [];
 
   /** What the extension's activate() builds, on `storage`. */
@@ -70,7 +70,7 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
       log: (line) => log.push(line),
     });
     const manager = new RunManager(store, worker);
-    opened.push({ manager, worker });
+    opened.push({ store, manager, worker });
     return { store, worker, manager };
   }
 
@@ -80,8 +80,9 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
     shim = path.join(dir, 'worker-shim.cjs');
     fs.writeFileSync(shim, `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(path.join(root, 'src/worker/main.ts'))});\n`);
   });
-  afterEach(() => {
-    for (const { manager, worker } of opened.splice(0)) {
+  afterEach(async () => {
+    for (const { store, manager, worker } of opened.splice(0)) {
+      await store.flush(); // a final save still in flight would land after the folder is deleted
       manager.dispose();
       worker.dispose();
     }
