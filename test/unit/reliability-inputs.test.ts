@@ -98,6 +98,14 @@ describe('reliability: hyperparameters are refused before any work, by the same 
     assert.deepEqual(events, []);
   });
 
+  it('the extension host bundle holds no TF.js, with the rules in it (esbuild, as the build bundles it)', async () => {
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({ entryPoints: [path.join(root, 'src/extension.ts')], bundle: true, write: false, metafile: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'silent' });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.some((file) => file.endsWith('src/engine/validate.ts')), 'the host uses the engine\'s rules');
+    assert.deepEqual(inputs.filter((file) => file.includes('@tensorflow') || file.includes('tfjs')), []);
+  });
+
   it('the rules load without TF.js: the host can import them (checked in a fresh process)', () => {
     const script = "require('./src/engine/validate'); require('./src/host/config'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')).length));";
     const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
