@@ -38,16 +38,17 @@ export type SaturationGate = (typeof SATURATION_GATES)[number];
  */
 export function saturationChartConfig(runs: readonly RunRecord[], gate: SaturationGate, colors: ThemeColors): ChartConfiguration<'line'> {
   const datasets: ChartDataset<'line'>[] = [];
-  runs
-    .filter((r) => r.kind === 'train' && (r.saturation?.length ?? 0) > 0)
-    .forEach((run, index) => {
+  const withData = runs.filter((r) => r.kind === 'train' && (r.saturation?.length ?? 0) > 0);
+  // One run: the legend needs only the sides; several: each line names its run.
+  const prefix = (run: RunRecord) => (withData.length > 1 ? `${run.title} ` : '');
+  withData.forEach((run, index) => {
       const color = paletteColor(colors, index);
       const reports = (run.saturation ?? []).filter((r) => r.gates.some((g) => g.gate === gate));
       const valueOf = (r: SaturationReport, side: 'low' | 'high') => r.gates.find((g) => g.gate === gate)![side];
       for (const side of ['high', 'low'] as const) {
         const batches = reports.filter((r) => r.scope === 'batch');
         datasets.push({
-          label: `${run.title} ${side === 'high' ? '> 0.9' : '< 0.1'}`,
+          label: `${prefix(run)}${side === 'high' ? '> 0.9 (open)' : '< 0.1 (closed)'}`,
           data: batches.map((r) => ({ x: r.step, y: valueOf(r, side) })),
           borderColor: color,
           backgroundColor: color,
@@ -60,7 +61,7 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
         const epochs = reports.filter((r) => r.scope === 'epoch');
         if (epochs.length > 0) {
           datasets.push({
-            label: `${run.title} ${side === 'high' ? '> 0.9' : '< 0.1'} (val, per epoch)`,
+            label: `${prefix(run)}${side === 'high' ? '> 0.9' : '< 0.1'}, validation (per epoch)`,
             data: epochs.map((r) => ({ x: r.step, y: valueOf(r, side) })),
             borderColor: color,
             backgroundColor: color,
@@ -88,7 +89,7 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
       color: colors.foreground,
       interaction: { mode: 'nearest', intersect: false },
       plugins: {
-        title: { display: true, text: `${GATE_TITLES[gate]}: fraction saturated`, color: colors.foreground, font: { size: 12 } },
+        title: { display: true, text: `${GATE_TITLES[gate]}: fraction saturated${withData.length === 1 ? ` — ${withData[0].title}` : ''}`, color: colors.foreground, font: { size: 12 } },
         legend: { display: true, position: 'bottom', labels: { color: colors.foreground, usePointStyle: true, boxHeight: 6, font: { size: 10 } } },
         tooltip: { enabled: true },
       },
@@ -298,4 +299,44 @@ export function saturationCsv(run: RunRecord): string {
   const rows: unknown[][] = [];
   for (const r of run.saturation ?? []) for (const g of r.gates) rows.push([r.scope, r.epoch, r.batch, r.step, r.count, g.gate, g.low, g.high]);
   return csv(['scope', 'epoch', 'batch', 'step', 'count', 'gate', 'fraction_below_0.1', 'fraction_above_0.9'], rows);
+}
+
+/** Mean ‖∂loss_t/∂x_{t−d}‖ over t against the distance d (how far back predictions look), log scale. */
+export function flowDistanceChartConfig(flow: GradientFlow, colors: ThemeColors): ChartConfiguration<'line'> {
+  const color = paletteColor(colors, 0);
+  const axis = (title: string) => ({
+    title: { display: true, text: title, color: colors.foreground, font: { size: 11 } },
+    ticks: { color: colors.foreground, font: { size: 11 }, maxRotation: 0 },
+    grid: { color: colors.grid },
+    border: { color: colors.grid },
+  });
+  return {
+    type: 'line',
+    data: {
+      datasets: [
+        {
+          label: 'mean over t of ‖∂loss_t/∂x_(t−d)‖',
+          data: flow.byDistance.map((v, d) => ({ x: d, y: Number.isFinite(v) && v > 0 ? v : null })),
+          borderColor: color,
+          backgroundColor: color,
+          borderWidth: 1.5,
+          pointRadius: 0,
+          pointHitRadius: 4,
+          tension: 0,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      color: colors.foreground,
+      interaction: { mode: 'nearest', intersect: false },
+      plugins: { legend: { display: true, position: 'bottom', labels: { color: colors.foreground, font: { size: 11 } } }, tooltip: { enabled: true } },
+      scales: {
+        x: { type: 'linear', ...axis('distance d = t − s (characters back)') },
+        y: { type: 'logarithmic', ...axis('gradient norm (log scale)'), ticks: { color: colors.foreground, font: { size: 11 }, format: { notation: 'scientific', minimumFractionDigits: 0, maximumFractionDigits: 0 } } },
+      },
+    },
+  };
 }

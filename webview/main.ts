@@ -13,6 +13,7 @@ import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
 import { EquationsView } from './equations-view';
+import { InspectView, type InspectMessage, type InspectUiState } from './inspect-view';
 import { CELL_NAMES } from './run-rows';
 import { RunsView } from './runs-view';
 import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, type PanelState, type SectionId } from './state';
@@ -21,7 +22,7 @@ import { observeTheme, readBackground, readThemeColors } from './theme';
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
   getState(): unknown;
-  setState(state: PanelState): void;
+  setState(state: PanelState & { inspect?: InspectUiState }): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -46,14 +47,20 @@ function saveSoon(): void {
   if (saveTimer !== undefined) return;
   saveTimer = setTimeout(() => {
     saveTimer = undefined;
-    vscode.setState(stateForSaving(state));
+    vscode.setState(savedState());
   }, 300);
 }
 function saveNow(): void {
   if (saveTimer !== undefined) clearTimeout(saveTimer);
   saveTimer = undefined;
-  vscode.setState(stateForSaving(state));
+  vscode.setState(savedState());
 }
+function savedState(): PanelState & { inspect?: InspectUiState } {
+  return { ...stateForSaving(state), inspect: inspectView.state };
+}
+
+// Looking inside a trained run (issue 8): saturation charts and the inspect views.
+const inspectView = new InspectView({ post: (message) => post(message), saved: (vscode.getState() as { inspect?: unknown } | undefined)?.inspect, onStateChange: () => saveSoon() });
 
 // ───────────── the page ─────────────
 const buttons: Record<Command, HTMLElement> = {
@@ -122,8 +129,10 @@ document.body.append(
     el('div', { class: 'toolbar', role: 'toolbar' }, ...Object.values(buttons)),
     statusLine,
     section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element),
+    inspectView.saturationSection,
     section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
     section('runs', 'Runs', runsView.element),
+    inspectView.inspectSection,
     section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), equationsView.element),
   ),
 );
@@ -188,6 +197,7 @@ function renderCharts(runs: readonly RunRecord[]): void {
   gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
   const label = document.querySelector('.gradient-run');
   if (label) label.textContent = probeRun ? probeRun.title : '';
+  inspectView.render(runs, shownTrainRuns(runs), colors, readBackground());
 }
 
 function renderStatus(runs: readonly RunRecord[]): void {
@@ -234,13 +244,20 @@ function exportCharts(runId: string | undefined): void {
   if (probeRun && probeRun.probeSeries.length > 0) {
     images.push({ name: 'gradient.png', pngDataUrl: renderChartImage(gradientChartConfig(probeRun.probeSeries, { logScale: state.logScale, colors }), background) });
   }
-  post({ type: 'chartImages', images });
+  const inspected = inspectView.exportFiles(only?.id, only ? [] : shownTrainRuns(runs), colors, background);
+  images.push(...inspected.images);
+  post({ type: 'chartImages', images, csv: inspected.csv });
 }
 
 // ───────────── messages from the host ─────────────
 function handle(message: HostToWebview): void {
   if (message.type === 'exportCharts') {
     exportCharts(message.runId);
+    return;
+  }
+  if (message.type === 'inspectText' || message.type === 'inspectResult' || message.type === 'inspectError') {
+    inspectView.handle(message satisfies InspectMessage);
+    saveSoon();
     return;
   }
   const changed = applyMessage(state, message);
@@ -275,6 +292,7 @@ window.addEventListener('pagehide', saveNow);
   get gradientChart() {
     return gradientChart.instance;
   },
+  inspect: inspectView,
   flush: flushRender,
 };
 
