@@ -3,15 +3,17 @@
 // loss and a binary corpus turned into failed runs whose reasons say what happened and what
 // to do (their batches so far kept on disk), and the worker carrying on afterwards.
 // (Kill, Stop, the queue and a bad setting are in commands.test.ts; the event-loop delay in
-// worker.test.ts; a window reload cannot run inside the suite, whose extension host it would
-// end, so the interrupted run is tested on the store with a second activation in
-// test/unit/reliability-host.test.ts.)
+// worker.test.ts.) A real window reload would end this suite's extension host with it, so the
+// reload is played on what the live extension has written mid-run: a copy of its run file,
+// loaded by a second store as the next activation would (and in test/unit/reliability-host
+// .test.ts, a disposed host then a second activation on the same folder).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/protocol';
+import { RunsStore } from '../../src/host/runs-store';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 const TINY = { preset: 'quick', seqLen: 20, hiddenSize: 16, embeddingSize: 8, batchSize: 4 } as const;
@@ -67,6 +69,38 @@ describe('reliability (real VS Code, real worker)', function () {
     const stored = await runOnDisk(run.id);
     assert.equal(stored.status, 'failed');
     assert.equal(stored.batches.length, step - 1, 'every batch before the divergence is kept');
+  });
+
+  it('a window reload mid-run: the run file written so far comes back interrupted with its batches', async () => {
+    const started = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'simple-rnn', corpus: { kind: 'file', path: text }, epochs: 50, wait: false });
+    const storage = await vscode.commands.executeCommand<string>('lstmLab._storageDir');
+    const file = path.join(storage, 'runs', `${started.id}.json`);
+    // What is on disk while it trains (progress is written about once a second).
+    const until = Date.now() + 60_000;
+    let live: RunRecord | undefined;
+    while (!(live && live.status === 'running' && live.batches.length >= 3)) {
+      if (Date.now() > until) throw new Error(`the run file never showed a running run with 3 batches: ${JSON.stringify(live?.status)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      try {
+        live = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+      } catch {
+        live = undefined; // not written yet
+      }
+    }
+    const copy = path.join(dir, 'after-reload');
+    fs.mkdirSync(path.join(copy, 'runs'), { recursive: true });
+    fs.copyFileSync(file, path.join(copy, 'runs', path.basename(file)));
+    try {
+      const { runs: loaded, warnings } = await new RunsStore(copy).load();
+      assert.deepEqual(warnings, []);
+      assert.equal(loaded.length, 1);
+      assert.equal(loaded[0]!.status, 'interrupted');
+      assert.match(loaded[0]!.reason ?? '', /VS Code closed or reloaded while this run was training; its data so far is kept/);
+      assert.ok(loaded[0]!.batches.length >= 3, `${loaded[0]!.batches.length} batches kept`);
+    } finally {
+      await vscode.commands.executeCommand('lstmLab.stop');
+    }
+    assert.equal((await runOnDisk(started.id)).status, 'cancelled');
   });
 
   it('a binary file and a folder as corpus: failed runs saying so; the same worker trains the next run', async () => {
