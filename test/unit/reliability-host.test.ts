@@ -60,9 +60,10 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
   const log: string[] = [];
 
   /** What the extension's activate() builds, on `storage`. */
-  function activate(storage = path.join(dir, 'storage')): { store: RunsStore; worker: WorkerClient; manager: RunManager } {
+  function activate(storage = path.join(dir, 'storage'), maxOldSpaceMB?: number): { store: RunsStore; worker: WorkerClient; manager: RunManager } {
     const store = new RunsStore(storage, { throttleMs: 50 });
     const worker = new WorkerClient({
+      ...(maxOldSpaceMB ? { maxOldSpaceMB } : {}),
       workerPath: shim,
       wasmDir: path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'),
       corpusDir: path.join(root, 'dist', 'corpus'),
@@ -114,6 +115,21 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
     const next = await manager.train(config({ maxBatches: 2 }), 'after the crash').finished;
     assert.equal(next.status, 'done', next.reason);
     assert.notEqual(worker.pid, firstPid, 'a new worker');
+  });
+
+  it('worker out of memory for real (a 40 MB text in a 96 MB JavaScript heap): failed with that reason, the next run works', async () => {
+    const { store, worker, manager } = activate(path.join(dir, 'oom'), 96);
+    const big = path.join(dir, 'big.txt');
+    fs.writeFileSync(big, 'an lstm reads one character at a time and remembers what it needs.\n'.repeat(600_000));
+    const run = await manager.train(config({ corpus: { kind: 'file', path: big } }), 'too big for the heap').finished;
+    fs.rmSync(big);
+    assert.equal(run.status, 'failed');
+    assert.match(run.reason ?? '', /^the worker ran out of memory \(JavaScript heap limit 96 MB\); lower the batch size, sequence length or hidden size\.$/);
+    await store.flush();
+    assert.equal(onDisk(store, run.id).status, 'failed');
+    assert.equal(worker.pid, undefined, 'the dead worker is forgotten');
+    const next = await manager.train(config({ maxBatches: 2 }), 'small again').finished;
+    assert.equal(next.status, 'done', next.reason);
   });
 
   it('cancel mid-epoch: status cancelled, batches and a loadable checkpoint of where it stood', async () => {
