@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { LstmLabApi } from '../../src/extension';
 import type { RunRecord } from '../../src/protocol';
 import { RunsStore } from '../../src/host/runs-store';
 
@@ -41,11 +42,12 @@ describe('reliability (real VS Code, real worker)', function () {
   this.timeout(240_000);
   let dir: string;
   let text: string;
+  let api: LstmLabApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const extension = vscode.extensions.getExtension<LstmLabApi>(EXTENSION_ID);
     assert.ok(extension, 'extension not found');
-    await extension.activate();
+    api = await extension.activate();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-vscode-'));
     text = path.join(dir, 'story.txt');
     fs.writeFileSync(text, 'the quick brown fox jumps over the lazy dog while the naive lstm watches.\r\n'.repeat(60));
@@ -101,6 +103,17 @@ describe('reliability (real VS Code, real worker)', function () {
       await vscode.commands.executeCommand('lstmLab.stop');
     }
     assert.equal((await runOnDisk(started.id)).status, 'cancelled');
+  });
+
+  it('malformed messages from the webview are ignored and logged, and the panel provider keeps working', async () => {
+    // What the webview's onDidReceiveMessage hands the provider (the webview itself cannot be scripted from here).
+    const receive = (message: unknown) => (api.panel as unknown as { receive(message: unknown): void }).receive(message);
+    const malformed: unknown[] = [null, 42, 'ready', { type: 'nonsense' }, { type: 'revealGate', gate: 'q' }, { type: 'command', command: 'rm -rf' }, { type: 'chartImages', images: [{ name: 'x', pngDataUrl: 'javascript:alert(1)' }] }];
+    for (const message of malformed) assert.doesNotThrow(() => receive(message));
+    const logged = api.recentLog().filter((line) => line.includes('panel: ignored a malformed message from the webview'));
+    assert.equal(logged.length, malformed.length, logged.join('\n'));
+    assert.ok(logged.some((line) => line.includes('"command":"rm -rf"')), 'the message is quoted in the log');
+    assert.equal((await runs()).filter((r) => r.status === 'running' || r.status === 'queued').length, 0, 'no command was run');
   });
 
   it('a binary file and a folder as corpus: failed runs saying so; the same worker trains the next run', async () => {
