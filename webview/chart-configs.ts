@@ -147,7 +147,7 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
       ...commonOptions(colors),
       scales: {
         x: linearAxis(colors, xAxis === 'time' ? 'wall-clock time (s)' : 'training step (batch)'),
-        y: linearAxis(colors, 'loss (nats / char)'),
+        y: linearAxis(colors, 'loss (nats/char)'),
       },
     },
   };
@@ -177,14 +177,18 @@ export function gradientChartConfig(series: readonly ProbeSeries[], options: Gra
       tension: 0,
     };
   });
-  const linearY = linearAxis(colors, '‖∂loss_t / ∂h₀‖₂');
+  // A short title and at most six ticks: in a narrow side bar the legend leaves the plot
+  // little height, and a longer title or denser ticks overlap each other.
+  const baseY = linearAxis(colors, '‖∂loss_t/∂h₀‖₂');
+  const linearY = { ...baseY, ticks: { ...baseY.ticks, maxTicksLimit: 6 } };
   const yAxis = logScale
     ? {
         ...linearY,
         type: 'logarithmic' as const,
-        title: { ...linearY.title, text: '‖∂loss_t / ∂h₀‖₂ (log scale)' },
+        title: { ...linearY.title, text: '‖∂loss_t/∂h₀‖₂ (log)' },
         // Norms span many decades: 1e-12, not 0.000000000001 (Intl.NumberFormat options, JSON-safe).
-        ticks: { ...linearY.ticks, format: { notation: 'scientific' as const, minimumFractionDigits: 0, maximumFractionDigits: 0 } },
+        // The padding keeps the ticks chart.js adds at both ends of the range off their neighbours.
+        ticks: { ...linearY.ticks, autoSkipPadding: 10, format: { notation: 'scientific' as const, minimumFractionDigits: 0, maximumFractionDigits: 0 } },
       }
     : linearY;
   return {
@@ -224,7 +228,8 @@ function commonOptions(colors: ThemeColors) {
         display: true,
         position: 'bottom' as const,
         // Point styles tell a training line from the validation points (◆) in the legend.
-        labels: { color: colors.foreground, usePointStyle: true, boxHeight: 8, font: font(colors) },
+        // Compact entries: several runs' legends share a narrow side bar with the plot.
+        labels: { color: colors.foreground, usePointStyle: true, boxHeight: 8, padding: 6, font: font(colors) },
       },
       tooltip: { enabled: true },
     },

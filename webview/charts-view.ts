@@ -14,13 +14,22 @@ export class ChartView {
   constructor(name: string, emptyText: string) {
     this.canvas = el('canvas', { 'data-chart': name, role: 'img', 'aria-label': `${name} chart` });
     this.empty = el('p', { class: 'chart-empty' }, emptyText);
-    this.element = el('div', { class: 'chart-box', 'data-chart-box': name }, this.canvas, this.empty);
+    // Empty until the first update() brings data.
+    this.element = el('div', { class: 'chart-box is-empty', 'data-chart-box': name }, this.canvas, this.empty);
   }
 
-  /** Draws the configuration, reusing the Chart instance (no animation, no re-creation). */
+  /**
+   * Draws the configuration, reusing the Chart instance (no animation, no re-creation).
+   * Without data the box shows only its empty-state text: empty axes under it would overlap
+   * the text and mean nothing (chart.js resizes the canvas when the box grows back).
+   */
   update(config: ChartConfiguration<'line'>): void {
     const hasData = config.data.datasets.some((d) => d.data.length > 0);
     this.empty.hidden = hasData;
+    this.element.classList.toggle('is-empty', !hasData);
+    // Each legend entry past four takes plot height a narrow side bar cannot spare: grow the box.
+    const extraSeries = Math.max(0, config.data.datasets.length - 4);
+    this.element.style.height = hasData && extraSeries > 0 ? `${240 + 16 * extraSeries}px` : '';
     if (!this.chart) {
       this.chart = new Chart(this.canvas, config);
       return;
