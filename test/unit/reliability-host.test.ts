@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadCheckpoint } from '../../src/engine/checkpoint';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import type { BatchProgress, TrainConfig } from '../../src/engine/types';
 import { RunManager } from '../../src/host/run-manager';
 import { RunsStore } from '../../src/host/runs-store';
@@ -250,6 +250,17 @@ describe('reliability: the runs store on a full or read-only disk (real tmpfs)',
     assert.equal(fs.readFileSync(store.fileOf('a'), 'utf8'), before);
     assert.deepEqual(fs.readdirSync(store.runsDir), ['a.json']);
     assert.equal((await new RunsStore(mountPoint).load()).runs[0]!.batches.length, 10);
+  });
+
+  it('full disk while a checkpoint is written: a clear error, the previous checkpoint unchanged, no temporary file', () => {
+    const folder = path.join(mountPoint, 'checkpoint');
+    saveCheckpoint(folder, { format: 'lstm-lab-checkpoint', weights: [1, 2, 3] } as unknown as Checkpoint);
+    const before = fs.readFileSync(path.join(folder, CHECKPOINT_FILE), 'utf8');
+    const big = { format: 'lstm-lab-checkpoint', weights: Array.from({ length: 100_000 }, (_, k) => k / 7) } as unknown as Checkpoint;
+    assert.throws(() => saveCheckpoint(folder, big), /^Error: Could not write the checkpoint to .*checkpoint: the disk is full; free some space\. The previous checkpoint there, if any, is unchanged\.$/);
+    assert.equal(fs.readFileSync(path.join(folder, CHECKPOINT_FILE), 'utf8'), before);
+    assert.deepEqual(fs.readdirSync(folder), [CHECKPOINT_FILE]);
+    fs.rmSync(folder, { recursive: true });
   });
 
   it('read-only storage: a clear error, and the runs still load', async () => {
