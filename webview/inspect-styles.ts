@@ -40,7 +40,7 @@ const CSS = `
 .unit-list:empty { display: none; }
 .unit-pick { font: inherit; color: var(--vscode-textLink-foreground); background: none; border: none; padding: 0; cursor: pointer; text-decoration: underline; }
 .unit-pick:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
-.flow-scroll { overflow: auto; max-height: 460px; }
+.flow-scroll { overflow: auto; max-height: 640px; }
 .flow-heatmap { display: block; image-rendering: pixelated; cursor: crosshair; }
 .chart-box[hidden] { display: none; }
 `;

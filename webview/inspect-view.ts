@@ -36,52 +36,15 @@ import {
   type HeatScale,
 } from './inspect-model';
 import { installInspectStyles } from './inspect-styles';
+import { restoreInspectState, type InspectUiState } from './inspect-view-state';
+
+export { defaultInspectState, restoreInspectState, type InspectUiState } from './inspect-view-state';
 
 // The saturation charts carry a title (which gate); the panel's own charts do not need the plugin.
 Chart.register(Title);
 
 export type InspectMessage = Extract<HostToWebview, { type: 'inspectText' | 'inspectResult' | 'inspectError' }>;
 type Kind = InspectRequest['kind'];
-
-/** What the inspect views persist with the panel's state (never the results: they can be large). */
-export interface InspectUiState {
-  runId?: string;
-  text: string;
-  gate: CapturedGate;
-  unit: number;
-  pattern: string;
-  prime: string;
-  temperature: number;
-  length: number;
-  probeSteps: number;
-  open: { saturation: boolean; inspect: boolean };
-}
-
-export function defaultInspectState(): InspectUiState {
-  return { text: '', gate: 'h', unit: 0, pattern: '', prime: 'the ', temperature: 0.8, length: 200, probeSteps: 50, open: { saturation: true, inspect: true } };
-}
-
-/** Field by field: anything missing or malformed falls back to the default. */
-export function restoreInspectState(saved: unknown): InspectUiState {
-  const state = defaultInspectState();
-  if (typeof saved !== 'object' || saved === null) return state;
-  const s = saved as Record<string, unknown>;
-  if (typeof s.runId === 'string') state.runId = s.runId;
-  if (typeof s.text === 'string') state.text = s.text.slice(0, 5000);
-  if (isCapturedGate(s.gate)) state.gate = s.gate;
-  if (typeof s.unit === 'number' && Number.isInteger(s.unit) && s.unit >= 0) state.unit = s.unit;
-  if (typeof s.pattern === 'string') state.pattern = s.pattern;
-  if (typeof s.prime === 'string') state.prime = s.prime;
-  if (typeof s.temperature === 'number' && s.temperature >= 0 && s.temperature <= 2) state.temperature = s.temperature;
-  if (typeof s.length === 'number' && Number.isInteger(s.length) && s.length >= 1 && s.length <= 2000) state.length = s.length;
-  if (typeof s.probeSteps === 'number' && Number.isInteger(s.probeSteps) && s.probeSteps >= 1 && s.probeSteps <= 500) state.probeSteps = s.probeSteps;
-  if (typeof s.open === 'object' && s.open !== null) {
-    const open = s.open as Record<string, unknown>;
-    if (typeof open.saturation === 'boolean') state.open.saturation = open.saturation;
-    if (typeof open.inspect === 'boolean') state.open.inspect = open.inspect;
-  }
-  return state;
-}
 
 interface OpenElement extends HTMLElement {
   open: boolean;
@@ -554,7 +517,9 @@ export class InspectView {
     const flow = this.flow;
     if (!flow) return undefined;
     const T = flow.chars.length;
-    const cell = Math.max(1, Math.min(14, Math.floor(400 / Math.max(1, T))));
+    // Fill the panel's width (whole pixels per cell, so every cell is drawn the same).
+    const width = (this.flowCanvas.parentElement?.clientWidth || 400) - 28;
+    const cell = Math.max(1, Math.min(14, Math.floor(width / Math.max(1, T))));
     return { cell, margin: cell >= 8 ? 16 : 24 };
   }
 
@@ -724,12 +689,13 @@ function drawFlowHeatmap(canvas: HTMLCanvasElement, flow: GradientFlow, color: s
       ctx.fillText(visibleChar(flow.targets[k]), margin / 2, margin + k * cell + cell / 2);
     }
   } else {
-    ctx.font = '10px sans-serif';
-    ctx.fillText('s →', margin + 14, margin / 2);
+    ctx.font = '11px sans-serif';
+    ctx.textAlign = 'left';
+    ctx.fillText('input position s →', margin, margin / 2);
     ctx.save();
-    ctx.translate(margin / 2, margin + 14);
+    ctx.translate(margin / 2, margin);
     ctx.rotate(Math.PI / 2);
-    ctx.fillText('t →', 0, 0);
+    ctx.fillText('prediction t →', 0, 0);
     ctx.restore();
   }
 }
