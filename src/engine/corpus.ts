@@ -106,6 +106,8 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
     throw describeCorpusFileError(error, file);
   }
   if (stat.isDirectory()) throw new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
+  // A device or a pipe (/dev/urandom, a FIFO) reports size 0 and may never end: refuse rather than read.
+  if (!stat.isFile()) throw new Error(`Corpus path is not a regular file (a device, pipe or socket): ${file}. Give the path of a UTF-8 text file.`);
   if (stat.size === 0) throw new Error(`Corpus file is empty: ${file}. Give a text file with at least a few hundred characters.`);
   const capped = stat.size > maxBytes;
   let bytes: Buffer;
@@ -122,9 +124,11 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
     } finally {
       fs.closeSync(fd);
     }
-    // Cut at the last line break so no UTF-8 sequence is split.
+    // Cut at the last line break so no UTF-8 sequence is split; a text without one (a single
+    // long line) is cut before its last, possibly incomplete, UTF-8 sequence instead.
     const lastNewline = bytes.lastIndexOf(0x0a);
     if (lastNewline > 0) bytes = bytes.subarray(0, lastNewline);
+    else bytes = bytes.subarray(0, completeUtf8Length(bytes));
     warnings.push(`${file} is ${formatBytes(stat.size)}; only its first ${formatBytes(maxBytes)} are used.`);
   } else {
     try {
@@ -146,6 +150,16 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
   } catch {
     throw new Error(`Corpus file is not valid UTF-8: ${file}. Convert it to UTF-8 (e.g. iconv -t UTF-8) and try again.`);
   }
+}
+
+/** The length of `bytes` without a UTF-8 sequence cut off at its end. */
+export function completeUtf8Length(bytes: Uint8Array): number {
+  let lead = bytes.length - 1;
+  while (lead >= 0 && lead > bytes.length - 4 && (bytes[lead]! & 0xc0) === 0x80) lead--; // continuation bytes
+  if (lead < 0) return bytes.length;
+  const first = bytes[lead]!;
+  const needed = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+  return bytes.length - lead < needed ? lead : bytes.length;
 }
 
 function formatBytes(bytes: number): string {

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { CHECKPOINT_FILE, loadCheckpoint } from '../../src/engine/checkpoint';
-import { describeCorpusFileError, loadCorpus, MAX_CORPUS_BYTES } from '../../src/engine/corpus';
+import { completeUtf8Length, describeCorpusFileError, loadCorpus, MAX_CORPUS_BYTES } from '../../src/engine/corpus';
 import { sample } from '../../src/engine/sampler';
 import { DIVERGED_LOSS_FACTOR, train, type TrainEvent } from '../../src/engine/trainer';
 import type { BatchProgress, TrainConfig } from '../../src/engine/types';
@@ -193,6 +193,27 @@ describe('reliability: text inputs', function () {
     const linesKept = Math.floor(MAX_CORPUS_BYTES / line.length);
     assert.equal(corpus.stats.chars, linesKept * line.length - 1);
     assert.equal(corpus.stats.vocabSize, 2 + new Set(line.trim()).size);
+  });
+
+  it('completeUtf8Length drops only an incomplete last character (1-, 2-, 3- and 4-byte)', () => {
+    for (const character of ['a', 'é', '語', '🙂']) {
+      const whole = Buffer.from(`ab${character}`);
+      assert.equal(completeUtf8Length(whole), whole.length, `${character} complete`);
+      for (let cut = 1; cut < Buffer.byteLength(character); cut++) assert.equal(completeUtf8Length(whole.subarray(0, 2 + cut)), 2, `${character} cut after ${cut} byte(s)`);
+    }
+  });
+
+  it('a capped file with no line break is cut before its last incomplete UTF-8 character, not refused as invalid', async () => {
+    const file = path.join(dir, 'one-line.txt');
+    fs.writeFileSync(file, '語'.repeat(2000)); // 3 bytes each, no newline
+    const corpus = await loadCorpus({ kind: 'file', path: file }, { seqLen: 10, valFraction: 0.1, seed: 0 }, { maxBytes: 1000 });
+    assert.equal(corpus.stats.chars, 333, '1000 bytes = 333 whole characters and one byte of the 334th');
+    assert.deepEqual(corpus.warnings, [`${file} is 6000 bytes; only its first 1000 bytes are used.`]);
+  });
+
+  it('a device or pipe is refused instead of read (it may never end)', async () => {
+    if (!fs.existsSync('/dev/null')) return;
+    await fails('/dev/null', /Corpus path is not a regular file \(a device, pipe or socket\): \/dev\/null\./);
   });
 
   it('Windows line endings give exactly the corpus of Unix ones (no \\r in the vocabulary)', async () => {
