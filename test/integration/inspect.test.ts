@@ -4,6 +4,9 @@
 // equations; the gradient flow, the trained-vs-fresh h0 probe and sampling come back through
 // the same path; a run without a checkpoint gets a clear error.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ActivationCapture } from '../../src/engine/inspect-types';
 import type { InspectResult, RunRecord } from '../../src/protocol';
@@ -60,7 +63,22 @@ describe('inspect a trained run (real VS Code, real worker)', function () {
       }
     }
     assert.ok(worst < 1e-5, `the cell's equations hold to ${worst}`);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Export Run writes the inspection charts as PNG and their data as CSV next to the run\'s own files', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-inspect-export-'));
+    const written = await vscode.commands.executeCommand<string[]>('lstmLab.exportRun', { runId: run.id, folder });
+    const names = written.map((file) => path.basename(file));
+    for (const name of ['batches.csv', 'epochs.csv', 'saturation.csv', 'activations.csv', 'loss.png', 'saturation-i.png', 'saturation-f.png', 'saturation-o.png', 'activations.png']) {
+      assert.ok(names.includes(`${run.id}-${name}`), `${name} missing from ${names.join(', ')}`);
+    }
+    const activations = fs.readFileSync(path.join(folder, `${run.id}-activations.csv`), 'utf8').trim().split('\n');
+    assert.equal(activations.length, 1 + SENTENCE.length * 6, 'a record per character and gate');
+    const saturation = fs.readFileSync(path.join(folder, `${run.id}-saturation.csv`), 'utf8').trim().split('\n');
+    assert.equal(saturation.length, 1 + (run.saturation?.length ?? 0) * 3);
+    const png = fs.readFileSync(path.join(folder, `${run.id}-activations.png`));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 
   it('gradient flow, the trained-vs-fresh h0 probe and sampling come back from the worker', async () => {
