@@ -1,7 +1,9 @@
 // The worker's side of "look inside a trained run" (issue 8): one InspectJob in, one plain-JSON
 // InspectResult out, computed by the engine's inspect functions on the run's checkpoint.
 // The checkpoint of the last job is kept loaded, so a capture followed by a gradient flow or
-// a sample on the same run does not read and parse its weights again.
+// a sample on the same run does not read and parse its weights again (reloaded when its
+// files change on disk).
+import * as fs from 'node:fs';
 import { loadCheckpoint, type Checkpoint } from '../engine/checkpoint';
 import { captureActivations, gradientFlow, probeTrained, sampleWithProbabilities } from '../engine/inspect';
 import type { InspectJob, InspectResult } from '../protocol';
@@ -9,10 +11,16 @@ import type { InspectJob, InspectResult } from '../protocol';
 /** Longest sample the panel may ask for (characters generated one step at a time). */
 export const MAX_PANEL_SAMPLE_LENGTH = 2000;
 
-let cached: { path: string; checkpoint: Checkpoint } | undefined;
+let cached: { path: string; modified: number; checkpoint: Checkpoint } | undefined;
 
 function checkpointOf(path: string): Checkpoint {
-  if (cached?.path !== path) cached = { path, checkpoint: loadCheckpoint(path) };
+  let modified = Number.NaN;
+  try {
+    modified = fs.statSync(path).mtimeMs;
+  } catch {
+    // loadCheckpoint says what is missing.
+  }
+  if (cached?.path !== path || cached.modified !== modified) cached = { path, modified, checkpoint: loadCheckpoint(path) };
   return cached.checkpoint;
 }
 
