@@ -16,6 +16,7 @@ import { getCell } from './cells/registry';
 import { withForgetBias } from './cells/init';
 import type { CellState, NotebookWeights } from './cells/types';
 import { loadCheckpoint } from './checkpoint';
+import { machineMemoryLimitMB, memoryProblem } from './validate';
 import { loadCorpus } from './corpus';
 import { deriveSeed, gaussian, mulberry32 } from './random';
 import type { ProbeConfig, ProbeResult, ProbeSeries, ProbeSeriesSpec } from './types';
@@ -125,6 +126,9 @@ export function validateProbeConfig(config: ProbeConfig): void {
   checkPositiveInteger(config.batchSize, 'batchSize');
   checkPositiveInteger(config.embeddingSize, 'embeddingSize');
   checkPositiveInteger(config.hiddenSize, 'hiddenSize');
+  // The gradient tape holds every step (as training does, without the logits): refuse what cannot fit.
+  const memory = memoryProblem({ ...config, seqLen: config.steps, vocabSize: 0 }, machineMemoryLimitMB(), { batchSize: 'the batch size', seqLen: 'the number of steps', hiddenSize: 'the hidden size' }, 'the probe');
+  if (memory) throw new Error(`Probe: ${memory}`);
   if (!Array.isArray(config.series) || config.series.length === 0) throw new Error('Probe: no series to run; give at least one (e.g. DEFAULT_PROBE_SERIES).');
   for (const spec of config.series) {
     getCell(spec.cell); // a clear error for an unknown kind, before any work

@@ -73,9 +73,10 @@ export function memoryProblem(
   config: Pick<TrainConfig, 'batchSize' | 'seqLen' | 'hiddenSize' | 'embeddingSize'> & { vocabSize?: number },
   limitMB: number,
   names: { batchSize: string; seqLen: string; hiddenSize: string } = { batchSize: 'batchSize', seqLen: 'seqLen', hiddenSize: 'hiddenSize' },
+  activity = 'training',
 ): string | undefined {
   const estimate = estimateTrainMemoryMB(config);
   if (!(estimate > limitMB)) return undefined;
-  const vocab = config.vocabSize !== undefined ? ` × vocabulary ${config.vocabSize}` : '';
-  return `this configuration needs about ${Math.round(estimate)} MB for training (batch ${config.batchSize} × sequence ${config.seqLen} × hidden ${config.hiddenSize}${vocab}), more than the ${Math.round(limitMB)} MB a run may use here (the wasm heap holds 4 GB at most); lower ${names.batchSize}, ${names.seqLen} or ${names.hiddenSize}.`;
+  const vocab = config.vocabSize ? ` × vocabulary ${config.vocabSize}` : '';
+  return `this configuration needs about ${Math.round(estimate)} MB for ${activity} (batch ${config.batchSize} × sequence ${config.seqLen} × hidden ${config.hiddenSize}${vocab}), more than the ${Math.round(limitMB)} MB a run may use here (the wasm heap holds 4 GB at most); lower ${names.batchSize}, ${names.seqLen} or ${names.hiddenSize}.`;
 }

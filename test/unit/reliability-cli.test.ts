@@ -48,6 +48,10 @@ describe('reliability: the CLI', function () {
     const human = lab(['train', '--hidden', '100000']);
     assert.equal(human.code, 2);
     assert.match(human.stderr, /this configuration needs about \d+ MB for training \(batch 32 × sequence 500 × hidden 100000\), more than the \d+ MB a run may use here .*lower --batch-size, --seq-len or --hidden\./);
+    // The probe too: 100000 steps of tape (it used to die with "memory access out of bounds").
+    const probe = lab(['probe', '--steps', '100000']);
+    assert.notEqual(probe.code, 0);
+    assert.match(probe.stderr, /Probe: this configuration needs about \d+ MB for the probe \(batch 32 × sequence 100000 × hidden 125\), more than the \d+ MB .*lower the batch size, the number of steps or the hidden size\./);
     const json = lab(['compare', '--json', '--hidden', '4096', '--batch-size', '4096']);
     assert.equal(json.code, 2);
     const parsed = JSON.parse(json.stdout) as { error: string; exitCode: number };
