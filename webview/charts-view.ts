@@ -27,11 +27,9 @@ export class ChartView {
     const hasData = config.data.datasets.some((d) => d.data.length > 0);
     this.empty.hidden = hasData;
     this.element.classList.toggle('is-empty', !hasData);
-    // Each legend entry past four takes plot height a narrow side bar cannot spare: grow the box.
-    const extraSeries = Math.max(0, config.data.datasets.length - 4);
-    this.element.style.height = hasData && extraSeries > 0 ? `${240 + 16 * extraSeries}px` : '';
+    if (!hasData) this.element.style.height = '';
     if (!this.chart) {
-      this.chart = new Chart(this.canvas, config);
+      this.chart = new Chart(this.canvas, { ...config, plugins: [legendRoomPlugin(this.element)] });
       return;
     }
     this.chart.data = config.data;
@@ -42,6 +40,25 @@ export class ChartView {
   get instance(): Chart<'line'> | undefined {
     return this.chart;
   }
+}
+
+/** Height of the plot with its axes (ticks, titles), whatever room the legend takes. */
+const PLOT_HEIGHT_PX = 220;
+
+/**
+ * Sizes the chart's box to the plot plus its legend: in a narrow side bar a legend of many runs
+ * wraps onto several rows and would otherwise squeeze the plot to a strip. The legend's
+ * height depends only on the width, so the resize this causes settles at once.
+ */
+function legendRoomPlugin(box: HTMLElement): Plugin<'line'> {
+  return {
+    id: 'lstmLabLegendRoom',
+    afterLayout(chart) {
+      if (box.classList.contains('is-empty')) return;
+      const wanted = `${Math.max(PLOT_HEIGHT_PX + Math.ceil(chart.legend?.height ?? 0), 240)}px`;
+      if (box.style.height !== wanted) box.style.height = wanted;
+    },
+  };
 }
 
 function backgroundPlugin(color: string): Plugin<'line'> {

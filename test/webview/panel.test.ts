@@ -324,6 +324,53 @@ describe('side panel in headless Chromium', function () {
     assert.equal((await chart(page, 'gradientChart')).yType, 'linear');
   });
 
+  it('in a narrow side bar: empty charts show only their text, the gradient axis labels do not collide, equations stay on one line', async () => {
+    const { page, errors } = await openPanel({ width: 280, height: 900, theme: DARK_MODERN });
+    const box = (selector: string) => page.$eval(selector, (e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: r.height, shown: r.height > 0 && getComputedStyle(e).display !== 'none' };
+    });
+    // Empty: no axes drawn under the text (the canvas takes no room), the text stands alone.
+    for (const name of ['loss', 'gradient']) {
+      assert.equal((await box(`[data-chart-box="${name}"] canvas`)).shown, false, `${name} canvas hidden while empty`);
+      const text = await box(`[data-chart-box="${name}"] .chart-empty`);
+      assert.ok(text.shown && text.height < 120, `${name} empty text ${JSON.stringify(text)}`);
+    }
+
+    // Each KaTeX line keeps its pieces on one row (scrolling if needed), its label above it.
+    const rows = await page.$$eval('.equation-line', (lines) =>
+      lines.map((line) => {
+        const tops = [...line.querySelectorAll('.katex-html > .base')].map((b) => Math.round(b.getBoundingClientRect().top));
+        return { gate: (line as HTMLElement).dataset.gate, rows: new Set(tops).size, labelBottom: line.querySelector('.equation-label')!.getBoundingClientRect().bottom, mathTop: line.querySelector('.equation-math')!.getBoundingClientRect().top };
+      }),
+    );
+    assert.equal(rows.length, 6);
+    for (const row of rows) {
+      assert.equal(row.rows, 1, `equation ${row.gate} wraps onto ${row.rows} rows`);
+      assert.ok(row.labelBottom <= row.mathTop + 1, `label of ${row.gate} above its equation`);
+    }
+
+    // The notebook's five probe series: the chart replaces the text; y ticks at least a line apart, title within the axis.
+    await send(page, { type: 'runs', runs: [probeRun()] });
+    assert.equal((await box('[data-chart-box="gradient"] .chart-empty')).shown, false);
+    const canvas = await box('[data-chart-box="gradient"] canvas');
+    assert.ok(canvas.shown && canvas.height >= 200, `gradient canvas ${JSON.stringify(canvas)}`);
+    const axis = await page.evaluate(() => {
+      const chart = (window as unknown as { lstmLabPanel: { gradientChart: { ctx: CanvasRenderingContext2D; scales: Record<string, { ticks: unknown[]; top: number; bottom: number; getPixelForTick(i: number): number; options: { title: { text: string; font: { size: number; family?: string } } } }> } } }).lstmLabPanel.gradientChart;
+      const y = chart.scales.y;
+      const pixels = y.ticks.map((_, i) => y.getPixelForTick(i)).sort((a, b) => a - b);
+      chart.ctx.save();
+      chart.ctx.font = `${y.options.title.font.size}px ${y.options.title.font.family ?? 'sans-serif'}`;
+      const titleLength = chart.ctx.measureText(y.options.title.text).width;
+      chart.ctx.restore();
+      return { ticks: pixels.length, minGap: Math.min(...pixels.slice(1).map((p, i) => p - pixels[i])), titleLength, axisLength: y.bottom - y.top };
+    });
+    assert.ok(axis.ticks >= 2 && axis.ticks <= 6, `${axis.ticks} y ticks`);
+    assert.ok(axis.minGap >= 14, `y tick labels ${axis.minGap.toFixed(1)} px apart (11 px font)`);
+    assert.ok(axis.titleLength <= axis.axisLength, `y title ${axis.titleLength.toFixed(0)} px on a ${axis.axisLength.toFixed(0)} px axis`);
+    assert.deepEqual(errors, []);
+  });
+
   it('switches the loss chart to wall-clock time', async () => {
     const { page } = await openPanel();
     await send(page, { type: 'runs', runs: compareRuns() });
