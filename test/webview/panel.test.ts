@@ -504,7 +504,11 @@ describe('side panel in headless Chromium', function () {
     await send(first.page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, { type: 'highlight', gate: 'o' });
     await first.page.click('vscode-checkbox.log-scale');
     await first.page.click('tr[data-run-id="compare-simple-rnn"] vscode-checkbox');
-    await first.page.waitForFunction(() => ((window as unknown as { __getState: () => { logScale?: boolean } }).__getState()?.logScale === false));
+    // Both choices must be saved before the view goes away (the two clicks are handled asynchronously).
+    await first.page.waitForFunction(() => {
+      const saved = (window as unknown as { __getState: () => { logScale?: boolean; hiddenRunIds?: string[] } | undefined }).__getState();
+      return saved?.logScale === false && (saved.hiddenRunIds ?? []).includes('compare-simple-rnn');
+    });
     const saved = await first.page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
     await first.context.close();
     const second = await openPanel({ savedState: saved });
