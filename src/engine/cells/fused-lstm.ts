@@ -19,8 +19,8 @@ import {
   fuseLstmWeights,
   lstmWeightShapes,
   splitLstmWeights,
+  unrollSteps,
   zeroState,
-  timeSteps,
 } from './notebook-layout';
 import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
@@ -71,18 +71,7 @@ class FusedLstmCell implements RecurrentCell {
     checkSequenceInput(x, this.inputSize, WHO);
     checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
     checkStateTensor(initial?.c, this.hiddenSize, 'c', WHO);
-    return tf.tidy(() => {
-      const batch = x.shape[0];
-      let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize), c: initial?.c ?? zeroState(batch, this.hiddenSize) };
-      const hidden: tf.Tensor2D[] = [];
-      for (const xT of timeSteps(x)) {
-        state = this.step(xT, state);
-        hidden.push(state.h);
-      }
-      const h = tf.broadcastTo(state.h, [batch, this.hiddenSize]) as tf.Tensor2D;
-      const c = tf.broadcastTo(state.c!, [batch, this.hiddenSize]) as tf.Tensor2D;
-      return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final: { h, c } };
-    }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+    return unrollSteps((xT, state) => this.step(xT, state), x, initial, this.hiddenSize, true);
   }
 
   exportWeights(): NotebookWeights {

@@ -18,11 +18,11 @@ import {
   checkSequenceInput,
   checkStateTensor,
   lstmWeightShapes,
-  toNested,
+  exportNamedWeights,
+  unrollSteps,
   zeroState,
   type LstmGate,
   type WeightShapes,
-  timeSteps,
 } from './notebook-layout';
 import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
@@ -72,29 +72,11 @@ class NaiveLstmCell implements RecurrentCell {
     checkSequenceInput(x, this.inputSize, WHO);
     checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
     checkStateTensor(initial?.c, this.hiddenSize, 'c', WHO);
-    return tf.tidy(() => {
-      const batch = x.shape[0];
-      let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize), c: initial?.c ?? zeroState(batch, this.hiddenSize) };
-      const hidden: tf.Tensor2D[] = [];
-      for (const xT of timeSteps(x)) {
-        state = this.step(xT, state);
-        hidden.push(state.h);
-      }
-      // h_0 of shape [1, H] and T = 1 would leave h unbroadcast; make the batch explicit.
-      const h = tf.broadcastTo(state.h, [batch, this.hiddenSize]) as tf.Tensor2D;
-      const c = tf.broadcastTo(state.c!, [batch, this.hiddenSize]) as tf.Tensor2D;
-      return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final: { h, c } };
-    }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+    return unrollSteps((xT, state) => this.step(xT, state), x, initial, this.hiddenSize, true);
   }
 
   exportWeights(): NotebookWeights {
-    const out: NotebookWeights = {};
-    for (const name of LSTM_WEIGHT_NAMES) {
-      const shape = this.shapes[name]!;
-      const values = this.params[name]!.dataSync();
-      out[name] = shape.length === 2 ? toNested(values, shape[0], shape[1]) : Array.from(values);
-    }
-    return out;
+    return exportNamedWeights(this.params, LSTM_WEIGHT_NAMES, this.shapes);
   }
 
   importWeights(weights: NotebookWeights): void {

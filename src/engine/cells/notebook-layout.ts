@@ -2,7 +2,7 @@
 // check and write it: names and shapes, shape-checked conversion to tensors, the
 // per-gate ⇄ fused [i | f | g | o] mapping, and the LSTM equation lines.
 import * as tf from '@tensorflow/tfjs';
-import type { NotebookWeights } from './types';
+import type { CellState, NotebookWeights } from './types';
 
 /** LSTM gates in the notebook's (and TF.js's kernel) order. */
 export const LSTM_GATE_ORDER = ['i', 'f', 'g', 'o'] as const;
@@ -157,4 +157,44 @@ export function timeSteps(x: tf.Tensor3D): tf.Tensor2D[] {
   const [batch, steps, features] = x.shape;
   if (steps === 1) return [tf.reshape(x, [batch, features])];
   return tf.unstack(x, 1) as tf.Tensor2D[];
+}
+
+/**
+ * The per-step loop shared by the cells that unroll their own `step`: from `initial` (zeros
+ * where absent; c only when `withCellState`) it applies `step` to each x_t of x [B, T, E],
+ * inside one tidy, and returns the hidden states stacked [B, T, H] and the final state.
+ * The final state is broadcast to [B, H]: an h_0 of shape [1, H] with T = 1 would
+ * otherwise come back unbroadcast.
+ */
+export function unrollSteps(
+  step: (xT: tf.Tensor2D, state: CellState) => CellState,
+  x: tf.Tensor3D,
+  initial: CellState | undefined,
+  hiddenSize: number,
+  withCellState: boolean,
+): { hiddenSeq: tf.Tensor3D; final: CellState } {
+  return tf.tidy(() => {
+    const batch = x.shape[0];
+    let state: CellState = { h: initial?.h ?? zeroState(batch, hiddenSize) };
+    if (withCellState) state.c = initial?.c ?? zeroState(batch, hiddenSize);
+    const hidden: tf.Tensor2D[] = [];
+    for (const xT of timeSteps(x)) {
+      state = step(xT, state);
+      hidden.push(state.h);
+    }
+    const h = tf.broadcastTo(state.h, [batch, hiddenSize]) as tf.Tensor2D;
+    const final = withCellState ? { h, c: tf.broadcastTo(state.c!, [batch, hiddenSize]) as tf.Tensor2D } : { h };
+    return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final };
+  }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+}
+
+/** Named weight variables → the notebook's layout (nested rows for matrices, flat for biases). */
+export function exportNamedWeights(params: Record<string, tf.Variable>, names: readonly string[], shapes: WeightShapes): NotebookWeights {
+  const out: NotebookWeights = {};
+  for (const name of names) {
+    const shape = shapes[name]!;
+    const values = params[name]!.dataSync();
+    out[name] = shape.length === 2 ? toNested(values, shape[0], shape[1]) : Array.from(values);
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 // W_ih (E×H), W_hh (H×H) xavier-uniform, b (H) zero; h_0 = 0 unless given. No cell state.
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
-import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, rnnWeightShapes, timeSteps, toNested, zeroState, type WeightShapes } from './notebook-layout';
+import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, exportNamedWeights, rnnWeightShapes, unrollSteps, type WeightShapes } from './notebook-layout';
 import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
@@ -38,26 +38,11 @@ class SimpleRnnCell implements RecurrentCell {
   forward(x: tf.Tensor3D, initial?: CellState): { hiddenSeq: tf.Tensor3D; final: CellState } {
     checkSequenceInput(x, this.inputSize, WHO);
     checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
-    return tf.tidy(() => {
-      const batch = x.shape[0];
-      let state: CellState = { h: initial?.h ?? zeroState(batch, this.hiddenSize) };
-      const hidden: tf.Tensor2D[] = [];
-      for (const xT of timeSteps(x)) {
-        state = this.step(xT, state);
-        hidden.push(state.h);
-      }
-      return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final: { h: tf.broadcastTo(state.h, [batch, this.hiddenSize]) as tf.Tensor2D } };
-    }) as { hiddenSeq: tf.Tensor3D; final: CellState };
+    return unrollSteps((xT, state) => this.step(xT, state), x, initial, this.hiddenSize, false);
   }
 
   exportWeights(): NotebookWeights {
-    const out: NotebookWeights = {};
-    for (const name of RNN_WEIGHT_NAMES) {
-      const shape = this.shapes[name]!;
-      const values = this.params[name]!.dataSync();
-      out[name] = shape.length === 2 ? toNested(values, shape[0], shape[1]) : Array.from(values);
-    }
-    return out;
+    return exportNamedWeights(this.params, RNN_WEIGHT_NAMES, this.shapes);
   }
 
   importWeights(weights: NotebookWeights): void {
