@@ -19,7 +19,7 @@ import { loadCorpus, PADDING_ID, UNKNOWN_ID } from './corpus';
 import { LanguageModel } from './model';
 import { embedIds, probeSeries } from './probe';
 import { deriveSeed, mulberry32 } from './random';
-import { drawCharacter, validateSampleConfig } from './sampler';
+import { disposeState, drawCharacter, feed, primingIds, validateSampleConfig } from './sampler';
 import type { CorpusSpec, ProbeSeries, ProbeSeriesSpec, SampleConfig } from './types';
 import type {
   ActivationCapture,
@@ -571,21 +571,6 @@ function samplingProbability(logits: Float32Array, temperature: number, chosen: 
   return Math.exp((logits[chosen]! - max) / temperature) / total;
 }
 
-/** Runs `ids` through the model from `state` (as the sampler does); the new state and the last logits. */
-function feed(model: LanguageModel, ids: number[], state?: CellState): { state: CellState; logits: Float32Array } {
-  let next: CellState | undefined;
-  const logits = tf.tidy(() => {
-    const { final } = model.cell.forward(model.embed(tf.tensor2d([ids], [1, ids.length], 'int32')), state);
-    tf.keep(final.h);
-    if (final.c) tf.keep(final.c);
-    next = final;
-    return model.project(final.h);
-  });
-  const values = Float32Array.from(logits.dataSync());
-  logits.dispose();
-  return { state: next!, logits: values };
-}
-
 /**
  * sample()'s text (the same characters for the same config: same feeding, same draws from the
  * same seeded stream) with, for each generated character, its probability and the model's
@@ -598,12 +583,8 @@ export async function sampleWithProbabilities(config: SampleWithProbabilitiesCon
   if (problems.length > 0) throw new Error(`Invalid sampling configuration:\n- ${problems.join('\n- ')}`);
   const checkpoint = loaded ?? loadCheckpoint(config.checkpoint);
   return withModel(checkpoint, async ({ model, vocab }) => {
-    const idOf = new Map(vocab.map((character, id) => [character, id] as const));
     const random = mulberry32(deriveSeed(config.seed ?? 0, 'sample'));
-    const disposeState = (state: CellState) => tf.dispose([state.h, ...(state.c ? [state.c] : [])]);
-    const prime = config.prime.toLowerCase();
-    const primeIds = [...(prime === '' ? ' ' : prime)].map((character) => idOf.get(character) ?? UNKNOWN_ID);
-    let { state, logits } = feed(model, primeIds);
+    let { state, logits } = feed(model, primingIds(config.prime, vocab));
     const steps: SampleStep[] = [];
     let generated = '';
     try {

@@ -51,8 +51,8 @@ export function drawCharacter(logits: Float32Array, temperature: number, random:
   return best;
 }
 
-/** Runs `ids` through the model from `state`; returns the new state and the last position's logits. */
-function feed(model: LanguageModel, ids: number[], state?: CellState): { state: CellState; logits: Float32Array } {
+/** Runs `ids` through the model from `state`; returns the new state and the last position's logits. (Also used by inspect's sampleWithProbabilities.) */
+export function feed(model: LanguageModel, ids: number[], state?: CellState): { state: CellState; logits: Float32Array } {
   let next: CellState | undefined;
   const logits = tf.tidy(() => {
     const x = model.embed(tf.tensor2d([ids], [1, ids.length], 'int32'));
@@ -65,6 +65,19 @@ function feed(model: LanguageModel, ids: number[], state?: CellState): { state: 
   const values = Float32Array.from(logits.dataSync());
   logits.dispose();
   return { state: next!, logits: values };
+}
+
+/** The priming string's vocabulary ids (lower-cased, unknown characters as UNKNOWN_ID). */
+export function primingIds(prime: string, vocab: string[]): number[] {
+  const idOf = new Map(vocab.map((character, id) => [character, id] as const));
+  const lowered = prime.toLowerCase();
+  // With no priming string, start from a space (the separator between words and lines).
+  return [...(lowered === '' ? ' ' : lowered)].map((character) => idOf.get(character) ?? UNKNOWN_ID);
+}
+
+/** Frees a recurrent state's tensors (h, and c for LSTMs). */
+export function disposeState(state: CellState): void {
+  tf.dispose([state.h, ...(state.c ? [state.c] : [])]);
 }
 
 /** The priming string followed by `length` generated characters. */
@@ -90,14 +103,9 @@ export async function sample(config: SampleConfig, loaded?: Checkpoint): Promise
     },
     checkpoint.weights,
   );
-  const idOf = new Map(vocab.map((character, id) => [character, id] as const));
   const random = mulberry32(deriveSeed(config.seed ?? 0, 'sample'));
-  const disposeState = (state: CellState) => tf.dispose([state.h, ...(state.c ? [state.c] : [])]);
   try {
-    const prime = config.prime.toLowerCase();
-    // With no priming string, start from a space (the separator between words and lines).
-    const primeIds = [...(prime === '' ? ' ' : prime)].map((character) => idOf.get(character) ?? UNKNOWN_ID);
-    let { state, logits } = feed(model, primeIds);
+    let { state, logits } = feed(model, primingIds(config.prime, vocab));
     let generated = '';
     for (let k = 0; k < config.length; k++) {
       const id = drawCharacter(logits, config.temperature, random);
