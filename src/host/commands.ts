@@ -1,14 +1,14 @@
 // The palette commands. Each takes an optional argument object that skips its pickers (tests
 // and other modules drive them that way) and resolves with what it produced: the finished
 // run record(s), the sampled text, the files written.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig } from '../engine/types';
 import { DEFAULT_PROBE_SERIES } from '../engine/types';
 import type { RunRecord } from '../protocol';
-import { buildProbeConfig, buildTrainConfig, MEMORY_LIMIT_MB, parseForgetBiases, probeSeriesName, PRESETS, readSettings, type Preset, type RawSettings } from './config';
+import { buildProbeConfig, buildTrainConfig, parseForgetBiases, probeSeriesName, PRESETS, readSettings, type Preset, type RawSettings } from './config';
+import { machineMemoryLimitMB } from '../engine/validate';
 import { comparisonTable, runToCsv } from './export';
 import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';
@@ -91,10 +91,6 @@ interface CellPick extends vscode.QuickPickItem {
 /** A problem the user must fix: shown as an error with a button to the settings; rejected to a caller that passed arguments. */
 class UserError extends Error {}
 
-function memoryLimitMB(): number {
-  return Math.min(MEMORY_LIMIT_MB, (os.totalmem() / 2 ** 20) * 0.75);
-}
-
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { manager, panel, log } = deps;
 
@@ -152,7 +148,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   }
 
   function configOrThrow(cell: CellKind, preset: Preset, corpus: CorpusSpec, overrides: TrainOverrides): TrainConfig {
-    const { config, errors } = buildTrainConfig({ cell, preset, corpus, overrides }, rawSettings(), memoryLimitMB());
+    const { config, errors } = buildTrainConfig({ cell, preset, corpus, overrides }, rawSettings(), machineMemoryLimitMB());
     if (!config) throw new UserError(errors.join(' '));
     return config;
   }
