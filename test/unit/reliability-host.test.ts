@@ -12,31 +12,17 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import type { BatchProgress, TrainConfig } from '../../src/engine/types';
+import { smallTextConfig } from './helpers/small-text';
 import { RunManager } from '../../src/host/run-manager';
 import { RunsStore } from '../../src/host/runs-store';
 import { WorkerClient } from '../../src/host/worker-client';
 import type { RunRecord } from '../../src/protocol';
 
 const root = path.resolve(__dirname, '../..');
-const smallText = path.join(root, 'test/fixtures/text/small.txt');
 
 // small.txt at seqLen 20: 79 training instances, 20 batches of 4 per epoch.
 function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    cell: 'naive-lstm',
-    forgetGate: true,
-    forgetBias: 0,
-    hiddenSize: 16,
-    embeddingSize: 8,
-    batchSize: 4,
-    seqLen: 20,
-    epochs: 1,
-    learningRate: 0.01,
-    seed: 3,
-    valFraction: 0.1,
-    corpus: { kind: 'file', path: smallText },
-    ...overrides,
-  };
+  return smallTextConfig({ seed: 3, ...overrides });
 }
 
 /** The run file as the store wrote it. */

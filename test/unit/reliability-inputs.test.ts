@@ -14,30 +14,15 @@ import { completeUtf8Length, describeCorpusFileError, loadCorpus, MAX_CORPUS_BYT
 import { sample } from '../../src/engine/sampler';
 import { DIVERGED_LOSS_FACTOR, train, type TrainEvent } from '../../src/engine/trainer';
 import type { BatchProgress, TrainConfig } from '../../src/engine/types';
+import { smallText, smallTextConfig } from './helpers/small-text';
 import { estimateTrainMemoryMB, memoryProblem, validateTrainConfig } from '../../src/engine/validate';
 import { buildTrainConfig } from '../../src/host/config';
 
 const root = path.resolve(__dirname, '../..');
-const smallText = path.join(root, 'test/fixtures/text/small.txt');
 const corpusOptions = { seqLen: 20, valFraction: 0.1, seed: 0 };
 
 function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    cell: 'naive-lstm',
-    forgetGate: true,
-    forgetBias: 0,
-    hiddenSize: 16,
-    embeddingSize: 8,
-    batchSize: 4,
-    seqLen: 20,
-    epochs: 1,
-    maxBatches: 3,
-    learningRate: 0.01,
-    seed: 7,
-    valFraction: 0.1,
-    corpus: { kind: 'file', path: smallText },
-    ...overrides,
-  };
+  return smallTextConfig({ maxBatches: 3, ...overrides });
 }
 
 /** Every file under `dir` with its SHA-256, to show nothing was written. */

@@ -11,26 +11,11 @@ import { loadCorpus } from '../../src/engine/corpus';
 import { LanguageModel } from '../../src/engine/model';
 import { sample } from '../../src/engine/sampler';
 import type { BatchProgress, TrainConfig } from '../../src/engine/types';
-
-const smallText = path.join(__dirname, '../fixtures/text/small.txt');
+import { smallTextConfig } from './helpers/small-text';
 
 // small.txt: 1,7xx characters → at seqLen 20, 88 instances, 79 for training: 20 batches of 4.
 function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    cell: 'naive-lstm',
-    forgetGate: true,
-    forgetBias: 0,
-    hiddenSize: 24,
-    embeddingSize: 12,
-    batchSize: 4,
-    seqLen: 20,
-    epochs: 1,
-    learningRate: 0.01,
-    seed: 7,
-    valFraction: 0.1,
-    corpus: { kind: 'file', path: smallText },
-    ...overrides,
-  };
+  return smallTextConfig({ hiddenSize: 24, embeddingSize: 12, ...overrides });
 }
 
 function collect(): { events: TrainEvent[]; progress: BatchProgress[]; onEvent: (e: TrainEvent) => void } {
