@@ -11,23 +11,12 @@ import { getCell } from '../../src/engine/cells/registry';
 import { initLstmWeights } from '../../src/engine/cells/init';
 import type { RecurrentCell } from '../../src/engine/cells/types';
 import { mulberry32 } from '../../src/engine/random';
+import { relativeError } from './helpers/numeric';
 
 function randomArray(size: number, random: () => number, scale = 1): Float32Array {
   const out = new Float32Array(size);
   for (let k = 0; k < size; k++) out[k] = (random() * 2 - 1) * scale;
   return out;
-}
-
-/** ‖a − b‖∞ / ‖b‖∞ */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length, 'sizes differ');
-  let diff = 0;
-  let scale = 1e-30;
-  for (let k = 0; k < expected.length; k++) {
-    diff = Math.max(diff, Math.abs(actual[k]! - expected[k]!));
-    scale = Math.max(scale, Math.abs(expected[k]!));
-  }
-  return diff / scale;
 }
 
 /** The fused LSTM, one step at a time in TF.js ops; TF.js's autodiff gives its gradients. */

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
 import { transposedCacheSize, transposeMatmulFixInstalled } from '../../src/engine/kernels/transpose-matmul';
 import { mulberry32 } from '../../src/engine/random';
+import { relativeError } from './helpers/numeric';
 
 function randomValues(size: number, seed: number): Float32Array {
   const random = mulberry32(seed);
@@ -17,16 +18,6 @@ interface Operand { shape: number[]; values: Float32Array }
 async function onBackend<T>(name: 'cpu' | 'wasm', fn: () => T): Promise<T> {
   await initBackend(name);
   return fn();
-}
-
-function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1e-30;
-  for (let k = 0; k < expected.length; k++) {
-    diff = Math.max(diff, Math.abs(actual[k]! - expected[k]!));
-    scale = Math.max(scale, Math.abs(expected[k]!));
-  }
-  return diff / scale;
 }
 
 const M = 7;
@@ -70,7 +61,7 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
           const numTensorsBefore = (await onBackend('wasm', () => tf.memory().numTensors));
           const actual = await onBackend('wasm', run);
           assert.deepEqual(actual.shape, expected.shape);
-          const error = maxRelativeError(actual.values, expected.values);
+          const error = relativeError(actual.values, expected.values);
           assert.ok(error < 1e-6, `relative error ${error.toExponential(2)}`);
           assert.equal(tf.memory().numTensors, numTensorsBefore, 'no tensor leaked');
         });
@@ -90,7 +81,7 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
       );
     const expected = await onBackend('cpu', run);
     const actual = await onBackend('wasm', run);
-    assert.ok(maxRelativeError(actual, expected) < 1e-6);
+    assert.ok(relativeError(actual, expected) < 1e-6);
   });
 
   it('matmul gradients (the transposed forms) equal the cpu backend', async () => {
@@ -104,8 +95,8 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
       });
     const [daCpu, dbCpu] = await onBackend('cpu', run);
     const [daWasm, dbWasm] = await onBackend('wasm', run);
-    assert.ok(maxRelativeError(daWasm!, daCpu!) < 1e-5);
-    assert.ok(maxRelativeError(dbWasm!, dbCpu!) < 1e-5);
+    assert.ok(relativeError(daWasm!, daCpu!) < 1e-5);
+    assert.ok(relativeError(dbWasm!, dbCpu!) < 1e-5);
   });
   it('reuses a transposed weight only while it is the same tensor: new values, reshapes and disposal are all seen', async () => {
     await initBackend('wasm');
@@ -126,7 +117,7 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
       const b = tf.tensor2d(values, [5, 6]);
       for (let repeat = 0; repeat < 3; repeat++) {
         const product = tf.matMul(a, b, false, true);
-        assert.ok(maxRelativeError(product.dataSync(), reference(values, 5, 6)) < 1e-6, `round ${round}, repeat ${repeat}`);
+        assert.ok(relativeError(product.dataSync(), reference(values, 5, 6)) < 1e-6, `round ${round}, repeat ${repeat}`);
         product.dispose();
       }
       // The same data seen as [6, 5] is another matrix: its transpose must not come from the cache.
@@ -140,7 +131,7 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
         for (let k = 0; k < 5; k++) sum += otherValues[r * 5 + k]! * values[c * 5 + k]!;
         expected[r * 6 + c] = sum;
       }
-      assert.ok(maxRelativeError(product.dataSync(), expected) < 1e-6, 'reshaped view');
+      assert.ok(relativeError(product.dataSync(), expected) < 1e-6, 'reshaped view');
       tf.dispose([b, reshaped, other, product]);
     }
     // Many different weights: the cache stays bounded.
