@@ -6,22 +6,17 @@
 // the diagonal); malformed messages change nothing.
 // Run: npx mocha --no-config -r tsx/cjs --timeout 120000 test/webview/inspect.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { renderPanelHtml } from '../../src/host/panel-html';
 import type { ActivationCapture, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult } from '../../src/engine/inspect-types';
 import type { HostToWebview, RunRecord, WebviewToHost } from '../../src/protocol';
 import { compareRuns } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
+import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 
-const root = path.resolve(__dirname, '../..');
-const distWebview = path.join(root, 'dist/webview');
 const screenshotDir = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'aW5zcGVjdC1ub25jZS0xMjM0NTY3';
 
 // ───────────── fixtures: an LSTM read over a sentence, its gradient flow, a probe, a sample ─────────────
@@ -87,21 +82,8 @@ describe('inspect views in headless Chromium', function () {
   const open: BrowserContext[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium", or set CHROMIUM_PATH.`);
-    execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'pipe' });
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(renderPanelHtml({ cspSource: origin, nonce: NONCE, scriptUri: `${origin}/webview.js`, styleUris: [`${origin}/katex.min.css`, `${origin}/panel.css`] }));
-        return;
-      }
-      const file = path.join(distWebview, path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, ''));
-      if (!file.startsWith(distWebview) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end();
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.woff2') ? 'font/woff2' : 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    requireChromiumAndBuild();
+    ({ server, origin } = await startPanelServer(NONCE));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
     fs.mkdirSync(screenshotDir, { recursive: true });
   });

@@ -2,22 +2,17 @@
 // 127.0.0.1 with a stub acquireVsCodeApi, fed the messages the host sends.
 // Run: npx mocha --no-config -r tsx/cjs --timeout 120000 test/webview/panel.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { renderPanelHtml } from '../../src/host/panel-html';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { GATE_LABELS } from '../../webview/equations';
 import { compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
+import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 
-const root = path.resolve(__dirname, '../..');
-const distWebview = path.join(root, 'dist/webview');
 const screenshotDir = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3ODkw';
 
 interface PanelHandle {
@@ -45,32 +40,8 @@ describe('side panel in headless Chromium', function () {
   const open: BrowserContext[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium", or set CHROMIUM_PATH.`);
-    }
-    execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'pipe' });
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/' || url.pathname === '/index.html') {
-        const html = renderPanelHtml({
-          cspSource: origin,
-          nonce: NONCE,
-          scriptUri: `${origin}/webview.js`,
-          styleUris: [`${origin}/katex.min.css`, `${origin}/panel.css`],
-        });
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-        return;
-      }
-      const file = path.join(distWebview, path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, ''));
-      if (!file.startsWith(distWebview) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        res.writeHead(404).end();
-        return;
-      }
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.woff2') ? 'font/woff2' : 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    requireChromiumAndBuild();
+    ({ server, origin } = await startPanelServer(NONCE));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
