@@ -1,12 +1,13 @@
-// The detector on notebooks: the seed notebook's own cells (skipped when /work/shared is not
-// there) and a small committed .ipynb fixture. Lines are within each code cell, 1-based, as
+// The detector on notebooks: the seed notebook's own cells (skipped when ../shared/seed beside
+// the repository is not there) and a small committed .ipynb fixture. Lines are within each code cell, 1-based, as
 // VS Code numbers a notebook cell's document; cellIndex counts markdown cells too.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { detectNotebook, detectNotebookForgetBiases, gateAtLine } from '../../src/detect';
 
-const SEED = '/work/shared/seed/lstm_from_scratch.ipynb';
+// Beside the repository, as in CI; LSTM_LAB_SEED_NOTEBOOK names another path (as in code-plan.test.ts).
+const SEED = path.resolve(process.env.LSTM_LAB_SEED_NOTEBOOK ?? path.join(__dirname, '../../../shared/seed/lstm_from_scratch.ipynb'));
 const MINI = path.join(__dirname, '../fixtures/detect/mini_notebook.ipynb');
 
 /** The text of line `line` of code cell `cellIndex`. */
