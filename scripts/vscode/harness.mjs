@@ -257,3 +257,22 @@ export async function launchBrowser(started, { viewport = { width: 1600, height:
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
 }
+
+/**
+ * The one way a script ends its session, whatever ends it (done, an error, a signal): closes
+ * the browser, then stops code-server; later calls return the same promise. `session()` says
+ * what is running at the time of the first call.
+ */
+export function sessionCleanup(session) {
+  let cleaning;
+  const cleanupNow = async () => {
+    const { browser, started } = session();
+    try {
+      await browser?.context.close();
+    } catch {
+      // browser already gone
+    }
+    await started?.stop();
+  };
+  return () => (cleaning ??= cleanupNow());
+}

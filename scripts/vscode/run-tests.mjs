@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
-import { isNoise, launchBrowser, remoteAuthority, startCodeServer, workbenchUrl } from './harness.mjs';
+import { isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
 function emptyDevelopmentFolder(runDir) {
@@ -104,16 +104,7 @@ async function main() {
     fs.mkdirSync(path.dirname(options.result), { recursive: true });
     fs.writeFileSync(options.result, JSON.stringify(summary, null, 2) + '\n');
   };
-  let cleaning;
-  const cleanup = () => (cleaning ??= cleanupNow());
-  const cleanupNow = async () => {
-    try {
-      await browser?.context.close();
-    } catch {
-      // browser already gone
-    }
-    await started?.stop();
-  };
+  const cleanup = sessionCleanup(() => ({ browser, started }));
   const onSignal = (signal) => {
     console.error(`run-tests: ${signal}: stopping code-server`);
     cleanup().finally(() => process.exit(130));

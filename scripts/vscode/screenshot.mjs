@@ -26,7 +26,7 @@
 // Prerequisites: node scripts/build.mjs; node scripts/vscode/install-code-server.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isNoise, launchBrowser, remoteAuthority, startCodeServer, workbenchUrl } from './harness.mjs';
+import { isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
@@ -107,16 +107,7 @@ async function main() {
   if (!options.vsix && !fs.existsSync(path.join(repoRoot, 'dist/extension.js'))) throw new Error('dist/extension.js is missing. Run: node scripts/build.mjs');
   let started;
   let browser;
-  let cleaning;
-  const cleanup = () => (cleaning ??= cleanupNow());
-  const cleanupNow = async () => {
-    try {
-      await browser?.context.close();
-    } catch {
-      // already closed
-    }
-    await started?.stop();
-  };
+  const cleanup = sessionCleanup(() => ({ browser, started }));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
   try {
     started = await startCodeServer({ vsix: options.vsix, keep: options.keep, userSettings: { 'workbench.colorTheme': THEMES[options.theme], 'window.commandCenter': true, ...options.settings } });
