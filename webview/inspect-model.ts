@@ -32,6 +32,16 @@ export function applySaturation(runs: RunRecord[], runId: string, report: Satura
 export const SATURATION_GATES = ['i', 'f', 'o'] as const;
 export type SaturationGate = (typeof SATURATION_GATES)[number];
 
+/** A chart axis in the theme's colours: its title, ticks, grid and border. */
+function axisStyle(title: string, colors: ThemeColors) {
+  return {
+    title: { display: true, text: title, color: colors.foreground, font: { size: 11 } },
+    ticks: { color: colors.foreground, font: { size: 11 }, maxRotation: 0 },
+    grid: { color: colors.grid },
+    border: { color: colors.grid },
+  };
+}
+
 /**
  * One chart per sigmoid gate: for each run, the fraction of activations above 0.9 (solid) and
  * below 0.1 (dashed) against the training step; epoch reports (on validation text) as ◆ points.
@@ -72,13 +82,7 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
         }
       }
     });
-  const axis = (title: string) => ({
-    type: 'linear' as const,
-    title: { display: true, text: title, color: colors.foreground, font: { size: 11 } },
-    ticks: { color: colors.foreground, font: { size: 11 }, maxRotation: 0 },
-    grid: { color: colors.grid },
-    border: { color: colors.grid },
-  });
+  const axis = (title: string) => ({ type: 'linear' as const, ...axisStyle(title, colors) });
   return {
     type: 'line',
     data: { datasets },
@@ -304,12 +308,6 @@ export function saturationCsv(run: RunRecord): string {
 /** Mean ‖∂loss_t/∂x_{t−d}‖ over t against the distance d (how far back predictions look), log scale. */
 export function flowDistanceChartConfig(flow: GradientFlow, colors: ThemeColors): ChartConfiguration<'line'> {
   const color = paletteColor(colors, 0);
-  const axis = (title: string) => ({
-    title: { display: true, text: title, color: colors.foreground, font: { size: 11 } },
-    ticks: { color: colors.foreground, font: { size: 11 }, maxRotation: 0 },
-    grid: { color: colors.grid },
-    border: { color: colors.grid },
-  });
   return {
     type: 'line',
     data: {
@@ -334,8 +332,8 @@ export function flowDistanceChartConfig(flow: GradientFlow, colors: ThemeColors)
       interaction: { mode: 'nearest', intersect: false },
       plugins: { legend: { display: true, position: 'bottom', labels: { color: colors.foreground, font: { size: 11 } } }, tooltip: { enabled: true } },
       scales: {
-        x: { type: 'linear', ...axis('distance d = t − s (characters back)') },
-        y: { type: 'logarithmic', ...axis('gradient norm (log scale)'), ticks: { color: colors.foreground, font: { size: 11 }, format: { notation: 'scientific', minimumFractionDigits: 0, maximumFractionDigits: 0 } } },
+        x: { type: 'linear', ...axisStyle('distance d = t − s (characters back)', colors) },
+        y: { type: 'logarithmic', ...axisStyle('gradient norm (log scale)', colors), ticks: { color: colors.foreground, font: { size: 11 }, format: { notation: 'scientific', minimumFractionDigits: 0, maximumFractionDigits: 0 } } },
       },
     },
   };
