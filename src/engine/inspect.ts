@@ -16,7 +16,7 @@ import { checkNotebookWeights, fuseLstmWeights, lstmWeightShapes, rnnWeightShape
 import type { CellState, NotebookWeights, RecurrentCell } from './cells/types';
 import { loadCheckpoint, type Checkpoint } from './checkpoint';
 import { loadCorpus, PADDING_ID, UNKNOWN_ID } from './corpus';
-import { LanguageModel } from './model';
+import { languageModelFromCheckpoint, LanguageModel } from './model';
 import { embedIds, probeSeries } from './probe';
 import { deriveSeed, mulberry32 } from './random';
 import { disposeState, drawCharacter, feed, primingIds, validateSampleConfig } from './sampler';
@@ -53,18 +53,7 @@ export type InspectSource = string | Checkpoint | LoadedModel;
 
 /** Builds the checkpoint's language model. The caller disposes `model`. */
 export function modelFromCheckpoint(checkpoint: Checkpoint): LoadedModel {
-  const model = new LanguageModel(
-    {
-      vocabSize: checkpoint.vocab.length,
-      embeddingSize: checkpoint.cell.inputSize,
-      hiddenSize: checkpoint.cell.hiddenSize,
-      cell: checkpoint.cell.kind,
-      forgetGate: checkpoint.cell.forgetGate,
-      forgetBias: checkpoint.cell.forgetBias,
-      seed: checkpoint.config.seed,
-    },
-    checkpoint.weights,
-  );
+  const model = languageModelFromCheckpoint(checkpoint);
   return { model, vocab: checkpoint.vocab };
 }
 

@@ -2,6 +2,7 @@
 // vocabulary, with the mean cross-entropy over non-padding targets.
 import * as tf from '@tensorflow/tfjs';
 import type { CellKind, NotebookWeights, RecurrentCell } from './cells/types';
+import type { Checkpoint } from './checkpoint';
 import { getCell } from './cells/registry';
 import { PADDING_ID } from './corpus';
 import { deriveSeed, mulberry32 } from './random';
@@ -163,4 +164,20 @@ export function crossEntropyIgnoringPadding(logits: tf.Tensor2D, targets: tf.Ten
     const count = tf.maximum(tf.sum(mask), tf.scalar(1));
     return tf.neg(tf.div(tf.sum(tf.mul(picked, mask)), count)) as tf.Scalar;
   });
+}
+
+/** The language model a checkpoint describes (its sizes, cell and seed), holding its weights. The caller disposes it. */
+export function languageModelFromCheckpoint(checkpoint: Checkpoint): LanguageModel {
+  return new LanguageModel(
+    {
+      vocabSize: checkpoint.vocab.length,
+      embeddingSize: checkpoint.cell.inputSize,
+      hiddenSize: checkpoint.cell.hiddenSize,
+      cell: checkpoint.cell.kind,
+      forgetGate: checkpoint.cell.forgetGate,
+      forgetBias: checkpoint.cell.forgetBias,
+      seed: checkpoint.config.seed,
+    },
+    checkpoint.weights,
+  );
 }

@@ -6,7 +6,7 @@ import type { CellState } from './cells/types';
 import { activeBackend, initBackend } from './backend';
 import { loadCheckpoint, type Checkpoint } from './checkpoint';
 import { PADDING_ID, UNKNOWN_ID } from './corpus';
-import { LanguageModel } from './model';
+import { languageModelFromCheckpoint, type LanguageModel } from './model';
 import { mulberry32, deriveSeed } from './random';
 
 /** The longest text one call generates (it runs one step per character). */
@@ -91,18 +91,7 @@ export async function sample(config: SampleConfig, loaded?: Checkpoint): Promise
   }
   const checkpoint = loaded ?? loadCheckpoint(config.checkpoint);
   const vocab = checkpoint.vocab;
-  const model = new LanguageModel(
-    {
-      vocabSize: vocab.length,
-      embeddingSize: checkpoint.cell.inputSize,
-      hiddenSize: checkpoint.cell.hiddenSize,
-      cell: checkpoint.cell.kind,
-      forgetGate: checkpoint.cell.forgetGate,
-      forgetBias: checkpoint.cell.forgetBias,
-      seed: checkpoint.config.seed,
-    },
-    checkpoint.weights,
-  );
+  const model = languageModelFromCheckpoint(checkpoint);
   const random = mulberry32(deriveSeed(config.seed ?? 0, 'sample'));
   try {
     let { state, logits } = feed(model, primingIds(config.prime, vocab));
