@@ -18,6 +18,8 @@ import {
   checkSequenceInput,
   checkStateTensor,
   lstmWeightShapes,
+  assignNamedWeights,
+  createNamedVariables,
   exportNamedWeights,
   unrollSteps,
   zeroState,
@@ -44,8 +46,7 @@ class NaiveLstmCell implements RecurrentCell {
     this.forgetGate = options.forgetGate ?? true;
     this.shapes = lstmWeightShapes(this.inputSize, this.hiddenSize);
     const flat = checkNotebookWeights(startingLstmWeights(options, weights), this.shapes, WHO);
-    this.params = {};
-    for (const name of LSTM_WEIGHT_NAMES) this.params[name] = tf.tidy(() => tf.variable(tf.tensor(flat[name]!, this.shapes[name]!)));
+    this.params = createNamedVariables(flat, LSTM_WEIGHT_NAMES, this.shapes);
     // Without a forget gate the f weights are kept (exported, ignored) but not trained.
     this.variables = LSTM_WEIGHT_NAMES.filter((name) => this.forgetGate || !name.endsWith('f')).map((name) => this.params[name]!);
   }
@@ -81,9 +82,7 @@ class NaiveLstmCell implements RecurrentCell {
 
   importWeights(weights: NotebookWeights): void {
     const flat = checkNotebookWeights(weights, this.shapes, WHO); // all checked before any is replaced
-    tf.tidy(() => {
-      for (const name of LSTM_WEIGHT_NAMES) this.params[name]!.assign(tf.tensor(flat[name]!, this.shapes[name]!));
-    });
+    assignNamedWeights(this.params, flat, LSTM_WEIGHT_NAMES, this.shapes);
   }
 
   dispose(): void {

@@ -188,6 +188,20 @@ export function unrollSteps(
   }) as { hiddenSeq: tf.Tensor3D; final: CellState };
 }
 
+/** Checked, flat weights (from checkNotebookWeights) → one variable per name, in the given shapes. */
+export function createNamedVariables(flat: Record<string, Float32Array>, names: readonly string[], shapes: WeightShapes): Record<string, tf.Variable> {
+  const params: Record<string, tf.Variable> = {};
+  for (const name of names) params[name] = tf.tidy(() => tf.variable(tf.tensor(flat[name]!, shapes[name]!)));
+  return params;
+}
+
+/** Checked, flat weights assigned into the variables made by createNamedVariables. */
+export function assignNamedWeights(params: Record<string, tf.Variable>, flat: Record<string, Float32Array>, names: readonly string[], shapes: WeightShapes): void {
+  tf.tidy(() => {
+    for (const name of names) params[name]!.assign(tf.tensor(flat[name]!, shapes[name]!));
+  });
+}
+
 /** Named weight variables → the notebook's layout (nested rows for matrices, flat for biases). */
 export function exportNamedWeights(params: Record<string, tf.Variable>, names: readonly string[], shapes: WeightShapes): NotebookWeights {
   const out: NotebookWeights = {};

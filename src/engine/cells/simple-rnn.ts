@@ -5,7 +5,7 @@
 // W_ih (E×H), W_hh (H×H) xavier-uniform, b (H) zero; h_0 = 0 unless given. No cell state.
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
-import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, exportNamedWeights, rnnWeightShapes, unrollSteps, type WeightShapes } from './notebook-layout';
+import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, assignNamedWeights, createNamedVariables, exportNamedWeights, rnnWeightShapes, unrollSteps, type WeightShapes } from './notebook-layout';
 import { CELL_EQUATIONS } from './equations';
 import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
@@ -25,8 +25,7 @@ class SimpleRnnCell implements RecurrentCell {
     this.hiddenSize = options.hiddenSize;
     this.shapes = rnnWeightShapes(this.inputSize, this.hiddenSize);
     const flat = checkNotebookWeights(weights ?? initRnnWeights(this.inputSize, this.hiddenSize, options.seed ?? 0), this.shapes, WHO);
-    this.params = {};
-    for (const name of RNN_WEIGHT_NAMES) this.params[name] = tf.tidy(() => tf.variable(tf.tensor(flat[name]!, this.shapes[name]!)));
+    this.params = createNamedVariables(flat, RNN_WEIGHT_NAMES, this.shapes);
     this.variables = RNN_WEIGHT_NAMES.map((name) => this.params[name]!);
   }
 
@@ -47,9 +46,7 @@ class SimpleRnnCell implements RecurrentCell {
 
   importWeights(weights: NotebookWeights): void {
     const flat = checkNotebookWeights(weights, this.shapes, WHO);
-    tf.tidy(() => {
-      for (const name of RNN_WEIGHT_NAMES) this.params[name]!.assign(tf.tensor(flat[name]!, this.shapes[name]!));
-    });
+    assignNamedWeights(this.params, flat, RNN_WEIGHT_NAMES, this.shapes);
   }
 
   dispose(): void {
