@@ -1,7 +1,7 @@
 // The "look inside a trained run" messages (issue 8): what the panel asks for, what the
 // worker computes, and the guards both ends run on them. src/protocol.ts declares the
 // message variants that carry these payloads; this module holds the payloads, so the
-// shared protocol file only grows by a few lines. Types and guards only, no runtime imports.
+// shared protocol file only grows by a few lines. Types and guards only; its one runtime import is the primitive guards.
 import type {
   ActivationCapture,
   CapturedGate,
@@ -14,6 +14,7 @@ import type {
   TrainedProbeResult,
 } from './engine/inspect-types';
 import type { CellKind, ProbeSeries } from './engine/types';
+import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr, type Obj } from './guards';
 
 /** What the panel (or the Inspect Selection command) asks about a run; the host adds the run's checkpoint. */
 export type InspectRequest =
@@ -34,15 +35,8 @@ export type InspectResult =
 export const CAPTURED_GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
 const CELL_KIND_NAMES: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
-const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 // Activations and gradient norms may be NaN/Infinity when a model diverged: carry them, draw a gap.
 const isNumber = (v: unknown): v is number => typeof v === 'number';
-const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const isArrayOf = <T>(v: unknown, check: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every((x) => check(x));
 const isNumberRow = (v: unknown): v is number[] => isArrayOf(v, isNumber);
 const isMatrix = (v: unknown): v is number[][] => isArrayOf(v, isNumberRow);
 const isCellKindName = (v: unknown): v is CellKind => isStr(v) && (CELL_KIND_NAMES as readonly string[]).includes(v);

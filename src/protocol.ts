@@ -22,6 +22,7 @@ import type {
   TrainResult,
 } from './engine/types';
 import type { SaturationReport } from './engine/inspect-types';
+import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr } from './guards';
 import { isExportCsvFiles, isInspectJob, isInspectRequest, isInspectResult, isSaturationReport, type ExportCsvFile, type InspectJob, type InspectRequest, type InspectResult } from './inspect-protocol';
 export type { ExportCsvFile, InspectJob, InspectRequest, InspectResult } from './inspect-protocol';
 
@@ -105,14 +106,7 @@ export type WebviewToHost =
 // ───────────────────────── guards ─────────────────────────
 // Hand-written structural checks: every party calls the guard for what it receives and
 // ignores (and logs) anything that fails, so a malformed message can never crash it.
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
-const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
-const isArrayOf = <T>(v: unknown, check: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every((x) => check(x));
 const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T => isStr(v) && (values as readonly string[]).includes(v);
 
 export const CELL_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
