@@ -11,24 +11,13 @@ import { initLstmWeights, initRnnWeights } from '../../src/engine/cells/init';
 import { LSTM_WEIGHT_NAMES } from '../../src/engine/cells/notebook-layout';
 import type { CellKind, CellState, NotebookWeights, RecurrentCell } from '../../src/engine/cells/types';
 import { mulberry32 } from '../../src/engine/random';
+import { referenceLstmStep, referenceRnnStep, type Matrix } from './helpers/reference-lstm';
 
-type Matrix = number[][];
 const LSTM_KINDS: CellKind[] = ['naive-lstm', 'fused-lstm', 'builtin-lstm'];
 
-// ---------- float64 reference, straight from the notebook's equations ----------
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-function affine(x: number[], h: number[], wx: Matrix, wh: Matrix, b: number[]): number[] {
-  return b.map((bias, j) => {
-    let sum = bias;
-    for (let k = 0; k < x.length; k++) sum += x[k]! * wx[k]![j]!;
-    for (let k = 0; k < h.length; k++) sum += h[k]! * wh[k]![j]!;
-    return sum;
-  });
-}
+// ---------- float64 reference, straight from the notebook's equations (helpers/reference-lstm) ----------
 interface ReferenceRun { hidden: number[][][]; h: Matrix; c?: Matrix }
 function referenceLstm(w: NotebookWeights, x: number[][][], forgetGate: boolean, h0: Matrix, c0: Matrix): ReferenceRun {
-  const W = (name: string) => w[name] as Matrix;
-  const b = (name: string) => w[name] as number[];
   const hidden: number[][][] = [];
   const hs: Matrix = [];
   const cs: Matrix = [];
@@ -37,12 +26,7 @@ function referenceLstm(w: NotebookWeights, x: number[][][], forgetGate: boolean,
     let c = c0[batchIndex % c0.length]!.slice();
     const out: number[][] = [];
     for (const xT of sequence) {
-      const i = affine(xT, h, W('W_ii'), W('W_hi'), b('b_i')).map(sigmoid);
-      const f = affine(xT, h, W('W_if'), W('W_hf'), b('b_f')).map(sigmoid);
-      const g = affine(xT, h, W('W_ig'), W('W_hg'), b('b_g')).map(Math.tanh);
-      const o = affine(xT, h, W('W_io'), W('W_ho'), b('b_o')).map(sigmoid);
-      c = c.map((cPrev, j) => (forgetGate ? f[j]! * cPrev : cPrev) + i[j]! * g[j]!);
-      h = o.map((oj, j) => oj * Math.tanh(c[j]!));
+      ({ h, c } = referenceLstmStep(w, xT, h, c, forgetGate));
       out.push(h);
     }
     hidden.push(out);
@@ -58,7 +42,7 @@ function referenceRnn(w: NotebookWeights, x: number[][][], h0: Matrix): Referenc
     let h = h0[batchIndex % h0.length]!.slice();
     const out: number[][] = [];
     for (const xT of sequence) {
-      h = affine(xT, h, w['W_ih'] as Matrix, w['W_hh'] as Matrix, w['b'] as number[]).map(Math.tanh);
+      h = referenceRnnStep(w, xT, h);
       out.push(h);
     }
     hidden.push(out);

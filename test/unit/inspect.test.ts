@@ -29,9 +29,8 @@ import { mulberry32 } from '../../src/engine/random';
 import { sample } from '../../src/engine/sampler';
 import { train } from '../../src/engine/trainer';
 import type { TrainConfig } from '../../src/engine/types';
+import { referenceLstmStep, referenceRnnStep, type Matrix } from './helpers/reference-lstm';
 
-type Matrix = number[][];
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const VOCAB = [PADDING_TOKEN, UNKNOWN_TOKEN, ' ', 'e', 't', 'a', 'h', 'o', 'n', 's', 'r', 'i'];
 const EMBEDDING = 5;
 const HIDDEN = 7;
@@ -67,27 +66,15 @@ function referenceGates(weights: NotebookWeights, xs: number[][], lstm: boolean,
   let h = new Array<number>(H).fill(0);
   let c = new Array<number>(H).fill(0);
   const out: Record<string, Matrix> = { i: [], f: [], g: [], o: [], c: [], h: [] };
-  const pre = (inputMatrix: string, recurrentMatrix: string, bias: string, x: number[]) =>
-    Array.from({ length: H }, (_, j) => {
-      let sum = (weights[bias] as number[])[j]!;
-      x.forEach((v, k) => (sum += v * (weights[inputMatrix] as Matrix)[k]![j]!));
-      h.forEach((v, k) => (sum += v * (weights[recurrentMatrix] as Matrix)[k]![j]!));
-      return sum;
-    });
   for (const x of xs) {
     if (!lstm) {
-      h = pre('W_ih', 'W_hh', 'b', x).map(Math.tanh);
+      h = referenceRnnStep(weights, x, h);
       out['h']!.push(h);
       continue;
     }
-    const gate = (name: string) => pre(`W_i${name}`, `W_h${name}`, `b_${name}`, x);
-    const i = gate('i').map(sigmoid);
-    const f = gate('f').map(sigmoid);
-    const g = gate('g').map(Math.tanh);
-    const o = gate('o').map(sigmoid);
-    c = c.map((previous, j) => (forgetGate ? f[j]! * previous : previous) + i[j]! * g[j]!);
-    h = o.map((value, j) => value * Math.tanh(c[j]!));
-    Object.entries({ i, f, g, o, c, h }).forEach(([name, values]) => out[name]!.push(values));
+    const step = referenceLstmStep(weights, x, h, c, forgetGate);
+    ({ h, c } = step);
+    Object.entries(step).forEach(([name, values]) => out[name]!.push(values));
   }
   return out;
 }

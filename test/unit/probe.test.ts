@@ -15,9 +15,8 @@ import type { NotebookWeights } from '../../src/engine/cells/types';
 import { embedIds, probe, probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
 import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeries } from '../../src/engine/types';
+import { referenceLstmStep, type Matrix } from './helpers/reference-lstm';
 
-type Matrix = number[][];
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** loss_t = Σ_b Σ_j |h_t[b, j]| of the notebook's LSTM step, float64, h_0 shared over the batch, c_0 = 0. */
 function referenceLstmLoss(w: NotebookWeights, x: number[][][], h0: number[], steps: number, forgetGate: boolean): number {
@@ -28,19 +27,7 @@ function referenceLstmLoss(w: NotebookWeights, x: number[][][], h0: number[], st
     let c = new Array<number>(H).fill(0);
     for (let t = 0; t < steps; t++) {
       const xT = sequence[t]!;
-      const pre = (gate: string) =>
-        Array.from({ length: H }, (_, j) => {
-          let sum = (w[`b_${gate}`] as number[])[j]!;
-          xT.forEach((v, k) => (sum += v * (w[`W_i${gate}`] as Matrix)[k]![j]!));
-          h.forEach((v, k) => (sum += v * (w[`W_h${gate}`] as Matrix)[k]![j]!));
-          return sum;
-        });
-      const i = pre('i').map(sigmoid);
-      const f = pre('f').map(sigmoid);
-      const g = pre('g').map(Math.tanh);
-      const o = pre('o').map(sigmoid);
-      c = c.map((cPrev, j) => (forgetGate ? f[j]! * cPrev : cPrev) + i[j]! * g[j]!);
-      h = o.map((oj, j) => oj * Math.tanh(c[j]!));
+      ({ h, c } = referenceLstmStep(w, xT, h, c, forgetGate));
     }
     total += h.reduce((s, v) => s + Math.abs(v), 0);
   }
