@@ -50,6 +50,18 @@ function seedNotebookPath(): string {
   return path.resolve(repoRoot, '..', 'shared', 'seed', 'lstm_from_scratch.ipynb');
 }
 
+/**
+ * The seed notebook, copied (writable) into the workspace's git-ignored `.seed/` folder: opened
+ * from its read-only place outside the workspace, the notebook editor left the LSTM Lab panel's
+ * webview unable to load in the suites that ran after it (it never posted `ready`).
+ */
+function seedCopyInWorkspace(): vscode.Uri {
+  const copy = workspaceFile('.seed/lstm_from_scratch.ipynb');
+  fs.mkdirSync(path.dirname(copy.fsPath), { recursive: true });
+  fs.writeFileSync(copy.fsPath, fs.readFileSync(seedNotebookPath()));
+  return copy;
+}
+
 const NOTEBOOKS: NotebookCase[] = [
   {
     label: 'the fixture notebook',
@@ -59,7 +71,7 @@ const NOTEBOOKS: NotebookCase[] = [
   },
   {
     label: 'the seed notebook',
-    uri: () => (fs.existsSync(seedNotebookPath()) ? vscode.Uri.file(seedNotebookPath()) : undefined),
+    uri: () => (fs.existsSync(seedNotebookPath()) ? seedCopyInWorkspace() : undefined),
     missing: () => `no seed notebook at ${seedNotebookPath()} (it sits beside the repo in CI only)`,
     cells: { lstm: [25, 'NaiveLSTM'], rnn: [47, 'SimpleRNN'], lstmStep: 64, dim: 24 },
   },
