@@ -94,6 +94,12 @@ const webviewTests = (resultFile) => run(process.execPath, [mochaBin, '--no-conf
 
 const allStarted = Date.now();
 try {
+  // Debian packages the browser stages need (chromium; code-server's build needs): installed
+  // when missing, where that is possible (root with apt-get), so `npm test` works on a fresh
+  // Debian machine; elsewhere the stages that need them say what is missing.
+  if (process.platform === 'linux' && process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get') && !process.env.CHROMIUM_PATH) {
+    if (!(await stage('deps', 'step', () => run('bash', ['scripts/vscode/ensure-deps.sh'])))) stopping = true;
+  }
   if (!(await stage('build', 'step', () => run(process.execPath, ['scripts/build.mjs'])))) stopping = true;
   await stage('typecheck', 'step', () => run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']));
   await stage('unit', 'tests', unitTests);
