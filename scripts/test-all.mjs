@@ -3,7 +3,7 @@
 // with one line `N passed, N failed` summing all of them. Exits non-zero when a test
 // failed or a stage crashed (a crashed stage counts as one failure in that line).
 //
-// Stages: build · typecheck · unit (test/unit) · webview (test/webview, when present) ·
+// Stages: deps (Debian packages, when root with apt-get) · build · typecheck · unit (test/unit) · webview (test/webview, when present) ·
 // integration (inside a real VS Code) · vsix (package, install the VSIX, check it runs).
 // Integration runs in code-server + headless Chromium (scripts/vscode/run-tests.mjs);
 // LSTM_LAB_TEST_ELECTRON=1 runs the same suites through @vscode/test-cli instead (needs
