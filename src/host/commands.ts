@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig } from '../engine/types';
 import { DEFAULT_PROBE_SERIES } from '../engine/types';
 import type { RunRecord } from '../protocol';
+import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NOTEBOOK_COMPARISON, NO_FORGET_GATE_TITLE } from '../shared/catalog';
 import { buildProbeConfig, buildTrainConfig, parseForgetBiases, probeSeriesName, PRESETS, readSettings, type Preset, type RawSettings } from './config';
 import { machineMemoryLimitMB } from '../engine/validate';
 import { comparisonTable, runToCsv } from './export';
@@ -14,16 +15,6 @@ import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';
 import type { WorkerClient } from './worker-client';
 
-export const CELL_TITLES: Record<CellKind, string> = {
-  'naive-lstm': 'Naive LSTM (NaiveLSTM: four gates, own weights)',
-  'fused-lstm': 'Fused LSTM (OptimizedLSTM: one matmul per step)',
-  'simple-rnn': 'Simple RNN (tanh)',
-  'builtin-lstm': 'Built-in LSTM (tf.layers.lstm, the notebook\'s nn.LSTM)',
-  'fast-lstm': 'Fast LSTM (from scratch, faster than built-in)',
-};
-const SHORT_NAMES: Record<CellKind, string> = { 'naive-lstm': 'NaiveLSTM', 'fused-lstm': 'OptimizedLSTM', 'simple-rnn': 'SimpleRNN', 'builtin-lstm': 'built-in LSTM', 'fast-lstm': 'fast LSTM' };
-/** The notebook's four models, in its order. */
-export const NOTEBOOK_MODELS: CellKind[] = ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm'];
 
 type CorpusArg = CorpusSpec | { kind: 'editor' };
 type TrainOverrides = Partial<Pick<TrainConfig, 'hiddenSize' | 'embeddingSize' | 'batchSize' | 'seqLen' | 'epochs' | 'maxBatches' | 'learningRate' | 'seed' | 'forgetBias' | 'forgetGate'>>;
@@ -209,7 +200,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     // Check every configuration before queuing any, so one bad value starts nothing.
     const configs = cells.map((cell) => configOrThrow(cell, preset, corpus, overrides));
     return configs.map((config) => {
-      const title = `${SHORT_NAMES[config.cell]} · ${preset} · ${corpusName(corpus)}`;
+      const title = `${CELL_CATALOG[config.cell].shortName} · ${preset} · ${corpusName(corpus)}`;
       const started = manager.train(config, title, resumeFrom);
       log(`[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`);
       showProgress(started.run, started.finished);
@@ -229,7 +220,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       else if (!interactive) cells = ['fused-lstm'];
       else {
         const picks = await vscode.window.showQuickPick(
-          (Object.keys(CELL_TITLES) as CellKind[]).map((kind): CellPick => ({ label: CELL_TITLES[kind], description: kind, cellKind: kind, picked: kind === 'fused-lstm' })),
+          CELL_KINDS.map((kind): CellPick => ({ label: CELL_CATALOG[kind].title, description: kind, cellKind: kind, picked: kind === 'fused-lstm' })),
           { title: 'LSTM Lab: train which cell(s)?', canPickMany: true, placeHolder: 'Pick one or more; several run one after the other on the same data.' },
         );
         if (!picks?.length) return undefined;
@@ -278,7 +269,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (!pick) return undefined;
         preset = pick.preset;
       }
-      const started = await startTraining(args?.cells ?? NOTEBOOK_MODELS, preset, corpus, pickOverrides(args ?? {}));
+      const started = await startTraining(args?.cells ?? [...NOTEBOOK_COMPARISON], preset, corpus, pickOverrides(args ?? {}));
       void panel.show();
       const runs = await Promise.all(started.map((s) => s.finished));
       const table = comparisonTable(runs);
@@ -304,19 +295,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         );
         if (!choice) return undefined;
         if (choice.custom) {
+          const notebookKinds = new Set(DEFAULT_PROBE_SERIES.map((s) => s.cell));
           const cellPicks: CellPick[] = [
-            { label: 'Simple RNN', cellKind: 'simple-rnn', picked: true },
-            { label: 'Naive LSTM', cellKind: 'naive-lstm', picked: true },
-            { label: 'Fused LSTM', cellKind: 'fused-lstm' },
-            { label: 'Fast LSTM', cellKind: 'fast-lstm' },
-            { label: 'LSTM without forget gate (1997)', cellKind: 'naive-lstm', noForget: true },
+            ...CELL_KINDS.map((kind): CellPick => ({ label: CELL_CATALOG[kind].title, description: kind, cellKind: kind, picked: notebookKinds.has(kind) })),
+            { label: NO_FORGET_GATE_TITLE, cellKind: 'naive-lstm', noForget: true },
           ];
           const cells = await vscode.window.showQuickPick(
             cellPicks,
             { canPickMany: true, title: 'Which cells?' },
           );
           if (!cells?.length) return undefined;
-          const needsBias = cells.some((c) => c.cellKind !== 'simple-rnn' && !c.noForget);
+          const needsBias = cells.some((c) => hasForgetGate(c.cellKind) && !c.noForget);
           let biases = [0];
           if (needsBias) {
             const text = await vscode.window.showInputBox({
@@ -483,7 +472,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 function seriesFor(cells: CellKind[], biases: number[]): ProbeSeriesSpec[] {
   const out: ProbeSeriesSpec[] = [];
   for (const cell of cells) {
-    if (cell === 'simple-rnn') out.push({ name: probeSeriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 });
+    if (!hasForgetGate(cell)) out.push({ name: probeSeriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 });
     else for (const b of biases) out.push({ name: probeSeriesName(cell, true, b), cell, forgetGate: true, forgetBias: b });
   }
   return out;
