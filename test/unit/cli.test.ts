@@ -153,6 +153,29 @@ describe('lstm-lab CLI', function () {
     assert.ok(fs.existsSync(path.join(out, 'checkpoints/naive-lstm/checkpoint.json')));
   });
 
+  it('probe --checkpoint probes the trained cell as saved (its own b_f) unless --forget-bias asks for one, and says which ran', () => {
+    const fixture = path.join(root, 'test/fixtures/checkpoints/v1-naive-lstm');
+    const saved = (JSON.parse(fs.readFileSync(path.join(fixture, 'checkpoint.json'), 'utf8')) as { weights: { cell: { b_f: number[] } } }).weights.cell.b_f;
+    assert.ok(saved.some((b) => b !== saved[0]), 'trained: b_f differs between units');
+    const probeWith = (extra: string[]) => {
+      const dump = fs.mkdtempSync(path.join(dir, 'probe-ckpt-'));
+      const result = lab(['probe', '--checkpoint', fixture, '--steps', '4', '--batch-size', '2', '--dump', dump, '--backend', 'wasm', ...extra]);
+      assert.equal(result.code, 0, result.stderr);
+      const inputs = JSON.parse(fs.readFileSync(path.join(dump, 'probe-inputs.json'), 'utf8')) as { series: { name: string; weights: { b_f: number[] } }[] };
+      return { result, series: inputs.series };
+    };
+    const asSaved = probeWith([]);
+    assert.equal(asSaved.series.length, 1);
+    assert.deepEqual(asSaved.series[0]!.weights.b_f.map((b) => Math.fround(b)), saved.map((b) => Math.fround(b)), 'the probed b_f is the trained one');
+    assert.match(asSaved.result.stdout, /naive-lstm as trained \(b_f as saved, mean -?[\d.]+\)/);
+    assert.match(asSaved.result.stdout, /checkpoint .*v1-naive-lstm; backend wasm\./);
+    const biased = probeWith(['--forget-bias', '1', '--json']);
+    assert.deepEqual(biased.series[0]!.weights.b_f, saved.map(() => 1));
+    const json = onlyJson(biased.result.stdout);
+    assert.deepEqual((json['series'] as { name: string; trainedForgetBias: boolean }[]).map((s) => [s.name, s.trainedForgetBias]), [['naive-lstm as trained, b_f set to 1', false]]);
+    assert.deepEqual(json['config'], { steps: 4, batchSize: 2, embeddingSize: 4, hiddenSize: 6, seed: 0, corpus: { kind: 'file', path: 'test/fixtures/text/small.txt' }, checkpoint: fixture });
+  });
+
   it('probe --json gives the series; --dump holds x and weights that reproduce the norms (RNN by hand, LSTMs by the engine)', async () => {
     const dump = path.join(dir, 'dump');
     const steps = 6;

@@ -58,6 +58,11 @@ export function withForgetBias(weights: NotebookWeights, forgetBias: number): No
   return { ...weights, b_f: new Array<number>(current.length).fill(forgetBias) };
 }
 
+/** A probe series' starting weights from given ones: an LSTM's b_f set to the series' forgetBias unless it keeps the trained one. */
+export function probeStartWeights(weights: NotebookWeights, family: string, spec: { forgetBias: number; keepTrainedForgetBias?: boolean }): NotebookWeights {
+  return family === 'lstm' && !spec.keepTrainedForgetBias ? withForgetBias(weights, spec.forgetBias) : weights;
+}
+
 /**
  * The starting weights for an LSTM: the given ones as they are, or else the notebook's
  * seeded init with b_f = forgetBias. (To change b_f of given weights, use withForgetBias.)

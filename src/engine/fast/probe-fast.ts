@@ -16,7 +16,7 @@
 // Cells: naive-lstm, fused-lstm and fast-lstm (one mathematics) and simple-rnn. Others
 // (builtin-lstm) are not handled: canProbeFast() says so and the caller uses probeSeries.
 import * as tf from '@tensorflow/tfjs';
-import { withForgetBias } from '../cells/init';
+import { probeStartWeights } from '../cells/init';
 import { checkNotebookWeights, fuseLstmWeights, lstmWeightShapes, rnnWeightShapes } from '../cells/notebook-layout';
 import { getCell } from '../cells/registry';
 import type { CellKind, NotebookWeights } from '../cells/types';
@@ -45,7 +45,7 @@ function cancelled(where: string): Error {
 function probeWeights(spec: ProbeSeriesSpec, inputSize: number, options: ProbeSeriesOptions): NotebookWeights {
   const definition = getCell(spec.cell);
   let weights = options.weights;
-  if (weights && definition.family === 'lstm') weights = withForgetBias(weights, spec.forgetBias);
+  if (weights) weights = probeStartWeights(weights, definition.family, spec);
   const cell = definition.create({ inputSize, hiddenSize: options.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: options.seed }, weights);
   try {
     return cell.exportWeights();
