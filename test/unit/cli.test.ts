@@ -130,8 +130,39 @@ describe('lstm-lab CLI', function () {
     const plain = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3']);
     assert.equal(plain.stdout, text + '\n', 'same seed, same text');
     const missing = lab(['sample', '--checkpoint', path.join(dir, 'nothing-here')]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'a missing checkpoint is an input error');
     assert.match(missing.stderr, /Cannot load checkpoint .*nothing-here: no such file or folder/);
+  });
+
+  it('train --resume takes the checkpoint\'s settings, refuses conflicting ones, and never replaces a checkpoint without --force', () => {
+    const first = path.join(dir, 'resume-first');
+    const short = ['--corpus', smallText, '--seq-len', '12', '--batch-size', '4', '--hidden', '6', '--embedding', '4', '--backend', 'wasm', '--quiet'];
+    assert.equal(lab(['train', '--cell', 'simple-rnn', '--max-batches', '2', '--out', first, ...short]).code, 0);
+    const file = path.join(first, 'checkpoint.json');
+    const before = fs.readFileSync(file);
+    // Without --cell or --seq-len: the checkpoint's (a seq-len-12 simple-rnn), not the defaults (500, naive-lstm).
+    const second = path.join(dir, 'resume-second');
+    const resumed = lab(['train', '--resume', first, '--epochs', '2', '--out', second, '--json', '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const json = onlyJson(resumed.stdout);
+    const config = json['config'] as Record<string, unknown>;
+    assert.deepEqual([json['cell'], config['seqLen'], config['hiddenSize'], config['maxBatches'], (json['epochs'] as unknown[]).length], ['simple-rnn', 12, 6, 2, 2]);
+    // Conflicting settings: refused, each named.
+    const conflict = lab(['train', '--resume', first, '--epochs', '2', '--seq-len', '50', '--cell', 'naive-lstm', '--out', path.join(dir, 'never')]);
+    assert.equal(conflict.code, 2);
+    assert.match(conflict.stderr, /--cell naive-lstm \(the checkpoint has cell simple-rnn\); --seq-len 50 \(the checkpoint has seqLen 12\)/);
+    // Nothing more to do: say how many epochs it has.
+    assert.match(lab(['train', '--resume', first]).stderr, /already trained 1 epoch; give --epochs 2 or more/);
+    // An existing checkpoint is not replaced: not by a new run, not by a resume into its own folder, without --force.
+    for (const args of [['train', '--cell', 'simple-rnn', '--max-batches', '1', '--out', first, ...short], ['train', '--resume', first, '--epochs', '2', '--out', first]]) {
+      const refused = lab(args);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /--out .*resume-first already holds a checkpoint; choose another folder, or add --force to replace it\./);
+    }
+    assert.ok(fs.readFileSync(file).equals(before), 'the checkpoint is unchanged');
+    assert.equal(lab(['train', '--resume', first, '--epochs', '2', '--out', first, '--force', '--quiet']).code, 0);
+    assert.ok(!fs.readFileSync(file).equals(before), 'replaced with --force');
+    assert.equal(fs.existsSync(path.join(dir, 'never')), false);
   });
 
   it('compare writes compare.json, compare.csv and a self-contained report.html; --json is {backend, runs}', () => {
