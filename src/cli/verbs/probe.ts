@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../engine/backend';
 import { cellKinds, getCell } from '../../engine/cells/registry';
+import { hasForgetGate } from '../../shared/catalog';
 import { probeStartWeights } from '../../engine/cells/init';
 import type { NotebookWeights } from '../../engine/cells/types';
 import { loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
@@ -63,9 +64,9 @@ function freshSeries(values: OptionValues): ProbeSeriesSpec[] {
   }
   const forgetGate = values['no-forget-gate'] !== true;
   const forgetBias = values['forget-bias'] === undefined ? 0 : Number(values['forget-bias']);
-  const family = getCell(cell).family;
-  const label = family === 'rnn' ? cell : !forgetGate ? `${cell}, no forget gate` : `${cell}, forget bias ${forgetBias}`;
-  return [{ name: label, cell, forgetGate: family === 'rnn' ? false : forgetGate, forgetBias }];
+  const withForget = hasForgetGate(getCell(cell).kind);
+  const label = !withForget ? cell : !forgetGate ? `${cell}, no forget gate` : `${cell}, forget bias ${forgetBias}`;
+  return [{ name: label, cell, forgetGate: withForget ? forgetGate : false, forgetBias }];
 }
 
 const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
@@ -77,7 +78,7 @@ function checkpointSeries(values: OptionValues, checkpoint: Checkpoint): ProbeSe
     throw new UsageError(`--cell ${String(values['cell'])} cannot start from this checkpoint's ${kind} weights; leave out --cell to probe the trained ${kind}, or leave out --checkpoint to probe a fresh ${String(values['cell'])}.`);
   }
   const cell = (values['cell'] as CellKind | undefined) ?? kind;
-  if (getCell(cell).family === 'rnn') {
+  if (!hasForgetGate(cell)) {
     if (values['no-forget-gate'] !== undefined || values['forget-bias'] !== undefined) throw new UsageError(`--no-forget-gate and --forget-bias apply to LSTMs; this checkpoint holds a ${kind}.`);
     return { name: `${cell} as trained`, cell, forgetGate: false, forgetBias: 0 };
   }
@@ -104,7 +105,7 @@ async function embeddedBatch(config: ProbeConfig, checkpoint: Checkpoint | undef
 function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: Checkpoint | undefined): NotebookWeights {
   const definition = getCell(spec.cell);
   const fromCheckpoint = checkpoint && getCell(checkpoint.cell.kind).family === definition.family ? checkpoint.weights.cell : undefined;
-  if (fromCheckpoint) return probeStartWeights(fromCheckpoint, definition.family, spec);
+  if (fromCheckpoint) return probeStartWeights(fromCheckpoint, spec);
   const cell = definition.create({ inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: deriveSeed(config.seed, 'probe-cell') });
   try {
     return cell.exportWeights();
