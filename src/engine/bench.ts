@@ -205,6 +205,13 @@ export async function bench(options: BenchOptions = {}): Promise<BenchResult> {
   return { backend, config: publicConfig, matmulGflops, flopsPerBatch, floorMsPerBatch: flopsPerBatch / (matmulGflops * 1e6), results };
 }
 
+/** How a time compares with a baseline's, in words that stay true either way: "1.6× faster", "1.8× slower". */
+export function speedComparison(ms: number, baselineMs: number): string {
+  const ratio = ms <= baselineMs ? baselineMs / ms : ms / baselineMs;
+  if (ratio.toFixed(1) === '1.0') return 'as fast (within 5%)';
+  return `${ratio.toFixed(1)}× ${ms <= baselineMs ? 'faster' : 'slower'}`;
+}
+
 /** "12.3×" ratios of the human report: how fast-lstm compares with the floor and the other cells. */
 export function benchRatios(result: BenchResult): string[] {
   const byCell = new Map(result.results.filter((row) => !row.variant).map((row) => [row.cell, row.msPerBatch] as const));
@@ -213,10 +220,10 @@ export function benchRatios(result: BenchResult): string[] {
   const lines = [`fast-lstm vs floor: ${(fast / result.floorMsPerBatch).toFixed(2)}× the floor (${fast.toFixed(0)} ms vs ${result.floorMsPerBatch.toFixed(0)} ms)`];
   for (const other of DEFAULT_BENCH_CELLS.filter((kind) => kind !== 'fast-lstm')) {
     const ms = byCell.get(other);
-    if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${(ms / fast).toFixed(1)}× faster`);
+    if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${speedComparison(fast, ms)}`);
   }
   for (const row of result.results.filter((r) => r.variant === 'stock-tfjs')) {
-    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${(row.msPerBatch / fast).toFixed(1)}× faster`);
+    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${speedComparison(fast, row.msPerBatch)}`);
   }
   return lines;
 }
