@@ -18,6 +18,14 @@ extern unsigned char __heap_base;
 
 #define PADDING_ID 0
 
+// Built with -DLM_PROFILE, the kernel calls env.mark(phase) between phases (for timing them).
+#ifdef LM_PROFILE
+__attribute__((import_module("env"), import_name("mark"))) void mark(int phase);
+#define MARK(phase) mark(phase)
+#else
+#define MARK(phase)
+#endif
+
 static int B, Bp, T, E, Ep, H, Hp, V, Vp, forget_gate;
 static unsigned heap_used;
 
@@ -233,6 +241,7 @@ static void forward_lstm(void) {
   for (int r = 0; r < rows; r++)
     for (int k = 0; k < G; k++) gates[r * G + k] = bias_p[k];
   gemm(rows, G, Ep, x_rows, Ep, wih_p, G, gates, G, 1);
+  MARK(1);
   zero(hidden, Bp * Hp); // h_0 = 0
   for (int t = 0; t < T; t++) {
     if (t > 0) gemm(Bp, G, Hp, hidden + t * Bp * Hp, Hp, whh_p, G, gates + t * Bp * G, G, 1);
@@ -245,7 +254,9 @@ static double loss_and_d_logits(float scale, int backward) {
   int rows = T * Bp;
   for (int r = 0; r < rows; r++)
     for (int v = 0; v < Vp; v++) logits[r * Vp + v] = bout_p[v];
+  MARK(2);
   gemm(rows, Vp, Hp, hidden + Bp * Hp, Hp, wout_p, Vp, logits, Vp, 1);
+  MARK(3);
   double loss = 0;
   for (int t = 0; t < T; t++)
     for (int b = 0; b < Bp; b++) {
@@ -309,19 +320,23 @@ static void backward(void) {
   for (int r = 0; r < rows; r++)
     for (int v = 0; v < Vp; v++) d_bout[v] += logits[r * Vp + v];
   gemm(rows, Hp, Vp, logits, Vp, wout_t, Hp, d_hidden, Hp, 0);
+  MARK(5);
   // Through time.
   zero(dh_next, Bp * Hp), zero(dc_next, Bp * Hp);
   for (int t = T - 1; t >= 0; t--) {
     lstm_cell_backward(t);
     if (t > 0) gemm(Bp, Hp, G, gates + t * Bp * G, G, whh_t, Hp, dh_next, Hp, 0);
   }
+  MARK(6);
   // Weights: d_whh = H_prevᵀ dG (hiddenᵀ is still in scratch), d_bias = Σ dG.
   gemm(Hp, G, rows, scratch, hidden_rows, gates, G, d_whh, G, 0);
   zero(d_bias, G);
   for (int r = 0; r < rows; r++)
     for (int k = 0; k < G; k++) d_bias[k] += gates[r * G + k];
+  MARK(7);
   transpose(rows, Ep, x_rows, Ep, scratch, rows); // xᵀ [Ep, T·Bp]
   gemm(Ep, G, rows, scratch, rows, gates, G, d_wih, G, 0);
+  MARK(8);
   // Inputs: dx = dG W_ihᵀ, scattered onto the embedding rows they came from.
   gemm(rows, Ep, G, gates, G, wih_t, Ep, scratch, Ep, 0);
   zero(d_x, V * Ep);
@@ -343,8 +358,10 @@ __attribute__((export_name("lm_run"))) double lm_run(float scale, int with_backw
   unpack_params();
   forward_lstm();
   double loss = loss_and_d_logits(scale, with_backward);
+  MARK(4);
   if (with_backward) {
     backward();
+    MARK(9);
     pack_grads();
   }
   return loss;
