@@ -86,6 +86,8 @@ export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' |
 
 export interface TrainResult {
   backend: BackendName;
+  /** What computed the batches: TF.js autodiff on the backend, or fast-lstm's wasm kernel on N threads. */
+  compute?: { description: string; threads: number };
   cell: CellKind;
   config: TrainConfig;
   corpus: CorpusStats;
