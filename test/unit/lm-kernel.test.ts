@@ -5,10 +5,15 @@
 // - central finite differences of a float64 model in plain JS (helpers/reference-lstm.ts);
 // - the committed binary against its C source.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
 import { PADDING_ID } from '../../src/engine/corpus';
 import { instantiateLmKernel, lmKernelModule, lmParamCount, type LmShapes } from '../../src/engine/fast/lm-kernel';
+import { LSTM_LM_WASM_BASE64, LSTM_LM_WASM_SOURCE_SHA256 } from '../../src/engine/kernels/lstm-lm-wasm';
 import { LanguageModel } from '../../src/engine/model';
 import { mulberry32 } from '../../src/engine/random';
 import { relativeError } from './helpers/numeric';
@@ -101,5 +106,28 @@ describe('fast-lstm language-model kernel (wasm SIMD128)', () => {
     kernel.configure(c);
     const ids = new Int32Array(c.batch * c.steps);
     assert.throws(() => kernel.run(new Float32Array(3), ids, ids, 1, true), /expected \d+ parameters and 15 ids\/targets, got 3/);
+  });
+});
+
+describe('the committed fast-lstm kernel binary', () => {
+  const root = path.resolve(__dirname, '../..');
+  const source = path.join(root, 'src/engine/kernels/c/lstm_lm.c');
+
+  it('was built from the C source as it is now (else: node scripts/build-kernels.mjs)', () => {
+    const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex');
+    assert.equal(hash, LSTM_LM_WASM_SOURCE_SHA256, 'lstm_lm.c changed since lstm-lm-wasm.ts was generated: run node scripts/build-kernels.mjs');
+  });
+
+  it('is byte for byte what clang builds from that source now', function () {
+    let clang = true;
+    try {
+      execFileSync('clang', ['--version'], { stdio: 'ignore' });
+    } catch {
+      clang = false;
+    }
+    if (!clang) this.skip(); // clang + lld: scripts/vscode/ensure-deps.sh installs them
+    this.timeout(120_000);
+    execFileSync(process.execPath, [path.join(root, 'scripts/build-kernels.mjs'), '--check'], { stdio: 'pipe' });
+    assert.ok(LSTM_LM_WASM_BASE64.length > 1000);
   });
 });

@@ -4,13 +4,14 @@ import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
 import { train } from '../../engine/trainer';
 import type { CellKind } from '../../engine/types';
-import { backendPreferenceOf, checkTrainSettings, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { backendPreferenceOf, checkTrainSettings, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { resultsTable, trainJson } from '../report';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'cell', type: 'string', value: 'KIND', help: 'cell to train (default naive-lstm)', choices: cellKinds() },
   ...TRAINING_OPTIONS,
+  THREADS_OPTION,
   { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint folder (default runs/train-<cell>-<time>)' },
   { name: 'resume', type: 'string', value: 'DIR', help: 'continue from this checkpoint folder' },
   JSON_OPTION,
@@ -35,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const cell = (values['cell'] as CellKind | undefined) ?? 'naive-lstm';
   const config = trainConfigOf(values, cell);
+  const threads = threadsOf(values);
   checkTrainSettings(config);
   const json = values['json'] === true;
   const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
@@ -45,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const result = await train(config, {
       signal: interrupt.signal,
+      ...(threads ? { threads } : {}),
       checkpointDir: out,
       ...(values['resume'] ? { resumeFrom: path.resolve(String(values['resume'])) } : {}),
       onEvent: trainProgress(bar, cell, config.epochs),
@@ -52,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     bar.clear();
     if (json) printJson(trainJson(result));
     else {
-      process.stdout.write(`\n${resultsTable([result])}\n\nbackend: ${result.backend} · checkpoint: ${result.checkpoint ?? 'none'}\n`);
+      process.stdout.write(`\n${resultsTable([result])}\n\nbackend: ${result.backend}${result.compute ? ` · computed by ${result.compute.description}` : ''} · checkpoint: ${result.checkpoint ?? 'none'}\n`);
       if (result.reason) process.stdout.write(`${result.status}: ${result.reason}\n`);
     }
     return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;
