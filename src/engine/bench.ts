@@ -4,7 +4,7 @@
 // measured in the same run on the same shapes.
 //
 // FLOPs counted (multiply-add = 2): forward = 2·B·T·(E·4H + H·4H + H·V) for the LSTM
-// (input, recurrent and output projections; the RNN has H instead of 4H), backward ≈ 2×
+// (input, recurrent and output projections; an RNN has H instead of 4H, a GRU 3H), backward ≈ 2×
 // forward, so a batch is 3× forward. Element-wise work, the embedding and Adam are not
 // counted: the floor is a bound no implementation can beat, not an estimate.
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +13,7 @@ import { gradientSourceFor } from './batch-gradients';
 import { benchPyTorch } from './bench-pytorch';
 import { availableCores } from './fast/lm-threads';
 import { getCell } from './cells/registry';
+import { CELL_KINDS, familyOf } from '../shared/catalog';
 import { LanguageModel } from './model';
 import { mulberry32 } from './random';
 import type { BackendName, BenchResult, BenchResultRow, CellKind } from './types';
@@ -20,7 +21,8 @@ import type { BackendName, BenchResult, BenchResultRow, CellKind } from './types
 /** Characters in the lower-cased, tag-stripped Brown corpus (what corpus.ts builds). */
 export const BROWN_CHARS = 6_127_073;
 
-export const DEFAULT_BENCH_CELLS: CellKind[] = ['builtin-lstm', 'naive-lstm', 'fused-lstm', 'simple-rnn', 'fast-lstm'];
+/** Every kind, the built-in LSTM (the baseline) first. */
+export const DEFAULT_BENCH_CELLS: CellKind[] = ['builtin-lstm', ...CELL_KINDS.filter((kind) => kind !== 'builtin-lstm')];
 
 export interface BenchOptions {
   seqLen?: number; // default 500
@@ -93,9 +95,10 @@ export function benchConfigOf(options: BenchOptions = {}): BenchConfig {
 }
 
 /** Matmul FLOPs of one training batch of the LSTM language model (forward + backward ≈ 3× forward). */
-export function lstmFlopsPerBatch(config: Pick<BenchConfig, 'seqLen' | 'batchSize' | 'hiddenSize' | 'embeddingSize' | 'vocabSize'>): number {
+export function lstmFlopsPerBatch(config: Pick<BenchConfig, 'seqLen' | 'batchSize' | 'hiddenSize' | 'embeddingSize' | 'vocabSize'>, gateBlocks = 4): number {
   const { seqLen: T, batchSize: B, hiddenSize: H, embeddingSize: E, vocabSize: V } = config;
-  const forward = 2 * B * T * (E * 4 * H + H * 4 * H + H * V);
+  const k = gateBlocks; // H-wide blocks of the input and recurrent products (catalog: FamilySpec.gateBlocks)
+  const forward = 2 * B * T * (E * k * H + H * k * H + H * V);
   return 3 * forward;
 }
 
@@ -230,6 +233,13 @@ export async function bench(options: BenchOptions = {}): Promise<BenchResult> {
   return { backend, config: publicConfig, matmulGflops, flopsPerBatch, floorMsPerBatch: flopsPerBatch / (matmulGflops * 1e6), results, cores, ...(pytorch ? { pytorch } : {}) };
 }
 
+/** How a time compares with a baseline's, in words that stay true either way: "1.6× faster", "1.8× slower". */
+export function speedComparison(ms: number, baselineMs: number): string {
+  const ratio = ms <= baselineMs ? baselineMs / ms : ms / baselineMs;
+  if (ratio.toFixed(1) === '1.0') return 'as fast (within 5%)';
+  return `${ratio.toFixed(1)}× ${ms <= baselineMs ? 'faster' : 'slower'}`;
+}
+
 /** The main row of each cell (all threads, its best compute), without variants. */
 function mainRows(result: BenchResult): Map<CellKind, BenchResultRow> {
   const rows = new Map<CellKind, BenchResultRow>();
@@ -259,12 +269,12 @@ export function benchRatios(result: BenchResult): string[] {
   const tfjsOps = result.results.find((r) => r.cell === 'fast-lstm' && r.variant === 'tfjs-ops');
   if (oneThread && tfjsOps) lines.push(`lever, own wasm kernel: ${(tfjsOps.msPerBatch / oneThread.msPerBatch).toFixed(2)}× faster than fast-lstm on TF.js ops (one thread each: ${oneThread.msPerBatch.toFixed(0)} ms vs ${tfjsOps.msPerBatch.toFixed(0)} ms)`);
   if (oneThread && fastRow.threads > 1) lines.push(`lever, ${fastRow.threads} threads: ${(oneThread.msPerBatch / fast).toFixed(2)}× faster than one (${fast.toFixed(0)} ms vs ${oneThread.msPerBatch.toFixed(0)} ms)`);
-  for (const other of ['builtin-lstm', 'naive-lstm', 'fused-lstm', 'simple-rnn'] as const) {
+  for (const other of DEFAULT_BENCH_CELLS.filter((kind) => kind !== 'fast-lstm')) {
     const ms = byCell.get(other)?.msPerBatch;
-    if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${(ms / fast).toFixed(1)}× faster`);
+    if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${speedComparison(fast, ms)}`);
   }
   for (const row of result.results.filter((r) => r.variant === 'stock-tfjs')) {
-    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${(row.msPerBatch / fast).toFixed(1)}× faster`);
+    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${speedComparison(fast, row.msPerBatch)}`);
   }
   return lines;
 }
@@ -280,14 +290,15 @@ export function benchRowLabel(row: BenchResultRow): string {
 export function benchTable(result: BenchResult): string {
   const header = ['cell', 'threads', 'ms/batch', 'min/epoch', 'peak RSS MB', '× floor'];
   const epochMinutes = (ms: number) => ((ms * result.config.batchesPerEpoch) / 60000).toFixed(1);
-  // The floor counts the LSTM's four gates; an RNN does a quarter of the recurrent work, so no ratio for it.
+  // Each cell against its own floor: the reported floor counts the LSTM's four gate blocks, an RNN has one, a GRU three.
+  const ownFloorMs = (row: BenchResultRow) => result.floorMsPerBatch * (lstmFlopsPerBatch(result.config, familyOf(row.cell).gateBlocks) / result.flopsPerBatch);
   const rows = result.results.map((row) => [
     benchRowLabel(row),
     String(row.threads),
     row.msPerBatch.toFixed(0),
     row.minutesPerEpoch.toFixed(1),
     row.peakRssMB.toFixed(0),
-    getCell(row.cell).family === 'lstm' ? (row.msPerBatch / result.floorMsPerBatch).toFixed(2) : '—',
+    (row.msPerBatch / ownFloorMs(row)).toFixed(2),
   ]);
   for (const row of result.pytorch?.rows ?? []) {
     rows.push([`PyTorch ${row.model} (torch ${result.pytorch!.torch})`, String(row.threads), row.msPerBatch.toFixed(0), epochMinutes(row.msPerBatch), '', (row.msPerBatch / result.floorMsPerBatch).toFixed(2)]);
