@@ -160,6 +160,20 @@ describe('checking the user’s own Python cells', function () {
       assert.notEqual(client.pid, pid, 'imports changed: a fresh process');
     });
 
+    it('a module of the user’s beside the file is imported afresh on each check (edits show), while the child stays warm', async () => {
+      const helper = path.join(tmp, 'cellhelp.py');
+      fs.writeFileSync(helper, 'def offset():\n    return 0.0\n');
+      const code = 'import torch\nfrom cellhelp import offset\n\ndef rnn_step(x_t, h_t, weight_ih, weight_hh, bias_hh):\n    h_t = torch.tanh(x_t @ weight_ih + h_t @ weight_hh + bias_hh + offset())\n    return h_t\n';
+      const plan = planOf(code);
+      assert.equal((await client.check(plan.input)).verdict, 'matches');
+      const pid = client.pid;
+      fs.writeFileSync(helper, 'def offset():\n    return 0.5\n');
+      const edited = await client.check(plan.input);
+      assert.equal(client.pid, pid);
+      assert.equal(edited.verdict, 'differs', edited.message);
+      assert.equal(edited.firstDifference?.line, 5);
+    });
+
     it('an exception in the user’s code is reported on its line, with the traceback', async () => {
       const code = STEP('    scale = 1.0\n    raise ValueError("bad cell")\n');
       const result: CellResult = await client.check(planOf(code).input);

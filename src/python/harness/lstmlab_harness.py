@@ -83,6 +83,16 @@ def empty_result(target):
     }
 
 
+def forget_local_modules(folder):
+    """The user's own modules beside the file are imported afresh on each check (they may have
+    been edited); installed packages (torch, numpy) stay imported: that is what keeps us warm."""
+    prefix = os.path.abspath(folder) + os.sep
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None) or ""
+        if path and os.path.abspath(path).startswith(prefix) and "site-packages" not in path and "dist-packages" not in path:
+            del sys.modules[name]
+
+
 def run_check(req):
     target = req["target"]
     result = empty_result(target)
@@ -95,8 +105,10 @@ def run_check(req):
     units = [load.Unit(u["code"], u["filename"], u.get("cellIndex")) for u in req["units"]]
     if units[target["unit"]].filename:
         folder = os.path.dirname(units[target["unit"]].filename)
-        if folder and os.path.isdir(folder) and folder not in sys.path:
-            sys.path.append(folder)
+        if folder and os.path.isdir(folder):
+            if folder not in sys.path:
+                sys.path.append(folder)
+            forget_local_modules(folder)
     try:
         cell = chk.timed(lambda: chk.Cell(req, units, chk.CHECK_SIZE, 0), timings, "load")
         result["warnings"] = cell.warnings
