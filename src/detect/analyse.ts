@@ -270,17 +270,21 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
 }
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[]): UnitAnalysis | undefined {
-  const modules = linearModules.length ? new RegExp(`\\b(?:self|this)\\s*\\.\\s*(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g') : undefined;
+  const modules = linearModules.length ? new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g') : undefined;
   const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf);
   return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
 
-/** `self.X = nn.Linear(...)` / `this.X = tf.layers.dense(...)`: calling self.X is a product with weights. */
+/**
+ * `self.X = nn.Linear(...)`, `this.X = tf.layers.dense(...)`, and local layers (`dense_i =
+ * partial(Dense, ...)`, `input_to_hidden = hk.Linear(...)`, `conv = hk.ConvND(...)`): calling
+ * X is a product with weights.
+ */
 export function findLinearModules(stmts: Stmt[]): string[] {
   const names: string[] = [];
   for (const s of stmts) {
-    const m = /^\s*(?:(?:self|this)\s*\.\s*)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear)\s*\(/.exec(s.text);
-    if (m) names.push(m[1]);
+    const m = /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/.exec(s.text);
+    if (m) names.push(m[2]);
   }
   return names;
 }

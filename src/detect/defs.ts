@@ -29,14 +29,19 @@ function refKey(raw: string): string {
   return raw.replace(/^this\s*\.\s*/, 'self.').replace(/^self\s*\.\s*/, 'self.');
 }
 
-function extractRefs(text: string): string[] {
+/** Names read by `text`: `x`, `self.c`, and each prefix of a dotted chain (`self.state.h` gives `self.state` and `self.state.h`; `h.shape` gives `h`). */
+export function extractRefs(text: string): string[] {
   const refs: string[] = [];
-  const re = /(?:\b(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*/g;
+  const re = /[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     const before = text.slice(0, m.index).trimEnd();
     if (before.endsWith('.') || /\d$/.test(text.slice(0, m.index))) continue;
-    refs.push(refKey(m[0].replace(/\s+/g, '')));
+    const parts = m[0].split('.').map((p) => p.trim());
+    for (let k = 1; k <= Math.min(parts.length, 4); k++) {
+      const key = refKey(parts.slice(0, k).join('.'));
+      if (key !== 'self') refs.push(key);
+    }
   }
   return refs;
 }
@@ -123,7 +128,8 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       if (assign.augmented || m[2]) refs.push(key);
       defs.push({
         key,
-        name: dotted ? '' : roleName(key),
+        // `self.state.g`, `state.c` (a subscript by a string key): named by the last attribute.
+        name: dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
         order,
         stmt,
         rhs: elementText,
