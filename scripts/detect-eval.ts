@@ -3,7 +3,7 @@
 // entry is read from a fetched git mirror (DETECT_MIRRORS, default /work/.mirror, holding
 // owner+name/repo) at the entry's commit, or from a plain folder (DETECT_CORPUS, default
 // /work/detect-corpus, holding owner+name/path). Entries whose source is absent are skipped.
-// Usage: npx tsx scripts/detect-eval.ts [--verbose] [--json]
+// Usage: npx tsx scripts/detect-eval.ts [--verbose] [--json] [--holdout-notes]
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -74,7 +74,7 @@ function kindMatches(expected: string, cell: DetectedCell): boolean {
 
 const pairs = (gates: Partial<Record<GateName, number[]>>): string[] => Object.entries(gates).flatMap(([g, lines]) => (lines ?? []).map((l) => `${g}:${l}`));
 
-function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean): void {
+function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean, showHoldout: boolean): void {
   const detected = detectCells(source, entry.language).filter((c) => !entry.ignore?.includes(c.name));
   tally.entries++;
   const notes: string[] = [];
@@ -106,6 +106,8 @@ function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean
     tally.mapped += pairs(cell.gates).length;
     notes.push(`  SPURIOUS ${cell.name} (${cell.kind}, lines ${cell.range.start}-${cell.range.end})`);
   }
+  // Hold-out findings stay hidden unless asked for, so they cannot steer tuning.
+  if (entry.split === 'holdout' && !showHoldout) return;
   if (verbose || notes.length) console.log(`${entry.split.padEnd(7)} ${entry.id}${notes.length ? '' : ': all right'}${notes.length ? `\n${notes.join('\n')}` : ''}`);
 }
 
@@ -125,6 +127,7 @@ function summary(t: Tally) {
 function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
+  const showHoldout = args.includes('--holdout-notes');
   const manifestPath = path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
   const { entries } = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { entries: Entry[] };
   const tallies: Record<Entry['split'], Tally> = { tune: emptyTally(), holdout: emptyTally() };
@@ -132,7 +135,7 @@ function main(): void {
   for (const entry of entries) {
     const source = readSource(entry);
     if (source === undefined) skipped.push(entry.id);
-    else scoreEntry(entry, source, tallies[entry.split], verbose);
+    else scoreEntry(entry, source, tallies[entry.split], verbose, showHoldout);
   }
   const result = { tune: summary(tallies.tune), holdout: summary(tallies.holdout), skipped };
   if (args.includes('--json')) {

@@ -3,9 +3,9 @@
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
 import { parseDefs, type Def } from './defs';
-import { Flow, gateLike, gatesOf, refsRole, type Roles } from './flow';
+import { dependsOnRole, Flow, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
-import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
+import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
 import type { DetectedKind, GateName } from './types';
 
 export interface UnitAnalysis {
@@ -55,18 +55,35 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
 
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
+/** Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`). */
+function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [RegExp, GateName][]): void {
+  for (const d of stateDefs) {
+    for (const src of readsThroughMixers(flow, roles, d).sources) {
+      if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
+      const present = new Set(roles.values());
+      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs));
+      if (rule) roles.set(src, rule[1]);
+    }
+  }
+}
+
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
   for (const d of flow.defs) {
-    if (classify(d.name, LSTM_NAMES, d.targetSubscripted) === 'c' && refsRole(flow, d, roles, ['i', 'f', 'g'])) {
+    if (stateRole(d.name, d.targetSubscripted) === 'c' && reachesRole(flow, d, roles, ['i', 'f', 'g'])) {
       roles.set(d, 'c');
       cDefs.push(d);
     }
   }
+  inferGatesFeeding(flow, roles, cDefs, [
+    [TANH_LIKE, 'g'],
+    [SIGMOID_LIKE, 'f'],
+    [SIGMOID_LIKE, 'i'],
+  ]);
   for (const d of flow.defs) {
-    const isH = classify(d.name, LSTM_NAMES, d.targetSubscripted) === 'h';
-    if ((isH && refsRole(flow, d, roles, ['o', 'c'])) || (d.key === '<return>' && refsRole(flow, d, roles, ['o']))) roles.set(d, 'h');
+    const isH = stateRole(d.name, d.targetSubscripted) === 'h';
+    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   const present = new Set(roles.values());
   if (!cDefs.length || !(present.has('i') || present.has('g'))) return undefined;
@@ -106,9 +123,21 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n'], GRU_SUFFIXES);
+  const hDefs: Def[] = [];
   for (const d of flow.defs) {
-    const isH = classify(d.name, GRU_NAMES, d.targetSubscripted) === 'h' || d.key === '<return>';
-    if (isH && refsRole(flow, d, roles, ['z'])) roles.set(d, 'h');
+    const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>';
+    if (isH && reachesRole(flow, d, roles, ['z'])) {
+      roles.set(d, 'h');
+      hDefs.push(d);
+    }
+  }
+  // The candidate under another name (`a`, `cell`, trax's `c`): what h reads that depends on r.
+  if (![...roles.values()].includes('n')) {
+    for (const d of hDefs) {
+      for (const src of readsThroughMixers(flow, roles, d).sources) {
+        if (!roles.has(src) && src.targetCount === 1 && dependsOnRole(flow, roles, src, 'r')) roles.set(src, 'n');
+      }
+    }
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;

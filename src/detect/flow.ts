@@ -63,6 +63,8 @@ export class Flow {
 
 export type Roles = Map<Def, GateName>;
 
+const GATES_OF_STATE: GateName[] = ['i', 'f', 'g', 'o', 'c', 'r', 'z', 'n'];
+
 /** A gate definition is believed when its right-hand side computes something gate-like. */
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
@@ -82,6 +84,53 @@ export function refsRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): 
   });
 }
 
+/** A value that only combines others, with no role, activation or product of its own: `retain = f * c_prev`, `write = i * g`, `z12 = z11 * h`. */
+export function isMixer(flow: Flow, roles: Roles, d: Def): boolean {
+  return !roles.has(d) && d.key !== '<return>' && d.targetCount === 1 && !hasActivation(d.rhs) && flow.matmulCount(d.rhs) === 0 && !SPLIT.test(d.rhs);
+}
+
+/** The definitions `d` reads directly or through mixers, with the mixers passed on the way. */
+export function readsThroughMixers(flow: Flow, roles: Roles, d: Def): { sources: Def[]; mixers: Def[] } {
+  const sources: Def[] = [];
+  const mixers: Def[] = [];
+  const stack = [d];
+  while (stack.length) {
+    const at = stack.pop()!;
+    for (const r of at.refs) {
+      const src = flow.reaching(r, at.order);
+      if (!src || src === at || sources.includes(src)) continue;
+      sources.push(src);
+      if (isMixer(flow, roles, src)) {
+        mixers.push(src);
+        stack.push(src);
+      }
+    }
+  }
+  return { sources, mixers };
+}
+
+/** Whether `d` is computed, at any depth, from a value with `role` (`a_h = (r * h) @ U` depends on r). */
+export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName): boolean {
+  const seen = new Set<Def>();
+  const stack = [d];
+  while (stack.length) {
+    const at = stack.pop()!;
+    for (const r of at.refs) {
+      const src = flow.reaching(r, at.order);
+      if (!src || seen.has(src)) continue;
+      if (roles.get(src) === role) return true;
+      seen.add(src);
+      stack.push(src);
+    }
+  }
+  return false;
+}
+
+/** Like refsRole, but also through mixers: `cell = add(retainCell, writeCell)` reads f and i. */
+export function reachesRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): boolean {
+  return readsThroughMixers(flow, roles, d).sources.some((s) => wanted.includes(roles.get(s)!));
+}
+
 function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   const lines = new Set<number>();
   const seen = new Set<Def>();
@@ -95,6 +144,10 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       const role = roles.get(src);
       if (role === gate) visit(src);
       else if (role === undefined && flow.preact(src)) visit(src);
+      // `c = add(retain, write)`: the mixers of a state update are part of it.
+      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, GATES_OF_STATE)) visit(src);
+      // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
+      else if (role === undefined && !hasActivation(d.rhs) && SPLIT.test(d.rhs) && hasActivation(src.rhs) && src.refs.some((rr) => { const s = flow.reaching(rr, src.order); return s !== undefined && flow.preact(s); })) visit(src);
     }
   };
   for (const [d, role] of roles) if (role === gate) visit(d);

@@ -26,7 +26,7 @@ export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u
 export const PREVIOUS_HIDDEN = /^(?:h|hx|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hidden_?state|state|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
-export const RNN_OUTPUT = /^(?:output|out|new_?state|next_?state|state_?new|h_?new)$/;
+export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*state|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
 export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1)(?:_|$)|.*minus_?1$|h_?0$)/;
 
@@ -43,6 +43,15 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
     if (name === 'hs' && !subscripted) continue; // HS is the notebook's hidden size
     if (vocab[role].includes(name)) return role;
   }
+  return undefined;
+}
+
+/** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
+export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undefined {
+  const named = classify(name, LSTM_NAMES, subscripted);
+  if (named === 'c' || named === 'h') return named;
+  if (/^(?:cell|c)_(?:[a-z]|\d|new|next|out)$/.test(name)) return 'c';
+  if (/^(?:hidden|h)_(?:[a-z]|\d|new|next|out)$/.test(name) || /^m(?:_t|_new|_next)?$/.test(name)) return 'h';
   return undefined;
 }
 
