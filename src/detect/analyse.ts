@@ -3,8 +3,8 @@
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
 import { parseDefs, type Def } from './defs';
-import { dependsOnRole, Flow, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
-import type { Param, Stmt } from './scan';
+import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
+import { matchBracket, type Param, type Stmt } from './scan';
 import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
 import type { DetectedKind, GateName } from './types';
 
@@ -76,6 +76,17 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       cDefs.push(d);
     }
   }
+  // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.
+  if (!cDefs.length) {
+    const updates = flow.defs.filter((d) => !roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && !hasActivation(d.rhs) && stateRole(d.name, d.targetSubscripted) !== 'h' && !refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['i']) && reachesRole(flow, d, roles, ['g', 'f']));
+    for (const d of updates) {
+      const readByAnother = updates.some((u) => u !== d && readsThroughMixers(flow, roles, u).sources.includes(d));
+      if (!readByAnother) {
+        roles.set(d, 'c');
+        cDefs.push(d);
+      }
+    }
+  }
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
@@ -83,7 +94,9 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   ]);
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
-    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
+    // `out = o * tanh(c)` under any name is the hidden state.
+    const gatedCell = d.targetCount === 1 && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
+    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   const present = new Set(roles.values());
   if (!cDefs.length || !(present.has('i') || present.has('g'))) return undefined;
@@ -107,7 +120,14 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     for (const d of defs) {
       const re = new RegExp(pattern.source, 'g');
       let m: RegExpExecArray | null;
-      while ((m = re.exec(d.rhs))) lines.add(flow.lineOf(d.stmt.offset + d.rhsOffset + m.index + m[0].length - 1));
+      while ((m = re.exec(d.rhs))) {
+        // The activation's whole argument: `i * self.activation(\n x_c + ...\n)`.
+        const open = m.index + m[0].length - 1;
+        const close = matchBracket(d.rhs, open);
+        const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
+        const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
+        for (let l = from; l <= to; l++) lines.add(l);
+      }
     }
     return lines;
   };
@@ -135,7 +155,7 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   if (![...roles.values()].includes('n')) {
     for (const d of hDefs) {
       for (const src of readsThroughMixers(flow, roles, d).sources) {
-        if (!roles.has(src) && src.targetCount === 1 && dependsOnRole(flow, roles, src, 'r')) roles.set(src, 'n');
+        if (!roles.has(src) && src.targetCount === 1 && !isMixer(flow, roles, src) && dependsOnRole(flow, roles, src, 'r')) roles.set(src, 'n');
       }
     }
   }
@@ -147,7 +167,7 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
-    const isH = d.key === '<return>' || classify(d.name, LSTM_NAMES, d.targetSubscripted) === 'h' || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
+    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
     if (!isH || !RNN_ACTIVATION.test(d.rhs)) continue;
     // Everything the new state is computed from, through pre-activations.
     const closure: Def[] = [];

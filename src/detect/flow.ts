@@ -63,7 +63,8 @@ export class Flow {
 
 export type Roles = Map<Def, GateName>;
 
-const GATES_OF_STATE: GateName[] = ['i', 'f', 'g', 'o', 'c', 'r', 'z', 'n'];
+/** The gates whose mixers belong to a state update: c = retain + write (f, i, g); h = z*h + (1-z)*n, o*tanh(c). */
+const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Record<'c' | 'h', GateName[]>;
 
 /** A gate definition is believed when its right-hand side computes something gate-like. */
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
@@ -145,7 +146,7 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       if (role === gate) visit(src);
       else if (role === undefined && flow.preact(src)) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
-      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, GATES_OF_STATE)) visit(src);
+      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate])) visit(src);
       // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
       else if (role === undefined && !hasActivation(d.rhs) && SPLIT.test(d.rhs) && hasActivation(src.rhs) && src.refs.some((rr) => { const s = flow.reaching(rr, src.order); return s !== undefined && flow.preact(s); })) visit(src);
     }

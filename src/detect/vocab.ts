@@ -14,8 +14,8 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
 
 export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
   r: ['r', 'rt', 'r_t', 'resetgate', 'reset_gate', 'reset', 'r_gate', 'gate_r'],
-  z: ['z', 'zt', 'z_t', 'updategate', 'update_gate', 'update', 'u', 'ut', 'u_t', 'inputgate', 'input_gate', 'z_gate', 'gate_z'],
-  n: ['n', 'nt', 'n_t', 'newgate', 'new_gate', 'hh', 'h_tilde', 'h_hat', 'h_bar', 'htilde', 'hhat', 'h_tilda', 'candidate', 'cand', 'h_candidate', 'h_cand', 'n_gate', 'gate_n'],
+  z: ['z', 'zt', 'z_t', 'updategate', 'update_gate', 'update', 'u', 'ut', 'u_t', 'inputgate', 'input_gate', 'z_gate', 'gate_z', 'inp'],
+  n: ['n', 'nt', 'n_t', 'newgate', 'new_gate', 'hh', 'h_tilde', 'h_hat', 'h_bar', 'htilde', 'hhat', 'h_tilda', 'candidate', 'cand', 'h_candidate', 'h_cand', 'n_gate', 'gate_n', 'new', 'hthat', 'h_that'],
   h: LSTM_NAMES.h,
 };
 
@@ -28,7 +28,7 @@ export const PREVIOUS_HIDDEN = /^(?:h|hx|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*state|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
-export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1)(?:_|$)|.*minus_?1$|h_?0$)/;
+export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|result|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1)(?:_|$)|.*minus_?1$|h_?0$)/;
 
 export function roleName(raw: string): string {
   return raw
