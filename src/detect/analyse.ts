@@ -2,7 +2,7 @@
 // which lines compute it. Roles come from names (i_t, forgetgate, c_tilde, hy, …) and are
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
-import { parseDefs, type Def } from './defs';
+import { extractRefs, parseDefs, type Def } from './defs';
 import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import { matchBracket, type Param, type Stmt } from './scan';
 import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
@@ -12,6 +12,8 @@ export interface UnitAnalysis {
   kind: DetectedKind;
   gates: Map<GateName, Set<number>>;
   optionalForgetGate: boolean;
+  /** An LSTM whose gates read the cell state (peephole connections). */
+  peephole?: boolean;
 }
 
 // ───────────────────────── analysis ─────────────────────────
@@ -65,6 +67,28 @@ function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [R
       if (rule) roles.set(src, rule[1]);
     }
   }
+}
+
+/** A name for the cell state itself (previous or current), as a peephole reads it. */
+const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev|prev_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
+
+/**
+ * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
+ * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
+ */
+function hasPeephole(roles: Roles, updates: Def[]): boolean {
+  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
+  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && readsCell(d.rhs)) return true;
+  for (const d of updates) {
+    const re = new RegExp(SIGMOID_LIKE.source, 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(d.rhs))) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(d.rhs, open);
+      if (close > open && readsCell(d.rhs.slice(open + 1, close))) return true;
+    }
+  }
+  return false;
 }
 
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
@@ -138,7 +162,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);
   fill('o', hDefs, SIGMOID_LIKE);
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate };
+  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(roles, [...cDefs, ...hDefs]) };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {

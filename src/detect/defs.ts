@@ -102,6 +102,14 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       return;
     }
     const assign = assignmentAt(text);
+    // An in-place activation (`i_t.sigmoid_()`, `c_t.tanh_()`) redefines its tensor.
+    const inPlace = assign ? undefined : /^\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\.\s*(?:sigmoid_|tanh_|relu_)\s*\(\s*\)\s*;?\s*$/.exec(text);
+    if (inPlace) {
+      const key = refKey(inPlace[1]);
+      const dotted = key.replace(/^self\./, '').includes('.');
+      defs.push({ key, name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key), order, stmt, rhs: text, rhsOffset: 0, lines: linesOf(stmt, 0, text.length, lineOf), refs: [key], targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
+      return;
+    }
     if (!assign) return;
     let lhs = text.slice(0, assign.at);
     const rhsStart = assign.at + assign.width;

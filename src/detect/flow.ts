@@ -162,7 +162,8 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     // A gate whose activation is written inside the state update (`c = sigmoid(f) * c + ...`,
     // `c = f * c + i * tanh(z2)`): the update line computes that gate too.
     const own = [...roles].filter(([, r]) => r === g).map(([d]) => d);
-    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs))) {
+    const activatedBefore = own.some((d) => d.refs.some((r) => { const s = flow.reaching(r, d.order); return s !== undefined && !roles.has(s) && hasActivation(s.rhs); }));
+    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs)) && !activatedBefore) {
       for (const [d, r] of roles) if (inline.into.includes(r) && d.refs.some((ref) => own.includes(flow.reaching(ref, d.order)!))) d.lines.forEach((l) => lines.add(l));
     }
     if (lines.size) gates.set(g, lines);

@@ -35,7 +35,7 @@ function merge(results: UnitAnalysis[]): UnitAnalysis | undefined {
   const gates = new Map<GateName, Set<number>>();
   for (const r of chosen) for (const [g, lines] of r.gates) gates.set(g, new Set([...(gates.get(g) ?? []), ...lines]));
   const kind = chosen.some((r) => r.kind === 'lstm') ? 'lstm' : chosen[0].kind;
-  return { kind, gates, optionalForgetGate: chosen.some((r) => r.optionalForgetGate) };
+  return { kind, gates, optionalForgetGate: chosen.some((r) => r.optionalForgetGate), peephole: chosen.some((r) => r.peephole) };
 }
 
 /** Weight shapes such as `4 * hidden`, `hidden_size * 4`, `4*H` (3 for a GRU). */
@@ -74,6 +74,7 @@ function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[]): Detected
     }
   }
   const cell: DetectedCell = { name: unit.name, kind: analysis.kind, layout, optionalForgetGate: analysis.optionalForgetGate, range, gates };
+  if (analysis.peephole && (analysis.kind === 'lstm' || analysis.kind === 'lstm-no-forget')) cell.peephole = true;
   if (forgetBias !== undefined && (analysis.kind === 'lstm' || analysis.kind === 'unknown')) cell.forgetBias = forgetBias;
   return cell;
 }
