@@ -3,6 +3,7 @@
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
+import { helperCalled, type ClassHelpers } from './helpers';
 import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import { matchBracket, type Param, type Stmt } from './scan';
 import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
@@ -36,20 +37,24 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   }
   // `a, b, c, d = gates.chunk(4, 1)` with names that say nothing: the framework's order.
   const byStmt = new Map<number, Def[]>();
-  for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && SPLIT.test(d.rhs)) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
+  // Also `z0, z1, z2, z3 = z`: a list split before (Keras hands it to a helper).
+  const unpacking = (d: Def) => /^\s*[A-Za-z_$][\w$]*\s*$/.test(d.rhs);
+  for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
   for (const group of byStmt.values()) {
     if (group.length !== positional.length || group.some((d) => roles.has(d))) continue;
     const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
-    if (!source) continue;
+    // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
+    const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
+    if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
     // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
     const hinted = group.map((d) => suffixRole(d.name, suffixes));
     const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
     group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
-    // Later `a = sigmoid(a)` lines keep the role.
+    // Later `a = sigmoid(a)` lines keep the role, and so does an activation of one of them under another name (`keep = sigmoid(zf + ...)`).
     for (const d of flow.defs) {
       if (roles.has(d) || d.order <= group[0].order) continue;
-      const same = d.refs.map((r) => flow.reaching(r, d.order)).find((s) => s && group.includes(s));
-      if (same && group.some((g) => g.key === d.key)) roles.set(d, roles.get(same)!);
+      const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && group.includes(s)))];
+      if (read.length === 1 && (group.some((g) => g.key === d.key) || (hasActivation(d.rhs) && d.targetCount === 1 && !classify(d.name, vocab, d.targetSubscripted)))) roles.set(d, roles.get(read[0])!);
     }
   }
   return roles;
@@ -95,7 +100,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
   for (const d of flow.defs) {
-    if (stateRole(d.name, d.targetSubscripted) === 'c' && reachesRole(flow, d, roles, ['i', 'f', 'g'])) {
+    if (stateRole(d.name, d.targetSubscripted) === 'c' && (reachesRole(flow, d, roles, ['i', 'f', 'g']) || helperCalled(d.rhs, flow.helpers))) {
       roles.set(d, 'c');
       cDefs.push(d);
     }
@@ -123,7 +128,9 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   const present = new Set(roles.values());
-  if (!cDefs.length || !(present.has('i') || present.has('g'))) return undefined;
+  // A method that takes c (and o) from a class helper completes the cell the helper computes.
+  const fromHelper = cDefs.some((d) => helperCalled(d.rhs, flow.helpers));
+  if (!cDefs.length || !(present.has('i') || present.has('g') || fromHelper)) return undefined;
   const cWithForget = cDefs.filter((d) => refsRole(flow, d, roles, ['f']));
   // `c = forgetGate ? sigmoid(gate('f')) * c + i*g : c + i*g`: a forget gate computed inline, behind a flag.
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
@@ -234,9 +241,9 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
   return { kind: 'unknown', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o']), optionalForgetGate: false };
 }
 
-export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[]): UnitAnalysis | undefined {
+export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[], helpers?: ClassHelpers): UnitAnalysis | undefined {
   const modules = linearModules.length ? new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g') : undefined;
-  const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf);
+  const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf, helpers);
   return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
 

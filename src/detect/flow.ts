@@ -2,6 +2,7 @@
 // pre-activations (products with weights not yet through an activation), and the lines that
 // compute a gate once roles are known.
 import type { Def } from './defs';
+import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
@@ -14,6 +15,7 @@ export class Flow {
     readonly params: Param[],
     private readonly linearModules: RegExp | undefined,
     readonly lineOf: (offset: number) => number,
+    readonly helpers?: ClassHelpers,
   ) {
     for (const d of defs) {
       const list = this.byKey.get(d.key) ?? [];
@@ -68,6 +70,8 @@ const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Rec
 
 /** A gate definition is believed when its right-hand side computes something gate-like. */
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
+  const helper = helperCalled(d.rhs, flow.helpers);
+  if (helper) return flow.helpers!.gates.get(helper)?.gate === role || !flow.helpers!.gates.has(helper);
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
   if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;
@@ -138,6 +142,14 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   const visit = (d: Def) => {
     if (seen.has(d)) return;
     seen.add(d);
+    // A call of a class helper: a per-gate helper's return line computes the gate; a helper
+    // returning part of the state (`c, o = self._carry(z, c)`) is plumbing, its lines are its own.
+    const helper = helperCalled(d.rhs, flow.helpers);
+    if (helper) {
+      const gateHelper = flow.helpers!.gates.get(helper);
+      if (gateHelper) [...d.lines, ...gateHelper.lines].forEach((l) => lines.add(l));
+      return;
+    }
     d.lines.forEach((l) => lines.add(l));
     for (const r of d.refs) {
       const src = flow.reaching(r, d.order);
@@ -163,7 +175,8 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     // `c = f * c + i * tanh(z2)`): the update line computes that gate too.
     const own = [...roles].filter(([, r]) => r === g).map(([d]) => d);
     const activatedBefore = own.some((d) => d.refs.some((r) => { const s = flow.reaching(r, d.order); return s !== undefined && !roles.has(s) && hasActivation(s.rhs); }));
-    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs)) && !activatedBefore) {
+    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
+    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) if (inline.into.includes(r) && d.refs.some((ref) => own.includes(flow.reaching(ref, d.order)!))) d.lines.forEach((l) => lines.add(l));
     }
     if (lines.size) gates.set(g, lines);

@@ -8,6 +8,7 @@
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { analyseStatements, findLinearModules, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
+import { classHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
@@ -94,8 +95,9 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const modules = findLinearModules(stmts);
     const results: UnitAnalysis[] = [];
+    const helpers = report.type === 'class' ? classHelpers(analysed.filter((u) => u.parent === report), scanned.lineOf) : undefined;
     for (const u of analysed) {
-      const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules);
+      const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers);
       if (r) results.push(r);
     }
     const merged = merge(results);
