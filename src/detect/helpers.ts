@@ -7,7 +7,7 @@ import type { GateName } from './types';
 import { classify, GRU_NAMES, hasActivation, LSTM_NAMES, roleName } from './vocab';
 
 export interface ClassHelpers {
-  /** Every method name of the class. */
+  /** The methods that compute gates themselves (a cell's helper), or one gate (a per-gate helper). */
   methods: string[];
   /** Methods named as a gate whose return value is activated: their gate and return lines. */
   gates: Map<string, { gate: GateName; lines: number[] }>;
@@ -15,7 +15,7 @@ export interface ClassHelpers {
 
 const GATE_ROLES: GateName[] = ['i', 'f', 'g', 'o', 'r', 'z', 'n'];
 
-export function classHelpers(methods: ScanUnit[], lineOf: (o: number) => number): ClassHelpers {
+export function classHelpers(methods: ScanUnit[], lineOf: (o: number) => number, gateComputing: string[]): ClassHelpers {
   const gates = new Map<string, { gate: GateName; lines: number[] }>();
   for (const m of methods) {
     const name = roleName(m.name.replace(/^_+/, ''));
@@ -24,7 +24,7 @@ export function classHelpers(methods: ScanUnit[], lineOf: (o: number) => number)
     const ret = parseDefs(m.stmts, lineOf).find((d) => d.key === '<return>' && hasActivation(d.rhs));
     if (ret) gates.set(m.name, { gate, lines: ret.lines });
   }
-  return { methods: methods.map((m) => m.name), gates };
+  return { methods: [...new Set([...gateComputing, ...gates.keys()])], gates };
 }
 
 /** The class method `rhs` calls (`self.input_gate(x, h)`, `this._carry(z)`), if any. */

@@ -95,7 +95,10 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const modules = findLinearModules(stmts);
     const results: UnitAnalysis[] = [];
-    const helpers = report.type === 'class' ? classHelpers(analysed.filter((u) => u.parent === report), scanned.lineOf) : undefined;
+    // Methods that compute an LSTM or GRU on their own may be called by another method for part of the state.
+    const methods = report.type === 'class' ? analysed.filter((u) => u.parent === report) : [];
+    const gateComputing = methods.filter((u) => ['lstm', 'lstm-no-forget', 'gru'].includes(analyseStatements(u.stmts, u.params, scanned.lineOf, modules)?.kind ?? '')).map((u) => u.name);
+    const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing) : undefined;
     for (const u of analysed) {
       const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers);
       if (r) results.push(r);
