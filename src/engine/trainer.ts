@@ -9,6 +9,7 @@ import { loadCorpus, PADDING_ID, type Batch } from './corpus';
 import { LanguageModel } from './model';
 import { measureSaturation } from './inspect';
 import type { SaturationReport } from './inspect-types';
+import { InputError } from './errors';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from './validate';
 import { decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
 
@@ -79,7 +80,7 @@ function checkResumeCompatible(config: TrainConfig, checkpoint: Checkpoint, from
   if (checkpoint.cell.inputSize !== config.embeddingSize) mismatches.push(`embeddingSize is ${checkpoint.cell.inputSize} there, ${config.embeddingSize} here`);
   if (checkpoint.cell.forgetGate !== config.forgetGate) mismatches.push(`forgetGate is ${checkpoint.cell.forgetGate} there, ${config.forgetGate} here`);
   if (mismatches.length > 0) {
-    throw new Error(`Cannot resume from ${from}: ${mismatches.join('; ')}. Resume with the checkpoint's settings, or start a new run.`);
+    throw new InputError(`Cannot resume from ${from}: ${mismatches.join('; ')}. Resume with the checkpoint's settings, or start a new run.`);
   }
 }
 
@@ -97,19 +98,19 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     { corpusDir: options.corpusDir, vocab: resumed?.vocab },
   );
   if (config.batchSize > corpus.stats.trainInstances) {
-    throw new Error(
+    throw new InputError(
       `batchSize ${config.batchSize} is larger than the ${corpus.stats.trainInstances} training instances of "${corpus.stats.name}" at seqLen ${config.seqLen}. Use a batch size of at most ${corpus.stats.trainInstances}, a shorter seqLen or a longer text.`,
     );
   }
   // A checkpoint's vocabulary on another text: most of it would become "unknown" and train nothing useful.
   if (resumed && corpus.unknownChars > MAX_UNKNOWN_FRACTION_ON_RESUME * corpus.stats.chars) {
-    throw new Error(
+    throw new InputError(
       `Cannot resume from ${options.resumeFrom}: ${((100 * corpus.unknownChars) / corpus.stats.chars).toFixed(1)}% of the characters of "${corpus.stats.name}" (${corpus.unknownChars} of ${corpus.stats.chars}) are not in the checkpoint's vocabulary of ${resumed.vocab.length} (it was trained on "${resumed.corpus?.name ?? 'another text'}"). Resume on the text it was trained on, or start a new run on this one.`,
     );
   }
   // Now the vocabulary is known (thousands of characters for a non-Latin text), the logits' share of memory is too.
   const memory = memoryProblem({ ...config, vocabSize: corpus.vocab.length }, options.memoryLimitMB ?? machineMemoryLimitMB());
-  if (memory) throw new Error(`"${corpus.stats.name}" has ${corpus.vocab.length} distinct characters, and ${memory}`);
+  if (memory) throw new InputError(`"${corpus.stats.name}" has ${corpus.vocab.length.toLocaleString('en-US')} distinct characters, and ${memory}`);
   const emit = (event: TrainEvent) => options.onEvent?.(event);
   const saturationEvery = options.saturationEvery ?? 20;
   if (!Number.isInteger(saturationEvery) || saturationEvery < 1) throw new Error(`saturationEvery must be a positive integer (batches between saturation reports); got ${saturationEvery}.`);

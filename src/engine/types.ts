@@ -102,6 +102,8 @@ export interface ProbeSeriesSpec {
   cell: CellKind;
   forgetGate: boolean;
   forgetBias: number;
+  /** Given weights (a checkpoint's): keep their trained b_f instead of setting it to forgetBias. */
+  keepTrainedForgetBias?: boolean;
 }
 
 export interface ProbeConfig {

@@ -7,11 +7,13 @@ import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
 import type { CellKind, CorpusSpec } from '../engine/types';
 import type { RunRecord } from '../protocol';
+import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
 import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
+import { delegate, registerCommand, UserError } from './commands/wrapper';
 
 export interface CellCommandArgs {
   /** The document (file or notebook cell) URI, as a string. */
@@ -84,39 +86,15 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 }
 
 /** A problem with what was asked: shown to the user, rejected to an API caller. */
-class CellCommandError extends Error {}
-/** A failure of a lstmLab.* command this one called: that command has already shown it. */
-class AlreadyShown extends Error {}
-
-/** Runs another LSTM Lab command; its failures are already on screen, so they are not shown twice. */
-async function delegate<R>(id: string, args: object): Promise<R | undefined> {
-  try {
-    return await vscode.commands.executeCommand<R | undefined>(id, args);
-  } catch (error) {
-    throw new AlreadyShown((error as Error).message);
-  }
-}
+class CellCommandError extends UserError {}
 
 export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: () => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
 
+  /** Every cell command runs in the shared wrapper; from the palette or a menu there is no argument object. */
   const command = <R>(id: string, handler: (args: CellCommandArgs, interactive: boolean) => Promise<R | undefined>) =>
-    vscode.commands.registerCommand(id, async (raw?: unknown) => {
-      const fromApi = raw !== null && typeof raw === 'object' && !(raw instanceof vscode.Uri);
-      const args: CellCommandArgs = fromApi ? (raw as CellCommandArgs) : {};
-      // From the palette or a menu (no argument object) or a lens: ask; from an API call: never.
-      const interactive = !fromApi || args.interactive === true;
-      try {
-        return await handler(args, interactive);
-      } catch (error) {
-        const message = (error as Error).message;
-        log(`${id}: ${message}`);
-        if (!(error instanceof AlreadyShown)) void vscode.window.showErrorMessage(`LSTM Lab: ${message}`);
-        if (!interactive) throw error;
-        return undefined;
-      }
-    });
+    registerCommand<CellCommandArgs, R>(id, log, (args, interactive) => handler(args ?? {}, interactive));
 
   async function resolveTarget(args: CellCommandArgs): Promise<Target> {
     let document: vscode.TextDocument | undefined;
@@ -207,7 +185,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       if (!engineCell) return undefined;
       const runPlan: CellPlan = { ...plan, engineCell };
       let forgetGate: 'on' | 'off' | 'both' = plan.forgetGate === 'optional' ? (args.forgetGate === undefined ? 'both' : args.forgetGate ? 'on' : 'off') : plan.forgetGate;
-      if (engineCell === 'simple-rnn') forgetGate = 'off';
+      if (!hasForgetGate(engineCell)) forgetGate = 'off';
       let biases = args.forgetBiases ?? (target.cell.forgetBias !== undefined ? [target.cell.forgetBias] : undefined);
       if (!biases && forgetGate !== 'off') {
         biases = interactive ? await askBiases(target, true) : [0];
@@ -238,7 +216,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       const engineCell = await engineCellOf(plan, args, interactive, 'train');
       if (!engineCell) return undefined;
       const overrides: Record<string, unknown> = {};
-      if (engineCell !== 'simple-rnn') {
+      if (hasForgetGate(engineCell)) {
         let forgetGate = plan.forgetGate === 'off' ? false : plan.forgetGate === 'on' ? true : args.forgetGate;
         if (forgetGate === undefined) {
           if (!interactive) forgetGate = true;

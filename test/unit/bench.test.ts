@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
-import { bench, benchConfigOf, benchTable, brownBatchesPerEpoch, lstmFlopsPerBatch } from '../../src/engine/bench';
+import { bench, benchConfigOf, benchRatios, benchTable, brownBatchesPerEpoch, lstmFlopsPerBatch, speedComparison } from '../../src/engine/bench';
 
 describe('bench', () => {
   before(async () => {
@@ -20,6 +20,18 @@ describe('bench', () => {
     assert.equal(output, 0.24e9);
     assert.equal(flops, 3 * (input + recurrent + output));
     assert.ok(Math.abs(flops / 1e9 - 9.12) < 1e-9);
+  });
+
+  it('says "slower" when the cell is slower (never "0.6× faster") and "faster" when it is faster', () => {
+    assert.equal(speedComparison(736, 1182), '1.6× faster');
+    assert.equal(speedComparison(736, 414), '1.8× slower');
+    assert.equal(speedComparison(100, 102), 'as fast (within 5%)');
+    const rows = [
+      { cell: 'simple-rnn' as const, msPerBatch: 400, minutesPerEpoch: 1, peakRssMB: 1 },
+      { cell: 'fast-lstm' as const, msPerBatch: 720, minutesPerEpoch: 1, peakRssMB: 1 },
+    ];
+    const result = { backend: 'wasm' as const, config: { seqLen: 50, batchSize: 32, hiddenSize: 125, embeddingSize: 50, vocabSize: 60, batchesPerEpoch: 345 }, matmulGflops: 20, flopsPerBatch: 9e9, floorMsPerBatch: 450, results: rows };
+    assert.deepEqual(benchRatios(result).slice(1), ['fast-lstm vs simple-rnn: 1.8× slower']);
   });
 
   it('Brown at the notebook configuration gives the 345 training batches the corpus pipeline makes (notebook ≈338)', () => {

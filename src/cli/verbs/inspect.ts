@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { loadCheckpoint } from '../../engine/checkpoint';
 import { captureActivations, gateSaturation, gradientFlow, modelFromCheckpoint, probeTrained, topUnits } from '../../engine/inspect';
+import { hasForgetGate } from '../../shared/catalog';
 import type { ActivationCapture, CapturedGate, GradientFlow, TrainedProbeResult, UnitScore } from '../../engine/inspect-types';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
@@ -12,10 +13,10 @@ const GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
 
 const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
-  { name: 'text', type: 'string', value: 'TEXT', help: 'the text to read (required; at most 1000 characters with the gradient flow)' },
+  { name: 'text', type: 'string', value: 'TEXT', help: 'the text to read (required; at most 1000 characters with the gradient flow)', freeText: true },
   { name: 'gate', type: 'string', value: 'NAME', help: 'gate or state to show (default h; the RNN has only h)', choices: GATES },
   { name: 'unit', type: 'integer', value: 'N', help: 'hidden unit to show (default: the top unit for --pattern, else 0)' },
-  { name: 'pattern', type: 'string', value: 'REGEX', help: 'rank the units most active on the characters this regular expression matches' },
+  { name: 'pattern', type: 'string', value: 'REGEX', help: 'rank the units most active on the characters this regular expression matches', freeText: true },
   { name: 'top', type: 'integer', value: 'K', help: 'how many units to rank with --pattern (default 5)' },
   { name: 'no-gradient', type: 'boolean', help: 'skip the per-step gradient flow' },
   { name: 'probe', type: 'boolean', help: "also run the notebook's h0 probe on the trained cell and on the run's fresh cell (loads the run's corpus)" },
@@ -68,7 +69,7 @@ function describe(capture: ActivationCapture, gate: CapturedGate, unit: number, 
   const lines: string[] = [];
   const values = capture.gates[gate]!.map((row) => row[unit]!);
   const [low, high] = rangeOf(gate, values);
-  lines.push(`${capture.cell}${capture.forgetGate || capture.cell === 'simple-rnn' ? '' : ' (no forget gate)'}, hidden ${capture.hiddenSize}; ${capture.chars.length} characters (${capture.ids.filter((id) => id === 1).length} unknown to the model)`);
+  lines.push(`${capture.cell}${capture.forgetGate || !hasForgetGate(capture.cell) ? '' : ' (no forget gate)'}, hidden ${capture.hiddenSize}; ${capture.chars.length} characters (${capture.ids.filter((id) => id === 1).length} unknown to the model)`);
   lines.push('', `${gate} of unit ${unit} (blocks from ${low.toFixed(2)} to ${high.toFixed(2)}; min ${Math.min(...values).toFixed(3)}, max ${Math.max(...values).toFixed(3)}):`);
   const text = capture.chars.map(visible).join('');
   const strip = heatStrip(values, low, high);

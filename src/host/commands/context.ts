@@ -1,0 +1,26 @@
+// What every command gets: the extension's long-lived parts, and the settings as plain values.
+import * as vscode from 'vscode';
+import type { RawSettings } from '../config';
+import type { PanelProvider } from '../panel';
+import type { RunManager } from '../run-manager';
+import type { WorkerClient } from '../worker-client';
+
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  manager: RunManager;
+  worker: WorkerClient;
+  panel: PanelProvider;
+  output: vscode.OutputChannel;
+  log: (line: string) => void;
+}
+
+/** Reads `lstmLab.*` as plain values (the pure config module checks them). */
+export function rawSettings(): RawSettings {
+  const config = vscode.workspace.getConfiguration('lstmLab');
+  const keys = ['hiddenSize', 'embeddingSize', 'batchSize', 'seqLen', 'epochs', 'learningRate', 'seed', 'backend', 'defaultPreset', 'probeSteps'];
+  return Object.fromEntries(keys.map((k) => [k, config.get<unknown>(k)]));
+}
+
+export function storageDirOf(context: vscode.ExtensionContext): string {
+  return (context.storageUri ?? context.globalStorageUri).fsPath;
+}
