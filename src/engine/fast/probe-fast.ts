@@ -18,9 +18,9 @@
 // are its own is handled; a library layer's (builtin-lstm) is not: canProbeFast() says so and
 // the caller uses probeSeries.
 import * as tf from '@tensorflow/tfjs';
-import { withForgetBias } from '../cells/init';
+import { probeStartWeights } from '../cells/init';
 import { getCell } from '../cells/registry';
-import { CELL_CATALOG, CELL_KINDS, hasForgetGate } from '../../shared/catalog';
+import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
 import type { CellKind, NotebookWeights } from '../cells/types';
 import type { ProbeSeriesOptions } from '../probe';
 import type { ProbeSeries, ProbeSeriesSpec } from '../types';
@@ -35,7 +35,7 @@ export function canProbeFast(kind: CellKind): boolean {
 function probeWeights(spec: ProbeSeriesSpec, inputSize: number, options: ProbeSeriesOptions): NotebookWeights {
   const definition = getCell(spec.cell);
   let weights = options.weights;
-  if (weights && hasForgetGate(spec.cell)) weights = withForgetBias(weights, spec.forgetBias);
+  if (weights) weights = probeStartWeights(weights, spec);
   const cell = definition.create({ inputSize, hiddenSize: options.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: options.seed }, weights);
   try {
     return cell.exportWeights();

@@ -1,6 +1,7 @@
 // Activation capture (every gate's value at every character of a text) and the units most
 // active on a pattern.
 import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors';
 import type { ActivationCapture, CapturedGate, UnitScore } from '../inspect-types';
 import { encodeText, withModel, type InspectSource } from './source';
 import { cellMaths, disposeCellMaths, runEquations } from './steps';
@@ -16,7 +17,7 @@ export const MAX_CAPTURE_CHARS = 5000;
  */
 export async function captureActivations(source: InspectSource, text: string): Promise<ActivationCapture> {
   return withModel(source, ({ model, vocab }) => {
-    const { chars, ids } = encodeText(text, vocab, MAX_CAPTURE_CHARS, 'captureActivations');
+    const { chars, ids } = encodeText(text, vocab, MAX_CAPTURE_CHARS, 'the activation capture');
     const maths = cellMaths(model.cell);
     try {
       const names = maths.gateNames;
@@ -47,7 +48,7 @@ export function positionsMatching(chars: string[], pattern: RegExp | string): nu
   try {
     regex = typeof pattern === 'string' ? new RegExp(pattern, 'gu') : new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
   } catch (error) {
-    throw new Error(`topUnits: "${String(pattern)}" is not a valid regular expression (${(error as Error).message}).`);
+    throw new InputError(`"${String(pattern)}" is not a valid regular expression (${(error as Error).message}).`);
   }
   const text = chars.join('');
   // Code-unit offset → character index (a character outside the BMP takes two code units).
@@ -69,19 +70,19 @@ export function positionsMatching(chars: string[], pattern: RegExp | string): nu
  */
 export function topUnits(capture: ActivationCapture, selection: PositionSelection, gate: CapturedGate, options: { limit?: number } = {}): UnitScore[] {
   const values = capture.gates[gate];
-  if (!values) throw new Error(`topUnits: this ${capture.cell} capture has no "${gate}"; it has ${capture.gateNames.join(', ')}.`);
+  if (!values) throw new Error(`This ${capture.cell} capture has no "${gate}"; it has ${capture.gateNames.join(', ')}.`);
   const steps = capture.chars.length;
   const positions = 'positions' in selection ? selection.positions : positionsMatching(capture.chars, selection.pattern);
   for (const position of positions) {
     if (!Number.isInteger(position) || position < 0 || position >= steps) {
-      throw new Error(`topUnits: position ${position} is outside the text (0 … ${steps - 1}).`);
+      throw new Error(`Position ${position} is outside the text (0 … ${steps - 1}).`);
     }
   }
   const on = new Set(positions);
-  if (on.size === 0) throw new Error('topUnits: the pattern selects no character of the text; select a pattern that occurs in it.');
-  if (on.size === steps) throw new Error('topUnits: the pattern selects every character, so there is nothing to compare it with; select a part of the text.');
+  if (on.size === 0) throw new InputError('The pattern matches no character of the text; give a pattern that occurs in it.');
+  if (on.size === steps) throw new InputError('The pattern matches every character, so there is nothing to compare it with; give a pattern that matches only part of the text.');
   const limit = options.limit ?? 10;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`topUnits: limit must be a positive integer, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`The number of units to rank must be a positive integer, got ${limit}.`);
   const hidden = capture.hiddenSize;
   const sumOn = new Float64Array(hidden);
   const sumOff = new Float64Array(hidden);

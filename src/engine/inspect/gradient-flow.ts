@@ -1,5 +1,6 @@
 // Per-step gradient flow: ‖∂loss_t/∂x_s‖₂ for every s ≤ t of a text.
 import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors';
 import type { GradientFlow } from '../inspect-types';
 import { encodeText, withModel, type InspectSource } from './source';
 import type { StepValues } from '../families';
@@ -21,8 +22,8 @@ export const MAX_GRADIENT_FLOW_CHARS = 1000;
 export async function gradientFlow(source: InspectSource, text: string, options: { signal?: AbortSignal } = {}): Promise<GradientFlow> {
   return withModel(source, async ({ model, vocab }) => {
     const started = performance.now();
-    const encoded = encodeText(text, vocab, MAX_GRADIENT_FLOW_CHARS + 1, 'gradientFlow');
-    if (encoded.chars.length < 2) throw new Error('gradientFlow: the text needs at least two characters (each prediction is scored on the next one).');
+    const encoded = encodeText(text, vocab, MAX_GRADIENT_FLOW_CHARS, 'the gradient flow');
+    if (encoded.chars.length < 2) throw new InputError('The gradient flow needs at least two characters (each prediction is scored on the next one).');
     const steps = encoded.chars.length - 1;
     const inputIds = encoded.ids.slice(0, steps);
     const targetIds = encoded.ids.slice(1);

@@ -3,6 +3,7 @@
 import { activeBackend, initBackend } from '../backend';
 import { loadCheckpoint, type Checkpoint } from '../checkpoint';
 import { PADDING_ID, UNKNOWN_ID } from '../corpus';
+import { InputError } from '../errors';
 import { languageModelFromCheckpoint, type LanguageModel } from '../model';
 
 /** A language model with its vocabulary (what a checkpoint holds, loaded). */
@@ -42,10 +43,10 @@ export async function withModel<T>(source: InspectSource, use: (loaded: LoadedMo
 }
 
 /** The text's characters (code points, as given) and their vocabulary ids (lower-cased, as the corpus is; unknown = 1). */
-export function encodeText(text: string, vocab: string[], maxChars: number, who: string): { chars: string[]; ids: number[] } {
-  if (typeof text !== 'string' || text.length === 0) throw new Error(`${who}: the text is empty; give at least one character (e.g. a sentence from the corpus).`);
+export function encodeText(text: string, vocab: string[], maxChars: number, what: string): { chars: string[]; ids: number[] } {
+  if (typeof text !== 'string' || text.length === 0) throw new InputError('The text is empty; give at least one character (e.g. a sentence from the corpus).');
   const chars = Array.from(text);
-  if (chars.length > maxChars) throw new Error(`${who}: the text has ${chars.length} characters; the limit is ${maxChars}. Select a shorter passage.`);
+  if (chars.length > maxChars) throw new InputError(`The text has ${chars.length.toLocaleString('en-US')} characters; ${what} reads at most ${maxChars.toLocaleString('en-US')}. Select a shorter passage.`);
   const idOf = new Map(vocab.map((character, id) => [character, id] as const));
   const ids = chars.map((character) => {
     const id = idOf.get(character.toLowerCase());

@@ -8,6 +8,7 @@ import { embedIds, probeSeries } from '../probe';
 import { deriveSeed } from '../random';
 import type { CorpusSpec, ProbeSeries, ProbeSeriesSpec } from '../types';
 import type { TrainedProbeResult } from '../inspect-types';
+import { InputError } from '../errors';
 import { ensureBackend } from './source';
 
 export interface TrainedProbeOptions {
@@ -65,12 +66,12 @@ export async function probeTrained(checkpointOrPath: string | Checkpoint, option
   const steps = options.steps ?? 100;
   const batchSize = options.batchSize ?? 32;
   for (const [name, value] of [['steps', steps], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`probeTrained: ${name} must be a positive integer, got ${value}.`);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`The probe's ${name} must be a positive integer, got ${value}.`);
   }
   const { kind, inputSize, hiddenSize, forgetGate, forgetBias } = checkpoint.cell;
   const corpus = await loadCorpus(options.corpus ?? checkpoint.config.corpus, { seqLen: steps, valFraction: checkpoint.config.valFraction, seed: checkpoint.config.seed }, { corpusDir: options.corpusDir, vocab: checkpoint.vocab });
   const first = corpus.trainBatches(batchSize, 0).next();
-  if (first.done) throw new Error(`probeTrained: the corpus has no training batch of ${steps} characters; use fewer steps.`);
+  if (first.done) throw new InputError(`The corpus has no training batch of ${steps} characters; use fewer steps.`);
   const x = embedIds(first.value.inputs, first.value.batchSize, steps, Float32Array.from(checkpoint.weights.embedding.flat()), inputSize);
   const cell = getCell(kind).create({ inputSize, hiddenSize, forgetGate, forgetBias }, checkpoint.weights.cell);
   try {
