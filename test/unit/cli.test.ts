@@ -184,6 +184,15 @@ describe('lstm-lab CLI', function () {
     assert.ok(fs.existsSync(path.join(out, 'checkpoints/naive-lstm/checkpoint.json')));
   });
 
+  it("compare measures each cell's peak memory on its own: a small cell after a big one is not charged the big one's heap", () => {
+    // In one process the wasm heap only grows, so the RNN after the LSTM used to report at least the LSTM's peak.
+    const out = path.join(dir, 'compare-rss');
+    const result = lab(['compare', '--json', '--quiet', '--cells', 'fused-lstm,simple-rnn', '--max-batches', '1', '--hidden', '256', '--seq-len', '100', '--backend', 'wasm', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const [lstm, rnn] = (onlyJson(result.stdout)['runs'] as { cell: string; epochs: { peakRssMB: number }[] }[]).map((r) => r.epochs[0]!.peakRssMB);
+    assert.ok(rnn! < 0.8 * lstm!, `simple-rnn ${rnn} MB vs fused-lstm ${lstm} MB`);
+  });
+
   it('probe --checkpoint probes the trained cell as saved (its own b_f) unless --forget-bias asks for one, and says which ran', () => {
     const fixture = path.join(root, 'test/fixtures/checkpoints/v1-naive-lstm');
     const saved = (JSON.parse(fs.readFileSync(path.join(fixture, 'checkpoint.json'), 'utf8')) as { weights: { cell: { b_f: number[] } } }).weights.cell.b_f;

@@ -7,6 +7,7 @@ import { initBackend, STOCK_KERNELS_ENV_VAR } from '../../engine/backend';
 import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig } from '../../engine/bench';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import type { BenchResultRow, CellKind } from '../../engine/types';
+import { cliEntry } from '../child';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
 
 const OPTIONS: OptionSpec[] = [
@@ -61,14 +62,6 @@ function childArgs(values: OptionValues, cell: CellKind): string[] {
     if (values[option] !== undefined) args.push(`--${option}`, String(values[option]));
   }
   return args;
-}
-
-/** The CLI's own entry file when this process is the CLI (bundle or tsx), else undefined. */
-function cliEntry(): string | undefined {
-  const entry = require.main?.filename;
-  if (!entry) return undefined;
-  const base = path.basename(entry);
-  return base === 'cli.js' || (base === 'main.ts' && path.basename(path.dirname(entry)) === 'cli') ? entry : undefined;
 }
 
 function runChild(entry: string, args: string[], cell: CellKind, variant?: 'stock-tfjs'): Promise<BenchResultRow> {
