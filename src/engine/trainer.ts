@@ -17,6 +17,8 @@ export type TrainEvent =
   | { type: 'corpus'; stats: CorpusStats; /** e.g. a file read only up to the size cap. */ warnings?: string[] }
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; summary: EpochSummary }
+  /** After each validation batch, so a long validation shows progress too. */
+  | { type: 'validation'; epoch: number; batch: number; batches: number }
   | { type: 'checkpoint'; path: string };
 
 export interface TrainOptions {
@@ -280,6 +282,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         valChars += chars;
         batchLoss.dispose();
         rss.sample();
+        emit({ type: 'validation', epoch, batch: valIndex, batches: Math.min(valBatchesPerEpoch, valBatchCount) });
       }
       const valLoss = valLossSum / Math.max(valChars, 1);
       const trainedBatches = Math.max(1, position.batchesIntoEpoch);

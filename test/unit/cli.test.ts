@@ -125,8 +125,13 @@ describe('lstm-lab CLI', function () {
 
     const sampled = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3', '--json']);
     assert.equal(sampled.code, 0, sampled.stderr);
-    const text = String(onlyJson(sampled.stdout)['text']);
+    const sampledJson = onlyJson(sampled.stdout);
+    const text = String(sampledJson['text']);
     assert.ok(text.startsWith('The ') && [...text].length === 29, text);
+    assert.equal(sampledJson['generated'], text.slice('The '.length), 'the generated text apart from the prime');
+    assert.deepEqual(sampledJson['notes'], ['the model reads the prime lower-cased, as it was trained']);
+    assert.match(sampled.stderr, /fused-lstm from .* on the wasm backend/, 'which model and backend ran');
+    assert.match(sampled.stderr, /note: the model reads the prime lower-cased/);
     const plain = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3']);
     assert.equal(plain.stdout, text + '\n', 'same seed, same text');
     const missing = lab(['sample', '--checkpoint', path.join(dir, 'nothing-here')]);

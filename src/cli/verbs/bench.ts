@@ -2,12 +2,12 @@
 // Each cell is measured in a fresh child process (this same CLI, re-invoked with
 // --child-cell), so its peak RSS is its own and one cell's heap does not slow the next.
 import { fork } from 'node:child_process';
-import * as path from 'node:path';
 import { initBackend, STOCK_KERNELS_ENV_VAR } from '../../engine/backend';
 import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig } from '../../engine/bench';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import type { BenchResultRow, CellKind } from '../../engine/types';
 import { cliEntry } from '../child';
+import { formatNumber } from '../../shared/table';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
 
 const OPTIONS: OptionSpec[] = [
@@ -126,7 +126,7 @@ export async function run(argv: string[]): Promise<number> {
     cells,
     runCell: entry ? (cell, _config, variant) => runChild(entry, childArgs(values, cell), cell, variant) : undefined,
     stockBaseline: entry !== undefined && values['no-stock-baseline'] !== true,
-    onResult: (row) => log(`  ${benchRowLabel(row)}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
+    onResult: (row) => log(`  ${benchRowLabel(row)}: ${formatNumber(row.msPerBatch)} ms/batch, ${formatNumber(row.minutesPerEpoch, 1)} min/epoch, peak RSS ${formatNumber(row.peakRssMB)} MB`),
   });
   if (values['json'] === true) printJson(result);
   else {
