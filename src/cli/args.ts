@@ -128,6 +128,14 @@ export const BACKEND_OPTION: OptionSpec = { name: 'backend', type: 'string', val
 export const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', help: 'print exactly one JSON object on stdout (progress still goes to stderr)' };
 export const QUIET_OPTION: OptionSpec = { name: 'quiet', type: 'boolean', help: 'no progress on stderr' };
 export const CORPUS_OPTION: OptionSpec = { name: 'corpus', type: 'string', value: 'brown|PATH', help: 'the Brown corpus (default) or a UTF-8 text file' };
+export const THREADS_OPTION: OptionSpec = { name: 'threads', type: 'integer', value: 'N', help: "fast-lstm: threads computing each batch on LSTM Lab's wasm kernel (default: every core)" };
+/** --threads as a number, refused below 1. */
+export function threadsOf(values: OptionValues): number | undefined {
+  if (values['threads'] === undefined) return undefined;
+  const threads = Number(values['threads']);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number ≥ 1 (threads computing each batch), got ${String(values['threads'])}.`);
+  return threads;
+}
 export const SEED_OPTION: OptionSpec = { name: 'seed', type: 'integer', value: 'N', help: `seed for the split, batch order and initial weights (default ${NOTEBOOK_TRAIN_CONFIG.seed})` };
 
 export const TRAINING_OPTIONS: readonly OptionSpec[] = [

@@ -14,6 +14,7 @@ export function trainJson(result: TrainResult) {
   const { chars, trainInstances, valInstances, vocabSize } = result.corpus;
   return {
     backend: result.backend,
+    ...(result.compute ? { compute: result.compute } : {}),
     cell: result.cell,
     config: result.config,
     corpus: { chars, trainInstances, valInstances, vocabSize },

@@ -105,8 +105,9 @@ describe('lstm-lab CLI', function () {
     const result = lab(['train', '--cell', 'fused-lstm', '--json', '--max-batches', '4', '--out', out, ...tiny]);
     assert.equal(result.code, 0, result.stderr);
     const json = onlyJson(result.stdout);
-    assert.deepEqual(Object.keys(json).sort(), ['backend', 'cell', 'checkpoint', 'config', 'corpus', 'epochs', 'status']);
+    assert.deepEqual(Object.keys(json).sort(), ['backend', 'cell', 'checkpoint', 'compute', 'config', 'corpus', 'epochs', 'status']);
     assert.equal(json['backend'], 'wasm');
+    assert.deepEqual(json['compute'], { description: 'TF.js wasm (autodiff)', threads: 1 });
     assert.equal(json['cell'], 'fused-lstm');
     assert.equal(json['status'], 'done');
     assert.equal(json['checkpoint'], out);

@@ -6,13 +6,14 @@ import { cellKinds } from '../../engine/cells/registry';
 import { hasCheckpoint, loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { train } from '../../engine/trainer';
 import type { CellKind, TrainConfig } from '../../engine/types';
-import { backendPreferenceOf, checkTrainSettings, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
+import { backendPreferenceOf, checkTrainSettings, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { resultsTable, trainJson } from '../report';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'cell', type: 'string', value: 'KIND', help: "cell to train (default naive-lstm; resuming, the checkpoint's)", choices: cellKinds() },
   ...TRAINING_OPTIONS,
+  THREADS_OPTION,
   { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint folder (default runs/train-<cell>-<time>)' },
   { name: 'resume', type: 'string', value: 'DIR', help: "continue from this checkpoint folder, with its settings (--epochs, --max-batches and --lr may change)" },
   FORCE_OPTION,
@@ -88,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = resumed?.config ?? trainConfigOf(values, (values['cell'] as CellKind | undefined) ?? 'naive-lstm');
   const cell = config.cell;
   checkTrainSettings(config);
+  const threads = threadsOf(values);
   const out = path.resolve(String(values['out'] ?? path.join('runs', `train-${cell}-${timestampForPath()}`)));
   checkOutputFolder(out, values['force'] === true);
   const json = values['json'] === true;
@@ -99,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const result = await train(config, {
       signal: interrupt.signal,
+      ...(threads ? { threads } : {}),
       checkpointDir: out,
       ...(resumeFrom ? { resumeFrom } : {}),
       onEvent: trainProgress(bar, cell, config.epochs),
@@ -106,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     bar.clear();
     if (json) printJson(trainJson(result));
     else {
-      process.stdout.write(`\n${resultsTable([result])}\n\nbackend: ${result.backend} · checkpoint: ${result.checkpoint ?? 'none'}\n`);
+      process.stdout.write(`\n${resultsTable([result])}\n\nbackend: ${result.backend}${result.compute ? ` · computed by ${result.compute.description}` : ''} · checkpoint: ${result.checkpoint ?? 'none'}\n`);
       if (result.reason) process.stderr.write(`lstm-lab train: ${result.status}: ${result.reason}\n`);
     }
     return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;
