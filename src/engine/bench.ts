@@ -307,7 +307,7 @@ export function benchTable(result: BenchResult): string {
   rows.push(['(floor: one thread)', '1', formatNumber(result.floorMsPerBatch), epochMinutes(result.floorMsPerBatch), '', '1.00']);
   const { config } = result;
   return [
-    `backend ${result.backend} · ${result.cores} cores · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${config.batchesPerEpoch} batches/epoch`,
+    `backend ${result.backend} · ${result.cores} cores · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${formatNumber(config.batchesPerEpoch)} batches/epoch`,
     `plain matmul ${result.matmulGflops.toFixed(1)} GFLOP/s (one thread) · ${(result.flopsPerBatch / 1e9).toFixed(2)} GFLOP per batch · floor ${result.floorMsPerBatch.toFixed(0)} ms/batch`,
     '',
     textTable(header, rows, header.map((_, k) => k > 0)),
