@@ -166,17 +166,22 @@ def check(cell, steps):
     if kind == "lstm" and cell.kind == "lstm-no-forget":
         kind = "lstm-no-forget"
     best = None
+    order = 0
     for options, P, _ in ref.candidates(cell.weights.items(), kind, E, H):
         for variant in ref.variants(kind):
             run = reference_run(variant, P, xs, h0, c0, np)
             diffs = [rel_diff(u, r[0]["h"]) for u, r in zip(user, run)]
-            first_bad = next((t for t, d in enumerate(diffs) if not d <= TOLERANCE), len(diffs))
-            score = (first_bad, -max(diffs))
+            first = locate(cell, run, user, variant, B)
+            # The convention that agrees longest: the latest first difference (step, then gate
+            # within the step); on a tie the first listed (PyTorch's) convention.
+            gates = ref.gates_of(variant["kind"]) + ("c", "h")
+            score = (len(diffs), 0, 0) if first is None else (first["step"], gates.index(first["gate"]) if first["gate"] in gates else 0, -order)
+            order += 1
             if best is None or score > best[0]:
-                best = (score, options, P, variant, run, diffs)
-    _, options, P, variant, run, diffs = best
+                best = (score, options, P, variant, run, diffs, first)
+    _, options, P, variant, run, diffs, first = best
     result = {"reference": ref.REFERENCE_NAMES[kind], "variant": variant, "options": options, "maxRelDiff": max(diffs), "steps": steps}
-    result["firstDifference"] = locate(cell, run, user, variant, B)
+    result["firstDifference"] = first
     if result["firstDifference"] is None and lib.name == "torch":
         result["firstDifference"] = compare_gradients(cell, variant, P, xs, h0, c0)
     return result
