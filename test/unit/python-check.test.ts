@@ -152,11 +152,12 @@ describe('checking the user’s own Python cells', function () {
     const STEP = (body: string, imports = 'import torch') => `${imports}\n\ndef rnn_step(x_t, h_t, weight_ih, weight_hh, bias_hh):\n${body}    return torch.tanh(x_t @ weight_ih + h_t @ weight_hh + bias_hh)\n`;
 
     it('sends the cell’s print output as messages, keeps the JSON stream intact, and stays warm while the imports are the same', async () => {
-      const plan = planOf(STEP('    print("hello from the cell")\n'));
+      const plan = planOf(STEP('    print("hello from the cell")\n    __import__("os").write(1, b"raw bytes on descriptor 1\\n")\n'));
       const before = printed.length;
       const result = await client.check(plan.input);
       assert.equal(result.verdict, 'matches', result.message);
       assert.ok(printed.slice(before).join('').includes('hello from the cell'));
+      assert.ok(printed.slice(before).join('').includes('raw bytes on descriptor 1'));
       const pid = client.pid;
       await client.check(planOf(STEP('')).input);
       assert.equal(client.pid, pid, 'same imports: same process');
