@@ -196,6 +196,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       try {
         run = await delegate<RunRecord>('lstmLab.probe', {
           series: series.map((s) => ({ ...s, name: `${target.cell.name}: ${s.name}` })),
+          name: target.cell.name,
           ...(args.steps !== undefined ? { steps: args.steps } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           wait: true,
@@ -258,6 +259,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       try {
         run = await delegate<RunRecord>('lstmLab.train', {
           cell: engineCell,
+          name: target.cell.name,
           ...(preset ? { preset } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           ...overrides,

@@ -108,8 +108,20 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.post({ type: 'equations', cell: noForget ? 'lstm-no-forget' : cell, title: noForget ? 'LSTM without forget gate (1997)' : titles[cell], lines });
   }
 
-  async show(): Promise<void> {
+  /**
+   * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
+   * or a command should not send the next keystroke to the panel); Show Panel takes it.
+   */
+  async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
+    const preserveFocus = options.preserveFocus ?? true;
+    if (this.view) {
+      this.view.show(preserveFocus);
+      return;
+    }
+    // Never resolved yet: only the view's focus command creates it; then hand the focus back.
+    const editorHadFocus = vscode.window.activeTextEditor !== undefined || vscode.window.activeNotebookEditor !== undefined;
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    if (preserveFocus && editorHadFocus) await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   }
 
   /** Asks the webview for a PNG of each chart (optionally the charts of one run). */

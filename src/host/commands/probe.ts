@@ -6,7 +6,7 @@ import { DEFAULT_PROBE_SERIES } from '../../engine/types';
 import type { RunRecord } from '../../protocol';
 import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../config';
 import { rawSettings, type CommandDeps } from './context';
-import { resolveCorpus, type CorpusArg } from './corpus';
+import { corpusOfArg, type CorpusArg } from './corpus';
 import { reportFinished, seriesFor, showProgress } from './runs';
 import { OPEN_SETTINGS, registerCommand, UserError } from './wrapper';
 
@@ -17,6 +17,8 @@ export interface ProbeArgs {
   steps?: number;
   corpus?: CorpusArg;
   checkpoint?: string;
+  /** Names the run after the cell it probes (the CodeLens passes the user's class). */
+  name?: string;
   wait?: boolean;
 }
 
@@ -43,13 +45,13 @@ async function pickSeries(): Promise<ProbeSeriesSpec[] | 'default' | undefined> 
     { label: 'Fast LSTM', cellKind: 'fast-lstm' },
     { label: 'LSTM without forget gate (1997)', cellKind: 'naive-lstm', noForget: true },
   ];
-  const cells = await vscode.window.showQuickPick(cellPicks, { canPickMany: true, title: 'Which cells?' });
+  const cells = await vscode.window.showQuickPick(cellPicks, { canPickMany: true, title: 'LSTM Lab: Probe Gradient Flow — which cells?' });
   if (!cells?.length) return undefined;
   const needsBias = cells.some((c) => c.cellKind !== 'simple-rnn' && !c.noForget);
   let biases = [0];
   if (needsBias) {
     const text = await vscode.window.showInputBox({
-      title: 'Forget-gate bias values',
+      title: 'LSTM Lab: Probe Gradient Flow — forget-gate bias values',
       prompt: 'Numbers separated by commas; one series per value for each LSTM.',
       value: '1, 0, -1',
       validateInput: (v) => parseForgetBiases(v).error,
@@ -75,10 +77,10 @@ export function registerProbe(deps: CommandDeps): vscode.Disposable {
       if (!picked) return undefined;
       if (picked !== 'default') series = picked;
     }
-    const corpus = args?.corpus ? await resolveCorpus(args.corpus, false) : { kind: 'brown' as const };
+    const corpus = corpusOfArg(args?.corpus);
     const { config, errors } = buildProbeConfig({ series: series ?? DEFAULT_PROBE_SERIES, steps: args?.steps, corpus, checkpoint: args?.checkpoint }, rawSettings());
     if (!config) throw new UserError(errors.join(' '), [OPEN_SETTINGS]);
-    const title = `gradient probe · ${config.series.length} series · ${config.steps} steps`;
+    const title = `${args?.name ? `${args.name} · ` : ''}gradient probe · ${config.series.length} series · ${config.steps} steps`;
     const started = manager.probe(config, title);
     log(`[${started.run.id}] queued: ${title}: ${config.series.map((s) => s.name).join('; ')}`);
     showProgress(deps, started.run, started.finished);
