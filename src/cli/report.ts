@@ -3,7 +3,7 @@
 // same configuration functions as the VS Code panel.
 import type { BatchProgress, ProbeResult, TrainResult } from '../engine/types';
 import type { RunRecord } from '../protocol';
-import { getCell } from '../engine/cells/registry';
+import { CELL_CATALOG, hasForgetGate, isCellKind } from '../shared/catalog';
 import { readChartJsUmd } from '../engine/paths';
 import { gradientChartConfig, lossChartConfig, LIGHT_THEME_COLORS } from '../../webview/chart-configs';
 import { formatClock } from './progress';
@@ -33,13 +33,9 @@ export function probeJson(result: ProbeResult) {
 }
 
 export function modelName(result: TrainResult): string {
-  let name: string;
-  try {
-    name = getCell(result.cell).notebookName;
-  } catch {
-    name = result.cell;
-  }
-  if (result.config.cell !== 'simple-rnn') {
+  const kind = result.cell;
+  let name = isCellKind(kind) ? CELL_CATALOG[kind].notebookName : kind;
+  if (!isCellKind(result.config.cell) || hasForgetGate(result.config.cell)) {
     if (!result.config.forgetGate) name += ' (no forget gate)';
     else if (result.config.forgetBias !== 0) name += ` (b_f = ${result.config.forgetBias})`;
   }

@@ -4,12 +4,13 @@
 // measured in the same run on the same shapes.
 //
 // FLOPs counted (multiply-add = 2): forward = 2·B·T·(E·4H + H·4H + H·V) for the LSTM
-// (input, recurrent and output projections; the RNN has H instead of 4H), backward ≈ 2×
+// (input, recurrent and output projections; an RNN has H instead of 4H, a GRU 3H), backward ≈ 2×
 // forward, so a batch is 3× forward. Element-wise work, the embedding and Adam are not
 // counted: the floor is a bound no implementation can beat, not an estimate.
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
 import { getCell } from './cells/registry';
+import { CELL_KINDS, familyOf } from '../shared/catalog';
 import { LanguageModel } from './model';
 import { mulberry32 } from './random';
 import type { BackendName, BenchResult, BenchResultRow, CellKind } from './types';
@@ -17,7 +18,8 @@ import type { BackendName, BenchResult, BenchResultRow, CellKind } from './types
 /** Characters in the lower-cased, tag-stripped Brown corpus (what corpus.ts builds). */
 export const BROWN_CHARS = 6_127_073;
 
-export const DEFAULT_BENCH_CELLS: CellKind[] = ['builtin-lstm', 'naive-lstm', 'fused-lstm', 'simple-rnn', 'fast-lstm'];
+/** Every kind, the built-in LSTM (the baseline) first. */
+export const DEFAULT_BENCH_CELLS: CellKind[] = ['builtin-lstm', ...CELL_KINDS.filter((kind) => kind !== 'builtin-lstm')];
 
 export interface BenchOptions {
   seqLen?: number; // default 500
@@ -79,9 +81,10 @@ export function benchConfigOf(options: BenchOptions = {}): BenchConfig {
 }
 
 /** Matmul FLOPs of one training batch of the LSTM language model (forward + backward ≈ 3× forward). */
-export function lstmFlopsPerBatch(config: Pick<BenchConfig, 'seqLen' | 'batchSize' | 'hiddenSize' | 'embeddingSize' | 'vocabSize'>): number {
+export function lstmFlopsPerBatch(config: Pick<BenchConfig, 'seqLen' | 'batchSize' | 'hiddenSize' | 'embeddingSize' | 'vocabSize'>, gateBlocks = 4): number {
   const { seqLen: T, batchSize: B, hiddenSize: H, embeddingSize: E, vocabSize: V } = config;
-  const forward = 2 * B * T * (E * 4 * H + H * 4 * H + H * V);
+  const k = gateBlocks; // H-wide blocks of the input and recurrent products (catalog: FamilySpec.gateBlocks)
+  const forward = 2 * B * T * (E * k * H + H * k * H + H * V);
   return 3 * forward;
 }
 
@@ -208,7 +211,7 @@ export function benchRatios(result: BenchResult): string[] {
   const fast = byCell.get('fast-lstm');
   if (fast === undefined) return [];
   const lines = [`fast-lstm vs floor: ${(fast / result.floorMsPerBatch).toFixed(2)}× the floor (${fast.toFixed(0)} ms vs ${result.floorMsPerBatch.toFixed(0)} ms)`];
-  for (const other of ['builtin-lstm', 'naive-lstm', 'fused-lstm', 'simple-rnn'] as const) {
+  for (const other of DEFAULT_BENCH_CELLS.filter((kind) => kind !== 'fast-lstm')) {
     const ms = byCell.get(other);
     if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${(ms / fast).toFixed(1)}× faster`);
   }
@@ -226,8 +229,9 @@ export function benchRowLabel(row: BenchResultRow): string {
 /** The human table: cell, ms per batch, minutes per epoch, peak RSS, × floor. */
 export function benchTable(result: BenchResult): string {
   const header = ['cell', 'ms/batch', 'min/epoch', 'peak RSS MB', '× floor'];
-  // The floor counts the LSTM's four gates; an RNN does a quarter of the recurrent work, so no ratio for it.
-  const rows = result.results.map((row) => [benchRowLabel(row), row.msPerBatch.toFixed(0), row.minutesPerEpoch.toFixed(1), row.peakRssMB.toFixed(0), getCell(row.cell).family === 'lstm' ? (row.msPerBatch / result.floorMsPerBatch).toFixed(2) : '—']);
+  // Each cell against its own floor: the reported floor counts the LSTM's four gate blocks, an RNN has one, a GRU three.
+  const ownFloorMs = (row: BenchResultRow) => result.floorMsPerBatch * (lstmFlopsPerBatch(result.config, familyOf(row.cell).gateBlocks) / result.flopsPerBatch);
+  const rows = result.results.map((row) => [benchRowLabel(row), row.msPerBatch.toFixed(0), row.minutesPerEpoch.toFixed(1), row.peakRssMB.toFixed(0), (row.msPerBatch / ownFloorMs(row)).toFixed(2)]);
   rows.push(['(floor)', result.floorMsPerBatch.toFixed(0), ((result.floorMsPerBatch * result.config.batchesPerEpoch) / 60000).toFixed(1), '', '1.00']);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ');

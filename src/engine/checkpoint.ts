@@ -7,12 +7,11 @@ import * as path from 'node:path';
 import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from './types';
 import type { LanguageModelWeights } from './model';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
-import { lstmWeightShapes, rnnWeightShapes } from './cells/notebook-layout';
+import { CELL_KINDS, weightShapes } from '../shared/catalog';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
 export const CHECKPOINT_VERSION = 1;
-const CELL_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
 
 /** One optimiser tensor (Adam's iteration count or a moment), float32 little-endian in base64. */
 export interface SavedTensor {
@@ -141,7 +140,7 @@ export function loadCheckpoint(checkpointPath: string): Checkpoint {
   numberRows('embedding', weights.embedding, vocab.length, cell.inputSize);
   numberRows('projection.weight', weights.projection.weight, cell.hiddenSize, vocab.length);
   numberList('projection.bias', weights.projection.bias, vocab.length);
-  const shapes = cell.kind === 'simple-rnn' ? rnnWeightShapes(cell.inputSize, cell.hiddenSize) : lstmWeightShapes(cell.inputSize, cell.hiddenSize);
+  const shapes = weightShapes(cell.kind, cell.inputSize, cell.hiddenSize);
   const cellWeights = weights.cell as unknown as Record<string, unknown>;
   const names = Object.keys(cellWeights ?? {});
   const missing = Object.keys(shapes).filter((name) => !names.includes(name));

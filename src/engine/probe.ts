@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
 import { canProbeFast, probeSeriesFast } from './fast/probe-fast';
 import { getCell } from './cells/registry';
+import { catalogEntry, familyOf, hasForgetGate, kindsWithoutForgetGate } from '../shared/catalog';
 import { withForgetBias } from './cells/init';
 import type { CellState, NotebookWeights } from './cells/types';
 import { loadCheckpoint } from './checkpoint';
@@ -70,13 +71,12 @@ export async function probeSeries(x: tf.Tensor3D, spec: ProbeSeriesSpec, options
   if (available < steps) throw new Error(`Probe: the batch has ${available} time steps but ${steps} were asked for; use at most ${available} steps.`);
   const definition = getCell(spec.cell);
   let weights = options.weights;
-  if (weights && definition.family === 'lstm') weights = withForgetBias(weights, spec.forgetBias);
+  if (weights && hasForgetGate(spec.cell)) weights = withForgetBias(weights, spec.forgetBias);
   const cell = definition.create({ inputSize, hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed }, weights);
   const started = Date.now();
   const norms: number[] = [];
   const inputs = tf.tidy(() => tf.unstack(x.slice([0, 0, 0], [x.shape[0], steps, inputSize]), 1)) as tf.Tensor2D[];
-  const lstm = definition.family === 'lstm';
-  const initialCell = lstm ? tf.zeros([1, hiddenSize]) as tf.Tensor2D : undefined;
+  const initialCell = familyOf(spec.cell).state.includes('c') ? tf.zeros([1, hiddenSize]) as tf.Tensor2D : undefined;
   const h0 = tf.zeros([1, hiddenSize]) as tf.Tensor2D;
   try {
     for (let t = 1; t <= steps; t++) {
@@ -133,7 +133,9 @@ export function validateProbeConfig(config: ProbeConfig): void {
   for (const spec of config.series) {
     getCell(spec.cell); // a clear error for an unknown kind, before any work
     if (!Number.isFinite(spec.forgetBias)) throw new Error(`Probe series "${spec.name}": forgetBias must be a finite number, got ${spec.forgetBias}.`);
-    if (spec.cell === 'builtin-lstm' && !spec.forgetGate) throw new Error(`Probe series "${spec.name}": builtin-lstm always has a forget gate; use naive-lstm or fused-lstm for "no forget gate".`);
+    if (catalogEntry(spec.cell).forgetGate === 'always' && !spec.forgetGate) {
+      throw new Error(`Probe series "${spec.name}": ${spec.cell} always has a forget gate; use ${kindsWithoutForgetGate().slice(0, 2).join(' or ')} for "no forget gate".`);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../engine/backend';
 import { cellKinds, getCell } from '../../engine/cells/registry';
+import { hasForgetGate } from '../../shared/catalog';
 import { withForgetBias } from '../../engine/cells/init';
 import type { NotebookWeights } from '../../engine/cells/types';
 import { loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
@@ -56,9 +57,9 @@ function seriesOf(values: Record<string, unknown>): ProbeSeriesSpec[] {
   }
   const forgetGate = values['no-forget-gate'] !== true;
   const forgetBias = values['forget-bias'] === undefined ? 0 : Number(values['forget-bias']);
-  const family = getCell(cell).family;
-  const label = family === 'rnn' ? cell : !forgetGate ? `${cell}, no forget gate` : `${cell}, forget bias ${forgetBias}`;
-  return [{ name: label, cell, forgetGate: family === 'rnn' ? false : forgetGate, forgetBias }];
+  const withForget = hasForgetGate(getCell(cell).kind);
+  const label = !withForget ? cell : !forgetGate ? `${cell}, no forget gate` : `${cell}, forget bias ${forgetBias}`;
+  return [{ name: label, cell, forgetGate: withForget ? forgetGate : false, forgetBias }];
 }
 
 /** The embedded batch exactly as engine/probe.ts builds it (so --dump holds what was probed). */
@@ -74,7 +75,7 @@ async function embeddedBatch(config: ProbeConfig, checkpoint: Checkpoint | undef
 function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: Checkpoint | undefined): NotebookWeights {
   const definition = getCell(spec.cell);
   const fromCheckpoint = checkpoint && getCell(checkpoint.cell.kind).family === definition.family ? checkpoint.weights.cell : undefined;
-  if (fromCheckpoint) return definition.family === 'lstm' ? withForgetBias(fromCheckpoint, spec.forgetBias) : fromCheckpoint;
+  if (fromCheckpoint) return hasForgetGate(spec.cell) ? withForgetBias(fromCheckpoint, spec.forgetBias) : fromCheckpoint;
   const cell = definition.create({ inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: deriveSeed(config.seed, 'probe-cell') });
   try {
     return cell.exportWeights();

@@ -7,7 +7,8 @@ import type { CellKind, CorpusSpec } from '../../engine/types';
 import type { RunRecord } from '../../protocol';
 import type { Preset } from '../config';
 import { comparisonTable } from '../export';
-import { NOTEBOOK_MODELS, storageDirOf, type CommandDeps } from './context';
+import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
+import { storageDirOf, type CommandDeps } from './context';
 import { corpusName, corpusOfArg, pickCorpusStep, type CorpusArg } from './corpus';
 import { pickStep, runSteps } from './multi-step';
 import { pickOverrides, startTraining, type StartedRun, type TrainOverrides } from './runs';
@@ -85,7 +86,7 @@ export function registerCompare(deps: CommandDeps): vscode.Disposable {
       if (!ok) return undefined;
     }
     corpus ??= { kind: 'brown' };
-    const cells = args?.cells ?? NOTEBOOK_MODELS;
+    const cells = args?.cells ?? [...NOTEBOOK_COMPARISON];
     const started = startTraining(deps, cells, preset, corpus, pickOverrides(args ?? {}), { quiet: true });
     void deps.panel.show();
     const heading = `Comparison of ${cells.length} models (${preset}, ${corpusName(corpus)}, seed ${started[0]?.run.config?.seed ?? 0})`;

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { CellKind, CorpusSpec } from '../../engine/types';
 import type { RunRecord } from '../../protocol';
 import { PRESETS, readSettings, type Preset } from '../config';
-import { CELL_TITLES, rawSettings, type CommandDeps } from './context';
+import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
+import { rawSettings, type CommandDeps } from './context';
 import { corpusOfArg, pickCorpusStep, type CorpusArg } from './corpus';
 import { pickStep, runSteps } from './multi-step';
 import { pickOverrides, startTraining, type TrainOverrides } from './runs';
@@ -52,7 +53,7 @@ async function askChoices(choices: Choices): Promise<boolean> {
     },
     async () => {
       const current = choices.cells ?? ['fused-lstm'];
-      const items = (Object.keys(CELL_TITLES) as CellKind[]).map((kind) => ({ label: CELL_TITLES[kind], description: kind, cellKind: kind, picked: current.includes(kind) }));
+      const items = CELL_KINDS.map((kind) => ({ label: CELL_CATALOG[kind].title, description: kind, cellKind: kind, picked: current.includes(kind) }));
       const picked = await pickStep({ title, step: 2, totalSteps: total, items, canPickMany: true, placeholder: 'Which cell(s)? Several run one after the other on the same data.' });
       if (picked === undefined || picked === 'back') return picked;
       choices.cells = picked.map((p) => p.cellKind);
