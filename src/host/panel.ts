@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
@@ -38,6 +38,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
   private ready = false;
+  /** A section to reveal once the webview is ready (it was asked for while the view was loading). */
+  private pendingReveal: PanelSection | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -116,6 +118,13 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     if (preserveFocus && editorHadFocus) await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   }
 
+  /** Shows the panel and opens, scrolls to and marks one of its sections. */
+  async reveal(section: PanelSection, options: { preserveFocus?: boolean } = {}): Promise<void> {
+    await this.show(options);
+    if (this.ready) this.post({ type: 'reveal', section });
+    else this.pendingReveal = section;
+  }
+
   /** Asks the webview for a PNG of each chart (optionally the charts of one run). */
   async requestChartImages(runId?: string, timeoutMs = 15_000): Promise<ChartImage[]> {
     return (await this.requestChartExport(runId, timeoutMs)).images;
@@ -156,6 +165,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         void this.view?.webview.postMessage({ type: 'runs', runs: this.getRuns() } satisfies HostToWebview);
         if (this.lastEquations) void this.view?.webview.postMessage(this.lastEquations);
         if (this.lastHighlight) void this.view?.webview.postMessage({ type: 'highlight', gate: this.lastHighlight } satisfies HostToWebview);
+        if (this.pendingReveal) void this.view?.webview.postMessage({ type: 'reveal', section: this.pendingReveal } satisfies HostToWebview);
+        this.pendingReveal = undefined;
         this.readyEmitter.fire();
         return;
       case 'revealGate':

@@ -78,7 +78,7 @@ export function finishedSummary(run: RunRecord): string {
 /** Says how a run ended, with a button to where its result is. */
 export function reportFinished(deps: CommandDeps, run: RunRecord): void {
   if (run.status === 'done') {
-    void vscode.window.showInformationMessage(`LSTM Lab: ${run.title} ${finishedSummary(run)}`, 'Show').then((c) => c && deps.panel.show({ preserveFocus: false }));
+    void vscode.window.showInformationMessage(`LSTM Lab: ${run.title} ${finishedSummary(run)}`, 'Show').then((c) => c && deps.panel.reveal(run.kind === 'probe' ? 'gradient' : 'loss', { preserveFocus: false }));
   } else if (run.status === 'failed') {
     void vscode.window.showErrorMessage(`LSTM Lab: ${run.title} failed: ${run.reason ?? 'unknown reason'}`, 'Show Log').then((c) => c && deps.output.show(true));
   } else if (run.status === 'cancelled') {
