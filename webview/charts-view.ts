@@ -14,7 +14,9 @@ export function withDecadeTicks(config: ChartConfiguration<'line'>): ChartConfig
   const y = config.options?.scales?.y;
   if (!y || y.type !== 'logarithmic') return config;
   const afterBuildTicks = (axis: Scale) => {
-    axis.ticks = decadeTicks(axis.min, axis.max).map((value) => ({ value }));
+    const decades = decadeTicks(axis.min, axis.max);
+    // Less than two whole decades in range: chart.js's own ticks say more.
+    if (decades.length >= 2) axis.ticks = decades.map((value) => ({ value }));
   };
   return { ...config, options: { ...config.options, scales: { ...config.options?.scales, y: { ...y, afterBuildTicks } } } };
 }
