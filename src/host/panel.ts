@@ -112,10 +112,13 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.view.show(preserveFocus);
       return;
     }
-    // Never resolved yet: only the view's focus command creates it; then hand the focus back.
-    const editorHadFocus = vscode.window.activeTextEditor !== undefined || vscode.window.activeNotebookEditor !== undefined;
+    // Never resolved yet: only the view's focus command creates it; then hand the focus back
+    // to the text editor the user was in.
+    const editor = vscode.window.activeNotebookEditor ? undefined : vscode.window.activeTextEditor;
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
-    if (preserveFocus && editorHadFocus) await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    if (preserveFocus && editor && !editor.document.isClosed) {
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
+    }
   }
 
   /** Shows the panel and opens, scrolls to and marks one of its sections. */
