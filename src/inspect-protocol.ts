@@ -140,3 +140,6 @@ export interface ExportCsvFile {
 }
 export const isExportCsvFile = (v: unknown): v is ExportCsvFile => isObj(v) && isStr(v.name) && /^[A-Za-z0-9_.-]+\.csv$/.test(v.name) && isStr(v.text);
 export const isExportCsvFiles = (v: unknown): v is ExportCsvFile[] => isArrayOf(v, isExportCsvFile);
+
+/** Sampling defaults shared by the Sample Text command and the panel's Sample view. */
+export const SAMPLE_DEFAULTS = { prime: 'the ', temperature: 0.8, length: 200 } as const;
