@@ -5,11 +5,11 @@
 // object that has no `interactive: true` (tests, other modules), the commands show no UI.
 import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
-import type { CellKind, CorpusSpec } from '../engine/types';
+import type { CorpusSpec } from '../engine/types';
 import type { PanelSection, RunRecord } from '../protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
-import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
+import { lensTitles, planForCell, probeSeriesFor } from './code-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -30,8 +30,6 @@ export interface CellCommandArgs {
   forgetBias?: number;
   /** With an optional forget gate (use_forget_gate): true/false runs only that; default both (probe) / with (train). */
   forgetGate?: boolean;
-  /** A GRU: run the LSTM of the same layout instead (the engine has no GRU). */
-  asLstm?: boolean;
   steps?: number;
   corpus?: CorpusSpec;
   preset?: Preset;
@@ -71,7 +69,7 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const args: CellCommandArgs = { uri: document.uri.toString(), cell: cell.name, line: cell.range.start, interactive: true };
       const plan = planForCell(cell);
       return [
-        new vscode.CodeLens(range, { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell ?? plan.fallbackCell} cell` }),
+        new vscode.CodeLens(range, { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell} cell` }),
         new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s cell (${plan.description})` }),
         new vscode.CodeLens(range, { title: titles.equations, command: 'lstmLab.showEquations', arguments: [args], tooltip: `Show ${cell.name}'s equations in the LSTM Lab panel` }),
       ];
@@ -134,15 +132,6 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     return { document, cell };
   }
 
-  /** The engine cell to run; a GRU asks (or needs asLstm) to run the LSTM instead. */
-  async function engineCellOf(plan: CellPlan, args: CellCommandArgs, interactive: boolean, verb: string): Promise<CellKind | undefined> {
-    if (plan.engineCell) return plan.engineCell;
-    if (args.asLstm) return plan.fallbackCell;
-    if (!interactive) throw new CellCommandError(`${plan.unsupported} Pass asLstm: true to ${verb} the LSTM.`);
-    const choice = await vscode.window.showWarningMessage(`LSTM Lab: ${plan.unsupported}`, `${verb[0].toUpperCase()}${verb.slice(1)} an LSTM instead`);
-    return choice ? plan.fallbackCell : undefined;
-  }
-
   /** Forget-bias literals elsewhere in the file or notebook (the notebook sets b_f in cells of its own): the suggested values. */
   function suggestedBiases(document: vscode.TextDocument): number[] {
     const language = detectLanguageOf(document);
@@ -181,9 +170,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     command<RunRecord>('lstmLab.probeCell', async (args, interactive) => {
       const target = await resolveTarget(args);
       const plan = planForCell(target.cell);
-      const engineCell = await engineCellOf(plan, args, interactive, 'probe');
-      if (!engineCell) return undefined;
-      const runPlan: CellPlan = { ...plan, engineCell };
+      const { engineCell } = plan;
       let forgetGate: 'on' | 'off' | 'both' = plan.forgetGate === 'optional' ? (args.forgetGate === undefined ? 'both' : args.forgetGate ? 'on' : 'off') : plan.forgetGate;
       if (!hasForgetGate(engineCell)) forgetGate = 'off';
       let biases = args.forgetBiases ?? (target.cell.forgetBias !== undefined ? [target.cell.forgetBias] : undefined);
@@ -191,7 +178,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
         biases = interactive ? await askBiases(target, true) : [0];
         if (!biases) return undefined;
       }
-      const series = probeSeriesFor(runPlan, biases ?? [], forgetGate);
+      const series = probeSeriesFor(plan, biases ?? [], forgetGate);
       inline.setPending(target.document, target.cell, 'probing the gradient');
       let run: RunRecord | undefined;
       try {
@@ -214,8 +201,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     command<RunRecord>('lstmLab.trainCell', async (args, interactive) => {
       const target = await resolveTarget(args);
       const plan = planForCell(target.cell);
-      const engineCell = await engineCellOf(plan, args, interactive, 'train');
-      if (!engineCell) return undefined;
+      const { engineCell } = plan;
       const overrides: Record<string, unknown> = {};
       if (hasForgetGate(engineCell)) {
         let forgetGate = plan.forgetGate === 'off' ? false : plan.forgetGate === 'on' ? true : args.forgetGate;
@@ -277,7 +263,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     command('lstmLab.showEquations', async (args) => {
       const target = await resolveTarget(args);
       const message = sync.showEquations(target.document, target.cell);
-      if (!message) throw new CellCommandError(planForCell(target.cell).unsupported ?? `no equations for ${target.cell.name}.`);
+      if (!message) throw new CellCommandError(`no equations for ${target.cell.name}.`);
       await deps.showPanel('equations');
       return message;
     }),
