@@ -17,7 +17,11 @@ import traceback
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-_PROTOCOL = sys.stdout
+# The protocol gets its own copy of the stdout descriptor; descriptor 1 itself now points at
+# stderr, so even output written below Python (a C extension, os.write(1, ...)) cannot break
+# the JSON stream: the client shows stderr as the cell's output.
+_PROTOCOL = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+os.dup2(2, 1)
 _current_id = None
 
 
