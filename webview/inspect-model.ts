@@ -4,16 +4,11 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { ActivationCapture, CapturedGate, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult, UnitScore } from '../src/engine/inspect-types';
 import type { RunRecord } from '../src/protocol';
+import { CELL_FAMILIES, GATE_LABELS, GATE_NAMES, GATE_RANGE, type GateName } from '../src/shared/catalog';
 import { paletteColor, type ThemeColors } from './chart-configs';
 
-export const GATE_TITLES: Record<CapturedGate, string> = {
-  i: 'input gate i',
-  f: 'forget gate f',
-  g: 'candidate g',
-  o: 'output gate o',
-  c: 'cell state c',
-  h: 'hidden state h',
-};
+/** "forget gate f": each gate's label and letter. */
+export const GATE_TITLES = Object.fromEntries(GATE_NAMES.map((gate) => [gate, `${GATE_LABELS[gate]} ${gate}`])) as Record<CapturedGate, string>;
 
 // ───────────── saturation ─────────────
 
@@ -29,8 +24,9 @@ export function applySaturation(runs: RunRecord[], runId: string, report: Satura
   return copy;
 }
 
-export const SATURATION_GATES = ['i', 'f', 'o'] as const;
-export type SaturationGate = (typeof SATURATION_GATES)[number];
+/** One saturation chart per LSTM sigmoid gate (i, f, o); other families' reports are in the CSV export. */
+export const SATURATION_GATES: readonly GateName[] = CELL_FAMILIES.lstm.sigmoidGates;
+export type SaturationGate = GateName;
 
 /** A chart axis in the theme's colours: its title, ticks, grid and border. */
 function axisStyle(title: string, colors: ThemeColors) {
@@ -123,7 +119,7 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
 
 // ───────────── heat colours ─────────────
 
-/** How a gate's values map to colour: sigmoid gates on [0, 1]; g, h on [−1, 1]; c on ±its largest magnitude. */
+/** How a gate's values map to colour: sigmoid gates on [0, 1]; tanh ones (g, n, h) on [−1, 1]; c on ±its largest magnitude. */
 export interface HeatScale {
   min: number;
   max: number;
@@ -132,8 +128,8 @@ export interface HeatScale {
 }
 
 export function gateScale(gate: CapturedGate, values: readonly number[]): HeatScale {
-  if (gate === 'i' || gate === 'f' || gate === 'o') return { min: 0, max: 1, diverging: false };
-  if (gate === 'g' || gate === 'h') return { min: -1, max: 1, diverging: true };
+  if (GATE_RANGE[gate] === 'sigmoid') return { min: 0, max: 1, diverging: false };
+  if (GATE_RANGE[gate] === 'tanh') return { min: -1, max: 1, diverging: true };
   let largest = 0;
   for (const v of values) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
   const bound = largest > 0 ? largest : 1;
