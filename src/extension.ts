@@ -1,14 +1,14 @@
 // Entry point: only wires things together (the host modules in src/host do the work).
 import * as vscode from 'vscode';
 import { registerCodeLab } from './host/code-lab';
-import { registerCommands, storageDirOf } from './host/commands';
+import { registerCommands, storageDirOf } from './host/commands/index';
 import { registerInspect } from './host/inspect';
 import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
 import { RunsStore } from './host/runs-store';
 import { createStatusBar } from './host/status-bar';
 import { WorkerClient } from './host/worker-client';
-import { rawSettings } from './host/commands';
+import { rawSettings } from './host/commands/index';
 import { readSettings } from './host/config';
 
 export interface LstmLabApi {

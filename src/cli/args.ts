@@ -1,6 +1,10 @@
-// A small, strict command-line option parser shared by the verbs: every option is declared
-// (name, type, help); unknown options, missing or malformed values are usage errors (exit 2).
+// Command-line options for the verbs, on Node's util.parseArgs: every option is declared (name,
+// type, help); on top of parseArgs we add typed conversion (numbers, whole numbers, choices),
+// "did you mean" for unknown options, --help anywhere (but not as an option's value: `--prime -h`
+// is a prime), and negative numbers as values (`--forget-bias -1`). Every mistake is a
+// UsageError (exit 2).
 import * as path from 'node:path';
+import { parseArgs as nodeParseArgs } from 'node:util';
 import type { BackendPreference, CorpusSpec, TrainConfig } from '../engine/types';
 import { NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from '../engine/validate';
@@ -16,13 +20,20 @@ export interface OptionSpec {
   help: string;
   /** Accepted values (strings only). */
   choices?: readonly string[];
+  /** Free text (a prime, a text to read): its value may start with a dash, e.g. --prime "-h". */
+  freeText?: boolean;
 }
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;
 
-/** A mistake in how the command was called: main prints it with the verb's usage and exits 2. */
+/** A mistake in how the command was called: main prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** Thrown by parseArgs when --help or -h is given as an option: main prints the verb's usage. */
+export class HelpRequested extends Error {
+  override name = 'HelpRequested';
 }
 
 export interface ParsedArgs {
@@ -30,39 +41,63 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+const NUMBER_PATTERN = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** Edit distance counting a swap of two neighbours as one edit (trian → train), for "did you mean". */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The word of `known` a mistyped `word` most likely meant, if one is close. */
+export function closestWord(word: string, known: readonly string[]): string | undefined {
+  let best: { word: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const prefix = word.length >= 3 && (candidate.startsWith(word) || word.startsWith(candidate));
+    const d = prefix ? 1 : distance(word, candidate);
+    if (!best || d < best.distance) best = { word: candidate, distance: d };
+  }
+  return best && best.distance <= Math.min(2, Math.floor(word.length / 3)) ? best.word : undefined;
+}
+
+function unknownOption(raw: string, specs: readonly OptionSpec[]): UsageError {
+  const name = raw.replace(/^-+/, '').replace(/=.*$/, '');
+  const guess = closestWord(name, specs.map((spec) => spec.name));
+  if (!raw.startsWith('--')) return new UsageError(`Unknown option ${raw}. Options are written --name (e.g. --seq-len 100)${guess ? `; did you mean --${guess}?` : '.'}`);
+  return new UsageError(`Unknown option --${name}.${guess ? ` Did you mean --${guess}?` : ''}`);
+}
+
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const byName = new Map(specs.map((spec) => [spec.name, spec] as const));
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const spec of specs) options[spec.name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  // Not strict: parseArgs then takes "-1" and "-h" as values, and we give our own messages below.
+  const { tokens } = nodeParseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) throw new HelpRequested();
   const values: OptionValues = {};
   const positionals: string[] = [];
-  for (let k = 0; k < argv.length; k++) {
-    const token = argv[k]!;
-    if (token === '--') {
-      positionals.push(...argv.slice(k + 1));
-      break;
-    }
-    if (!token.startsWith('--')) {
-      if (token.startsWith('-') && token.length > 1 && !/^-\d/.test(token)) throw new UsageError(`Unknown option ${token}. Options are written --name (e.g. --seq-len 100).`);
-      positionals.push(token);
-      continue;
-    }
-    const equals = token.indexOf('=');
-    const name = token.slice(2, equals === -1 ? undefined : equals);
-    const spec = byName.get(name);
-    if (!spec) throw new UsageError(`Unknown option --${name}.`);
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = byName.get(token.name);
+    if (!spec) throw unknownOption(token.rawName.startsWith('--') ? token.rawName : (argv[token.index] ?? token.rawName), specs);
     if (spec.type === 'boolean') {
-      if (equals !== -1) throw new UsageError(`--${name} is a switch and takes no value.`);
-      values[name] = true;
+      if (token.value !== undefined) throw new UsageError(`--${spec.name} is a switch and takes no value.`);
+      values[spec.name] = true;
       continue;
     }
-    let raw: string | undefined;
-    if (equals !== -1) raw = token.slice(equals + 1);
-    else {
-      raw = argv[k + 1];
-      // A value may start with '-' only when it is a number (--forget-bias -1).
-      if (raw === undefined || (raw.startsWith('--') && !/^--?\d/.test(raw))) throw new UsageError(`--${name} needs a value (${spec.value ?? spec.type}).`);
-      k++;
-    }
-    values[name] = convert(spec, raw);
+    const raw = token.value;
+    // A separate value may start with a dash only when it is a number (--forget-bias -1) or free text.
+    const dashed = raw !== undefined && !token.inlineValue && raw.startsWith('-') && !NUMBER_PATTERN.test(raw) && !spec.freeText;
+    if (raw === undefined || dashed) throw new UsageError(`--${spec.name} needs a value (${spec.value ?? spec.type}).`);
+    values[spec.name] = convert(spec, raw);
   }
   return { values, positionals };
 }
@@ -89,7 +124,7 @@ export function formatOptions(specs: readonly OptionSpec[]): string {
 
 // ───────────── options shared by the verbs that train or probe ─────────────
 
-export const BACKEND_OPTION: OptionSpec = { name: 'backend', type: 'string', value: 'NAME', help: 'TF.js backend to use (default auto: native, else wasm, else cpu)', choices: ['auto', 'native', 'tensorflow', 'wasm', 'cpu'] };
+export const BACKEND_OPTION: OptionSpec = { name: 'backend', type: 'string', value: 'NAME', help: 'TF.js backend to use (default auto: native, else wasm, else cpu; LSTM_LAB_BACKEND sets the default)', choices: ['auto', 'native', 'tensorflow', 'wasm', 'cpu'] };
 export const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', help: 'print exactly one JSON object on stdout (progress still goes to stderr)' };
 export const QUIET_OPTION: OptionSpec = { name: 'quiet', type: 'boolean', help: 'no progress on stderr' };
 export const CORPUS_OPTION: OptionSpec = { name: 'corpus', type: 'string', value: 'brown|PATH', help: 'the Brown corpus (default) or a UTF-8 text file' };

@@ -7,7 +7,9 @@ import * as inspect from './verbs/inspect';
 import * as probe from './verbs/probe';
 import * as sample from './verbs/sample';
 import * as train from './verbs/train';
-import { printJson, UsageError } from './args';
+import { InputError } from '../engine/errors';
+import { version } from '../../package.json';
+import { closestWord, HelpRequested, printJson, UsageError } from './args';
 
 interface VerbModule {
   name: string;
@@ -26,36 +28,52 @@ Verbs:
 ${VERBS.map((v) => `  ${v.name.padEnd(width)}${v.summary}`).join('\n')}
 
 lstm-lab <verb> --help shows a verb's options. --json prints one JSON object on stdout.
-LSTM_LAB_BACKEND=wasm|cpu|native forces a TF.js backend (as --backend does).`;
+lstm-lab --version prints the version.
+--backend NAME chooses the TF.js backend; LSTM_LAB_BACKEND=auto|native|tensorflow|wasm|cpu
+sets the default when --backend is not given.
+
+Exit status: 0 done, 1 failed, 2 a usage or input error (a bad option, file or checkpoint),
+130 interrupted.`;
+}
+
+/** Exit status of an error: 2 when the user's command or input is at fault, 1 otherwise. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof UsageError || error instanceof InputError ? 2 : 1;
 }
 
 /** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [verbName, ...rest] = argv;
+  if (verbName === '--version' || verbName === '-V' || verbName === 'version') {
+    process.stdout.write(`lstm-lab ${version}\n`);
+    return 0;
+  }
   if (verbName === undefined || verbName === '--help' || verbName === '-h' || verbName === 'help') {
     (verbName === undefined ? process.stderr : process.stdout).write(mainUsage() + '\n');
     return verbName === undefined ? 2 : 0;
   }
   const verb = VERBS.find((v) => v.name === verbName);
   if (!verb) {
-    process.stderr.write(`lstm-lab: unknown verb "${verbName}".\n\n${mainUsage()}\n`);
+    const guess = closestWord(verbName, VERBS.map((v) => v.name));
+    process.stderr.write(`lstm-lab: unknown verb "${verbName}".${guess ? ` Did you mean ${guess}?` : ''} The verbs are ${VERBS.map((v) => v.name).join(', ')}; run "lstm-lab --help" for what each does.\n`);
     return 2;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(verb.usage + '\n');
-    return 0;
   }
   const json = rest.includes('--json');
   try {
     return await verb.run(rest);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(verb.usage + '\n');
+      return 0;
+    }
     const message = error instanceof Error ? error.message : String(error);
-    const usage = error instanceof UsageError;
-    process.stderr.write(`lstm-lab ${verb.name}: ${message}\n${usage ? `\n${verb.usage}\n` : ''}`);
-    if (!usage && process.env['LSTM_LAB_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    const exitCode = exitCodeOf(error);
+    const pointer = error instanceof UsageError ? `\nRun "lstm-lab ${verb.name} --help" for its options.` : '';
+    process.stderr.write(`lstm-lab ${verb.name}: ${message}${pointer}\n`);
+    if (exitCode === 1 && process.env['LSTM_LAB_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     // --json promises one object on stdout, failures included.
-    if (json) printJson({ error: message, exitCode: usage ? 2 : 1 });
-    return usage ? 2 : 1;
+    if (json) printJson({ error: message, exitCode });
+    return exitCode;
   }
 }
 

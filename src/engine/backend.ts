@@ -1,7 +1,8 @@
 // Chooses the TF.js backend: native TensorFlow (tfjs-node) when it loads, else wasm
 // (SIMD, one thread in Node; its .wasm binaries load from disk, never the network),
-// else the pure-JS cpu backend. The env var LSTM_LAB_BACKEND (auto|native|wasm|cpu)
-// overrides the caller's preference so a user can force one anywhere.
+// else the pure-JS cpu backend. The env var LSTM_LAB_BACKEND (auto|native|tensorflow|wasm|cpu)
+// takes the place of 'auto', so a user can choose one anywhere; an explicit choice (--backend,
+// the lstmLab.backend setting) beats it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -27,19 +28,19 @@ function isPreference(value: string): value is BackendPreference {
   return (PREFERENCES as readonly string[]).includes(value);
 }
 
-/** The preference after the env var override; throws on a value it does not know. */
+/** The preference to use: an explicit one as given; 'auto' replaced by the env var when set. Throws on a value it does not know. */
 export function resolvePreference(preference: BackendPreference): BackendPreference {
-  const fromEnv = process.env[BACKEND_ENV_VAR]?.trim().toLowerCase();
-  if (fromEnv) {
-    if (!isPreference(fromEnv)) {
-      throw new Error(`${BACKEND_ENV_VAR}=${process.env[BACKEND_ENV_VAR]} is not a backend. Use one of: ${PREFERENCES.join(', ')} (or unset it).`);
-    }
-    return fromEnv;
-  }
   if (!isPreference(preference)) {
     throw new Error(`Unknown backend preference '${String(preference)}'. Use one of: ${PREFERENCES.join(', ')}.`);
   }
-  return preference;
+  const raw = process.env[BACKEND_ENV_VAR]?.trim().toLowerCase();
+  if (preference !== 'auto' || !raw) return preference;
+  // 'tensorflow' is what results call the native backend, so it is accepted here too.
+  const fromEnv = raw === 'tensorflow' ? 'native' : raw;
+  if (!isPreference(fromEnv)) {
+    throw new Error(`${BACKEND_ENV_VAR}=${process.env[BACKEND_ENV_VAR]} is not a backend. Use one of: ${PREFERENCES.join(', ')}, tensorflow (or unset it).`);
+  }
+  return fromEnv;
 }
 
 function hasWasmBinaries(dir: string): boolean {
@@ -92,6 +93,9 @@ async function tryWasm(options: BackendOptions): Promise<boolean> {
 export const STOCK_KERNELS_ENV_VAR = 'LSTM_LAB_STOCK_KERNELS';
 
 async function select(preference: BackendPreference, options: BackendOptions): Promise<BackendName> {
+  // Production mode silences TF.js's console notices, among them the cpu backend's "Hi, looks like
+  // you are running TensorFlow.js in Node.js" banner, which would land in our users' output.
+  tf.enableProdMode();
   if (preference === 'native') {
     if (await tryNative()) return 'tensorflow';
     throw new Error('The native backend (@tensorflow/tfjs-node) is not installed or does not load here. Use --backend wasm (or auto), or install @tensorflow/tfjs-node.');

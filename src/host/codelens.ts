@@ -12,6 +12,7 @@ import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-p
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
+import { delegate, registerCommand, UserError } from './commands/wrapper';
 
 export interface CellCommandArgs {
   /** The document (file or notebook cell) URI, as a string. */
@@ -84,39 +85,15 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 }
 
 /** A problem with what was asked: shown to the user, rejected to an API caller. */
-class CellCommandError extends Error {}
-/** A failure of a lstmLab.* command this one called: that command has already shown it. */
-class AlreadyShown extends Error {}
-
-/** Runs another LSTM Lab command; its failures are already on screen, so they are not shown twice. */
-async function delegate<R>(id: string, args: object): Promise<R | undefined> {
-  try {
-    return await vscode.commands.executeCommand<R | undefined>(id, args);
-  } catch (error) {
-    throw new AlreadyShown((error as Error).message);
-  }
-}
+class CellCommandError extends UserError {}
 
 export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: () => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
 
+  /** Every cell command runs in the shared wrapper; from the palette or a menu there is no argument object. */
   const command = <R>(id: string, handler: (args: CellCommandArgs, interactive: boolean) => Promise<R | undefined>) =>
-    vscode.commands.registerCommand(id, async (raw?: unknown) => {
-      const fromApi = raw !== null && typeof raw === 'object' && !(raw instanceof vscode.Uri);
-      const args: CellCommandArgs = fromApi ? (raw as CellCommandArgs) : {};
-      // From the palette or a menu (no argument object) or a lens: ask; from an API call: never.
-      const interactive = !fromApi || args.interactive === true;
-      try {
-        return await handler(args, interactive);
-      } catch (error) {
-        const message = (error as Error).message;
-        log(`${id}: ${message}`);
-        if (!(error instanceof AlreadyShown)) void vscode.window.showErrorMessage(`LSTM Lab: ${message}`);
-        if (!interactive) throw error;
-        return undefined;
-      }
-    });
+    registerCommand<CellCommandArgs, R>(id, log, (args, interactive) => handler(args ?? {}, interactive));
 
   async function resolveTarget(args: CellCommandArgs): Promise<Target> {
     let document: vscode.TextDocument | undefined;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ActivationCapture } from '../engine/inspect-types';
 import type { InspectRequest, InspectResult, RunRecord } from '../protocol';
+import { registerCommand, TRAIN_MODEL, UserError } from './commands/wrapper';
 import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';
 
@@ -59,38 +60,29 @@ export function registerInspect(deps: InspectDeps): vscode.Disposable[] {
       }
     }),
 
-    vscode.commands.registerCommand('lstmLab.inspectSelection', async (args?: InspectSelectionArgs): Promise<ActivationCapture | undefined> => {
-      const fromApi = typeof args === 'object' && args !== null;
+    registerCommand<InspectSelectionArgs, ActivationCapture>('lstmLab.inspectSelection', log, async (args) => {
+      let text = args?.text;
+      if (text === undefined) {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor) throw new UserError("open an editor and select the text to inspect (or type it in the panel's Inspect section).");
+        text = editor.selection.isEmpty ? editor.document.lineAt(editor.selection.active.line).text : editor.document.getText(editor.selection);
+      }
+      if (!text.trim()) throw new UserError('the selection is empty; select some text (a sentence is enough) and run Inspect Selection again.');
+      const runs = inspectableRuns(manager.list());
+      const runId = args?.runId ?? runs[0]?.id;
+      if (!runId) throw new UserError('no trained model yet: train one first to look inside it (the Quick preset takes about a minute).', [TRAIN_MODEL], 'info');
+      checkpointOfRun(manager.get(runId), runId);
+      await panel.show();
+      await waitForReady(panel, 10_000);
+      const requestId = `selection-${++selectionCounter}`;
+      panel.post({ type: 'inspectText', text, runId });
       try {
-        let text = fromApi ? args.text : undefined;
-        if (text === undefined) {
-          const editor = vscode.window.activeTextEditor;
-          if (!editor) throw new Error('open an editor and select the text to inspect (or type it in the panel\'s Inspect section).');
-          text = editor.selection.isEmpty ? editor.document.lineAt(editor.selection.active.line).text : editor.document.getText(editor.selection);
-        }
-        if (!text.trim()) throw new Error('the selection is empty; select some text (a sentence is enough) and run Inspect Selection again.');
-        const runs = inspectableRuns(manager.list());
-        const runId = (fromApi ? args.runId : undefined) ?? runs[0]?.id;
-        if (!runId) throw new Error('no finished training run has a checkpoint yet; train one first (LSTM Lab: Train Model…, the Quick preset takes about a minute).');
-        checkpointOfRun(manager.get(runId), runId);
-        await panel.show();
-        await waitForReady(panel, 10_000);
-        const requestId = `selection-${++selectionCounter}`;
-        panel.post({ type: 'inspectText', text, runId });
-        try {
-          const result = await inspect(runId, { kind: 'capture', text });
-          panel.post({ type: 'inspectResult', requestId, runId, result });
-          return result.kind === 'capture' ? result.capture : undefined;
-        } catch (error) {
-          panel.post({ type: 'inspectError', requestId, message: (error as Error).message });
-          throw error;
-        }
+        const result = await inspect(runId, { kind: 'capture', text });
+        panel.post({ type: 'inspectResult', requestId, runId, result });
+        return result.kind === 'capture' ? result.capture : undefined;
       } catch (error) {
-        const message = (error as Error).message;
-        log(`lstmLab.inspectSelection: ${message}`);
-        void vscode.window.showErrorMessage(`LSTM Lab: ${message}`);
-        if (fromApi) throw error;
-        return undefined;
+        panel.post({ type: 'inspectError', requestId, message: (error as Error).message });
+        throw error;
       }
     }),
 

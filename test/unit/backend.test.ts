@@ -22,13 +22,16 @@ describe('backend', () => {
     assert.equal(await initBackend('auto'), 'wasm', 'auto after wasm keeps the backend already running');
   });
 
-  it('lets LSTM_LAB_BACKEND override the preference and rejects unknown values clearly', () => {
+  it('lets LSTM_LAB_BACKEND stand in for auto, never for an explicit choice, and rejects unknown values clearly', () => {
     const saved = process.env[BACKEND_ENV_VAR];
     try {
       process.env[BACKEND_ENV_VAR] = 'CPU';
-      assert.equal(resolvePreference('wasm'), 'cpu');
+      assert.equal(resolvePreference('auto'), 'cpu');
+      assert.equal(resolvePreference('wasm'), 'wasm', 'an explicit --backend wasm beats the env var');
+      process.env[BACKEND_ENV_VAR] = 'tensorflow';
+      assert.equal(resolvePreference('auto'), 'native', 'the name results use for the native backend');
       process.env[BACKEND_ENV_VAR] = 'gpu';
-      assert.throws(() => resolvePreference('auto'), /LSTM_LAB_BACKEND=gpu is not a backend\. Use one of: auto, native, wasm, cpu/);
+      assert.throws(() => resolvePreference('auto'), /LSTM_LAB_BACKEND=gpu is not a backend\. Use one of: auto, native, wasm, cpu, tensorflow/);
       delete process.env[BACKEND_ENV_VAR];
       assert.equal(resolvePreference('wasm'), 'wasm');
     } finally {

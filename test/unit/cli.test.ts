@@ -64,18 +64,32 @@ describe('lstm-lab CLI', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('unknown verbs and options: a clear message and the usage on stderr, exit 2', () => {
-    const verb = lab(['frobnicate']);
+  it('unknown verbs and options: one line naming the mistake (with a guess) and a pointer to --help on stderr, exit 2', () => {
+    const verb = lab(['trian']);
     assert.equal(verb.code, 2);
-    assert.match(verb.stderr, /unknown verb "frobnicate"/);
-    assert.match(verb.stderr, /Verbs:\n\s+train/);
+    assert.match(verb.stderr, /unknown verb "trian"\. Did you mean train\? The verbs are train, probe, /);
+    assert.match(verb.stderr, /run "lstm-lab --help"/);
+    assert.doesNotMatch(verb.stderr, /Usage:/, 'not the whole help');
     assert.equal(verb.stdout, '');
-    const option = lab(['train', '--frob', '3']);
+    const option = lab(['train', '--seq-lenn', '3']);
     assert.equal(option.code, 2);
-    assert.match(option.stderr, /Unknown option --frob\.[\s\S]*Usage: lstm-lab train/);
+    assert.equal(option.stderr, 'lstm-lab train: Unknown option --seq-lenn. Did you mean --seq-len?\nRun "lstm-lab train --help" for its options.\n');
     const value = lab(['train', '--seq-len', 'ten']);
     assert.equal(value.code, 2);
     assert.match(value.stderr, /--seq-len must be a number; got "ten"/);
+  });
+
+  it('--version, --help anywhere, and "--prime -h" is a prime, not a help request', () => {
+    const version = lab(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, `lstm-lab ${(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    const help = lab(['sample', '--length', '5', '-h']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: lstm-lab sample/);
+    const prime = lab(['sample', '--prime', '-h']);
+    assert.equal(prime.code, 2, 'a usage error (no --checkpoint), not the help');
+    assert.match(prime.stderr, /--checkpoint DIR is required/);
+    assert.equal(prime.stdout, '');
   });
 
   it('bad settings with --json: exit 2, one JSON object naming the option and its range', () => {

@@ -12,10 +12,10 @@ const GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
 
 const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
-  { name: 'text', type: 'string', value: 'TEXT', help: 'the text to read (required; at most 1000 characters with the gradient flow)' },
+  { name: 'text', type: 'string', value: 'TEXT', help: 'the text to read (required; at most 1000 characters with the gradient flow)', freeText: true },
   { name: 'gate', type: 'string', value: 'NAME', help: 'gate or state to show (default h; the RNN has only h)', choices: GATES },
   { name: 'unit', type: 'integer', value: 'N', help: 'hidden unit to show (default: the top unit for --pattern, else 0)' },
-  { name: 'pattern', type: 'string', value: 'REGEX', help: 'rank the units most active on the characters this regular expression matches' },
+  { name: 'pattern', type: 'string', value: 'REGEX', help: 'rank the units most active on the characters this regular expression matches', freeText: true },
   { name: 'top', type: 'integer', value: 'K', help: 'how many units to rank with --pattern (default 5)' },
   { name: 'no-gradient', type: 'boolean', help: 'skip the per-step gradient flow' },
   { name: 'probe', type: 'boolean', help: "also run the notebook's h0 probe on the trained cell and on the run's fresh cell (loads the run's corpus)" },

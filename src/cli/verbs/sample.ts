@@ -9,7 +9,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
   { name: 'length', type: 'integer', value: 'N', help: 'characters to generate (default 300)' },
   { name: 'temperature', type: 'number', value: 'T', help: 'sampling temperature: 0 = most likely character, 1 = the model (default 0.8)' },
-  { name: 'prime', type: 'string', value: 'TEXT', help: 'text to start from (default none)' },
+  { name: 'prime', type: 'string', value: 'TEXT', help: 'text to start from (default none)', freeText: true },
   { name: 'seed', type: 'integer', value: 'N', help: 'seed of the sampling (default 0)' },
   BACKEND_OPTION,
   JSON_OPTION,

@@ -1,0 +1,102 @@
+// Starting runs from the commands: checking their configurations, naming them, and showing
+// their progress and their end.
+import * as vscode from 'vscode';
+import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig } from '../../engine/types';
+import { machineMemoryLimitMB } from '../../engine/validate';
+import type { RunRecord } from '../../protocol';
+import { buildTrainConfig, probeSeriesName, type Preset } from '../config';
+import { rawSettings, SHORT_NAMES, type CommandDeps } from './context';
+import { corpusName } from './corpus';
+import { OPEN_SETTINGS, UserError } from './wrapper';
+
+/** A queued run and the promise of its end. */
+export interface StartedRun {
+  run: RunRecord;
+  finished: Promise<RunRecord>;
+}
+
+export type TrainOverrides = Partial<Pick<TrainConfig, 'hiddenSize' | 'embeddingSize' | 'batchSize' | 'seqLen' | 'epochs' | 'maxBatches' | 'learningRate' | 'seed' | 'forgetBias' | 'forgetGate'>>;
+
+const OVERRIDE_KEYS = ['hiddenSize', 'embeddingSize', 'batchSize', 'seqLen', 'epochs', 'maxBatches', 'learningRate', 'seed', 'forgetBias', 'forgetGate'] as const;
+
+/** Only the training overrides of an argument object (which also holds other fields). */
+export function pickOverrides(args: TrainOverrides): TrainOverrides {
+  const out: Record<string, unknown> = {};
+  for (const k of OVERRIDE_KEYS) if (args[k] !== undefined) out[k] = args[k];
+  return out as TrainOverrides;
+}
+
+function configOrThrow(cell: CellKind, preset: Preset, corpus: CorpusSpec, overrides: TrainOverrides): TrainConfig {
+  const { config, errors } = buildTrainConfig({ cell, preset, corpus, overrides }, rawSettings(), machineMemoryLimitMB());
+  if (!config) throw new UserError(errors.join(' '), [OPEN_SETTINGS]);
+  return config;
+}
+
+/** Shows a run's cancellable progress notification until it finishes (cancel = Stop). */
+export function showProgress(deps: CommandDeps, run: RunRecord, finished: Promise<RunRecord>): void {
+  const { manager } = deps;
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `LSTM Lab: ${run.title}`, cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(() => manager.stop(run.id));
+      let lastFraction = 0;
+      const sub = manager.on({
+        progress: (id, p: BatchProgress) => {
+          if (id !== run.id) return;
+          const total = p.batchesPerEpoch * (run.config?.epochs ?? 1);
+          const fraction = total > 0 ? Math.min(1, p.step / total) : 0;
+          progress.report({ message: `epoch ${p.epoch}, batch ${p.batch}/${p.batchesPerEpoch} · loss ${p.loss.toFixed(3)} · ${Math.round(p.charsPerSecond)} chars/s`, increment: (fraction - lastFraction) * 100 });
+          lastFraction = fraction;
+        },
+        probeSeries: (id, series) => {
+          if (id !== run.id) return;
+          const total = run.probeConfig?.series.length ?? 1;
+          progress.report({ message: `${series.name} done (${run.probeSeries.length}/${total})`, increment: 100 / total });
+        },
+        runUpdated: (r) => {
+          if (r.id === run.id && r.status === 'running' && lastFraction === 0) progress.report({ message: `running on ${r.backend ?? 'the worker'}…` });
+        },
+      });
+      progress.report({ message: manager.busy && manager.activeRun()?.id !== run.id ? 'queued behind the current run…' : 'starting the worker…' });
+      try {
+        await finished;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+export function reportFinished(deps: CommandDeps, run: RunRecord): void {
+  if (run.status === 'done') {
+    const last = run.epochs[run.epochs.length - 1];
+    void vscode.window.setStatusBarMessage(`LSTM Lab: ${run.title} done${last ? ` — val loss ${last.valLoss.toFixed(3)}` : ''}`, 8000);
+  } else if (run.status === 'failed') {
+    void vscode.window.showErrorMessage(`LSTM Lab: ${run.title} failed: ${run.reason ?? 'unknown reason'}`, 'Show Log').then((c) => c && deps.output.show(true));
+  } else if (run.status === 'cancelled') {
+    void vscode.window.setStatusBarMessage(`LSTM Lab: ${run.title} stopped; its data so far is kept.`, 8000);
+  }
+}
+
+/** Queues one run per cell (after checking every configuration, so one bad value starts nothing). */
+export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Preset, corpus: CorpusSpec, overrides: TrainOverrides, resumeFrom?: string): StartedRun[] {
+  const configs = cells.map((cell) => configOrThrow(cell, preset, corpus, overrides));
+  return configs.map((config) => {
+    const title = `${SHORT_NAMES[config.cell]} · ${preset} · ${corpusName(corpus)}`;
+    const started = deps.manager.train(config, title, resumeFrom);
+    deps.log(`[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`);
+    showProgress(deps, started.run, started.finished);
+    void started.finished.then((run) => reportFinished(deps, run));
+    return started;
+  });
+}
+
+/** One probe series per cell and forget-bias value (a SimpleRNN has no forget gate: one series). */
+export function seriesFor(cells: CellKind[], biases: number[]): ProbeSeriesSpec[] {
+  const out: ProbeSeriesSpec[] = [];
+  for (const cell of cells) {
+    if (cell === 'simple-rnn') out.push({ name: probeSeriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 });
+    else for (const b of biases) out.push({ name: probeSeriesName(cell, true, b), cell, forgetGate: true, forgetBias: b });
+  }
+  return out;
+}
