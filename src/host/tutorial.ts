@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 export const TUTORIAL_FILE = 'lstm-lab-tutorial.ipynb';
 
 export interface OpenTutorialArgs {
-  /** Folder to write the copy into (a URI string); default the first workspace folder, none: untitled. */
-  folder?: string;
+  /** Folder to write the copy into (a URI string); default the first workspace folder; null (or no folder open): an untitled notebook. */
+  folder?: string | null;
   /** When the folder already has a different lstm-lab-tutorial.ipynb: open it (default) or write a fresh copy beside it. */
   ifExists?: 'open' | 'copy';
 }
@@ -61,6 +61,7 @@ export function notebookDataFromIpynb(text: string): vscode.NotebookData {
 }
 
 async function pickFolder(args: OpenTutorialArgs, interactive: boolean): Promise<vscode.Uri | undefined | 'cancelled'> {
+  if (args.folder === null) return undefined;
   if (args.folder) return vscode.Uri.parse(args.folder);
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1 || !interactive) return folders[0]?.uri;

@@ -1,6 +1,7 @@
 // What every command gets: the extension's long-lived parts, and the settings as plain values.
 import * as vscode from 'vscode';
 import type { CellKind } from '../../engine/types';
+import type { ChartsEditor } from '../charts-editor';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
 import type { RunManager } from '../run-manager';
@@ -11,6 +12,8 @@ export interface CommandDeps {
   manager: RunManager;
   worker: WorkerClient;
   panel: PanelProvider;
+  /** The panel's page in an editor tab. */
+  chartsEditor: ChartsEditor;
   output: vscode.OutputChannel;
   log: (line: string) => void;
 }
