@@ -60,6 +60,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   // The same page in an editor tab, brought back after a reload.
   const chartsEditor = new ChartsEditor(context.extensionUri, panel, log);
   context.subscriptions.push(chartsEditor.register());
+  // Getting Started: steps are ticked by what the user really did.
+  const walkthrough = trackWalkthrough({ manager, panel, log });
+  context.subscriptions.push(...walkthrough.disposables);
   context.subscriptions.push(
     manager.on({
       runUpdated: (run) => {
@@ -73,15 +76,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
       warn: (message) => void vscode.window.showErrorMessage(message),
     }),
   );
-  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, chartsEditor, output, log }));
+  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
   context.subscriptions.push(...registerCodeLab({ panel, log }));
   // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation (issue 8).
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
-
-  // Getting Started: steps are ticked by what the user really did.
-  const walkthrough = trackWalkthrough({ manager, panel, log });
-  context.subscriptions.push(...walkthrough.disposables);
 
   const m = manager;
   // Settings are read at each run; warn about a bad one as soon as it is set.

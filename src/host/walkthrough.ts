@@ -6,6 +6,8 @@ import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';
 
 export const WALKTHROUGH_CONTEXT = {
+  /** The tutorial notebook was opened (also when the command ran from another extension or a test, which onCommand does not see). */
+  tutorialOpened: 'lstmLab.walkthrough.tutorialOpened',
   /** A training run finished (the Quick preset is the step's suggestion). */
   trained: 'lstmLab.walkthrough.trained',
   /** A gradient probe finished (a lens's Probe gradient, or the palette's). */
@@ -18,7 +20,15 @@ export const WALKTHROUGH_CONTEXT = {
 
 export type WalkthroughMilestone = keyof typeof WALKTHROUGH_CONTEXT;
 
-export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvider; log: (line: string) => void }): { disposables: vscode.Disposable[]; reached: () => WalkthroughMilestone[] } {
+export interface WalkthroughProgress {
+  disposables: vscode.Disposable[];
+  /** Milestones reached in this window. */
+  reached: () => WalkthroughMilestone[];
+  /** Marks a milestone the trackers below cannot see (the tutorial command calls it). */
+  mark: (milestone: WalkthroughMilestone) => void;
+}
+
+export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvider; log: (line: string) => void }): WalkthroughProgress {
   const reached = new Set<WalkthroughMilestone>();
   const mark = (milestone: WalkthroughMilestone) => {
     if (reached.has(milestone)) return;
@@ -39,5 +49,6 @@ export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvid
       }),
     ],
     reached: () => [...reached],
+    mark,
   };
 }

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ChartsEditor } from '../../src/host/charts-editor';
 import type { ChartExport, PanelProvider } from '../../src/host/panel';
 import type { OpenedTutorial } from '../../src/host/tutorial';
-import type { WalkthroughMilestone } from '../../src/host/walkthrough';
+import { WALKTHROUGH_CONTEXT, type WalkthroughMilestone } from '../../src/host/walkthrough';
 import type { RunRecord } from '../../src/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
@@ -103,7 +103,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
       for (const event of step.completionEvents!) {
         const [kind, name] = event.split(':') as [string, string];
         if (kind === 'onCommand') assert.ok(commands.has(name), `${step.id}: completes on ${name}, not registered`);
-        else assert.ok(kind === 'onContext' && /^lstmLab\.walkthrough\.\w+$/.test(name), `${step.id}: ${event}`);
+        else assert.ok(kind === 'onContext' && (Object.values(WALKTHROUGH_CONTEXT) as string[]).includes(name), `${step.id}: ${event} is no context key the extension sets`);
       }
     }
     // The workbench opens it (an unknown id would fail or open nothing).
@@ -116,6 +116,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     const opened = await vscode.commands.executeCommand<OpenedTutorial>('lstmLab.openTutorial', {});
     assert.equal(opened.created, true);
     assert.equal(opened.uri, workspaceFile('lstm-lab-tutorial.ipynb').toString());
+    assert.ok(api.walkthrough().includes('tutorialOpened'), 'the first step is ticked');
     const shipped = fs.readFileSync(vscode.Uri.joinPath(extension.extensionUri, 'media/tutorial/lstm-lab-tutorial.ipynb').fsPath);
     assert.deepEqual(fs.readFileSync(workspaceFile('lstm-lab-tutorial.ipynb').fsPath), shipped, 'the copy is the shipped notebook');
     const notebook = vscode.window.activeNotebookEditor?.notebook;

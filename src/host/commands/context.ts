@@ -5,6 +5,7 @@ import type { ChartsEditor } from '../charts-editor';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
 import type { RunManager } from '../run-manager';
+import type { WalkthroughProgress } from '../walkthrough';
 import type { WorkerClient } from '../worker-client';
 
 export interface CommandDeps {
@@ -14,6 +15,8 @@ export interface CommandDeps {
   panel: PanelProvider;
   /** The panel's page in an editor tab. */
   chartsEditor: ChartsEditor;
+  /** Ticks the Getting Started steps. */
+  walkthrough: WalkthroughProgress;
   output: vscode.OutputChannel;
   log: (line: string) => void;
 }

@@ -8,7 +8,10 @@ import { registerCommand } from './wrapper';
 export function registerOpenTutorial(deps: CommandDeps): vscode.Disposable {
   return registerCommand<OpenTutorialArgs, OpenedTutorial>('lstmLab.openTutorial', deps.log, async (args, interactive) => {
     const opened = await openTutorial(deps.context.extensionUri, args ?? {}, interactive);
-    if (opened) deps.log(`tutorial: ${opened.created ? 'wrote and opened' : 'opened'} ${opened.uri}`);
+    if (opened) {
+      deps.log(`tutorial: ${opened.created ? 'wrote and opened' : 'opened'} ${opened.uri}`);
+      deps.walkthrough.mark('tutorialOpened');
+    }
     return opened;
   });
 }
