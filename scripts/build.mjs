@@ -58,6 +58,12 @@ function copyAssets() {
   fs.mkdirSync(path.join(dist, 'webview/fonts'), { recursive: true });
   fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(dist, 'webview/katex.min.css'));
   for (const f of fs.readdirSync(path.join(katexDist, 'fonts')).filter((n) => n.endsWith('.woff2'))) fs.copyFileSync(path.join(katexDist, 'fonts', f), path.join(dist, 'webview/fonts', f));
+  // The Python child (run with the user's interpreter): shipped as source.
+  const harnessSrc = path.join(root, 'src/python/harness');
+  if (fs.existsSync(harnessSrc)) {
+    fs.mkdirSync(path.join(dist, 'python'), { recursive: true });
+    for (const f of fs.readdirSync(harnessSrc).filter((n) => n.endsWith('.py'))) fs.copyFileSync(path.join(harnessSrc, f), path.join(dist, 'python', f));
+  }
   if (exists('webview/panel.css')) fs.copyFileSync(path.join(root, 'webview/panel.css'), path.join(dist, 'webview/panel.css'));
 }
 

@@ -1,4 +1,4 @@
-// The "look inside a trained run" messages (issue 8): what the panel asks for, what the
+// The "look inside a trained run" messages: what the panel asks for, what the
 // worker computes, and the guards both ends run on them. src/protocol.ts declares the
 // message variants that carry these payloads; this module holds the payloads, so the
 // shared protocol file only grows by a few lines. Types and guards only; its one runtime import is the primitive guards.
@@ -13,7 +13,8 @@ import type {
   SaturationReport,
   TrainedProbeResult,
 } from './engine/inspect-types';
-import type { CellKind, ProbeSeries } from './engine/types';
+import type { ProbeSeries } from './engine/types';
+import { isCellKind as isCellKindName } from './shared/catalog';
 import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr, type Obj } from './guards';
 
 /** What the panel (or the Inspect Selection command) asks about a run; the host adds the run's checkpoint. */
@@ -33,13 +34,11 @@ export type InspectResult =
   | { kind: 'sample'; sample: SampleWithProbabilities };
 
 export const CAPTURED_GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
-const CELL_KIND_NAMES: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
 
 // Activations and gradient norms may be NaN/Infinity when a model diverged: carry them, draw a gap.
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isNumberRow = (v: unknown): v is number[] => isArrayOf(v, isNumber);
 const isMatrix = (v: unknown): v is number[][] => isArrayOf(v, isNumberRow);
-const isCellKindName = (v: unknown): v is CellKind => isStr(v) && (CELL_KIND_NAMES as readonly string[]).includes(v);
 export const isCapturedGate = (v: unknown): v is CapturedGate => isStr(v) && (CAPTURED_GATES as readonly string[]).includes(v);
 const isSigmoidGate = (v: unknown): v is GateSaturation['gate'] => v === 'i' || v === 'f' || v === 'o';
 const isPositiveInt = (v: unknown): v is number => isFiniteNum(v) && Number.isInteger(v) && v > 0;

@@ -23,6 +23,10 @@ import type {
 } from './engine/types';
 import type { SaturationReport } from './engine/inspect-types';
 import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr } from './guards';
+import { GATE_NAMES, isCellKind } from './shared/catalog';
+
+// The cell kinds and gate names are the catalog's.
+export { CELL_KINDS, GATE_NAMES, isCellKind } from './shared/catalog';
 import { isExportCsvFiles, isInspectJob, isInspectRequest, isInspectResult, isSaturationReport, type ExportCsvFile, type InspectJob, type InspectRequest, type InspectResult } from './inspect-protocol';
 export type { ExportCsvFile, InspectJob, InspectRequest, InspectResult } from './inspect-protocol';
 
@@ -109,14 +113,11 @@ export type WebviewToHost =
 const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
 const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T => isStr(v) && (values as readonly string[]).includes(v);
 
-export const CELL_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
-export const GATE_NAMES: readonly GateName[] = ['i', 'f', 'g', 'o', 'c', 'h', 'r', 'z', 'n'];
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'native', 'wasm', 'cpu'];
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted'];
 export const WEBVIEW_COMMANDS = ['train', 'compare', 'probe', 'stop', 'clear', 'export'] as const;
 
-export const isCellKind = oneOf(CELL_KINDS);
 export const isGateName = oneOf(GATE_NAMES);
 export const isBackendPreference = oneOf(BACKEND_PREFERENCES);
 export const isBackendName = oneOf(BACKEND_NAMES);

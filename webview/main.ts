@@ -14,7 +14,7 @@ import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
 import { EquationsView } from './equations-view';
 import { InspectView, type InspectMessage, type InspectUiState } from './inspect-view';
-import { CELL_NAMES } from './run-rows';
+import { CELL_CATALOG, isCellKind } from '../src/shared/catalog';
 import { RunsView } from './runs-view';
 import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, type PanelState, type SectionId } from './state';
 import { observeTheme, readBackground, readThemeColors } from './theme';
@@ -206,7 +206,7 @@ function renderStatus(runs: readonly RunRecord[]): void {
   buttons.stop.toggleAttribute('disabled', active.length === 0);
   if (running) {
     const last = running.batches[running.batches.length - 1];
-    const cell = running.config ? CELL_NAMES[running.config.cell] : undefined;
+    const cell = running.config && isCellKind(running.config.cell) ? CELL_CATALOG[running.config.cell].shortName : undefined;
     const parts = [`Running ${running.title}${cell && !running.title.includes(cell) ? ` (${cell})` : ''}`];
     if (running.backend) parts.push(`backend ${running.backend === 'tensorflow' ? 'tfjs-node' : running.backend}`);
     if (last) parts.push(`epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}`, `loss ${Number.isFinite(last.loss) ? last.loss.toFixed(3) : String(last.loss)}`, `${Math.round(last.charsPerSecond)} chars/s`);

@@ -1,7 +1,8 @@
 // One row of the runs table — the notebook's comparison table — as plain strings, so the
 // formatting is testable without a DOM and the panel only has to place text.
 import type { RunRecord } from '../src/protocol';
-import type { CellKind, TrainConfig } from '../src/engine/types';
+import type { TrainConfig } from '../src/engine/types';
+import { CELL_CATALOG, hasForgetGate, isCellKind } from '../src/shared/catalog';
 
 // The notebook's comparison (time, losses) first: a side bar shows the first few columns.
 export const RUN_COLUMNS = [
@@ -20,14 +21,6 @@ export const RUN_COLUMNS = [
 export type RunColumnKey = (typeof RUN_COLUMNS)[number]['key'];
 export type RunRow = Record<RunColumnKey, string> & { id: string; title: string; statusReason?: string };
 
-/** The names the notebook uses, so the table reads like the notebook's own. */
-export const CELL_NAMES: Record<CellKind, string> = {
-  'naive-lstm': 'NaiveLSTM',
-  'fused-lstm': 'OptimizedLSTM',
-  'simple-rnn': 'SimpleRNN',
-  'builtin-lstm': 'tf.layers.lstm',
-  'fast-lstm': 'FastLSTM',
-};
 
 const BACKEND_NAMES: Record<string, string> = { tensorflow: 'tfjs-node', wasm: 'wasm', cpu: 'cpu' };
 
@@ -61,7 +54,7 @@ export function describeConfig(config: TrainConfig, corpusName?: string): string
   parts.push(corpusName ?? (config.corpus.kind === 'brown' ? 'brown' : config.corpus.kind === 'text' ? config.corpus.name : config.corpus.path));
   parts.push(`E${config.embeddingSize} H${config.hiddenSize} B${config.batchSize} T${config.seqLen}`);
   parts.push(`lr ${config.learningRate}`);
-  if (config.cell !== 'simple-rnn') parts.push(config.forgetGate ? `b_f ${signed(config.forgetBias)}` : 'no forget gate');
+  if (!isCellKind(config.cell) || hasForgetGate(config.cell)) parts.push(config.forgetGate ? `b_f ${signed(config.forgetBias)}` : 'no forget gate');
   parts.push(`${config.epochs} ep${config.maxBatches !== undefined ? ` × ≤${config.maxBatches} batches` : ''}`);
   return parts.join(' · ');
 }
@@ -100,7 +93,8 @@ export function runRow(run: RunRecord): RunRow {
   const peak = run.epochs.reduce((max, e) => Math.max(max, e.peakRssMB), Number.NEGATIVE_INFINITY);
   return {
     ...base,
-    cell: run.config ? CELL_NAMES[run.config.cell] ?? run.config.cell : '—',
+    // The names the notebook uses, so the table reads like the notebook's own.
+    cell: run.config ? (isCellKind(run.config.cell) ? CELL_CATALOG[run.config.cell].shortName : run.config.cell) : '—',
     configuration: run.config ? describeConfig(run.config, run.corpus?.name) : '—',
     // While the first epoch runs, its time so far; afterwards the last epoch's.
     epochTime: lastEpoch ? formatDuration(lastEpoch.seconds) : lastBatch ? `${formatDuration(lastBatch.elapsedMs / 1000)}…` : '—',

@@ -6,6 +6,7 @@ import type { BatchProgress, EquationLine, GateName, ProbeSeries } from '../src/
 import type { LossXAxis } from './chart-configs';
 import { thinPoints } from './chart-configs';
 import { EQUATION_SETS, type EquationSetId } from './equations';
+import { equationSetOf } from '../src/shared/catalog';
 import { applySaturation } from './inspect-model';
 
 export type SectionId = 'loss' | 'gradient' | 'runs' | 'equations';
@@ -144,7 +145,7 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
       state.runs = applyProbeSeries(state.runs, message.runId, message.series);
       return { charts: true, table: true, equations: false };
     case 'equations': {
-      const set: EquationSetId = message.cell === 'simple-rnn' ? 'simple-rnn' : message.cell === 'lstm-no-forget' ? 'lstm-no-forget' : 'lstm';
+      const set: EquationSetId = equationSetOf(message.cell);
       state.equations = { cell: message.cell, set, title: message.title, lines: message.lines };
       return { charts: false, table: false, equations: true };
     }

@@ -1,6 +1,7 @@
 // lstm-lab: the headless front door to the engine. One module per verb in ./verbs, each
 // exporting { name, summary, usage, run(argv) → exit code }; this file only dispatches.
 import * as bench from './verbs/bench';
+import * as check from './verbs/check';
 import * as compare from './verbs/compare';
 import * as detect from './verbs/detect';
 import * as inspect from './verbs/inspect';
@@ -18,7 +19,7 @@ interface VerbModule {
   run(argv: string[]): Promise<number>;
 }
 
-export const VERBS: readonly VerbModule[] = [train, probe, compare, sample, bench, detect, inspect];
+export const VERBS: readonly VerbModule[] = [train, probe, compare, sample, bench, detect, inspect, check];
 
 export function mainUsage(): string {
   const width = Math.max(...VERBS.map((v) => v.name.length)) + 2;

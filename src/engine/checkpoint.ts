@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from './types';
 import type { LanguageModelWeights } from './model';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
-import { lstmWeightShapes, rnnWeightShapes } from './cells/notebook-layout';
+import { CELL_KINDS, weightShapes } from '../shared/catalog';
+import { InputError } from './errors';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
 export const CHECKPOINT_VERSION = 1;
-const CELL_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
 
 /** One optimiser tensor (Adam's iteration count or a moment), float32 little-endian in base64. */
 export interface SavedTensor {
@@ -70,6 +70,11 @@ export function checkpointFile(checkpointPath: string): string {
   return checkpointPath.endsWith('.json') ? checkpointPath : path.join(checkpointPath, CHECKPOINT_FILE);
 }
 
+/** Whether `dir` already holds a checkpoint (so writing one there would replace it). */
+export function hasCheckpoint(dir: string): boolean {
+  return fs.existsSync(path.join(dir, CHECKPOINT_FILE));
+}
+
 /** Writes `checkpoint` into directory `dir` atomically; returns the directory. */
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
   const target = path.join(dir, CHECKPOINT_FILE);
@@ -89,7 +94,7 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
 }
 
 function fail(file: string, problem: string): never {
-  throw new Error(`Cannot load checkpoint ${file}: ${problem}`);
+  throw new InputError(`Cannot load checkpoint ${file}: ${problem}`);
 }
 
 /** Reads and checks a checkpoint; every problem gives an error naming the file and the cause. */
@@ -141,7 +146,7 @@ export function loadCheckpoint(checkpointPath: string): Checkpoint {
   numberRows('embedding', weights.embedding, vocab.length, cell.inputSize);
   numberRows('projection.weight', weights.projection.weight, cell.hiddenSize, vocab.length);
   numberList('projection.bias', weights.projection.bias, vocab.length);
-  const shapes = cell.kind === 'simple-rnn' ? rnnWeightShapes(cell.inputSize, cell.hiddenSize) : lstmWeightShapes(cell.inputSize, cell.hiddenSize);
+  const shapes = weightShapes(cell.kind, cell.inputSize, cell.hiddenSize);
   const cellWeights = weights.cell as unknown as Record<string, unknown>;
   const names = Object.keys(cellWeights ?? {});
   const missing = Object.keys(shapes).filter((name) => !names.includes(name));

@@ -15,7 +15,7 @@ export { initBackend, activeBackend, resolvePreference, defaultWasmDir, BACKEND_
 export type { BackendOptions } from './backend';
 export { registerUnsortedSegmentSumWasm } from './kernels/unsorted-segment-sum';
 export { mulberry32, shuffleInPlace, deriveSeed, gaussian } from './random';
-export { CELLS, getCell, cellKinds } from './cells/registry';
+export { CELL_IMPLEMENTATIONS, getCell, cellKinds } from './cells/registry';
 export { initLstmWeights, initRnnWeights, withForgetBias, xavierUniform } from './cells/init';
 export { LSTM_WEIGHT_NAMES, RNN_WEIGHT_NAMES, lstmWeightShapes, rnnWeightShapes, checkNotebookWeights } from './cells/notebook-layout';
 export type { CellDefinition, CellOptions, CellState, RecurrentCell } from './cells/types';

@@ -2,10 +2,11 @@
 // TF.js import, so the extension host (which must never load TF.js), the CLI and the
 // trainer all check the same rules before any tensor exists.
 import * as os from 'node:os';
+import { CELL_KINDS } from '../shared/catalog';
 import type { TrainConfig } from './types';
 
-/** Every cell kind the engine knows (the registry imports TF.js, so the names are listed here). */
-export const TRAIN_CELL_KINDS: readonly string[] = ['naive-lstm', 'fused-lstm', 'simple-rnn', 'builtin-lstm', 'fast-lstm'];
+/** Every cell kind the engine knows (from the catalog, which has no TF.js). */
+export const TRAIN_CELL_KINDS: readonly string[] = CELL_KINDS;
 
 /** Every problem with a training configuration, each naming the setting and what it accepts. Empty = valid. */
 export function validateTrainConfig(config: TrainConfig): string[] {
@@ -77,6 +78,7 @@ export function memoryProblem(
 ): string | undefined {
   const estimate = estimateTrainMemoryMB(config);
   if (!(estimate > limitMB)) return undefined;
-  const vocab = config.vocabSize ? ` × vocabulary ${config.vocabSize}` : '';
-  return `this configuration needs about ${Math.round(estimate)} MB for ${activity} (batch ${config.batchSize} × sequence ${config.seqLen} × hidden ${config.hiddenSize}${vocab}), more than the ${Math.round(limitMB)} MB a run may use here (the wasm heap holds 4 GB at most); lower ${names.batchSize}, ${names.seqLen} or ${names.hiddenSize}.`;
+  const n = (value: number) => Math.round(value).toLocaleString('en-US');
+  const vocab = config.vocabSize ? ` × vocabulary ${n(config.vocabSize)}` : '';
+  return `this configuration needs about ${n(estimate)} MB for ${activity} (batch ${n(config.batchSize)} × sequence ${n(config.seqLen)} × hidden ${n(config.hiddenSize)}${vocab}), more than the ${n(limitMB)} MB a run may use here (the wasm heap holds 4 GB at most); lower ${names.batchSize}, ${names.seqLen} or ${names.hiddenSize}.`;
 }

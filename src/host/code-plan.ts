@@ -1,7 +1,7 @@
 // What a CodeLens on detected code runs and says, and how results are summarised in one
 // line: pure functions (no vscode), so unit tests check them directly.
 import type { DetectedCell, GateName } from '../detect';
-import { CELL_EQUATIONS } from '../engine/cells/equations';
+import { CELL_CATALOG, hasForgetGate, kindForCode, shownEquations } from '../shared/catalog';
 import type { CellKind, EquationLine, ProbeSeries, ProbeSeriesSpec } from '../engine/types';
 import type { RunRecord } from '../protocol';
 
@@ -25,26 +25,25 @@ export interface CellPlan {
 const LAYOUT_WORDS = { 'per-gate': 'per-gate weights', fused: 'fused weights' } as const;
 
 export function planForCell(cell: DetectedCell): CellPlan {
-  const lstmKind: CellKind = cell.layout === 'fused' ? 'fused-lstm' : 'naive-lstm';
+  const lstmKind = kindForCode('lstm', cell.layout)!;
   const layout = LAYOUT_WORDS[cell.layout];
-  const equationsFor = (kind: CellKind, forgetGate: boolean, title: string) => ({
-    cell: forgetGate || kind === 'simple-rnn' ? kind : ('lstm-no-forget' as const),
-    title: `${cell.name} — ${title}`,
-    lines: CELL_EQUATIONS[kind]({ forgetGate }),
-  });
+  const equationsFor = (kind: CellKind, forgetGate: boolean, title: string) => ({ ...shownEquations(kind, forgetGate), title: `${cell.name} — ${title}` });
   switch (cell.kind) {
     case 'lstm':
     case 'unknown': {
       const forgetGate = cell.optionalForgetGate ? 'optional' : 'on';
-      const description = `${cell.kind === 'unknown' ? 'recurrent cell run as an LSTM' : 'LSTM'}, ${layout}${forgetGate === 'optional' ? ', optional forget gate' : ''}`;
+      const what = cell.kind === 'unknown' ? 'recurrent cell run as an LSTM' : cell.peephole ? 'LSTM with peepholes (run without them)' : 'LSTM';
+      const description = `${what}, ${layout}${forgetGate === 'optional' ? ', optional forget gate' : ''}`;
       return { engineCell: lstmKind, forgetGate, description, equations: equationsFor(lstmKind, true, description) };
     }
     case 'lstm-no-forget': {
       const description = `LSTM without forget gate, ${layout}`;
       return { engineCell: lstmKind, forgetGate: 'off', description, equations: equationsFor(lstmKind, false, description) };
     }
-    case 'rnn':
-      return { engineCell: 'simple-rnn', forgetGate: 'off', description: 'simple RNN', equations: equationsFor('simple-rnn', false, 'simple RNN') };
+    case 'rnn': {
+      const rnnKind = kindForCode('rnn', cell.layout)!;
+      return { engineCell: rnnKind, forgetGate: 'off', description: 'simple RNN', equations: equationsFor(rnnKind, false, 'simple RNN') };
+    }
     case 'gru':
       return {
         fallbackCell: lstmKind,
@@ -68,7 +67,7 @@ export function lensTitles(cell: DetectedCell): { probe: string; train: string; 
 }
 
 export function seriesName(cell: CellKind, forgetGate: boolean, forgetBias: number): string {
-  if (cell === 'simple-rnn') return 'simple RNN';
+  if (!hasForgetGate(cell)) return CELL_CATALOG[cell].shortName;
   if (!forgetGate) return 'no forget gate';
   return `b_f ${forgetBias > 0 ? '+' : forgetBias < 0 ? '−' : ''}${Math.abs(forgetBias)}`;
 }
@@ -80,7 +79,7 @@ export function seriesName(cell: CellKind, forgetGate: boolean, forgetBias: numb
 export function probeSeriesFor(plan: CellPlan, forgetBiases: readonly number[], forgetGate: 'on' | 'off' | 'both'): ProbeSeriesSpec[] {
   const cell = plan.engineCell ?? plan.fallbackCell;
   if (!cell) throw new Error('this cell has no engine cell to run.');
-  if (cell === 'simple-rnn') return [{ name: seriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 }];
+  if (!hasForgetGate(cell)) return [{ name: seriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 }];
   if (forgetBiases.length === 0 && forgetGate !== 'off') throw new Error('give at least one forget-bias value.');
   const out: ProbeSeriesSpec[] = [];
   if (forgetGate !== 'off') for (const b of forgetBiases) out.push({ name: seriesName(cell, true, b), cell, forgetGate: true, forgetBias: b });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
 import type { CellKind, CorpusSpec } from '../engine/types';
 import type { RunRecord } from '../protocol';
+import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
 import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
@@ -184,7 +185,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       if (!engineCell) return undefined;
       const runPlan: CellPlan = { ...plan, engineCell };
       let forgetGate: 'on' | 'off' | 'both' = plan.forgetGate === 'optional' ? (args.forgetGate === undefined ? 'both' : args.forgetGate ? 'on' : 'off') : plan.forgetGate;
-      if (engineCell === 'simple-rnn') forgetGate = 'off';
+      if (!hasForgetGate(engineCell)) forgetGate = 'off';
       let biases = args.forgetBiases ?? (target.cell.forgetBias !== undefined ? [target.cell.forgetBias] : undefined);
       if (!biases && forgetGate !== 'off') {
         biases = interactive ? await askBiases(target, true) : [0];
@@ -215,7 +216,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       const engineCell = await engineCellOf(plan, args, interactive, 'train');
       if (!engineCell) return undefined;
       const overrides: Record<string, unknown> = {};
-      if (engineCell !== 'simple-rnn') {
+      if (hasForgetGate(engineCell)) {
         let forgetGate = plan.forgetGate === 'off' ? false : plan.forgetGate === 'on' ? true : args.forgetGate;
         if (forgetGate === undefined) {
           if (!interactive) forgetGate = true;

@@ -2,7 +2,8 @@
 // and the host can refuse a bad value before any worker starts.
 import type { BackendPreference, CellKind, CorpusSpec, ProbeConfig, ProbeSeriesSpec, TrainConfig } from '../engine/types';
 import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
-import { BACKEND_PREFERENCES, CELL_KINDS } from '../protocol';
+import { BACKEND_PREFERENCES } from '../protocol';
+import { CELL_CATALOG, CELL_KINDS, hasForgetGate } from '../shared/catalog';
 import { estimateTrainMemoryMB, MEMORY_LIMIT_MB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
 export type Preset = 'quick' | 'notebook' | 'custom';
@@ -262,7 +263,7 @@ export function parseForgetBiases(text: string): { values?: number[]; error?: st
 }
 
 export function probeSeriesName(cell: CellKind, forgetGate: boolean, forgetBias: number): string {
-  if (cell === 'simple-rnn') return 'SimpleRNN';
+  if (!hasForgetGate(cell)) return CELL_CATALOG[cell].shortName;
   if (!forgetGate) return `${cell}, no forget gate`;
   const sign = forgetBias > 0 ? '+' : forgetBias < 0 ? '−' : '';
   return `${cell}, forget bias ${sign}${Math.abs(forgetBias)}`;

@@ -5,7 +5,7 @@
 // are logged and dropped.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { CELL_EQUATIONS } from '../engine/cells/equations';
+import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
 import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
@@ -115,22 +115,14 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Shows the equations of a cell kind (the one being trained or probed, or under the cursor). */
   showEquations(cell: CellKind, forgetGate = true): void {
-    const noForget = !forgetGate && cell !== 'simple-rnn';
-    let lines;
+    let shown;
     try {
-      lines = CELL_EQUATIONS[noForget && cell === 'builtin-lstm' ? 'naive-lstm' : cell]({ forgetGate: !noForget });
+      shown = shownEquations(cell, forgetGate);
     } catch (error) {
       this.log(`panel: no equations for ${cell}: ${(error as Error).message}`);
       return;
     }
-    const titles: Record<CellKind, string> = {
-      'naive-lstm': 'LSTM (NaiveLSTM: per-gate weights)',
-      'fused-lstm': 'LSTM (OptimizedLSTM: fused weights)',
-      'simple-rnn': 'Simple RNN',
-      'builtin-lstm': 'LSTM (built-in tf.layers.lstm)',
-      'fast-lstm': 'LSTM (fast, from scratch)',
-    };
-    this.post({ type: 'equations', cell: noForget ? 'lstm-no-forget' : cell, title: noForget ? 'LSTM without forget gate (1997)' : titles[cell], lines });
+    this.post({ type: 'equations', ...shown });
   }
 
   async show(): Promise<void> {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { detectCells, detectNotebook, type DetectedCell } from '../../src/detect';
-import { CELL_EQUATIONS } from '../../src/engine/cells/equations';
+import { cellEquations } from '../../src/shared/catalog';
 import { getCell } from '../../src/engine/cells/registry';
 import type { CellKind, ProbeSeries } from '../../src/engine/types';
 import { CELL_KINDS } from '../../src/protocol';
@@ -176,7 +176,7 @@ describe('equations in the host', () => {
         })();
         const fromModule = (() => {
           try {
-            return CELL_EQUATIONS[kind]({ forgetGate });
+            return cellEquations(kind, { forgetGate });
           } catch (e) {
             return (e as Error).message;
           }
@@ -188,13 +188,13 @@ describe('equations in the host', () => {
 
   it('read as plain Unicode in hovers: no TeX commands or braces left', () => {
     for (const kind of CELL_KINDS as readonly CellKind[]) {
-      for (const line of CELL_EQUATIONS[kind]({ forgetGate: kind !== 'builtin-lstm' ? false : true }).concat(CELL_EQUATIONS[kind]({ forgetGate: true }))) {
+      for (const line of cellEquations(kind, { forgetGate: kind !== 'builtin-lstm' ? false : true }).concat(cellEquations(kind, { forgetGate: true }))) {
         const text = latexToUnicode(line.latex);
         assert.doesNotMatch(text, /[\\{}]/, `${kind} ${line.gate}: ${text}`);
       }
     }
-    assert.equal(latexToUnicode(CELL_EQUATIONS['naive-lstm']({ forgetGate: true })[1].latex), 'fₜ = σ(xₜ W_if + hₜ₋₁ W_hf + b_f)');
-    assert.equal(latexToUnicode(CELL_EQUATIONS['naive-lstm']({ forgetGate: false })[3].latex), 'cₜ = cₜ₋₁ + iₜ ⊙ gₜ');
+    assert.equal(latexToUnicode(cellEquations('naive-lstm', { forgetGate: true })[1].latex), 'fₜ = σ(xₜ W_if + hₜ₋₁ W_hf + b_f)');
+    assert.equal(latexToUnicode(cellEquations('naive-lstm', { forgetGate: false })[3].latex), 'cₜ = cₜ₋₁ + iₜ ⊙ gₜ');
   });
 
   it('the extension-host bundle pulls in no TF.js (it stays small and loads fast)', async () => {

@@ -5,14 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
+import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
 import { train } from '../../engine/trainer';
 import type { BatchProgress, CellKind, TrainResult } from '../../engine/types';
 import { backendPreferenceOf, checkTrainSettings, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { htmlReport, resultsCsv, resultsTable, trainJson } from '../report';
-
-/** The notebook's order: NaiveLSTM, nn.LSTM, SimpleRNN, OptimizedLSTM. */
-export const NOTEBOOK_COMPARISON: CellKind[] = ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm'];
 
 const OPTIONS: OptionSpec[] = [
   { name: 'cells', type: 'string', value: 'A,B,…', help: `cells to compare, comma-separated (default ${NOTEBOOK_COMPARISON.join(',')})` },
@@ -36,7 +34,7 @@ ${formatOptions(OPTIONS)}
 Example: lstm-lab compare --max-batches 20 --seq-len 100`;
 
 function cellsOf(value: unknown): CellKind[] {
-  if (value === undefined) return NOTEBOOK_COMPARISON;
+  if (value === undefined) return [...NOTEBOOK_COMPARISON];
   const known = cellKinds();
   const cells = String(value).split(',').map((c) => c.trim()).filter((c) => c !== '');
   for (const cell of cells) if (!known.includes(cell as CellKind)) throw new UsageError(`--cells: unknown cell "${cell}"; known cells: ${known.join(', ')}.`);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { loadCheckpoint } from '../../engine/checkpoint';
 import { captureActivations, gateSaturation, gradientFlow, modelFromCheckpoint, probeTrained, topUnits } from '../../engine/inspect';
+import { hasForgetGate } from '../../shared/catalog';
 import type { ActivationCapture, CapturedGate, GradientFlow, TrainedProbeResult, UnitScore } from '../../engine/inspect-types';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
@@ -68,7 +69,7 @@ function describe(capture: ActivationCapture, gate: CapturedGate, unit: number, 
   const lines: string[] = [];
   const values = capture.gates[gate]!.map((row) => row[unit]!);
   const [low, high] = rangeOf(gate, values);
-  lines.push(`${capture.cell}${capture.forgetGate || capture.cell === 'simple-rnn' ? '' : ' (no forget gate)'}, hidden ${capture.hiddenSize}; ${capture.chars.length} characters (${capture.ids.filter((id) => id === 1).length} unknown to the model)`);
+  lines.push(`${capture.cell}${capture.forgetGate || !hasForgetGate(capture.cell) ? '' : ' (no forget gate)'}, hidden ${capture.hiddenSize}; ${capture.chars.length} characters (${capture.ids.filter((id) => id === 1).length} unknown to the model)`);
   lines.push('', `${gate} of unit ${unit} (blocks from ${low.toFixed(2)} to ${high.toFixed(2)}; min ${Math.min(...values).toFixed(3)}, max ${Math.max(...values).toFixed(3)}):`);
   const text = capture.chars.map(visible).join('');
   const strip = heatStrip(values, low, high);

@@ -22,8 +22,7 @@ import {
   splitLstmWeights,
   zeroState,
 } from './notebook-layout';
-import { CELL_EQUATIONS } from './equations';
-import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'builtin-lstm';
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;
@@ -103,12 +102,7 @@ class BuiltinLstmCell implements RecurrentCell {
 }
 
 
-export const builtinLstm: CellDefinition = {
+export const builtinLstm: CellImplementation<'builtin-lstm'> = {
   kind: 'builtin-lstm',
-  title: 'Built-in LSTM (tf.layers.lstm)',
-  notebookName: 'nn.LSTM',
-  family: 'lstm',
-  gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: CELL_EQUATIONS['builtin-lstm'],
   create: (options, weights) => new BuiltinLstmCell(options, weights),
 };

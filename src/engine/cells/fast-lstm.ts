@@ -12,11 +12,10 @@ import {
   checkSequenceInput,
   checkStateTensor,
   fuseLstmWeights,
-  lstmEquationLines,
   lstmWeightShapes,
   splitLstmWeights,
 } from './notebook-layout';
-import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'fast-lstm';
 
@@ -95,12 +94,7 @@ class FastLstmCell implements RecurrentCell {
   }
 }
 
-export const fastLstm: CellDefinition = {
+export const fastLstm: CellImplementation<'fast-lstm'> = {
   kind: 'fast-lstm',
-  title: 'Fast LSTM (hand-written backward pass)',
-  notebookName: 'FastLSTM (the unwritten chapter)',
-  family: 'lstm',
-  gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: ({ forgetGate }) => lstmEquationLines(forgetGate, (gate) => `x_t W_{ih}^{(${gate})} + h_{t-1} W_{hh}^{(${gate})} + b^{(${gate})}`),
   create: (options, weights) => new FastLstmCell(options, weights),
 };

@@ -22,8 +22,7 @@ import {
   unrollSteps,
   zeroState,
 } from './notebook-layout';
-import { CELL_EQUATIONS } from './equations';
-import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'fused-lstm';
 
@@ -91,12 +90,7 @@ class FusedLstmCell implements RecurrentCell {
   }
 }
 
-export const fusedLstm: CellDefinition = {
+export const fusedLstm: CellImplementation<'fused-lstm'> = {
   kind: 'fused-lstm',
-  title: 'Fused LSTM (one W_ih, one W_hh)',
-  notebookName: 'OptimizedLSTM',
-  family: 'lstm',
-  gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: CELL_EQUATIONS['fused-lstm'],
   create: (options, weights) => new FusedLstmCell(options, weights),
 };

@@ -4,7 +4,8 @@
 // same seed gives the same NotebookWeights — and, mapped between layouts, the same
 // naive/fused/built-in LSTM.
 import { mulberry32 } from '../random';
-import { LSTM_GATE_ORDER, toNested } from './notebook-layout';
+import { CELL_FAMILIES, familyWeightShapes, hasForgetGate, type CellFamily, type CellKind, type FamilySpec } from '../../shared/catalog';
+import { toNested } from './notebook-layout';
 import type { NotebookWeights } from './types';
 
 /**
@@ -25,29 +26,34 @@ function checkSizes(inputSize: number, hiddenSize: number, who: string): void {
   }
 }
 
-/** The notebook's LSTM initialisation, per-gate layout (W_ii, W_hi, b_i, W_if, …). */
-export function initLstmWeights(inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): NotebookWeights {
-  checkSizes(inputSize, hiddenSize, 'LSTM initialisation');
+/**
+ * The notebook's seeded initialisation of a family's weights, as the catalog describes them
+ * (CELL_FAMILIES[family].weights): in that order, matrices xavier-uniform from one stream,
+ * biases zero, b_f = forgetBias.
+ */
+export function initFamilyWeights(family: CellFamily, inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): NotebookWeights {
+  const spec: FamilySpec = CELL_FAMILIES[family];
+  checkSizes(inputSize, hiddenSize, `${spec.name} initialisation`);
   if (!Number.isFinite(forgetBias)) throw new Error(`forgetBias must be a finite number, got ${forgetBias}.`);
   const random = mulberry32(seed);
+  const shapes = familyWeightShapes(family, inputSize, hiddenSize);
   const weights: NotebookWeights = {};
-  for (const gate of LSTM_GATE_ORDER) {
-    weights[`W_i${gate}`] = toNested(xavierUniform(inputSize, hiddenSize, random), inputSize, hiddenSize);
-    weights[`W_h${gate}`] = toNested(xavierUniform(hiddenSize, hiddenSize, random), hiddenSize, hiddenSize);
-    weights[`b_${gate}`] = new Array<number>(hiddenSize).fill(gate === 'f' ? forgetBias : 0);
+  for (const { name, init } of spec.weights) {
+    const shape = shapes[name]!;
+    if (shape.length === 2) weights[name] = toNested(xavierUniform(shape[0], shape[1], random), shape[0], shape[1]);
+    else weights[name] = new Array<number>(shape[0]).fill(init === 'forget-bias' ? forgetBias : 0);
   }
   return weights;
 }
 
+/** The notebook's LSTM initialisation, per-gate layout (W_ii, W_hi, b_i, W_if, …). */
+export function initLstmWeights(inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): NotebookWeights {
+  return initFamilyWeights('lstm', inputSize, hiddenSize, seed, forgetBias);
+}
+
 /** The notebook's SimpleRNN initialisation: W_ih, W_hh xavier-uniform, b zero. */
 export function initRnnWeights(inputSize: number, hiddenSize: number, seed = 0): NotebookWeights {
-  checkSizes(inputSize, hiddenSize, 'RNN initialisation');
-  const random = mulberry32(seed);
-  return {
-    W_ih: toNested(xavierUniform(inputSize, hiddenSize, random), inputSize, hiddenSize),
-    W_hh: toNested(xavierUniform(hiddenSize, hiddenSize, random), hiddenSize, hiddenSize),
-    b: new Array<number>(hiddenSize).fill(0),
-  };
+  return initFamilyWeights('rnn', inputSize, hiddenSize, seed);
 }
 
 /** Sets every element of b_f (a copy of `weights` is returned). */
@@ -56,6 +62,11 @@ export function withForgetBias(weights: NotebookWeights, forgetBias: number): No
   const current = weights['b_f'];
   if (!Array.isArray(current)) throw new Error('withForgetBias: these weights have no b_f (not an LSTM).');
   return { ...weights, b_f: new Array<number>(current.length).fill(forgetBias) };
+}
+
+/** A probe series' starting weights from given ones: an LSTM's b_f set to the series' forgetBias unless it keeps the trained one. */
+export function probeStartWeights(weights: NotebookWeights, spec: { cell: CellKind; forgetBias: number; keepTrainedForgetBias?: boolean }): NotebookWeights {
+  return hasForgetGate(spec.cell) && !spec.keepTrainedForgetBias ? withForgetBias(weights, spec.forgetBias) : weights;
 }
 
 /**

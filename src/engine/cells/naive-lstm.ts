@@ -26,8 +26,7 @@ import {
   type LstmGate,
   type WeightShapes,
 } from './notebook-layout';
-import { CELL_EQUATIONS } from './equations';
-import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'naive-lstm';
 
@@ -90,12 +89,7 @@ class NaiveLstmCell implements RecurrentCell {
   }
 }
 
-export const naiveLstm: CellDefinition = {
+export const naiveLstm: CellImplementation<'naive-lstm'> = {
   kind: 'naive-lstm',
-  title: 'Naive LSTM (4 gates, own weights)',
-  notebookName: 'NaiveLSTM',
-  family: 'lstm',
-  gates: [...LSTM_GATE_ORDER, 'c', 'h'],
-  equations: CELL_EQUATIONS['naive-lstm'],
   create: (options, weights) => new NaiveLstmCell(options, weights),
 };

@@ -1,7 +1,8 @@
 // The notebook's weight layout (NotebookWeights) and what every cell needs to read,
 // check and write it: names and shapes, shape-checked conversion to tensors, the
-// per-gate ⇄ fused [i | f | g | o] mapping, and the LSTM equation lines.
+// per-gate ⇄ fused [i | f | g | o] mapping. The names and shapes come from the catalog.
 import * as tf from '@tensorflow/tfjs';
+import { CELL_FAMILIES, familyWeightShapes, type WeightShape } from '../../shared/catalog';
 import type { CellState, NotebookWeights } from './types';
 
 /** LSTM gates in the notebook's (and TF.js's kernel) order. */
@@ -9,23 +10,17 @@ export const LSTM_GATE_ORDER = ['i', 'f', 'g', 'o'] as const;
 export type LstmGate = (typeof LSTM_GATE_ORDER)[number];
 
 /** Per-gate LSTM weight names: W_i<gate> (E×H), W_h<gate> (H×H), b_<gate> (H). */
-export const LSTM_WEIGHT_NAMES = LSTM_GATE_ORDER.flatMap((gate) => [`W_i${gate}`, `W_h${gate}`, `b_${gate}`]);
-export const RNN_WEIGHT_NAMES = ['W_ih', 'W_hh', 'b'];
+export const LSTM_WEIGHT_NAMES: readonly string[] = CELL_FAMILIES.lstm.weights.map((w) => w.name);
+export const RNN_WEIGHT_NAMES: readonly string[] = CELL_FAMILIES.rnn.weights.map((w) => w.name);
 
-export type WeightShapes = Record<string, [number] | [number, number]>;
+export type WeightShapes = Record<string, WeightShape>;
 
 export function lstmWeightShapes(inputSize: number, hiddenSize: number): WeightShapes {
-  const shapes: WeightShapes = {};
-  for (const gate of LSTM_GATE_ORDER) {
-    shapes[`W_i${gate}`] = [inputSize, hiddenSize];
-    shapes[`W_h${gate}`] = [hiddenSize, hiddenSize];
-    shapes[`b_${gate}`] = [hiddenSize];
-  }
-  return shapes;
+  return familyWeightShapes('lstm', inputSize, hiddenSize);
 }
 
 export function rnnWeightShapes(inputSize: number, hiddenSize: number): WeightShapes {
-  return { W_ih: [inputSize, hiddenSize], W_hh: [hiddenSize, hiddenSize], b: [hiddenSize] };
+  return familyWeightShapes('rnn', inputSize, hiddenSize);
 }
 
 function describeShape(value: unknown): string {
@@ -140,9 +135,6 @@ export function checkStateTensor(state: tf.Tensor | undefined, hiddenSize: numbe
     throw new Error(`${who}: initial ${name} must be [batch, ${hiddenSize}] or [1, ${hiddenSize}], got [${state.shape.join(', ')}].`);
   }
 }
-
-// The LSTM's equation lines live in a TF.js-free module so the extension host can show them.
-export { lstmEquationLines } from './equations';
 
 /** Zero state [batch, H]. */
 export function zeroState(batch: number, hiddenSize: number): tf.Tensor2D {

@@ -6,8 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
 import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, assignNamedWeights, createNamedVariables, exportNamedWeights, rnnWeightShapes, unrollSteps, type WeightShapes } from './notebook-layout';
-import { CELL_EQUATIONS } from './equations';
-import type { CellDefinition, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'simple-rnn';
 
@@ -54,12 +53,7 @@ class SimpleRnnCell implements RecurrentCell {
   }
 }
 
-export const simpleRnn: CellDefinition = {
+export const simpleRnn: CellImplementation<'simple-rnn'> = {
   kind: 'simple-rnn',
-  title: 'Simple RNN (tanh)',
-  notebookName: 'SimpleRNN',
-  family: 'rnn',
-  gates: ['h'],
-  equations: CELL_EQUATIONS['simple-rnn'],
   create: (options, weights) => new SimpleRnnCell(options, weights),
 };

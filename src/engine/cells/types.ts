@@ -1,21 +1,10 @@
-// The one small interface every recurrent cell implements. Adding a cell kind is one
-// file in this folder plus one line in registry.ts.
+// The one small interface every recurrent cell implements. What a cell kind is (names,
+// family, gates, equations, weights) is in the catalog, src/shared/catalog.ts; a cell file
+// here adds its implementation, and registry.ts lists the implementations.
 import type * as tf from '@tensorflow/tfjs';
+import type { CatalogEntry, CellKind, EquationLine, GateName } from '../../shared/catalog';
 
-/** Every cell kind the engine knows. */
-export type CellKind = 'naive-lstm' | 'fused-lstm' | 'simple-rnn' | 'builtin-lstm' | 'fast-lstm';
-
-/** Gate/state names. LSTM: i, f, g (candidate), o, c (cell state), h (hidden state). RNN: h. GRU (detector only): r, z, n, h. */
-export type GateName = 'i' | 'f' | 'g' | 'o' | 'c' | 'h' | 'r' | 'z' | 'n';
-
-/** One line of a cell's equations, as shown (KaTeX) in the panel. */
-export interface EquationLine {
-  gate: GateName;
-  /** Human label, e.g. "forget gate". */
-  label: string;
-  /** KaTeX source of the line, e.g. "f_t = \\sigma(x_t W_{if} + h_{t-1} W_{hf} + b_f)". */
-  latex: string;
-}
+export type { CellKind, EquationLine, GateName } from '../../shared/catalog';
 
 export interface CellOptions {
   inputSize: number;
@@ -30,10 +19,9 @@ export interface CellOptions {
 
 /**
  * Weights in the notebook's own layout, as plain nested arrays, so they can be saved,
- * dumped for another framework, and mapped between cell kinds.
- * LSTM: W_ii, W_hi, b_i, W_if, W_hf, b_f, W_ig, W_hg, b_g, W_io, W_ho, b_o (E×H, H×H, H).
- *       (no forget gate: the f entries are still present and ignored.)
- * RNN:  W_ih (E×H), W_hh (H×H), b (H).
+ * dumped for another framework, and mapped between cell kinds. The names and shapes of each
+ * family are in the catalog (CELL_FAMILIES[family].weights). An LSTM without a forget gate
+ * still has its f entries (ignored).
  */
 export type NotebookWeights = Record<string, number[][] | number[]>;
 
@@ -65,16 +53,16 @@ export interface RecurrentCell {
   dispose(): void;
 }
 
-export interface CellDefinition {
-  kind: CellKind;
-  /** Short title for tables and pickers, e.g. "Naive LSTM (4 gates, own weights)". */
-  title: string;
-  /** What the notebook calls it, e.g. "NaiveLSTM", "nn.LSTM". */
-  notebookName: string;
-  family: 'lstm' | 'rnn';
+/** A cell kind's implementation: what the registry adds to the catalog's entry. */
+export interface CellImplementation<K extends CellKind = CellKind> {
+  kind: K;
+  create(options: CellOptions, weights?: NotebookWeights): RecurrentCell;
+}
+
+/** A cell kind as the engine uses it: the catalog's facts plus the implementation. */
+export interface CellDefinition extends CatalogEntry, CellImplementation {
   /** Gates this cell computes, in equation order. */
-  gates: GateName[];
+  gates: readonly GateName[];
   /** The equation lines it implements, for the given options (forget gate on/off). */
   equations(options: { forgetGate: boolean }): EquationLine[];
-  create(options: CellOptions, weights?: NotebookWeights): RecurrentCell;
 }

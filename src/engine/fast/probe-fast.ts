@@ -13,23 +13,25 @@
 // same O(steps²) VJPs the floor counts (≈85 GFLOP for the notebook's five series), but as
 // `steps` large matmuls instead of steps²/2 small ones and no per-step tensors.
 //
-// Cells: naive-lstm, fused-lstm and fast-lstm (one mathematics) and simple-rnn. Others
-// (builtin-lstm) are not handled: canProbeFast() says so and the caller uses probeSeries.
+// Cells: every kind of a family in FAST_NORMS whose weights are its own (a library
+// layer's, builtin-lstm's, are not handled: canProbeFast() says so and the caller uses
+// probeSeries).
 import * as tf from '@tensorflow/tfjs';
-import { withForgetBias } from '../cells/init';
+import { probeStartWeights } from '../cells/init';
 import { checkNotebookWeights, fuseLstmWeights, lstmWeightShapes, rnnWeightShapes } from '../cells/notebook-layout';
 import { getCell } from '../cells/registry';
+import { CELL_CATALOG, CELL_KINDS, type CellFamily } from '../../shared/catalog';
 import type { CellKind, NotebookWeights } from '../cells/types';
 import type { ProbeSeriesOptions } from '../probe';
 import type { ProbeSeries, ProbeSeriesSpec } from '../types';
 import { forwardPass } from './lstm-sequence';
 import { createStepProduct } from './step-product';
 
-const FAST_LSTM_KINDS: readonly CellKind[] = ['naive-lstm', 'fused-lstm', 'fast-lstm'];
+type FastNorms = (x: tf.Tensor3D, steps: number, H: number, forgetGate: boolean, weights: NotebookWeights, signal: AbortSignal | undefined, name: string) => Promise<number[]>;
 
 /** True when probeSeriesFast handles this cell kind (same equations as the reference cell). */
 export function canProbeFast(kind: CellKind): boolean {
-  return FAST_LSTM_KINDS.includes(kind) || kind === 'simple-rnn';
+  return CELL_CATALOG[kind].layout !== 'library' && FAST_NORMS[CELL_CATALOG[kind].family] !== undefined;
 }
 
 /** d|v|/dv as TF.js's Abs gradient takes it (−1 at 0). */
@@ -45,7 +47,7 @@ function cancelled(where: string): Error {
 function probeWeights(spec: ProbeSeriesSpec, inputSize: number, options: ProbeSeriesOptions): NotebookWeights {
   const definition = getCell(spec.cell);
   let weights = options.weights;
-  if (weights && definition.family === 'lstm') weights = withForgetBias(weights, spec.forgetBias);
+  if (weights) weights = probeStartWeights(weights, spec);
   const cell = definition.create({ inputSize, hiddenSize: options.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: options.seed }, weights);
   try {
     return cell.exportWeights();
@@ -194,7 +196,7 @@ async function lstmNorms(x: tf.Tensor3D, steps: number, H: number, forgetGate: b
   }
 }
 
-async function rnnNorms(x: tf.Tensor3D, steps: number, H: number, weights: NotebookWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
+async function rnnNorms(x: tf.Tensor3D, steps: number, H: number, _forgetGate: boolean, weights: NotebookWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
   const [B, , E] = x.shape;
   const flat = checkNotebookWeights(weights, rnnWeightShapes(E, H), 'fast probe');
   const pre = inputProjection(x, steps, flat['W_ih']!, flat['b']!, H);
@@ -248,22 +250,24 @@ async function rnnNorms(x: tf.Tensor3D, steps: number, H: number, weights: Noteb
   }
 }
 
+/** The fast norms of each family that has them. */
+const FAST_NORMS: Partial<Record<CellFamily, FastNorms>> = { lstm: lstmNorms, rnn: rnnNorms };
+
 /**
  * probeSeries, fast: the same norms (to float32 rounding) for naive-lstm, fused-lstm,
  * fast-lstm and simple-rnn. onStep is called for t = 1..steps once the sweep is done.
  */
 export async function probeSeriesFast(x: tf.Tensor3D, spec: ProbeSeriesSpec, options: ProbeSeriesOptions): Promise<ProbeSeries> {
   const { steps, hiddenSize } = options;
-  if (!canProbeFast(spec.cell)) throw new Error(`Fast probe: ${spec.cell} is not supported (naive-lstm, fused-lstm, fast-lstm, simple-rnn are); use probeSeries.`);
+  if (!canProbeFast(spec.cell)) throw new Error(`Fast probe: ${spec.cell} is not supported (${CELL_KINDS.filter(canProbeFast).join(', ')} are); use probeSeries.`);
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`Probe: steps must be a positive integer, got ${steps}.`);
   if (!Number.isInteger(hiddenSize) || hiddenSize < 1) throw new Error(`Probe: hiddenSize must be a positive integer, got ${hiddenSize}.`);
   if (x.rank !== 3) throw new Error(`Probe: the embedded batch must be [batch, time, embedding], got shape [${x.shape.join(', ')}].`);
   if (x.shape[1] < steps) throw new Error(`Probe: the batch has ${x.shape[1]} time steps but ${steps} were asked for; use at most ${x.shape[1]} steps.`);
   const started = Date.now();
   const weights = probeWeights(spec, x.shape[2], options);
-  const norms = getCell(spec.cell).family === 'lstm'
-    ? await lstmNorms(x, steps, hiddenSize, spec.forgetGate, weights, options.signal, spec.name)
-    : await rnnNorms(x, steps, hiddenSize, weights, options.signal, spec.name);
+  const familyNorms = FAST_NORMS[CELL_CATALOG[spec.cell].family]!;
+  const norms = await familyNorms(x, steps, hiddenSize, spec.forgetGate, weights, options.signal, spec.name);
   norms.forEach((norm, k) => options.onStep?.(k + 1, norm));
   return { ...spec, norms, seconds: (Date.now() - started) / 1000 };
 }

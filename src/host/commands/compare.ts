@@ -5,7 +5,8 @@ import type { CellKind } from '../../engine/types';
 import type { RunRecord } from '../../protocol';
 import type { Preset } from '../config';
 import { comparisonTable } from '../export';
-import { NOTEBOOK_MODELS, type CommandDeps } from './context';
+import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
+import type { CommandDeps } from './context';
 import { corpusName, resolveCorpus, type CorpusArg } from './corpus';
 import { pickOverrides, startTraining, type TrainOverrides } from './runs';
 import { registerCommand } from './wrapper';
@@ -33,7 +34,7 @@ export function registerCompare(deps: CommandDeps): vscode.Disposable {
       if (!pick) return undefined;
       preset = pick.preset;
     }
-    const started = startTraining(deps, args?.cells ?? NOTEBOOK_MODELS, preset, corpus, pickOverrides(args ?? {}));
+    const started = startTraining(deps, args?.cells ?? [...NOTEBOOK_COMPARISON], preset, corpus, pickOverrides(args ?? {}));
     void deps.panel.show();
     const runs = await Promise.all(started.map((s) => s.finished));
     const table = comparisonTable(runs);

@@ -1,6 +1,5 @@
 // What every command gets: the extension's long-lived parts, and the settings as plain values.
 import * as vscode from 'vscode';
-import type { CellKind } from '../../engine/types';
 import type { ChartsEditor } from '../charts-editor';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
@@ -20,17 +19,6 @@ export interface CommandDeps {
   output: vscode.OutputChannel;
   log: (line: string) => void;
 }
-
-export const CELL_TITLES: Record<CellKind, string> = {
-  'naive-lstm': 'Naive LSTM (NaiveLSTM: four gates, own weights)',
-  'fused-lstm': 'Fused LSTM (OptimizedLSTM: one matmul per step)',
-  'simple-rnn': 'Simple RNN (tanh)',
-  'builtin-lstm': "Built-in LSTM (tf.layers.lstm, the notebook's nn.LSTM)",
-  'fast-lstm': 'Fast LSTM (from scratch, faster than built-in)',
-};
-export const SHORT_NAMES: Record<CellKind, string> = { 'naive-lstm': 'NaiveLSTM', 'fused-lstm': 'OptimizedLSTM', 'simple-rnn': 'SimpleRNN', 'builtin-lstm': 'built-in LSTM', 'fast-lstm': 'fast LSTM' };
-/** The notebook's four models, in its order. */
-export const NOTEBOOK_MODELS: CellKind[] = ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm'];
 
 /** Reads `lstmLab.*` as plain values (the pure config module checks them). */
 export function rawSettings(): RawSettings {

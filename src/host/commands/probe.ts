@@ -5,6 +5,7 @@ import type { CellKind, ProbeSeriesSpec } from '../../engine/types';
 import { DEFAULT_PROBE_SERIES } from '../../engine/types';
 import type { RunRecord } from '../../protocol';
 import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../config';
+import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NO_FORGET_GATE_TITLE } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
 import { resolveCorpus, type CorpusArg } from './corpus';
 import { reportFinished, seriesFor, showProgress } from './runs';
@@ -36,16 +37,14 @@ async function pickSeries(): Promise<ProbeSeriesSpec[] | 'default' | undefined> 
   );
   if (!choice) return undefined;
   if (!choice.custom) return 'default';
+  const notebookKinds = new Set(DEFAULT_PROBE_SERIES.map((s) => s.cell));
   const cellPicks: CellPick[] = [
-    { label: 'Simple RNN', cellKind: 'simple-rnn', picked: true },
-    { label: 'Naive LSTM', cellKind: 'naive-lstm', picked: true },
-    { label: 'Fused LSTM', cellKind: 'fused-lstm' },
-    { label: 'Fast LSTM', cellKind: 'fast-lstm' },
-    { label: 'LSTM without forget gate (1997)', cellKind: 'naive-lstm', noForget: true },
+    ...CELL_KINDS.map((kind): CellPick => ({ label: CELL_CATALOG[kind].title, description: kind, cellKind: kind, picked: notebookKinds.has(kind) })),
+    { label: NO_FORGET_GATE_TITLE, cellKind: 'naive-lstm', noForget: true },
   ];
   const cells = await vscode.window.showQuickPick(cellPicks, { canPickMany: true, title: 'Which cells?' });
   if (!cells?.length) return undefined;
-  const needsBias = cells.some((c) => c.cellKind !== 'simple-rnn' && !c.noForget);
+  const needsBias = cells.some((c) => hasForgetGate(c.cellKind) && !c.noForget);
   let biases = [0];
   if (needsBias) {
     const text = await vscode.window.showInputBox({

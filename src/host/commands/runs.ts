@@ -5,7 +5,8 @@ import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig 
 import { machineMemoryLimitMB } from '../../engine/validate';
 import type { RunRecord } from '../../protocol';
 import { buildTrainConfig, probeSeriesName, type Preset } from '../config';
-import { rawSettings, SHORT_NAMES, type CommandDeps } from './context';
+import { CELL_CATALOG, hasForgetGate } from '../../shared/catalog';
+import { rawSettings, type CommandDeps } from './context';
 import { corpusName } from './corpus';
 import { OPEN_SETTINGS, UserError } from './wrapper';
 
@@ -82,7 +83,7 @@ export function reportFinished(deps: CommandDeps, run: RunRecord): void {
 export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Preset, corpus: CorpusSpec, overrides: TrainOverrides, resumeFrom?: string): StartedRun[] {
   const configs = cells.map((cell) => configOrThrow(cell, preset, corpus, overrides));
   return configs.map((config) => {
-    const title = `${SHORT_NAMES[config.cell]} · ${preset} · ${corpusName(corpus)}`;
+    const title = `${CELL_CATALOG[config.cell].shortName} · ${preset} · ${corpusName(corpus)}`;
     const started = deps.manager.train(config, title, resumeFrom);
     deps.log(`[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`);
     showProgress(deps, started.run, started.finished);
@@ -95,7 +96,7 @@ export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Pres
 export function seriesFor(cells: CellKind[], biases: number[]): ProbeSeriesSpec[] {
   const out: ProbeSeriesSpec[] = [];
   for (const cell of cells) {
-    if (cell === 'simple-rnn') out.push({ name: probeSeriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 });
+    if (!hasForgetGate(cell)) out.push({ name: probeSeriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 });
     else for (const b of biases) out.push({ name: probeSeriesName(cell, true, b), cell, forgetGate: true, forgetBias: b });
   }
   return out;

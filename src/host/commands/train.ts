@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { CellKind } from '../../engine/types';
 import type { RunRecord } from '../../protocol';
 import { PRESETS, readSettings, type Preset } from '../config';
-import { CELL_TITLES, rawSettings, type CommandDeps } from './context';
+import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
+import { rawSettings, type CommandDeps } from './context';
 import { resolveCorpus, type CorpusArg } from './corpus';
 import { pickOverrides, startTraining, type TrainOverrides } from './runs';
 import { registerCommand } from './wrapper';
@@ -26,7 +27,7 @@ export function registerTrain(deps: CommandDeps): vscode.Disposable {
     else if (!interactive) cells = ['fused-lstm'];
     else {
       const picks = await vscode.window.showQuickPick(
-        (Object.keys(CELL_TITLES) as CellKind[]).map((kind) => ({ label: CELL_TITLES[kind], description: kind, cellKind: kind, picked: kind === 'fused-lstm' })),
+        CELL_KINDS.map((kind) => ({ label: CELL_CATALOG[kind].title, description: kind, cellKind: kind, picked: kind === 'fused-lstm' })),
         { title: 'LSTM Lab: train which cell(s)?', canPickMany: true, placeHolder: 'Pick one or more; several run one after the other on the same data.' },
       );
       if (!picks?.length) return undefined;

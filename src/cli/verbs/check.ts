@@ -1,0 +1,128 @@
+// lstm-lab check: run the user's own recurrent cells (PyTorch or numpy, .py or .ipynb) in a
+// Python child, compare them with the reference cell of their kind from the same weights, and
+// probe their gradient flow.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PythonClient } from '../../python/client';
+import { planNotebook, planPythonFile, runPlans, type CellPlan, type CellReport } from '../../python/check';
+import { findPython, missingTorchMessage, PythonNotFoundError } from '../../python/interpreter';
+import { formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'cell', type: 'string', value: 'NAME', help: 'check only the class or function of this name (default: every cell found)' },
+  { name: 'python', type: 'string', value: 'PATH', help: 'the Python to run the code with (default: python3/python on PATH, preferring one with torch)' },
+  { name: 'steps', type: 'integer', value: 'N', help: 'time steps compared with the reference and probed (default 100)' },
+  { name: 'timeout', type: 'number', value: 'S', help: 'stop a cell that runs longer than S seconds (default 120)' },
+  JSON_OPTION,
+];
+
+export const name = 'check';
+export const summary = "run your own LSTM/GRU/RNN cell (PyTorch, numpy) and check it against the reference";
+export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [--steps N] [--json]
+
+Runs each recurrent cell that \`lstm-lab detect\` finds in FILE (.py or .ipynb) as written, in a
+Python child that loads only the imports and definitions the cell needs. It builds the cell
+from (input size, hidden size) or creates its weights from their names, compares h_t over N
+steps with the reference cell of its kind (LSTM with or without forget gate, GRU, tanh RNN)
+loaded with the same weights, and probes ‖∂Σ|h_t|/∂h0‖ per step (autograd for PyTorch,
+central finite differences for numpy).
+
+Verdicts: matches (max relative difference over N steps), differs (the first step and gate
+that departs, with its line), unknown (the reason). For a notebook, lines are within each
+code cell and cellIndex counts every cell, as in \`lstm-lab detect\`.
+
+Options:
+${formatOptions(OPTIONS)}
+
+--json prints {file, cells: [{name, line, kind, ran, error, verdict, reference, maxRelDiff,
+firstDifference: null | {step, gate, line}, probe: null | {steps, norms}, message, warnings}]}
+(plus cellIndex for .ipynb).
+Exit status: 0 every cell matches, 1 a cell differs or could not be checked, 2 usage or input errors.
+
+Example: lstm-lab check seed/lstm_from_scratch.ipynb --cell NaiveLSTM --python /usr/bin/python3`;
+
+function fail(message: string, json: boolean): number {
+  process.stderr.write(`lstm-lab check: ${message}\n`);
+  if (json) printJson({ error: message, exitCode: 2 });
+  return 2;
+}
+
+function plansOf(file: string, source: string, steps: number): CellPlan[] {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.ipynb') return planNotebook(source, { steps });
+  if (extension === '.py') return planPythonFile(file, source, { steps });
+  throw new UsageError(`check runs Python cells: FILE must end in .py or .ipynb; got "${extension || '(no extension)'}".`);
+}
+
+function where(report: CellReport): string {
+  return report.cellIndex !== undefined ? `cell ${report.cellIndex}, ` : '';
+}
+
+function describe(report: CellReport): string {
+  const lines = [`${report.name} (${where(report)}line ${report.line}, ${report.kind}): ${report.verdict}`, `  ${report.message}`];
+  for (const w of report.warnings) lines.push(`  warning${w.line ? ` on line ${w.line}` : ''}: ${w.message}`);
+  if (report.error?.line) lines.push(`  error on line ${report.error.line}`);
+  if (report.probe) {
+    const n = report.probe.norms;
+    const pick = [1, 10, 50, n.length].filter((t, k, all) => t <= n.length && all.indexOf(t) === k);
+    lines.push(`  probe ‖∂Σ|h_t|/∂h0‖: ${pick.map((t) => `t=${t} ${n[t - 1] === null ? 'not finite' : n[t - 1]!.toExponential(2)}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, OPTIONS);
+  const json = values['json'] === true;
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `One FILE at a time; got ${positionals.length}.` : 'FILE is required: a .py or .ipynb file.');
+  const steps = (values['steps'] as number | undefined) ?? 100;
+  if (steps < 1 || steps > 2000) throw new UsageError(`--steps must be between 1 and 2000; got ${steps}.`);
+  const timeout = (values['timeout'] as number | undefined) ?? 120;
+  if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds; got ${timeout}.`);
+  const file = path.resolve(positionals[0]);
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(error as Error).message}`, json);
+  }
+  let plans: CellPlan[];
+  try {
+    plans = plansOf(file, source, steps);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return fail(`${file}: ${(error as Error).message}`, json);
+  }
+  const wanted = values['cell'] as string | undefined;
+  if (wanted !== undefined) {
+    const found = plans.filter((p) => p.cell.name === wanted);
+    if (!found.length) return fail(`no cell named "${wanted}" in ${positionals[0]}; found: ${plans.map((p) => p.cell.name).join(', ') || 'none'}.`, json);
+    plans = found;
+  }
+  if (!plans.length) return fail(`no recurrent cell found in ${positionals[0]} (lstm-lab detect shows what is recognised).`, json);
+
+  let python;
+  try {
+    const explicit = values['python'] as string | undefined;
+    python = await findPython(explicit ? { explicit: { path: explicit, source: 'cli' } } : {});
+  } catch (error) {
+    if (error instanceof PythonNotFoundError) return fail(error.message, json);
+    throw error;
+  }
+  const noTorch = missingTorchMessage(python);
+  if (noTorch) process.stderr.write(`lstm-lab check: ${noTorch}\n`);
+  const client = new PythonClient({ python: python.path, timeoutMs: timeout * 1000, onOutput: (text) => process.stderr.write(text) });
+  let reports: CellReport[];
+  try {
+    reports = await runPlans(client, plans, {}, (report) => {
+      if (!json) process.stdout.write(`${describe(report)}\n`);
+    });
+  } finally {
+    client.dispose();
+  }
+  if (noTorch) for (const r of reports) if (r.error && /No module named 'torch'/.test(r.error.message)) r.message += ` ${noTorch}`;
+  if (json) printJson({ file, cells: reports });
+  return reports.every((r) => r.verdict === 'matches') ? 0 : 1;
+}
+
+export const verb: CliVerb = { name, summary, usage, run };
