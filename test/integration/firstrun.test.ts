@@ -43,6 +43,19 @@ async function until<T>(what: string, read: () => Thenable<T> | T, ok: (value: T
   return value;
 }
 
+/** Runs a command, failing with its name when it does not settle in time (rather than at the suite's timeout). */
+async function run<T>(id: string, ...args: unknown[]): Promise<T> {
+  const t0 = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${id} ${JSON.stringify(args)} did not settle within 60 s`)), 60_000)));
+  try {
+    return await Promise.race([vscode.commands.executeCommand<T>(id, ...args), hung]);
+  } finally {
+    clearTimeout(timer);
+    if (Date.now() - t0 > 5000) console.log(`      (${id} took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+}
+
 /** LSTM Lab's lenses on one notebook cell, polled briefly (the provider registers on activation). */
 async function lensTitles(notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): Promise<string[]> {
   // The provider command needs the cell's editor: the notebook editor creates it when the cell is shown.
@@ -81,7 +94,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await run('workbench.action.closeAllEditors');
     removeTutorialCopies();
   });
 
@@ -109,11 +122,11 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     // The workbench opens it (an unknown id would fail or open nothing).
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walkthroughs[0]!.id}`, false);
     await until('a Welcome tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label), (labels) => labels.some((l) => /welcome|walkthrough|LSTM Lab/i.test(l)));
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await run('workbench.action.closeAllEditors');
   });
 
   it('Open Tutorial Notebook writes a copy into the workspace and opens it with lenses on all four recurrent cells', async () => {
-    const opened = await vscode.commands.executeCommand<OpenedTutorial>('lstmLab.openTutorial', {});
+    const opened = await run<OpenedTutorial>('lstmLab.openTutorial', {});
     assert.equal(opened.created, true);
     assert.equal(opened.uri, workspaceFile('lstm-lab-tutorial.ipynb').toString());
     assert.ok(api.walkthrough().includes('tutorialOpened'), 'the first step is ticked');
@@ -140,22 +153,22 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
   });
 
   it('never overwrites: the same file is reopened; a changed one is kept, opened or copied beside it', async () => {
-    const again = await vscode.commands.executeCommand<OpenedTutorial>('lstmLab.openTutorial', {});
+    const again = await run<OpenedTutorial>('lstmLab.openTutorial', {});
     assert.deepEqual(again, { uri: workspaceFile('lstm-lab-tutorial.ipynb').toString(), created: false });
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await run('workbench.action.closeAllEditors');
     const mine = fs.readFileSync(workspaceFile('lstm-lab-tutorial.ipynb').fsPath, 'utf8').replace('four recurrent cells', 'MY OWN NOTES');
     fs.writeFileSync(workspaceFile('lstm-lab-tutorial.ipynb').fsPath, mine);
-    const kept = await vscode.commands.executeCommand<OpenedTutorial>('lstmLab.openTutorial', { ifExists: 'open' });
+    const kept = await run<OpenedTutorial>('lstmLab.openTutorial', { ifExists: 'open' });
     assert.deepEqual(kept, { uri: workspaceFile('lstm-lab-tutorial.ipynb').toString(), created: false });
-    const copy = await vscode.commands.executeCommand<OpenedTutorial>('lstmLab.openTutorial', { ifExists: 'copy' });
+    const copy = await run<OpenedTutorial>('lstmLab.openTutorial', { ifExists: 'copy' });
     assert.deepEqual(copy, { uri: workspaceFile('lstm-lab-tutorial-2.ipynb').toString(), created: true });
     assert.equal(fs.readFileSync(workspaceFile('lstm-lab-tutorial.ipynb').fsPath, 'utf8'), mine, 'the edited file is untouched');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await run('workbench.action.closeAllEditors');
   });
 
   it('without a folder it opens an untitled notebook with the same cells and lenses, writing nothing', async () => {
     const before = fs.readdirSync(vscode.workspace.workspaceFolders![0].uri.fsPath).sort();
-    const opened = await vscode.commands.executeCommand<OpenedTutorial>('lstmLab.openTutorial', { folder: null });
+    const opened = await run<OpenedTutorial>('lstmLab.openTutorial', { folder: null });
     assert.equal(opened.created, false);
     assert.equal(vscode.Uri.parse(opened.uri).scheme, 'untitled');
     const notebook = vscode.window.activeNotebookEditor!.notebook;
@@ -165,7 +178,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     assert.equal(rnnCell.document.languageId, 'python');
     assert.equal((await lensTitles(notebook, rnnCell))[0], '$(pulse) Probe gradient — simple RNN');
     assert.deepEqual(fs.readdirSync(vscode.workspace.workspaceFolders![0].uri.fsPath).sort(), before);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await run('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('the charts open in an editor tab that receives a run as it trains', async () => {
@@ -181,7 +194,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
   });
 
   it('a charts tab restored after a reload (the serializer path) shows the runs again', async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await run('workbench.action.closeAllEditors');
     await until('the tab closed', () => api.chartsEditor.isOpen, (open) => !open);
     // What VS Code does on a reload: a fresh webview panel of the type, handed to the serializer.
     const panel = vscode.window.createWebviewPanel('lstmLab.charts', 'restored', vscode.ViewColumn.One, {});
@@ -201,7 +214,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     assert.equal(probe.status, 'done', probe.reason);
     assert.ok(api.walkthrough().includes('probed'));
 
-    await vscode.commands.executeCommand('lstmLab.openTutorial', {});
+    await run('lstmLab.openTutorial', {});
     const notebook = vscode.window.activeNotebookEditor!.notebook;
     const index = notebook.getCells().findIndex((c) => c.document.getText().includes('class GateByGateLSTM'));
     const cell = notebook.cellAt(index);
