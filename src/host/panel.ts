@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
@@ -54,6 +54,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout; surface: Surface } | undefined;
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
+  /** The side view, once VS Code has resolved it (show() reveals it). */
+  private sideView: vscode.WebviewView | undefined;
+  /** A section to reveal once the side view is ready (it was asked for while the view was loading). */
+  private pendingReveal: PanelSection | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -62,6 +66,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.sideView = view;
+    view.onDidDispose(() => {
+      if (this.sideView === view) this.sideView = undefined;
+    });
     this.attach(view.webview, 'side view', view.onDidDispose);
   }
 
@@ -125,8 +133,34 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.post({ type: 'equations', ...shown });
   }
 
-  async show(): Promise<void> {
+  /**
+   * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
+   * or a command should not send the next keystroke to the panel); Show Panel takes it.
+   */
+  async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
+    const preserveFocus = options.preserveFocus ?? true;
+    if (this.sideView) {
+      this.sideView.show(preserveFocus);
+      return;
+    }
+    // Never resolved yet: only the view's focus command creates it; then hand the focus back
+    // to the text editor the user was in.
+    const editor = vscode.window.activeNotebookEditor ? undefined : vscode.window.activeTextEditor;
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    if (preserveFocus && editor && !editor.document.isClosed) {
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
+    }
+  }
+
+  /** Shows the panel and opens, scrolls to and marks one of its sections. */
+  async reveal(section: PanelSection, options: { preserveFocus?: boolean } = {}): Promise<void> {
+    await this.show(options);
+    // Every ready webview marks it; the side view, if still loading, does so on `ready`.
+    if ([...this.surfaces].some((s) => s.ready && s.where === 'side view')) this.post({ type: 'reveal', section });
+    else {
+      this.pendingReveal = section;
+      this.post({ type: 'reveal', section });
+    }
   }
 
   /** Asks the webview for a PNG of each chart (optionally the charts of one run). */
@@ -174,6 +208,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.send(surface, { type: 'runs', runs: this.getRuns() });
         if (this.lastEquations) this.send(surface, this.lastEquations);
         if (this.lastHighlight) this.send(surface, { type: 'highlight', gate: this.lastHighlight });
+        if (this.pendingReveal && surface.where === 'side view') {
+          this.send(surface, { type: 'reveal', section: this.pendingReveal });
+          this.pendingReveal = undefined;
+        }
         this.readyEmitter.fire();
         return;
       case 'revealGate':
