@@ -97,7 +97,13 @@ export type HostToWebview =
   /** Text to inspect (the editor's selection), with the run it will be read by. */
   | { type: 'inspectText'; text: string; runId?: string }
   | { type: 'inspectResult'; requestId: string; runId: string; result: InspectResult }
-  | { type: 'inspectError'; requestId: string; message: string };
+  | { type: 'inspectError'; requestId: string; message: string }
+  /** Open, scroll to and briefly mark a section (a result the user just asked for from the editor). */
+  | { type: 'reveal'; section: PanelSection };
+
+/** The panel's sections, top to bottom. */
+export const PANEL_SECTIONS = ['loss', 'saturation', 'gradient', 'runs', 'inspect', 'equations'] as const;
+export type PanelSection = (typeof PANEL_SECTIONS)[number];
 
 // ───────────────────────── webview → host ─────────────────────────
 export type WebviewToHost =
@@ -342,6 +348,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isStr(v.requestId) && isStr(v.runId) && isInspectResult(v.result);
     case 'inspectError':
       return isStr(v.requestId) && isStr(v.message);
+    case 'reveal':
+      return isStr(v.section) && (PANEL_SECTIONS as readonly string[]).includes(v.section);
     default:
       return false;
   }

@@ -161,6 +161,7 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
     case 'inspectText':
     case 'inspectResult':
     case 'inspectError':
+    case 'reveal':
       return { charts: false, table: false, equations: false };
   }
 }

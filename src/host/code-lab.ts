@@ -20,7 +20,7 @@ export function registerCodeLab(deps: { panel: PanelProvider; log: (line: string
     inline,
     decorations,
     sync,
-    ...registerCellCommands({ cells, inline, sync, showPanel: () => deps.panel.show(), log: deps.log }),
+    ...registerCellCommands({ cells, inline, sync, showPanel: (section) => deps.panel.reveal(section), log: deps.log }),
     // Test-only (hidden from the palette): what the editor and the panel were given.
     vscode.commands.registerCommand('lstmLab._inlineSummaries', () => inline.list()),
     vscode.commands.registerCommand('lstmLab._gateSync', () => sync.state()),

@@ -5,12 +5,12 @@ import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { loadCheckpoint } from '../../engine/checkpoint';
 import { captureActivations, gateSaturation, gradientFlow, MAX_CAPTURE_CHARS, MAX_GRADIENT_FLOW_CHARS, modelFromCheckpoint, probeTrained, topUnits } from '../../engine/inspect';
-import { hasForgetGate } from '../../shared/catalog';
+import { GATE_NAMES, hasForgetGate } from '../../shared/catalog';
 import type { ActivationCapture, CapturedGate, GradientFlow, TrainedProbeResult, UnitScore } from '../../engine/inspect-types';
 import { formatNumber, textTable } from '../../shared/table';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
-const GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
+const GATES: readonly CapturedGate[] = GATE_NAMES;
 
 const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
