@@ -23,6 +23,7 @@ export class Flow {
       list.push(d);
       this.byKey.set(d.key, list);
     }
+    this.elementwiseAlias = Flow.aliasOf(defs);
   }
   /** The last definition of `key` in a statement before `order` (textual order: loops carry the previous one). */
   reaching(key: string, order: number): Def | undefined {
@@ -35,8 +36,12 @@ export class Flow {
   definitionsOf(key: string): Def[] {
     return this.byKey.get(key) ?? [];
   }
+  /** `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here. */
+  private readonly elementwiseAlias: boolean;
+  private static aliasOf = (defs: Def[]) => defs.some((d) => /^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs));
   matmulCount(text: string): number {
     let n = (text.match(MATMUL) ?? []).length;
+    if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
     if (this.linearModules) n += (text.match(this.linearModules) ?? []).length;
     return n;
   }

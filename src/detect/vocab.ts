@@ -62,7 +62,12 @@ export const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|har
 export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
 export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
-export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|mul|multiply|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(/g;
+/**
+ * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
+ * bare (brain.js' bound `multiply`) or on a graph (`G.mul`, recurrentjs); `tfc.mul`, `x.mul(y)`
+ * and `torch.mul` are elementwise (and a local `multiply = tf.multiply` is discounted by Flow).
+ */
+export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(/g;
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 

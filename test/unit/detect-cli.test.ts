@@ -25,6 +25,14 @@ describe('lstm-lab detect', function () {
     });
   });
 
+  it('--json adds peephole: true after optionalForgetGate for a peephole LSTM, and only then', () => {
+    const { code, stdout } = lab([path.join(fixtures, 'styles', 'inline.py'), '--json']);
+    assert.equal(code, 0);
+    const [cell] = (JSON.parse(stdout) as { cells: Record<string, unknown>[] }).cells;
+    assert.deepEqual(Object.keys(cell), ['name', 'kind', 'layout', 'optionalForgetGate', 'peephole', 'range', 'gates']);
+    assert.equal(cell['peephole'], true);
+  });
+
   it('--json on a notebook gives cellIndex per entry; the human table names cells and gate lines', () => {
     const notebook = path.join(fixtures, 'mini_notebook.ipynb');
     const json = lab([notebook, '--json']);

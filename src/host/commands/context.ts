@@ -1,8 +1,10 @@
 // What every command gets: the extension's long-lived parts, and the settings as plain values.
 import * as vscode from 'vscode';
+import type { ChartsEditor } from '../charts-editor';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
 import type { RunManager } from '../run-manager';
+import type { WalkthroughProgress } from '../walkthrough';
 import type { WorkerClient } from '../worker-client';
 
 export interface CommandDeps {
@@ -10,6 +12,10 @@ export interface CommandDeps {
   manager: RunManager;
   worker: WorkerClient;
   panel: PanelProvider;
+  /** The panel's page in an editor tab. */
+  chartsEditor: ChartsEditor;
+  /** Ticks the Getting Started steps. */
+  walkthrough: WalkthroughProgress;
   output: vscode.OutputChannel;
   log: (line: string) => void;
 }
