@@ -110,6 +110,7 @@ const runsView = new RunsView({
 });
 const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
 const equationsTitle = el('p', { class: 'equations-title' });
+const codeVerdictLine = el('p', { class: 'code-verdict', role: 'status', hidden: '' });
 
 function section(id: SectionId, heading: string, ...content: HTMLElement[]): OpenElement {
   const collapsible = el('vscode-collapsible', { 'data-section': id, heading }, el('div', { class: 'section-body' }, ...content)) as OpenElement;
@@ -133,7 +134,7 @@ document.body.append(
     section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
     section('runs', 'Runs', runsView.element),
     inspectView.inspectSection,
-    section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), equationsView.element),
+    section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
   ),
 );
 
@@ -157,6 +158,7 @@ equationSelect.addEventListener('change', () => {
   const set = EQUATION_SETS[id];
   if (!set) return;
   state.equations = { cell: id, set: id, title: set.title, lines: set.lines };
+  delete state.codeVerdict;
   scheduleRender({ equations: true });
   saveSoon();
 });
@@ -225,8 +227,20 @@ function renderEquations(): void {
   // The selector already names the default sets; show the host's title when it says more.
   equationsTitle.textContent = state.equations.title === EQUATION_SETS[state.equations.set].title ? '' : state.equations.title;
   if (equationSelect.value !== state.equations.set) equationSelect.value = state.equations.set;
+  renderCodeVerdict();
   equationsView.render(state.equations.lines);
   equationsView.setHighlight(state.highlightedGate);
+}
+
+/** The check of the user's own cell, above the equations it was checked against. */
+function renderCodeVerdict(): void {
+  const verdict = state.codeVerdict;
+  codeVerdictLine.hidden = !verdict;
+  equationsView.setDeparting(verdict?.gate ?? null);
+  if (!verdict) return;
+  codeVerdictLine.dataset.verdict = verdict.verdict;
+  const mark = verdict.verdict === 'matches' ? '✓' : verdict.verdict === 'differs' ? '✗' : '?';
+  codeVerdictLine.textContent = `${mark} Your code, ${verdict.cell}: ${verdict.message}`;
 }
 
 // ───────────── export ─────────────

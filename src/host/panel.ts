@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
@@ -37,6 +37,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout } | undefined;
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
+  private lastCodeVerdict: Extract<HostToWebview, { type: 'codeVerdict' }> | undefined;
   private ready = false;
 
   constructor(
@@ -79,8 +80,14 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   post(message: HostToWebview): void {
     if (message.type === 'highlight') this.lastHighlight = message.gate;
     if (message.type === 'equations') this.lastEquations = message;
+    if (message.type === 'codeVerdict') this.lastCodeVerdict = message;
     if (!this.view || !this.ready) return; // on `ready` the webview gets the full state
     void this.view.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel: post failed: ${error.message}`));
+  }
+
+  /** The verdict on the user's own cell the panel shows beside the equations (tests read it). */
+  get codeVerdict(): CodeVerdict | null {
+    return this.lastCodeVerdict?.verdict ?? null;
   }
 
   /** Highlights one equation line (the gate under the editor's cursor), or none. */
@@ -144,6 +151,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         void this.view?.webview.postMessage({ type: 'runs', runs: this.getRuns() } satisfies HostToWebview);
         if (this.lastEquations) void this.view?.webview.postMessage(this.lastEquations);
         if (this.lastHighlight) void this.view?.webview.postMessage({ type: 'highlight', gate: this.lastHighlight } satisfies HostToWebview);
+        if (this.lastCodeVerdict) void this.view?.webview.postMessage(this.lastCodeVerdict);
         this.readyEmitter.fire();
         return;
       case 'revealGate':

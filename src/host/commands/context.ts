@@ -3,12 +3,15 @@ import * as vscode from 'vscode';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
 import type { RunManager } from '../run-manager';
+import type { UserCodeRunner } from '../user-code';
 import type { WorkerClient } from '../worker-client';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   manager: RunManager;
   worker: WorkerClient;
+  /** The user's own cells, run in Python (Stop ends them too). */
+  userCode: UserCodeRunner;
   panel: PanelProvider;
   output: vscode.OutputChannel;
   log: (line: string) => void;
