@@ -4,10 +4,13 @@
 #   libkrb5-dev   headers for code-server's `kerberos` native module
 #   ripgrep       /usr/bin/rg, packed into @vscode/ripgrep's download cache (no GitHub here)
 #   build-essential python3   node-gyp builds of code-server's native modules
+#   python3-torch python3-numpy libopenblas0-pthread   running and checking the user's own
+#                 PyTorch/numpy cells (lstm-lab check); without OpenBLAS torch uses the slow reference BLAS
+#   clang lld     rebuild fast-lstm's wasm kernel to check the committed binary (scripts/build-kernels.mjs)
 # Usage: bash scripts/vscode/ensure-deps.sh   (as root, or with sudo available)
 set -euo pipefail
 
-packages=(chromium libkrb5-dev ripgrep build-essential python3 ca-certificates)
+packages=(chromium libkrb5-dev ripgrep build-essential python3 ca-certificates python3-torch python3-numpy libopenblas0-pthread clang lld)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then

@@ -128,6 +128,14 @@ export const BACKEND_OPTION: OptionSpec = { name: 'backend', type: 'string', val
 export const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', help: 'print exactly one JSON object on stdout (progress still goes to stderr)' };
 export const QUIET_OPTION: OptionSpec = { name: 'quiet', type: 'boolean', help: 'no progress on stderr' };
 export const CORPUS_OPTION: OptionSpec = { name: 'corpus', type: 'string', value: 'brown|PATH', help: 'the Brown corpus (default) or a UTF-8 text file' };
+export const THREADS_OPTION: OptionSpec = { name: 'threads', type: 'integer', value: 'N', help: "fast-lstm: threads computing each batch on LSTM Lab's wasm kernel (default: every core)" };
+/** --threads as a number, refused below 1. */
+export function threadsOf(values: OptionValues): number | undefined {
+  if (values['threads'] === undefined) return undefined;
+  const threads = Number(values['threads']);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number ≥ 1 (threads computing each batch), got ${String(values['threads'])}.`);
+  return threads;
+}
 export const SEED_OPTION: OptionSpec = { name: 'seed', type: 'integer', value: 'N', help: `seed for the split, batch order and initial weights (default ${NOTEBOOK_TRAIN_CONFIG.seed})` };
 
 export const TRAINING_OPTIONS: readonly OptionSpec[] = [
@@ -157,27 +165,29 @@ export function backendPreferenceOf(values: OptionValues): BackendPreference {
   return backend === 'tensorflow' ? 'native' : (backend as BackendPreference);
 }
 
-/** A TrainConfig from the notebook's defaults and the options given. */
-export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell']): TrainConfig {
+/** A TrainConfig from the options given, the rest from `base` (the notebook's configuration, or a checkpoint's). */
+export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell'], base: Omit<TrainConfig, 'cell' | 'corpus'> & { corpus?: CorpusSpec } = NOTEBOOK_TRAIN_CONFIG): TrainConfig {
   const number = (name: string, fallback: number) => (values[name] === undefined ? fallback : Number(values[name]));
   const config: TrainConfig = {
-    ...NOTEBOOK_TRAIN_CONFIG,
+    ...base,
     cell,
-    forgetGate: values['no-forget-gate'] !== true,
-    forgetBias: number('forget-bias', NOTEBOOK_TRAIN_CONFIG.forgetBias),
-    epochs: number('epochs', NOTEBOOK_TRAIN_CONFIG.epochs),
-    seqLen: number('seq-len', NOTEBOOK_TRAIN_CONFIG.seqLen),
-    batchSize: number('batch-size', NOTEBOOK_TRAIN_CONFIG.batchSize),
-    hiddenSize: number('hidden', NOTEBOOK_TRAIN_CONFIG.hiddenSize),
-    embeddingSize: number('embedding', NOTEBOOK_TRAIN_CONFIG.embeddingSize),
-    learningRate: number('lr', NOTEBOOK_TRAIN_CONFIG.learningRate),
-    valFraction: number('val-fraction', NOTEBOOK_TRAIN_CONFIG.valFraction),
-    seed: number('seed', NOTEBOOK_TRAIN_CONFIG.seed),
-    corpus: corpusSpecOf(values),
+    forgetGate: values['no-forget-gate'] === true ? false : base.forgetGate,
+    forgetBias: number('forget-bias', base.forgetBias),
+    epochs: number('epochs', base.epochs),
+    seqLen: number('seq-len', base.seqLen),
+    batchSize: number('batch-size', base.batchSize),
+    hiddenSize: number('hidden', base.hiddenSize),
+    embeddingSize: number('embedding', base.embeddingSize),
+    learningRate: number('lr', base.learningRate),
+    valFraction: number('val-fraction', base.valFraction),
+    seed: number('seed', base.seed),
+    corpus: values['corpus'] === undefined && base.corpus ? base.corpus : corpusSpecOf(values),
   };
   if (values['max-batches'] !== undefined) config.maxBatches = Number(values['max-batches']);
   return config;
 }
+
+export const FORCE_OPTION: OptionSpec = { name: 'force', type: 'boolean', help: 'replace the results already in --out' };
 
 // ───────────── the verb contract (main.ts dispatches through a table of these) ─────────────
 

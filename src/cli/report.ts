@@ -1,7 +1,7 @@
 // Results as the user reads them: the notebook-style table, the --json shapes of issue 2,
 // CSV, and a self-contained HTML report (chart.js inlined) with the loss charts drawn by the
 // same configuration functions as the VS Code panel.
-import type { BatchProgress, ProbeResult, TrainResult } from '../engine/types';
+import type { BatchProgress, ProbeConfig, ProbeResult, TrainResult } from '../engine/types';
 import type { RunRecord } from '../protocol';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../shared/catalog';
 import { readChartJsUmd } from '../engine/paths';
@@ -13,6 +13,7 @@ export function trainJson(result: TrainResult) {
   const { chars, trainInstances, valInstances, vocabSize } = result.corpus;
   return {
     backend: result.backend,
+    ...(result.compute ? { compute: result.compute } : {}),
     cell: result.cell,
     config: result.config,
     corpus: { chars, trainInstances, valInstances, vocabSize },
@@ -23,12 +24,14 @@ export function trainJson(result: TrainResult) {
   };
 }
 
-/** `probe --json` (issue 2). */
-export function probeJson(result: ProbeResult) {
+/** `probe --json`: what ran (config) and every series with its norms. */
+export function probeJson(result: ProbeResult, config: ProbeConfig) {
+  const { steps, batchSize, embeddingSize, hiddenSize, seed, corpus } = config;
   return {
     backend: result.backend,
+    config: { steps, batchSize, embeddingSize, hiddenSize, seed, corpus, checkpoint: config.checkpoint ?? null },
     steps: result.steps,
-    series: result.series.map(({ name, cell, forgetGate, forgetBias, norms }) => ({ name, cell, forgetGate, forgetBias, norms })),
+    series: result.series.map(({ name, cell, forgetGate, forgetBias, keepTrainedForgetBias, norms }) => ({ name, cell, forgetGate, forgetBias, trainedForgetBias: keepTrainedForgetBias === true, norms })),
   };
 }
 

@@ -8,6 +8,7 @@
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { analyseStatements, findLinearModules, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
+import { classHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
@@ -35,7 +36,7 @@ function merge(results: UnitAnalysis[]): UnitAnalysis | undefined {
   const gates = new Map<GateName, Set<number>>();
   for (const r of chosen) for (const [g, lines] of r.gates) gates.set(g, new Set([...(gates.get(g) ?? []), ...lines]));
   const kind = chosen.some((r) => r.kind === 'lstm') ? 'lstm' : chosen[0].kind;
-  return { kind, gates, optionalForgetGate: chosen.some((r) => r.optionalForgetGate) };
+  return { kind, gates, optionalForgetGate: chosen.some((r) => r.optionalForgetGate), peephole: chosen.some((r) => r.peephole) };
 }
 
 /** Weight shapes such as `4 * hidden`, `hidden_size * 4`, `4*H` (3 for a GRU). */
@@ -74,6 +75,7 @@ function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[]): Detected
     }
   }
   const cell: DetectedCell = { name: unit.name, kind: analysis.kind, layout, optionalForgetGate: analysis.optionalForgetGate, range, gates };
+  if (analysis.peephole && (analysis.kind === 'lstm' || analysis.kind === 'lstm-no-forget')) cell.peephole = true;
   if (forgetBias !== undefined && (analysis.kind === 'lstm' || analysis.kind === 'unknown')) cell.forgetBias = forgetBias;
   return cell;
 }
@@ -93,8 +95,12 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const modules = findLinearModules(stmts);
     const results: UnitAnalysis[] = [];
+    // Methods that compute an LSTM or GRU on their own may be called by another method for part of the state.
+    const methods = report.type === 'class' ? analysed.filter((u) => u.parent === report) : [];
+    const gateComputing = methods.filter((u) => ['lstm', 'lstm-no-forget', 'gru'].includes(analyseStatements(u.stmts, u.params, scanned.lineOf, modules)?.kind ?? '')).map((u) => u.name);
+    const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing) : undefined;
     for (const u of analysed) {
-      const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules);
+      const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers);
       if (r) results.push(r);
     }
     const merged = merge(results);

@@ -59,6 +59,21 @@ function lineIndex(code: string): (offset: number) => number {
 
 const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
 
+/**
+ * A subscript by a short identifier-like string key (`state["c"]`, `dense_h['f']`) is kept as an
+ * attribute of the same length (`state.c   `), so the key can name a gate; other strings are
+ * blanked. `out[open]` is the '[' and `close` the closing quote's index.
+ */
+function keepStringKey(source: string, out: string[], open: number, close: number): boolean {
+  if (open < 1 || source[close + 1] !== ']' || !/[\w\])]/.test(source[open - 1])) return false;
+  const key = source.slice(open + 2, close);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,23}$/.test(key)) return false;
+  out[open] = '.';
+  for (let k = 0; k < key.length; k++) out[open + 1 + k] = key[k];
+  for (let k = open + 1 + key.length; k <= close + 1; k++) out[k] = ' ';
+  return true;
+}
+
 /** Splits at top-level commas (depth counted over () [] {}). */
 export function splitTopLevel(text: string, separator = ','): { text: string; offset: number }[] {
   const parts: { text: string; offset: number }[] = [];
@@ -150,6 +165,7 @@ export function blankPython(source: string): string {
     } else if (ch === '"' || ch === "'") {
       const triple = source.startsWith(ch.repeat(3), i);
       const quote = triple ? ch.repeat(3) : ch;
+      const open = i - 1;
       i += quote.length;
       while (i < source.length && !source.startsWith(quote, i)) {
         if (source[i] === '\\') {
@@ -160,6 +176,7 @@ export function blankPython(source: string): string {
         if (!triple && source[i] === '\n') break; // unterminated: stop at the line end
         i++;
       }
+      if (!triple && source[open] === '[') keepStringKey(source, out, open, i);
       i += quote.length;
     } else i++;
   }
@@ -289,6 +306,7 @@ export function blankCLike(source: string): string {
       const stop = end < 0 ? source.length : end + 2;
       for (; i < stop; i++) if (source[i] !== '\n') out[i] = ' ';
     } else if (ch === '"' || ch === "'" || ch === '`') {
+      const open = i - 1;
       i++;
       while (i < source.length && source[i] !== ch) {
         if (source[i] === '\\') {
@@ -299,6 +317,7 @@ export function blankCLike(source: string): string {
         if (ch !== '`' && source[i] === '\n') break;
         i++;
       }
+      if (ch !== '`' && source[open] === '[') keepStringKey(source, out, open, i);
       i++;
     } else i++;
   }

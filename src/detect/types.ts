@@ -24,6 +24,8 @@ export interface DetectedCell {
   layout: DetectedLayout;
   /** True when the forget gate is switched by a flag (the notebook's `use_forget_gate`) or a condition on it. */
   optionalForgetGate: boolean;
+  /** An LSTM with peephole connections: its gates also read the cell state (`sigmoid(W x + U h + p ⊙ c)`). Absent otherwise. */
+  peephole?: true;
   /** A literal forget-bias assignment inside the cell's own range (`b_f ... ones` → 1, `forget_bias=1.0` → 1). */
   forgetBias?: number;
   /** The whole class or function, decorators included. 1-based, inclusive. */

@@ -9,6 +9,9 @@
 // counted: the floor is a bound no implementation can beat, not an estimate.
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
+import { gradientSourceFor } from './batch-gradients';
+import { benchPyTorch } from './bench-pytorch';
+import { availableCores } from './fast/lm-threads';
 import { getCell } from './cells/registry';
 import { CELL_KINDS, familyOf } from '../shared/catalog';
 import { LanguageModel } from './model';
@@ -38,18 +41,28 @@ export interface BenchOptions {
    * Runs one cell's measurement. Default: in this process (peak RSS is then this process's
    * peak so far). The CLI passes a runner that measures each cell in a fresh child process.
    */
-  runCell?: (cell: CellKind, config: BenchConfig, variant?: 'stock-tfjs') => Promise<BenchResultRow>;
+  runCell?: (cell: CellKind, config: BenchConfig, variant?: BenchVariant) => Promise<BenchResultRow>;
   /**
    * Also time builtin-lstm on TF.js's stock kernels (without LSTM Lab's matmul fix, which
    * speeds up every cell, the built-in one included): the framework as shipped. Needs a
    * runCell that measures in a fresh process, since the fix cannot be undone in this one.
    */
   stockBaseline?: boolean;
+  /** Threads for fast-lstm's wasm kernel (default: every core). */
+  threads?: number;
+  /**
+   * With fast-lstm among the cells, also time what each of its levers buys: fast-lstm on
+   * TF.js ops (no kernel of its own) and the kernel on one thread. Default true.
+   */
+  levers?: boolean;
+  /** Also time the same batch in PyTorch (nn.LSTM) with this Python, on 1 thread and on every core. */
+  pytorch?: { python: string };
   /** Called as each cell finishes. */
   onResult?: (row: BenchResultRow) => void;
 }
 
-export type BenchConfig = BenchResult['config'] & { batches: number; warmup: number };
+export type BenchConfig = BenchResult['config'] & { batches: number; warmup: number; threads: number };
+export type BenchVariant = NonNullable<BenchResultRow['variant']> | { threads: number };
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`bench: ${name} must be a positive integer, got ${value}.`);
@@ -74,6 +87,7 @@ export function benchConfigOf(options: BenchOptions = {}): BenchConfig {
     batchesPerEpoch: positiveInteger('batchesPerEpoch', options.batchesPerEpoch ?? brownBatchesPerEpoch(seqLen, batchSize)),
     batches: positiveInteger('batches', options.batches ?? 3),
     warmup: options.warmup ?? 1,
+    threads: positiveInteger('threads', options.threads ?? availableCores()),
   };
   if (!Number.isInteger(config.warmup) || config.warmup < 0) throw new Error(`bench: warmup must be a whole number ≥ 0, got ${config.warmup}.`);
   if (config.vocabSize < 3) throw new Error(`bench: vocabSize must be at least 3 (padding, unknown and one character), got ${config.vocabSize}.`);
@@ -139,41 +153,48 @@ export function peakRssMB(): number {
 }
 
 /** Times forward + backward + Adam for one cell, in this process. */
-export function benchCellInProcess(cell: CellKind, config: BenchConfig): BenchResultRow {
+export async function benchCellInProcess(cell: CellKind, config: BenchConfig, variant?: BenchVariant): Promise<BenchResultRow> {
   getCell(cell); // a clear error for an unknown kind before any work
-  // One scope around everything: whatever a model or cell forgets to dispose goes with it.
-  let row: BenchResultRow | undefined;
-  tf.tidy(() => {
-    row = timeCell(cell, config);
-  });
-  return row!;
+  const tensorsBefore = tf.memory().numTensors;
+  const row = await timeCell(cell, config, variant);
+  if (tf.memory().numTensors > tensorsBefore) throw new Error(`bench: ${cell} left ${tf.memory().numTensors - tensorsBefore} tensors behind.`);
+  return row;
 }
 
-function timeCell(cell: CellKind, config: BenchConfig): BenchResultRow {
+async function timeCell(cell: CellKind, config: BenchConfig, variant?: BenchVariant): Promise<BenchResultRow> {
   const { seqLen: T, batchSize: B, vocabSize: V } = config;
   const model = new LanguageModel({ vocabSize: V, embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize, cell, forgetGate: true, forgetBias: 0, seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer: tf.Optimizer = tf.train.adam(1e-3);
+  const threads = typeof variant === 'object' ? variant.threads : config.threads;
+  const source = gradientSourceFor(model, activeBackend(), { threads, autodiffOnly: variant === 'tfjs-ops' });
   // Synthetic text: characters 2..V-1 (no padding, no unknown), the same for every cell.
   const random = mulberry32(1);
   const characters = () => Int32Array.from({ length: B * T }, () => 2 + Math.floor(random() * (V - 2)));
-  const ids = tf.tensor2d(characters(), [B, T], 'int32');
-  const targets = tf.tensor2d(characters(), [B, T], 'int32');
-  const step = (): number => {
+  const batch = { inputs: characters(), targets: characters(), batchSize: B, seqLen: T };
+  const step = async (): Promise<number> => {
     const start = performance.now();
-    const loss = optimizer.minimize(() => model.loss(ids, targets), true, model.variables);
-    const value = loss!.dataSync()[0]!;
-    loss!.dispose();
-    if (!Number.isFinite(value)) throw new Error(`bench: ${cell} gave a non-finite loss (${value}); the cell or backend is broken.`);
+    const { loss, grads } = await source.gradients(batch);
+    optimizer.applyGradients(grads);
+    tf.dispose(grads);
+    if (!Number.isFinite(loss)) throw new Error(`bench: ${cell} gave a non-finite loss (${loss}); the cell or backend is broken.`);
     return performance.now() - start;
   };
   try {
-    for (let k = 0; k < config.warmup; k++) step();
+    for (let k = 0; k < config.warmup; k++) await step();
     const times: number[] = [];
-    for (let k = 0; k < config.batches; k++) times.push(step());
+    for (let k = 0; k < config.batches; k++) times.push(await step());
     const msPerBatch = median(times);
-    return { cell, msPerBatch, minutesPerEpoch: (msPerBatch * config.batchesPerEpoch) / 60000, peakRssMB: peakRssMB() };
+    return {
+      cell,
+      ...(variant === 'tfjs-ops' || variant === 'stock-tfjs' ? { variant } : {}),
+      threads: source.threads,
+      compute: source.description,
+      msPerBatch,
+      minutesPerEpoch: (msPerBatch * config.batchesPerEpoch) / 60000,
+      peakRssMB: peakRssMB(),
+    };
   } finally {
-    tf.dispose([ids, targets]);
+    await source.dispose();
     optimizer.dispose();
     model.dispose();
   }
@@ -188,57 +209,107 @@ export async function bench(options: BenchOptions = {}): Promise<BenchResult> {
   const backend: BackendName = activeBackend();
   const matmulGflops = measureMatmulGflops(config);
   const flopsPerBatch = lstmFlopsPerBatch(config);
-  const runCell = options.runCell ?? (async (cell: CellKind, c: BenchConfig) => benchCellInProcess(cell, c));
+  const runCell = options.runCell ?? ((cell: CellKind, c: BenchConfig, variant?: BenchVariant) => benchCellInProcess(cell, c, variant));
   const results: BenchResultRow[] = [];
-  for (const cell of cells) {
-    const row = await runCell(cell, config);
+  const measure = async (cell: CellKind, variant?: BenchVariant) => {
+    const row = await runCell(cell, config, variant);
     results.push(row);
     options.onResult?.(row);
+  };
+  for (const cell of cells) await measure(cell);
+  if (cells.includes('fast-lstm') && (options.levers ?? true)) {
+    if (config.threads > 1) await measure('fast-lstm', { threads: 1 });
+    await measure('fast-lstm', 'tfjs-ops');
   }
   if (options.stockBaseline && cells.includes('builtin-lstm')) {
     if (!options.runCell) throw new Error('bench: the stock-kernel baseline needs a fresh process per cell (the CLI without --in-process).');
-    const row: BenchResultRow = { ...(await options.runCell('builtin-lstm', config, 'stock-tfjs')), variant: 'stock-tfjs' };
+    const row: BenchResultRow = { ...(await options.runCell('builtin-lstm', config, 'stock-tfjs')), variant: 'stock-tfjs' as const };
     results.push(row);
     options.onResult?.(row);
   }
-  const { batches: _batches, warmup: _warmup, ...publicConfig } = config;
-  return { backend, config: publicConfig, matmulGflops, flopsPerBatch, floorMsPerBatch: flopsPerBatch / (matmulGflops * 1e6), results };
+  const cores = availableCores();
+  const pytorch = options.pytorch ? await benchPyTorch(options.pytorch.python, config, [...new Set([1, cores])]) : undefined;
+  const { batches: _batches, warmup: _warmup, threads: _threads, ...publicConfig } = config;
+  return { backend, config: publicConfig, matmulGflops, flopsPerBatch, floorMsPerBatch: flopsPerBatch / (matmulGflops * 1e6), results, cores, ...(pytorch ? { pytorch } : {}) };
 }
 
-/** "12.3×" ratios of the human report: how fast-lstm compares with the floor and the other cells. */
+/** How a time compares with a baseline's, in words that stay true either way: "1.6× faster", "1.8× slower". */
+export function speedComparison(ms: number, baselineMs: number): string {
+  const ratio = ms <= baselineMs ? baselineMs / ms : ms / baselineMs;
+  if (ratio.toFixed(1) === '1.0') return 'as fast (within 5%)';
+  return `${ratio.toFixed(1)}× ${ms <= baselineMs ? 'faster' : 'slower'}`;
+}
+
+/** The main row of each cell (all threads, its best compute), without variants. */
+function mainRows(result: BenchResult): Map<CellKind, BenchResultRow> {
+  const rows = new Map<CellKind, BenchResultRow>();
+  for (const row of result.results) if (!row.variant && !rows.has(row.cell)) rows.set(row.cell, row);
+  return rows;
+}
+
+/** PyTorch's best time per batch in this run, when it was measured. */
+export function pytorchBestMs(result: BenchResult): number | undefined {
+  return result.pytorch && result.pytorch.rows.length > 0 ? Math.min(...result.pytorch.rows.map((row) => row.msPerBatch)) : undefined;
+}
+
+/** "12.3×" ratios of the human report: how fast-lstm compares with PyTorch, the floor, its own levers and the other cells. */
 export function benchRatios(result: BenchResult): string[] {
-  const byCell = new Map(result.results.filter((row) => !row.variant).map((row) => [row.cell, row.msPerBatch] as const));
-  const fast = byCell.get('fast-lstm');
-  if (fast === undefined) return [];
-  const lines = [`fast-lstm vs floor: ${(fast / result.floorMsPerBatch).toFixed(2)}× the floor (${fast.toFixed(0)} ms vs ${result.floorMsPerBatch.toFixed(0)} ms)`];
+  const byCell = mainRows(result);
+  const fastRow = byCell.get('fast-lstm');
+  if (fastRow === undefined) return [];
+  const fast = fastRow.msPerBatch;
+  const lines: string[] = [];
+  const torch = pytorchBestMs(result);
+  if (torch !== undefined) {
+    lines.push(`fast-lstm vs PyTorch nn.LSTM (torch ${result.pytorch!.torch}, best of ${result.pytorch!.rows.map((r) => r.threads).join('/')} threads): ${(fast / torch).toFixed(2)}× its time (${fast.toFixed(0)} ms vs ${torch.toFixed(0)} ms)`);
+  }
+  lines.push(`fast-lstm vs floor: ${(fast / result.floorMsPerBatch).toFixed(2)}× the floor (${fast.toFixed(0)} ms vs ${result.floorMsPerBatch.toFixed(0)} ms)`);
+  // What each lever buys: the kernel over TF.js ops (one thread each), then the threads.
+  const oneThread = result.results.find((r) => r.cell === 'fast-lstm' && !r.variant && r.threads === 1);
+  const tfjsOps = result.results.find((r) => r.cell === 'fast-lstm' && r.variant === 'tfjs-ops');
+  if (oneThread && tfjsOps) lines.push(`lever, own wasm kernel: ${(tfjsOps.msPerBatch / oneThread.msPerBatch).toFixed(2)}× faster than fast-lstm on TF.js ops (one thread each: ${oneThread.msPerBatch.toFixed(0)} ms vs ${tfjsOps.msPerBatch.toFixed(0)} ms)`);
+  if (oneThread && fastRow.threads > 1) lines.push(`lever, ${fastRow.threads} threads: ${(oneThread.msPerBatch / fast).toFixed(2)}× faster than one (${fast.toFixed(0)} ms vs ${oneThread.msPerBatch.toFixed(0)} ms)`);
   for (const other of DEFAULT_BENCH_CELLS.filter((kind) => kind !== 'fast-lstm')) {
-    const ms = byCell.get(other);
-    if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${(ms / fast).toFixed(1)}× faster`);
+    const ms = byCell.get(other)?.msPerBatch;
+    if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${speedComparison(fast, ms)}`);
   }
   for (const row of result.results.filter((r) => r.variant === 'stock-tfjs')) {
-    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${(row.msPerBatch / fast).toFixed(1)}× faster`);
+    lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${speedComparison(fast, row.msPerBatch)}`);
   }
   return lines;
 }
 
-/** A row's name in tables: the cell kind, marked when it ran on TF.js's stock kernels. */
+/** A row's name in tables: the cell kind, marked when it ran on TF.js's stock kernels or ops. */
 export function benchRowLabel(row: BenchResultRow): string {
-  return row.variant === 'stock-tfjs' ? `${row.cell} (stock TF.js kernels)` : row.cell;
+  if (row.variant === 'stock-tfjs') return `${row.cell} (stock TF.js kernels)`;
+  if (row.variant === 'tfjs-ops') return `${row.cell} (TF.js ops, no kernel)`;
+  return row.cell === 'fast-lstm' && row.compute.includes('kernel') ? `${row.cell} (wasm kernel)` : row.cell;
 }
 
-/** The human table: cell, ms per batch, minutes per epoch, peak RSS, × floor. */
+/** The human table: cell, threads, ms per batch, minutes per epoch, peak RSS, × floor (and PyTorch's rows). */
 export function benchTable(result: BenchResult): string {
-  const header = ['cell', 'ms/batch', 'min/epoch', 'peak RSS MB', '× floor'];
+  const header = ['cell', 'threads', 'ms/batch', 'min/epoch', 'peak RSS MB', '× floor'];
+  const epochMinutes = (ms: number) => ((ms * result.config.batchesPerEpoch) / 60000).toFixed(1);
   // Each cell against its own floor: the reported floor counts the LSTM's four gate blocks, an RNN has one, a GRU three.
   const ownFloorMs = (row: BenchResultRow) => result.floorMsPerBatch * (lstmFlopsPerBatch(result.config, familyOf(row.cell).gateBlocks) / result.flopsPerBatch);
-  const rows = result.results.map((row) => [benchRowLabel(row), row.msPerBatch.toFixed(0), row.minutesPerEpoch.toFixed(1), row.peakRssMB.toFixed(0), (row.msPerBatch / ownFloorMs(row)).toFixed(2)]);
-  rows.push(['(floor)', result.floorMsPerBatch.toFixed(0), ((result.floorMsPerBatch * result.config.batchesPerEpoch) / 60000).toFixed(1), '', '1.00']);
+  const rows = result.results.map((row) => [
+    benchRowLabel(row),
+    String(row.threads),
+    row.msPerBatch.toFixed(0),
+    row.minutesPerEpoch.toFixed(1),
+    row.peakRssMB.toFixed(0),
+    (row.msPerBatch / ownFloorMs(row)).toFixed(2),
+  ]);
+  for (const row of result.pytorch?.rows ?? []) {
+    rows.push([`PyTorch ${row.model} (torch ${result.pytorch!.torch})`, String(row.threads), row.msPerBatch.toFixed(0), epochMinutes(row.msPerBatch), '', (row.msPerBatch / result.floorMsPerBatch).toFixed(2)]);
+  }
+  rows.push(['(floor: one thread)', '1', result.floorMsPerBatch.toFixed(0), epochMinutes(result.floorMsPerBatch), '', '1.00']);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (cells: string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ');
   const { config } = result;
   return [
-    `backend ${result.backend} · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${config.batchesPerEpoch} batches/epoch`,
-    `plain matmul ${result.matmulGflops.toFixed(1)} GFLOP/s · ${(result.flopsPerBatch / 1e9).toFixed(2)} GFLOP per batch · floor ${result.floorMsPerBatch.toFixed(0)} ms/batch`,
+    `backend ${result.backend} · ${result.cores} cores · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${config.batchesPerEpoch} batches/epoch`,
+    `plain matmul ${result.matmulGflops.toFixed(1)} GFLOP/s (one thread) · ${(result.flopsPerBatch / 1e9).toFixed(2)} GFLOP per batch · floor ${result.floorMsPerBatch.toFixed(0)} ms/batch`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

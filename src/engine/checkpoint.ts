@@ -8,6 +8,7 @@ import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } fr
 import type { LanguageModelWeights } from './model';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
 import { CELL_KINDS, weightShapes } from '../shared/catalog';
+import { InputError } from './errors';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
@@ -69,6 +70,11 @@ export function checkpointFile(checkpointPath: string): string {
   return checkpointPath.endsWith('.json') ? checkpointPath : path.join(checkpointPath, CHECKPOINT_FILE);
 }
 
+/** Whether `dir` already holds a checkpoint (so writing one there would replace it). */
+export function hasCheckpoint(dir: string): boolean {
+  return fs.existsSync(path.join(dir, CHECKPOINT_FILE));
+}
+
 /** Writes `checkpoint` into directory `dir` atomically; returns the directory. */
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
   const target = path.join(dir, CHECKPOINT_FILE);
@@ -88,7 +94,7 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
 }
 
 function fail(file: string, problem: string): never {
-  throw new Error(`Cannot load checkpoint ${file}: ${problem}`);
+  throw new InputError(`Cannot load checkpoint ${file}: ${problem}`);
 }
 
 /** Reads and checks a checkpoint; every problem gives an error naming the file and the cause. */

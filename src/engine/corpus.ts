@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import type { CorpusOptions, CorpusSpec, CorpusStats } from './types';
 import { readBrownTagged } from './paths';
 import { deriveSeed, mulberry32, shuffleInPlace } from './random';
+import { InputError } from './errors';
 
 export const PADDING_TOKEN = '@@PADDING@@';
 export const UNKNOWN_TOKEN = '@@UNKNOWN@@';
@@ -85,14 +86,14 @@ export function describeCorpusFileError(error: unknown, file: string): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
-      return new Error(`Corpus file not found: ${file}. Give the path of a UTF-8 text file, or use the Brown corpus (--corpus brown).`);
+      return new InputError(`Corpus file not found: ${file}. Give the path of a UTF-8 text file, or use the Brown corpus (--corpus brown).`);
     case 'ENOTDIR':
-      return new Error(`Corpus file not found: ${file} (a part of that path is a file, not a folder). Give the path of a UTF-8 text file.`);
+      return new InputError(`Corpus file not found: ${file} (a part of that path is a file, not a folder). Give the path of a UTF-8 text file.`);
     case 'EACCES':
     case 'EPERM':
-      return new Error(`Permission denied reading the corpus file ${file}. Make it readable (e.g. chmod a+r) or copy it somewhere you can read.`);
+      return new InputError(`Permission denied reading the corpus file ${file}. Make it readable (e.g. chmod a+r) or copy it somewhere you can read.`);
     case 'EISDIR':
-      return new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
+      return new InputError(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
     default:
       return new Error(`Cannot read the corpus file ${file}: ${(error as Error | undefined)?.message ?? String(error)}.`);
   }
@@ -105,10 +106,10 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
   } catch (error) {
     throw describeCorpusFileError(error, file);
   }
-  if (stat.isDirectory()) throw new Error(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
+  if (stat.isDirectory()) throw new InputError(`Corpus path is a folder, not a file: ${file}. Give the path of one UTF-8 text file.`);
   // A device or a pipe (/dev/urandom, a FIFO) reports size 0 and may never end: refuse rather than read.
-  if (!stat.isFile()) throw new Error(`Corpus path is not a regular file (a device, pipe or socket): ${file}. Give the path of a UTF-8 text file.`);
-  if (stat.size === 0) throw new Error(`Corpus file is empty: ${file}. Give a text file with at least a few hundred characters.`);
+  if (!stat.isFile()) throw new InputError(`Corpus path is not a regular file (a device, pipe or socket): ${file}. Give the path of a UTF-8 text file.`);
+  if (stat.size === 0) throw new InputError(`Corpus file is empty: ${file}. Give a text file with at least a few hundred characters.`);
   const capped = stat.size > maxBytes;
   let bytes: Buffer;
   if (capped) {
@@ -139,16 +140,16 @@ function readTextFile(file: string, warnings: string[], maxBytes: number): { tex
   }
   // UTF-16 text is full of NUL bytes: say what it is rather than "binary".
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new Error(`Corpus file is UTF-16 text (it starts with a UTF-16 byte-order mark): ${file}. Save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8) and try again.`);
+    throw new InputError(`Corpus file is UTF-16 text (it starts with a UTF-16 byte-order mark): ${file}. Save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8) and try again.`);
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    throw new Error(`Corpus file looks binary (a NUL byte at offset ${nul}): ${file}. Give a UTF-8 text file.`);
+    throw new InputError(`Corpus file looks binary (a NUL byte at offset ${nul}): ${file}. Give a UTF-8 text file.`);
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), capped };
   } catch {
-    throw new Error(`Corpus file is not valid UTF-8: ${file}. Convert it to UTF-8 (e.g. iconv -t UTF-8) and try again.`);
+    throw new InputError(`Corpus file is not valid UTF-8: ${file}. Convert it to UTF-8 (e.g. iconv -t UTF-8) and try again.`);
   }
 }
 
@@ -183,7 +184,7 @@ function readCorpusText(spec: CorpusSpec, extra: CorpusExtra, warnings: string[]
     }
     case 'text': {
       if (typeof spec.text !== 'string') throw new Error('Corpus text must be a string.');
-      if (spec.text.includes('\0')) throw new Error(`Corpus text "${spec.name}" contains NUL characters (binary data?). Give plain text.`);
+      if (spec.text.includes('\0')) throw new InputError(`Corpus text "${spec.name}" contains NUL characters (binary data?). Give plain text.`);
       return { name: spec.name, text: joinLines(spec.text).toLowerCase() };
     }
     default: {
@@ -235,16 +236,16 @@ export async function loadCorpus(spec: CorpusSpec, options: CorpusOptions, extra
     codePoints[charCount++] = cp;
     if (cp > 0xffff) k++;
   }
-  if (charCount === 0) throw new Error(`Corpus "${name}" contains no text (only whitespace). Give a text with at least ${2 * (seqLen + 1)} characters.`);
+  if (charCount === 0) throw new InputError(`Corpus "${name}" contains no text (only whitespace). Give a text with at least ${2 * (seqLen + 1)} characters.`);
   if (charCount < seqLen + 1) {
-    throw new Error(`Corpus "${name}" has ${charCount} characters, shorter than one instance of seqLen + 1 = ${seqLen + 1}. Use a shorter sequence length (--seq-len) or a longer text.`);
+    throw new InputError(`Corpus "${name}" has ${charCount} characters, shorter than one instance of seqLen + 1 = ${seqLen + 1}. Use a shorter sequence length (--seq-len) or a longer text.`);
   }
 
   const starts = instanceStarts(charCount, seqLen, stride);
   const valCount = Math.ceil(starts.length * options.valFraction);
   const trainCount = starts.length - valCount;
   if (trainCount < 1 || valCount < 1) {
-    throw new Error(`Corpus "${name}" gives only ${starts.length} instance(s) of ${seqLen + 1} characters; at least 2 are needed (one for training, one for validation). Use a shorter sequence length (--seq-len) or a longer text.`);
+    throw new InputError(`Corpus "${name}" gives only ${starts.length} instance(s) of ${seqLen + 1} characters; at least 2 are needed (one for training, one for validation). Use a shorter sequence length (--seq-len) or a longer text.`);
   }
   // sklearn's train_test_split: shuffle the instances, the first valCount go to validation.
   const order = starts.map((_, index) => index);

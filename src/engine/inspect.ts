@@ -16,6 +16,7 @@ import { checkNotebookWeights, fuseLstmWeights, lstmWeightShapes, rnnWeightShape
 import type { CellState, NotebookWeights, RecurrentCell } from './cells/types';
 import { loadCheckpoint, type Checkpoint } from './checkpoint';
 import { loadCorpus, PADDING_ID, UNKNOWN_ID } from './corpus';
+import { InputError } from './errors';
 import { languageModelFromCheckpoint, LanguageModel } from './model';
 import { embedIds, probeSeries } from './probe';
 import { deriveSeed, mulberry32 } from './random';
@@ -79,10 +80,10 @@ async function withModel<T>(source: InspectSource, use: (loaded: LoadedModel) =>
 }
 
 /** The text's characters (code points, as given) and their vocabulary ids (lower-cased, as the corpus is; unknown = 1). */
-export function encodeText(text: string, vocab: string[], maxChars: number, who: string): { chars: string[]; ids: number[] } {
-  if (typeof text !== 'string' || text.length === 0) throw new Error(`${who}: the text is empty; give at least one character (e.g. a sentence from the corpus).`);
+export function encodeText(text: string, vocab: string[], maxChars: number, what: string): { chars: string[]; ids: number[] } {
+  if (typeof text !== 'string' || text.length === 0) throw new InputError('The text is empty; give at least one character (e.g. a sentence from the corpus).');
   const chars = Array.from(text);
-  if (chars.length > maxChars) throw new Error(`${who}: the text has ${chars.length} characters; the limit is ${maxChars}. Select a shorter passage.`);
+  if (chars.length > maxChars) throw new InputError(`The text has ${chars.length.toLocaleString('en-US')} characters; ${what} reads at most ${maxChars.toLocaleString('en-US')}. Select a shorter passage.`);
   const idOf = new Map(vocab.map((character, id) => [character, id] as const));
   const ids = chars.map((character) => {
     const id = idOf.get(character.toLowerCase());
@@ -190,7 +191,7 @@ function gateNamesOf(lstm: boolean, forgetGate: boolean): CapturedGate[] {
  */
 export async function captureActivations(source: InspectSource, text: string): Promise<ActivationCapture> {
   return withModel(source, ({ model, vocab }) => {
-    const { chars, ids } = encodeText(text, vocab, MAX_CAPTURE_CHARS, 'captureActivations');
+    const { chars, ids } = encodeText(text, vocab, MAX_CAPTURE_CHARS, 'the activation capture');
     const weights = cellTensors(model.cell);
     try {
       const names = gateNamesOf(weights.lstm, weights.forgetGate);
@@ -221,7 +222,7 @@ export function positionsMatching(chars: string[], pattern: RegExp | string): nu
   try {
     regex = typeof pattern === 'string' ? new RegExp(pattern, 'gu') : new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
   } catch (error) {
-    throw new Error(`topUnits: "${String(pattern)}" is not a valid regular expression (${(error as Error).message}).`);
+    throw new InputError(`"${String(pattern)}" is not a valid regular expression (${(error as Error).message}).`);
   }
   const text = chars.join('');
   // Code-unit offset → character index (a character outside the BMP takes two code units).
@@ -243,19 +244,19 @@ export function positionsMatching(chars: string[], pattern: RegExp | string): nu
  */
 export function topUnits(capture: ActivationCapture, selection: PositionSelection, gate: CapturedGate, options: { limit?: number } = {}): UnitScore[] {
   const values = capture.gates[gate];
-  if (!values) throw new Error(`topUnits: this ${capture.cell} capture has no "${gate}"; it has ${capture.gateNames.join(', ')}.`);
+  if (!values) throw new Error(`This ${capture.cell} capture has no "${gate}"; it has ${capture.gateNames.join(', ')}.`);
   const steps = capture.chars.length;
   const positions = 'positions' in selection ? selection.positions : positionsMatching(capture.chars, selection.pattern);
   for (const position of positions) {
     if (!Number.isInteger(position) || position < 0 || position >= steps) {
-      throw new Error(`topUnits: position ${position} is outside the text (0 … ${steps - 1}).`);
+      throw new Error(`Position ${position} is outside the text (0 … ${steps - 1}).`);
     }
   }
   const on = new Set(positions);
-  if (on.size === 0) throw new Error('topUnits: the pattern selects no character of the text; select a pattern that occurs in it.');
-  if (on.size === steps) throw new Error('topUnits: the pattern selects every character, so there is nothing to compare it with; select a part of the text.');
+  if (on.size === 0) throw new InputError('The pattern matches no character of the text; give a pattern that occurs in it.');
+  if (on.size === steps) throw new InputError('The pattern matches every character, so there is nothing to compare it with; give a pattern that matches only part of the text.');
   const limit = options.limit ?? 10;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`topUnits: limit must be a positive integer, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`The number of units to rank must be a positive integer, got ${limit}.`);
   const hidden = capture.hiddenSize;
   const sumOn = new Float64Array(hidden);
   const sumOff = new Float64Array(hidden);
@@ -346,8 +347,8 @@ export function measureSaturation(model: LanguageModel, ids: Int32Array, batch: 
 export async function gradientFlow(source: InspectSource, text: string, options: { signal?: AbortSignal } = {}): Promise<GradientFlow> {
   return withModel(source, async ({ model, vocab }) => {
     const started = performance.now();
-    const encoded = encodeText(text, vocab, MAX_GRADIENT_FLOW_CHARS + 1, 'gradientFlow');
-    if (encoded.chars.length < 2) throw new Error('gradientFlow: the text needs at least two characters (each prediction is scored on the next one).');
+    const encoded = encodeText(text, vocab, MAX_GRADIENT_FLOW_CHARS, 'the gradient flow');
+    if (encoded.chars.length < 2) throw new InputError('The gradient flow needs at least two characters (each prediction is scored on the next one).');
     const steps = encoded.chars.length - 1;
     const inputIds = encoded.ids.slice(0, steps);
     const targetIds = encoded.ids.slice(1);
@@ -509,13 +510,13 @@ export async function probeTrained(checkpointOrPath: string | Checkpoint, option
   const steps = options.steps ?? 100;
   const batchSize = options.batchSize ?? 32;
   for (const [name, value] of [['steps', steps], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`probeTrained: ${name} must be a positive integer, got ${value}.`);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`The probe's ${name} must be a positive integer, got ${value}.`);
   }
   const { kind, inputSize, hiddenSize, forgetGate, forgetBias } = checkpoint.cell;
   const lstm = getCell(kind).family === 'lstm';
   const corpus = await loadCorpus(options.corpus ?? checkpoint.config.corpus, { seqLen: steps, valFraction: checkpoint.config.valFraction, seed: checkpoint.config.seed }, { corpusDir: options.corpusDir, vocab: checkpoint.vocab });
   const first = corpus.trainBatches(batchSize, 0).next();
-  if (first.done) throw new Error(`probeTrained: the corpus has no training batch of ${steps} characters; use fewer steps.`);
+  if (first.done) throw new InputError(`The corpus has no training batch of ${steps} characters; use fewer steps.`);
   const x = embedIds(first.value.inputs, first.value.batchSize, steps, Float32Array.from(checkpoint.weights.embedding.flat()), inputSize);
   const cell = getCell(kind).create({ inputSize, hiddenSize, forgetGate, forgetBias }, checkpoint.weights.cell);
   try {

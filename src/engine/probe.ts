@@ -13,8 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
 import { canProbeFast, probeSeriesFast } from './fast/probe-fast';
 import { getCell } from './cells/registry';
-import { catalogEntry, familyOf, hasForgetGate, kindsWithoutForgetGate } from '../shared/catalog';
-import { withForgetBias } from './cells/init';
+import { catalogEntry, familyOf, kindsWithoutForgetGate } from '../shared/catalog';
+import { probeStartWeights } from './cells/init';
 import type { CellState, NotebookWeights } from './cells/types';
 import { loadCheckpoint } from './checkpoint';
 import { machineMemoryLimitMB, memoryProblem } from './validate';
@@ -71,7 +71,7 @@ export async function probeSeries(x: tf.Tensor3D, spec: ProbeSeriesSpec, options
   if (available < steps) throw new Error(`Probe: the batch has ${available} time steps but ${steps} were asked for; use at most ${available} steps.`);
   const definition = getCell(spec.cell);
   let weights = options.weights;
-  if (weights && hasForgetGate(spec.cell)) weights = withForgetBias(weights, spec.forgetBias);
+  if (weights) weights = probeStartWeights(weights, spec);
   const cell = definition.create({ inputSize, hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed }, weights);
   const started = Date.now();
   const norms: number[] = [];
@@ -121,13 +121,20 @@ export function freshEmbedding(vocabSize: number, embeddingSize: number, seed: n
   return Float32Array.from({ length: vocabSize * embeddingSize }, normal);
 }
 
-export function validateProbeConfig(config: ProbeConfig): void {
+/** Names for the memory advice, e.g. the CLI's flags; default words for the panel. */
+export interface ProbeSettingNames {
+  batchSize: string;
+  seqLen: string;
+  hiddenSize: string;
+}
+
+export function validateProbeConfig(config: ProbeConfig, names: ProbeSettingNames = { batchSize: 'the batch size', seqLen: 'the number of steps', hiddenSize: 'the hidden size' }): void {
   checkPositiveInteger(config.steps, 'steps');
   checkPositiveInteger(config.batchSize, 'batchSize');
   checkPositiveInteger(config.embeddingSize, 'embeddingSize');
   checkPositiveInteger(config.hiddenSize, 'hiddenSize');
   // The gradient tape holds every step (as training does, without the logits): refuse what cannot fit.
-  const memory = memoryProblem({ ...config, seqLen: config.steps, vocabSize: 0 }, machineMemoryLimitMB(), { batchSize: 'the batch size', seqLen: 'the number of steps', hiddenSize: 'the hidden size' }, 'the probe');
+  const memory = memoryProblem({ ...config, seqLen: config.steps, vocabSize: 0 }, machineMemoryLimitMB(), names, 'the probe');
   if (memory) throw new Error(`Probe: ${memory}`);
   if (!Array.isArray(config.series) || config.series.length === 0) throw new Error('Probe: no series to run; give at least one (e.g. DEFAULT_PROBE_SERIES).');
   for (const spec of config.series) {
@@ -145,8 +152,8 @@ export function validateProbeConfig(config: ProbeConfig): void {
  * checkpoint's; then each series in turn, streamed through onSeries.
  *
  * With a checkpoint, LSTM series start from its cell's weights with b_f set to the series'
- * forgetBias (as the notebook sets b_f on one existing cell), and an RNN series uses it if
- * the checkpoint is an RNN; other series get fresh cells seeded by config.seed.
+ * forgetBias (as the notebook sets b_f on one existing cell) or, with keepTrainedForgetBias,
+ * exactly as saved; an RNN series uses it if the checkpoint is an RNN; other series get fresh cells seeded by config.seed.
  */
 export async function probe(config: ProbeConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
   validateProbeConfig(config);

@@ -86,6 +86,8 @@ export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' |
 
 export interface TrainResult {
   backend: BackendName;
+  /** What computed the batches: TF.js autodiff on the backend, or fast-lstm's wasm kernel on N threads. */
+  compute?: { description: string; threads: number };
   cell: CellKind;
   config: TrainConfig;
   corpus: CorpusStats;
@@ -102,6 +104,8 @@ export interface ProbeSeriesSpec {
   cell: CellKind;
   forgetGate: boolean;
   forgetBias: number;
+  /** Given weights (a checkpoint's): keep their trained b_f instead of setting it to forgetBias. */
+  keepTrainedForgetBias?: boolean;
 }
 
 export interface ProbeConfig {
@@ -149,8 +153,14 @@ export interface SampleConfig {
 
 export interface BenchResultRow {
   cell: CellKind;
-  /** 'stock-tfjs': measured without LSTM Lab's wasm matmul fix (TF.js as shipped), a baseline. */
-  variant?: 'stock-tfjs';
+  /**
+   * 'stock-tfjs': measured without LSTM Lab's wasm matmul fix (TF.js as shipped), a baseline.
+   * 'tfjs-ops': fast-lstm on TF.js ops and autodiff instead of LSTM Lab's wasm kernel.
+   */
+  variant?: 'stock-tfjs' | 'tfjs-ops';
+  /** Threads computing each batch, and what they ran (TF.js autodiff or the wasm kernel). */
+  threads: number;
+  compute: string;
   msPerBatch: number;
   minutesPerEpoch: number;
   peakRssMB: number;
@@ -163,4 +173,8 @@ export interface BenchResult {
   flopsPerBatch: number;
   floorMsPerBatch: number;
   results: BenchResultRow[];
+  /** The cores this process may use. */
+  cores: number;
+  /** The same batch in PyTorch, measured in the same run (bench --vs-pytorch). */
+  pytorch?: { python: string; torch: string; rows: Array<{ model: string; threads: number; msPerBatch: number }> };
 }

@@ -78,6 +78,7 @@ export function memoryProblem(
 ): string | undefined {
   const estimate = estimateTrainMemoryMB(config);
   if (!(estimate > limitMB)) return undefined;
-  const vocab = config.vocabSize ? ` × vocabulary ${config.vocabSize}` : '';
-  return `this configuration needs about ${Math.round(estimate)} MB for ${activity} (batch ${config.batchSize} × sequence ${config.seqLen} × hidden ${config.hiddenSize}${vocab}), more than the ${Math.round(limitMB)} MB a run may use here (the wasm heap holds 4 GB at most); lower ${names.batchSize}, ${names.seqLen} or ${names.hiddenSize}.`;
+  const n = (value: number) => Math.round(value).toLocaleString('en-US');
+  const vocab = config.vocabSize ? ` × vocabulary ${n(config.vocabSize)}` : '';
+  return `this configuration needs about ${n(estimate)} MB for ${activity} (batch ${n(config.batchSize)} × sequence ${n(config.seqLen)} × hidden ${n(config.hiddenSize)}${vocab}), more than the ${n(limitMB)} MB a run may use here (the wasm heap holds 4 GB at most); lower ${names.batchSize}, ${names.seqLen} or ${names.hiddenSize}.`;
 }

@@ -32,7 +32,8 @@ export function planForCell(cell: DetectedCell): CellPlan {
     case 'lstm':
     case 'unknown': {
       const forgetGate = cell.optionalForgetGate ? 'optional' : 'on';
-      const description = `${cell.kind === 'unknown' ? 'recurrent cell run as an LSTM' : 'LSTM'}, ${layout}${forgetGate === 'optional' ? ', optional forget gate' : ''}`;
+      const what = cell.kind === 'unknown' ? 'recurrent cell run as an LSTM' : cell.peephole ? 'LSTM with peepholes (run without them)' : 'LSTM';
+      const description = `${what}, ${layout}${forgetGate === 'optional' ? ', optional forget gate' : ''}`;
       return { engineCell: lstmKind, forgetGate, description, equations: equationsFor(lstmKind, true, description) };
     }
     case 'lstm-no-forget': {

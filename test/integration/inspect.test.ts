@@ -116,7 +116,7 @@ describe('inspect a trained run (real VS Code, real worker)', function () {
 
   it('asking about a run that is not a trained model, or with too long a text, fails with a message that says what to do', async () => {
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', 'no-such-run', { kind: 'capture', text: 'abc' })), /there is no run no-such-run; pick a finished training run/);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', run.id, { kind: 'gradientFlow', text: 'x'.repeat(1200) })), /the text has 1200 characters; the limit is \d+\. Select a shorter passage/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', run.id, { kind: 'gradientFlow', text: 'x'.repeat(1200) })), /The text has 1,200 characters; the gradient flow reads at most 1,000\. Select a shorter passage/);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.inspectSelection', { text: '   ', runId: run.id })), /selection is empty/);
   });
 });

@@ -58,7 +58,7 @@ describe('reliability (real VS Code, real worker)', function () {
     const before = (await runs()).length;
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { cell: 'fused-lstm', preset: 'quick', corpus: { kind: 'brown' }, hiddenSize: 4096, batchSize: 4096, seqLen: 5000 })),
-      /this configuration needs about \d+ MB for training \(batch 4096 × sequence 5000 × hidden 4096\), more than the \d+ MB a run may use here .*lower lstmLab\.batchSize, lstmLab\.seqLen or lstmLab\.hiddenSize/,
+      /this configuration needs about [\d,]+ MB for training \(batch 4,096 × sequence 5,000 × hidden 4,096\), more than the [\d,]+ MB a run may use here .*lower lstmLab\.batchSize, lstmLab\.seqLen or lstmLab\.hiddenSize/,
     );
     assert.equal((await runs()).length, before);
   });

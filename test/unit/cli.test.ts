@@ -105,8 +105,9 @@ describe('lstm-lab CLI', function () {
     const result = lab(['train', '--cell', 'fused-lstm', '--json', '--max-batches', '4', '--out', out, ...tiny]);
     assert.equal(result.code, 0, result.stderr);
     const json = onlyJson(result.stdout);
-    assert.deepEqual(Object.keys(json).sort(), ['backend', 'cell', 'checkpoint', 'config', 'corpus', 'epochs', 'status']);
+    assert.deepEqual(Object.keys(json).sort(), ['backend', 'cell', 'checkpoint', 'compute', 'config', 'corpus', 'epochs', 'status']);
     assert.equal(json['backend'], 'wasm');
+    assert.deepEqual(json['compute'], { description: 'TF.js wasm (autodiff)', threads: 1 });
     assert.equal(json['cell'], 'fused-lstm');
     assert.equal(json['status'], 'done');
     assert.equal(json['checkpoint'], out);
@@ -130,8 +131,39 @@ describe('lstm-lab CLI', function () {
     const plain = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3']);
     assert.equal(plain.stdout, text + '\n', 'same seed, same text');
     const missing = lab(['sample', '--checkpoint', path.join(dir, 'nothing-here')]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'a missing checkpoint is an input error');
     assert.match(missing.stderr, /Cannot load checkpoint .*nothing-here: no such file or folder/);
+  });
+
+  it('train --resume takes the checkpoint\'s settings, refuses conflicting ones, and never replaces a checkpoint without --force', () => {
+    const first = path.join(dir, 'resume-first');
+    const short = ['--corpus', smallText, '--seq-len', '12', '--batch-size', '4', '--hidden', '6', '--embedding', '4', '--backend', 'wasm', '--quiet'];
+    assert.equal(lab(['train', '--cell', 'simple-rnn', '--max-batches', '2', '--out', first, ...short]).code, 0);
+    const file = path.join(first, 'checkpoint.json');
+    const before = fs.readFileSync(file);
+    // Without --cell or --seq-len: the checkpoint's (a seq-len-12 simple-rnn), not the defaults (500, naive-lstm).
+    const second = path.join(dir, 'resume-second');
+    const resumed = lab(['train', '--resume', first, '--epochs', '2', '--out', second, '--json', '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const json = onlyJson(resumed.stdout);
+    const config = json['config'] as Record<string, unknown>;
+    assert.deepEqual([json['cell'], config['seqLen'], config['hiddenSize'], config['maxBatches'], (json['epochs'] as unknown[]).length], ['simple-rnn', 12, 6, 2, 2]);
+    // Conflicting settings: refused, each named.
+    const conflict = lab(['train', '--resume', first, '--epochs', '2', '--seq-len', '50', '--cell', 'naive-lstm', '--out', path.join(dir, 'never')]);
+    assert.equal(conflict.code, 2);
+    assert.match(conflict.stderr, /--cell naive-lstm \(the checkpoint has cell simple-rnn\); --seq-len 50 \(the checkpoint has seqLen 12\)/);
+    // Nothing more to do: say how many epochs it has.
+    assert.match(lab(['train', '--resume', first]).stderr, /already trained 1 epoch; give --epochs 2 or more/);
+    // An existing checkpoint is not replaced: not by a new run, not by a resume into its own folder, without --force.
+    for (const args of [['train', '--cell', 'simple-rnn', '--max-batches', '1', '--out', first, ...short], ['train', '--resume', first, '--epochs', '2', '--out', first]]) {
+      const refused = lab(args);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /--out .*resume-first already holds a checkpoint; choose another folder, or add --force to replace it\./);
+    }
+    assert.ok(fs.readFileSync(file).equals(before), 'the checkpoint is unchanged');
+    assert.equal(lab(['train', '--resume', first, '--epochs', '2', '--out', first, '--force', '--quiet']).code, 0);
+    assert.ok(!fs.readFileSync(file).equals(before), 'replaced with --force');
+    assert.equal(fs.existsSync(path.join(dir, 'never')), false);
   });
 
   it('compare writes compare.json, compare.csv and a self-contained report.html; --json is {backend, runs}', () => {
@@ -151,6 +183,29 @@ describe('lstm-lab CLI', function () {
     assert.ok(html.length > 100_000, 'chart.js is inlined');
     assert.doesNotMatch(html, /<script[^>]+src=/, 'no external scripts');
     assert.ok(fs.existsSync(path.join(out, 'checkpoints/naive-lstm/checkpoint.json')));
+  });
+
+  it('probe --checkpoint probes the trained cell as saved (its own b_f) unless --forget-bias asks for one, and says which ran', () => {
+    const fixture = path.join(root, 'test/fixtures/checkpoints/v1-naive-lstm');
+    const saved = (JSON.parse(fs.readFileSync(path.join(fixture, 'checkpoint.json'), 'utf8')) as { weights: { cell: { b_f: number[] } } }).weights.cell.b_f;
+    assert.ok(saved.some((b) => b !== saved[0]), 'trained: b_f differs between units');
+    const probeWith = (extra: string[]) => {
+      const dump = fs.mkdtempSync(path.join(dir, 'probe-ckpt-'));
+      const result = lab(['probe', '--checkpoint', fixture, '--steps', '4', '--batch-size', '2', '--dump', dump, '--backend', 'wasm', ...extra]);
+      assert.equal(result.code, 0, result.stderr);
+      const inputs = JSON.parse(fs.readFileSync(path.join(dump, 'probe-inputs.json'), 'utf8')) as { series: { name: string; weights: { b_f: number[] } }[] };
+      return { result, series: inputs.series };
+    };
+    const asSaved = probeWith([]);
+    assert.equal(asSaved.series.length, 1);
+    assert.deepEqual(asSaved.series[0]!.weights.b_f.map((b) => Math.fround(b)), saved.map((b) => Math.fround(b)), 'the probed b_f is the trained one');
+    assert.match(asSaved.result.stdout, /naive-lstm as trained \(b_f as saved, mean -?[\d.]+\)/);
+    assert.match(asSaved.result.stdout, /checkpoint .*v1-naive-lstm; backend wasm\./);
+    const biased = probeWith(['--forget-bias', '1', '--json']);
+    assert.deepEqual(biased.series[0]!.weights.b_f, saved.map(() => 1));
+    const json = onlyJson(biased.result.stdout);
+    assert.deepEqual((json['series'] as { name: string; trainedForgetBias: boolean }[]).map((s) => [s.name, s.trainedForgetBias]), [['naive-lstm as trained, b_f set to 1', false]]);
+    assert.deepEqual(json['config'], { steps: 4, batchSize: 2, embeddingSize: 4, hiddenSize: 6, seed: 0, corpus: { kind: 'file', path: 'test/fixtures/text/small.txt' }, checkpoint: fixture });
   });
 
   it('probe --json gives the series; --dump holds x and weights that reproduce the norms (RNN by hand, LSTMs by the engine)', async () => {

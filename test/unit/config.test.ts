@@ -100,7 +100,7 @@ describe('host config: bad settings are refused with the setting named and its r
   it('an absurd combination is refused with its memory estimate', () => {
     const { config, errors } = buildTrainConfig({ cell: 'naive-lstm', preset: 'custom', corpus: brown }, { hiddenSize: 4096, batchSize: 1024, seqLen: 5000 });
     assert.equal(config, undefined);
-    assert.match(errors.join('\n'), /needs about \d+ MB for training .* more than the 4096 MB/);
+    assert.match(errors.join('\n'), /needs about [\d,]+ MB for training .* more than the 4,096 MB/);
   });
 });
 

@@ -70,7 +70,7 @@ class TutorialRNN(nn.Module):
 `;
     assert.deepEqual(detectCells(source, 'python'), [
       { name: 'lstm_cell', kind: 'lstm', layout: 'fused', optionalForgetGate: false, range: { start: 4, end: 14 }, gates: { i: [6, 7, 8], f: [6, 7, 9], g: [6, 7, 10], o: [6, 7, 11], c: [12], h: [13] } },
-      { name: 'peephole', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, range: { start: 17, end: 24 }, gates: { i: [19], f: [20], g: [18], o: [22], c: [21], h: [23] } },
+      { name: 'peephole', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, peephole: true, range: { start: 17, end: 24 }, gates: { i: [19], f: [20], g: [18], o: [22], c: [21], h: [23] } },
       { name: 'TutorialRNN', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 27, end: 37 }, gates: { h: [35] } },
     ]);
   });

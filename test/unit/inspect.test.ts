@@ -190,7 +190,7 @@ describe('inspect: top units and saturation', function () {
 
   it('says what is wrong with a selection', () => {
     const capture = syntheticCapture('the path');
-    assert.throws(() => topUnits(capture, { pattern: 'xyz' }, 'h'), /selects no character/);
+    assert.throws(() => topUnits(capture, { pattern: 'xyz' }, 'h'), /matches no character/);
     assert.throws(() => topUnits(capture, { pattern: '.' }, 'h'), /every character/);
     assert.throws(() => topUnits(capture, { pattern: '(' }, 'h'), /not a valid regular expression/);
     assert.throws(() => topUnits(capture, { positions: [99] }, 'h'), /outside the text/);

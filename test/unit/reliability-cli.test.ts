@@ -1,7 +1,7 @@
-// Issue 7 through the CLI as a user runs it (a child process): bad settings exit 2 before
+// Bad input through the CLI as a user runs it (a child process): bad settings exit 2 before
 // TF.js starts, naming the option and its range (an absurd size with its memory estimate);
-// bad text and bad checkpoints exit 1 with the engine's message and leave files as they
-// were; a diverging run exits 1 saying at which step and what to try.
+// bad text and bad checkpoints exit 2 (input errors) with the engine's message and leave
+// files as they were; a diverging run exits 1 (a failure) saying at which step and what to try.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -47,19 +47,20 @@ describe('reliability: the CLI', function () {
   it('an absurd size: exit 2 with the memory estimate (it used to crash with "Invalid typed array length"), --json too', () => {
     const human = lab(['train', '--hidden', '100000']);
     assert.equal(human.code, 2);
-    assert.match(human.stderr, /this configuration needs about \d+ MB for training \(batch 32 × sequence 500 × hidden 100000\), more than the \d+ MB a run may use here .*lower --batch-size, --seq-len or --hidden\./);
+    assert.match(human.stderr, /this configuration needs about [\d,]+ MB for training \(batch 32 × sequence 500 × hidden 100,000\), more than the [\d,]+ MB a run may use here .*lower --batch-size, --seq-len or --hidden\./);
     // The probe too: 100000 steps of tape (it used to die with "memory access out of bounds").
     const probe = lab(['probe', '--steps', '100000']);
     assert.notEqual(probe.code, 0);
-    assert.match(probe.stderr, /Probe: this configuration needs about \d+ MB for the probe \(batch 32 × sequence 100000 × hidden 125\), more than the \d+ MB .*lower the batch size, the number of steps or the hidden size\./);
+    assert.equal(probe.code, 2);
+    assert.match(probe.stderr, /^lstm-lab probe: this configuration needs about [\d,]+ MB for the probe \(batch 32 × sequence 100,000 × hidden 125\), more than the [\d,]+ MB .*lower --batch-size, --steps or --hidden\./);
     const json = lab(['compare', '--json', '--hidden', '4096', '--batch-size', '4096']);
     assert.equal(json.code, 2);
     const parsed = JSON.parse(json.stdout) as { error: string; exitCode: number };
     assert.equal(parsed.exitCode, 2);
-    assert.match(parsed.error, /needs about \d+ MB/);
+    assert.match(parsed.error, /needs about [\d,]+ MB/);
   });
 
-  it('bad text: exit 1 with what is wrong and what to do (missing, binary, too short, batch larger than the text)', () => {
+  it('bad text: exit 2 with what is wrong and what to do (missing, binary, too short, batch larger than the text)', () => {
     const binary = path.join(dir, 'data.bin');
     fs.writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14]));
     const cases: [string[], RegExp][] = [
@@ -70,7 +71,7 @@ describe('reliability: the CLI', function () {
     ];
     for (const [args, pattern] of cases) {
       const result = lab(['train', ...tiny, '--out', path.join(dir, 'never'), ...args]);
-      assert.equal(result.code, 1, result.stderr);
+      assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, pattern);
     }
     assert.equal(fs.existsSync(path.join(dir, 'never')), false, 'no output folder for a refused run');
@@ -80,16 +81,16 @@ describe('reliability: the CLI', function () {
     const out = path.join(dir, 'lr10');
     const diverged = lab(['train', ...tiny, '--corpus', smallText, '--max-batches', '20', '--lr', '10', '--out', out]);
     assert.equal(diverged.code, 1);
-    assert.match(diverged.stdout, /failed: The loss reached [\d.]+ at step \d+ \(epoch 1, batch \d+\), more than 10 × ln\(\d+\) = [\d.]+ .*Lower the learning rate \(now 10; try 1\)\./);
+    assert.match(diverged.stderr, /failed: The loss reached [\d.]+ at step \d+ \(epoch 1, batch \d+\), more than 10 × ln\(\d+\) = [\d.]+ .*Lower the learning rate \(now 10; try 1\)\./);
 
     const good = path.join(dir, 'good');
     assert.equal(lab(['train', ...tiny, '--corpus', smallText, '--max-batches', '2', '--out', good]).code, 0);
     const file = path.join(good, 'checkpoint.json');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 5000));
     const before = sha(file);
-    for (const args of [['sample', '--checkpoint', good], ['train', ...tiny, '--corpus', smallText, '--epochs', '2', '--resume', good, '--out', good]]) {
+    for (const args of [['sample', '--checkpoint', good], ['train', '--quiet', '--epochs', '2', '--resume', good, '--out', good, '--force']]) {
       const result = lab(args);
-      assert.equal(result.code, 1);
+      assert.equal(result.code, 2);
       assert.match(result.stderr, /Cannot load checkpoint .*checkpoint\.json: it is truncated or corrupt \(not valid JSON at byte \d+ of 5000\)\. Use another checkpoint or train again\./);
     }
     assert.equal(sha(file), before, 'the checkpoint file is unchanged');

@@ -71,9 +71,9 @@ describe('reliability: hyperparameters are refused before any work, by the same 
     const estimate = estimateTrainMemoryMB(absurd);
     // The parameters alone: 4 gates × H × (H + E + 1) floats, 4 bytes, 8 copies (Adam, gradients).
     assert.ok(estimate > (4 * 100_000 * 100_009 * 4 * 8) / 2 ** 20, `estimate ${estimate}`);
-    assert.match(memoryProblem(absurd, 4096) ?? '', new RegExp(`needs about ${Math.round(estimate)} MB for training \\(batch 32 × sequence 500 × hidden 100000\\), more than the 4096 MB`));
+    assert.match(memoryProblem(absurd, 4096) ?? '', new RegExp(`needs about ${Math.round(estimate).toLocaleString('en-US')} MB for training \\(batch 32 × sequence 500 × hidden 100,000\\), more than the 4,096 MB`));
     const host = buildTrainConfig({ cell: 'naive-lstm', preset: 'custom', corpus: { kind: 'brown' } }, { hiddenSize: 4096, batchSize: 4096, seqLen: 10000 }, 4096);
-    assert.match(host.errors.join('\n'), /needs about \d+ MB .*lower lstmLab\.batchSize, lstmLab\.seqLen or lstmLab\.hiddenSize/);
+    assert.match(host.errors.join('\n'), /needs about [\d,]+ MB .*lower lstmLab\.batchSize, lstmLab\.seqLen or lstmLab\.hiddenSize/);
     assert.equal(memoryProblem(config(), 4096), undefined, 'a small run fits');
   });
 
@@ -229,7 +229,7 @@ describe('reliability: text inputs', function () {
     const needs = Math.round(estimateTrainMemoryMB({ ...config(), vocabSize: 3003 }));
     await assert.rejects(
       train(config({ corpus: { kind: 'file', path: file } }), { memoryLimitMB: tight }),
-      new RegExp(`"cjk\\.txt" has 3003 distinct characters, and this configuration needs about ${needs} MB .*× vocabulary 3003\\), more than the ${Math.round(tight)} MB`),
+      new RegExp(`"cjk\\.txt" has 3,003 distinct characters, and this configuration needs about ${needs.toLocaleString('en-US')} MB .*× vocabulary 3,003\\), more than the ${Math.round(tight).toLocaleString('en-US')} MB`),
     );
   });
 });

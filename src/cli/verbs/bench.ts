@@ -4,10 +4,11 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { initBackend, STOCK_KERNELS_ENV_VAR } from '../../engine/backend';
-import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig } from '../../engine/bench';
+import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig, type BenchVariant } from '../../engine/bench';
+import { findPython, missingTorchMessage, probeInterpreter, type PythonInfo } from '../../python/interpreter';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import type { BenchResultRow, CellKind } from '../../engine/types';
-import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
+import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'seq-len', type: 'integer', value: 'T', help: 'characters per instance (default 500)' },
@@ -18,22 +19,32 @@ const OPTIONS: OptionSpec[] = [
   { name: 'embedding', type: 'integer', value: 'E', help: 'embedding size (default 50)' },
   { name: 'in-process', type: 'boolean', help: 'measure every cell in this process (peak RSS is then the running maximum)' },
   { name: 'no-stock-baseline', type: 'boolean', help: 'skip the extra builtin-lstm row timed on TF.js as shipped (without LSTM Lab\'s matmul fix)' },
+  THREADS_OPTION,
+  { name: 'no-levers', type: 'boolean', help: 'skip the extra fast-lstm rows (on TF.js ops; its kernel on one thread) that show what each speed-up buys' },
+  { name: 'vs-pytorch', type: 'boolean', help: 'also time the same batch in PyTorch (nn.LSTM, 1 thread and every core) in this run and print the ratio' },
+  { name: 'python', type: 'string', value: 'PATH', help: 'the Python with torch for --vs-pytorch (default: python3 on PATH that imports torch, else /usr/bin/python3)' },
   BACKEND_OPTION,
   JSON_OPTION,
   QUIET_OPTION,
 ];
-/** Internal: the child process measures this one cell and prints its row as JSON. */
-const CHILD_OPTION: OptionSpec = { name: 'child-cell', type: 'string', value: 'KIND', help: '(internal) measure one cell and print its row' };
+/** Internal: the child process measures this one cell (in this variant) and prints its row as JSON. */
+const CHILD_OPTIONS: OptionSpec[] = [
+  { name: 'child-cell', type: 'string', value: 'KIND', help: '(internal) measure one cell and print its row' },
+  { name: 'child-variant', type: 'string', value: 'NAME', help: '(internal) tfjs-ops', choices: ['tfjs-ops'] },
+];
 
 export const name = 'bench';
 export const summary = 'time forward+backward+Adam per batch for every cell, beside the FLOP floor';
-export const usage = `Usage: lstm-lab bench [--seq-len 500] [--batch-size 32] [--cells a,b] [--batches N] [--json]
+export const usage = `Usage: lstm-lab bench [--seq-len 500] [--batch-size 32] [--cells a,b] [--batches N] [--threads N] [--vs-pytorch [--python PATH]] [--json]
 
 Times one training batch of the notebook's language model (embedding 50 → cell 125 →
 linear to a 60-character vocabulary, Adam) for each cell on synthetic text, after a
 warm-up batch, median of N batches; measures the backend's plain-matmul GFLOP/s in the
 same run and reports the FLOP floor (the batch's matmul arithmetic at that speed).
-Each cell runs in its own child process so its peak memory is its own.
+Each cell runs in its own child process so its peak memory is its own. fast-lstm runs on
+LSTM Lab's wasm kernel over --threads threads (default every core); two more fast-lstm
+rows show what the kernel and the threads each buy. --vs-pytorch times the same batch in
+PyTorch (nn.LSTM, best of 1 thread and every core) in the same run and prints the ratio.
 
 Options:
 ${formatOptions(OPTIONS)}
@@ -55,12 +66,27 @@ function cellsOf(values: OptionValues): CellKind[] {
 }
 
 /** The options a child needs to measure the same configuration. */
-function childArgs(values: OptionValues, cell: CellKind): string[] {
+function childArgs(values: OptionValues, cell: CellKind, variant?: BenchVariant): string[] {
   const args = ['bench', '--child-cell', cell];
-  for (const option of ['seq-len', 'batch-size', 'batches', 'hidden', 'embedding', 'backend']) {
-    if (values[option] !== undefined) args.push(`--${option}`, String(values[option]));
+  for (const option of ['seq-len', 'batch-size', 'batches', 'hidden', 'embedding', 'backend', 'threads']) {
+    if (values[option] !== undefined && !(option === 'threads' && typeof variant === 'object')) args.push(`--${option}`, String(values[option]));
   }
+  if (typeof variant === 'object') args.push('--threads', String(variant.threads));
+  if (variant === 'tfjs-ops') args.push('--child-variant', 'tfjs-ops');
   return args;
+}
+
+/** The Python for --vs-pytorch: --python, else one on PATH that imports torch, else /usr/bin/python3. */
+async function pythonWithTorch(values: OptionValues): Promise<PythonInfo> {
+  const given = values['python'];
+  let info = await findPython(given === undefined ? {} : { explicit: { path: String(given), source: 'cli' } });
+  if (!info.torch && given === undefined && process.platform !== 'win32') {
+    const system = await probeInterpreter('/usr/bin/python3', 'path');
+    if (!('error' in system) && system.torch) info = system;
+  }
+  const missing = missingTorchMessage(info);
+  if (missing) throw new Error(`--vs-pytorch: ${missing}`);
+  return info;
 }
 
 /** The CLI's own entry file when this process is the CLI (bundle or tsx), else undefined. */
@@ -71,7 +97,7 @@ function cliEntry(): string | undefined {
   return base === 'cli.js' || (base === 'main.ts' && path.basename(path.dirname(entry)) === 'cli') ? entry : undefined;
 }
 
-function runChild(entry: string, args: string[], cell: CellKind, variant?: 'stock-tfjs'): Promise<BenchResultRow> {
+function runChild(entry: string, args: string[], cell: CellKind, variant?: BenchVariant): Promise<BenchResultRow> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, [STOCK_KERNELS_ENV_VAR]: variant === 'stock-tfjs' ? '1' : '0' };
     const child = fork(entry, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
@@ -93,7 +119,7 @@ function runChild(entry: string, args: string[], cell: CellKind, variant?: 'stoc
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs(argv, [...OPTIONS, CHILD_OPTION]);
+  const { values, positionals } = parseArgs(argv, [...OPTIONS, ...CHILD_OPTIONS]);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const number = (option: string): number | undefined => (values[option] === undefined ? undefined : Number(values[option]));
   const options = {
@@ -102,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     batches: number('batches'),
     hiddenSize: number('hidden'),
     embeddingSize: number('embedding'),
+    threads: threadsOf(values),
   };
   let config: BenchConfig;
   try {
@@ -117,7 +144,7 @@ export async function run(argv: string[]): Promise<number> {
   const childCell = values['child-cell'];
   if (childCell !== undefined) {
     getCell(String(childCell));
-    printJson(benchCellInProcess(childCell as CellKind, config));
+    printJson(await benchCellInProcess(childCell as CellKind, config, values['child-variant'] === 'tfjs-ops' ? 'tfjs-ops' : undefined));
     return 0;
   }
 
@@ -127,13 +154,17 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) process.stderr.write(`${line}\n`);
   };
   const entry = values['in-process'] === true ? undefined : cliEntry();
+  const python = values['vs-pytorch'] === true ? await pythonWithTorch(values) : undefined;
+  if (python) log(`PyTorch: ${python.path} (torch ${python.torch}), timed after LSTM Lab's cells`);
   log(`lstm-lab bench on the ${backend} backend: T=${config.seqLen} B=${config.batchSize}, ${config.batches} timed batch(es) per cell after ${config.warmup} warm-up${entry ? ', one child process per cell' : ', in this process'}`);
   const result = await bench({
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     cells,
-    runCell: entry ? (cell, _config, variant) => runChild(entry, childArgs(values, cell), cell, variant) : undefined,
+    runCell: entry ? (cell, _config, variant) => runChild(entry, childArgs(values, cell, variant), cell, variant) : undefined,
     stockBaseline: entry !== undefined && values['no-stock-baseline'] !== true,
-    onResult: (row) => log(`  ${benchRowLabel(row)}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
+    levers: values['no-levers'] !== true,
+    ...(python ? { pytorch: { python: python.path } } : {}),
+    onResult: (row) => log(`  ${benchRowLabel(row)}, ${row.threads} thread${row.threads === 1 ? '' : 's'}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
   });
   if (values['json'] === true) printJson(result);
   else {

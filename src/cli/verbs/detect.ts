@@ -32,8 +32,8 @@ Options:
 ${formatOptions(OPTIONS)}
 
 --json prints {cells: [{name, kind, layout, optionalForgetGate, range: {start, end},
-gates: {i: [lines], ...}}]} (plus cellIndex for .ipynb, and forgetBias when the cell
-sets one literally).
+gates: {i: [lines], ...}}]} (plus cellIndex for .ipynb, forgetBias when the cell
+sets one literally, and peephole: true for an LSTM whose gates read the cell state).
 
 Example: lstm-lab detect seed/lstm_from_scratch.ipynb --json`;
 
@@ -47,6 +47,7 @@ function jsonCell(cell: Entry): Record<string, unknown> {
   out['kind'] = cell.kind;
   out['layout'] = cell.layout;
   out['optionalForgetGate'] = cell.optionalForgetGate;
+  if (cell.peephole) out['peephole'] = true;
   if (cell.forgetBias !== undefined) out['forgetBias'] = cell.forgetBias;
   out['range'] = { start: cell.range.start, end: cell.range.end };
   out['gates'] = cell.gates;
@@ -73,7 +74,7 @@ function table(cells: Entry[], notebook: boolean): string {
   const rows = cells.map((c) => [
     ...(notebook ? [String(c.cellIndex)] : []),
     c.name,
-    c.kind,
+    c.peephole ? `${c.kind} (peephole)` : c.kind,
     c.layout,
     c.kind === 'lstm' ? `${c.optionalForgetGate ? 'optional' : 'yes'}${c.forgetBias !== undefined ? `, b_f=${c.forgetBias}` : ''}` : c.kind === 'lstm-no-forget' ? 'no' : '-',
     `${c.range.start}-${c.range.end}`,

@@ -7,29 +7,29 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../engine/backend';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import { hasForgetGate } from '../../shared/catalog';
-import { withForgetBias } from '../../engine/cells/init';
+import { probeStartWeights } from '../../engine/cells/init';
 import type { NotebookWeights } from '../../engine/cells/types';
 import { loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { loadCorpus } from '../../engine/corpus';
 import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engine/probe';
 import { deriveSeed } from '../../engine/random';
 import { DEFAULT_PROBE_SERIES, type CellKind, type ProbeConfig, type ProbeSeries, type ProbeSeriesSpec } from '../../engine/types';
-import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
 import { markdownTable, probeJson, htmlReport } from '../report';
 import { ProgressBar } from '../progress';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'cell', type: 'string', value: 'KIND', help: "probe this one cell instead of the notebook's five series", choices: cellKinds() },
-  { name: 'no-forget-gate', type: 'boolean', help: 'with --cell: the LSTM without a forget gate' },
-  { name: 'forget-bias', type: 'number', value: 'B', help: 'with --cell: the forget-gate bias b_f (default 0)' },
+  { name: 'checkpoint', type: 'string', value: 'DIR', help: 'probe this trained cell as saved (its embedding, weights and trained b_f) instead of the five fresh series' },
+  { name: 'cell', type: 'string', value: 'KIND', help: "probe this one fresh cell instead of the notebook's five series", choices: cellKinds() },
+  { name: 'no-forget-gate', type: 'boolean', help: 'with --cell or --checkpoint: the LSTM without a forget gate' },
+  { name: 'forget-bias', type: 'number', value: 'B', help: "with --cell: b_f (default 0); with --checkpoint: replace the trained b_f by B" },
   { name: 'steps', type: 'integer', value: 'N', help: 'time steps to record (default 100)' },
   { name: 'batch-size', type: 'integer', value: 'B', help: 'instances in the probe batch (default 32)' },
-  { name: 'hidden', type: 'integer', value: 'H', help: 'hidden size (default 125)' },
-  { name: 'embedding', type: 'integer', value: 'E', help: 'embedding size (default 50)' },
-  CORPUS_OPTION,
+  { name: 'hidden', type: 'integer', value: 'H', help: "hidden size (default 125, or the checkpoint's)" },
+  { name: 'embedding', type: 'integer', value: 'E', help: "embedding size (default 50, or the checkpoint's)" },
+  { ...CORPUS_OPTION, help: "the Brown corpus (default, or the checkpoint's text) or a UTF-8 text file" },
   SEED_OPTION,
-  { name: 'checkpoint', type: 'string', value: 'DIR', help: "use a trained checkpoint's embedding and cell weights" },
-  { name: 'dump', type: 'string', value: 'DIR', help: 'also write DIR/probe-inputs.json: the embedded batch x and every series\' weights (notebook layout)' },
+  { name: 'dump', type: 'string', value: 'DIR', help: "also write DIR/probe-inputs.json: the embedded batch x and every series' weights (notebook layout)" },
   { name: 'out', type: 'string', value: 'DIR', help: 'also write DIR/probe.json and DIR/report.html (gradient chart)' },
   BACKEND_OPTION,
   JSON_OPTION,
@@ -40,19 +40,26 @@ export const name = 'probe';
 export const summary = "the notebook's gradient probe: how fast does ∂loss_t/∂h0 fade?";
 export const usage = `Usage: lstm-lab probe [options]
 
-For one batch of embedded training text and a fresh cell (or a checkpoint's), h0 = 0 shared
-over the batch, records ‖∂loss_t/∂h0‖₂ with loss_t = Σ|h_t| for t = 1..steps. Default
-series: SimpleRNN; LSTM without forget gate; LSTM with b_f = +1, 0, −1.
+For one batch of embedded training text and a cell, h0 = 0 shared over the batch, records
+‖∂loss_t/∂h0‖₂ with loss_t = Σ|h_t| for t = 1..steps.
+Default: the notebook's five fresh series (SimpleRNN; LSTM without forget gate; LSTM with
+b_f = +1, 0, −1). --cell KIND: one fresh cell. --checkpoint DIR: the trained cell exactly as
+saved (add --forget-bias B to probe it with b_f set to B instead). The output names the
+series that ran.
 
 Options:
 ${formatOptions(OPTIONS)}
 
-Example: lstm-lab probe --steps 50 --json`;
+Examples: lstm-lab probe --steps 50
+          lstm-lab probe --checkpoint runs/train-naive-lstm-… --json`;
 
-function seriesOf(values: Record<string, unknown>): ProbeSeriesSpec[] {
+const PROBE_FLAGS: Record<string, string> = { steps: '--steps', batchSize: '--batch-size', embeddingSize: '--embedding', hiddenSize: '--hidden' };
+
+/** The series of a fresh probe: the notebook's five, or the one --cell asks for. */
+function freshSeries(values: OptionValues): ProbeSeriesSpec[] {
   const cell = values['cell'] as CellKind | undefined;
   if (cell === undefined) {
-    if (values['no-forget-gate'] !== undefined || values['forget-bias'] !== undefined) throw new UsageError('--no-forget-gate and --forget-bias apply to one cell: give --cell too.');
+    if (values['no-forget-gate'] !== undefined || values['forget-bias'] !== undefined) throw new UsageError('--no-forget-gate and --forget-bias apply to one cell: give --cell (or --checkpoint) too.');
     return DEFAULT_PROBE_SERIES;
   }
   const forgetGate = values['no-forget-gate'] !== true;
@@ -60,6 +67,29 @@ function seriesOf(values: Record<string, unknown>): ProbeSeriesSpec[] {
   const withForget = hasForgetGate(getCell(cell).kind);
   const label = !withForget ? cell : !forgetGate ? `${cell}, no forget gate` : `${cell}, forget bias ${forgetBias}`;
   return [{ name: label, cell, forgetGate: withForget ? forgetGate : false, forgetBias }];
+}
+
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+
+/** The one series of a checkpoint probe: the trained cell as saved, or with the b_f or forget gate asked for. */
+function checkpointSeries(values: OptionValues, checkpoint: Checkpoint): ProbeSeriesSpec {
+  const kind = checkpoint.cell.kind;
+  if (values['cell'] !== undefined && getCell(String(values['cell'])).family !== getCell(kind).family) {
+    throw new UsageError(`--cell ${String(values['cell'])} cannot start from this checkpoint's ${kind} weights; leave out --cell to probe the trained ${kind}, or leave out --checkpoint to probe a fresh ${String(values['cell'])}.`);
+  }
+  const cell = (values['cell'] as CellKind | undefined) ?? kind;
+  if (!hasForgetGate(cell)) {
+    if (values['no-forget-gate'] !== undefined || values['forget-bias'] !== undefined) throw new UsageError(`--no-forget-gate and --forget-bias apply to LSTMs; this checkpoint holds a ${kind}.`);
+    return { name: `${cell} as trained`, cell, forgetGate: false, forgetBias: 0 };
+  }
+  const forgetGate = values['no-forget-gate'] === true ? false : checkpoint.cell.forgetGate;
+  if (values['forget-bias'] !== undefined) {
+    const forgetBias = Number(values['forget-bias']);
+    return { name: `${cell} as trained, b_f set to ${forgetBias}${forgetGate ? '' : ', no forget gate'}`, cell, forgetGate, forgetBias };
+  }
+  const trained = checkpoint.weights.cell['b_f'];
+  const forgetBias = Math.round(mean(Array.isArray(trained) ? (trained as number[]) : []) * 1000) / 1000;
+  return { name: `${cell} as trained (b_f as saved, mean ${forgetBias})${forgetGate ? '' : ', no forget gate'}`, cell, forgetGate, forgetBias, keepTrainedForgetBias: true };
 }
 
 /** The embedded batch exactly as engine/probe.ts builds it (so --dump holds what was probed). */
@@ -75,7 +105,7 @@ async function embeddedBatch(config: ProbeConfig, checkpoint: Checkpoint | undef
 function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: Checkpoint | undefined): NotebookWeights {
   const definition = getCell(spec.cell);
   const fromCheckpoint = checkpoint && getCell(checkpoint.cell.kind).family === definition.family ? checkpoint.weights.cell : undefined;
-  if (fromCheckpoint) return hasForgetGate(spec.cell) ? withForgetBias(fromCheckpoint, spec.forgetBias) : fromCheckpoint;
+  if (fromCheckpoint) return probeStartWeights(fromCheckpoint, spec);
   const cell = definition.create({ inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: deriveSeed(config.seed, 'probe-cell') });
   try {
     return cell.exportWeights();
@@ -95,29 +125,41 @@ export function probeTable(series: readonly ProbeSeries[], steps: number): strin
   );
 }
 
+/** One line saying what ran: sizes, seed, text, checkpoint, backend. */
+function probeSubtitle(config: ProbeConfig, backend: string): string {
+  const text = config.corpus.kind === 'brown' ? 'Brown' : config.corpus.kind === 'file' ? config.corpus.path : config.corpus.name;
+  return `${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, seed ${config.seed}, text ${text}${config.checkpoint ? `, checkpoint ${config.checkpoint}` : ', fresh cells'}; backend ${backend}.`;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs(argv, OPTIONS);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const checkpointPath = values['checkpoint'] === undefined ? undefined : path.resolve(String(values['checkpoint']));
   const checkpoint = checkpointPath ? loadCheckpoint(checkpointPath) : undefined;
+  const given = (option: string, fallback: number) => (values[option] === undefined ? fallback : Number(values[option]));
   const config: ProbeConfig = {
-    steps: values['steps'] === undefined ? 100 : Number(values['steps']),
-    batchSize: values['batch-size'] === undefined ? 32 : Number(values['batch-size']),
-    embeddingSize: values['embedding'] === undefined ? (checkpoint?.cell.inputSize ?? 50) : Number(values['embedding']),
-    hiddenSize: values['hidden'] === undefined ? (checkpoint?.cell.hiddenSize ?? 125) : Number(values['hidden']),
-    seed: values['seed'] === undefined ? 0 : Number(values['seed']),
-    corpus: corpusSpecOf(values),
-    series: seriesOf(values),
+    steps: given('steps', 100),
+    batchSize: given('batch-size', 32),
+    embeddingSize: given('embedding', checkpoint?.cell.inputSize ?? 50),
+    hiddenSize: given('hidden', checkpoint?.cell.hiddenSize ?? 125),
+    seed: given('seed', 0),
+    // A trained cell reads the text it was trained on unless told otherwise.
+    corpus: values['corpus'] === undefined && checkpoint?.config.corpus ? checkpoint.config.corpus : corpusSpecOf(values),
+    series: checkpoint ? [checkpointSeries(values, checkpoint)] : freshSeries(values),
     ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
+  if (checkpoint && (config.embeddingSize !== checkpoint.cell.inputSize || config.hiddenSize !== checkpoint.cell.hiddenSize)) {
+    throw new UsageError(`the checkpoint's cell is ${checkpoint.cell.inputSize}→${checkpoint.cell.hiddenSize}; leave out --embedding and --hidden (or give ${checkpoint.cell.inputSize} and ${checkpoint.cell.hiddenSize}).`);
+  }
   try {
-    validateProbeConfig(config);
+    validateProbeConfig(config, { batchSize: '--batch-size', seqLen: '--steps', hiddenSize: '--hidden' });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const message = (error as Error).message.replace(/^Probe: /, '');
+    throw new UsageError(message.replace(/^(\w+) must/, (whole, setting: string) => (PROBE_FLAGS[setting] ? `${PROBE_FLAGS[setting]} must` : whole)));
   }
   const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
   const backend = await initBackend(backendPreferenceOf(values));
-  bar.line(`lstm-lab probe: ${config.series.length} series, ${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, on the ${backend} backend`);
+  bar.line(`lstm-lab probe: ${config.series.length === 1 ? config.series[0]!.name : `${config.series.length} series`}${checkpointPath ? ` from ${checkpointPath}` : ''}, ${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, on the ${backend} backend`);
   const interrupt = interruptController(() => bar.line('Stopping the probe…'));
   const x = await embeddedBatch(config, checkpoint);
   try {
@@ -140,11 +182,11 @@ export async function run(argv: string[]): Promise<number> {
     if (values['out'] !== undefined) {
       const dir = path.resolve(String(values['out']));
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(probeJson(result), null, 2) + '\n');
-      fs.writeFileSync(path.join(dir, 'report.html'), htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: `${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, seed ${config.seed}; backend ${backend}.`, probe: result, tables: [probeTable(result.series, result.steps)] }));
+      fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(probeJson(result, config), null, 2) + '\n');
+      fs.writeFileSync(path.join(dir, 'report.html'), htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: probeSubtitle(config, backend), probe: result, tables: [probeTable(result.series, result.steps)] }));
     }
-    if (values['json'] === true) printJson(probeJson(result));
-    else process.stdout.write(`\n${probeTable(result.series, result.steps)}\n\nbackend: ${result.backend}\n`);
+    if (values['json'] === true) printJson(probeJson(result, config));
+    else process.stdout.write(`\n${probeTable(result.series, result.steps)}\n\n${probeSubtitle(config, result.backend)}\n`);
     return 0;
   } catch (error) {
     if ((error as Error).name === 'AbortError') {

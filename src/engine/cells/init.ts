@@ -4,7 +4,7 @@
 // same seed gives the same NotebookWeights — and, mapped between layouts, the same
 // naive/fused/built-in LSTM.
 import { mulberry32 } from '../random';
-import { CELL_FAMILIES, familyWeightShapes, type CellFamily, type FamilySpec } from '../../shared/catalog';
+import { CELL_FAMILIES, familyWeightShapes, hasForgetGate, type CellFamily, type CellKind, type FamilySpec } from '../../shared/catalog';
 import { toNested } from './notebook-layout';
 import type { NotebookWeights } from './types';
 
@@ -62,6 +62,11 @@ export function withForgetBias(weights: NotebookWeights, forgetBias: number): No
   const current = weights['b_f'];
   if (!Array.isArray(current)) throw new Error('withForgetBias: these weights have no b_f (not an LSTM).');
   return { ...weights, b_f: new Array<number>(current.length).fill(forgetBias) };
+}
+
+/** A probe series' starting weights from given ones: an LSTM's b_f set to the series' forgetBias unless it keeps the trained one. */
+export function probeStartWeights(weights: NotebookWeights, spec: { cell: CellKind; forgetBias: number; keepTrainedForgetBias?: boolean }): NotebookWeights {
+  return hasForgetGate(spec.cell) && !spec.keepTrainedForgetBias ? withForgetBias(weights, spec.forgetBias) : weights;
 }
 
 /**

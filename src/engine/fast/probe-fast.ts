@@ -17,10 +17,10 @@
 // layer's, builtin-lstm's, are not handled: canProbeFast() says so and the caller uses
 // probeSeries).
 import * as tf from '@tensorflow/tfjs';
-import { withForgetBias } from '../cells/init';
+import { probeStartWeights } from '../cells/init';
 import { checkNotebookWeights, fuseLstmWeights, lstmWeightShapes, rnnWeightShapes } from '../cells/notebook-layout';
 import { getCell } from '../cells/registry';
-import { CELL_CATALOG, CELL_KINDS, hasForgetGate, type CellFamily } from '../../shared/catalog';
+import { CELL_CATALOG, CELL_KINDS, type CellFamily } from '../../shared/catalog';
 import type { CellKind, NotebookWeights } from '../cells/types';
 import type { ProbeSeriesOptions } from '../probe';
 import type { ProbeSeries, ProbeSeriesSpec } from '../types';
@@ -47,7 +47,7 @@ function cancelled(where: string): Error {
 function probeWeights(spec: ProbeSeriesSpec, inputSize: number, options: ProbeSeriesOptions): NotebookWeights {
   const definition = getCell(spec.cell);
   let weights = options.weights;
-  if (weights && hasForgetGate(spec.cell)) weights = withForgetBias(weights, spec.forgetBias);
+  if (weights) weights = probeStartWeights(weights, spec);
   const cell = definition.create({ inputSize, hiddenSize: options.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: options.seed }, weights);
   try {
     return cell.exportWeights();

@@ -290,7 +290,8 @@ class Callable:
         return states[0], (states[1] if need == 2 else None)
 
     def _parse_seq(self, result, B, T):
-        H = self.H
+        if isinstance(result, dict) and all(t in result for t in range(T)):
+            result = [result[t] for t in range(T)]  # hs = {}; hs[t] = ... (min-char-rnn)
         for a in flatten(result) if not _is_state_list(result, self, B) else [result]:
             seq = _as_sequence(a, self, B, T)
             if seq is not None:

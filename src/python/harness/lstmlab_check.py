@@ -153,6 +153,9 @@ def check(cell, steps):
     xs = rng.standard_normal((steps, B, E))
     h0 = rng.standard_normal((B, H)) * 0.5
     c0 = rng.standard_normal((B, H)) * 0.5 if cell.kind.startswith("lstm") else None
+    if not cell.callable.has_state():  # the cell starts from its own zeros
+        h0 = np.zeros((B, H))
+        c0 = None if c0 is None else np.zeros((B, H))
     lib = cell.lib
     states = cell.run(lib.array(xs), lib.array(h0), None if c0 is None else lib.array(c0), True)
     Bl = call.layout_batch(cell.callable.layout, B)

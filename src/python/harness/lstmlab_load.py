@@ -203,6 +203,15 @@ class _Instrument:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         names = [n for t in targets for (n, _) in _target_names(t)]
         calls = []
+        # hs[t] = tanh(...): the stored element is the gate's value (one gate on the line only).
+        subscripts = [t for t in targets if isinstance(t, ast.Subscript)]
+        if subscripts and not names and len(gates) == 1:
+            gate = next(iter(gates))
+            load = ast.fix_missing_locations(ast.copy_location(ast.Subscript(subscripts[0].value, subscripts[0].slice, ast.Load()), subscripts[0]))
+            text = ast.unparse(subscripts[0])
+            self.captures.append((stmt.lineno, text, gate))
+            call = ast.Expr(ast.Call(ast.Name(CAPTURE, ast.Load()), [ast.Constant(gate), ast.Constant(stmt.lineno), ast.Constant(text), load], []))
+            return [ast.copy_location(call, stmt)]
         for position, name_node in enumerate(names):
             gate = _gate_of_name(name_node.id)
             if gate is None or gate not in gates:

@@ -1,0 +1,154 @@
+// Scores the detector against hand-labelled cells in public code
+// (test/fixtures/detect-real/manifest.json). The code itself is not in this repository: each
+// entry is read from a fetched git mirror (DETECT_MIRRORS, default /work/.mirror, holding
+// owner+name/repo) at the entry's commit, or from a plain folder (DETECT_CORPUS, default
+// /work/detect-corpus, holding owner+name/path). Entries whose source is absent are skipped.
+// Usage: npx tsx scripts/detect-eval.ts [--verbose] [--json] [--holdout-notes]
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell, type DetectLanguage, type GateName } from '../src/detect';
+
+interface LabelledCell {
+  name: string;
+  kind: string;
+  gates: Partial<Record<GateName, string>>;
+  optional?: Partial<Record<GateName, string>>;
+}
+
+interface Entry {
+  id: string;
+  repo: string;
+  commit: string;
+  path: string;
+  language: DetectLanguage;
+  split: 'tune' | 'holdout';
+  ignore?: string[];
+  cells: LabelledCell[];
+}
+
+interface Tally {
+  entries: number;
+  cells: number;
+  found: number;
+  kindRight: number;
+  spurious: number;
+  mapped: number;
+  mappedRight: number;
+  required: number;
+  requiredFound: number;
+}
+
+const emptyTally = (): Tally => ({ entries: 0, cells: 0, found: 0, kindRight: 0, spurious: 0, mapped: 0, mappedRight: 0, required: 0, requiredFound: 0 });
+
+/** "12-14,20" → [12, 13, 14, 20] */
+export function parseLines(spec: string | undefined): number[] {
+  if (!spec) return [];
+  return spec.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map((s) => Number(s.trim()));
+    if (b === undefined) return [a];
+    return Array.from({ length: b - a + 1 }, (_, k) => a + k);
+  });
+}
+
+function readSource(entry: Entry): string | undefined {
+  const folder = entry.repo.replace('/', '+');
+  const mirrors = process.env['DETECT_MIRRORS'] ?? '/work/.mirror';
+  for (const gitDir of [path.join(mirrors, folder, 'repo', '.git'), path.join(mirrors, folder, 'repo')]) {
+    if (!fs.existsSync(path.join(gitDir, 'HEAD'))) continue;
+    try {
+      return execFileSync('git', ['--git-dir', gitDir, 'show', `${entry.commit}:${entry.path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+    } catch {
+      // not at that commit in this mirror: try the corpus folder
+    }
+  }
+  const file = path.join(process.env['DETECT_CORPUS'] ?? '/work/detect-corpus', folder, entry.path);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+/** A cell labelled `lstm-peephole` is right when detected as an LSTM with its peephole flag. */
+function kindMatches(expected: string, cell: DetectedCell): boolean {
+  if (expected === 'lstm-peephole') return cell.kind === 'lstm' && (cell as { peephole?: boolean }).peephole === true;
+  return cell.kind === expected && !(cell as { peephole?: boolean }).peephole;
+}
+
+const pairs = (gates: Partial<Record<GateName, number[]>>): string[] => Object.entries(gates).flatMap(([g, lines]) => (lines ?? []).map((l) => `${g}:${l}`));
+
+function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean, showHoldout: boolean): void {
+  const detected = detectCells(source, entry.language).filter((c) => !entry.ignore?.includes(c.name));
+  tally.entries++;
+  const notes: string[] = [];
+  for (const label of entry.cells) {
+    tally.cells++;
+    const required = new Set(Object.entries(label.gates).flatMap(([g, spec]) => parseLines(spec).map((l) => `${g}:${l}`)));
+    const allowed = new Set([...required, ...Object.entries(label.optional ?? {}).flatMap(([g, spec]) => parseLines(spec).map((l) => `${g}:${l}`))]);
+    tally.required += required.size;
+    const cell = detected.find((c) => c.name === label.name);
+    if (!cell) {
+      notes.push(`  MISSED ${label.name} (${label.kind})`);
+      continue;
+    }
+    tally.found++;
+    if (kindMatches(label.kind, cell)) tally.kindRight++;
+    else notes.push(`  KIND ${label.name}: ${cell.kind}${(cell as { peephole?: boolean }).peephole ? '+peephole' : ''}, expected ${label.kind}`);
+    const got = pairs(cell.gates);
+    tally.mapped += got.length;
+    const wrong = got.filter((p) => !allowed.has(p));
+    tally.mappedRight += got.length - wrong.length;
+    const missing = [...required].filter((p) => !got.includes(p));
+    tally.requiredFound += required.size - missing.length;
+    if (wrong.length) notes.push(`  WRONG ${label.name}: ${wrong.join(' ')}`);
+    if (missing.length) notes.push(`  MISSING ${label.name}: ${missing.join(' ')}`);
+  }
+  for (const cell of detected) {
+    if (entry.cells.some((l) => l.name === cell.name)) continue;
+    tally.spurious++;
+    tally.mapped += pairs(cell.gates).length;
+    notes.push(`  SPURIOUS ${cell.name} (${cell.kind}, lines ${cell.range.start}-${cell.range.end})`);
+  }
+  // Hold-out findings stay hidden unless asked for, so they cannot steer tuning.
+  if (entry.split === 'holdout' && !showHoldout) return;
+  if (verbose || notes.length) console.log(`${entry.split.padEnd(7)} ${entry.id}${notes.length ? '' : ': all right'}${notes.length ? `\n${notes.join('\n')}` : ''}`);
+}
+
+function summary(t: Tally) {
+  const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+  return {
+    entries: t.entries,
+    cells: t.cells,
+    found: t.found,
+    spurious: t.spurious,
+    kindAccuracy: ratio(t.kindRight, t.cells),
+    precision: ratio(t.mappedRight, t.mapped),
+    gateLineRecall: ratio(t.requiredFound, t.required),
+  };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const verbose = args.includes('--verbose');
+  const showHoldout = args.includes('--holdout-notes');
+  const manifestPath = path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
+  const { entries } = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { entries: Entry[] };
+  const tallies: Record<Entry['split'], Tally> = { tune: emptyTally(), holdout: emptyTally() };
+  const skipped: string[] = [];
+  for (const entry of entries) {
+    const source = readSource(entry);
+    if (source === undefined) skipped.push(entry.id);
+    else scoreEntry(entry, source, tallies[entry.split], verbose, showHoldout);
+  }
+  const result = { tune: summary(tallies.tune), holdout: summary(tallies.holdout), skipped };
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  console.log('\nsplit    entries cells found spurious kind    precision recall');
+  for (const split of ['tune', 'holdout'] as const) {
+    const s = result[split];
+    console.log(`${split.padEnd(8)} ${String(s.entries).padStart(7)} ${String(s.cells).padStart(5)} ${String(s.found).padStart(5)} ${String(s.spurious).padStart(8)} ${pct(s.kindAccuracy).padStart(6)} ${pct(s.precision).padStart(9)} ${pct(s.gateLineRecall).padStart(6)}`);
+  }
+  if (skipped.length) console.log(`skipped (source absent): ${skipped.join(', ')}`);
+}
+
+main();

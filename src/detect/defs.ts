@@ -1,0 +1,156 @@
+// Assignments in one unit's statements: each target with its right-hand side, the names it
+// reads and the lines that compute it.
+import { matchBracket, splitTopLevel, type Stmt } from './scan';
+import { roleName } from './vocab';
+
+export interface Def {
+  /** Reference key: `x`, `self.c` (self/this attributes), `lstm.b_f.data`, '<return>'. */
+  key: string;
+  /** Name used for roles: snake_case, lower case, without self./this.; '' for dotted paths. */
+  name: string;
+  order: number;
+  stmt: Stmt;
+  rhs: string;
+  /** Where rhs starts in stmt.text. */
+  rhsOffset: number;
+  /** Lines of this target's computation: its tuple element, or the whole statement. */
+  lines: number[];
+  refs: string[];
+  targetSubscripted: boolean;
+  /** How many targets the statement assigns, and this one's position. */
+  targetCount: number;
+  targetIndex: number;
+  elementwise: boolean;
+}
+
+// ───────────────────────── definitions ─────────────────────────
+
+function refKey(raw: string): string {
+  return raw.replace(/^this\s*\.\s*/, 'self.').replace(/^self\s*\.\s*/, 'self.');
+}
+
+/** Names read by `text`: `x`, `self.c`, and each prefix of a dotted chain (`self.state.h` gives `self.state` and `self.state.h`; `h.shape` gives `h`). */
+export function extractRefs(text: string): string[] {
+  const refs: string[] = [];
+  const re = /[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const before = text.slice(0, m.index).trimEnd();
+    if (before.endsWith('.') || /\d$/.test(text.slice(0, m.index))) continue;
+    const parts = m[0].split('.').map((p) => p.trim());
+    for (let k = 1; k <= Math.min(parts.length, 4); k++) {
+      const key = refKey(parts.slice(0, k).join('.'));
+      if (key !== 'self') refs.push(key);
+    }
+  }
+  return refs;
+}
+
+function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
+  const segment = stmt.text.slice(from, to);
+  const lead = segment.length - segment.trimStart().length;
+  const trail = segment.trimEnd().length;
+  if (trail <= lead) return [];
+  const a = lineOf(stmt.offset + from + lead);
+  const b = lineOf(stmt.offset + from + trail - 1);
+  const lines: number[] = [];
+  for (let l = a; l <= b; l++) lines.push(l);
+  return lines;
+}
+
+/** Index of the assignment '=' at depth 0 (not ==, <=, >=, !=, =>), with whether it is augmented. */
+function assignmentAt(text: string): { at: number; width: number; augmented: boolean } | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === '=' && depth === 0) {
+      const prev = text[i - 1] ?? '';
+      const next = text[i + 1] ?? '';
+      if (next === '=' || next === '>') {
+        i++;
+        continue;
+      }
+      if ('=!<>:'.includes(prev) && !(prev === '>' && text[i - 2] === '>') && !(prev === '<' && text[i - 2] === '<')) continue;
+      const op = /(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])$/.exec(text.slice(0, i));
+      if (op) return { at: i - op[0].length, width: op[0].length + 1, augmented: true };
+      return { at: i, width: 1, augmented: false };
+    }
+  }
+  return undefined;
+}
+
+function unwrap(text: string): { text: string; offset: number } {
+  const lead = text.length - text.trimStart().length;
+  const t = text.trim();
+  if ((t.startsWith('(') || t.startsWith('[')) && matchBracket(t, 0) === t.length - 1) return { text: t.slice(1, -1), offset: lead + 1 };
+  return { text, offset: 0 };
+}
+
+export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
+  const defs: Def[] = [];
+  stmts.forEach((stmt, order) => {
+    let text = stmt.text;
+    const decl = /^\s*(?:export\s+)?(?:const|let|var)\s+/.exec(text);
+    if (decl) text = ' '.repeat(decl[0].length) + text.slice(decl[0].length);
+    const ret = /^\s*return\b/.exec(text);
+    if (ret) {
+      const rhs = text.slice(ret[0].length);
+      if (!rhs.trim() || splitTopLevel(rhs).filter((p) => p.text.trim()).length > 1) return;
+      defs.push({ key: '<return>', name: '<return>', order, stmt, rhs, rhsOffset: ret[0].length, lines: linesOf(stmt, 0, text.length, lineOf), refs: extractRefs(rhs), targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
+      return;
+    }
+    const assign = assignmentAt(text);
+    // An in-place activation (`i_t.sigmoid_()`, `c_t.tanh_()`) redefines its tensor.
+    const inPlace = assign ? undefined : /^\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\.\s*(?:sigmoid_|tanh_|relu_)\s*\(\s*\)\s*;?\s*$/.exec(text);
+    if (inPlace) {
+      const key = refKey(inPlace[1]);
+      const dotted = key.replace(/^self\./, '').includes('.');
+      defs.push({ key, name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key), order, stmt, rhs: text, rhsOffset: 0, lines: linesOf(stmt, 0, text.length, lineOf), refs: [key], targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
+      return;
+    }
+    if (!assign) return;
+    let lhs = text.slice(0, assign.at);
+    const rhsStart = assign.at + assign.width;
+    const rhs = text.slice(rhsStart);
+    // Type annotations: `i: tf.Tensor = ...`, `[h, c]: [T, T] = ...`.
+    const colon = splitTopLevel(lhs, ':');
+    if (colon.length > 1) lhs = colon[0].text;
+    const targets = splitTopLevel(unwrap(lhs).text).map((p) => p.text.trim()).filter(Boolean);
+    if (!targets.length) return;
+    let elements: { text: string; offset: number }[] | undefined;
+    if (targets.length > 1) {
+      const inner = unwrap(rhs);
+      const parts = splitTopLevel(inner.text).filter((p, k, all) => p.text.trim() || k < all.length - 1);
+      if (parts.length === targets.length) elements = parts.map((p) => ({ text: p.text, offset: rhsStart + inner.offset + p.offset }));
+    }
+    targets.forEach((target, targetIndex) => {
+      const m = /^(?:\.\.\.)?\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*(\[[\s\S]*\])?$/.exec(target);
+      if (!m) return;
+      const key = refKey(m[1].replace(/\s+/g, ''));
+      const dotted = key.replace(/^self\./, '').includes('.');
+      const element = elements?.[targetIndex];
+      const elementText = element ? element.text : rhs;
+      const refs = extractRefs(elementText);
+      if (assign.augmented || m[2]) refs.push(key);
+      defs.push({
+        key,
+        // `self.state.g`, `state.c` (a subscript by a string key): named by the last attribute.
+        name: dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
+        order,
+        stmt,
+        rhs: elementText,
+        rhsOffset: element ? element.offset : rhsStart,
+        lines: element ? linesOf(stmt, element.offset, element.offset + element.text.length, lineOf) : linesOf(stmt, 0, stmt.text.length, lineOf),
+        refs,
+        targetSubscripted: Boolean(m[2]),
+        targetCount: targets.length,
+        targetIndex,
+        elementwise: Boolean(element),
+      });
+    });
+  });
+  return defs;
+}
+

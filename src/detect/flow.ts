@@ -1,0 +1,186 @@
+// The data flow of one unit: which definition of a name reaches a use, which values are
+// pre-activations (products with weights not yet through an activation), and the lines that
+// compute a gate once roles are known.
+import type { Def } from './defs';
+import { helperCalled, type ClassHelpers } from './helpers';
+import type { Param } from './scan';
+import type { GateName } from './types';
+import { hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
+
+export class Flow {
+  private byKey = new Map<string, Def[]>();
+  private preactMemo = new Map<Def, boolean>();
+  constructor(
+    readonly defs: Def[],
+    readonly params: Param[],
+    private readonly linearModules: RegExp | undefined,
+    readonly lineOf: (offset: number) => number,
+    readonly helpers?: ClassHelpers,
+  ) {
+    for (const d of defs) {
+      const list = this.byKey.get(d.key) ?? [];
+      list.push(d);
+      this.byKey.set(d.key, list);
+    }
+  }
+  /** The last definition of `key` in a statement before `order` (textual order: loops carry the previous one). */
+  reaching(key: string, order: number): Def | undefined {
+    const list = this.byKey.get(key);
+    if (!list) return undefined;
+    let found: Def | undefined;
+    for (const d of list) if (d.order < order) found = d;
+    return found;
+  }
+  definitionsOf(key: string): Def[] {
+    return this.byKey.get(key) ?? [];
+  }
+  matmulCount(text: string): number {
+    let n = (text.match(MATMUL) ?? []).length;
+    if (this.linearModules) n += (text.match(this.linearModules) ?? []).length;
+    return n;
+  }
+  /** A pre-activation: a product with weights (or a split/sum of such) not yet through an activation. */
+  preact(d: Def, visiting = new Set<Def>()): boolean {
+    const memo = this.preactMemo.get(d);
+    if (memo !== undefined) return memo;
+    if (visiting.has(d)) return false;
+    visiting.add(d);
+    let result = false;
+    if (!hasActivation(d.rhs)) {
+      const products = this.matmulCount(d.rhs);
+      // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
+      const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs);
+      result = products > 0 || (!sizeOnly && d.refs.some((r) => {
+        const src = this.reaching(r, d.order);
+        return src !== undefined && src !== d && this.preact(src, visiting);
+      }));
+    }
+    this.preactMemo.set(d, result);
+    return result;
+  }
+  isParam(key: string): boolean {
+    return this.params.some((p) => p.name === key);
+  }
+}
+
+export type Roles = Map<Def, GateName>;
+
+/** The gates whose mixers belong to a state update: c = retain + write (f, i, g); h = z*h + (1-z)*n, o*tanh(c). */
+const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Record<'c' | 'h', GateName[]>;
+
+/** A gate definition is believed when its right-hand side computes something gate-like. */
+export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
+  const helper = helperCalled(d.rhs, flow.helpers);
+  if (helper) return flow.helpers!.gates.get(helper)?.gate === role || !flow.helpers!.gates.has(helper);
+  if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
+  if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
+  if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;
+  return d.refs.some((r) => {
+    const src = flow.reaching(r, d.order);
+    return src !== undefined && (flow.preact(src) || roles.get(src) === role);
+  });
+}
+
+export function refsRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): boolean {
+  return d.refs.some((r) => {
+    const src = flow.reaching(r, d.order);
+    const role = src && roles.get(src);
+    return role !== undefined && wanted.includes(role);
+  });
+}
+
+/** A value that only combines others, with no role, activation or product of its own: `retain = f * c_prev`, `write = i * g`, `z12 = z11 * h`. */
+export function isMixer(flow: Flow, roles: Roles, d: Def): boolean {
+  return !roles.has(d) && d.key !== '<return>' && d.targetCount === 1 && !hasActivation(d.rhs) && flow.matmulCount(d.rhs) === 0 && !SPLIT.test(d.rhs);
+}
+
+/** The definitions `d` reads directly or through mixers, with the mixers passed on the way. */
+export function readsThroughMixers(flow: Flow, roles: Roles, d: Def): { sources: Def[]; mixers: Def[] } {
+  const sources: Def[] = [];
+  const mixers: Def[] = [];
+  const stack = [d];
+  while (stack.length) {
+    const at = stack.pop()!;
+    for (const r of at.refs) {
+      const src = flow.reaching(r, at.order);
+      if (!src || src === at || sources.includes(src)) continue;
+      sources.push(src);
+      if (isMixer(flow, roles, src)) {
+        mixers.push(src);
+        stack.push(src);
+      }
+    }
+  }
+  return { sources, mixers };
+}
+
+/** Whether `d` is computed, at any depth, from a value with `role` (`a_h = (r * h) @ U` depends on r). */
+export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName): boolean {
+  const seen = new Set<Def>();
+  const stack = [d];
+  while (stack.length) {
+    const at = stack.pop()!;
+    for (const r of at.refs) {
+      const src = flow.reaching(r, at.order);
+      if (!src || seen.has(src)) continue;
+      if (roles.get(src) === role) return true;
+      seen.add(src);
+      stack.push(src);
+    }
+  }
+  return false;
+}
+
+/** Like refsRole, but also through mixers: `cell = add(retainCell, writeCell)` reads f and i. */
+export function reachesRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): boolean {
+  return readsThroughMixers(flow, roles, d).sources.some((s) => wanted.includes(roles.get(s)!));
+}
+
+function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
+  const lines = new Set<number>();
+  const seen = new Set<Def>();
+  const visit = (d: Def) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    // A call of a class helper: a per-gate helper's return line computes the gate; a helper
+    // returning part of the state (`c, o = self._carry(z, c)`) is plumbing, its lines are its own.
+    const helper = helperCalled(d.rhs, flow.helpers);
+    if (helper) {
+      const gateHelper = flow.helpers!.gates.get(helper);
+      if (gateHelper) [...d.lines, ...gateHelper.lines].forEach((l) => lines.add(l));
+      return;
+    }
+    d.lines.forEach((l) => lines.add(l));
+    for (const r of d.refs) {
+      const src = flow.reaching(r, d.order);
+      if (!src || src === d) continue;
+      const role = roles.get(src);
+      if (role === gate) visit(src);
+      else if (role === undefined && flow.preact(src)) visit(src);
+      // `c = add(retain, write)`: the mixers of a state update are part of it.
+      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate])) visit(src);
+      // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
+      else if (role === undefined && !hasActivation(d.rhs) && SPLIT.test(d.rhs) && hasActivation(src.rhs) && src.refs.some((rr) => { const s = flow.reaching(rr, src.order); return s !== undefined && flow.preact(s); })) visit(src);
+    }
+  };
+  for (const [d, role] of roles) if (role === gate) visit(d);
+  return lines;
+}
+
+export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { gates: GateName[]; into: GateName[] } = { gates: [], into: [] }): Map<GateName, Set<number>> {
+  const gates = new Map<GateName, Set<number>>();
+  for (const g of names) {
+    const lines = collectLines(flow, roles, g);
+    // A gate whose activation is written inside the state update (`c = sigmoid(f) * c + ...`,
+    // `c = f * c + i * tanh(z2)`): the update line computes that gate too.
+    const own = [...roles].filter(([, r]) => r === g).map(([d]) => d);
+    const activatedBefore = own.some((d) => d.refs.some((r) => { const s = flow.reaching(r, d.order); return s !== undefined && !roles.has(s) && hasActivation(s.rhs); }));
+    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
+    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs)) && !activatedBefore && !fromHelper) {
+      for (const [d, r] of roles) if (inline.into.includes(r) && d.refs.some((ref) => own.includes(flow.reaching(ref, d.order)!))) d.lines.forEach((l) => lines.add(l));
+    }
+    if (lines.size) gates.set(g, lines);
+  }
+  return gates;
+}
+

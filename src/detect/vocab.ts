@@ -1,0 +1,72 @@
+// Names and expression shapes the detector recognises: gate and state vocabularies,
+// activations, products with weights, splits. Plain data and regular expressions only.
+
+// ───────────────────────── vocabularies ─────────────────────────
+
+export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
+  i: ['i', 'it', 'i_t', 'ingate', 'in_gate', 'input_gate', 'inputgate', 'igate', 'i_gate', 'gate_i', 'i_g'],
+  f: ['f', 'ft', 'f_t', 'forgetgate', 'forget_gate', 'fgate', 'f_gate', 'gate_f', 'f_g', 'forget'],
+  g: ['g', 'gt', 'g_t', 'j', 'new_input', 'cellgate', 'cell_gate', 'c_tilde', 'c_hat', 'c_bar', 'ctilde', 'chat', 'c_tilda', 'candidate', 'cand', 'c_cand', 'c_candidate', 'candidate_cell', 'cell_candidate', 'g_gate', 'gate_g', 'c_in', 'c_prime'],
+  o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
+  c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
+  h: ['h', 'ht', 'h_t', 'hy', 'hx', 'h_next', 'next_h', 'h_new', 'new_h', 'hidden', 'hidden_state', 'h1', 'h_out', 'state_h', 'h_state', 'hs'],
+};
+
+export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
+  r: ['r', 'rt', 'r_t', 'resetgate', 'reset_gate', 'reset', 'r_gate', 'gate_r'],
+  z: ['z', 'zt', 'z_t', 'updategate', 'update_gate', 'update', 'u', 'ut', 'u_t', 'inputgate', 'input_gate', 'z_gate', 'gate_z', 'inp'],
+  n: ['n', 'nt', 'n_t', 'newgate', 'new_gate', 'hh', 'h_tilde', 'h_hat', 'h_bar', 'htilde', 'hhat', 'h_tilda', 'candidate', 'cand', 'h_candidate', 'h_cand', 'n_gate', 'gate_n', 'new', 'hthat', 'h_that'],
+  h: LSTM_NAMES.h,
+};
+
+export const LSTM_SUFFIXES: Record<string, 'i' | 'f' | 'g' | 'o'> = { i: 'i', f: 'f', g: 'g', c: 'g', o: 'o' };
+export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u: 'z', i: 'z', n: 'n', h: 'n' };
+
+/** Names a previous hidden state goes by (parameters of a step function). */
+export const PREVIOUS_HIDDEN = /^(?:h|hx|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hidden_?state|state|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s)$/;
+
+/** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
+export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*state|state_?new|h_?new|new_?carry)$/;
+/** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
+export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|result|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1)(?:_|$)|.*minus_?1$|h_?0$)/;
+
+export function roleName(raw: string): string {
+  return raw
+    .replace(/^(?:self|this)\./, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export function classify<K extends string>(name: string, vocab: Record<K, string[]>, subscripted: boolean): K | undefined {
+  if (!name) return undefined;
+  for (const role of Object.keys(vocab) as K[]) {
+    if (name === 'hs' && !subscripted) continue; // HS is the notebook's hidden size
+    if (vocab[role].includes(name)) return role;
+  }
+  return undefined;
+}
+
+/** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
+export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undefined {
+  const named = classify(name, LSTM_NAMES, subscripted);
+  if (named === 'c' || named === 'h') return named;
+  if (/^(?:cell|c)_(?:[a-z]|\d|new|next|out)$/.test(name)) return 'c';
+  if (/^(?:hidden|h)_(?:[a-z]|\d|new|next|out)$/.test(name) || /^m(?:_t|_new|_next)?$/.test(name)) return 'h';
+  return undefined;
+}
+
+// ───────────────────────── expression tests ─────────────────────────
+
+export const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*gate_?fn|\w*_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
+export const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
+export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
+export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
+export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
+export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|mul|multiply|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(/g;
+export const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
+export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
+
+export function hasActivation(text: string): boolean {
+  return ACTIVATION.test(text);
+}
+

@@ -1,0 +1,158 @@
+// Data-parallel fast-lstm: a batch's rows are cut into one contiguous slice per thread;
+// every thread runs its own instance of the wasm kernel (lm-kernel.ts) on its slice, and the
+// slices' gradients are summed here in slice order (so a run is deterministic, and equals the
+// one-thread run up to the order of float sums). This thread computes the first slice
+// itself while worker threads compute the others: `threads` threads in all.
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { PADDING_ID } from '../corpus';
+import { instantiateLmKernel, lmKernelModule, type LmKernel, type LmShapes } from './lm-kernel';
+
+export type LmModelShapes = Omit<LmShapes, 'batch'>;
+
+export interface LmBatchResult {
+  /** Mean −log p(target) over the batch's non-padding targets (0 when there are none). */
+  loss: number;
+  /** Σ −log p(target) and the number of non-padding targets it sums over. */
+  lossSum: number;
+  targets: number;
+  /** The gradient of `loss`, flat in the parameter order (lm-kernel.ts); absent when forward only. */
+  grads?: Float32Array;
+}
+
+/** The cores this process may use (at least 1). */
+export function availableCores(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+/** [start, end) rows of each non-empty slice: `rows` cut into at most `parts` near-equal runs. */
+export function sliceRows(rows: number, parts: number): Array<[number, number]> {
+  const count = Math.max(1, Math.min(parts, rows));
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < count; k++) out.push([Math.floor((k * rows) / count), Math.floor(((k + 1) * rows) / count)]);
+  return out;
+}
+
+interface SliceRequest {
+  id: number;
+  shapes: LmShapes;
+  params: Float32Array;
+  ids: Int32Array;
+  targets: Int32Array;
+  scale: number;
+  backward: boolean;
+}
+type SliceReply = { id: number; lossSum: number; grads?: Float32Array } | { id: number; error: string };
+
+// The worker's whole program: the kernel's own source (self-contained) and a message loop.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const kernel = (${instantiateLmKernel.toString()})(workerData.module);
+parentPort.on('message', (request) => {
+  try {
+    kernel.configure(request.shapes);
+    const result = kernel.run(request.params, request.ids, request.targets, request.scale, request.backward);
+    parentPort.postMessage({ id: request.id, lossSum: result.lossSum, grads: result.grads }, result.grads ? [result.grads.buffer] : []);
+  } catch (error) {
+    parentPort.postMessage({ id: request.id, error: String((error && error.message) || error) });
+  }
+});`;
+
+class KernelWorker {
+  private readonly worker: Worker;
+  private pending = new Map<number, { resolve: (r: { lossSum: number; grads?: Float32Array }) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(module: WebAssembly.Module) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });
+    this.worker.unref(); // referenced only while a slice is in flight
+    this.worker.on('message', (reply: SliceReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if ('error' in reply) waiting.reject(new Error(reply.error));
+      else waiting.resolve(reply);
+    });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const waiting of this.pending.values()) waiting.reject(this.failure);
+      this.pending.clear();
+    };
+    this.worker.on('error', (error) => fail(new Error(`fast-lstm worker thread failed: ${error.message}`)));
+    this.worker.on('exit', (code) => fail(new Error(`fast-lstm worker thread exited (code ${code}) during training; run again, or with --threads 1.`)));
+  }
+
+  run(request: SliceRequest): Promise<{ lossSum: number; grads?: Float32Array }> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage(request);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.failure ??= new Error('fast-lstm threads were disposed.');
+    await this.worker.terminate();
+  }
+}
+
+/** `threads` kernel instances (this thread's and threads − 1 workers'), reused batch after batch. */
+export class LmKernelPool {
+  readonly threads: number;
+  private readonly local: LmKernel;
+  private readonly workers: KernelWorker[];
+  private nextId = 0;
+
+  constructor(threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`fast-lstm threads must be a positive integer, got ${threads}.`);
+    this.threads = threads;
+    const module = lmKernelModule();
+    this.local = instantiateLmKernel(module);
+    this.workers = Array.from({ length: threads - 1 }, () => new KernelWorker(module));
+  }
+
+  /**
+   * The batch's mean loss and, when `backward`, its gradient. ids and targets are
+   * [batch, steps] row-major; params flat in the kernel's order.
+   */
+  async run(model: LmModelShapes, batch: number, params: Float32Array, ids: Int32Array, targets: Int32Array, backward: boolean): Promise<LmBatchResult> {
+    const { steps } = model;
+    if (ids.length !== batch * steps || targets.length !== batch * steps) throw new Error(`fast-lstm: a batch of ${batch} × ${steps} needs ${batch * steps} ids and targets, got ${ids.length} and ${targets.length}.`);
+    let count = 0;
+    for (let k = 0; k < targets.length; k++) if (targets[k] !== PADDING_ID) count++;
+    const scale = 1 / Math.max(count, 1);
+    const slices = sliceRows(batch, this.threads).map(([start, end]) => ({
+      shapes: { ...model, batch: end - start },
+      ids: ids.subarray(start * steps, end * steps),
+      targets: targets.subarray(start * steps, end * steps),
+    }));
+    const remote = slices.slice(1).map((slice, k) => this.workers[k]!.run({ id: this.nextId++, ...slice, params, scale, backward }));
+    const [first] = slices;
+    let local: { lossSum: number; grads?: Float32Array };
+    try {
+      this.local.configure(first!.shapes);
+      local = this.local.run(params, first!.ids, first!.targets, scale, backward);
+    } catch (error) {
+      await Promise.allSettled(remote);
+      throw error;
+    }
+    const results = [local, ...(await Promise.all(remote))];
+    let lossSum = 0;
+    for (const result of results) lossSum += result.lossSum;
+    let grads: Float32Array | undefined;
+    if (backward) {
+      grads = results[0]!.grads!;
+      for (const result of results.slice(1)) {
+        const add = result.grads!;
+        for (let k = 0; k < grads.length; k++) grads[k]! += add[k]!;
+      }
+    }
+    return { loss: lossSum / Math.max(count, 1), lossSum, targets: count, ...(grads ? { grads } : {}) };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
