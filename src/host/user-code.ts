@@ -3,7 +3,7 @@
 // and Stop (which kills the child's whole process group). All the work happens in the child:
 // the host only sends the cell's source and reads back one JSON result.
 import * as vscode from 'vscode';
-import { PythonClient, type CheckInput } from '../python/client';
+import { PythonClient, PythonRunError, type CheckInput } from '../python/client';
 import type { PythonInfo } from '../python/interpreter';
 import type { CellResult } from '../python/protocol';
 import { PythonEnvironment } from './python-env';
@@ -52,6 +52,10 @@ export class UserCodeRunner implements vscode.Disposable {
     this.running = { label, abort };
     try {
       return await this.clientFor(python.path).check(input, { timeoutMs: userCodeTimeoutSeconds(resource) * 1000, signal: abort.signal });
+    } catch (error) {
+      // Stopped while the child was still starting: it reports that it exited; say what happened.
+      if (abort.signal.aborted && error instanceof PythonRunError) throw new PythonRunError('Stopped: the Python process running the cell was killed.', 'stopped');
+      throw error;
     } finally {
       this.running = undefined;
     }
@@ -62,6 +66,8 @@ export class UserCodeRunner implements vscode.Disposable {
     if (!this.running) return false;
     this.options.log(`python: stopping ${this.running.label}`);
     this.running.abort.abort();
+    // The signal reaches a check that has been sent; a child still starting (importing torch) is killed here.
+    this.client?.client.stop('stopped');
     return true;
   }
 
