@@ -182,6 +182,25 @@ describe('user code', function () {
     assert.equal(verdict?.cell, `GateByGateLSTM (lstm_notebook.ipynb cell ${index}, line 1)`);
   });
 
+  it('a buggy notebook cell (h = o * c, no tanh) gets its diagnostic on that line of that cell', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('user_code/buggy_notebook.ipynb'));
+    const index = notebook.getCells().findIndex((c) => /class MyLSTM/.test(c.document.getText()));
+    await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
+    const cell = notebook.cellAt(index).document;
+    const { outcome } = await runLens(cell.uri);
+    const hLine = lineOf(cell, 'h_t = o_t * c_t');
+    assert.equal(outcome.result.verdict, 'differs', outcome.result.message);
+    const diagnostics = vscode.languages.getDiagnostics(cell.uri).filter((d) => d.source === 'LSTM Lab');
+    assert.deepEqual(
+      diagnostics.map((d) => [d.range.start.line + 1, d.severity]),
+      [[hLine, vscode.DiagnosticSeverity.Error]],
+    );
+    assert.match(diagnostics[0].message, new RegExp(`^h_t on line ${hLine} differs from o⊙tanh\\(c\\)`));
+    const verdict = await vscode.commands.executeCommand<CodeVerdict | null>('lstmLab._codeVerdict');
+    assert.deepEqual([verdict?.verdict, verdict?.gate], ['differs', 'h']);
+    assert.ok((await yourCodeRun(outcome)).probeSeries.some((s) => s.origin === 'your-code' && s.name.startsWith('your code: MyLSTM')));
+  });
+
   it('Stop ends a cell that never returns (its process group is killed), and so does the timeout setting', async () => {
     const uri = workspaceFile('user_code/hanging_rnn.py');
     const lens = await checkLens(uri);
