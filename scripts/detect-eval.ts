@@ -52,6 +52,12 @@ export function parseLines(spec: string | undefined): number[] {
 }
 
 function readSource(entry: Entry): string | undefined {
+  if (entry.repo.startsWith('npm:')) {
+    // A package installed in node_modules at the labelled version.
+    const dir = path.join(__dirname, '..', 'node_modules', entry.repo.slice(4));
+    const version = fs.existsSync(path.join(dir, 'package.json')) ? (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: string }).version : undefined;
+    return version === entry.commit ? fs.readFileSync(path.join(dir, entry.path), 'utf8') : undefined;
+  }
   const folder = entry.repo.replace('/', '+');
   const mirrors = process.env['DETECT_MIRRORS'] ?? '/work/.mirror';
   for (const gitDir of [path.join(mirrors, folder, 'repo', '.git'), path.join(mirrors, folder, 'repo')]) {

@@ -14,7 +14,7 @@ import type {
   TrainedProbeResult,
 } from './engine/inspect-types';
 import type { ProbeSeries } from './engine/types';
-import { isCellKind as isCellKindName } from './shared/catalog';
+import { GATE_NAMES, GATE_RANGE, isCellKind as isCellKindName, type GateName } from './shared/catalog';
 import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr, type Obj } from './guards';
 
 /** What the panel (or the Inspect Selection command) asks about a run; the host adds the run's checkpoint. */
@@ -33,14 +33,14 @@ export type InspectResult =
   | { kind: 'probeTrained'; probe: TrainedProbeResult }
   | { kind: 'sample'; sample: SampleWithProbabilities };
 
-export const CAPTURED_GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
+export const CAPTURED_GATES: readonly CapturedGate[] = GATE_NAMES;
 
 // Activations and gradient norms may be NaN/Infinity when a model diverged: carry them, draw a gap.
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isNumberRow = (v: unknown): v is number[] => isArrayOf(v, isNumber);
 const isMatrix = (v: unknown): v is number[][] => isArrayOf(v, isNumberRow);
 export const isCapturedGate = (v: unknown): v is CapturedGate => isStr(v) && (CAPTURED_GATES as readonly string[]).includes(v);
-const isSigmoidGate = (v: unknown): v is GateSaturation['gate'] => v === 'i' || v === 'f' || v === 'o';
+const isSigmoidGate = (v: unknown): v is GateSaturation['gate'] => isStr(v) && (GATE_NAMES as readonly string[]).includes(v) && GATE_RANGE[v as GateName] === 'sigmoid';
 const isPositiveInt = (v: unknown): v is number => isFiniteNum(v) && Number.isInteger(v) && v > 0;
 
 export function isInspectRequest(v: unknown): v is InspectRequest {
@@ -140,3 +140,6 @@ export interface ExportCsvFile {
 }
 export const isExportCsvFile = (v: unknown): v is ExportCsvFile => isObj(v) && isStr(v.name) && /^[A-Za-z0-9_.-]+\.csv$/.test(v.name) && isStr(v.text);
 export const isExportCsvFiles = (v: unknown): v is ExportCsvFile[] => isArrayOf(v, isExportCsvFile);
+
+/** Sampling defaults shared by the Sample Text command and the panel's Sample view. */
+export const SAMPLE_DEFAULTS = { prime: 'the ', temperature: 0.8, length: 200 } as const;

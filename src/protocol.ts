@@ -109,8 +109,13 @@ export type HostToWebview =
   | { type: 'inspectText'; text: string; runId?: string }
   | { type: 'inspectResult'; requestId: string; runId: string; result: InspectResult }
   | { type: 'inspectError'; requestId: string; message: string }
+  | { type: 'reveal'; section: PanelSection }
   /** The verdict on the user's own cell; null clears it (another cell's equations are shown). */
   | { type: 'codeVerdict'; verdict: CodeVerdict | null };
+
+/** The panel's sections, top to bottom. */
+export const PANEL_SECTIONS = ['loss', 'saturation', 'gradient', 'runs', 'inspect', 'equations'] as const;
+export type PanelSection = (typeof PANEL_SECTIONS)[number];
 
 // ───────────────────────── webview → host ─────────────────────────
 export type WebviewToHost =
@@ -358,6 +363,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isStr(v.requestId) && isStr(v.message);
     case 'codeVerdict':
       return v.verdict === null || isCodeVerdict(v.verdict);
+    case 'reveal':
+      return isStr(v.section) && (PANEL_SECTIONS as readonly string[]).includes(v.section);
     default:
       return false;
   }

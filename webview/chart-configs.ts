@@ -93,6 +93,45 @@ function epochEndX(run: RunRecord, epoch: number, xAxis: LossXAxis): number {
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** Largest difference, in nats/char, between two runs' losses that still draws them as one line. */
+export const COINCIDE_TOLERANCE = 0.002;
+
+function lossesCoincide(a: RunRecord, b: RunRecord): boolean {
+  if (a.batches.length === 0 || a.batches.length !== b.batches.length || a.epochs.length !== b.epochs.length) return false;
+  const close = (x: number, y: number) => Math.abs(x - y) <= COINCIDE_TOLERANCE;
+  return a.batches.every((batch, k) => batch.step === b.batches[k].step && close(batch.loss, b.batches[k].loss)) && a.epochs.every((e, k) => close(e.valLoss, b.epochs[k].valLoss));
+}
+
+/**
+ * Groups of train runs whose loss curves coincide (the notebook's three LSTMs share their
+ * maths and seed, so their lines lie on top of each other): indices into `runs`, groups of
+ * two or more, in order.
+ */
+export function coincidingRuns(runs: readonly RunRecord[]): number[][] {
+  const groups: number[][] = [];
+  const placed = new Set<number>();
+  runs.forEach((run, i) => {
+    if (placed.has(i) || run.kind !== 'train') return;
+    const group = [i];
+    for (let j = i + 1; j < runs.length; j++) if (!placed.has(j) && runs[j].kind === 'train' && lossesCoincide(run, runs[j])) group.push(j);
+    if (group.length > 1) {
+      group.forEach((k) => placed.add(k));
+      groups.push(group);
+    }
+  });
+  return groups;
+}
+
+/** "3 runs coincide: A, B and C draw one line." per group, for the note under the loss chart. */
+export function coincideNote(runs: readonly RunRecord[]): string {
+  return coincidingRuns(runs)
+    .map((group) => {
+      const names = group.map((k) => runs[k].title.split(' · ')[0]);
+      return `${group.length} runs coincide: ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} draw one line (shown in alternating dashes of their colours).`;
+    })
+    .join(' ');
+}
+
 /**
  * Training loss per batch (a line per run, labelled with the run's title) and validation
  * loss per epoch (dashed, ◆ points, labelled "title (val)") for every train run given,
@@ -104,9 +143,13 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
   const maxPoints = options.maxPointsPerLine ?? MAX_POINTS_PER_LINE;
   const datasets: ChartDataset<'line'>[] = [];
   const trainRuns = runs.filter((r) => r.kind === 'train');
+  // Coinciding runs: each drawn in dashes offset from the others', so every colour shows.
+  const interleaved = new Map<number, { dash: number[]; offset: number }>();
+  for (const group of coincidingRuns(trainRuns)) group.forEach((k, place) => interleaved.set(k, { dash: [6, 6 * (group.length - 1)], offset: 6 * place }));
+  let lastX = 0;
   trainRuns.forEach((run, index) => {
     const color = paletteColor(colors, index);
-    const dash = cycleDash(colors, index);
+    const dash = interleaved.get(index)?.dash ?? cycleDash(colors, index);
     const trainPoints: Point[] = thinPoints(run.batches, maxPoints).map((b) => ({
       x: xAxis === 'time' ? b.elapsedMs / 1000 : b.step,
       y: finite(b.loss),
@@ -118,14 +161,17 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
       backgroundColor: color,
       borderWidth: 1.5,
       borderDash: dash,
+      borderDashOffset: interleaved.get(index)?.offset ?? 0,
       pointRadius: 0,
       pointHitRadius: 4,
       pointStyle: 'line',
       tension: 0,
       spanGaps: false,
     });
+    lastX = Math.max(lastX, ...trainPoints.map((p) => p.x ?? 0));
     if (run.epochs.length > 0) {
       const valPoints: Point[] = run.epochs.map((e) => ({ x: epochEndX(run, e.epoch, xAxis), y: finite(e.valLoss) }));
+      lastX = Math.max(lastX, ...valPoints.map((p) => p.x ?? 0));
       datasets.push({
         label: `${run.title} (val)`,
         data: valPoints,
@@ -146,10 +192,21 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
     options: {
       ...commonOptions(colors),
       scales: {
-        x: linearAxis(colors, xAxis === 'time' ? 'wall-clock time (s)' : 'training step (batch)'),
+        x: lossXAxis(colors, xAxis, lastX),
         y: linearAxis(colors, 'loss (nats/char)'),
       },
     },
+  };
+}
+
+/** The loss chart's x axis: whole batches (no 1.2), and ending at the last point, not the next round number. */
+function lossXAxis(colors: ThemeColors, xAxis: LossXAxis, lastX: number) {
+  const base = linearAxis(colors, xAxis === 'time' ? 'wall-clock time (s)' : 'training step (batch)');
+  return {
+    ...base,
+    min: 0,
+    ...(lastX > 0 ? { max: lastX } : {}),
+    ticks: { ...base.ticks, ...(xAxis === 'step' ? { precision: 0 } : {}), includeBounds: false },
   };
 }
 
@@ -238,4 +295,22 @@ function commonOptions(colors: ThemeColors) {
       tooltip: { enabled: true },
     },
   };
+}
+
+/**
+ * Ticks for a log axis from `min` to `max`: whole powers of ten only, evenly spaced (every
+ * k-th decade when more than `maxTicks` decades would crowd the axis). chart.js's own log ticks
+ * skip unevenly (1e-1, 1e-6, 1e-11, 1e-19) once the range spans many decades.
+ */
+export function decadeTicks(min: number, max: number, maxTicks = 6): number[] {
+  if (!(min > 0) || !(max >= min) || !Number.isFinite(max)) return [];
+  const low = Math.ceil(Math.log10(min) - 1e-9);
+  const high = Math.floor(Math.log10(max) + 1e-9);
+  if (high < low) return [];
+  const every = Math.max(1, Math.ceil((high - low + 1) / maxTicks));
+  // Multiples of `every`, so the ticks stay put as the range grows.
+  const first = Math.ceil(low / every) * every;
+  const ticks: number[] = [];
+  for (let e = first; e <= high; e += every) ticks.push(Number(`1e${e}`));
+  return ticks;
 }

@@ -1,9 +1,25 @@
 // The two chart.js charts. Only the pieces they use are registered (line charts on linear
 // and logarithmic axes, legend, tooltip), which keeps the bundle small.
-import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
+import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartConfiguration, type Plugin, type Scale } from 'chart.js';
+import { decadeTicks } from './chart-configs';
 import { el } from './dom';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
+
+/**
+ * A logarithmic y axis gets evenly spaced decade ticks (a callback, so added here in the
+ * browser: the configurations themselves stay plain data for the CLI's report).
+ */
+export function withDecadeTicks(config: ChartConfiguration<'line'>): ChartConfiguration<'line'> {
+  const y = config.options?.scales?.y;
+  if (!y || y.type !== 'logarithmic') return config;
+  const afterBuildTicks = (axis: Scale) => {
+    const decades = decadeTicks(axis.min, axis.max);
+    // Less than two whole decades in range: chart.js's own ticks say more.
+    if (decades.length >= 2) axis.ticks = decades.map((value) => ({ value }));
+  };
+  return { ...config, options: { ...config.options, scales: { ...config.options?.scales, y: { ...y, afterBuildTicks } } } };
+}
 
 export class ChartView {
   readonly element: HTMLElement;
@@ -11,7 +27,8 @@ export class ChartView {
   private readonly empty: HTMLElement;
   private chart: Chart<'line'> | undefined;
 
-  constructor(name: string, emptyText: string) {
+  /** `plotHeight`: the plot with its axes, in CSS pixels, whatever room the legend takes. */
+  constructor(name: string, emptyText: string, private readonly plotHeight = PLOT_HEIGHT_PX) {
     this.canvas = el('canvas', { 'data-chart': name, role: 'img', 'aria-label': `${name} chart` });
     this.empty = el('p', { class: 'chart-empty' }, emptyText);
     // Empty until the first update() brings data.
@@ -23,13 +40,14 @@ export class ChartView {
    * Without data the box shows only its empty-state text: empty axes under it would overlap
    * the text and mean nothing (chart.js resizes the canvas when the box grows back).
    */
-  update(config: ChartConfiguration<'line'>): void {
+  update(input: ChartConfiguration<'line'>): void {
+    const config = withDecadeTicks(input);
     const hasData = config.data.datasets.some((d) => d.data.length > 0);
     this.empty.hidden = hasData;
     this.element.classList.toggle('is-empty', !hasData);
     if (!hasData) this.element.style.height = '';
     if (!this.chart) {
-      this.chart = new Chart(this.canvas, { ...config, plugins: [legendRoomPlugin(this.element)] });
+      this.chart = new Chart(this.canvas, { ...config, plugins: [legendRoomPlugin(this.element, this.plotHeight)] });
       return;
     }
     this.chart.data = config.data;
@@ -50,12 +68,12 @@ const PLOT_HEIGHT_PX = 220;
  * wraps onto several rows and would otherwise squeeze the plot to a strip. The legend's
  * height depends only on the width, so the resize this causes settles at once.
  */
-function legendRoomPlugin(box: HTMLElement): Plugin<'line'> {
+function legendRoomPlugin(box: HTMLElement, plotHeight: number): Plugin<'line'> {
   return {
     id: 'lstmLabLegendRoom',
     afterLayout(chart) {
       if (box.classList.contains('is-empty')) return;
-      const wanted = `${Math.max(PLOT_HEIGHT_PX + Math.ceil(chart.legend?.height ?? 0), 240)}px`;
+      const wanted = `${Math.max(plotHeight + Math.ceil(chart.legend?.height ?? 0), plotHeight + 20)}px`;
       if (box.style.height !== wanted) box.style.height = wanted;
     },
   };
@@ -79,7 +97,8 @@ function backgroundPlugin(color: string): Plugin<'line'> {
  * Renders a configuration once, off screen, at a fixed size on an opaque background and
  * returns its PNG (chart.js `toBase64Image`): the export does not depend on the panel's width.
  */
-export function renderChartImage(config: ChartConfiguration<'line'>, background: string, width = 900, height = 500): string {
+export function renderChartImage(input: ChartConfiguration<'line'>, background: string, width = 900, height = 500): string {
+  const config = withDecadeTicks(input);
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

@@ -4,16 +4,11 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { ActivationCapture, CapturedGate, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult, UnitScore } from '../src/engine/inspect-types';
 import type { RunRecord } from '../src/protocol';
+import { CELL_FAMILIES, GATE_LABELS, GATE_NAMES, GATE_RANGE, type GateName } from '../src/shared/catalog';
 import { paletteColor, type ThemeColors } from './chart-configs';
 
-export const GATE_TITLES: Record<CapturedGate, string> = {
-  i: 'input gate i',
-  f: 'forget gate f',
-  g: 'candidate g',
-  o: 'output gate o',
-  c: 'cell state c',
-  h: 'hidden state h',
-};
+/** "forget gate f": each gate's label and letter. */
+export const GATE_TITLES = Object.fromEntries(GATE_NAMES.map((gate) => [gate, `${GATE_LABELS[gate]} ${gate}`])) as Record<CapturedGate, string>;
 
 // ───────────── saturation ─────────────
 
@@ -29,8 +24,9 @@ export function applySaturation(runs: RunRecord[], runId: string, report: Satura
   return copy;
 }
 
-export const SATURATION_GATES = ['i', 'f', 'o'] as const;
-export type SaturationGate = (typeof SATURATION_GATES)[number];
+/** One saturation chart per LSTM sigmoid gate (i, f, o); other families' reports are in the CSV export. */
+export const SATURATION_GATES: readonly GateName[] = CELL_FAMILIES.lstm.sigmoidGates;
+export type SaturationGate = GateName;
 
 /** A chart axis in the theme's colours: its title, ticks, grid and border. */
 function axisStyle(title: string, colors: ThemeColors) {
@@ -42,47 +38,64 @@ function axisStyle(title: string, colors: ThemeColors) {
   };
 }
 
+/** Whether a run measured `gate` (a SimpleRNN has no gates; an LSTM without forget gate no f). */
+export function hasSaturationOf(run: RunRecord, gate: SaturationGate): boolean {
+  return run.kind === 'train' && (run.saturation ?? []).some((r) => r.gates.some((g) => g.gate === gate));
+}
+
+export interface SaturationChartOptions {
+  /** A legend of one entry per run (the exported image); the panel shows one legend for all gates instead. */
+  legend: boolean;
+}
+
 /**
- * One chart per sigmoid gate: for each run, the fraction of activations above 0.9 (solid) and
- * below 0.1 (dashed) against the training step; epoch reports (on validation text) as ◆ points.
+ * One chart per sigmoid gate: for each run that has the gate, the fraction of its activations
+ * above 0.9 (solid line, ●) and below 0.1 (dashed line, ▲) against the training step; epoch
+ * reports (on validation text) as larger ● and ▲ without a line. A run keeps the colour of its
+ * place in `runs` (the loss chart's), whichever gates it has.
  */
-export function saturationChartConfig(runs: readonly RunRecord[], gate: SaturationGate, colors: ThemeColors): ChartConfiguration<'line'> {
+export function saturationChartConfig(runs: readonly RunRecord[], gate: SaturationGate, colors: ThemeColors, options: SaturationChartOptions = { legend: true }): ChartConfiguration<'line'> {
   const datasets: ChartDataset<'line'>[] = [];
-  const withData = runs.filter((r) => r.kind === 'train' && (r.saturation?.length ?? 0) > 0);
-  // One run: the legend needs only the sides; several: each line names its run.
-  const prefix = (run: RunRecord) => (withData.length > 1 ? `${run.title} ` : '');
-  withData.forEach((run, index) => {
-      const color = paletteColor(colors, index);
-      const reports = (run.saturation ?? []).filter((r) => r.gates.some((g) => g.gate === gate));
-      const valueOf = (r: SaturationReport, side: 'low' | 'high') => r.gates.find((g) => g.gate === gate)![side];
-      for (const side of ['high', 'low'] as const) {
-        const batches = reports.filter((r) => r.scope === 'batch');
+  const legendEntries = new Set<number>();
+  runs.forEach((run, index) => {
+    if (!hasSaturationOf(run, gate)) return;
+    const color = paletteColor(colors, index);
+    const reports = (run.saturation ?? []).filter((r) => r.gates.some((g) => g.gate === gate));
+    const valueOf = (r: SaturationReport, side: 'low' | 'high') => r.gates.find((g) => g.gate === gate)![side];
+    for (const side of ['high', 'low'] as const) {
+      const batches = reports.filter((r) => r.scope === 'batch');
+      if (side === 'high') legendEntries.add(datasets.length);
+      datasets.push({
+        label: side === 'high' ? run.title : `${run.title}: < 0.1 (closed)`,
+        data: batches.map((r) => ({ x: r.step, y: valueOf(r, side) })),
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 1.5,
+        borderDash: side === 'low' ? [5, 3] : [],
+        pointRadius: batches.length < 30 ? 2 : 0,
+        pointStyle: side === 'low' ? 'triangle' : 'circle',
+        tension: 0,
+        // A share of 0 lies on the x axis: draw the whole line and its markers, not the half above it.
+        clip: 6,
+      });
+      const epochs = reports.filter((r) => r.scope === 'epoch');
+      if (epochs.length > 0) {
         datasets.push({
-          label: `${prefix(run)}${side === 'high' ? '> 0.9 (open)' : '< 0.1 (closed)'}`,
-          data: batches.map((r) => ({ x: r.step, y: valueOf(r, side) })),
+          label: `${run.title}: ${side === 'high' ? '> 0.9' : '< 0.1'} on validation text`,
+          data: epochs.map((r) => ({ x: r.step, y: valueOf(r, side) })),
           borderColor: color,
           backgroundColor: color,
-          borderWidth: 1.5,
-          borderDash: side === 'low' ? [5, 3] : [],
-          pointRadius: batches.length < 30 ? 2 : 0,
+          showLine: false,
+          pointRadius: 5,
           pointStyle: side === 'low' ? 'triangle' : 'circle',
-          tension: 0,
+          clip: 8,
         });
-        const epochs = reports.filter((r) => r.scope === 'epoch');
-        if (epochs.length > 0) {
-          datasets.push({
-            label: `${prefix(run)}${side === 'high' ? '> 0.9' : '< 0.1'}, validation (per epoch)`,
-            data: epochs.map((r) => ({ x: r.step, y: valueOf(r, side) })),
-            borderColor: color,
-            backgroundColor: color,
-            showLine: false,
-            pointRadius: 4,
-            pointStyle: 'rectRot',
-          });
-        }
       }
-    });
+    }
+  });
   const axis = (title: string) => ({ type: 'linear' as const, ...axisStyle(title, colors) });
+  // The x axis ends at the last report, not at the next round number.
+  const lastStep = Math.max(0, ...runs.flatMap((run) => (hasSaturationOf(run, gate) ? (run.saturation ?? []).map((r) => r.step) : [])));
   return {
     type: 'line',
     data: { datasets },
@@ -92,19 +105,21 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
       maintainAspectRatio: false,
       color: colors.foreground,
       interaction: { mode: 'nearest', intersect: false },
+      layout: { padding: { top: 4 } },
       plugins: {
-        title: { display: true, text: `${GATE_TITLES[gate]}: fraction saturated${withData.length === 1 ? ` — ${withData[0].title}` : ''}`, color: colors.foreground, font: { size: 12 } },
-        legend: { display: true, position: 'bottom', labels: { color: colors.foreground, usePointStyle: true, boxHeight: 6, font: { size: 10 } } },
+        title: { display: true, text: GATE_TITLES[gate], color: colors.foreground, font: { size: 12, weight: 'bold' }, padding: { top: 2, bottom: 4 } },
+        // One entry per run (its colour); the line styles are explained once beside the charts.
+        legend: { display: options.legend, position: 'bottom', labels: { color: colors.foreground, boxWidth: 10, boxHeight: 10, font: { size: 10 }, filter: (item) => legendEntries.has(item.datasetIndex ?? -1) } },
         tooltip: { enabled: true },
       },
-      scales: { x: axis('training step (batch)'), y: { ...axis('fraction of activations'), min: 0, max: 1 } },
+      scales: { x: { ...axis('training step (batch)'), min: 0, ...(lastStep > 0 ? { max: lastStep } : {}), ticks: { ...axisStyle('', colors).ticks, precision: 0, includeBounds: false } }, y: { ...axis('share of activations'), min: 0, max: 1, ticks: { ...axisStyle('', colors).ticks, stepSize: 0.5 } } },
     },
   };
 }
 
 // ───────────── heat colours ─────────────
 
-/** How a gate's values map to colour: sigmoid gates on [0, 1]; g, h on [−1, 1]; c on ±its largest magnitude. */
+/** How a gate's values map to colour: sigmoid gates on [0, 1]; tanh ones (g, n, h) on [−1, 1]; c on ±its largest magnitude. */
 export interface HeatScale {
   min: number;
   max: number;
@@ -113,8 +128,8 @@ export interface HeatScale {
 }
 
 export function gateScale(gate: CapturedGate, values: readonly number[]): HeatScale {
-  if (gate === 'i' || gate === 'f' || gate === 'o') return { min: 0, max: 1, diverging: false };
-  if (gate === 'g' || gate === 'h') return { min: -1, max: 1, diverging: true };
+  if (GATE_RANGE[gate] === 'sigmoid') return { min: 0, max: 1, diverging: false };
+  if (GATE_RANGE[gate] === 'tanh') return { min: -1, max: 1, diverging: true };
   let largest = 0;
   for (const v of values) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
   const bound = largest > 0 ? largest : 1;

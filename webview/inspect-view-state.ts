@@ -1,7 +1,7 @@
 // What the inspect views persist with the panel's getState/setState: the user's choices, never
 // the results (a capture of 5000 characters × 125 units × 6 gates is far too large to keep).
 import type { CapturedGate } from '../src/engine/inspect-types';
-import { isCapturedGate } from '../src/inspect-protocol';
+import { isCapturedGate, SAMPLE_DEFAULTS } from '../src/inspect-protocol';
 
 export interface InspectUiState {
   runId?: string;
@@ -17,7 +17,7 @@ export interface InspectUiState {
 }
 
 export function defaultInspectState(): InspectUiState {
-  return { text: '', gate: 'h', unit: 0, pattern: '', prime: 'the ', temperature: 0.8, length: 200, probeSteps: 50, open: { saturation: true, inspect: true } };
+  return { text: '', gate: 'h', unit: 0, pattern: '', prime: SAMPLE_DEFAULTS.prime, temperature: SAMPLE_DEFAULTS.temperature, length: SAMPLE_DEFAULTS.length, probeSteps: 50, open: { saturation: true, inspect: true } };
 }
 
 /** Field by field: anything missing or malformed falls back to the default. */

@@ -2,20 +2,23 @@
 // equations. It talks to the extension host only through the typed messages of
 // src/protocol.ts, validates everything it receives, and keeps its UI state with
 // getState/setState so it comes back as it was when the view is hidden and shown.
+import { Chart } from 'chart.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { isHostToWebview, type HostToWebview, type RunRecord, type WebviewToHost } from '../src/protocol';
-import { gradientChartConfig, lossChartConfig, type LossXAxis } from './chart-configs';
+import { isHostToWebview, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../src/protocol';
+import { coincideNote, gradientChartConfig, lossChartConfig, type LossXAxis } from './chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
 import { EquationsView } from './equations-view';
 import { InspectView, type InspectMessage, type InspectUiState } from './inspect-view';
 import { CELL_CATALOG, isCellKind } from '../src/shared/catalog';
+import { idleSummary } from './run-rows';
 import { RunsView } from './runs-view';
+import { Section } from './sections';
 import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, type PanelState, type SectionId } from './state';
 import { observeTheme, readBackground, readThemeColors } from './theme';
 
@@ -32,9 +35,6 @@ interface ValueElement extends HTMLElement {
 }
 interface CheckedElement extends HTMLElement {
   checked: boolean;
-}
-interface OpenElement extends HTMLElement {
-  open: boolean;
 }
 
 const vscode = acquireVsCodeApi();
@@ -92,6 +92,7 @@ const equationSelect = el(
 ) as ValueElement;
 
 const lossChart = new ChartView('loss', 'No training runs yet — Train or Compare to draw the loss.');
+const coincideNoteElement = el('p', { class: 'chart-note', 'data-note': 'coincide' });
 const gradientChart = new ChartView('gradient', 'No gradient probe yet — Probe to draw ‖∂loss_t/∂h₀‖.');
 const runsView = new RunsView({
   onToggleTrainRun(runId, shown) {
@@ -112,16 +113,21 @@ const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gat
 const equationsTitle = el('p', { class: 'equations-title' });
 const codeVerdictLine = el('p', { class: 'code-verdict', role: 'status', hidden: '' });
 
-function section(id: SectionId, heading: string, ...content: HTMLElement[]): OpenElement {
-  const collapsible = el('vscode-collapsible', { 'data-section': id, heading }, el('div', { class: 'section-body' }, ...content)) as OpenElement;
-  collapsible.open = state.openSections[id];
-  collapsible.addEventListener('vsc-collapsible-toggle', () => {
-    state.openSections[id] = collapsible.open;
+function section(id: SectionId, heading: string, ...content: HTMLElement[]): Section {
+  return new Section({ id, heading, open: state.openSections[id], onToggle: (open) => {
+    state.openSections[id] = open;
     saveSoon();
-    if (collapsible.open) scheduleRender({ charts: true });
-  });
-  return collapsible;
+    if (open) scheduleRender({ charts: true });
+  } }, ...content);
 }
+
+const sections = {
+  loss: section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element, coincideNoteElement),
+  gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
+  runs: section('runs', 'Runs', runsView.element),
+  equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
+};
+const sectionById: Record<PanelSection, Section> = { ...sections, saturation: inspectView.saturation.section, inspect: inspectView.section };
 
 document.body.append(
   el(
@@ -129,12 +135,12 @@ document.body.append(
     { class: 'panel' },
     el('div', { class: 'toolbar', role: 'toolbar' }, ...Object.values(buttons)),
     statusLine,
-    section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element),
+    sections.loss.element,
     inspectView.saturationSection,
-    section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
-    section('runs', 'Runs', runsView.element),
+    sections.gradient.element,
+    sections.runs.element,
     inspectView.inspectSection,
-    section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
+    sections.equations.element,
   ),
 );
 
@@ -194,8 +200,14 @@ function shownTrainRuns(runs: readonly RunRecord[]): RunRecord[] {
 
 function renderCharts(runs: readonly RunRecord[]): void {
   const colors = readThemeColors();
-  lossChart.update(lossChartConfig(shownTrainRuns(runs), { xAxis: state.xAxis, colors }));
+  const shown = shownTrainRuns(runs);
+  lossChart.update(lossChartConfig(shown, { xAxis: state.xAxis, colors }));
+  coincideNoteElement.textContent = coincideNote(shown);
+  coincideNoteElement.hidden = !coincideNoteElement.textContent;
+  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'no training run yet — Train or Compare');
+  sections.runs.setEmpty(runs.length ? undefined : 'no runs yet');
   const probeRun = probeRunToShow(state);
+  sections.gradient.setEmpty(probeRun ? undefined : 'no probe yet — Probe to draw ‖∂loss_t/∂h₀‖');
   gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
   const label = document.querySelector('.gradient-run');
   if (label) label.textContent = probeRun ? probeRun.title : '';
@@ -216,10 +228,7 @@ function renderStatus(runs: readonly RunRecord[]): void {
     if (active.length > 1) parts.push(`${active.length - 1} more queued`);
     statusLine.textContent = parts.join(' · ');
   } else {
-    const latest = runs[runs.length - 1];
-    statusLine.textContent = latest
-      ? `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title} — ${latest.status}${latest.backend ? ` on ${latest.backend === 'tensorflow' ? 'tfjs-node' : latest.backend}` : ''}`
-      : 'Ready. Train a model, compare architectures or probe gradient flow.';
+    statusLine.textContent = idleSummary(runs);
   }
 }
 
@@ -269,8 +278,15 @@ function handle(message: HostToWebview): void {
     exportCharts(message.runId);
     return;
   }
+  if (message.type === 'reveal') {
+    flushRender();
+    sectionById[message.section].reveal();
+    return;
+  }
   if (message.type === 'inspectText' || message.type === 'inspectResult' || message.type === 'inspectError') {
     inspectView.handle(message satisfies InspectMessage);
+    // Text from the editor (Inspect Selection): show where its result will appear.
+    if (message.type === 'inspectText') inspectView.section.reveal();
     saveSoon();
     return;
   }
@@ -308,6 +324,8 @@ window.addEventListener('pagehide', saveNow);
   },
   inspect: inspectView,
   flush: flushRender,
+  chartOf: (canvas: HTMLCanvasElement) => Chart.getChart(canvas),
+  sections: sectionById,
 };
 
 scheduleRender({ charts: true, table: true, equations: true });

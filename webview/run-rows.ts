@@ -6,7 +6,7 @@ import { CELL_CATALOG, hasForgetGate, isCellKind } from '../src/shared/catalog';
 
 // The notebook's comparison (time, losses) first: a side bar shows the first few columns.
 export const RUN_COLUMNS = [
-  { key: 'epochTime', title: 'Epoch time' },
+  { key: 'epochTime', title: 'Time' },
   { key: 'trainLoss', title: 'Train loss' },
   { key: 'valLoss', title: 'Val loss' },
   { key: 'bitsPerChar', title: 'Bits/char' },
@@ -104,4 +104,20 @@ export function runRow(run: RunRecord): RunRow {
     charsPerSecond: rate(lastEpoch?.charsPerSecond ?? lastBatch?.charsPerSecond),
     peakMemory: Number.isFinite(peak) ? `${Math.round(peak)} MB` : '—',
   };
+}
+
+/**
+ * The panel's summary line when nothing runs: the last run and how it ended, with its final
+ * losses ("done — val loss 2.957 (3.10 bits/char)") so the result is where the eye is.
+ */
+export function idleSummary(runs: readonly RunRecord[]): string {
+  const latest = runs[runs.length - 1];
+  if (!latest) return 'Ready. Train a model, compare architectures or probe gradient flow.';
+  const last = latest.epochs[latest.epochs.length - 1];
+  let outcome: string = latest.status;
+  if (latest.status === 'done' && latest.kind === 'train' && last) outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)}`;
+  else if (latest.status === 'done' && latest.kind === 'probe') outcome = `done — ${latest.probeSeries.length} series`;
+  else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
+  const backend = latest.backend ? ` on ${BACKEND_NAMES[latest.backend] ?? latest.backend}` : '';
+  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title} — ${outcome}${backend}`;
 }

@@ -44,7 +44,7 @@ export class RunsView {
       const title = el('span', { class: 'run-title' }, row.title);
       title.title = row.title;
       const cells = RUN_COLUMNS.map((column) => {
-        const cell = el('td', { 'data-column': column.key }, row[column.key]);
+        const cell = el('td', { 'data-column': column.key, 'data-label': column.title }, row[column.key]);
         if (column.key === 'status') {
           cell.classList.add(`status-${run.status}`);
           cell.title = row.status;

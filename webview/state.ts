@@ -165,6 +165,7 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
     case 'inspectText':
     case 'inspectResult':
     case 'inspectError':
+    case 'reveal':
       return { charts: false, table: false, equations: false };
     case 'codeVerdict':
       if (message.verdict) state.codeVerdict = message.verdict;

@@ -19,6 +19,10 @@
 //   --keys KEYS         press keys, Playwright syntax, e.g. "Control+Shift+E" or "Escape"
 //   --click SELECTOR    click the first element matching a CSS selector (workbench DOM)
 //   --wait MS           wait MS milliseconds (training runs take a while)
+//   --type TEXT         type TEXT (e.g. into an open quick pick), then wait a little
+//   --sidebar-width PX  drag the side bar's edge so it is PX wide (e.g. 300, or 1200 for a wide panel)
+//   --webview-scroll SELECTOR  scroll the first element matching SELECTOR inside a webview (the panel) into view
+//   --webview-click SELECTOR   click the first element matching SELECTOR inside a webview
 //   --shot FILE         save a screenshot now
 // Example:
 //   node scripts/build.mjs && node scripts/vscode/screenshot.mjs --theme light \
@@ -67,7 +71,7 @@ function parseArgs(argv) {
         break;
       }
       case '--keep': options.keep = true; break;
-      case '--open': case '--command': case '--keys': case '--click': case '--shot':
+      case '--open': case '--command': case '--keys': case '--click': case '--shot': case '--type': case '--sidebar-width': case '--webview-scroll': case '--webview-click':
         options.steps.push({ kind: arg.slice(2), value: value(i, arg) }); i++; break;
       case '--wait': {
         const ms = Number(value(i, arg)); i++;
@@ -100,6 +104,33 @@ async function quickInput(page, opener, text) {
     throw new Error(`nothing in the ${opener === 'F1' ? 'command palette' : 'Quick Open list'} matches "${text}"`);
   }
   await page.keyboard.press('Enter');
+}
+
+/** Drags the sash on the side bar's right edge until the side bar is `width` CSS pixels wide. */
+async function setSidebarWidth(page, width) {
+  if (!(width > 0)) throw new Error('--sidebar-width needs a width in pixels');
+  const box = await page.locator('.monaco-workbench .part.sidebar').boundingBox();
+  if (!box) throw new Error('the side bar is not visible');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/** Scrolls to (and optionally clicks) the first element matching `selector` in any frame (webviews are nested iframes). */
+async function inWebview(page, selector, click) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    for (const frame of page.frames()) {
+      const element = await frame.$(selector).catch(() => null);
+      if (!element) continue;
+      await element.scrollIntoViewIfNeeded();
+      if (click) await element.click();
+      return;
+    }
+    await sleep(500);
+  }
+  throw new Error(`no webview element matches ${selector}`);
 }
 
 async function main() {
@@ -136,6 +167,9 @@ async function main() {
       else if (step.kind === 'keys') await page.keyboard.press(step.value);
       else if (step.kind === 'click') await page.locator(step.value).first().click({ timeout: 15_000 });
       else if (step.kind === 'wait') await sleep(step.value);
+      else if (step.kind === 'type') await page.keyboard.type(step.value, { delay: 10 });
+      else if (step.kind === 'sidebar-width') await setSidebarWidth(page, Number(step.value));
+      else if (step.kind === 'webview-scroll' || step.kind === 'webview-click') await inWebview(page, step.value, step.kind === 'webview-click');
       else if (step.kind === 'shot') await shoot(step.value);
       if (step.kind !== 'wait' && step.kind !== 'shot') await sleep(800);
     }

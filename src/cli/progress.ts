@@ -1,17 +1,30 @@
 // Progress on stderr: a redrawn bar on a terminal, a line every few seconds otherwise
 // (logs, CI), so stdout stays free for results and --json.
 import type { TrainEvent } from '../engine/trainer';
+import { formatNumber } from '../shared/table';
 
 export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** The terminal's width; the bar's line never exceeds it (a wrapped line cannot be redrawn). */
+  columns?: number;
 }
 
 const BAR_WIDTH = 24;
+const MIN_BAR_WIDTH = 5;
+
+/** Characters as a terminal shows them (one column each here: no wide glyphs in our lines). */
+const columnsOf = (text: string) => Array.from(text).length;
+
+/** `text` cut to `width` columns, with an ellipsis when cut. */
+function fit(text: string, width: number): string {
+  const characters = Array.from(text);
+  return characters.length <= width ? text : characters.slice(0, Math.max(0, width - 1)).join('') + '…';
+}
 const PLAIN_INTERVAL_MS = 5000;
 
 export function formatRate(charsPerSecond: number): string {
-  return `${Math.round(charsPerSecond).toLocaleString('en-US')} chars/s`;
+  return `${formatNumber(charsPerSecond)} chars/s`;
 }
 
 export function formatClock(seconds: number): string {
@@ -37,8 +50,12 @@ export class ProgressBar {
     if (!this.enabled) return;
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     if (this.out.isTTY) {
-      const filled = Math.round(fraction * BAR_WIDTH);
-      this.out.write(`\r\x1b[2K${label} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${done}/${total} ${detail}`);
+      // One column short of the width: writing the last column wraps on some terminals.
+      const width = Math.max(20, (this.out.columns ?? 80) - 1);
+      const counts = `${done}/${total}`;
+      const barWidth = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, width - columnsOf(`${label} [] ${counts} ${detail}`)));
+      const filled = Math.round(fraction * barWidth);
+      this.out.write(`\r\x1b[2K${fit(`${label} [${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${counts} ${detail}`, width)}`);
       this.drawn = true;
       return;
     }
@@ -68,7 +85,7 @@ export function trainProgress(bar: ProgressBar, label: string, totalEpochs: numb
     switch (event.type) {
       case 'corpus': {
         const s = event.stats;
-        bar.line(`${label}: corpus ${s.name}: ${s.chars.toLocaleString('en-US')} chars, ${s.trainInstances} training / ${s.valInstances} validation instances, vocabulary ${s.vocabSize}`);
+        bar.line(`${label}: corpus ${s.name}: ${formatNumber(s.chars)} chars, ${formatNumber(s.trainInstances)} training / ${formatNumber(s.valInstances)} validation instances, vocabulary ${formatNumber(s.vocabSize)}`);
         for (const warning of event.warnings ?? []) bar.line(`${label}: warning: ${warning}`);
         break;
       }
@@ -81,9 +98,12 @@ export function trainProgress(bar: ProgressBar, label: string, totalEpochs: numb
       }
       case 'epoch': {
         const e = event.summary;
-        bar.line(`${label} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(3)}, val loss ${e.valLoss.toFixed(3)} (${e.bitsPerChar.toFixed(3)} bits/char), ${formatClock(e.seconds)}, ${formatRate(e.charsPerSecond)}, peak RSS ${Math.round(e.peakRssMB)} MB`);
+        bar.line(`${label} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(3)}, val loss ${e.valLoss.toFixed(3)} (${e.bitsPerChar.toFixed(3)} bits/char), ${formatClock(e.seconds)}, ${formatRate(e.charsPerSecond)}, peak RSS ${formatNumber(e.peakRssMB)} MB`);
         break;
       }
+      case 'validation':
+        bar.update(`${label} epoch ${event.epoch}/${totalEpochs} validating`, event.batch, event.batches, '');
+        break;
       case 'checkpoint':
         bar.line(`${label}: checkpoint written to ${event.path}`);
         break;

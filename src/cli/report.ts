@@ -7,6 +7,7 @@ import { CELL_CATALOG, hasForgetGate, isCellKind } from '../shared/catalog';
 import { readChartJsUmd } from '../engine/paths';
 import { gradientChartConfig, lossChartConfig, LIGHT_THEME_COLORS } from '../../webview/chart-configs';
 import { formatClock } from './progress';
+import { formatNumber, textTable } from '../shared/table';
 
 /** `train --json` (issue 2), plus status/reason so a stopped run is never mistaken for a finished one. */
 export function trainJson(result: TrainResult) {
@@ -45,15 +46,6 @@ export function modelName(result: TrainResult): string {
   return name;
 }
 
-/** A Markdown table (readable as text, pastes into notes), columns padded to align. */
-export function markdownTable(header: string[], rows: string[][], rightAligned: boolean[] = []): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const cell = (text: string, c: number) => (rightAligned[c] ? text.padStart(widths[c]!) : text.padEnd(widths[c]!));
-  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (rightAligned[c] ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
-
 const fixed = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
 
 /** The notebook's results table (model, epoch time, train loss, val loss) with our extra columns. */
@@ -71,8 +63,8 @@ export function resultsTable(results: readonly TrainResult[], firstLosses?: Read
         epoch ? fixed(epoch.trainLoss) : '—',
         epoch ? fixed(epoch.valLoss) : '—',
         epoch ? fixed(epoch.bitsPerChar) : '—',
-        epoch ? Math.round(epoch.charsPerSecond).toLocaleString('en-US') : '—',
-        epoch ? `${Math.round(epoch.peakRssMB)} MB` : '—',
+        epoch ? formatNumber(epoch.charsPerSecond) : '—',
+        epoch ? `${formatNumber(epoch.peakRssMB)} MB` : '—',
         result.status,
       ];
       const losses = firstLosses?.get(result);
@@ -80,7 +72,7 @@ export function resultsTable(results: readonly TrainResult[], firstLosses?: Read
       rows.push(row);
     });
   }
-  return markdownTable(header, rows, header.map((h) => h !== 'model' && h !== 'status'));
+  return textTable(header, rows, header.map((h) => h !== 'model' && h !== 'status'));
 }
 
 const CSV_COLUMNS = ['cell', 'model', 'status', 'backend', 'epoch', 'trainLoss', 'valLoss', 'bitsPerChar', 'seconds', 'charsPerSecond', 'peakRssMB', 'seqLen', 'batchSize', 'hiddenSize', 'embeddingSize', 'learningRate', 'maxBatches', 'seed', 'corpusChars', 'vocabSize'] as const;

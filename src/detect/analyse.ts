@@ -4,7 +4,7 @@
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
-import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
+import { dependsOnRole, Flow, isMixer, rolesReached, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import { matchBracket, type Param, type Stmt } from './scan';
 import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
 import type { DetectedKind, GateName } from './types';
@@ -57,6 +57,12 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
       if (read.length === 1 && (group.some((g) => g.key === d.key) || (hasActivation(d.rhs) && d.targetCount === 1 && !classify(d.name, vocab, d.targetSubscripted)))) roles.set(d, roles.get(read[0])!);
     }
   }
+  // `c = self._activation(candidate)`: an activation of one gate's pre-activation, under a name of no role, is that gate.
+  for (const d of flow.defs) {
+    if (roles.has(d) || d.targetCount > 1 || !hasActivation(d.rhs) || classify(d.name, vocab, d.targetSubscripted)) continue;
+    const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && roles.has(s)))];
+    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs)) roles.set(d, roles.get(read[0])!);
+  }
   return roles;
 }
 
@@ -100,7 +106,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
   for (const d of flow.defs) {
-    if (stateRole(d.name, d.targetSubscripted) === 'c' && (reachesRole(flow, d, roles, ['i', 'f', 'g']) || helperCalled(d.rhs, flow.helpers))) {
+    // A cell update combines two of i, f, g (c = f*c + i*g; the 1997 c = c + i*g): `c = tanh(candidate)` in a GRU is not one.
+    if (stateRole(d.name, d.targetSubscripted) === 'c' && (rolesReached(flow, d, roles, ['i', 'f', 'g']) >= 2 || helperCalled(d.rhs, flow.helpers))) {
       roles.set(d, 'c');
       cDefs.push(d);
     }

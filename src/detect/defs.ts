@@ -38,6 +38,8 @@ export function extractRefs(text: string): string[] {
     const before = text.slice(0, m.index).trimEnd();
     if (before.endsWith('.') || /\d$/.test(text.slice(0, m.index))) continue;
     const parts = m[0].split('.').map((p) => p.trim());
+    // `f.dtype`, `h.shape`: a size or type read off a value is not a use of it.
+    if (parts.length > 1 && /^(?:shape|dtype|size|ndim|device|rank|get_shape)$/.test(parts[1])) continue;
     for (let k = 1; k <= Math.min(parts.length, 4); k++) {
       const key = refKey(parts.slice(0, k).join('.'));
       if (key !== 'self') refs.push(key);

@@ -5,7 +5,8 @@ import type { Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
-import { hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
+import { matchBracket } from './scan';
+import { ACTIVATION, hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -22,6 +23,7 @@ export class Flow {
       list.push(d);
       this.byKey.set(d.key, list);
     }
+    this.elementwiseAlias = Flow.aliasOf(defs);
   }
   /** The last definition of `key` in a statement before `order` (textual order: loops carry the previous one). */
   reaching(key: string, order: number): Def | undefined {
@@ -34,8 +36,12 @@ export class Flow {
   definitionsOf(key: string): Def[] {
     return this.byKey.get(key) ?? [];
   }
+  /** `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here. */
+  private readonly elementwiseAlias: boolean;
+  private static aliasOf = (defs: Def[]) => defs.some((d) => /^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs));
   matmulCount(text: string): number {
     let n = (text.match(MATMUL) ?? []).length;
+    if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
     if (this.linearModules) n += (text.match(this.linearModules) ?? []).length;
     return n;
   }
@@ -131,6 +137,11 @@ export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName):
   return false;
 }
 
+/** How many of `wanted` the definition reads, directly or through mixers. */
+export function rolesReached(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): number {
+  return new Set(readsThroughMixers(flow, roles, d).sources.map((s) => roles.get(s)).filter((r) => r !== undefined && wanted.includes(r))).size;
+}
+
 /** Like refsRole, but also through mixers: `cell = add(retainCell, writeCell)` reads f and i. */
 export function reachesRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): boolean {
   return readsThroughMixers(flow, roles, d).sources.some((s) => wanted.includes(roles.get(s)!));
@@ -167,6 +178,31 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   return lines;
 }
 
+const ACTIVATION_CALL = new RegExp(ACTIVATION.source, 'g');
+
+/**
+ * The lines of update `d` that compute a gate read as `key`: the activation call around each
+ * use (`sigmoid(\n f + w_f_diag * c_prev\n)`), or the use's own line when none encloses it.
+ */
+function inlineLines(flow: Flow, d: Def, key: string): number[] {
+  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const dotted = key.includes('.');
+  const calls: [number, number, number][] = [];
+  for (const m of d.rhs.matchAll(ACTIVATION_CALL)) {
+    const open = m.index + m[0].lastIndexOf('(');
+    const close = matchBracket(d.rhs, open);
+    if (open >= m.index && close > open) calls.push([m.index + (m[0].length - m[0].trimStart().length), open, close]);
+  }
+  const at = (offset: number) => flow.lineOf(d.stmt.offset + d.rhsOffset + offset);
+  const lines: number[] = [];
+  for (const use of d.rhs.matchAll(new RegExp(`(?<![\\w$])${dotted ? '' : '(?<!\\.\\s*)'}${name}(?![\\w$])`, 'g'))) {
+    const enclosing = calls.filter(([, open, close]) => open < use.index && use.index < close).sort((a, b) => b[1] - a[1])[0];
+    if (!enclosing) lines.push(at(use.index));
+    else for (let l = at(enclosing[0]); l <= at(enclosing[2]); l++) lines.push(l);
+  }
+  return lines;
+}
+
 export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { gates: GateName[]; into: GateName[] } = { gates: [], into: [] }): Map<GateName, Set<number>> {
   const gates = new Map<GateName, Set<number>>();
   for (const g of names) {
@@ -177,7 +213,11 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     const activatedBefore = own.some((d) => d.refs.some((r) => { const s = flow.reaching(r, d.order); return s !== undefined && !roles.has(s) && hasActivation(s.rhs); }));
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
     if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs)) && !activatedBefore && !fromHelper) {
-      for (const [d, r] of roles) if (inline.into.includes(r) && d.refs.some((ref) => own.includes(flow.reaching(ref, d.order)!))) d.lines.forEach((l) => lines.add(l));
+      for (const [d, r] of roles) {
+        if (!inline.into.includes(r)) continue;
+        const read = own.filter((o) => d.refs.some((ref) => ref === o.key && flow.reaching(ref, d.order) === o));
+        for (const o of read) inlineLines(flow, d, o.key).forEach((l) => lines.add(l));
+      }
     }
     if (lines.size) gates.set(g, lines);
   }

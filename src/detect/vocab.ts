@@ -23,12 +23,12 @@ export const LSTM_SUFFIXES: Record<string, 'i' | 'f' | 'g' | 'o'> = { i: 'i', f:
 export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u: 'z', i: 'z', n: 'n', h: 'n' };
 
 /** Names a previous hidden state goes by (parameters of a step function). */
-export const PREVIOUS_HIDDEN = /^(?:h|hx|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hidden_?state|state|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s)$/;
+export const PREVIOUS_HIDDEN = /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hidden_?state|state|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*state|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
-export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|result|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1)(?:_|$)|.*minus_?1$|h_?0$)/;
+export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|result|input|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
 
 export function roleName(raw: string): string {
   return raw
@@ -62,7 +62,12 @@ export const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|har
 export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
 export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
-export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|mul|multiply|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(/g;
+/**
+ * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
+ * bare (brain.js' bound `multiply`) or on a graph (`G.mul`, recurrentjs); `tfc.mul`, `x.mul(y)`
+ * and `torch.mul` are elementwise (and a local `multiply = tf.multiply` is discounted by Flow).
+ */
+export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(/g;
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 

@@ -7,6 +7,7 @@
 // (input, recurrent and output projections; an RNN has H instead of 4H, a GRU 3H), backward ≈ 2×
 // forward, so a batch is 3× forward. Element-wise work, the embedding and Adam are not
 // counted: the floor is a bound no implementation can beat, not an estimate.
+import { formatNumber, textTable } from '../shared/table';
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
 import { gradientSourceFor } from './batch-gradients';
@@ -289,30 +290,26 @@ export function benchRowLabel(row: BenchResultRow): string {
 /** The human table: cell, threads, ms per batch, minutes per epoch, peak RSS, × floor (and PyTorch's rows). */
 export function benchTable(result: BenchResult): string {
   const header = ['cell', 'threads', 'ms/batch', 'min/epoch', 'peak RSS MB', '× floor'];
-  const epochMinutes = (ms: number) => ((ms * result.config.batchesPerEpoch) / 60000).toFixed(1);
+  const epochMinutes = (ms: number) => formatNumber((ms * result.config.batchesPerEpoch) / 60000, 1);
   // Each cell against its own floor: the reported floor counts the LSTM's four gate blocks, an RNN has one, a GRU three.
   const ownFloorMs = (row: BenchResultRow) => result.floorMsPerBatch * (lstmFlopsPerBatch(result.config, familyOf(row.cell).gateBlocks) / result.flopsPerBatch);
   const rows = result.results.map((row) => [
     benchRowLabel(row),
     String(row.threads),
-    row.msPerBatch.toFixed(0),
-    row.minutesPerEpoch.toFixed(1),
-    row.peakRssMB.toFixed(0),
+    formatNumber(row.msPerBatch),
+    formatNumber(row.minutesPerEpoch, 1),
+    formatNumber(row.peakRssMB),
     (row.msPerBatch / ownFloorMs(row)).toFixed(2),
   ]);
   for (const row of result.pytorch?.rows ?? []) {
-    rows.push([`PyTorch ${row.model} (torch ${result.pytorch!.torch})`, String(row.threads), row.msPerBatch.toFixed(0), epochMinutes(row.msPerBatch), '', (row.msPerBatch / result.floorMsPerBatch).toFixed(2)]);
+    rows.push([`PyTorch ${row.model} (torch ${result.pytorch!.torch})`, String(row.threads), formatNumber(row.msPerBatch), epochMinutes(row.msPerBatch), '', (row.msPerBatch / result.floorMsPerBatch).toFixed(2)]);
   }
-  rows.push(['(floor: one thread)', '1', result.floorMsPerBatch.toFixed(0), epochMinutes(result.floorMsPerBatch), '', '1.00']);
-  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (cells: string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ');
+  rows.push(['(floor: one thread)', '1', formatNumber(result.floorMsPerBatch), epochMinutes(result.floorMsPerBatch), '', '1.00']);
   const { config } = result;
   return [
-    `backend ${result.backend} · ${result.cores} cores · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${config.batchesPerEpoch} batches/epoch`,
+    `backend ${result.backend} · ${result.cores} cores · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${formatNumber(config.batchesPerEpoch)} batches/epoch`,
     `plain matmul ${result.matmulGflops.toFixed(1)} GFLOP/s (one thread) · ${(result.flopsPerBatch / 1e9).toFixed(2)} GFLOP per batch · floor ${result.floorMsPerBatch.toFixed(0)} ms/batch`,
     '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    textTable(header, rows, header.map((_, k) => k > 0)),
   ].join('\n');
 }

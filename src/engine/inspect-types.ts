@@ -4,8 +4,8 @@
 // per-character probabilities. No TF.js here: the host and the webview import these.
 import type { CellKind, GateName, ProbeSeries } from './types';
 
-/** What an activation capture records: LSTM i, f (with a forget gate), g, o, c, h; RNN h. */
-export type CapturedGate = 'i' | 'f' | 'g' | 'o' | 'c' | 'h';
+/** What an activation capture records: the cell family's gates (LSTM i, f with a forget gate, g, o, c, h; RNN h). */
+export type CapturedGate = GateName;
 
 export interface ActivationCapture {
   cell: CellKind;
@@ -32,8 +32,8 @@ export interface UnitScore {
 }
 
 export interface GateSaturation {
-  /** A sigmoid gate: i, f or o. */
-  gate: Extract<GateName, 'i' | 'f' | 'o'>;
+  /** A sigmoid gate of the cell's family (LSTM i, f, o). */
+  gate: GateName;
   /** Fraction of its activations below 0.1 (closed). */
   low: number;
   /** Fraction of its activations above 0.9 (open). */

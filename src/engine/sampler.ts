@@ -75,6 +75,13 @@ export function primingIds(prime: string, vocab: string[]): number[] {
   return [...(lowered === '' ? ' ' : lowered)].map((character) => idOf.get(character) ?? UNKNOWN_ID);
 }
 
+/** What the model does to a priming text before reading it: lower-cases it, and reads characters outside its vocabulary as "unknown". */
+export function primeChanges(prime: string, vocab: string[]): { lowerCased: boolean; unknown: string[] } {
+  const known = new Set(vocab.slice(2)); // not padding, not the unknown token
+  const unknown = [...new Set([...prime.toLowerCase()].filter((character) => !known.has(character)))];
+  return { lowerCased: prime !== prime.toLowerCase(), unknown };
+}
+
 /** Frees a recurrent state's tensors (h, and c for LSTMs). */
 export function disposeState(state: CellState): void {
   tf.dispose([state.h, ...(state.c ? [state.c] : [])]);

@@ -18,6 +18,8 @@ export type TrainEvent =
   | { type: 'corpus'; stats: CorpusStats; /** e.g. a file read only up to the size cap. */ warnings?: string[] }
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; summary: EpochSummary }
+  /** After each validation batch, so a long validation shows progress too. */
+  | { type: 'validation'; epoch: number; batch: number; batches: number }
   | { type: 'checkpoint'; path: string };
 
 export interface TrainOptions {
@@ -178,7 +180,7 @@ async function validationLoss(
   corpus: Corpus,
   config: TrainConfig,
   batches: number,
-  hooks: { aborted(): boolean; onFirstBatch?: (batch: Batch) => void; sample(): void },
+  hooks: { aborted(): boolean; onFirstBatch?: (batch: Batch) => void; onBatch?: (index: number) => void; sample(): void },
 ): Promise<number | 'cancelled'> {
   let lossSum = 0;
   let chars = 0;
@@ -192,6 +194,7 @@ async function validationLoss(
     lossSum += (await source.loss(batch)).loss * count;
     chars += count;
     hooks.sample();
+    hooks.onBatch?.(index);
   }
   return lossSum / Math.max(chars, 1);
 }
@@ -308,6 +311,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       const valLoss = await validationLoss(source, model, corpus, config, perEpoch.validation, {
         aborted: () => options.signal?.aborted === true,
         onFirstBatch: (batch) => saturation('epoch', epoch, batch),
+        onBatch: (index) => emit({ type: 'validation', epoch, batch: index, batches: perEpoch.validation }),
         sample: () => rss.sample(),
       });
       if (valLoss === 'cancelled') {

@@ -159,7 +159,8 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     sync.showEquations(document, cell);
     panel.post({ type: 'codeVerdict', verdict: { cell: label, verdict: result.verdict, message: result.message, gate: departingGate(result) } });
     if (interactive) {
-      void panel.show();
+      // Where the answer is: the marked equation for "differs", else their gradient beside the reference's.
+      void panel.reveal(result.verdict === 'differs' ? 'equations' : 'gradient', { preserveFocus: true });
       if (result.error) {
         const where = placed.find((p) => p.code === 'error');
         const message = `LSTM Lab: ${cell.name} raised or could not be called${where ? ` (line ${where.line})` : ''}: ${result.error.message}`;

@@ -23,7 +23,7 @@ export function registerCodeLab(deps: { panel: PanelProvider; manager: RunManage
     inline,
     decorations,
     sync,
-    ...registerCellCommands({ cells, inline, sync, showPanel: () => deps.panel.show(), log: deps.log }),
+    ...registerCellCommands({ cells, inline, sync, showPanel: (section) => deps.panel.reveal(section), log: deps.log }),
     // The probe lens on Python cells: the user's own code, run and checked in Python.
     ...registerCheckCell({ cells, inline, sync, panel: deps.panel, manager: deps.manager, runner: deps.userCode, output: deps.output, log: deps.log }),
     // Test-only (hidden from the palette): what the editor and the panel were given.

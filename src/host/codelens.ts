@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
 import type { CellKind, CorpusSpec } from '../engine/types';
-import type { RunRecord } from '../protocol';
+import type { PanelSection, RunRecord } from '../protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
 import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
@@ -135,7 +135,7 @@ export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Pr
 }
 
 
-export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: () => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
+export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
 
@@ -208,6 +208,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       try {
         run = await delegate<RunRecord>('lstmLab.probe', {
           series: series.map((s) => ({ ...s, name: `${prefix}: ${s.name}` })),
+          name: target.cell.name,
           ...(args.steps !== undefined ? { steps: args.steps } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           wait: true,
@@ -270,6 +271,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       try {
         run = await delegate<RunRecord>('lstmLab.train', {
           cell: engineCell,
+          name: target.cell.name,
           ...(preset ? { preset } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           ...overrides,
@@ -287,7 +289,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       const target = await resolveTarget(cells, args);
       const message = sync.showEquations(target.document, target.cell);
       if (!message) throw new CellCommandError(planForCell(target.cell).unsupported ?? `no equations for ${target.cell.name}.`);
-      await deps.showPanel();
+      await deps.showPanel('equations');
       return message;
     }),
 

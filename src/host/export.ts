@@ -32,16 +32,24 @@ export function runToCsv(run: RunRecord): Record<string, string> {
   return files;
 }
 
+/** What a run trained on: "1 epoch" when it ran whole epochs, else "50 batches" (a Quick run is not an epoch). */
+function trainedOn(run: RunRecord): string {
+  const last = run.batches[run.batches.length - 1];
+  if (!last) return '—';
+  const wholeEpochs = run.config?.maxBatches === undefined && last.batch === last.batchesPerEpoch;
+  return wholeEpochs ? `${last.epoch} epoch${last.epoch === 1 ? '' : 's'}` : `${last.step} batch${last.step === 1 ? '' : 'es'}`;
+}
+
 /** The notebook's comparison table, as Markdown, for the runs of one comparison. */
 export function comparisonTable(runs: RunRecord[]): string {
-  const header = '| model | backend | epoch time | train loss | val loss | bits/char | chars/s | peak MB | status |\n|---|---|---|---|---|---|---|---|---|';
+  const header = '| model | trained on | time | train loss | val loss | bits/char | chars/s | peak MB | backend | status |\n|---|---|---|---|---|---|---|---|---|---|';
   const rows = runs.map((r) => {
     const last = r.epochs[r.epochs.length - 1];
     const seconds = r.epochs.reduce((s, e) => s + e.seconds, 0);
     const time = r.epochs.length ? `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}` : '—';
     const fmt = (v: number | undefined, d = 3) => (v === undefined ? '—' : v.toFixed(d));
     const status = r.reason && r.status !== 'done' ? `${r.status}: ${r.reason}` : r.status;
-    return `| ${r.title} | ${r.backend ?? '—'} | ${time} | ${fmt(last?.trainLoss)} | ${fmt(last?.valLoss)} | ${fmt(last?.bitsPerChar)} | ${last ? Math.round(last.charsPerSecond) : '—'} | ${last ? Math.round(last.peakRssMB) : '—'} | ${status.replace(/\|/g, '\\|')} |`;
+    return `| ${r.title} | ${trainedOn(r)} | ${time} | ${fmt(last?.trainLoss)} | ${fmt(last?.valLoss)} | ${fmt(last?.bitsPerChar)} | ${last ? Math.round(last.charsPerSecond) : '—'} | ${last ? Math.round(last.peakRssMB) : '—'} | ${r.backend ?? '—'} | ${status.replace(/\|/g, '\\|')} |`;
   });
   return `${header}\n${rows.join('\n')}\n`;
 }

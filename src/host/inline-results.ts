@@ -48,6 +48,9 @@ function probeHover(cellName: string, run: RunRecord): string {
     '',
     '‖∂loss_t/∂h₀‖₂ for t = 1 … ' + (run.probeConfig?.steps ?? series[0]?.norms.length ?? 0) + ' (log scale)',
     '',
+    'In words: how strongly the loss t characters later still depends on the initial hidden state h₀ — the size of its gradient. ' +
+      'It shrinks as t grows; the slower it shrinks, the longer the cell remembers. The line above the code reads “∇h0 ‖·‖: first step → last step” for each series.',
+    '',
     '| series | t = 1 | last |',
     '|---|---:|---:|',
     ...rows,
@@ -102,7 +105,8 @@ export class InlineResults implements vscode.Disposable {
 
   /** Shows that a run is under way (replaced by its summary when it ends). */
   setPending(document: vscode.TextDocument, cell: DetectedCell, what: string): void {
-    this.put(document, cell, { text: `⧗ ${what}…`, hover: `**LSTM Lab** · ${escapeMd(what)} of \`${cell.name}\` is running; its result will appear here.`, pending: true });
+    // Plain text: a decoration's after-text cannot show codicons, and ⧗ is missing from common fonts.
+    this.put(document, cell, { text: `LSTM Lab: ${what}…`, hover: `**LSTM Lab** · ${escapeMd(what)} of \`${cell.name}\` is running; its result will appear here.`, pending: true });
   }
 
   setProbe(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord): void {

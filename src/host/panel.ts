@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
@@ -39,6 +39,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
   private lastCodeVerdict: Extract<HostToWebview, { type: 'codeVerdict' }> | undefined;
   private ready = false;
+  /** A section to reveal once the webview is ready (it was asked for while the view was loading). */
+  private pendingReveal: PanelSection | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -107,8 +109,30 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.post({ type: 'equations', ...shown });
   }
 
-  async show(): Promise<void> {
+  /**
+   * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
+   * or a command should not send the next keystroke to the panel); Show Panel takes it.
+   */
+  async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
+    const preserveFocus = options.preserveFocus ?? true;
+    if (this.view) {
+      this.view.show(preserveFocus);
+      return;
+    }
+    // Never resolved yet: only the view's focus command creates it; then hand the focus back
+    // to the text editor the user was in.
+    const editor = vscode.window.activeNotebookEditor ? undefined : vscode.window.activeTextEditor;
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    if (preserveFocus && editor && !editor.document.isClosed) {
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
+    }
+  }
+
+  /** Shows the panel and opens, scrolls to and marks one of its sections. */
+  async reveal(section: PanelSection, options: { preserveFocus?: boolean } = {}): Promise<void> {
+    await this.show(options);
+    if (this.ready) this.post({ type: 'reveal', section });
+    else this.pendingReveal = section;
   }
 
   /** Asks the webview for a PNG of each chart (optionally the charts of one run). */
@@ -152,6 +176,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         if (this.lastEquations) void this.view?.webview.postMessage(this.lastEquations);
         if (this.lastHighlight) void this.view?.webview.postMessage({ type: 'highlight', gate: this.lastHighlight } satisfies HostToWebview);
         if (this.lastCodeVerdict) void this.view?.webview.postMessage(this.lastCodeVerdict);
+        if (this.pendingReveal) void this.view?.webview.postMessage({ type: 'reveal', section: this.pendingReveal } satisfies HostToWebview);
+        this.pendingReveal = undefined;
         this.readyEmitter.fire();
         return;
       case 'revealGate':

@@ -1,5 +1,6 @@
 // The status-bar item: the live loss and characters/s of the running run, the queue length,
-// and nothing when idle. Click: show the panel.
+// and when idle the last finished training run's validation loss (nothing before the first).
+// Click: show the panel.
 import * as vscode from 'vscode';
 import type { BatchProgress } from '../engine/types';
 import type { RunRecord } from '../protocol';
@@ -10,12 +11,21 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
   item.name = 'LSTM Lab';
   item.command = 'lstmLab.showPanel';
   let last: BatchProgress | undefined;
+  /** The last training run that finished with a validation loss. */
+  let finished: RunRecord | undefined;
 
   const render = (run: RunRecord | undefined) => {
     const queued = manager.queuedRuns().length;
     if (!run) {
-      item.hide();
       last = undefined;
+      const result = finished?.epochs[finished.epochs.length - 1];
+      if (!finished || !result) {
+        item.hide();
+        return;
+      }
+      item.text = `$(check) LSTM Lab: val loss ${result.valLoss.toFixed(3)}`;
+      item.tooltip = `${finished.title}: done — val loss ${result.valLoss.toFixed(3)} (${result.bitsPerChar.toFixed(2)} bits/char), train loss ${result.trainLoss.toFixed(3)}\nClick to show the LSTM Lab panel.`;
+      item.show();
       return;
     }
     const queueText = queued ? ` · ${queued} queued` : '';
@@ -36,7 +46,8 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
       last = p;
       render(manager.activeRun());
     },
-    runUpdated: () => {
+    runUpdated: (run) => {
+      if (run.kind === 'train' && run.status === 'done' && run.epochs.length > 0) finished = run;
       const active = manager.activeRun();
       if (!active || active.status !== 'running') last = undefined;
       render(active && active.status === 'running' ? active : undefined);

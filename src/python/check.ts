@@ -45,7 +45,15 @@ export function planPythonFile(file: string, source: string, options: PlanOption
 /** One plan per cell detected in a notebook; each may load from its own and earlier code cells. Throws for a non-Python notebook. */
 export function planNotebook(ipynbJson: string, options: PlanOptions = {}): CellPlan[] {
   const { language, cells } = notebookCodeCells(ipynbJson);
-  if (language !== 'python') throw new Error(`this notebook's language is ${language}; check runs Python notebooks (TF.js cells are checked in .ts/.js files).`);
+  if (language !== 'python') throw new Error(`this notebook's language is ${language}; check runs Python notebooks.`);
+  return planCodeCells(cells, options);
+}
+
+/**
+ * The same from a notebook's code cells in order (the host passes an open NotebookDocument's
+ * Python code cells: cellIndex = NotebookCell.index, source = its text).
+ */
+export function planCodeCells(cells: readonly { cellIndex: number; source: string }[], options: PlanOptions = {}): CellPlan[] {
   const units: Unit[] = cells.map((c) => ({ code: c.source, filename: `<cell ${c.cellIndex}>`, cellIndex: c.cellIndex }));
   const plans: CellPlan[] = [];
   cells.forEach((code, k) => {

@@ -24,6 +24,19 @@ export const GATE_LABELS: Record<GateName, string> = {
   n: 'new gate',
 };
 
+/** How each gate's values range: a sigmoid gate in (0, 1), a tanh in (−1, 1), a cell state unbounded. */
+export const GATE_RANGE: Record<GateName, 'sigmoid' | 'tanh' | 'unbounded'> = {
+  i: 'sigmoid',
+  f: 'sigmoid',
+  g: 'tanh',
+  o: 'sigmoid',
+  c: 'unbounded',
+  h: 'tanh',
+  r: 'sigmoid',
+  z: 'sigmoid',
+  n: 'tanh',
+};
+
 /** One line of a cell's equations, as shown (KaTeX) in the panel. */
 export interface EquationLine {
   gate: GateName;
@@ -61,6 +74,8 @@ export interface FamilySpec {
   gates: readonly GateName[];
   /** H-wide column blocks of the input and recurrent products (LSTM 4: i, f, g, o). */
   gateBlocks: number;
+  /** Its sigmoid gates (what saturation is measured on). */
+  sigmoidGates: readonly GateName[];
   /** Recurrent state carried from step to step. */
   state: readonly ('h' | 'c')[];
   /** Weights in the notebook's layout, in initialisation order. */
@@ -94,6 +109,7 @@ export const CELL_FAMILIES = {
     showcase: 'naive-lstm',
     gates: [...LSTM_GATES, 'c', 'h'],
     gateBlocks: 4,
+    sigmoidGates: ['i', 'f', 'o'],
     state: ['h', 'c'],
     weights: LSTM_GATES.flatMap((gate): WeightSpec[] => [
       { name: `W_i${gate}`, shape: ['E', 'H'], init: 'xavier-uniform' },
@@ -108,6 +124,7 @@ export const CELL_FAMILIES = {
     showcase: 'simple-rnn',
     gates: ['h'],
     gateBlocks: 1,
+    sigmoidGates: [],
     state: ['h'],
     weights: [
       { name: 'W_ih', shape: ['E', 'H'], init: 'xavier-uniform' },

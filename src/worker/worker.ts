@@ -22,6 +22,7 @@ export type TrainEvent =
   | { type: 'corpus'; stats: CorpusStats }
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'epoch'; summary: EpochSummary }
+  | { type: 'validation'; epoch: number; batch: number; batches: number }
   | { type: 'checkpoint'; path: string };
 
 /** The slice of the engine the worker calls (src/engine/index.ts). */
@@ -170,6 +171,8 @@ export class WorkerLoop {
       case 'checkpoint':
         this.send({ type: 'checkpoint', id, path: event.path });
         return;
+      case 'validation':
+        return; // the CLI's progress bar shows it; the panel has no message for it yet
     }
   }
 }

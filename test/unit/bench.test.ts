@@ -69,7 +69,7 @@ describe('bench', () => {
       assert.ok(Math.abs(row.minutesPerEpoch - (row.msPerBatch * result.config.batchesPerEpoch) / 60000) < 1e-9);
       assert.ok(row.peakRssMB > 10, 'peak RSS in MB, not bytes or KB');
     }
-    assert.match(benchTable(result), /fast-lstm \(wasm kernel\)\s+2\s/);
+    assert.match(benchTable(result), /\| fast-lstm \(wasm kernel\)\s+\|\s+2 \|/);
     assert.equal(tf.memory().numTensors, tensorsBefore, 'the bench leaves no tensors behind');
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Point } from 'chart.js';
 import {
   DARK_THEME_COLORS,
+  decadeTicks,
   LIGHT_THEME_COLORS,
   gradientChartConfig,
   lossChartConfig,
@@ -137,5 +138,23 @@ describe('palette and thinning', () => {
     const out = thinPoints(input, 10);
     assert.deepEqual(out, input);
     assert.notEqual(out, input);
+  });
+});
+
+describe('decade ticks of a log axis', () => {
+  it('are whole powers of ten inside the range, evenly spaced, at most six', () => {
+    for (const [min, max] of [[3e-26, 3], [1e-3, 10], [0.5, 0.9], [2e-7, 4e-7], [1e-12, 1e-12]] as const) {
+      const ticks = decadeTicks(min, max);
+      const exponents = ticks.map((t) => Math.log10(t));
+      assert.ok(exponents.every((e) => Number.isInteger(Math.round(e)) && Math.abs(e - Math.round(e)) < 1e-12), `${min}..${max}: ${ticks}`);
+      assert.ok(ticks.every((t) => t >= min * (1 - 1e-12) && t <= max * (1 + 1e-12)), `${min}..${max}: ${ticks} inside`);
+      assert.ok(ticks.length <= 6, `${min}..${max}: ${ticks.length} ticks`);
+      assert.equal(new Set(exponents.slice(1).map((e, i) => Math.round(e - exponents[i]))).size <= 1, true, `${min}..${max}: evenly spaced ${ticks}`);
+    }
+    // 27 decades: every fifth one, on multiples of five.
+    assert.deepEqual(decadeTicks(3e-26, 3), [1e-25, 1e-20, 1e-15, 1e-10, 1e-5, 1]);
+    assert.deepEqual(decadeTicks(1e-3, 10), [1e-3, 1e-2, 1e-1, 1, 10]);
+    // No whole decade inside: no ticks (chart.js keeps its own).
+    assert.deepEqual(decadeTicks(2e-7, 4e-7), []);
   });
 });

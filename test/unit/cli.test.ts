@@ -126,8 +126,13 @@ describe('lstm-lab CLI', function () {
 
     const sampled = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3', '--json']);
     assert.equal(sampled.code, 0, sampled.stderr);
-    const text = String(onlyJson(sampled.stdout)['text']);
+    const sampledJson = onlyJson(sampled.stdout);
+    const text = String(sampledJson['text']);
     assert.ok(text.startsWith('The ') && [...text].length === 29, text);
+    assert.equal(sampledJson['generated'], text.slice('The '.length), 'the generated text apart from the prime');
+    assert.deepEqual(sampledJson['notes'], ['the model reads the prime lower-cased, as it was trained']);
+    assert.match(sampled.stderr, /fused-lstm from .* on the wasm backend/, 'which model and backend ran');
+    assert.match(sampled.stderr, /note: the model reads the prime lower-cased/);
     const plain = lab(['sample', '--checkpoint', out, '--prime', 'The ', '--length', '25', '--seed', '3']);
     assert.equal(plain.stdout, text + '\n', 'same seed, same text');
     const missing = lab(['sample', '--checkpoint', path.join(dir, 'nothing-here')]);
@@ -183,6 +188,15 @@ describe('lstm-lab CLI', function () {
     assert.ok(html.length > 100_000, 'chart.js is inlined');
     assert.doesNotMatch(html, /<script[^>]+src=/, 'no external scripts');
     assert.ok(fs.existsSync(path.join(out, 'checkpoints/naive-lstm/checkpoint.json')));
+  });
+
+  it("compare measures each cell's peak memory on its own: a small cell after a big one is not charged the big one's heap", () => {
+    // In one process the wasm heap only grows, so the RNN after the LSTM used to report at least the LSTM's peak.
+    const out = path.join(dir, 'compare-rss');
+    const result = lab(['compare', '--json', '--quiet', '--cells', 'fused-lstm,simple-rnn', '--max-batches', '1', '--hidden', '256', '--seq-len', '100', '--backend', 'wasm', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const [lstm, rnn] = (onlyJson(result.stdout)['runs'] as { cell: string; epochs: { peakRssMB: number }[] }[]).map((r) => r.epochs[0]!.peakRssMB);
+    assert.ok(rnn! < 0.8 * lstm!, `simple-rnn ${rnn} MB vs fused-lstm ${lstm} MB`);
   });
 
   it('probe --checkpoint probes the trained cell as saved (its own b_f) unless --forget-bias asks for one, and says which ran', () => {

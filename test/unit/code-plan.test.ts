@@ -130,6 +130,14 @@ describe('planForCell on detected code', () => {
     assert.equal(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step'), true).probe, '$(pulse) Probe & check your code — GRU, per-gate weights');
   });
 
+  it('runs a peephole LSTM as the LSTM of its layout and says the peepholes are left out', () => {
+    const cell = cellNamed(detectCells(fixture('styles/inline.py'), 'python'), 'peephole_step');
+    assert.equal(cell.peephole, true);
+    const plan = planForCell(cell);
+    assert.equal(plan.engineCell, 'fused-lstm');
+    assert.match(lensTitles(cell).probe, /LSTM with peepholes \(run without them\), fused weights/);
+  });
+
   it('plans a TypeScript RNN class as simple-rnn', () => {
     assert.equal(planForCell(cellNamed(detectCells(fixture('ts_rnn.ts'), 'typescript'), 'ElmanRnn')).engineCell, 'simple-rnn');
   });

@@ -16,19 +16,30 @@ function lab(args: string[]): { code: number | null; stdout: string; stderr: str
 describe('lstm-lab detect', function () {
   this.timeout(120_000);
 
-  it('--json on a .py file prints exactly {cells: [...]} with 1-based gate lines', () => {
+  it('--json on a .py file prints exactly {cells: [...], forgetBiasSettings: []} with 1-based gate lines', () => {
     const { code, stdout } = lab([path.join(fixtures, 'pytorch_gru.py'), '--json']);
     assert.equal(code, 0);
     assert.deepEqual(JSON.parse(stdout), {
       cells: [{ name: 'GRUCell', kind: 'gru', layout: 'fused', optionalForgetGate: false, range: { start: 6, end: 26 }, gates: { r: [17, 18, 19, 20, 22], z: [17, 18, 19, 20, 23], n: [17, 18, 19, 20, 24], h: [25] } }],
+      forgetBiasSettings: [],
     });
+  });
+
+  it('--json adds peephole: true after optionalForgetGate for a peephole LSTM, and only then', () => {
+    const { code, stdout } = lab([path.join(fixtures, 'styles', 'inline.py'), '--json']);
+    assert.equal(code, 0);
+    const [cell] = (JSON.parse(stdout) as { cells: Record<string, unknown>[] }).cells;
+    assert.deepEqual(Object.keys(cell), ['name', 'kind', 'layout', 'optionalForgetGate', 'peephole', 'range', 'gates']);
+    assert.equal(cell['peephole'], true);
   });
 
   it('--json on a notebook gives cellIndex per entry; the human table names cells and gate lines', () => {
     const notebook = path.join(fixtures, 'mini_notebook.ipynb');
     const json = lab([notebook, '--json']);
     assert.equal(json.code, 0);
-    const cells = (JSON.parse(json.stdout) as { cells: { cellIndex: number; name: string; layout: string; forgetBias?: number; gates: Record<string, number[]> }[] }).cells;
+    const parsed = JSON.parse(json.stdout) as { cells: { cellIndex: number; name: string; layout: string; forgetBias?: number; gates: Record<string, number[]> }[]; forgetBiasSettings: unknown[] };
+    const cells = parsed.cells;
+    assert.deepEqual(parsed.forgetBiasSettings, [{ cellIndex: 5, line: 2, value: -1 }], 'the setting the table lists under the cells');
     assert.deepEqual(
       cells.map((c) => [c.cellIndex, c.name, c.layout, c.forgetBias, c.gates['f']]),
       [
@@ -38,8 +49,8 @@ describe('lstm-lab detect', function () {
     );
     const human = lab([notebook]);
     assert.equal(human.code, 0);
-    assert.match(human.stdout, /^cell\s+name\s+kind\s+layout/m);
-    assert.match(human.stdout, /^4\s+FusedLSTM\s+lstm\s+fused\s+yes\s+1-27\s+16-17,19\s+16-17,20\s+16-17,21\s+16-17,22\s+24\s+25$/m);
+    assert.match(human.stdout, /^\| cell \| name\s+\| kind \| layout/m);
+    assert.match(human.stdout, /^\| 4\s+\| FusedLSTM\s+\| lstm \| fused\s+\| yes\s+\| 1-27\s+\| 16-17,19\s+\| 16-17,20\s+\| 16-17,21\s+\| 16-17,22\s+\| 24\s+\| 25 \|$/m);
     assert.match(human.stdout, /cell 5 line 2: b_f = -1/);
   });
 

@@ -72,6 +72,7 @@ describe('protocol guards', () => {
     { type: 'probeSeries', runId: 'p1', series },
     { type: 'equations', cell: 'naive-lstm', title: 'LSTM', lines: [{ gate: 'f', label: 'forget gate', latex: 'f_t = \\sigma(\\dots)' }] },
     { type: 'highlight', gate: 'f' },
+    { type: 'reveal', section: 'equations' },
   ]);
   checkGuard('isWebviewToHost', isWebviewToHost, [
     { type: 'revealGate', gate: 'o' },
@@ -84,6 +85,7 @@ describe('protocol guards', () => {
     assert.equal(isWebviewToHost({ type: 'ready' }), true);
     assert.equal(isHostToWebview({ type: 'highlight', gate: null }), true);
     assert.equal(isHostToWebview({ type: 'exportCharts' }), true);
+    assert.equal(isHostToWebview({ type: 'reveal', section: 'sidebar' }), false);
   });
 
   it('refuses values outside the enumerations (cell kinds, gates, backends, commands)', () => {

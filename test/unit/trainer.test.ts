@@ -62,7 +62,9 @@ describe('trainer', function () {
       assert.ok(Math.abs(epoch.bitsPerChar - epoch.valLoss / Math.LN2) < 1e-12);
       assert.ok(epoch.valLoss < Math.log(vocabSize), 'validation loss below the uniform guess');
       assert.ok(epoch.peakRssMB > 10 && epoch.charsPerSecond > 0 && epoch.seconds > 0);
-      assert.deepEqual(seen.events.map((e) => e.type).filter((t) => t !== 'progress'), ['corpus', 'epoch']);
+      assert.deepEqual(seen.events.map((e) => e.type).filter((t) => t !== 'progress' && t !== 'validation'), ['corpus', 'epoch']);
+      const validation = seen.events.flatMap((e) => (e.type === 'validation' ? [[e.batch, e.batches]] : []));
+      assert.deepEqual(validation, validation.map((_, k) => [k + 1, validation.length]), 'one validation event per batch, counting to the total');
     });
   }
 

@@ -300,6 +300,35 @@ describe('inspect views in headless Chromium', function () {
     await page.locator('[data-part="sample"]').screenshot({ path: path.join(screenshotDir, 'inspect-sample.png') });
   });
 
+  it('saturation: each gate’s chart lists only the runs whose cell has that gate, under one legend of run colours', async () => {
+    const { page, errors } = await openPanel(DARK_MODERN);
+    const lstm = trainedRun();
+    const noForget: RunRecord = { ...lstm, id: 'no-forget', title: 'NoForget · quick · Brown', createdAt: lstm.createdAt + 1, saturation: lstm.saturation!.map((r) => ({ ...r, gates: r.gates.filter((g) => g.gate !== 'f') })) };
+    // A SimpleRNN has no gates: the trainer's reports for it list none.
+    const rnn: RunRecord = { ...compareRuns()[2], saturation: lstm.saturation!.map((r) => ({ ...r, gates: [] })) };
+    await send(page, { type: 'runs', runs: [lstm, noForget, rnn] } satisfies HostToWebview);
+    type ChartLike = { data: { datasets: { label: string }[] }; options: { plugins: { legend: { display: boolean } } } };
+    const labels = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>('[data-section="saturation"] canvas')].map((canvas) => {
+        const chart = (window as unknown as { lstmLabPanel: { chartOf: (c: HTMLCanvasElement) => ChartLike | undefined } }).lstmLabPanel.chartOf(canvas)!;
+        return { gate: canvas.dataset.chart, runs: [...new Set(chart.data.datasets.map((d) => d.label.split(':')[0]))], legend: chart.options.plugins.legend.display };
+      }),
+    );
+    assert.deepEqual(labels, [
+      { gate: 'saturation-i', runs: [lstm.title, noForget.title], legend: false },
+      { gate: 'saturation-f', runs: [lstm.title], legend: false },
+      { gate: 'saturation-o', runs: [lstm.title, noForget.title], legend: false },
+    ]);
+    const legend = await page.$$eval('[data-section="saturation"] .legend-run', (items) => items.map((i) => ({ text: i.textContent, color: getComputedStyle(i.querySelector('.legend-run-swatch')!).backgroundColor })));
+    assert.deepEqual(legend.map((l) => l.text), [lstm.title, noForget.title]);
+    assert.notEqual(legend[0].color, legend[1].color);
+    // The key says what solid and dashed mean once, in words and with the marker shapes.
+    assert.match(await page.$eval('.saturation-key', (e) => e.textContent ?? ''), /● above 0\.9 \(open\).*▲ below 0\.1 \(closed\)/);
+    await page.setViewportSize({ width: 300, height: 1200 });
+    await page.locator('[data-section="saturation"]').screenshot({ path: path.join(screenshotDir, 'inspect-saturation-300px.png') });
+    assert.deepEqual(errors, []);
+  });
+
   it('draws saturation per gate beside the loss, appends live reports, and exports every inspection chart as PNG and its data as CSV', async () => {
     const { page, posted, errors } = await openPanel(DARK_MODERN);
     const run = trainedRun();

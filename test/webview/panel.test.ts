@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol';
 import { GATE_LABELS } from '../../webview/equations';
-import { compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
+import { BATCHES_PER_EPOCH, compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 
@@ -295,18 +295,22 @@ describe('side panel in headless Chromium', function () {
     assert.equal((await chart(page, 'gradientChart')).yType, 'linear');
   });
 
-  it('in a narrow side bar: empty charts show only their text, the gradient axis labels do not collide, equations stay on one line', async () => {
+  it('in a narrow side bar: empty sections are one line each, the gradient axis labels do not collide, equations stay on one line', async () => {
     const { page, errors } = await openPanel({ width: 280, height: 900, theme: DARK_MODERN });
     const box = (selector: string) => page.$eval(selector, (e) => {
       const r = e.getBoundingClientRect();
       return { top: r.top, bottom: r.bottom, height: r.height, shown: r.height > 0 && getComputedStyle(e).display !== 'none' };
     });
-    // Empty: no axes drawn under the text (the canvas takes no room), the text stands alone.
-    for (const name of ['loss', 'gradient']) {
-      assert.equal((await box(`[data-chart-box="${name}"] canvas`)).shown, false, `${name} canvas hidden while empty`);
-      const text = await box(`[data-chart-box="${name}"] .chart-empty`);
-      assert.ok(text.shown && text.height < 120, `${name} empty text ${JSON.stringify(text)}`);
+    // Empty: each section is its heading line, which says why; the canvas takes no room.
+    for (const name of ['loss', 'saturation', 'gradient', 'runs', 'inspect']) {
+      const section = await page.$eval(`[data-section="${name}"]`, (e) => ({ open: (e as unknown as { open: boolean }).open, note: (e as unknown as { description: string }).description, height: e.getBoundingClientRect().height }));
+      assert.equal(section.open, false, `${name} collapsed while empty`);
+      assert.match(section.note, /yet|first/, `${name} says why it is empty`);
+      assert.ok(section.height < 40, `${name} is one line (${section.height} px)`);
     }
+    assert.equal((await box('[data-chart-box="loss"] canvas')).shown, false, 'loss canvas hidden while empty');
+    // The equations, the one section with something to show, start within the first screen.
+    assert.ok((await box('[data-section="equations"]')).top < 400, 'equations within the first screen');
 
     // Each KaTeX line keeps its pieces on one row (scrolling if needed), its label above it.
     const rows = await page.$$eval('.equation-line', (lines) =>
@@ -339,6 +343,94 @@ describe('side panel in headless Chromium', function () {
     assert.ok(axis.ticks >= 2 && axis.ticks <= 6, `${axis.ticks} y ticks`);
     assert.ok(axis.minGap >= 14, `y tick labels ${axis.minGap.toFixed(1)} px apart (11 px font)`);
     assert.ok(axis.titleLength <= axis.axisLength, `y title ${axis.titleLength.toFixed(0)} px on a ${axis.axisLength.toFixed(0)} px axis`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('reveals the section the host names: opens it, scrolls it into view and marks it briefly', async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 600, theme: DARK_MODERN });
+    await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] });
+    await page.$eval('[data-section="equations"]', (e) => ((e as unknown as { open: boolean }).open = false));
+    const before = await page.$eval('[data-section="equations"]', (e) => e.getBoundingClientRect().top);
+    assert.ok(before > 600, `equations start below the fold (${before} px)`);
+    await send(page, { type: 'reveal', section: 'equations' });
+    await page.waitForTimeout(800); // the smooth scroll
+    const after = await page.$eval('[data-section="equations"]', (e) => ({ open: (e as unknown as { open: boolean }).open, top: e.getBoundingClientRect().top, bottom: e.getBoundingClientRect().bottom, marked: e.classList.contains('just-revealed') }));
+    assert.deepEqual({ open: after.open, marked: after.marked }, { open: true, marked: true });
+    // At the top of the view, or wholly in it when it is the last section.
+    assert.ok(after.top >= 0 && (after.top < 100 || after.bottom <= 601), `equations in view (${after.top}–${after.bottom} px)`);
+    await page.waitForTimeout(1700);
+    assert.equal(await page.$eval('[data-section="equations"]', (e) => e.classList.contains('just-revealed')), false, 'the mark goes away');
+    // Text from the editor (Inspect Selection) reveals the inspect section by itself.
+    await send(page, { type: 'inspectText', text: 'the cat', runId: 'compare-naive-lstm' });
+    await page.waitForTimeout(800);
+    const inspect = await page.$eval('[data-section="inspect"]', (e) => ({ open: (e as unknown as { open: boolean }).open, top: e.getBoundingClientRect().top }));
+    assert.ok(inspect.open && inspect.top >= 0 && inspect.top < 100, `inspect revealed ${JSON.stringify(inspect)}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('loss x axis: whole batches, ending at the last batch; runs whose losses coincide are said and drawn in offset dashes', async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 900, theme: DARK_MODERN });
+    const xAxis = () => page.evaluate(() => {
+      const x = (window as unknown as { lstmLabPanel: { lossChart: { scales: Record<string, { max: number; ticks: { value: number }[] }> } } }).lstmLabPanel.lossChart.scales.x;
+      return { max: x.max, ticks: x.ticks.map((t) => t.value) };
+    });
+    await send(page, { type: 'runs', runs: [runningRun()] });
+    const early = await xAxis();
+    assert.equal(early.max, 10, 'the axis ends at batch 10, the last one');
+    assert.ok(early.ticks.every((v) => Number.isInteger(v) && v <= 10), `ticks ${early.ticks}`);
+    const [a] = compareRuns();
+    const copy = (k: number) => ({ ...a, id: `same-${k}`, title: `Copy ${k} · quick · Brown`, createdAt: a.createdAt + k });
+    await send(page, { type: 'runs', runs: [a, copy(1), copy(2), compareRuns()[2]] });
+    const late = await xAxis();
+    assert.equal(late.max, BATCHES_PER_EPOCH);
+    assert.ok(late.ticks.every((v) => Number.isInteger(v)), `ticks ${late.ticks}`);
+    const note = await page.$eval('[data-note="coincide"]', (e) => ({ text: e.textContent ?? '', shown: !(e as HTMLElement).hidden }));
+    assert.ok(note.shown, 'the note is shown');
+    assert.match(note.text, /^3 runs coincide: NaiveLSTM, Copy 1 and Copy 2 draw one line/);
+    const dashes = await page.evaluate(() =>
+      (window as unknown as { lstmLabPanel: { lossChart: { data: { datasets: { label: string; borderDash?: number[]; borderDashOffset?: number }[] } } } }).lstmLabPanel.lossChart.data.datasets
+        .filter((d) => !d.label.endsWith('(val)'))
+        .map((d) => [d.borderDash ?? [], d.borderDashOffset ?? 0]),
+    );
+    assert.deepEqual(dashes, [[[6, 12], 0], [[6, 12], 6], [[6, 12], 12], [[], 0]]);
+    assert.deepEqual(errors, []);
+  });
+
+  it('gradient chart at 300 px: decade ticks evenly spaced, and a legend that fits in its box', async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 900, theme: DARK_MODERN });
+    await send(page, { type: 'runs', runs: [probeRun()] });
+    const layout = await page.evaluate(() => {
+      const chart = (window as unknown as { lstmLabPanel: { gradientChart: { height: number; legend: { top: number; bottom: number; legendItems: unknown[] }; scales: Record<string, { ticks: { value: number }[] }> } } }).lstmLabPanel.gradientChart;
+      return { ticks: chart.scales.y.ticks.map((t) => t.value), legendBottom: chart.legend.bottom, legendItems: chart.legend.legendItems.length, height: chart.height };
+    });
+    const exponents = layout.ticks.map((v) => Math.log10(v));
+    assert.ok(exponents.every((e) => Math.abs(e - Math.round(e)) < 1e-9), `ticks are powers of ten: ${layout.ticks}`);
+    const steps = new Set(exponents.slice(1).map((e, i) => Math.round(e - exponents[i])));
+    assert.equal(steps.size, 1, `evenly spaced: ${layout.ticks}`);
+    assert.ok(layout.ticks.length >= 3 && layout.ticks.length <= 7, `${layout.ticks.length} ticks`);
+    assert.equal(layout.legendItems, 5);
+    assert.ok(layout.legendBottom <= layout.height, `legend ends at ${layout.legendBottom} of ${layout.height} px`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('runs table at 300 px: every value of a comparison is on screen, with its column name, without scrolling sideways', async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 1400, theme: LIGHT_MODERN });
+    await send(page, { type: 'runs', runs: compareRuns() });
+    const cells = await page.$$eval('.runs-table td[data-column]', (tds) =>
+      tds.map((td) => {
+        const r = td.getBoundingClientRect();
+        return { column: td.getAttribute('data-column'), left: r.left, right: r.right, width: r.width, label: getComputedStyle(td, '::before').content };
+      }),
+    );
+    const width = await page.evaluate(() => document.documentElement.clientWidth);
+    assert.equal(cells.length, 4 * 11);
+    for (const cell of cells) {
+      assert.ok(cell.width > 0 && cell.left >= 0 && cell.right <= width + 0.5, `${cell.column} at ${cell.left}–${cell.right} of ${width} px`);
+      if (cell.column !== 'run') assert.notEqual(cell.label, 'none', `${cell.column} names its column`);
+    }
+    const scrolls = await page.$eval('.runs-scroll', (e) => e.scrollWidth > e.clientWidth + 1);
+    assert.equal(scrolls, false);
+    await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-300px.png') });
     assert.deepEqual(errors, []);
   });
 

@@ -2,12 +2,13 @@
 // Each cell is measured in a fresh child process (this same CLI, re-invoked with
 // --child-cell), so its peak RSS is its own and one cell's heap does not slow the next.
 import { fork } from 'node:child_process';
-import * as path from 'node:path';
 import { initBackend, STOCK_KERNELS_ENV_VAR } from '../../engine/backend';
 import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig, type BenchVariant } from '../../engine/bench';
 import { findPython, missingTorchMessage, probeInterpreter, type PythonInfo } from '../../python/interpreter';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import type { BenchResultRow, CellKind } from '../../engine/types';
+import { cliEntry } from '../child';
+import { formatNumber } from '../../shared/table';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
 
 const OPTIONS: OptionSpec[] = [
@@ -89,14 +90,6 @@ async function pythonWithTorch(values: OptionValues): Promise<PythonInfo> {
   return info;
 }
 
-/** The CLI's own entry file when this process is the CLI (bundle or tsx), else undefined. */
-function cliEntry(): string | undefined {
-  const entry = require.main?.filename;
-  if (!entry) return undefined;
-  const base = path.basename(entry);
-  return base === 'cli.js' || (base === 'main.ts' && path.basename(path.dirname(entry)) === 'cli') ? entry : undefined;
-}
-
 function runChild(entry: string, args: string[], cell: CellKind, variant?: BenchVariant): Promise<BenchResultRow> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, [STOCK_KERNELS_ENV_VAR]: variant === 'stock-tfjs' ? '1' : '0' };
@@ -164,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
     stockBaseline: entry !== undefined && values['no-stock-baseline'] !== true,
     levers: values['no-levers'] !== true,
     ...(python ? { pytorch: { python: python.path } } : {}),
-    onResult: (row) => log(`  ${benchRowLabel(row)}, ${row.threads} thread${row.threads === 1 ? '' : 's'}: ${row.msPerBatch.toFixed(0)} ms/batch, ${row.minutesPerEpoch.toFixed(1)} min/epoch, peak RSS ${row.peakRssMB.toFixed(0)} MB`),
+    onResult: (row) => log(`  ${benchRowLabel(row)}, ${row.threads} thread${row.threads === 1 ? '' : 's'}: ${formatNumber(row.msPerBatch)} ms/batch, ${formatNumber(row.minutesPerEpoch, 1)} min/epoch, peak RSS ${formatNumber(row.peakRssMB)} MB`),
   });
   if (values['json'] === true) printJson(result);
   else {

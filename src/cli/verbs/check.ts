@@ -51,7 +51,7 @@ function plansOf(file: string, source: string, steps: number): CellPlan[] {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.ipynb') return planNotebook(source, { steps });
   if (extension === '.py') return planPythonFile(file, source, { steps });
-  throw new UsageError(`check runs Python cells: FILE must end in .py or .ipynb; got "${extension || '(no extension)'}".`);
+  throw new UsageError(`check runs Python cells (PyTorch, numpy): FILE must end in .py or .ipynb; got "${extension || '(no extension)'}" (TF.js cells in .ts/.js are not checked yet).`);
 }
 
 function where(report: CellReport): string {

@@ -1,14 +1,18 @@
 // lstm-lab compare: the notebook's comparison — naive-lstm, builtin-lstm, simple-rnn and
 // fused-lstm trained on the same data with the same seed — as a table, JSON, CSV and an
 // HTML report with the loss charts.
+import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
 import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
-import { train } from '../../engine/trainer';
+import { InputError } from '../../engine/errors';
+import { train, type TrainEvent } from '../../engine/trainer';
 import type { BatchProgress, CellKind, TrainResult } from '../../engine/types';
-import { backendPreferenceOf, checkTrainSettings, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { cliEntry } from '../child';
+import { checkOutputFolder } from './train';
+import { backendPreferenceOf, checkTrainSettings, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { htmlReport, resultsCsv, resultsTable, trainJson } from '../report';
 
@@ -16,6 +20,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'cells', type: 'string', value: 'A,B,…', help: `cells to compare, comma-separated (default ${NOTEBOOK_COMPARISON.join(',')})` },
   ...TRAINING_OPTIONS,
   { name: 'out', type: 'string', value: 'DIR', help: 'folder for compare.json, compare.csv, report.html and checkpoints (default runs/compare-<time>)' },
+  FORCE_OPTION,
   JSON_OPTION,
   QUIET_OPTION,
 ];
@@ -26,7 +31,8 @@ export const usage = `Usage: lstm-lab compare [options]
 
 Trains each cell in turn on the same corpus, split, batch order and seed, then prints the
 notebook's results table and writes DIR/compare.json, DIR/compare.csv and DIR/report.html
-(loss charts; open it in a browser). Ctrl-C stops the current run and skips the rest.
+(loss charts; open it in a browser). Each cell trains in a process of its own, so its peak
+memory (peak RSS) is its own. Ctrl-C stops the current run and skips the rest.
 
 Options:
 ${formatOptions(OPTIONS)}
@@ -42,33 +48,91 @@ function cellsOf(value: unknown): CellKind[] {
   return cells as CellKind[];
 }
 
+/** Internal: a child process trains this one cell and reports over IPC (so its peak memory is its own). */
+const CHILD_OPTION: OptionSpec = { name: 'child-cell', type: 'string', value: 'KIND', help: '(internal) train one cell and report to the parent' };
+
+type ChildMessage = { type: 'event'; event: TrainEvent } | { type: 'result'; result: TrainResult } | { type: 'error'; message: string; input: boolean };
+
+type CellRun = { result: TrainResult; batches: BatchProgress[] };
+
+function checkpointDirOf(out: string, cell: CellKind): string {
+  return path.join(out, 'checkpoints', cell);
+}
+
+/** The child's side: trains one cell, sends every event and the result; Ctrl-C (or the parent) stops it after a batch. */
+async function runChildCell(values: OptionValues, cell: CellKind, out: string): Promise<number> {
+  const send = (message: ChildMessage) => new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  const orphaned = () => process.exit(130); // the parent quit (a second Ctrl-C)
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('disconnect', orphaned);
+  try {
+    await initBackend(backendPreferenceOf(values));
+    const result = await train(trainConfigOf(values, cell), { signal: controller.signal, checkpointDir: checkpointDirOf(out, cell), onEvent: (event) => void send({ type: 'event', event }) });
+    await send({ type: 'result', result });
+  } catch (error) {
+    await send({ type: 'error', message: error instanceof Error ? error.message : String(error), input: error instanceof InputError });
+  } finally {
+    process.off('disconnect', orphaned);
+    process.disconnect?.();
+  }
+  return 0;
+}
+
+/** The parent's side: one child per cell, its events relayed to the progress display. */
+function trainInChild(entry: string, argv: string[], cell: CellKind, out: string, onEvent: (event: TrainEvent) => void, onChild: (child: ChildProcess | undefined) => void): Promise<TrainResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(entry, ['compare', ...argv, '--out', out, '--child-cell', cell], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    onChild(child);
+    let settled = false;
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'event') onEvent(message.event);
+      else if (message.type === 'result') (settled = true), resolve(message.result);
+      else (settled = true), reject(message.input ? new InputError(message.message) : new Error(message.message));
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      onChild(undefined);
+      if (!settled) reject(new Error(`training ${cell} stopped without a result (its process exited with ${signal ?? `code ${code}`}).`));
+    });
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs(argv, OPTIONS);
+  const { values, positionals } = parseArgs(argv, [...OPTIONS, CHILD_OPTION]);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  const out = path.resolve(String(values['out'] ?? path.join('runs', `compare-${timestampForPath()}`)));
+  if (values['child-cell'] !== undefined) return runChildCell(values, values['child-cell'] as CellKind, out);
   const cells = cellsOf(values['cells']);
   checkTrainSettings(trainConfigOf(values, cells[0]!));
+  for (const cell of cells) checkOutputFolder(checkpointDirOf(out, cell), values['force'] === true, `--out ${out}: its checkpoint folder`);
   const json = values['json'] === true;
   const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
+  // Each cell trains in a process of its own (when this is the CLI), so its peak memory is its own.
+  const entry = cliEntry();
   const backend = await initBackend(backendPreferenceOf(values));
-  const out = path.resolve(String(values['out'] ?? path.join('runs', `compare-${timestampForPath()}`)));
-  fs.mkdirSync(out, { recursive: true });
-  bar.line(`lstm-lab compare: ${cells.join(', ')} on the ${backend} backend → ${out}`);
-  const interrupt = interruptController(() => bar.line('Stopping after this batch; the remaining cells are skipped (Ctrl-C again to quit now)…'));
-  const runs: { result: TrainResult; batches: BatchProgress[] }[] = [];
+  bar.line(`lstm-lab compare: ${cells.join(', ')} on the ${backend} backend${entry ? ', one process per cell' : ''} → ${out}`);
+  let child: ChildProcess | undefined;
+  const interrupt = interruptController(() => {
+    bar.line('Stopping after this batch; the remaining cells are skipped (Ctrl-C again to quit now)…');
+    child?.kill('SIGINT');
+  });
+  const runs: CellRun[] = [];
   try {
     for (const cell of cells) {
       if (interrupt.interrupted()) break;
       const config = trainConfigOf(values, cell);
       const batches: BatchProgress[] = [];
       const report = trainProgress(bar, cell, config.epochs);
-      const result = await train(config, {
-        signal: interrupt.signal,
-        checkpointDir: path.join(out, 'checkpoints', cell),
-        onEvent: (event) => {
-          if (event.type === 'progress') batches.push(event.progress);
-          report(event);
-        },
-      });
+      const onEvent = (event: TrainEvent) => {
+        if (event.type === 'progress') batches.push(event.progress);
+        report(event);
+      };
+      const result = entry
+        ? await trainInChild(entry, argv, cell, out, onEvent, (running) => (child = running))
+        : await train(config, { signal: interrupt.signal, checkpointDir: checkpointDirOf(out, cell), onEvent });
       if (result.reason) bar.line(`${cell}: ${result.status}: ${result.reason}`);
       runs.push({ result, batches });
     }
@@ -78,6 +142,7 @@ export async function run(argv: string[]): Promise<number> {
   bar.clear();
   const results = runs.map((r) => r.result);
   const summary = { backend, runs: results.map(trainJson) };
+  fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'compare.json'), JSON.stringify(summary, null, 2) + '\n');
   fs.writeFileSync(path.join(out, 'compare.csv'), resultsCsv(results));
   const first = results[0];

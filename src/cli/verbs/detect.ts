@@ -3,6 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectCells, detectForgetBiases, detectNotebook, detectNotebookForgetBiases, GRU_GATE_ORDER, LSTM_GATE_ORDER, type DetectedCell, type DetectLanguage, type GateName } from '../../detect';
+import { InputError } from '../../engine/errors';
+import { textTable } from '../../shared/table';
 import { formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
 const OPTIONS: OptionSpec[] = [JSON_OPTION];
@@ -32,8 +34,10 @@ Options:
 ${formatOptions(OPTIONS)}
 
 --json prints {cells: [{name, kind, layout, optionalForgetGate, range: {start, end},
-gates: {i: [lines], ...}}]} (plus cellIndex for .ipynb, forgetBias when the cell
-sets one literally, and peephole: true for an LSTM whose gates read the cell state).
+gates: {i: [lines], ...}}], forgetBiasSettings: [{line, value}]} (plus cellIndex for
+.ipynb, forgetBias when a cell sets one literally, peephole: true for an LSTM whose gates
+read the cell state, and forgetBiasSettings for the b_f settings outside every cell, as
+the table's footnote lists them).
 
 Example: lstm-lab detect seed/lstm_from_scratch.ipynb --json`;
 
@@ -80,15 +84,7 @@ function table(cells: Entry[], notebook: boolean): string {
     `${c.range.start}-${c.range.end}`,
     ...used.map((g) => formatLines(c.gates[g] ?? []) || '-'),
   ]);
-  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-  const line = (cols: string[]) => cols.map((col, k) => col.padEnd(widths[k])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-function fail(message: string, json: boolean): number {
-  process.stderr.write(`lstm-lab detect: ${message}\n`);
-  if (json) printJson({ error: message, exitCode: 2 });
-  return 2;
+  return textTable(header, rows);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -99,15 +95,17 @@ export async function run(argv: string[]): Promise<number> {
   const file = path.resolve(positionals[0]);
   const extension = path.extname(file).toLowerCase();
   const language = LANGUAGE_OF_EXTENSION[extension];
-  if (!language) return fail(`cannot tell the language of "${positionals[0]}" from its extension "${extension || '(none)'}"; use a file ending in ${Object.keys(LANGUAGE_OF_EXTENSION).join(', ')}.`, json);
+  if (!language) throw new InputError(`cannot tell the language of "${positionals[0]}" from its extension "${extension || '(none)'}"; use a file ending in ${Object.keys(LANGUAGE_OF_EXTENSION).join(', ')}.`);
   let source: string;
+  let isFile = false;
   try {
-    if (!fs.statSync(file).isFile()) return fail(`"${positionals[0]}" is not a file.`, json);
-    source = fs.readFileSync(file, 'utf8');
+    isFile = fs.statSync(file).isFile();
+    source = isFile ? fs.readFileSync(file, 'utf8') : '';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(error as Error).message}`, json);
+    throw new InputError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(error as Error).message}`);
   }
+  if (!isFile) throw new InputError(`"${positionals[0]}" is not a file.`);
 
   let cells: Entry[];
   let biases: { cellIndex?: number; line: number; value: number }[];
@@ -116,21 +114,21 @@ export async function run(argv: string[]): Promise<number> {
       cells = detectNotebook(source);
       biases = detectNotebookForgetBiases(source);
     } catch (error) {
-      return fail(`${file}: ${(error as Error).message}`, json);
+      throw new InputError(`${file}: ${(error as Error).message}`);
     }
   } else {
     cells = detectCells(source, language);
     biases = detectForgetBiases(source, language);
   }
 
+  // Forget-bias settings outside any cell (the notebook sets b_f in cells of their own).
+  const outside = biases.filter((b) => !cells.some((c) => (language !== 'notebook' || c.cellIndex === b.cellIndex) && b.line >= c.range.start && b.line <= c.range.end));
   if (json) {
-    printJson({ cells: cells.map(jsonCell) });
+    printJson({ cells: cells.map(jsonCell), forgetBiasSettings: outside.map((b) => (b.cellIndex !== undefined ? { cellIndex: b.cellIndex, line: b.line, value: b.value } : { line: b.line, value: b.value })) });
     return 0;
   }
   if (!cells.length) process.stdout.write(`No recurrent cell found in ${positionals[0]}.\n`);
   else process.stdout.write(`${table(cells, language === 'notebook')}\n`);
-  // Forget-bias settings outside any cell (the notebook sets b_f in cells of their own).
-  const outside = biases.filter((b) => !cells.some((c) => (language !== 'notebook' || c.cellIndex === b.cellIndex) && b.line >= c.range.start && b.line <= c.range.end));
   if (outside.length) {
     process.stdout.write(`\nForget-bias settings outside the cells:\n${outside.map((b) => `  ${b.cellIndex !== undefined ? `cell ${b.cellIndex} ` : ''}line ${b.line}: b_f = ${b.value}`).join('\n')}\n`);
   }

@@ -4,16 +4,17 @@
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { loadCheckpoint } from '../../engine/checkpoint';
-import { captureActivations, gateSaturation, gradientFlow, modelFromCheckpoint, probeTrained, topUnits } from '../../engine/inspect';
-import { hasForgetGate } from '../../shared/catalog';
+import { captureActivations, gateSaturation, gradientFlow, MAX_CAPTURE_CHARS, MAX_GRADIENT_FLOW_CHARS, modelFromCheckpoint, probeTrained, topUnits } from '../../engine/inspect';
+import { GATE_NAMES, hasForgetGate } from '../../shared/catalog';
 import type { ActivationCapture, CapturedGate, GradientFlow, TrainedProbeResult, UnitScore } from '../../engine/inspect-types';
+import { formatNumber, textTable } from '../../shared/table';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
-const GATES: readonly CapturedGate[] = ['i', 'f', 'g', 'o', 'c', 'h'];
+const GATES: readonly CapturedGate[] = GATE_NAMES;
 
 const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
-  { name: 'text', type: 'string', value: 'TEXT', help: 'the text to read (required; at most 1000 characters with the gradient flow)', freeText: true },
+  { name: 'text', type: 'string', value: 'TEXT', help: `the text to read (required; at most ${formatNumber(MAX_CAPTURE_CHARS)} characters, ${formatNumber(MAX_GRADIENT_FLOW_CHARS)} with the gradient flow)`, freeText: true },
   { name: 'gate', type: 'string', value: 'NAME', help: 'gate or state to show (default h; the RNN has only h)', choices: GATES },
   { name: 'unit', type: 'integer', value: 'N', help: 'hidden unit to show (default: the top unit for --pattern, else 0)' },
   { name: 'pattern', type: 'string', value: 'REGEX', help: 'rank the units most active on the characters this regular expression matches', freeText: true },
@@ -63,7 +64,7 @@ function rangeOf(gate: CapturedGate, values: number[]): [number, number] {
   return [-bound, bound];
 }
 
-const percent = (fraction: number) => `${(fraction * 100).toFixed(1).padStart(5)}%`;
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
 function describe(capture: ActivationCapture, gate: CapturedGate, unit: number, ranked: UnitScore[] | undefined, pattern: string | undefined, flow: GradientFlow | undefined, probe: TrainedProbeResult | undefined, timings: Record<string, number>): string {
   const lines: string[] = [];
@@ -81,29 +82,25 @@ function describe(capture: ActivationCapture, gate: CapturedGate, unit: number, 
   }
   const saturation = gateSaturation(capture);
   if (saturation.length > 0) {
-    lines.push('', 'saturation on this text     < 0.1    > 0.9');
-    for (const entry of saturation) lines.push(`  ${entry.gate}                        ${percent(entry.low)}   ${percent(entry.high)}`);
+    lines.push('', 'saturation of the sigmoid gates on this text:', textTable(['gate', '< 0.1', '> 0.9'], saturation.map((entry) => [entry.gate, percent(entry.low), percent(entry.high)]), [false, true, true]));
   }
   if (ranked && pattern !== undefined) {
-    lines.push('', `units whose ${gate} is most active on /${pattern}/ (mean on matches − mean elsewhere):`, '  unit    score   on      elsewhere');
-    for (const entry of ranked) lines.push(`  ${String(entry.unit).padStart(4)}  ${entry.score.toFixed(3).padStart(7)}  ${entry.meanOn.toFixed(3).padStart(6)}  ${entry.meanOff.toFixed(3).padStart(6)}`);
+    lines.push('', `units whose ${gate} is most active on /${pattern}/ (score = mean on matches − mean elsewhere):`);
+    lines.push(textTable(['unit', 'score', 'on matches', 'elsewhere'], ranked.map((entry) => [String(entry.unit), entry.score.toFixed(3), entry.meanOn.toFixed(3), entry.meanOff.toFixed(3)]), [true, true, true, true]));
   }
   if (flow) {
     const meanLoss = flow.losses.reduce((s, v) => s + v, 0) / flow.losses.length;
     lines.push('', `gradient flow over ${flow.norms.length} predictions (mean loss ${meanLoss.toFixed(3)} nats, ${(meanLoss / Math.LN2).toFixed(3)} bits/char):`);
-    lines.push('  distance t−s   mean ‖∂loss_t/∂x_s‖   relative to distance 0');
     const base = flow.byDistance[0]! || 1;
-    for (const distance of [0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500].filter((d) => d < flow.byDistance.length)) {
-      lines.push(`  ${String(distance).padStart(12)}   ${flow.byDistance[distance]!.toExponential(3).padStart(19)}   ${(flow.byDistance[distance]! / base).toExponential(2).padStart(10)}`);
-    }
+    const distances = [0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500].filter((d) => d < flow.byDistance.length);
+    lines.push(textTable(['distance t−s', 'mean ‖∂loss_t/∂x_s‖', 'relative to distance 0'], distances.map((d) => [String(d), flow.byDistance[d]!.toExponential(3), (flow.byDistance[d]! / base).toExponential(2)]), [true, true, true]));
   }
   if (probe) {
-    lines.push('', `h0 probe (‖∂Σ|h_t|/∂h0‖, batch ${probe.batchSize}):`, '  step   trained      fresh');
-    for (const step of [1, 2, 5, 10, 20, 50, 100].filter((s) => s <= probe.steps)) {
-      lines.push(`  ${String(step).padStart(4)}   ${probe.trained.norms[step - 1]!.toExponential(3)}   ${probe.fresh.norms[step - 1]!.toExponential(3)}`);
-    }
+    lines.push('', `h0 probe (‖∂Σ|h_t|/∂h0‖, batch ${probe.batchSize}):`);
+    const steps = [1, 2, 5, 10, 20, 50, 100].filter((s) => s <= probe.steps);
+    lines.push(textTable(['step', 'trained', 'fresh'], steps.map((step) => [String(step), probe.trained.norms[step - 1]!.toExponential(3), probe.fresh.norms[step - 1]!.toExponential(3)]), [true, true, true]));
   }
-  lines.push('', `timings: ${Object.entries(timings).map(([key, seconds]) => `${key} ${seconds.toFixed(3)} s`).join(', ')}`);
+  lines.push('', `timings: ${Object.entries(timings).map(([key, seconds]) => `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${seconds.toFixed(3)} s`).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -137,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
     capture = await timed('capture', () => captureActivations(loaded, text));
     if (values['no-gradient'] !== true) {
       if (capture.chars.length < 2) throw new UsageError('The gradient flow needs a text of at least two characters; give a longer --text or --no-gradient.');
-      flow = await timed('gradient flow', () => gradientFlow(loaded, text));
+      flow = await timed('gradientFlow', () => gradientFlow(loaded, text));
     }
   } finally {
     loaded.model.dispose();

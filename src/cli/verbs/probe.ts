@@ -15,7 +15,8 @@ import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engi
 import { deriveSeed } from '../../engine/random';
 import { DEFAULT_PROBE_SERIES, type CellKind, type ProbeConfig, type ProbeSeries, type ProbeSeriesSpec } from '../../engine/types';
 import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
-import { markdownTable, probeJson, htmlReport } from '../report';
+import { probeJson, htmlReport } from '../report';
+import { textTable } from '../../shared/table';
 import { ProgressBar } from '../progress';
 
 const OPTIONS: OptionSpec[] = [
@@ -118,7 +119,7 @@ const sci = (value: number | undefined) => (value === undefined ? '—' : Number
 
 export function probeTable(series: readonly ProbeSeries[], steps: number): string {
   const marks = [...new Set([1, 10, 50, steps].filter((t) => t <= steps))];
-  return markdownTable(
+  return textTable(
     ['series', ...marks.map((t) => `t = ${t}`), 'seconds'],
     series.map((s) => [s.name, ...marks.map((t) => sci(s.norms[t - 1])), s.seconds.toFixed(1)]),
     [false, ...marks.map(() => true), true],

@@ -1,9 +1,10 @@
 // lstm-lab sample: generate text from a trained checkpoint.
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
-import { sample, validateSampleConfig } from '../../engine/sampler';
+import { loadCheckpoint } from '../../engine/checkpoint';
+import { primeChanges, sample, validateSampleConfig } from '../../engine/sampler';
 import type { SampleConfig } from '../../engine/types';
-import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
+import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type CliVerb, type OptionSpec } from '../args';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
@@ -13,6 +14,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'seed', type: 'integer', value: 'N', help: 'seed of the sampling (default 0)' },
   BACKEND_OPTION,
   JSON_OPTION,
+  QUIET_OPTION,
 ];
 
 export const name = 'sample';
@@ -20,7 +22,9 @@ export const summary = 'generate text from a checkpoint';
 export const usage = `Usage: lstm-lab sample --checkpoint DIR [options]
 
 Runs the priming text through the trained model, then draws each next character from
-softmax(logits / temperature). Prints the priming text followed by the generated text.
+softmax(logits / temperature). Prints the priming text followed by the generated text on
+stdout; which model and backend ran, and what the model changed in the prime (it reads
+lower-cased text; characters it never saw are read as "unknown"), on stderr.
 
 Options:
 ${formatOptions(OPTIONS)}
@@ -41,8 +45,19 @@ export async function run(argv: string[]): Promise<number> {
   const problems = validateSampleConfig(config);
   if (problems.length > 0) throw new UsageError(`Invalid settings:\n- ${problems.join('\n- ')}`);
   const backend = await initBackend(backendPreferenceOf(values));
-  const text = await sample(config);
-  if (values['json'] === true) printJson({ backend, checkpoint: config.checkpoint, prime: config.prime, temperature: config.temperature, length: config.length, seed: config.seed, text });
+  const checkpoint = loadCheckpoint(config.checkpoint);
+  const { lowerCased, unknown } = primeChanges(config.prime, checkpoint.vocab);
+  const notes = [
+    ...(lowerCased ? ['the model reads the prime lower-cased, as it was trained'] : []),
+    ...(unknown.length > 0 ? [`${unknown.length} of the prime's characters are not in the model's vocabulary and are read as "unknown": ${unknown.map((c) => JSON.stringify(c)).join(' ')}`] : []),
+  ];
+  if (values['quiet'] !== true) {
+    process.stderr.write(`lstm-lab sample: ${checkpoint.cell.kind} from ${config.checkpoint} on the ${backend} backend, temperature ${config.temperature}, seed ${config.seed}\n`);
+    for (const note of notes) process.stderr.write(`lstm-lab sample: note: ${note}\n`);
+  }
+  const text = await sample(config, checkpoint);
+  const generated = text.slice(config.prime.length);
+  if (values['json'] === true) printJson({ backend, checkpoint: config.checkpoint, cell: checkpoint.cell.kind, prime: config.prime, temperature: config.temperature, length: config.length, seed: config.seed, generated, text, notes });
   else process.stdout.write(text + '\n');
   return 0;
 }

@@ -13,7 +13,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
 import {
-  LSTM_GATE_ORDER,
   checkNotebookWeights,
   checkSequenceInput,
   checkStateTensor,

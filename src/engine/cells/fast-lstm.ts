@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { fastLstmSequence } from '../fast/lstm-sequence';
 import { startingLstmWeights } from './init';
 import {
-  LSTM_GATE_ORDER,
   checkNotebookWeights,
   checkSequenceInput,
   checkStateTensor,

@@ -8,11 +8,11 @@
 //   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                   (no forget gate: c_t = c_{t-1} + i_t ⊙ g_t)
 //   h_t = o_t ⊙ tanh(c_t)
 //
-// Weights map to the notebook's per-gate layout column block by column block.
+// Weights map to the notebook's per-gate layout column block by column block. The step is
+// the LSTM family's (../families/lstm.ts), which inspection and the fast probe share.
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
 import {
-  LSTM_GATE_ORDER,
   checkNotebookWeights,
   checkSequenceInput,
   checkStateTensor,
@@ -20,8 +20,8 @@ import {
   lstmWeightShapes,
   splitLstmWeights,
   unrollSteps,
-  zeroState,
 } from './notebook-layout';
+import { lstmMaths } from '../families/lstm';
 import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'fused-lstm';
@@ -55,15 +55,9 @@ class FusedLstmCell implements RecurrentCell {
   }
 
   step(xT: tf.Tensor2D, state: CellState): CellState {
-    const hPrev = state.h;
-    const cPrev = state.c ?? zeroState(1, this.hiddenSize);
-    const gates = tf.add(tf.add(tf.matMul(xT, this.weightIh as tf.Tensor2D), tf.matMul(hPrev, this.weightHh as tf.Tensor2D)), this.bias);
-    const [iPre, fPre, gPre, oPre] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    const i = tf.sigmoid(iPre);
-    const g = tf.tanh(gPre);
-    const o = tf.sigmoid(oPre);
-    const c: tf.Tensor2D = this.forgetGate ? tf.add(tf.mul(tf.sigmoid(fPre), cPrev), tf.mul(i, g)) : tf.add(cPrev, tf.mul(i, g));
-    return { h: tf.mul(o, tf.tanh(c)), c };
+    const weights = { inputSize: this.inputSize, hiddenSize: this.hiddenSize, forgetGate: this.forgetGate, weightIh: this.weightIh as tf.Tensor2D, weightHh: this.weightHh as tf.Tensor2D, bias: this.bias as tf.Tensor1D };
+    const { h, c } = lstmMaths.step(weights, tf.add(tf.matMul(xT, weights.weightIh), weights.bias), state.h, state.c);
+    return { h, c };
   }
 
   forward(x: tf.Tensor3D, initial?: CellState): { hiddenSeq: tf.Tensor3D; final: CellState } {

@@ -12,7 +12,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
 import {
-  LSTM_GATE_ORDER,
   LSTM_WEIGHT_NAMES,
   checkNotebookWeights,
   checkSequenceInput,

@@ -5,10 +5,11 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../protocol';
 import { runToCsv } from '../export';
 import type { CommandDeps } from './context';
-import { registerCommand, UserError } from './wrapper';
+import { registerCommand, TRAIN_MODEL, UserError } from './wrapper';
 
 export interface ExportArgs {
   runId?: string;
+  /** Exactly this folder (the command otherwise asks, and makes a subfolder per run in the one picked). */
   folder?: string;
   /** Also ask the panel for PNGs of its charts (default true). */
   images?: boolean;
@@ -16,7 +17,7 @@ export interface ExportArgs {
 
 async function pickRun(deps: CommandDeps, args: ExportArgs | undefined, interactive: boolean): Promise<RunRecord | undefined> {
   const runs = deps.manager.list();
-  if (runs.length === 0) throw new UserError('there is no run to export yet.');
+  if (runs.length === 0) throw new UserError('there is no run to export yet: train a model or probe the gradient first.', [TRAIN_MODEL], 'info');
   const run = args?.runId ? deps.manager.get(args.runId) : undefined;
   if (args?.runId && !run) throw new UserError(`there is no run ${args.runId}.`);
   if (run) return run;
@@ -52,9 +53,17 @@ export function registerExportRun(deps: CommandDeps): vscode.Disposable {
     if (!run) return undefined;
     let folder = args?.folder;
     if (!folder) {
-      const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: 'Export here' });
+      // Nine files or more (one CSV can be megabytes): into a folder of their own, never loose in the workspace.
+      const subfolder = `lstm-lab-${run.id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+      const picked = await vscode.window.showOpenDialog({
+        title: `LSTM Lab: export "${run.title}" — choose where; its files go into a new folder ${subfolder}`,
+        canSelectFiles: false,
+        canSelectFolders: true,
+        openLabel: `Export into ${subfolder}`,
+        ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+      });
       if (!picked?.[0]) return undefined;
-      folder = picked[0].fsPath;
+      folder = path.join(picked[0].fsPath, subfolder);
     }
     await fsp.mkdir(folder, { recursive: true });
     const written: string[] = [];

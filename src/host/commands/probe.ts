@@ -7,7 +7,7 @@ import type { RunRecord } from '../../protocol';
 import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../config';
 import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NO_FORGET_GATE_TITLE } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
-import { resolveCorpus, type CorpusArg } from './corpus';
+import { corpusOfArg, type CorpusArg } from './corpus';
 import { reportFinished, seriesFor, showProgress } from './runs';
 import { OPEN_SETTINGS, registerCommand, UserError } from './wrapper';
 
@@ -18,6 +18,8 @@ export interface ProbeArgs {
   steps?: number;
   corpus?: CorpusArg;
   checkpoint?: string;
+  /** Names the run after the cell it probes (the CodeLens passes the user's class). */
+  name?: string;
   wait?: boolean;
 }
 
@@ -42,13 +44,13 @@ async function pickSeries(): Promise<ProbeSeriesSpec[] | 'default' | undefined> 
     ...CELL_KINDS.map((kind): CellPick => ({ label: CELL_CATALOG[kind].title, description: kind, cellKind: kind, picked: notebookKinds.has(kind) })),
     { label: NO_FORGET_GATE_TITLE, cellKind: 'naive-lstm', noForget: true },
   ];
-  const cells = await vscode.window.showQuickPick(cellPicks, { canPickMany: true, title: 'Which cells?' });
+  const cells = await vscode.window.showQuickPick(cellPicks, { canPickMany: true, title: 'LSTM Lab: Probe Gradient Flow — which cells?' });
   if (!cells?.length) return undefined;
   const needsBias = cells.some((c) => hasForgetGate(c.cellKind) && !c.noForget);
   let biases = [0];
   if (needsBias) {
     const text = await vscode.window.showInputBox({
-      title: 'Forget-gate bias values',
+      title: 'LSTM Lab: Probe Gradient Flow — forget-gate bias values',
       prompt: 'Numbers separated by commas; one series per value for each LSTM.',
       value: '1, 0, -1',
       validateInput: (v) => parseForgetBiases(v).error,
@@ -74,10 +76,10 @@ export function registerProbe(deps: CommandDeps): vscode.Disposable {
       if (!picked) return undefined;
       if (picked !== 'default') series = picked;
     }
-    const corpus = args?.corpus ? await resolveCorpus(args.corpus, false) : { kind: 'brown' as const };
+    const corpus = corpusOfArg(args?.corpus);
     const { config, errors } = buildProbeConfig({ series: series ?? DEFAULT_PROBE_SERIES, steps: args?.steps, corpus, checkpoint: args?.checkpoint }, rawSettings());
     if (!config) throw new UserError(errors.join(' '), [OPEN_SETTINGS]);
-    const title = `gradient probe · ${config.series.length} series · ${config.steps} steps`;
+    const title = `${args?.name ? `${args.name} · ` : ''}gradient probe · ${config.series.length} series · ${config.steps} steps`;
     const started = manager.probe(config, title);
     log(`[${started.run.id}] queued: ${title}: ${config.series.map((s) => s.name).join('; ')}`);
     showProgress(deps, started.run, started.finished);

@@ -68,10 +68,17 @@ export function showProgress(deps: CommandDeps, run: RunRecord, finished: Promis
   );
 }
 
+/** "done — val loss 2.957 (3.1 bits/char)", or what a probe produced. */
+export function finishedSummary(run: RunRecord): string {
+  const last = run.epochs[run.epochs.length - 1];
+  if (run.kind === 'probe') return `done — ${run.probeSeries.length} series`;
+  return last ? `done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char)` : 'done';
+}
+
+/** Says how a run ended, with a button to where its result is. */
 export function reportFinished(deps: CommandDeps, run: RunRecord): void {
   if (run.status === 'done') {
-    const last = run.epochs[run.epochs.length - 1];
-    void vscode.window.setStatusBarMessage(`LSTM Lab: ${run.title} done${last ? ` — val loss ${last.valLoss.toFixed(3)}` : ''}`, 8000);
+    void vscode.window.showInformationMessage(`LSTM Lab: ${run.title} ${finishedSummary(run)}`, 'Show').then((c) => c && deps.panel.reveal(run.kind === 'probe' ? 'gradient' : 'loss', { preserveFocus: false }));
   } else if (run.status === 'failed') {
     void vscode.window.showErrorMessage(`LSTM Lab: ${run.title} failed: ${run.reason ?? 'unknown reason'}`, 'Show Log').then((c) => c && deps.output.show(true));
   } else if (run.status === 'cancelled') {
@@ -79,15 +86,25 @@ export function reportFinished(deps: CommandDeps, run: RunRecord): void {
   }
 }
 
+export interface StartOptions {
+  resumeFrom?: string;
+  /** The runs' name instead of the engine cell's (e.g. the user's own class from a lens). */
+  name?: string;
+  /** The caller shows one progress item and one message for all the runs (Compare). */
+  quiet?: boolean;
+}
+
 /** Queues one run per cell (after checking every configuration, so one bad value starts nothing). */
-export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Preset, corpus: CorpusSpec, overrides: TrainOverrides, resumeFrom?: string): StartedRun[] {
+export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Preset, corpus: CorpusSpec, overrides: TrainOverrides, options: StartOptions = {}): StartedRun[] {
   const configs = cells.map((cell) => configOrThrow(cell, preset, corpus, overrides));
   return configs.map((config) => {
-    const title = `${CELL_CATALOG[config.cell].shortName} · ${preset} · ${corpusName(corpus)}`;
-    const started = deps.manager.train(config, title, resumeFrom);
+    const title = `${options.name ?? CELL_CATALOG[config.cell].shortName} · ${preset} · ${corpusName(corpus)}`;
+    const started = deps.manager.train(config, title, options.resumeFrom);
     deps.log(`[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`);
-    showProgress(deps, started.run, started.finished);
-    void started.finished.then((run) => reportFinished(deps, run));
+    if (!options.quiet) {
+      showProgress(deps, started.run, started.finished);
+      void started.finished.then((run) => reportFinished(deps, run));
+    }
     return started;
   });
 }

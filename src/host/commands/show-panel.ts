@@ -4,5 +4,5 @@ import type { CommandDeps } from './context';
 import { registerCommand } from './wrapper';
 
 export function registerShowPanel(deps: CommandDeps): vscode.Disposable {
-  return registerCommand<object, void>('lstmLab.showPanel', deps.log, () => deps.panel.show());
+  return registerCommand<object, void>('lstmLab.showPanel', deps.log, () => deps.panel.show({ preserveFocus: false }));
 }

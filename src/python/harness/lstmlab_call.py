@@ -516,7 +516,8 @@ def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, cap
             tried.append((layout, orient, bf, "%s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else ""), where, e))
     first = tried[0]
     lines = "; ".join("%s%s%s → %s%s" % (LAYOUTS[l], "" if o is None else ", weights %s" % ("x @ W" if o == "row" else "W @ x"), "" if bf else ", sequence first", msg, " (line %d)" % w if w else "") for l, o, bf, msg, w, _ in tried[:4])
-    if isinstance(first[5], NameError):
+    # The same exception on the same line whatever the layout: the cell's own error, not ours.
+    if isinstance(first[5], NameError) or (len({(t[3], t[4]) for t in tried}) == 1 and not isinstance(first[5], CallError)):
         raise UserError(first[3], first[4], "".join(traceback.format_exception(type(first[5]), first[5], first[5].__traceback__)))
     raise CallError("could not call %s with E=%d, H=%d: tried %s" % (describe_signature(method), E, H, lines), first[4])
 

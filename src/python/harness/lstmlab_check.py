@@ -18,6 +18,7 @@ except Exception:
 CHECK_SIZE = {"E": 10, "H": 16, "B": 3}
 PROBE_SIZE = {"torch": {"E": 50, "H": 125, "B": 1}, "numpy": {"E": 8, "H": 16, "B": 1}}
 TOLERANCE = 1e-6  # relative, both sides in float64
+FLOAT32_TOLERANCE = 1e-4  # a cell that computes in float32 itself (.float(), dtype=float32) rounds at ~6e-8 a step
 
 
 class Captures:
@@ -162,27 +163,34 @@ def check(cell, steps):
     xs, h0 = xs[:, :Bl], h0[:Bl]
     c0 = None if c0 is None else c0[:Bl]
     user = [lib.numpy(s) for s in states]
+    single = any(str(getattr(s, "dtype", "")) in ("float32", "torch.float32", "float16", "torch.float16") for s in states)
+    tol = FLOAT32_TOLERANCE if single else TOLERANCE
     kind = "lstm-no-forget" if cell.kind.startswith("lstm") and cell.callable.flags.get("forget-flag") is False else cell.kind
     if kind == "lstm" and cell.kind == "lstm-no-forget":
         kind = "lstm-no-forget"
     best = None
+    order = 0
     for options, P, _ in ref.candidates(cell.weights.items(), kind, E, H):
         for variant in ref.variants(kind):
             run = reference_run(variant, P, xs, h0, c0, np)
             diffs = [rel_diff(u, r[0]["h"]) for u, r in zip(user, run)]
-            first_bad = next((t for t, d in enumerate(diffs) if not d <= TOLERANCE), len(diffs))
-            score = (first_bad, -max(diffs))
+            first = locate(cell, run, user, variant, B, tol)
+            # The convention that agrees longest: the latest first difference (step, then gate
+            # within the step); on a tie the first listed (PyTorch's) convention.
+            gates = ref.gates_of(variant["kind"]) + ("c", "h")
+            score = (len(diffs), 0, 0) if first is None else (first["step"], gates.index(first["gate"]) if first["gate"] in gates else 0, -order)
+            order += 1
             if best is None or score > best[0]:
-                best = (score, options, P, variant, run, diffs)
-    _, options, P, variant, run, diffs = best
-    result = {"reference": ref.REFERENCE_NAMES[kind], "variant": variant, "options": options, "maxRelDiff": max(diffs), "steps": steps}
-    result["firstDifference"] = locate(cell, run, user, variant, B)
+                best = (score, options, P, variant, run, diffs, first)
+    _, options, P, variant, run, diffs, first = best
+    result = {"reference": ref.REFERENCE_NAMES[kind], "variant": variant, "options": options, "maxRelDiff": max(diffs), "steps": steps, "float32": single}
+    result["firstDifference"] = first
     if result["firstDifference"] is None and lib.name == "torch":
-        result["firstDifference"] = compare_gradients(cell, variant, P, xs, h0, c0)
+        result["firstDifference"] = compare_gradients(cell, variant, P, xs, h0, c0, tol)
     return result
 
 
-def locate(cell, run, user, variant, B):
+def locate(cell, run, user, variant, B, tol=TOLERANCE):
     """The first step and, within it, the first gate whose value departs from the reference."""
     L, H, lib = cell.callable.layout, cell.H, cell.lib
     Bl = call.layout_batch(L, B)
@@ -197,24 +205,35 @@ def locate(cell, run, user, variant, B):
             a = as_canon(L, value, Bl, H, lib)
             if a is None:
                 continue
-            if rel_diff(a, values[gate]) > TOLERANCE and not (gate in pre and rel_diff(a, pre[gate]) <= TOLERANCE):
+            if rel_diff(a, values[gate]) > tol and not (gate in pre and rel_diff(a, pre[gate]) <= tol):
                 return {"step": t, "gate": gate, "line": line, "variable": var, "equation": ref.equation(variant, gate)}
-        if rel_diff(u, values["h"]) > TOLERANCE:
+        if rel_diff(u, values["h"]) > tol:
             lines = gate_lines.get("h") or []
             h_seen = seen.get("h")
             return {"step": t, "gate": "h", "line": h_seen[0] if h_seen else (lines[-1] if lines else None), "variable": h_seen[1] if h_seen else "h", "equation": ref.equation(variant, "h")}
     return None
 
 
-def compare_gradients(cell, variant, P, xs, h0, c0):
+def compare_gradients(cell, variant, P, xs, h0, c0, tol=TOLERANCE):
     """Values can agree while gradients do not (a .detach() or .data in the step)."""
     T = min(xs.shape[0], 20)
     user = gradient_norms(cell, T, xs[:T], start=(h0, c0))
     reference = reference_gradient_norms(variant, P, xs[:T], h0, c0)
     for t, (u, r) in enumerate(zip(user, reference)):
-        if abs(u - r) > 1e-6 * max(abs(r), 1e-6):
+        if abs(u - r) > tol * max(abs(r), 1e-6):
             lines = cell.request["target"].get("gates", {}).get("h") or []
-            return {"step": t, "gate": "h", "line": lines[-1] if lines else None, "variable": "h", "equation": ref.equation(variant, "h"), "gradient": True}
+            line = cut_line(cell.target) or (lines[-1] if lines else None)
+            return {"step": t, "gate": "h", "line": line, "variable": "h", "equation": ref.equation(variant, "h"), "gradient": True}
+    return None
+
+
+def cut_line(target):
+    """The first line that cuts the graph (.detach(), .data, .numpy(), torch.no_grad), if any."""
+    import ast
+
+    for node in sorted((n for n in ast.walk(target) if hasattr(n, "lineno")), key=lambda n: n.lineno):
+        if isinstance(node, ast.Attribute) and node.attr in ("detach", "detach_", "data", "numpy", "no_grad", "item"):
+            return node.lineno
     return None
 
 
@@ -241,12 +260,22 @@ def gradient_norms(cell, steps, xs, start=None):
 
 
 def per_step_grads(losses, h0):
+    """‖∂losses[t]/∂h0‖ for every t; 0 where a loss does not depend on h0 (a detached state)."""
     T = losses.shape[0]
+    if not losses.requires_grad:
+        return [0.0] * T
     try:
-        (grads,) = torch.autograd.grad(losses, h0, grad_outputs=torch.eye(T, dtype=losses.dtype), is_grads_batched=True, retain_graph=True)
-        return [float(g.norm()) for g in grads]
+        (grads,) = torch.autograd.grad(losses, h0, grad_outputs=torch.eye(T, dtype=losses.dtype), is_grads_batched=True, retain_graph=True, allow_unused=True)
+        return [0.0] * T if grads is None else [float(g.norm()) for g in grads]
     except Exception:  # an op without a batching rule: one backward per step, as the notebook does
-        return [float(torch.autograd.grad(losses[t], h0, retain_graph=True)[0].norm()) for t in range(T)]
+        norms = []
+        for t in range(T):
+            if not losses[t].requires_grad:
+                norms.append(0.0)
+                continue
+            (g,) = torch.autograd.grad(losses[t], h0, retain_graph=True, allow_unused=True)
+            norms.append(0.0 if g is None else float(g.norm()))
+        return norms
 
 
 def finite_difference_norms(losses, H, eps=1e-6):
@@ -291,8 +320,10 @@ def verdict_message(name, result, steps):
     fd = result.get("firstDifference")
     if fd is None:
         return "%s matches the reference %s (max relative difference %.1e over %d steps)" % (name, result["reference"], result["maxRelDiff"], steps)
-    what = "its gradient ∂Σ|h_t|/∂h0" if fd.get("gradient") else fd["variable"]
     where = " on line %d" % fd["line"] if fd.get("line") else ""
+    if fd.get("gradient"):
+        return "h_t matches %s, but its gradient ∂Σ|h_t|/∂h0 differs from the reference's from step %d: look%s for what cuts the graph (.detach(), .data, no_grad)" % (fd["equation"], fd["step"], where)
+    what = fd["variable"]
     return "%s%s differs from %s from step %d" % (what, where, fd["equation"], fd["step"])
 
 

@@ -17,7 +17,11 @@ import traceback
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-_PROTOCOL = sys.stdout
+# The protocol gets its own copy of the stdout descriptor; descriptor 1 itself now points at
+# stderr, so even output written below Python (a C extension, os.write(1, ...)) cannot break
+# the JSON stream: the client shows stderr as the cell's output.
+_PROTOCOL = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+os.dup2(2, 1)
 _current_id = None
 
 
@@ -83,6 +87,16 @@ def empty_result(target):
     }
 
 
+def forget_local_modules(folder):
+    """The user's own modules beside the file are imported afresh on each check (they may have
+    been edited); installed packages (torch, numpy) stay imported: that is what keeps us warm."""
+    prefix = os.path.abspath(folder) + os.sep
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None) or ""
+        if path and os.path.abspath(path).startswith(prefix) and "site-packages" not in path and "dist-packages" not in path:
+            del sys.modules[name]
+
+
 def run_check(req):
     target = req["target"]
     result = empty_result(target)
@@ -95,8 +109,10 @@ def run_check(req):
     units = [load.Unit(u["code"], u["filename"], u.get("cellIndex")) for u in req["units"]]
     if units[target["unit"]].filename:
         folder = os.path.dirname(units[target["unit"]].filename)
-        if folder and os.path.isdir(folder) and folder not in sys.path:
-            sys.path.append(folder)
+        if folder and os.path.isdir(folder):
+            if folder not in sys.path:
+                sys.path.append(folder)
+            forget_local_modules(folder)
     try:
         cell = chk.timed(lambda: chk.Cell(req, units, chk.CHECK_SIZE, 0), timings, "load")
         result["warnings"] = cell.warnings

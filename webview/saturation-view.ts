@@ -1,0 +1,68 @@
+// The "Gate saturation" section beside the loss: one chart per sigmoid gate, each listing only
+// the runs whose cell has that gate, and one compact legend for all of them (the run colours,
+// as on the loss chart, and the line styles explained once).
+import type { RunRecord } from '../src/protocol';
+import { paletteColor, type ThemeColors } from './chart-configs';
+import { ChartView, renderChartImage } from './charts-view';
+import { el } from './dom';
+import { GATE_TITLES, hasSaturationOf, saturationChartConfig, saturationCsv, SATURATION_GATES } from './inspect-model';
+import type { ExportFiles } from './inspect/part';
+import { Section } from './sections';
+
+export const SATURATION_EMPTY_NOTE = 'none yet — measured while an LSTM trains';
+
+export class SaturationView {
+  readonly section: Section;
+  private readonly charts = SATURATION_GATES.map((gate) => ({ gate, view: new ChartView(`saturation-${gate}`, `No run with ${GATE_TITLES[gate]} yet.`, 170) }));
+  private readonly legend = el('div', { class: 'saturation-legend', role: 'list', 'aria-label': 'Runs on the saturation charts' });
+  private signature = '';
+
+  constructor(open: boolean, onToggle: (open: boolean) => void) {
+    const key = el(
+      'p',
+      { class: 'inspect-caption saturation-key' },
+      'Share of each sigmoid gate’s activations that is saturated, every few training batches: ',
+      el('span', { class: 'line-key solid' }),
+      ' ● above 0.9 (open), ',
+      el('span', { class: 'line-key dashed' }),
+      ' ▲ below 0.1 (closed); larger ● ▲ on validation text after each epoch.',
+    );
+    this.section = new Section({ id: 'saturation', heading: 'Gate saturation', open, onToggle }, key, this.legend, ...this.charts.map((c) => c.view.element));
+  }
+
+  /** Redraws when the shown runs, their reports or the theme changed (and the section is open). */
+  render(shownTrainRuns: readonly RunRecord[], colors: ThemeColors): void {
+    const measured = shownTrainRuns.some((run) => (run.saturation?.length ?? 0) > 0);
+    this.section.setEmpty(measured ? undefined : SATURATION_EMPTY_NOTE);
+    const signature = JSON.stringify([shownTrainRuns.map((r) => [r.id, r.title, r.saturation?.length ?? 0]), colors]);
+    if (!measured || signature === this.signature || !this.section.open) return;
+    this.signature = signature;
+    for (const { gate, view } of this.charts) {
+      const any = shownTrainRuns.some((run) => hasSaturationOf(run, gate));
+      view.element.hidden = !any;
+      if (any) view.update(saturationChartConfig(shownTrainRuns, gate, colors, { legend: false }));
+    }
+    // The colour of a run is its place among the shown train runs, as on the loss chart.
+    const entries = shownTrainRuns.flatMap((run, index) => {
+      if (!SATURATION_GATES.some((gate) => hasSaturationOf(run, gate))) return [];
+      const swatch = el('span', { class: 'legend-run-swatch' });
+      swatch.style.backgroundColor = paletteColor(colors, index);
+      const gates = SATURATION_GATES.filter((gate) => hasSaturationOf(run, gate));
+      return [el('span', { class: 'legend-run', role: 'listitem', title: `${run.title}: ${gates.join(', ')}` }, swatch, run.title)];
+    });
+    this.legend.replaceChildren(...entries);
+  }
+
+  /** The charts' PNGs (with a legend each) and each run's reports as CSV; only `runId`'s when given. */
+  exportFiles(runs: readonly RunRecord[], runId: string | undefined, colors: ThemeColors, background: string): ExportFiles {
+    const images: ExportFiles['images'] = [];
+    const csv: ExportFiles['csv'] = [];
+    const measured = runs.filter((r) => r.kind === 'train' && (r.saturation?.length ?? 0) > 0);
+    if (measured.length === 0) return { images, csv };
+    for (const gate of SATURATION_GATES) {
+      if (measured.some((run) => hasSaturationOf(run, gate))) images.push({ name: `saturation-${gate}.png`, pngDataUrl: renderChartImage(saturationChartConfig(runs, gate, colors), background) });
+    }
+    for (const run of measured) csv.push({ name: runId ? 'saturation.csv' : `saturation-${run.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`, text: saturationCsv(run) });
+    return { images, csv };
+  }
+}

@@ -1,0 +1,71 @@
+// The panel's collapsible sections. A section with nothing to show collapses to its heading
+// line, which says why it is empty; it opens by itself when its first data arrives (unless
+// the user closed it). `reveal` opens a section, scrolls it into view and marks it briefly,
+// so a result asked for from the editor (Equations lens, Inspect Selection) is seen.
+import { el } from './dom';
+
+interface CollapsibleElement extends HTMLElement {
+  open: boolean;
+  description: string;
+}
+
+/** How long a revealed section stays marked. */
+export const REVEAL_MARK_MS = 1600;
+
+export interface SectionOptions {
+  id: string;
+  heading: string;
+  /** The user's last choice (persisted by the panel). */
+  open: boolean;
+  /** Called when the user opens or closes a section that has data. */
+  onToggle: (open: boolean) => void;
+}
+
+export class Section {
+  readonly element: CollapsibleElement;
+  private emptyNote: string | undefined;
+  private wanted: boolean;
+  private markTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SectionOptions, ...content: (HTMLElement | string)[]) {
+    this.wanted = options.open;
+    this.element = el('vscode-collapsible', { 'data-section': options.id, heading: options.heading }, el('div', { class: 'section-body' }, ...content)) as CollapsibleElement;
+    this.element.open = options.open;
+    this.element.addEventListener('vsc-collapsible-toggle', () => {
+      // Opening an empty section to read its note is not a choice to remember.
+      if (this.emptyNote !== undefined) return;
+      this.wanted = this.element.open;
+      options.onToggle(this.element.open);
+    });
+  }
+
+  get open(): boolean {
+    return this.element.open;
+  }
+
+  get isEmpty(): boolean {
+    return this.emptyNote !== undefined;
+  }
+
+  /** `note`: the section has nothing to show (its heading line says this); undefined: it has data. */
+  setEmpty(note: string | undefined): void {
+    if (note === this.emptyNote) return;
+    const wasEmpty = this.emptyNote !== undefined;
+    this.emptyNote = note;
+    this.element.description = note ?? '';
+    this.element.classList.toggle('is-empty', note !== undefined);
+    if (note !== undefined) this.element.open = false;
+    else if (wasEmpty) this.element.open = this.wanted;
+  }
+
+  /** Opens the section, scrolls it into view and marks it for a moment. */
+  reveal(): void {
+    this.element.open = true;
+    if (this.emptyNote === undefined) this.wanted = true;
+    // After the collapsible has rendered its opened body, so the scroll can bring it all up.
+    requestAnimationFrame(() => requestAnimationFrame(() => this.element.scrollIntoView({ block: 'start', behavior: 'smooth' })));
+    this.element.classList.add('just-revealed');
+    clearTimeout(this.markTimer);
+    this.markTimer = setTimeout(() => this.element.classList.remove('just-revealed'), REVEAL_MARK_MS);
+  }
+}
