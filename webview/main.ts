@@ -91,9 +91,9 @@ const equationSelect = el(
   ...Object.values(EQUATION_SETS).map((set) => el('vscode-option', { value: set.id }, set.title)),
 ) as ValueElement;
 
-const lossChart = new ChartView('loss', 'No training runs yet — Train or Compare to draw the loss.');
+const lossChart = new ChartView('loss', 'The loss appears here after the first batch (or tick a run in the Runs table).');
 const coincideNoteElement = el('p', { class: 'chart-note', 'data-note': 'coincide' });
-const gradientChart = new ChartView('gradient', 'No gradient probe yet — Probe to draw ‖∂loss_t/∂h₀‖.');
+const gradientChart = new ChartView('gradient', 'The gradient norms appear here as each series finishes.');
 const runsView = new RunsView({
   onToggleTrainRun(runId, shown) {
     const hidden = new Set(state.hiddenRunIds);
@@ -204,10 +204,10 @@ function renderCharts(runs: readonly RunRecord[]): void {
   lossChart.update(lossChartConfig(shown, { xAxis: state.xAxis, colors }));
   coincideNoteElement.textContent = coincideNote(shown);
   coincideNoteElement.hidden = !coincideNoteElement.textContent;
-  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'no training run yet — Train or Compare');
+  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'none yet — Train or Compare');
   sections.runs.setEmpty(runs.length ? undefined : 'no runs yet');
   const probeRun = probeRunToShow(state);
-  sections.gradient.setEmpty(probeRun ? undefined : 'no probe yet — Probe to draw ‖∂loss_t/∂h₀‖');
+  sections.gradient.setEmpty(probeRun ? undefined : 'none yet — Probe');
   gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
   const label = document.querySelector('.gradient-run');
   if (label) label.textContent = probeRun ? probeRun.title : '';
