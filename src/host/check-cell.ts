@@ -6,10 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
-import type { CellPlan } from '../python/check';
-import { PythonRunError } from '../python/client';
-import { missingTorchMessage, PythonNotFoundError, type PythonInfo } from '../python/interpreter';
-import type { CellResult } from '../python/protocol';
+import { missingTorchMessage, PythonNotFoundError, PythonRunError, type CellPlan, type CellResult, type PythonInfo } from '../python';
 import type { CodeCells } from './code-cells';
 import { CellCommandError, resolveTarget, type CellCommandArgs } from './codelens';
 import { registerCommand, UserError, type Fix } from './commands/wrapper';

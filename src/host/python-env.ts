@@ -5,7 +5,7 @@
 // selection is asked each time: it is cheap, and the cache key includes it).
 import * as vscode from 'vscode';
 import { isObj, isStr } from '../guards';
-import { findPython, type InterpreterRequest, type PythonInfo } from '../python/interpreter';
+import { findPython, type InterpreterRequest, type PythonInfo } from '../python';
 
 const PYTHON_EXTENSION_ID = 'ms-python.python';
 

@@ -6,8 +6,7 @@
 import type { DetectedCell } from '../detect';
 import type { ProbeSeries } from '../engine/types';
 import type { RunRecord } from '../protocol';
-import { planNotebook, planPythonFile, type CellPlan, type PlanOptions } from '../python/check';
-import type { CellResult, Unit } from '../python/protocol';
+import { planCodeCells, planPythonFile, type CellPlan, type CellResult, type PlanOptions, type Unit } from '../python';
 import { kindForCode, type CellKind, type GateName } from '../shared/catalog';
 import { newRunId } from './run-manager';
 
@@ -27,10 +26,10 @@ export function planForFileCell(file: string, text: string, name: string, line: 
  * definitions from its own and the earlier code cells, as when the notebook runs top to bottom.
  */
 export function planForNotebookCell(cells: readonly NotebookCellText[], cellIndex: number, name: string, line: number, options: PlanOptions = {}): CellPlan | undefined {
-  // The shape `planNotebook` reads (nbformat 4): it numbers cells and names units `<cell N>` as `detect` does.
-  const ipynb = JSON.stringify({ metadata: { language_info: { name: 'python' } }, cells: cells.slice(0, cellIndex + 1).map((c) => ({ cell_type: c.code ? 'code' : 'markdown', source: c.text })) });
+  // Cells keep their index among all cells (markdown included), as `detect` and the units' `<cell N>` names count them.
+  const code = cells.slice(0, cellIndex + 1).flatMap((c, index) => (c.code ? [{ cellIndex: index, source: c.text }] : []));
   return nearest(
-    planNotebook(ipynb, options).filter((p) => p.cellIndex === cellIndex),
+    planCodeCells(code, options).filter((p) => p.cellIndex === cellIndex),
     name,
     line,
   );

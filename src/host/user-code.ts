@@ -3,9 +3,7 @@
 // and Stop (which kills the child's whole process group). All the work happens in the child:
 // the host only sends the cell's source and reads back one JSON result.
 import * as vscode from 'vscode';
-import { PythonClient, PythonRunError, type CheckInput } from '../python/client';
-import type { PythonInfo } from '../python/interpreter';
-import type { CellResult } from '../python/protocol';
+import { PythonClient, PythonRunError, type CellResult, type CheckInput, type PythonInfo } from '../python';
 import { PythonEnvironment } from './python-env';
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
