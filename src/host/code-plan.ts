@@ -49,10 +49,10 @@ export function planForCell(cell: DetectedCell): CellPlan {
 }
 
 /** The CodeLens titles, saying what will run. */
-export function lensTitles(cell: DetectedCell): { probe: string; train: string; equations: string } {
+export function lensTitles(cell: DetectedCell, yourCode = false): { probe: string; train: string; equations: string } {
   const plan = planForCell(cell);
   return {
-    probe: `$(pulse) Probe gradient — ${plan.description}`,
+    probe: yourCode ? `$(pulse) Probe & check your code — ${plan.description}` : `$(pulse) Probe gradient — ${plan.description}`,
     train: '$(play) Train',
     equations: '$(symbol-numeric) Equations',
   };

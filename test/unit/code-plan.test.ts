@@ -128,6 +128,8 @@ describe('planForCell on detected code', () => {
     const title = lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe;
     assert.match(title, /Probe gradient — GRU/);
     assert.doesNotMatch(title, /LSTM/);
+    // The lens on the user's own Python code runs it in Python.
+    assert.equal(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step'), true).probe, '$(pulse) Probe & check your code — GRU, per-gate weights');
   });
 
   it('runs a peephole LSTM as the LSTM of its layout and says the peepholes are left out', () => {
