@@ -239,6 +239,13 @@ describe('lstm-lab CLI', function () {
     }
   });
 
+  it("keeps TF.js's console banner out of the output (the cpu backend prints one on first use)", () => {
+    const result = lab(['sample', '--checkpoint', path.join(root, 'test/fixtures/checkpoints/v1-simple-rnn'), '--length', '5', '--backend', 'cpu']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout + result.stderr, /looks like you are running TensorFlow\.js in Node\.js/);
+    assert.match(result.stderr, /on the cpu backend/);
+  });
+
   it('probe --json gives the series; --dump holds x and weights that reproduce the norms (RNN by hand, LSTMs by the engine)', async () => {
     const dump = path.join(dir, 'dump');
     const steps = 6;
