@@ -28,7 +28,7 @@ Chart.register(Title);
 export type InspectMessage = Extract<HostToWebview, { type: 'inspectText' | 'inspectResult' | 'inspectError' }>;
 type Kind = InspectRequest['kind'];
 
-export const INSPECT_EMPTY_NOTE = 'train a model first to look inside it';
+export const INSPECT_EMPTY_NOTE = 'train a model first';
 
 export interface InspectViewOptions {
   post: (message: WebviewToHost) => void;

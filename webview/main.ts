@@ -91,9 +91,9 @@ const equationSelect = el(
   ...Object.values(EQUATION_SETS).map((set) => el('vscode-option', { value: set.id }, set.title)),
 ) as ValueElement;
 
-const lossChart = new ChartView('loss', 'No training runs yet — Train or Compare to draw the loss.');
+const lossChart = new ChartView('loss', 'The loss appears here after the first batch (or tick a run in the Runs table).');
 const coincideNoteElement = el('p', { class: 'chart-note', 'data-note': 'coincide' });
-const gradientChart = new ChartView('gradient', 'No gradient probe yet — Probe to draw ‖∂loss_t/∂h₀‖.');
+const gradientChart = new ChartView('gradient', 'The gradient norms appear here as each series finishes.');
 const runsView = new RunsView({
   onToggleTrainRun(runId, shown) {
     const hidden = new Set(state.hiddenRunIds);
@@ -111,6 +111,7 @@ const runsView = new RunsView({
 });
 const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
 const equationsTitle = el('p', { class: 'equations-title' });
+const codeVerdictLine = el('p', { class: 'code-verdict', role: 'status', hidden: '' });
 
 function section(id: SectionId, heading: string, ...content: HTMLElement[]): Section {
   return new Section({ id, heading, open: state.openSections[id], onToggle: (open) => {
@@ -124,7 +125,7 @@ const sections = {
   loss: section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element, coincideNoteElement),
   gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
   runs: section('runs', 'Runs', runsView.element),
-  equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), equationsView.element),
+  equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
 };
 const sectionById: Record<PanelSection, Section> = { ...sections, saturation: inspectView.saturation.section, inspect: inspectView.section };
 
@@ -163,6 +164,7 @@ equationSelect.addEventListener('change', () => {
   const set = EQUATION_SETS[id];
   if (!set) return;
   state.equations = { cell: id, set: id, title: set.title, lines: set.lines };
+  delete state.codeVerdict;
   scheduleRender({ equations: true });
   saveSoon();
 });
@@ -202,10 +204,10 @@ function renderCharts(runs: readonly RunRecord[]): void {
   lossChart.update(lossChartConfig(shown, { xAxis: state.xAxis, colors }));
   coincideNoteElement.textContent = coincideNote(shown);
   coincideNoteElement.hidden = !coincideNoteElement.textContent;
-  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'no training run yet — Train or Compare');
+  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'none yet — Train or Compare');
   sections.runs.setEmpty(runs.length ? undefined : 'no runs yet');
   const probeRun = probeRunToShow(state);
-  sections.gradient.setEmpty(probeRun ? undefined : 'no probe yet — Probe to draw ‖∂loss_t/∂h₀‖');
+  sections.gradient.setEmpty(probeRun ? undefined : 'none yet — Probe');
   gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
   const label = document.querySelector('.gradient-run');
   if (label) label.textContent = probeRun ? probeRun.title : '';
@@ -234,8 +236,20 @@ function renderEquations(): void {
   // The selector already names the default sets; show the host's title when it says more.
   equationsTitle.textContent = state.equations.title === EQUATION_SETS[state.equations.set].title ? '' : state.equations.title;
   if (equationSelect.value !== state.equations.set) equationSelect.value = state.equations.set;
+  renderCodeVerdict();
   equationsView.render(state.equations.lines);
   equationsView.setHighlight(state.highlightedGate);
+}
+
+/** The check of the user's own cell, above the equations it was checked against. */
+function renderCodeVerdict(): void {
+  const verdict = state.codeVerdict;
+  codeVerdictLine.hidden = !verdict;
+  equationsView.setDeparting(verdict?.gate ?? null);
+  if (!verdict) return;
+  codeVerdictLine.dataset.verdict = verdict.verdict;
+  const mark = verdict.verdict === 'matches' ? '✓' : verdict.verdict === 'differs' ? '✗' : '?';
+  codeVerdictLine.textContent = `${mark} Your code, ${verdict.cell}: ${verdict.message}`;
 }
 
 // ───────────── export ─────────────

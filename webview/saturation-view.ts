@@ -2,14 +2,14 @@
 // the runs whose cell has that gate, and one compact legend for all of them (the run colours,
 // as on the loss chart, and the line styles explained once).
 import type { RunRecord } from '../src/protocol';
-import { paletteColor, type ThemeColors } from './chart-configs';
+import { coincidingRuns, paletteColor, type ThemeColors } from './chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { GATE_TITLES, hasSaturationOf, saturationChartConfig, saturationCsv, SATURATION_GATES } from './inspect-model';
 import type { ExportFiles } from './inspect/part';
 import { Section } from './sections';
 
-export const SATURATION_EMPTY_NOTE = 'none yet — measured while an LSTM trains';
+export const SATURATION_EMPTY_NOTE = 'none yet — train an LSTM';
 
 export class SaturationView {
   readonly section: Section;
@@ -43,12 +43,16 @@ export class SaturationView {
       if (any) view.update(saturationChartConfig(shownTrainRuns, gate, colors, { legend: false }));
     }
     // The colour of a run is its place among the shown train runs, as on the loss chart.
+    // Runs whose losses coincide have the same saturation too: one line hides the other, so say so.
+    const sameAs = new Map<number, string>();
+    for (const group of coincidingRuns(shownTrainRuns)) for (const k of group.slice(1)) sameAs.set(k, shownTrainRuns[group[0]].title.split(' · ')[0]);
     const entries = shownTrainRuns.flatMap((run, index) => {
       if (!SATURATION_GATES.some((gate) => hasSaturationOf(run, gate))) return [];
       const swatch = el('span', { class: 'legend-run-swatch' });
       swatch.style.backgroundColor = paletteColor(colors, index);
       const gates = SATURATION_GATES.filter((gate) => hasSaturationOf(run, gate));
-      return [el('span', { class: 'legend-run', role: 'listitem', title: `${run.title}: ${gates.join(', ')}` }, swatch, run.title)];
+      const note = sameAs.has(index) ? ` (under ${sameAs.get(index)}'s line)` : '';
+      return [el('span', { class: 'legend-run', role: 'listitem', title: `${run.title}: ${gates.join(', ')}` }, swatch, `${run.title}${note}`)];
     });
     this.legend.replaceChildren(...entries);
   }

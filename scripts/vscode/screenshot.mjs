@@ -96,9 +96,10 @@ async function quickInput(page, opener, text) {
   // F1 pre-fills ">": keep it, type after it. Quick Open starts empty.
   await input.press('End');
   await page.keyboard.type(text, { delay: 10 });
-  // Let the list filter, then check something matches before pressing Enter.
-  await sleep(600);
+  // Let the list filter (file search can take seconds on a busy machine), then check something matches before pressing Enter.
   const rows = page.locator('.quick-input-widget .monaco-list-row');
+  await sleep(600);
+  for (let waited = 0; waited < 15_000 && (await rows.count()) === 0; waited += 500) await sleep(500);
   if ((await rows.count()) === 0) {
     await page.keyboard.press('Escape');
     throw new Error(`nothing in the ${opener === 'F1' ? 'command palette' : 'Quick Open list'} matches "${text}"`);

@@ -56,11 +56,12 @@ export function planForCell(cell: DetectedCell): CellPlan {
 }
 
 /** The CodeLens titles, saying what will run. */
-export function lensTitles(cell: DetectedCell): { probe: string; train: string; equations: string } {
+export function lensTitles(cell: DetectedCell, yourCode = false): { probe: string; train: string; equations: string } {
   const plan = planForCell(cell);
-  const what = plan.unsupported ? `${plan.description} (no GRU in the engine yet: offers an LSTM)` : plan.description;
+  // The user's own code runs in Python, which has a reference GRU: no stand-in to offer there.
+  const what = plan.unsupported && !yourCode ? `${plan.description} (no GRU in the engine yet: offers an LSTM)` : plan.description;
   return {
-    probe: `$(pulse) Probe gradient — ${what}`,
+    probe: yourCode ? `$(pulse) Probe & check your code — ${what}` : `$(pulse) Probe gradient — ${what}`,
     train: '$(play) Train',
     equations: '$(symbol-numeric) Equations',
   };

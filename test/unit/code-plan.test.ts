@@ -126,6 +126,8 @@ describe('planForCell on detected code', () => {
     assert.match(plan.unsupported ?? '', /GRU.*no GRU cell yet.*LSTM/);
     assert.equal(plan.equations, undefined);
     assert.match(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe, /GRU.*no GRU in the engine yet/);
+    // The lens on the user's own Python code runs it in Python, which has a reference GRU: nothing to offer instead.
+    assert.equal(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step'), true).probe, '$(pulse) Probe & check your code — GRU, per-gate weights');
   });
 
   it('runs a peephole LSTM as the LSTM of its layout and says the peepholes are left out', () => {

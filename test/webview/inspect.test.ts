@@ -320,7 +320,8 @@ describe('inspect views in headless Chromium', function () {
       { gate: 'saturation-o', runs: [lstm.title, noForget.title], legend: false },
     ]);
     const legend = await page.$$eval('[data-section="saturation"] .legend-run', (items) => items.map((i) => ({ text: i.textContent, color: getComputedStyle(i.querySelector('.legend-run-swatch')!).backgroundColor })));
-    assert.deepEqual(legend.map((l) => l.text), [lstm.title, noForget.title]);
+    // The copy's losses equal the original's: its lines lie under them, and the legend says so.
+    assert.deepEqual(legend.map((l) => l.text), [lstm.title, `${noForget.title} (under ${lstm.title}'s line)`]);
     assert.notEqual(legend[0].color, legend[1].color);
     // The key says what solid and dashed mean once, in words and with the marker shapes.
     assert.match(await page.$eval('.saturation-key', (e) => e.textContent ?? ''), /● above 0\.9 \(open\).*▲ below 0\.1 \(closed\)/);

@@ -177,7 +177,7 @@ def weight_role(name, kind):
     stem = re.sub(r"[^A-Za-z]", "", name)
     low = stem.lower()
     gates = set(ref.gates_of(kind)) | ({"c"} if kind.startswith("lstm") else {"h"} if kind == "gru" else set())
-    if low.startswith("bias") or (low.startswith("b") and not low.startswith("bh") or low in ("b", "bh", "bhh", "bih")):
+    if low.startswith("b"):  # b, b_i, bh, bias, bias_hh
         return "bias", low
     rest = re.sub(r"^(weight|w|u|r|v)", "", low)
     prefix = low[: len(low) - len(rest)]
@@ -195,7 +195,7 @@ def weight_role(name, kind):
 class Callable:
     """How to call the user's cell once its layout is known."""
 
-    def __init__(self, fn, params, kind, E, H, lib, seq, filename, make_weights):
+    def __init__(self, fn, params, kind, E, H, lib, seq, filename):
         self.fn = fn
         self.params = params  # [(inspect.Parameter, role)]
         self.kind = kind
@@ -203,7 +203,6 @@ class Callable:
         self.lib = lib
         self.seq = seq
         self.filename = filename
-        self.make_weights = make_weights  # None for a class
         self.layout = None
         self.batch_first = True
         self.weights = {}  # name -> array in the layout's shapes (functions)
@@ -460,11 +459,11 @@ def trial_plan(lib, is_class, seq):
     return out
 
 
-def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, captured_h, proxy=None):
+def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, captures, proxy=None):
     """Instantiates a class or wraps a function, then finds the layout that works by running
-    two steps. Returns (callable, weights accessor, notes)."""
+    two steps. `captures` (the instrumented cell's recorder) tells whether h_t was seen per step
+    when the call returns no sequence. Returns (callable, weights accessor)."""
     obj = namespace[target.name]
-    notes = []
     if inspect.isclass(obj):
         try:
             instance = obj(**constructor_args(obj, E, H))
@@ -492,7 +491,7 @@ def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, cap
         raise CallError("cannot tell what to pass for %s in %s: expected the input (x), states (h, c or hidden), weights (W_*, U_*, b_*, weight_*, bias_*), sizes (hidden_size) or flags with defaults" % (", ".join(unknown), describe_signature(method)))
     if not any(r == "x" for _, r in roles):
         raise CallError("expected %s to take the input x first; found %s" % (target.name, describe_signature(method)))
-    callable_ = Callable(fn, roles, kind, E, H, lib, seq, unit.filename, None)
+    callable_ = Callable(fn, roles, kind, E, H, lib, seq, unit.filename)
     callable_.globals_proxy = proxy
     if weights is None:
         weights = FunctionWeights(callable_)
@@ -505,12 +504,12 @@ def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, cap
         xs = lib.array(rng.standard_normal((T, B, E)))
         h0 = lib.array(rng.standard_normal((B, H)) * 0.5)
         c0 = lib.array(rng.standard_normal((B, H)) * 0.5) if kind.startswith("lstm") else None
-        captured_h.clear()
+        captures.reset(True)
         try:
-            states = callable_.run(xs, h0, c0)
-            if any(s is None for s in states) and len(captured_h) < T:
+            states = callable_.run(xs, h0, c0, None if seq else (lambda t: setattr(captures, "step", t)))
+            if any(s is None for s in states) and captures.h_count() < T:
                 raise CallError("the call returned no sequence of hidden states (%s) and no h_t was seen per step" % LAYOUTS[layout])
-            return callable_, weights, notes
+            return callable_, weights
         except Exception as e:  # every failed layout is reported if none works
             where = user_line(e, unit.filename)
             tried.append((layout, orient, bf, "%s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else ""), where, e))

@@ -79,9 +79,7 @@ class Cell:
         self.E, self.H, self.B = size["E"], size["H"], size["B"]
         self.rng = np.random.default_rng(seed)
         fused = target.get("layout") == "fused"
-        captured = _CapturedH(self.captures)
-        self.callable, self.weights, notes = call.make_callable(self.namespace, self.target, self.unit, self.kind, fused, self.E, self.H, self.lib, self.has_loop, self.rng, captured, self.callable_proxy)
-        self.warnings += notes
+        self.callable, self.weights = call.make_callable(self.namespace, self.target, self.unit, self.kind, fused, self.E, self.H, self.lib, self.has_loop, self.rng, self.captures, self.callable_proxy)
 
     callable_proxy = None
 
@@ -106,15 +104,6 @@ class Cell:
             L, B = self.callable.layout, call.layout_batch(self.callable.layout, xs.shape[1])
             states = [self.lib.array(as_canon(L, self.captures.values.get(t, {}).get("h", (0, 0, None))[2], B, self.H, self.lib)) for t in range(xs.shape[0])]
         return states
-
-
-class _CapturedH(list):
-    def __init__(self, captures):
-        super().__init__()
-        self.captures = captures
-
-    def __len__(self):
-        return self.captures.h_count()
 
 
 def bind_stray_globals(cell, name):
