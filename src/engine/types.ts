@@ -124,6 +124,8 @@ export interface ProbeSeries extends ProbeSeriesSpec {
   /** norms[t-1] = ‖∂loss_t/∂h0‖₂, loss_t = Σ|h_t|. */
   norms: number[];
   seconds: number;
+  /** Set on the probe of the user's own code: their series, or the reference cell's from the same weights. */
+  origin?: 'your-code' | 'reference';
 }
 
 export interface ProbeResult {
