@@ -166,6 +166,26 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     await run('workbench.action.closeAllEditors');
   });
 
+  it("the probe and equations steps' buttons open the tutorial at their class, the cursor in its step method; equations shown", async () => {
+    const steps = (extension.packageJSON.contributes.walkthroughs as { steps: Step[] }[])[0]!.steps;
+    for (const id of ['probeFromLens', 'equations']) {
+      const link = /\]\(command:lstmLab\.openTutorial\?([^)]+)\)/.exec(steps.find((s) => s.id === id)!.description);
+      assert.ok(link, `${id}: its button opens the tutorial at a cell`);
+      const args = JSON.parse(decodeURIComponent(link[1]!)) as { cell: string; equations?: boolean; interactive?: boolean };
+      // As the button does, minus the questions (the file is there and may differ: keep and open it).
+      const opened = await run<OpenedTutorial>('lstmLab.openTutorial', { ...args, interactive: false });
+      assert.ok(opened.cellUri, `${id}: found ${args.cell}`);
+      const editor = await until('the cell editor active', () => vscode.window.activeTextEditor, (e) => e?.document.uri.toString() === opened.cellUri);
+      assert.match(editor!.document.getText(), new RegExp(`^class ${args.cell}\\b`, 'm'));
+      assert.match(editor!.document.lineAt(editor!.selection.active.line).text, /^\s*def step\b/);
+      if (args.equations) {
+        const sync = await vscode.commands.executeCommand<{ equations?: { title: string } }>('lstmLab._gateSync');
+        assert.match(sync?.equations?.title ?? '', new RegExp(args.cell), 'the panel shows its equations');
+      }
+    }
+    await run('workbench.action.closeAllEditors');
+  });
+
   it('without a folder it opens an untitled notebook with the same cells and lenses, writing nothing', async () => {
     const before = fs.readdirSync(vscode.workspace.workspaceFolders![0].uri.fsPath).sort();
     const opened = await run<OpenedTutorial>('lstmLab.openTutorial', { folder: null });

@@ -133,7 +133,11 @@ export async function run(argv: string[]): Promise<number> {
       const result = entry
         ? await trainInChild(entry, argv, cell, out, onEvent, (running) => (child = running))
         : await train(config, { signal: interrupt.signal, checkpointDir: checkpointDirOf(out, cell), onEvent });
-      if (result.reason) bar.line(`${cell}: ${result.status}: ${result.reason}`);
+      if (result.reason) {
+        // Why a run stopped is not progress: on stderr even with --quiet.
+        bar.clear();
+        process.stderr.write(`lstm-lab compare: ${cell} ${result.status}: ${result.reason}\n`);
+      }
       runs.push({ result, batches });
     }
   } finally {

@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { openTutorial, type OpenedTutorial, type OpenTutorialArgs } from '../tutorial';
 import type { CommandDeps } from './context';
-import { registerCommand } from './wrapper';
+import { delegate, registerCommand } from './wrapper';
 
 export function registerOpenTutorial(deps: CommandDeps): vscode.Disposable {
   return registerCommand<OpenTutorialArgs, OpenedTutorial>('lstmLab.openTutorial', deps.log, async (args, interactive) => {
@@ -11,6 +11,7 @@ export function registerOpenTutorial(deps: CommandDeps): vscode.Disposable {
     if (opened) {
       deps.log(`tutorial: ${opened.created ? 'wrote and opened' : 'opened'} ${opened.uri}`);
       deps.walkthrough.mark('tutorialOpened');
+      if (args?.equations && opened.cellUri) await delegate('lstmLab.showEquations', { uri: opened.cellUri, cell: args.cell });
     }
     return opened;
   });
