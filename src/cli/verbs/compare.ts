@@ -157,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
   const losses = new Map(runs.filter((r) => r.batches.length > 0).map((r) => [r.result, { first: r.batches[0]!.loss, last: r.batches[r.batches.length - 1]!.loss }] as const));
   if (json) printJson(summary);
   else {
-    process.stdout.write(`\n${resultsTable(results, losses)}\n\nbackend: ${backend} · written: ${path.join(out, 'compare.json')}, compare.csv, report.html\n`);
+    process.stdout.write(`\n${resultsTable(results, losses)}\n\nbackend: ${backend} · written: ${path.join(out, 'compare.json')}, compare.csv, report.html; checkpoints (for sample, inspect, probe --checkpoint, train --resume) in ${path.join(out, 'checkpoints', '<cell>')}\n`);
   }
   if (interrupt.interrupted()) return 130;
   return results.every((r) => r.status === 'done') ? 0 : 1;
