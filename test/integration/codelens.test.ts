@@ -362,7 +362,7 @@ describe('codelens', function () {
     await until('decorations back on', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 6);
   });
 
-  it('says clearly that a GRU cannot run as written, and costs nothing on a file over 1 MB', async () => {
+  it('runs the stand-in probe of a GRU on the engine GRU cell, and costs nothing on a file over 1 MB', async () => {
     const gru = await vscode.workspace.openTextDocument({
       language: 'python',
       content: [
