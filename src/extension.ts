@@ -1,5 +1,6 @@
 // Entry point: only wires things together (the host modules in src/host do the work).
 import * as vscode from 'vscode';
+import { ChartsEditor } from './host/charts-editor';
 import { registerCodeLab } from './host/code-lab';
 import { registerCommands, storageDirOf } from './host/commands/index';
 import { registerInspect } from './host/inspect';
@@ -7,14 +8,19 @@ import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
 import { RunsStore } from './host/runs-store';
 import { createStatusBar } from './host/status-bar';
+import { trackWalkthrough, type WalkthroughMilestone } from './host/walkthrough';
 import { WorkerClient } from './host/worker-client';
+import { UserCodeRunner } from './host/user-code';
 import { rawSettings } from './host/commands/index';
 import { readSettings } from './host/config';
 
 export interface LstmLabApi {
   manager: RunManager;
   panel: PanelProvider;
+  chartsEditor: ChartsEditor;
   worker: WorkerClient;
+  /** Walkthrough steps the user has done in this window (their context keys are set). */
+  walkthrough: () => WalkthroughMilestone[];
   log: (line: string) => void;
   /** The last lines written to the output channel (tests print them when something fails). */
   recentLog: () => string[];
@@ -52,6 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
 
   const panel = new PanelProvider(context.extensionUri, () => manager?.list() ?? [], log);
   context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, panel));
+  // The same page in an editor tab, brought back after a reload.
+  const chartsEditor = new ChartsEditor(context.extensionUri, panel, log);
+  context.subscriptions.push(chartsEditor.register());
+  // Getting Started: steps are ticked by what the user really did.
+  const walkthrough = trackWalkthrough({ manager, panel, log });
+  context.subscriptions.push(...walkthrough.disposables);
   context.subscriptions.push(
     manager.on({
       runUpdated: (run) => {
@@ -65,10 +77,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
       warn: (message) => void vscode.window.showErrorMessage(message),
     }),
   );
-  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, output, log }));
+  // The user's own Python cells run in a Python child (dist/python holds its harness).
+  const userCode = new UserCodeRunner({ harnessPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'python', 'lstmlab_harness.py').fsPath, output, log });
+  context.subscriptions.push(userCode);
+  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
-  context.subscriptions.push(...registerCodeLab({ panel, log }));
-  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation (issue 8).
+  context.subscriptions.push(...registerCodeLab({ panel, manager, userCode, output, log }));
+  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation.
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 
   const m = manager;
@@ -83,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
     }),
   );
   context.subscriptions.push({ dispose: () => m.dispose() });
-  return { manager, panel, worker, log, recentLog: () => [...recent] };
+  return { manager, panel, chartsEditor, worker, walkthrough: walkthrough.reached, log, recentLog: () => [...recent] };
 }
 
 export function deactivate(): void {

@@ -1,7 +1,10 @@
-// A checkpoint is a directory holding checkpoint.json: the format version, the training
-// configuration, the vocabulary, the cell kind and options, every weight (the cell's in the
-// notebook's per-gate layout) and Adam's state, plus where training stood. It is written
-// atomically (temporary file, then rename), so a crash never leaves half a checkpoint.
+// A checkpoint is a directory holding checkpoint.json, a small JSON header (the format
+// version, the training configuration, the vocabulary, the cell kind and options, where
+// training stood, and the list of tensors), and weights-*.bin, every weight (the cell's in the
+// notebook's per-gate layout) and Adam's state as float32 (checkpoint-binary.ts). Version 1
+// checkpoints (everything in checkpoint.json, weights as JSON arrays) still load.
+// Writing is atomic: a new weights file under a new name, then the header by rename, then the
+// old weights file is removed, so a crash at any point leaves the previous checkpoint whole.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from './types';
@@ -9,10 +12,13 @@ import type { LanguageModelWeights } from './model';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
 import { CELL_KINDS, weightShapes } from '../shared/catalog';
 import { InputError } from './errors';
+import { packTensors, unpackTensors, weightsFromTensors, weightTensors, type TensorEntry } from './checkpoint-binary';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** The version this LSTM Lab writes; it reads this one and version 1. */
+export const CHECKPOINT_VERSION = 2;
+const WEIGHTS_FILE_PATTERN = /^weights-[\w.-]+\.bin$/;
 
 /** One optimiser tensor (Adam's iteration count or a moment), float32 little-endian in base64. */
 export interface SavedTensor {
@@ -75,22 +81,57 @@ export function hasCheckpoint(dir: string): boolean {
   return fs.existsSync(path.join(dir, CHECKPOINT_FILE));
 }
 
-/** Writes `checkpoint` into directory `dir` atomically; returns the directory. */
+/** The header of a version-2 checkpoint: the checkpoint without its tensors, plus where they are. */
+interface CheckpointHeader extends Omit<Checkpoint, 'weights' | 'optimizer'> {
+  optimizer?: { kind: 'adam'; learningRate: number };
+  weightsFile: string;
+  tensors: TensorEntry[];
+}
+
+/** Writes `checkpoint` into directory `dir` atomically (version 2); returns the directory. */
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
-  const target = path.join(dir, CHECKPOINT_FILE);
-  const temporary = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const stamp = `${Date.now()}-${process.pid}`;
+  const weightsFile = `weights-${stamp}.bin`;
+  const temporaries = [path.join(dir, `${weightsFile}.tmp`), path.join(dir, `${CHECKPOINT_FILE}.tmp-${stamp}`)];
+  const { weights, optimizer, ...rest } = checkpoint;
+  const optimizerTensors = (optimizer?.state ?? []).map((saved) => ({ name: `optimizer.${saved.name}`, shape: saved.shape, values: decodeFloat32(saved.base64, saved.shape.reduce((a, b) => a * b, 1), saved.name) }));
+  const { entries, bytes } = packTensors([...weightTensors(weights), ...optimizerTensors]);
+  const header: CheckpointHeader = { ...rest, version: CHECKPOINT_VERSION, ...(optimizer ? { optimizer: { kind: optimizer.kind, learningRate: optimizer.learningRate } } : {}), weightsFile, tensors: entries };
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(temporary, JSON.stringify(checkpoint));
-    fs.renameSync(temporary, target);
+    fs.writeFileSync(temporaries[0]!, bytes);
+    fs.renameSync(temporaries[0]!, path.join(dir, weightsFile));
+    fs.writeFileSync(temporaries[1]!, JSON.stringify(header));
+    fs.renameSync(temporaries[1]!, path.join(dir, CHECKPOINT_FILE));
   } catch (error) {
-    fs.rmSync(temporary, { force: true });
+    for (const file of [...temporaries, path.join(dir, weightsFile)]) fs.rmSync(file, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const cause =
       code === 'ENOSPC' ? 'the disk is full; free some space' : code === 'EROFS' ? 'the storage is read-only' : code === 'EACCES' || code === 'EPERM' ? "permission denied; check the folder's permissions" : (error as Error).message;
     throw new Error(`Could not write the checkpoint to ${dir}: ${cause}. The previous checkpoint there, if any, is unchanged.`);
   }
+  // The previous weights file (and any left by a crash) is no longer referenced.
+  for (const name of fs.readdirSync(dir)) {
+    if (name !== weightsFile && (WEIGHTS_FILE_PATTERN.test(name) || /^weights-.*\.bin\.tmp$/.test(name))) fs.rmSync(path.join(dir, name), { force: true });
+  }
   return dir;
+}
+
+/** A version-2 header's tensors read from its weights file, as the in-memory checkpoint's weights and optimiser state. */
+function readTensors(file: string, header: Partial<CheckpointHeader>): Pick<Checkpoint, 'weights' | 'optimizer'> {
+  if (typeof header.weightsFile !== 'string' || !WEIGHTS_FILE_PATTERN.test(header.weightsFile)) fail(file, 'its header names no weights file: the checkpoint is corrupt.');
+  const weightsPath = path.join(path.dirname(file), header.weightsFile);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(weightsPath);
+  } catch (error) {
+    fail(file, `its weights file ${header.weightsFile} ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `could not be read (${(error as Error).message})`}. Use another checkpoint or train again.`);
+  }
+  const tensors = unpackTensors(header.tensors ?? [], bytes);
+  if (typeof tensors === 'string') fail(file, `${tensors}: the checkpoint is corrupt. Use another checkpoint or train again.`);
+  const state: SavedTensor[] = [];
+  for (const [name, tensor] of tensors) if (name.startsWith('optimizer.')) state.push({ name: name.slice('optimizer.'.length), shape: tensor.shape, base64: encodeFloat32(tensor.values) });
+  return { weights: weightsFromTensors(tensors), ...(header.optimizer ? { optimizer: { ...header.optimizer, state } } : {}) };
 }
 
 function fail(file: string, problem: string): never {
@@ -120,7 +161,14 @@ export function loadCheckpoint(checkpointPath: string): Checkpoint {
   if (typeof parsed !== 'object' || parsed === null) fail(file, 'it does not hold a checkpoint object.');
   const checkpoint = parsed as Partial<Checkpoint>;
   if (checkpoint.format !== CHECKPOINT_FORMAT) fail(file, `its format is ${JSON.stringify(checkpoint.format)}, not "${CHECKPOINT_FORMAT}".`);
-  if (checkpoint.version !== CHECKPOINT_VERSION) fail(file, `it is format version ${checkpoint.version}; this LSTM Lab reads version ${CHECKPOINT_VERSION}.`);
+  if (checkpoint.version !== 1 && checkpoint.version !== CHECKPOINT_VERSION) fail(file, `it is format version ${checkpoint.version}; this LSTM Lab reads versions 1 and ${CHECKPOINT_VERSION}.`);
+  if (checkpoint.version === CHECKPOINT_VERSION) {
+    const header = parsed as Partial<CheckpointHeader>;
+    Object.assign(checkpoint, readTensors(file, header));
+    // Where the tensors were is not part of the checkpoint in memory.
+    delete header.weightsFile;
+    delete header.tensors;
+  }
   const cell = checkpoint.cell;
   if (!cell || !CELL_KINDS.includes(cell.kind)) fail(file, `unknown cell kind ${JSON.stringify(cell?.kind)}; known kinds: ${CELL_KINDS.join(', ')}.`);
   for (const key of ['inputSize', 'hiddenSize'] as const) {

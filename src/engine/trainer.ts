@@ -12,7 +12,7 @@ import { measureSaturation } from './inspect';
 import type { SaturationReport } from './inspect-types';
 import { InputError } from './errors';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from './validate';
-import { decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
+import { CHECKPOINT_VERSION, decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';
 
 export type TrainEvent =
   | { type: 'corpus'; stats: CorpusStats; /** e.g. a file read only up to the size cap. */ warnings?: string[] }
@@ -235,7 +235,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     for (const named of optimizerWeights) state.push({ name: named.name, shape: named.tensor.shape, base64: encodeFloat32(await named.tensor.data()) });
     const checkpoint: Checkpoint = {
       format: 'lstm-lab-checkpoint',
-      version: 1,
+      version: CHECKPOINT_VERSION,
       savedAt: new Date().toISOString(),
       backend,
       config,

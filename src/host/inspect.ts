@@ -1,4 +1,4 @@
-// Looking inside a trained run from the editor and the panel (issue 8): the panel's inspect
+// Looking inside a trained run from the editor and the panel: the panel's inspect
 // requests and the "Inspect Selection" command go to the worker through the run manager's
 // queue (all tensors stay there), and the answers come back to the panel; the trainer's gate
 // saturation reports are forwarded to the panel as they arrive.
@@ -48,14 +48,15 @@ export function registerInspect(deps: InspectDeps): vscode.Disposable[] {
   return [
     manager.on({ saturation: (runId, report) => panel.post({ type: 'saturation', runId, report }) }),
 
-    panel.onDidRequestInspect(async (message) => {
+    // The answer goes to the webview that asked (the side view and the editor tab number their requests alike).
+    panel.onDidRequestInspect(async ({ message, reply }) => {
       try {
         const result = await inspect(message.runId, message.request);
-        panel.post({ type: 'inspectResult', requestId: message.requestId, runId: message.runId, result });
+        reply({ type: 'inspectResult', requestId: message.requestId, runId: message.runId, result });
       } catch (error) {
         const text = (error as Error).message;
         log(`inspect ${message.request.kind} on ${message.runId}: ${text}`);
-        panel.post({ type: 'inspectError', requestId: message.requestId, message: text });
+        reply({ type: 'inspectError', requestId: message.requestId, message: text });
       }
     }),
 

@@ -1,11 +1,13 @@
-// The side panel: a webview view in LSTM Lab's own activity-bar container. It gets the runs
-// on `ready` (so hiding, showing and reloading restore it from the store), then streams
-// updates. Every message from the webview is validated; malformed ones are logged and dropped.
+// The side panel: a webview view in LSTM Lab's own activity-bar container, and the same page
+// in an editor tab (charts-editor.ts attaches it here). Each webview gets the runs on `ready`
+// (so hiding, showing and reloading restore it from the store), then every update goes to all
+// of them, which keeps them in step. Every message from a webview is validated; malformed ones
+// are logged and dropped.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
@@ -14,6 +16,18 @@ export type ChartImage = { name: string; pngDataUrl: string };
 /** The panel's answer to exportCharts: chart images, and CSV files of the inspection views' data. */
 export type ChartExport = { images: ChartImage[]; csv: ExportCsvFile[] };
 export type InspectMessage = Extract<WebviewToHost, { type: 'inspect' }>;
+/** An inspect request from one webview, with the way to answer that webview alone. */
+export interface InspectRequestEvent {
+  message: InspectMessage;
+  reply: (answer: HostToWebview) => void;
+}
+
+/** One webview showing the panel's page: the side view, or the charts editor tab. */
+interface Surface {
+  readonly webview: vscode.Webview;
+  readonly where: 'side view' | 'editor';
+  ready: boolean;
+}
 
 const COMMAND_IDS: Record<Extract<WebviewToHost, { type: 'command' }>['command'], string> = {
   train: 'lstmLab.train',
@@ -25,20 +39,25 @@ const COMMAND_IDS: Record<Extract<WebviewToHost, { type: 'command' }>['command']
 };
 
 export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
+  private readonly surfaces = new Set<Surface>();
   private readonly revealGateEmitter = new vscode.EventEmitter<GateName>();
   /** The webview asked to reveal the code line of a gate (the CodeLens module answers it). */
   readonly onDidRequestRevealGate = this.revealGateEmitter.event;
   private readonly readyEmitter = new vscode.EventEmitter<void>();
   readonly onDidBecomeReady = this.readyEmitter.event;
-  private readonly inspectEmitter = new vscode.EventEmitter<InspectMessage>();
-  /** The webview asked to look inside a run (src/host/inspect.ts answers it). */
+  private readonly inspectEmitter = new vscode.EventEmitter<InspectRequestEvent>();
+  /** A webview asked to look inside a run (src/host/inspect.ts answers it). */
   readonly onDidRequestInspect = this.inspectEmitter.event;
-  private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout } | undefined;
+  private readonly postEmitter = new vscode.EventEmitter<HostToWebview>();
+  /** Every message sent to the webviews (the walkthrough watches for what the user has done). */
+  readonly onDidPost = this.postEmitter.event;
+  private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout; surface: Surface } | undefined;
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
-  private ready = false;
-  /** A section to reveal once the webview is ready (it was asked for while the view was loading). */
+  private lastCodeVerdict: Extract<HostToWebview, { type: 'codeVerdict' }> | undefined;
+  /** The side view, once VS Code has resolved it (show() reveals it). */
+  private sideView: vscode.WebviewView | undefined;
+  /** A section to reveal once the side view is ready (it was asked for while the view was loading). */
   private pendingReveal: PanelSection | undefined;
 
   constructor(
@@ -48,41 +67,60 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.ready = false;
+    this.sideView = view;
+    view.onDidDispose(() => {
+      if (this.sideView === view) this.sideView = undefined;
+    });
+    this.attach(view.webview, 'side view', view.onDidDispose);
+  }
+
+  /** Shows the panel's page in a webview (the side view's, or an editor tab's) until it is disposed. */
+  attach(webview: vscode.Webview, where: Surface['where'], onDidDispose: vscode.Event<void>): void {
+    const surface: Surface = { webview, where, ready: false };
+    this.surfaces.add(surface);
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    view.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot, vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot, vscode.Uri.joinPath(this.extensionUri, 'media')] };
     try {
-      view.webview.html = renderPanelHtml({
-        cspSource: view.webview.cspSource,
+      webview.html = renderPanelHtml({
+        cspSource: webview.cspSource,
         nonce: randomBytes(18).toString('base64'),
-        scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'webview.js')).toString(),
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'webview.js')).toString(),
         styleUris: [
-          view.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'katex.min.css')).toString(),
-          view.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'panel.css')).toString(),
+          webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'katex.min.css')).toString(),
+          webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'panel.css')).toString(),
         ],
       });
     } catch (error) {
-      this.log(`panel: could not render its HTML: ${(error as Error).message}`);
+      this.log(`panel (${where}): could not render its HTML: ${(error as Error).message}`);
     }
-    view.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
-    view.onDidDispose(() => {
-      if (this.view === view) {
-        this.view = undefined;
-        this.ready = false;
-      }
+    const subscription = webview.onDidReceiveMessage((message: unknown) => this.receive(surface, message));
+    onDidDispose(() => {
+      subscription.dispose();
+      this.surfaces.delete(surface);
     });
   }
 
+  /** True when at least one webview (side view or editor) has loaded and can take messages. */
   get isReady(): boolean {
-    return this.ready;
+    return [...this.surfaces].some((s) => s.ready);
   }
 
   post(message: HostToWebview): void {
     if (message.type === 'highlight') this.lastHighlight = message.gate;
     if (message.type === 'equations') this.lastEquations = message;
-    if (!this.view || !this.ready) return; // on `ready` the webview gets the full state
-    void this.view.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel: post failed: ${error.message}`));
+    if (message.type === 'codeVerdict') this.lastCodeVerdict = message;
+    // A webview not ready yet gets the full state on `ready`.
+    for (const surface of this.surfaces) if (surface.ready) this.send(surface, message);
+    this.postEmitter.fire(message);
+  }
+
+  private send(surface: Surface, message: HostToWebview): void {
+    void surface.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel (${surface.where}): post failed: ${error.message}`));
+  }
+
+  /** The verdict on the user's own cell the panel shows beside the equations (tests read it). */
+  get codeVerdict(): CodeVerdict | null {
+    return this.lastCodeVerdict?.verdict ?? null;
   }
 
   /** Highlights one equation line (the gate under the editor's cursor), or none. */
@@ -109,8 +147,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
    */
   async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
     const preserveFocus = options.preserveFocus ?? true;
-    if (this.view) {
-      this.view.show(preserveFocus);
+    if (this.sideView) {
+      this.sideView.show(preserveFocus);
       return;
     }
     // Never resolved yet: only the view's focus command creates it, and it takes the focus this
@@ -122,8 +160,12 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /** Shows the panel and opens, scrolls to and marks one of its sections. */
   async reveal(section: PanelSection, options: { preserveFocus?: boolean } = {}): Promise<void> {
     await this.show(options);
-    if (this.ready) this.post({ type: 'reveal', section });
-    else this.pendingReveal = section;
+    // Every ready webview marks it; the side view, if still loading, does so on `ready`.
+    if ([...this.surfaces].some((s) => s.ready && s.where === 'side view')) this.post({ type: 'reveal', section });
+    else {
+      this.pendingReveal = section;
+      this.post({ type: 'reveal', section });
+    }
   }
 
   /** Asks the webview for a PNG of each chart (optionally the charts of one run). */
@@ -131,25 +173,30 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     return (await this.requestChartExport(runId, timeoutMs)).images;
   }
 
-  /** Asks the webview for a PNG of each chart and a CSV of each inspection view's data. */
-  async requestChartExport(runId?: string, timeoutMs = 15_000): Promise<ChartExport> {
-    if (!this.ready) {
-      await this.show();
-      await waitFor(() => this.ready, timeoutMs);
+  /**
+   * Asks a webview for a PNG of each chart and a CSV of each inspection view's data: the side
+   * view when it is up, else the editor tab, or the one named by `from`.
+   */
+  async requestChartExport(runId?: string, timeoutMs = 15_000, from?: Surface['where']): Promise<ChartExport> {
+    const readySurface = () => [...this.surfaces].filter((s) => s.ready && (from === undefined || s.where === from)).sort((a) => (a.where === 'side view' ? -1 : 1))[0];
+    if (!readySurface()) {
+      if (from !== 'editor') await this.show();
+      await waitFor(() => readySurface() !== undefined, timeoutMs);
     }
-    if (!this.ready) throw new Error('the LSTM Lab panel did not open, so its charts could not be exported; open it (LSTM Lab: Show Panel) and try again.');
+    const surface = readySurface();
+    if (!surface) throw new Error(`the LSTM Lab ${from === 'editor' ? 'charts editor' : 'panel'} did not open, so its charts could not be exported; open it (LSTM Lab: ${from === 'editor' ? 'Open Charts in Editor' : 'Show Panel'}) and try again.`);
     this.pendingImages?.resolve({ images: [], csv: [] });
     return new Promise<ChartExport>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingImages = undefined;
         reject(new Error(`the panel did not send its chart images within ${timeoutMs / 1000} s.`));
       }, timeoutMs);
-      this.pendingImages = { resolve, timer };
-      this.post({ type: 'exportCharts', ...(runId ? { runId } : {}) });
+      this.pendingImages = { resolve, timer, surface };
+      this.send(surface, { type: 'exportCharts', ...(runId ? { runId } : {}) });
     });
   }
 
-  private receive(message: unknown): void {
+  private receive(surface: Surface, message: unknown): void {
     if (!isWebviewToHost(message)) {
       let text: string;
       try {
@@ -157,17 +204,20 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       } catch {
         text = String(message);
       }
-      this.log(`panel: ignored a malformed message from the webview: ${text}`);
+      this.log(`panel: ignored a malformed message from the webview (${surface.where}): ${text}`);
       return;
     }
     switch (message.type) {
       case 'ready':
-        this.ready = true;
-        void this.view?.webview.postMessage({ type: 'runs', runs: this.getRuns() } satisfies HostToWebview);
-        if (this.lastEquations) void this.view?.webview.postMessage(this.lastEquations);
-        if (this.lastHighlight) void this.view?.webview.postMessage({ type: 'highlight', gate: this.lastHighlight } satisfies HostToWebview);
-        if (this.pendingReveal) void this.view?.webview.postMessage({ type: 'reveal', section: this.pendingReveal } satisfies HostToWebview);
-        this.pendingReveal = undefined;
+        surface.ready = true;
+        this.send(surface, { type: 'runs', runs: this.getRuns() });
+        if (this.lastEquations) this.send(surface, this.lastEquations);
+        if (this.lastHighlight) this.send(surface, { type: 'highlight', gate: this.lastHighlight });
+        if (this.lastCodeVerdict) this.send(surface, this.lastCodeVerdict);
+        if (this.pendingReveal && surface.where === 'side view') {
+          this.send(surface, { type: 'reveal', section: this.pendingReveal });
+          this.pendingReveal = undefined;
+        }
         this.readyEmitter.fire();
         return;
       case 'revealGate':
@@ -178,15 +228,20 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'chartImages': {
         const pending = this.pendingImages;
+        if (pending?.surface !== surface) return; // not asked, or asked of the other webview
         this.pendingImages = undefined;
-        if (pending) {
-          clearTimeout(pending.timer);
-          pending.resolve({ images: message.images, csv: message.csv ?? [] });
-        }
+        clearTimeout(pending.timer);
+        pending.resolve({ images: message.images, csv: message.csv ?? [] });
         return;
       }
       case 'inspect':
-        this.inspectEmitter.fire(message);
+        this.inspectEmitter.fire({
+          message,
+          reply: (answer) => {
+            this.send(surface, answer);
+            this.postEmitter.fire(answer);
+          },
+        });
         return;
     }
   }
@@ -195,6 +250,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.inspectEmitter.dispose();
     this.revealGateEmitter.dispose();
     this.readyEmitter.dispose();
+    this.postEmitter.dispose();
     if (this.pendingImages) clearTimeout(this.pendingImages.timer);
   }
 }

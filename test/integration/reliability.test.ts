@@ -106,8 +106,8 @@ describe('reliability (real VS Code, real worker)', function () {
   });
 
   it('malformed messages from the webview are ignored and logged, and the panel provider keeps working', async () => {
-    // What the webview's onDidReceiveMessage hands the provider (the webview itself cannot be scripted from here).
-    const receive = (message: unknown) => (api.panel as unknown as { receive(message: unknown): void }).receive(message);
+    // What a webview's onDidReceiveMessage hands the provider (the webview itself cannot be scripted from here); the side view's page sent it.
+    const receive = (message: unknown) => (api.panel as unknown as { receive(surface: { where: string; ready: boolean }, message: unknown): void }).receive({ where: 'side view', ready: false }, message);
     const malformed: unknown[] = [null, 42, 'ready', { type: 'nonsense' }, { type: 'revealGate', gate: 'q' }, { type: 'command', command: 'rm -rf' }, { type: 'chartImages', images: [{ name: 'x', pngDataUrl: 'javascript:alert(1)' }] }];
     for (const message of malformed) assert.doesNotThrow(() => receive(message));
     const logged = api.recentLog().filter((line) => line.includes('panel: ignored a malformed message from the webview'));

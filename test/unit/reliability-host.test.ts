@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import type { BatchProgress, TrainConfig } from '../../src/engine/types';
 import { smallTextConfig } from './helpers/small-text';
 import { RunManager } from '../../src/host/run-manager';
@@ -240,12 +240,14 @@ describe('reliability: the runs store on a full or read-only disk (real tmpfs)',
 
   it('full disk while a checkpoint is written: a clear error, the previous checkpoint unchanged, no temporary file', () => {
     const folder = path.join(mountPoint, 'checkpoint');
-    saveCheckpoint(folder, { format: 'lstm-lab-checkpoint', weights: [1, 2, 3] } as unknown as Checkpoint);
-    const before = fs.readFileSync(path.join(folder, CHECKPOINT_FILE), 'utf8');
-    const big = { format: 'lstm-lab-checkpoint', weights: Array.from({ length: 100_000 }, (_, k) => k / 7) } as unknown as Checkpoint;
+    const small = loadCheckpoint(path.resolve(__dirname, '../fixtures/checkpoints/v1-naive-lstm'));
+    saveCheckpoint(folder, small);
+    const before = fs.readdirSync(folder).map((name) => [name, fs.readFileSync(path.join(folder, name), 'hex')]);
+    // An embedding of 20,000 rows: 320 KB of weights, more than the 64 KB disk.
+    const big: Checkpoint = { ...small, weights: { ...small.weights, embedding: Array.from({ length: 20_000 }, (_, k) => [k / 7, 1, 2, 3]) } };
     assert.throws(() => saveCheckpoint(folder, big), /^Error: Could not write the checkpoint to .*checkpoint: the disk is full; free some space\. The previous checkpoint there, if any, is unchanged\.$/);
-    assert.equal(fs.readFileSync(path.join(folder, CHECKPOINT_FILE), 'utf8'), before);
-    assert.deepEqual(fs.readdirSync(folder), [CHECKPOINT_FILE]);
+    assert.deepEqual(fs.readdirSync(folder).map((name) => [name, fs.readFileSync(path.join(folder, name), 'hex')]), before, 'the same files, byte for byte: no temporary file left');
+    assert.equal(loadCheckpoint(folder).savedAt, small.savedAt);
     fs.rmSync(folder, { recursive: true });
   });
 

@@ -1,8 +1,9 @@
-// Data-parallel fast-lstm: a batch's rows are cut into one contiguous slice per thread;
-// every thread runs its own instance of the wasm kernel (lm-kernel.ts) on its slice, and the
-// slices' gradients are summed here in slice order (so a run is deterministic, and equals the
-// one-thread run up to the order of float sums). This thread computes the first slice
-// itself while worker threads compute the others: `threads` threads in all.
+// Data-parallel fast-lstm: a batch's rows are cut into contiguous slices (about two per thread);
+// every thread runs its own instance of the wasm kernel (lm-kernel.ts) and takes the next
+// slice as it finishes one, so a thread slowed by other work on a shared machine holds no one
+// up for long. The slices' gradients are summed here in slice order (so a run is deterministic,
+// and equals the one-thread run up to the order of float sums). This thread computes slices
+// too, between handing them out: `threads` threads in all (threads − 1 workers).
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PADDING_ID } from '../corpus';
@@ -25,6 +26,15 @@ export function availableCores(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
+/** Rows below which a slice is not cut further (the matmuls lose efficiency). */
+const MIN_SLICE_ROWS = 8;
+
+/** Slices for a batch: about two per thread (so that a thread slowed by other work on the machine leaves its second to the others), never fewer than the threads. */
+export function sliceCount(rows: number, threads: number): number {
+  if (threads === 1) return 1;
+  return Math.min(rows, Math.max(threads, Math.min(2 * threads, Math.floor(rows / MIN_SLICE_ROWS))));
+}
+
 /** [start, end) rows of each non-empty slice: `rows` cut into at most `parts` near-equal runs. */
 export function sliceRows(rows: number, parts: number): Array<[number, number]> {
   const count = Math.max(1, Math.min(parts, rows));
@@ -41,6 +51,10 @@ interface SliceRequest {
   targets: Int32Array;
   scale: number;
   backward: boolean;
+}
+interface SliceResult {
+  lossSum: number;
+  grads?: Float32Array;
 }
 type SliceReply = { id: number; lossSum: number; grads?: Float32Array } | { id: number; error: string };
 
@@ -60,7 +74,7 @@ parentPort.on('message', (request) => {
 
 class KernelWorker {
   private readonly worker: Worker;
-  private pending = new Map<number, { resolve: (r: { lossSum: number; grads?: Float32Array }) => void; reject: (e: Error) => void }>();
+  private pending = new Map<number, { resolve: (r: SliceResult) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
   constructor(module: WebAssembly.Module) {
@@ -83,7 +97,7 @@ class KernelWorker {
     this.worker.on('exit', (code) => fail(new Error(`fast-lstm worker thread exited (code ${code}) during training; run again, or with --threads 1.`)));
   }
 
-  run(request: SliceRequest): Promise<{ lossSum: number; grads?: Float32Array }> {
+  run(request: SliceRequest): Promise<SliceResult> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.set(request.id, { resolve, reject });
@@ -123,22 +137,12 @@ export class LmKernelPool {
     let count = 0;
     for (let k = 0; k < targets.length; k++) if (targets[k] !== PADDING_ID) count++;
     const scale = 1 / Math.max(count, 1);
-    const slices = sliceRows(batch, this.threads).map(([start, end]) => ({
+    const slices = sliceRows(batch, sliceCount(batch, this.threads)).map(([start, end]) => ({
       shapes: { ...model, batch: end - start },
       ids: ids.subarray(start * steps, end * steps),
       targets: targets.subarray(start * steps, end * steps),
     }));
-    const remote = slices.slice(1).map((slice, k) => this.workers[k]!.run({ id: this.nextId++, ...slice, params, scale, backward }));
-    const [first] = slices;
-    let local: { lossSum: number; grads?: Float32Array };
-    try {
-      this.local.configure(first!.shapes);
-      local = this.local.run(params, first!.ids, first!.targets, scale, backward);
-    } catch (error) {
-      await Promise.allSettled(remote);
-      throw error;
-    }
-    const results = [local, ...(await Promise.all(remote))];
+    const results = await this.runSlices(slices, params, scale, backward);
     let lossSum = 0;
     for (const result of results) lossSum += result.lossSum;
     let grads: Float32Array | undefined;
@@ -150,6 +154,50 @@ export class LmKernelPool {
       }
     }
     return { loss: lossSum / Math.max(count, 1), lossSum, targets: count, ...(grads ? { grads } : {}) };
+  }
+
+  /**
+   * Every slice's result, in slice order. Threads take the next slice as they finish one (this
+   * thread between its own slices), so a thread slowed by other work leaves more to the others.
+   */
+  private async runSlices(slices: Array<Pick<SliceRequest, 'shapes' | 'ids' | 'targets'>>, params: Float32Array, scale: number, backward: boolean): Promise<SliceResult[]> {
+    const results: SliceResult[] = new Array(slices.length);
+    const idle = [...this.workers];
+    const inFlight = new Set<Promise<void>>();
+    let next = 0;
+    let failure: unknown;
+    const dispatch = (): void => {
+      while (failure === undefined && idle.length > 0 && next < slices.length) {
+        const worker = idle.pop()!;
+        const index = next++;
+        const done: Promise<void> = worker.run({ id: this.nextId++, ...slices[index]!, params, scale, backward }).then(
+          (result) => {
+            results[index] = result;
+            idle.push(worker);
+            dispatch();
+          },
+          (error: unknown) => {
+            failure ??= error;
+          },
+        );
+        inFlight.add(done);
+        void done.finally(() => inFlight.delete(done));
+      }
+    };
+    dispatch();
+    while (failure === undefined && next < slices.length) {
+      const index = next++;
+      try {
+        this.local.configure(slices[index]!.shapes);
+        results[index] = this.local.run(params, slices[index]!.ids, slices[index]!.targets, scale, backward);
+      } catch (error) {
+        failure ??= error;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve)); // lets finished workers take the next slice
+    }
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    if (failure !== undefined) throw failure;
+    return results;
   }
 
   async dispose(): Promise<void> {

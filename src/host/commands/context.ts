@@ -1,15 +1,24 @@
 // What every command gets: the extension's long-lived parts, and the settings as plain values.
 import * as vscode from 'vscode';
+import type { ChartsEditor } from '../charts-editor';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
 import type { RunManager } from '../run-manager';
+import type { UserCodeRunner } from '../user-code';
+import type { WalkthroughProgress } from '../walkthrough';
 import type { WorkerClient } from '../worker-client';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   manager: RunManager;
   worker: WorkerClient;
+  /** The user's own cells, run in Python (Stop ends them too). */
+  userCode: UserCodeRunner;
   panel: PanelProvider;
+  /** The panel's page in an editor tab. */
+  chartsEditor: ChartsEditor;
+  /** Ticks the Getting Started steps. */
+  walkthrough: WalkthroughProgress;
   output: vscode.OutputChannel;
   log: (line: string) => void;
 }

@@ -9,6 +9,8 @@ import { storageDirOf, type CommandDeps } from './context';
 import { registerExportRun } from './export-run';
 import { registerProbe } from './probe';
 import { registerClearRuns } from './clear-runs';
+import { registerOpenChartsInEditor } from './open-charts-in-editor';
+import { registerOpenTutorial } from './open-tutorial';
 import { registerShowPanel } from './show-panel';
 import { registerStop } from './stop';
 import { registerSample } from './sample';
@@ -26,6 +28,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     registerShowPanel(deps),
     registerExportRun(deps),
     registerClearRuns(deps),
+    registerOpenTutorial(deps),
+    registerOpenChartsInEditor(deps),
     // Test-only: hidden from the palette (package.json menus.commandPalette when: false).
     vscode.commands.registerCommand('lstmLab._workerPid', () => deps.worker.pid),
     vscode.commands.registerCommand('lstmLab._runs', () => deps.manager.list()),

@@ -183,9 +183,10 @@ def fused_k(kind):
     return 4 if kind.startswith("lstm") else 3 if kind == "gru" else 1
 
 
-def option_sets(entries, kind):
+def option_sets(entries, kind, H):
     """Every combination of the conventions the weights leave open."""
-    orders = FUSED_ORDERS.get("lstm" if kind.startswith("lstm") else kind, [None])
+    fused = fused_k(kind) > 1 and any(e["width"] == fused_k(kind) * H for e in entries)
+    orders = FUSED_ORDERS.get("lstm" if kind.startswith("lstm") else kind, [None]) if fused else [None]
     transposed = sum(1 for e in entries if e.get("transposed"))
     plain = sum(1 for e in entries if e["role"] in ("x", "h", "xh") and not e.get("transposed") and not e["square"])
     square_first = "T" if transposed > plain else "as-is"
@@ -203,10 +204,8 @@ def build(entries, kind, E, H, options):
     slots = {g: {"Wx": [], "Wh": [], "bx": [], "bh": []} for g in all_gates}
     bias_sources = {g: [] for g in all_gates}
 
-    def split(M, width, axis_len):
+    def split(M):
         """Columns of a fused weight, gate by gate in the option's order."""
-        if width == H:
-            return None
         order = options["order"] or all_gates
         return {g: (M[..., j * H:(j + 1) * H], j * H) for j, g in enumerate(order)}
 
@@ -235,7 +234,7 @@ def build(entries, kind, E, H, options):
             elif e["width"] == H:
                 blocks.append((all_gates[0] if k == 1 else gates[0], slot, part, None))
             else:
-                for g, (block, start) in split(part, e["width"], H).items():
+                for g, (block, start) in split(part).items():
                     blocks.append((g, slot, block, start))
         for g, slot, block, start in blocks:
             if g in slots:
@@ -267,7 +266,7 @@ def candidates(params, kind, E, H):
     """[(options, P, forget_bias_sources)] for every open convention; MappingError when none maps."""
     entries, _ = classify(params, E, H, fused_k(kind))
     out, errors = [], []
-    for options in option_sets(entries, kind):
+    for options in option_sets(entries, kind, H):
         try:
             P, fb = build(entries, kind, E, H, options)
             out.append((options, P, fb))

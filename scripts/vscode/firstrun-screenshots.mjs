@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// A newcomer's first ten minutes in a real VS Code (code-server in headless Chromium), photographed:
+// the Getting Started walkthrough, the tutorial notebook with its lenses and the panel lighting
+// the gate under the cursor, two Quick runs and a lens probe in the charts editor at full width,
+// an inspection, the walkthrough with its steps ticked. Then it reloads the window and checks
+// that the charts tab comes back (the serializer) with the runs drawn: exit 1 when it does not.
+// The extension side is test/integration/firstrun-screens.ts; they talk through signal files.
+//
+// Usage: node scripts/build.mjs && node scripts/vscode/firstrun-screenshots.mjs [--theme dark|light] [--out DIR] [--media DIR]
+//   --out DIR    full-window screenshots (default: a temporary folder, printed)
+//   --media DIR  also write the walkthrough's step images there (e.g. media/walkthrough)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
+import { repoRoot } from './paths.mjs';
+
+const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const theme = option('--theme', 'dark');
+if (!THEMES[theme]) throw new Error('--theme must be dark or light');
+const outDir = path.resolve(option('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'firstrun-shots-'))));
+const mediaDir = option('--media') ? path.resolve(option('--media')) : undefined;
+
+async function waitFor(what, check, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(400);
+  }
+}
+
+async function main() {
+  const driver = path.join(repoRoot, 'dist/test/integration/firstrun-screens.js');
+  if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
+  const signals = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-firstrun-'));
+  process.env.LSTM_LAB_SCREENS_DIR = signals;
+  fs.mkdirSync(outDir, { recursive: true });
+  if (mediaDir) fs.mkdirSync(mediaDir, { recursive: true });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-newcomer-'));
+  let started;
+  let browser;
+  const cleanup = sessionCleanup(() => ({ browser, started }));
+  try {
+    started = await startCodeServer({ userSettings: { 'workbench.colorTheme': THEMES[theme], 'workbench.startupEditor': 'none' } });
+    const authority = await remoteAuthority(started.url, workspace);
+    const url = workbenchUrl(started.url, authority, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: driver });
+    browser = await launchBrowser(started, { viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+    const { page } = browser;
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    await page.exposeFunction('codeAutomationExit', () => undefined);
+    page.on('pageerror', (error) => !isNoise(String(error)) && console.error(`[workbench] ${error}`));
+    await page.goto(url);
+
+    const posed = (name) =>
+      waitFor(`the driver to show ${name}`, () => {
+        if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
+        return fs.existsSync(path.join(signals, `pose-${name}`));
+      }, 6 * 60_000);
+    const taken = (name) => fs.writeFileSync(path.join(signals, `shot-${name}`), '');
+    const shot = async (name) => {
+      await sleep(800);
+      const file = path.join(outDir, `${name}-${theme}.png`);
+      await page.screenshot({ path: file });
+      console.log(`firstrun-screenshots: wrote ${file}`);
+    };
+    /** The webview frame of the panel's page: the editor tab's (wide) or the side view's. */
+    const panelFrame = async (where) => {
+      for (const frame of page.frames()) {
+        if (!(await frame.$('main.panel').catch(() => null))) continue;
+        const box = await (await frame.frameElement()).boundingBox();
+        if (box && (where === 'editor' ? box.width > 700 : box.width <= 700)) return frame;
+      }
+      return undefined;
+    };
+    const media = async (frame, selector, name, maxHeight = 520) => {
+      if (!mediaDir) return;
+      const element = frame.locator(selector).first();
+      await element.scrollIntoViewIfNeeded();
+      const box = await element.boundingBox();
+      const file = path.join(mediaDir, `${name}-${theme}.png`);
+      await page.screenshot({ path: file, clip: { x: box.x, y: box.y, width: Math.min(box.width, 900), height: Math.min(box.height, maxHeight) } });
+      console.log(`firstrun-screenshots: wrote ${file}`);
+    };
+
+    await posed('walkthrough');
+    await page.locator('.gettingStartedContainer').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('walkthrough');
+    taken('walkthrough');
+
+    await posed('tutorial');
+    await waitFor('the lenses', () => page.$('.notebookOverlay .codelens-decoration a'), 30_000);
+    const side = await waitFor('the side panel', () => panelFrame('side view'), 60_000);
+    // The side panel scrolled to the equations, where the gate under the cursor is lit.
+    await side.$eval('[data-section="equations"]', (s) => s.scrollIntoView({ block: 'start' }));
+    await shot('tutorial-lenses');
+    if (mediaDir) {
+      // The cell with its lenses: from the first lens line down, across the notebook.
+      const lens = await page.locator('.notebookOverlay .codelens-decoration').first().boundingBox();
+      const notebookBox = await page.locator('.notebookOverlay').first().boundingBox();
+      await page.screenshot({ path: path.join(mediaDir, `tutorial-${theme}.png`), clip: { x: notebookBox.x, y: Math.max(0, lens.y - 36), width: Math.min(notebookBox.width, 1000), height: 460 } });
+      await media(side, '[data-section="equations"]', 'equations', 420);
+    }
+    taken('tutorial');
+
+    console.log('firstrun-screenshots: two Quick runs on Brown and a probe (a few minutes)…');
+    await posed('charts');
+    const editorFrame = await waitFor('the charts editor', () => panelFrame('editor'), 60_000);
+    await shot('charts-editor');
+    await media(editorFrame, '[data-section="loss"]', 'train', 440);
+    await media(editorFrame, '[data-section="gradient"]', 'probe', 440);
+    taken('charts');
+
+    await posed('inspect');
+    const inspectFrame = await waitFor('the charts editor', () => panelFrame('editor'), 60_000);
+    await waitFor('the capture', () => inspectFrame.$('.heat-cell'), 120_000);
+    // A unit that reacts to spaces says more than unit 0: find one, as a user would.
+    try {
+      await inspectFrame.fill('.inspect-pattern', ' ');
+      await inspectFrame.click('[data-part="activations"] vscode-button');
+      await inspectFrame.click('.unit-list .unit-pick', { timeout: 20_000 });
+    } catch (error) {
+      console.log(`firstrun-screenshots: kept unit 0 (${error.message.split('\n')[0]})`);
+    }
+    await inspectFrame.$eval('[data-section="inspect"]', (s) => s.scrollIntoView({ block: 'start' }));
+    await shot('charts-editor-inspect');
+    await media(inspectFrame, '[data-section="inspect"]', 'inspect', 480);
+    taken('inspect');
+
+    await posed('walkthrough-done');
+    await shot('walkthrough-done');
+    taken('walkthrough-done');
+
+    await posed('before-reload');
+    const before = await (await waitFor('the charts editor', () => panelFrame('editor'), 60_000)).evaluate(() => window.lstmLabPanel.lossChart?.data.datasets.length ?? 0);
+    taken('before-reload');
+    console.log(`firstrun-screenshots: reloading the window with the charts tab open (${before} loss series drawn)`);
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.type('Developer: Reload Window', { delay: 10 });
+    await sleep(600);
+    await page.keyboard.press('Enter');
+    await sleep(5000);
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+    const restored = await waitFor('the charts tab after the reload', async () => {
+      const frame = await panelFrame('editor');
+      const drawn = frame ? await frame.evaluate(() => window.lstmLabPanel?.lossChart?.data.datasets.length ?? 0).catch(() => 0) : 0;
+      return drawn > 0 ? drawn : undefined;
+    }, 90_000);
+    const tabTitle = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label');
+    await shot('charts-editor-after-reload');
+    console.log(`firstrun-screenshots: after the reload the tab "${tabTitle}" draws ${restored} loss series (before: ${before})`);
+    if (restored !== before) throw new Error(`the restored charts tab draws ${restored} loss series, not ${before}`);
+    fs.writeFileSync(path.join(signals, 'done'), '');
+    console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
+    console.log(`firstrun-screenshots: passed; pictures in ${outDir}`);
+    return 0;
+  } finally {
+    fs.writeFileSync(path.join(signals, 'done'), '');
+    await cleanup();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`firstrun-screenshots: ${error instanceof Error ? error.stack : error}`);
+  process.exitCode = 1;
+}

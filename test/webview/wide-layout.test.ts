@@ -1,0 +1,74 @@
+// The panel's page at full width (the charts editor tab) in headless Chromium: the loss and
+// gradient charts sit side by side under the toolbar, each about half the width, and every other
+// section keeps the full width; in a side bar (460 px) everything is one column, as before.
+import assert from 'node:assert/strict';
+import type http from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+
+const NONCE = 'd2lkZS1sYXlvdXQtdGVzdC1ub25jZQ==';
+type Box = { x: number; y: number; width: number };
+
+describe('panel page at full width', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: http.Server;
+  let origin: string;
+
+  before(async () => {
+    requireChromiumAndBuild();
+    ({ server, origin } = await startPanelServer(NONCE));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  /** The boxes of the toolbar and of each top-level section, at a viewport width. */
+  async function layout(width: number): Promise<Record<string, Box>> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    try {
+      // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
+      await context.addInitScript({ content: 'window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });' });
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      await page.waitForSelector('[data-section="equations"]');
+      return await page.evaluate(() => {
+        const boxes: Record<string, { x: number; y: number; width: number }> = {};
+        const box = (e: Element) => {
+          const r = e.getBoundingClientRect();
+          return { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width) };
+        };
+        boxes.toolbar = box(document.querySelector('.toolbar')!);
+        for (const s of document.querySelectorAll('main.panel > [data-section]')) boxes[s.getAttribute('data-section')!] = box(s);
+        return boxes;
+      });
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('at 1400 px: loss and gradient side by side, half the width each; the others full width below them', async () => {
+    const b = await layout(1400);
+    const full = b.toolbar!.width;
+    assert.ok(full > 1300, `the page uses the width (${full} px)`);
+    assert.equal(b.loss!.y, b.gradient!.y, 'loss and gradient on one row');
+    assert.ok(b.gradient!.x > b.loss!.x + b.loss!.width - 1, 'gradient right of loss');
+    for (const id of ['loss', 'gradient']) assert.ok(b[id]!.width > full * 0.45 && b[id]!.width < full * 0.55, `${id}: ${b[id]!.width} of ${full}`);
+    for (const [id, box] of Object.entries(b)) {
+      if (id === 'toolbar' || id === 'loss' || id === 'gradient') continue;
+      assert.ok(box.width > full - 2, `${id} is full width (${box.width} of ${full})`);
+      assert.ok(box.y > b.loss!.y, `${id} is below the charts`);
+    }
+  });
+
+  it('at 460 px (a side bar): one column in page order', async () => {
+    const b = await layout(460);
+    const sections = Object.entries(b).filter(([id]) => id !== 'toolbar');
+    for (const [id, box] of sections) assert.ok(box.width > b.toolbar!.width - 2, `${id} full width`);
+    const ys = sections.map(([, box]) => box.y);
+    assert.deepEqual(ys, [...ys].sort((p, q) => p - q), 'sections stacked in DOM order');
+  });
+});
