@@ -166,7 +166,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     await run('workbench.action.closeAllEditors');
   });
 
-  it("the probe and equations steps' buttons open the tutorial at their class, the cursor in its step method; equations shown", async () => {
+  it("the probe and equations steps' buttons open the tutorial at their class, the cursor on its time loop; equations shown", async () => {
     const steps = (extension.packageJSON.contributes.walkthroughs as { steps: Step[] }[])[0]!.steps;
     for (const id of ['probeFromLens', 'equations']) {
       const link = /\]\(command:lstmLab\.openTutorial\?([^)]+)\)/.exec(steps.find((s) => s.id === id)!.description);
@@ -177,7 +177,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
       assert.ok(opened.cellUri, `${id}: found ${args.cell}`);
       const editor = await until('the cell editor active', () => vscode.window.activeTextEditor, (e) => e?.document.uri.toString() === opened.cellUri);
       assert.match(editor!.document.getText(), new RegExp(`^class ${args.cell}\\b`, 'm'));
-      assert.match(editor!.document.lineAt(editor!.selection.active.line).text, /^\s*def step\b/);
+      assert.match(editor!.document.lineAt(editor!.selection.active.line).text, /^\s*for t in\b/);
       if (args.equations) {
         const sync = await vscode.commands.executeCommand<{ equations?: { title: string } }>('lstmLab._gateSync');
         assert.match(sync?.equations?.title ?? '', new RegExp(args.cell), 'the panel shows its equations');
