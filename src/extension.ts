@@ -83,7 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
   context.subscriptions.push(...registerCodeLab({ panel, manager, userCode, output, log }));
-  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation (issue 8).
+  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation.
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 
   const m = manager;

@@ -80,7 +80,7 @@ export interface RunRecord {
   /** Probe runs. */
   probeConfig?: ProbeConfig;
   probeSeries: ProbeSeries[];
-  /** Train runs of gated cells: gate saturation every N batches and per epoch (issue 8). */
+  /** Train runs of gated cells: gate saturation every N batches and per epoch. */
   saturation?: SaturationReport[];
 }
 

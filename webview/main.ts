@@ -59,7 +59,7 @@ function savedState(): PanelState & { inspect?: InspectUiState } {
   return { ...stateForSaving(state), inspect: inspectView.state };
 }
 
-// Looking inside a trained run (issue 8): saturation charts and the inspect views.
+// Looking inside a trained run: saturation charts and the inspect views.
 const inspectView = new InspectView({ post: (message) => post(message), saved: (vscode.getState() as { inspect?: unknown } | undefined)?.inspect, onStateChange: () => saveSoon() });
 
 // ───────────── the page ─────────────

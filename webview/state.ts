@@ -158,7 +158,7 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
       return { charts: false, table: false, equations: true };
     case 'exportCharts':
       return { charts: false, table: false, equations: false };
-    // Issue 8: saturation belongs to its run; the inspection messages are the inspect view's (main.ts routes them there).
+    // Saturation belongs to its run; the inspection messages are the inspect view's (main.ts routes them there).
     case 'saturation':
       state.runs = applySaturation(state.runs, message.runId, message.report);
       return { charts: true, table: false, equations: false };

@@ -5,11 +5,11 @@
 // object that has no `interactive: true` (tests, other modules), the commands show no UI.
 import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
-import type { CellKind, CorpusSpec } from '../engine/types';
+import type { CorpusSpec } from '../engine/types';
 import type { PanelSection, RunRecord } from '../protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
-import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
+import { lensTitles, planForCell, probeSeriesFor } from './code-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -32,8 +32,6 @@ export interface CellCommandArgs {
   forgetGate?: boolean;
   /** Probe: offered when the user's own code cannot run (no Python, no torch, untrusted): the run says it is the stand-in. */
   standIn?: boolean;
-  /** A GRU: run the LSTM of the same layout instead (the engine has no GRU). */
-  asLstm?: boolean;
   steps?: number;
   corpus?: CorpusSpec;
   preset?: Preset;
@@ -76,7 +74,7 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const plan = planForCell(cell);
       const probe = yours
         ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written in Python: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
-        : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell ?? plan.fallbackCell} cell` };
+        : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell} cell` };
       return [
         new vscode.CodeLens(range, probe),
         new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s cell (${plan.description})` }),
@@ -134,7 +132,6 @@ export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Pr
   return { document, cell };
 }
 
-
 export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
@@ -142,15 +139,6 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
   /** Every cell command runs in the shared wrapper; from the palette or a menu there is no argument object. */
   const command = <R>(id: string, handler: (args: CellCommandArgs, interactive: boolean) => Promise<R | undefined>) =>
     registerCommand<CellCommandArgs, R>(id, log, (args, interactive) => handler(args ?? {}, interactive));
-
-  /** The engine cell to run; a GRU asks (or needs asLstm) to run the LSTM instead. */
-  async function engineCellOf(plan: CellPlan, args: CellCommandArgs, interactive: boolean, verb: string): Promise<CellKind | undefined> {
-    if (plan.engineCell) return plan.engineCell;
-    if (args.asLstm) return plan.fallbackCell;
-    if (!interactive) throw new CellCommandError(`${plan.unsupported} Pass asLstm: true to ${verb} the LSTM.`);
-    const choice = await vscode.window.showWarningMessage(`LSTM Lab: ${plan.unsupported}`, `${verb[0].toUpperCase()}${verb.slice(1)} an LSTM instead`);
-    return choice ? plan.fallbackCell : undefined;
-  }
 
   /** Forget-bias literals elsewhere in the file or notebook (the notebook sets b_f in cells of its own): the suggested values. */
   function suggestedBiases(document: vscode.TextDocument): number[] {
@@ -190,9 +178,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     command<RunRecord>('lstmLab.probeCell', async (args, interactive) => {
       const target = await resolveTarget(cells, args);
       const plan = planForCell(target.cell);
-      const engineCell = await engineCellOf(plan, args, interactive, 'probe');
-      if (!engineCell) return undefined;
-      const runPlan: CellPlan = { ...plan, engineCell };
+      const { engineCell } = plan;
       let forgetGate: 'on' | 'off' | 'both' = plan.forgetGate === 'optional' ? (args.forgetGate === undefined ? 'both' : args.forgetGate ? 'on' : 'off') : plan.forgetGate;
       if (!hasForgetGate(engineCell)) forgetGate = 'off';
       let biases = args.forgetBiases ?? (target.cell.forgetBias !== undefined ? [target.cell.forgetBias] : undefined);
@@ -200,7 +186,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
         biases = interactive ? await askBiases(target, true) : [0];
         if (!biases) return undefined;
       }
-      const series = probeSeriesFor(runPlan, biases ?? [], forgetGate);
+      const series = probeSeriesFor(plan, biases ?? [], forgetGate);
       inline.setPending(target.document, target.cell, args.standIn ? 'probing the built-in stand-in' : 'probing the gradient');
       // Said in every series' name: this is LSTM Lab's own cell of the same kind, not the user's code.
       const prefix = args.standIn ? `built-in stand-in for ${target.cell.name}` : target.cell.name;
@@ -208,7 +194,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       try {
         run = await delegate<RunRecord>('lstmLab.probe', {
           series: series.map((s) => ({ ...s, name: `${prefix}: ${s.name}` })),
-          name: target.cell.name,
+          name: prefix,
           ...(args.steps !== undefined ? { steps: args.steps } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           wait: true,
@@ -225,8 +211,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     command<RunRecord>('lstmLab.trainCell', async (args, interactive) => {
       const target = await resolveTarget(cells, args);
       const plan = planForCell(target.cell);
-      const engineCell = await engineCellOf(plan, args, interactive, 'train');
-      if (!engineCell) return undefined;
+      const { engineCell } = plan;
       const overrides: Record<string, unknown> = {};
       if (hasForgetGate(engineCell)) {
         let forgetGate = plan.forgetGate === 'off' ? false : plan.forgetGate === 'on' ? true : args.forgetGate;
@@ -288,7 +273,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     command('lstmLab.showEquations', async (args) => {
       const target = await resolveTarget(cells, args);
       const message = sync.showEquations(target.document, target.cell);
-      if (!message) throw new CellCommandError(planForCell(target.cell).unsupported ?? `no equations for ${target.cell.name}.`);
+      if (!message) throw new CellCommandError(`no equations for ${target.cell.name}.`);
       await deps.showPanel('equations');
       return message;
     }),

@@ -112,7 +112,7 @@ export class RunManager {
     }).then((v) => (typeof v === 'string' ? v : ''));
   }
 
-  /** Looking inside a trained run (issue 8): not a run either, queued like sampling. Rejects with the engine's message. */
+  /** Looking inside a trained run: not a run either, queued like sampling. Rejects with the engine's message. */
   inspect(job: InspectJob): Promise<InspectResult> {
     return new Promise<RunRecord | string | InspectResult>((resolve, reject) => {
       this.queue.push({ message: { type: 'inspect', id: newRunId('inspect'), job }, resolve, reject });

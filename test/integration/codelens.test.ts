@@ -362,7 +362,7 @@ describe('codelens', function () {
     await until('decorations back on', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 6);
   });
 
-  it('says clearly that a GRU cannot run as written, and costs nothing on a file over 1 MB', async () => {
+  it('runs the stand-in probe of a GRU on the engine GRU cell, and costs nothing on a file over 1 MB', async () => {
     const gru = await vscode.workspace.openTextDocument({
       language: 'python',
       content: [
@@ -377,9 +377,11 @@ describe('codelens', function () {
       ].join('\n'),
     });
     const lenses = await ourLenses(gru.uri);
-    // The user's GRU runs in Python (which has a reference GRU); only the stand-in probe needs an engine GRU.
+    // The user's GRU runs in Python; the engine's stand-in probe runs the engine's GRU.
     assert.match(lenses[0]?.title ?? '', /Probe & check your code — GRU/);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.probeCell', { ...lenses[0].args, interactive: false, steps: 2 })), /no GRU cell yet.*asLstm/);
+    const probed = await vscode.commands.executeCommand<RunRecord>('lstmLab.probeCell', { ...lenses[0].args, interactive: false, steps: 2 });
+    assert.equal(probed?.status, 'done', probed?.reason);
+    assert.deepEqual(probed.probeSeries.map((s) => s.cell), ['gru']);
 
     const cell = (await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py'))).getText();
     const big = await vscode.workspace.openTextDocument({ language: 'python', content: cell + '\n' + '# padding\n'.repeat(110_000) });
