@@ -44,7 +44,7 @@ interface Located {
   plan: CellPlan;
   /** The document of each unit of plan.input.units (the file, or each notebook code cell up to the target). */
   unitDocuments: vscode.TextDocument[];
-  /** For messages: "lstm_cell.py:8", "notebook.ipynb cell 9, line 1". */
+  /** For messages: "lstm_cell.py:8", "notebook.ipynb cell 10, line 1" (cells counted from 1, as the notebook editor's status bar does). */
   where: string;
 }
 
@@ -70,7 +70,7 @@ function locate(document: vscode.TextDocument, cell: DetectedCell): Located {
       cell.range.start,
     );
     if (!plan) throw new CellCommandError(`${cell.name} is no longer in this notebook cell; edit or re-run it.`);
-    return { plan, unitDocuments: code.map((c) => c.document), where: `${path.basename(notebook.uri.path)} cell ${index}, line ${cell.range.start}` };
+    return { plan, unitDocuments: code.map((c) => c.document), where: `${path.basename(notebook.uri.path)} cell ${index + 1}, line ${cell.range.start}` };
   }
   // The editor's text, saved or not: what the user sees is what runs.
   const file = document.isUntitled ? document.uri.path : document.uri.fsPath;

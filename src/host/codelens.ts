@@ -194,7 +194,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       try {
         run = await delegate<RunRecord>('lstmLab.probe', {
           series: series.map((s) => ({ ...s, name: `${prefix}: ${s.name}` })),
-          name: target.cell.name,
+          name: prefix,
           ...(args.steps !== undefined ? { steps: args.steps } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           wait: true,

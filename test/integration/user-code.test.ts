@@ -179,7 +179,7 @@ describe('user code', function () {
     assert.match(run.probeSeries.find((s) => s.origin === 'your-code')?.name ?? '', /^your code: GateByGateLSTM/);
     assert.match((await summaryOf(uri))?.text ?? '', /^✓ your code matches/);
     const verdict = await vscode.commands.executeCommand<CodeVerdict | null>('lstmLab._codeVerdict');
-    assert.equal(verdict?.cell, `GateByGateLSTM (lstm_notebook.ipynb cell ${index}, line 1)`);
+    assert.equal(verdict?.cell, `GateByGateLSTM (lstm_notebook.ipynb cell ${index + 1}, line 1)`, 'cells counted from 1, as the notebook editor does');
   });
 
   it('a buggy notebook cell (h = o * c, no tanh) gets its diagnostic on that line of that cell', async () => {

@@ -88,9 +88,10 @@ function trainInChild(entry: string, argv: string[], cell: CellKind, out: string
     onChild(child);
     let settled = false;
     child.on('message', (message: ChildMessage) => {
-      if (message.type === 'event') onEvent(message.event);
-      else if (message.type === 'result') (settled = true), resolve(message.result);
-      else (settled = true), reject(message.input ? new InputError(message.message) : new Error(message.message));
+      if (message.type === 'event') return onEvent(message.event);
+      settled = true;
+      if (message.type === 'result') resolve(message.result);
+      else reject(message.input ? new InputError(message.message) : new Error(message.message));
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
