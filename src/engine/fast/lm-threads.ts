@@ -1,9 +1,8 @@
-// Data-parallel fast-lstm: a batch's rows are cut into contiguous slices (about two per thread);
-// every thread runs its own instance of the wasm kernel (lm-kernel.ts) and takes the next
-// slice as it finishes one, so a thread slowed by other work on a shared machine holds no one
-// up for long. The slices' gradients are summed here in slice order (so a run is deterministic,
-// and equals the one-thread run up to the order of float sums). This thread computes slices
-// too, between handing them out: `threads` threads in all (threads − 1 workers).
+// Data-parallel fast-lstm: a batch's rows are cut into contiguous slices, one per thread;
+// every thread runs its own instance of the wasm kernel (lm-kernel.ts) on its slice. The
+// slices' gradients are summed here in slice order (so a run is deterministic,
+// and equals the one-thread run up to the order of float sums). This thread computes the last
+// slice while threads − 1 workers compute the others: `threads` threads in all.
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PADDING_ID } from '../corpus';
@@ -26,13 +25,13 @@ export function availableCores(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
-/** Rows below which a slice is not cut further (the matmuls lose efficiency). */
-const MIN_SLICE_ROWS = 8;
-
-/** Slices for a batch: about two per thread (so that a thread slowed by other work on the machine leaves its second to the others), never fewer than the threads. */
+/**
+ * Slices for a batch: one per thread. (Two per thread, each taken as a thread finishes one, was
+ * measured too: on a quiet machine this thread sometimes took a slice a worker was about to ask
+ * for, and 2 threads ran no faster than one.)
+ */
 export function sliceCount(rows: number, threads: number): number {
-  if (threads === 1) return 1;
-  return Math.min(rows, Math.max(threads, Math.min(2 * threads, Math.floor(rows / MIN_SLICE_ROWS))));
+  return Math.min(rows, threads);
 }
 
 /** [start, end) rows of each non-empty slice: `rows` cut into at most `parts` near-equal runs. */
@@ -157,8 +156,8 @@ export class LmKernelPool {
   }
 
   /**
-   * Every slice's result, in slice order. Threads take the next slice as they finish one (this
-   * thread between its own slices), so a thread slowed by other work leaves more to the others.
+   * Every slice's result, in slice order. Idle workers take slices first, this thread the rest;
+   * a worker that finishes while slices remain takes the next.
    */
   private async runSlices(slices: Array<Pick<SliceRequest, 'shapes' | 'ids' | 'targets'>>, params: Float32Array, scale: number, backward: boolean): Promise<SliceResult[]> {
     const results: SliceResult[] = new Array(slices.length);
