@@ -11,7 +11,7 @@ export interface OpenTutorialArgs {
   folder?: string | null;
   /** When the folder already has a different lstm-lab-tutorial.ipynb: open it (default) or write a fresh copy beside it. */
   ifExists?: 'open' | 'copy';
-  /** A recurrent cell to scroll to (its class name, e.g. "GateByGateLSTM"), with the cursor at the top of its `step`. */
+  /** A recurrent cell to scroll to (its class name, e.g. "GateByGateLSTM"), with the cursor on its time loop. */
   cell?: string;
   /** With `cell`: also show its equations in the panel (the walkthrough's equations step). */
   equations?: boolean;
@@ -113,7 +113,7 @@ export async function openTutorial(extensionUri: vscode.Uri, args: OpenTutorialA
   return { uri: target.toString(), created, ...(await show(document, args.cell)) };
 }
 
-/** Shows the notebook; with a cell name, scrolled to that class with the cursor on its `def step` line. */
+/** Shows the notebook; with a cell name, scrolled to that class with the cursor on its time loop (`for t in …`), just above the gate lines. */
 async function show(document: vscode.NotebookDocument, cellName: string | undefined): Promise<{ cellUri?: string }> {
   const cell = cellName ? document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && new RegExp(`^class ${cellName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm').test(c.document.getText())) : undefined;
   if (!cell) {
@@ -125,7 +125,7 @@ async function show(document: vscode.NotebookDocument, cellName: string | undefi
   notebookEditor.revealRange(range, vscode.NotebookEditorRevealType.AtTop);
   // The cell's text editor exists once the notebook has rendered it.
   const lines = cell.document.getText().split('\n');
-  const line = Math.max(0, lines.findIndex((l) => /^\s*def step\b/.test(l)));
+  const line = Math.max(0, lines.findIndex((l) => /^\s*for t in\b/.test(l)));
   for (let attempt = 0; attempt < 30; attempt++) {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === cell.document.uri.toString());
     if (editor) {
