@@ -102,6 +102,9 @@ try {
   }
   if (!(await stage('build', 'step', () => run(process.execPath, ['scripts/build.mjs'])))) stopping = true;
   await stage('typecheck', 'step', () => run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']));
+  // ESLint states the import table of docs/architecture.md; prettier checks the folders already formatted.
+  await stage('lint', 'step', () => run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'webview']));
+  await stage('format', 'step', () => run(process.execPath, [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', 'src/shared']));
   await stage('unit', 'tests', unitTests);
   if (hasFiles('test/webview', '.test.ts')) await stage('webview', 'tests', webviewTests);
   if (useElectron) {

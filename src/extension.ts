@@ -10,6 +10,7 @@ import { RunsStore } from './host/runs-store';
 import { createStatusBar } from './host/status-bar';
 import { trackWalkthrough, type WalkthroughMilestone } from './host/walkthrough';
 import { WorkerClient } from './host/worker-client';
+import { UserCodeRunner } from './host/user-code';
 import { rawSettings } from './host/commands/index';
 import { readSettings } from './host/config';
 
@@ -76,10 +77,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
       warn: (message) => void vscode.window.showErrorMessage(message),
     }),
   );
-  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, panel, chartsEditor, walkthrough, output, log }));
+  // The user's own Python cells run in a Python child (dist/python holds its harness).
+  const userCode = new UserCodeRunner({ harnessPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'python', 'lstmlab_harness.py').fsPath, output, log });
+  context.subscriptions.push(userCode);
+  context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
-  context.subscriptions.push(...registerCodeLab({ panel, log }));
-  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation (issue 8).
+  context.subscriptions.push(...registerCodeLab({ panel, manager, userCode, output, log }));
+  // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation.
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 
   const m = manager;

@@ -80,11 +80,22 @@ export interface RunRecord {
   /** Probe runs. */
   probeConfig?: ProbeConfig;
   probeSeries: ProbeSeries[];
-  /** Train runs of gated cells: gate saturation every N batches and per epoch (issue 8). */
+  /** Train runs of gated cells: gate saturation every N batches and per epoch. */
   saturation?: SaturationReport[];
 }
 
 // ───────────────────────── host → webview ─────────────────────────
+/** The check of the user's own cell (its probe lens): shown beside the equations, the departing gate's line marked. */
+export interface CodeVerdict {
+  /** The cell and where it is, e.g. "NaiveLSTM (lstm_cell.py:8)". */
+  cell: string;
+  verdict: 'matches' | 'differs' | 'unknown';
+  /** One sentence, e.g. "f_t on line 35 differs from σ(x W_if + h W_hf + b_f) from step 0". */
+  message: string;
+  /** The equation line to mark: the first gate that departs ("differs" only). */
+  gate: GateName | null;
+}
+
 export type HostToWebview =
   | { type: 'runs'; runs: RunRecord[] }
   | { type: 'runUpdated'; run: RunRecord }
@@ -98,8 +109,9 @@ export type HostToWebview =
   | { type: 'inspectText'; text: string; runId?: string }
   | { type: 'inspectResult'; requestId: string; runId: string; result: InspectResult }
   | { type: 'inspectError'; requestId: string; message: string }
-  /** Open, scroll to and briefly mark a section (a result the user just asked for from the editor). */
-  | { type: 'reveal'; section: PanelSection };
+  | { type: 'reveal'; section: PanelSection }
+  /** The verdict on the user's own cell; null clears it (another cell's equations are shown). */
+  | { type: 'codeVerdict'; verdict: CodeVerdict | null };
 
 /** The panel's sections, top to bottom. */
 export const PANEL_SECTIONS = ['loss', 'saturation', 'gradient', 'runs', 'inspect', 'equations'] as const;
@@ -122,6 +134,7 @@ const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T =
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'native', 'wasm', 'cpu'];
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted'];
+export const SERIES_ORIGINS = ['your-code', 'reference'] as const;
 export const WEBVIEW_COMMANDS = ['train', 'compare', 'probe', 'stop', 'clear', 'export'] as const;
 
 export const isGateName = oneOf(GATE_NAMES);
@@ -219,7 +232,7 @@ export function isEpochSummary(v: unknown): v is EpochSummary {
 
 export function isProbeSeries(v: unknown): v is ProbeSeries {
   // Norms may be NaN/Infinity when a gradient explodes: the chart shows the gap.
-  return isObj(v) && isProbeSeriesSpec(v) && isArrayOf(v.norms, (x): x is number => typeof x === 'number') && isNum(v.seconds);
+  return isObj(v) && isProbeSeriesSpec(v) && isArrayOf(v.norms, (x): x is number => typeof x === 'number') && isNum(v.seconds) && optional(v.origin, oneOf(SERIES_ORIGINS));
 }
 
 export function isTrainResult(v: unknown): v is TrainResult {
@@ -348,11 +361,19 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return isStr(v.requestId) && isStr(v.runId) && isInspectResult(v.result);
     case 'inspectError':
       return isStr(v.requestId) && isStr(v.message);
+    case 'codeVerdict':
+      return v.verdict === null || isCodeVerdict(v.verdict);
     case 'reveal':
       return isStr(v.section) && (PANEL_SECTIONS as readonly string[]).includes(v.section);
     default:
       return false;
   }
+}
+
+export const CODE_VERDICTS = ['matches', 'differs', 'unknown'] as const;
+
+export function isCodeVerdict(v: unknown): v is CodeVerdict {
+  return isObj(v) && isStr(v.cell) && oneOf(CODE_VERDICTS)(v.verdict) && isStr(v.message) && (v.gate === null || isGateName(v.gate));
 }
 
 export function isWebviewToHost(v: unknown): v is WebviewToHost {

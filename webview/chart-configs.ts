@@ -218,16 +218,20 @@ export interface GradientChartOptions {
 /** ‖∂loss_t/∂h0‖₂ against the step t (1-based), one line per probe series. */
 export function gradientChartConfig(series: readonly ProbeSeries[], options: GradientChartOptions): ChartConfiguration<'line'> {
   const { logScale, colors } = options;
+  // The probe of the user's own code pairs each of their series with the reference cell's from
+  // the same weights: a pair shares a colour, theirs drawn bold and solid, the reference dashed.
+  const seen = { 'your-code': 0, reference: 0 };
   const datasets: ChartDataset<'line'>[] = series.map((s, index) => {
-    const color = paletteColor(colors, index);
+    const colorIndex = s.origin ? seen[s.origin]++ : index;
+    const color = paletteColor(colors, colorIndex);
+    const style = s.origin === 'your-code' ? { borderWidth: 2.5, borderDash: [] } : s.origin === 'reference' ? { borderWidth: 1.25, borderDash: [5, 3] } : { borderWidth: 1.5, borderDash: cycleDash(colors, index) };
     return {
       label: s.name,
       // A log axis cannot place zero or negative values: leave a gap instead.
       data: s.norms.map((norm, t) => ({ x: t + 1, y: Number.isFinite(norm) && (!logScale || norm > 0) ? norm : null })),
       borderColor: color,
       backgroundColor: color,
-      borderWidth: 1.5,
-      borderDash: cycleDash(colors, index),
+      ...style,
       pointRadius: 0,
       pointHitRadius: 4,
       pointStyle: 'line',

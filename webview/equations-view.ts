@@ -11,6 +11,7 @@ export class EquationsView {
   private lines: HTMLElement[] = [];
   private hostGate: GateName | null = null;
   private hoverGate: GateName | null = null;
+  private departing: GateName | null = null;
 
   constructor(private readonly onReveal: (gate: GateName) => void) {
     this.list = el('div', { class: 'equation-lines', role: 'list' });
@@ -21,7 +22,19 @@ export class EquationsView {
     this.hoverGate = null;
     this.lines = lines.map((line) => this.renderLine(line));
     this.list.replaceChildren(...this.lines);
+    this.setDeparting(this.departing);
     this.applyHighlight();
+  }
+
+  /** Marks the equation the user's code departs from (their check said "differs"); null clears it. */
+  setDeparting(gate: GateName | null): void {
+    this.departing = gate;
+    for (const row of this.lines) {
+      const on = gate !== null && row.dataset.gate === gate;
+      row.classList.toggle('departs', on);
+      row.querySelector('.equation-departs')?.remove();
+      if (on) row.append(el('span', { class: 'equation-departs', title: 'Your code computes something else here: see the verdict above and the squiggle in the editor' }, 'your code differs'));
+    }
   }
 
   /** The host's highlight; null clears it. */

@@ -59,7 +59,7 @@ function savedState(): PanelState & { inspect?: InspectUiState } {
   return { ...stateForSaving(state), inspect: inspectView.state };
 }
 
-// Looking inside a trained run (issue 8): saturation charts and the inspect views.
+// Looking inside a trained run: saturation charts and the inspect views.
 const inspectView = new InspectView({ post: (message) => post(message), saved: (vscode.getState() as { inspect?: unknown } | undefined)?.inspect, onStateChange: () => saveSoon() });
 
 // ───────────── the page ─────────────
@@ -111,6 +111,7 @@ const runsView = new RunsView({
 });
 const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
 const equationsTitle = el('p', { class: 'equations-title' });
+const codeVerdictLine = el('p', { class: 'code-verdict', role: 'status', hidden: '' });
 
 function section(id: SectionId, heading: string, ...content: HTMLElement[]): Section {
   return new Section({ id, heading, open: state.openSections[id], onToggle: (open) => {
@@ -124,7 +125,7 @@ const sections = {
   loss: section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element, coincideNoteElement),
   gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
   runs: section('runs', 'Runs', runsView.element),
-  equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), equationsView.element),
+  equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
 };
 const sectionById: Record<PanelSection, Section> = { ...sections, saturation: inspectView.saturation.section, inspect: inspectView.section };
 
@@ -163,6 +164,7 @@ equationSelect.addEventListener('change', () => {
   const set = EQUATION_SETS[id];
   if (!set) return;
   state.equations = { cell: id, set: id, title: set.title, lines: set.lines };
+  delete state.codeVerdict;
   scheduleRender({ equations: true });
   saveSoon();
 });
@@ -202,7 +204,8 @@ function renderCharts(runs: readonly RunRecord[]): void {
   lossChart.update(lossChartConfig(shown, { xAxis: state.xAxis, colors }));
   coincideNoteElement.textContent = coincideNote(shown);
   coincideNoteElement.hidden = !coincideNoteElement.textContent;
-  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'none yet — Train or Compare');
+  // Runs that failed before their first batch have nothing to draw either.
+  sections.loss.setEmpty(runs.some((r) => r.kind === 'train' && (r.batches.length > 0 || r.status === 'running' || r.status === 'queued')) ? undefined : 'none yet — Train or Compare');
   sections.runs.setEmpty(runs.length ? undefined : 'no runs yet');
   const probeRun = probeRunToShow(state);
   sections.gradient.setEmpty(probeRun ? undefined : 'none yet — Probe');
@@ -234,8 +237,20 @@ function renderEquations(): void {
   // The selector already names the default sets; show the host's title when it says more.
   equationsTitle.textContent = state.equations.title === EQUATION_SETS[state.equations.set].title ? '' : state.equations.title;
   if (equationSelect.value !== state.equations.set) equationSelect.value = state.equations.set;
+  renderCodeVerdict();
   equationsView.render(state.equations.lines);
   equationsView.setHighlight(state.highlightedGate);
+}
+
+/** The check of the user's own cell, above the equations it was checked against. */
+function renderCodeVerdict(): void {
+  const verdict = state.codeVerdict;
+  codeVerdictLine.hidden = !verdict;
+  equationsView.setDeparting(verdict?.gate ?? null);
+  if (!verdict) return;
+  codeVerdictLine.dataset.verdict = verdict.verdict;
+  const mark = verdict.verdict === 'matches' ? '✓' : verdict.verdict === 'differs' ? '✗' : '?';
+  codeVerdictLine.textContent = `${mark} Your code, ${verdict.cell}: ${verdict.message}`;
 }
 
 // ───────────── export ─────────────

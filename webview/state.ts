@@ -1,6 +1,6 @@
 // The panel's model: the runs it knows, the equations it shows, and the UI choices it
 // persists with getState/setState. Pure functions, no DOM.
-import type { HostToWebview, RunRecord } from '../src/protocol';
+import type { CodeVerdict, HostToWebview, RunRecord } from '../src/protocol';
 import { isEquationLine, isGateName, isRunRecord } from '../src/protocol';
 import type { BatchProgress, EquationLine, GateName, ProbeSeries } from '../src/engine/types';
 import type { LossXAxis } from './chart-configs';
@@ -31,6 +31,8 @@ export interface PanelState {
   highlightedGate: GateName | null;
   openSections: Record<SectionId, boolean>;
   runs: RunRecord[];
+  /** The check of the user's own cell shown beside the equations (not saved: the code may change meanwhile). */
+  codeVerdict?: CodeVerdict;
 }
 
 export function defaultState(): PanelState {
@@ -80,7 +82,7 @@ export function restoreState(saved: unknown): PanelState {
 export const SAVED_BATCHES_PER_RUN = 2000;
 
 export function stateForSaving(state: PanelState): PanelState {
-  return { ...state, runs: state.runs.map((r) => (r.batches.length > SAVED_BATCHES_PER_RUN ? { ...r, batches: thinPoints(r.batches, SAVED_BATCHES_PER_RUN) } : r)) };
+  return { ...state, codeVerdict: undefined, runs: state.runs.map((r) => (r.batches.length > SAVED_BATCHES_PER_RUN ? { ...r, batches: thinPoints(r.batches, SAVED_BATCHES_PER_RUN) } : r)) };
 }
 
 function placeholderRun(id: string, kind: RunRecord['kind']): RunRecord {
@@ -146,6 +148,8 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
       return { charts: true, table: true, equations: false };
     case 'equations': {
       const set: EquationSetId = equationSetOf(message.cell);
+      // Another cell's equations: the verdict was about the cell shown before.
+      if (message.title !== state.equations.title) delete state.codeVerdict;
       state.equations = { cell: message.cell, set, title: message.title, lines: message.lines };
       return { charts: false, table: false, equations: true };
     }
@@ -154,7 +158,7 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
       return { charts: false, table: false, equations: true };
     case 'exportCharts':
       return { charts: false, table: false, equations: false };
-    // Issue 8: saturation belongs to its run; the inspection messages are the inspect view's (main.ts routes them there).
+    // Saturation belongs to its run; the inspection messages are the inspect view's (main.ts routes them there).
     case 'saturation':
       state.runs = applySaturation(state.runs, message.runId, message.report);
       return { charts: true, table: false, equations: false };
@@ -163,5 +167,9 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
     case 'inspectError':
     case 'reveal':
       return { charts: false, table: false, equations: false };
+    case 'codeVerdict':
+      if (message.verdict) state.codeVerdict = message.verdict;
+      else delete state.codeVerdict;
+      return { charts: false, table: false, equations: true };
   }
 }

@@ -5,7 +5,8 @@
 import { extractRefs, parseDefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { dependsOnRole, Flow, isMixer, rolesReached, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
-import { matchBracket, type Param, type Stmt } from './scan';
+import type { Param, Stmt } from './scan';
+import { matchBracket } from './text';
 import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
 import type { DetectedKind, GateName } from './types';
 

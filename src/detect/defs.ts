@@ -1,6 +1,7 @@
 // Assignments in one unit's statements: each target with its right-hand side, the names it
 // reads and the lines that compute it.
-import { matchBracket, splitTopLevel, type Stmt } from './scan';
+import type { Stmt } from './scan';
+import { matchBracket, splitTopLevel } from './text';
 import { roleName } from './vocab';
 
 export interface Def {

@@ -5,7 +5,7 @@ import type { Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
-import { matchBracket } from './scan';
+import { matchBracket } from './text';
 import { ACTIVATION, hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {

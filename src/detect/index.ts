@@ -8,7 +8,7 @@
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { analyseStatements, findLinearModules, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
-import { classHelpers } from './helpers';
+import { classHelpers, helperCalled } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
@@ -94,15 +94,14 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const modules = findLinearModules(stmts);
-    const results: UnitAnalysis[] = [];
-    // Methods that compute an LSTM or GRU on their own may be called by another method for part of the state.
+    const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));
+    // Methods that compute an LSTM or GRU on their own, or one gate, may be called by another
+    // method for part of the state: the callers are analysed again knowing them.
     const methods = report.type === 'class' ? analysed.filter((u) => u.parent === report) : [];
-    const gateComputing = methods.filter((u) => ['lstm', 'lstm-no-forget', 'gru'].includes(analyseStatements(u.stmts, u.params, scanned.lineOf, modules)?.kind ?? '')).map((u) => u.name);
+    const gateComputing = methods.filter((u) => ['lstm', 'lstm-no-forget', 'gru'].includes(alone[analysed.indexOf(u)]?.kind ?? '')).map((u) => u.name);
     const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing) : undefined;
-    for (const u of analysed) {
-      const r = analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers);
-      if (r) results.push(r);
-    }
+    const callsHelper = (u: ScanUnit) => helpers !== undefined && u.stmts.some((s) => helperCalled(s.text, helpers) !== undefined);
+    const results = analysed.map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k])).filter((r): r is UnitAnalysis => r !== undefined);
     const merged = merge(results);
     if (merged && merged.gates.size) cells.push(toCell(report, merged, stmts));
   };

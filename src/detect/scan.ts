@@ -1,6 +1,7 @@
 // A tolerant scanner: turns Python (blocks by indentation) or TS/JS (blocks by braces) into
 // units (classes, functions, the module top level) holding statements with their line spans.
 // It never throws on odd code: whatever it cannot place becomes a plain statement.
+import { blank, blankCLike, blankPython, matchBracket, splitTopLevel } from './text';
 import type { DetectLanguage } from './types';
 
 export interface Stmt {
@@ -57,55 +58,6 @@ function lineIndex(code: string): (offset: number) => number {
   };
 }
 
-const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
-
-/**
- * A subscript by a short identifier-like string key (`state["c"]`, `dense_h['f']`) is kept as an
- * attribute of the same length (`state.c   `), so the key can name a gate; other strings are
- * blanked. `out[open]` is the '[' and `close` the closing quote's index.
- */
-function keepStringKey(source: string, out: string[], open: number, close: number): boolean {
-  if (open < 1 || source[close + 1] !== ']' || !/[\w\])]/.test(source[open - 1])) return false;
-  const key = source.slice(open + 2, close);
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,23}$/.test(key)) return false;
-  out[open] = '.';
-  for (let k = 0; k < key.length; k++) out[open + 1 + k] = key[k];
-  for (let k = open + 1 + key.length; k <= close + 1; k++) out[k] = ' ';
-  return true;
-}
-
-/** Splits at top-level commas (depth counted over () [] {}). */
-export function splitTopLevel(text: string, separator = ','): { text: string; offset: number }[] {
-  const parts: { text: string; offset: number }[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (ch === separator && depth === 0) {
-      parts.push({ text: text.slice(from, i), offset: from });
-      from = i + 1;
-    }
-  }
-  parts.push({ text: text.slice(from), offset: from });
-  return parts;
-}
-
-/** Index of the bracket closing the one at `open`, or -1. */
-export function matchBracket(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
-
 function parseParams(inner: string): Param[] {
   const params: Param[] = [];
   for (const part of splitTopLevel(inner)) {
@@ -138,50 +90,6 @@ function paramsOfHeader(header: string): Param[] {
 }
 
 // ───────────────────────── Python ─────────────────────────
-
-/** Comments and string contents become spaces (quotes kept); IPython magics and shell lines are blanked. */
-export function blankPython(source: string): string {
-  const out = source.split('');
-  let i = 0;
-  let lineStart = true;
-  while (i < source.length) {
-    const ch = source[i];
-    if (lineStart) {
-      // `%matplotlib inline`, `!curl ...`: notebook-only syntax, not Python.
-      let j = i;
-      while (j < source.length && (source[j] === ' ' || source[j] === '\t')) j++;
-      if (source[j] === '%' || source[j] === '!') {
-        while (j < source.length && source[j] !== '\n') out[j++] = ' ';
-        i = j;
-        continue;
-      }
-      lineStart = false;
-    }
-    if (ch === '\n') {
-      lineStart = true;
-      i++;
-    } else if (ch === '#') {
-      while (i < source.length && source[i] !== '\n') out[i++] = ' ';
-    } else if (ch === '"' || ch === "'") {
-      const triple = source.startsWith(ch.repeat(3), i);
-      const quote = triple ? ch.repeat(3) : ch;
-      const open = i - 1;
-      i += quote.length;
-      while (i < source.length && !source.startsWith(quote, i)) {
-        if (source[i] === '\\') {
-          out[i] = ' ';
-          i++;
-        }
-        if (i < source.length && source[i] !== '\n') out[i] = ' ';
-        if (!triple && source[i] === '\n') break; // unterminated: stop at the line end
-        i++;
-      }
-      if (!triple && source[open] === '[') keepStringKey(source, out, open, i);
-      i += quote.length;
-    } else i++;
-  }
-  return out.join('');
-}
 
 interface PyHeader {
   indent: number;
@@ -292,37 +200,6 @@ function scanPython(source: string): Scanned {
 }
 
 // ───────────────────────── TypeScript / JavaScript ─────────────────────────
-
-/** Comments become spaces; string and template contents become spaces (quotes kept). */
-export function blankCLike(source: string): string {
-  const out = source.split('');
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i];
-    if (ch === '/' && source[i + 1] === '/') {
-      while (i < source.length && source[i] !== '\n') out[i++] = ' ';
-    } else if (ch === '/' && source[i + 1] === '*') {
-      const end = source.indexOf('*/', i + 2);
-      const stop = end < 0 ? source.length : end + 2;
-      for (; i < stop; i++) if (source[i] !== '\n') out[i] = ' ';
-    } else if (ch === '"' || ch === "'" || ch === '`') {
-      const open = i - 1;
-      i++;
-      while (i < source.length && source[i] !== ch) {
-        if (source[i] === '\\') {
-          out[i] = ' ';
-          i++;
-        }
-        if (i < source.length && source[i] !== '\n') out[i] = ' ';
-        if (ch !== '`' && source[i] === '\n') break;
-        i++;
-      }
-      if (ch !== '`' && source[open] === '[') keepStringKey(source, out, open, i);
-      i++;
-    } else i++;
-  }
-  return out.join('');
-}
 
 interface Opener {
   at: number;

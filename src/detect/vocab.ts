@@ -71,7 +71,16 @@ export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|line
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
+// The analysis asks this of the same right-hand sides many times (a 600 KB bundle: thousands of calls per statement).
+const activationMemo = new Map<string, boolean>();
+
 export function hasActivation(text: string): boolean {
-  return ACTIVATION.test(text);
+  let found = activationMemo.get(text);
+  if (found === undefined) {
+    if (activationMemo.size > 50_000) activationMemo.clear();
+    found = ACTIVATION.test(text);
+    activationMemo.set(text, found);
+  }
+  return found;
 }
 

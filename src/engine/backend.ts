@@ -61,6 +61,8 @@ export function defaultWasmDir(): string {
 async function tryNative(): Promise<boolean> {
   try {
     // Optional dependency: absent where libtensorflow cannot be downloaded. Registers 'tensorflow'.
+    // A runtime require on purpose: esbuild must not bundle it (see docs/architecture.md, Build).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
   } catch {
     return false;

@@ -124,6 +124,8 @@ export interface ProbeSeries extends ProbeSeriesSpec {
   /** norms[t-1] = ‖∂loss_t/∂h0‖₂, loss_t = Σ|h_t|. */
   norms: number[];
   seconds: number;
+  /** Set on the probe of the user's own code: their series, or the reference cell's from the same weights. */
+  origin?: 'your-code' | 'reference';
 }
 
 export interface ProbeResult {
@@ -160,6 +162,11 @@ export interface BenchResultRow {
   threads: number;
   compute: string;
   msPerBatch: number;
+  /**
+   * CPU time per batch, all of the process's threads together (mean of the timed batches): on a
+   * machine busy with other work, what a one-thread batch would take on an idle one.
+   */
+  cpuMsPerBatch: number;
   minutesPerEpoch: number;
   peakRssMB: number;
 }
@@ -174,5 +181,5 @@ export interface BenchResult {
   /** The cores this process may use. */
   cores: number;
   /** The same batch in PyTorch, measured in the same run (bench --vs-pytorch). */
-  pytorch?: { python: string; torch: string; rows: Array<{ model: string; threads: number; msPerBatch: number }> };
+  pytorch?: { python: string; torch: string; rows: Array<{ model: string; threads: number; msPerBatch: number; cpuMsPerBatch: number; note?: string }> };
 }

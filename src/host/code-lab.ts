@@ -9,8 +9,11 @@ import { GateDecorations } from './gate-decorations';
 import { GateSync } from './gate-sync';
 import { InlineResults } from './inline-results';
 import type { PanelProvider } from './panel';
+import { registerCheckCell } from './check-cell';
+import type { RunManager } from './run-manager';
+import type { UserCodeRunner } from './user-code';
 
-export function registerCodeLab(deps: { panel: PanelProvider; log: (line: string) => void }): vscode.Disposable[] {
+export function registerCodeLab(deps: { panel: PanelProvider; manager: RunManager; userCode: UserCodeRunner; output: vscode.OutputChannel; log: (line: string) => void }): vscode.Disposable[] {
   const cells = new CodeCells(deps.log);
   const inline = new InlineResults(cells);
   const decorations = new GateDecorations(cells);
@@ -21,6 +24,8 @@ export function registerCodeLab(deps: { panel: PanelProvider; log: (line: string
     decorations,
     sync,
     ...registerCellCommands({ cells, inline, sync, showPanel: (section) => deps.panel.reveal(section), log: deps.log }),
+    // The probe lens on Python cells: the user's own code, run and checked in Python.
+    ...registerCheckCell({ cells, inline, sync, panel: deps.panel, manager: deps.manager, runner: deps.userCode, output: deps.output, log: deps.log }),
     // Test-only (hidden from the palette): what the editor and the panel were given.
     vscode.commands.registerCommand('lstmLab._inlineSummaries', () => inline.list()),
     vscode.commands.registerCommand('lstmLab._gateSync', () => sync.state()),

@@ -9,17 +9,13 @@ import type { RunRecord } from '../protocol';
 export type EquationsCell = CellKind | 'lstm-no-forget';
 
 export interface CellPlan {
-  /** The engine cell that runs it; undefined when the engine has none (a GRU). */
-  engineCell?: CellKind;
-  /** The engine cell offered instead when there is none (an LSTM of the same layout for a GRU). */
-  fallbackCell?: CellKind;
+  /** The engine cell that runs it: the catalog's kind of its family and weight layout. */
+  engineCell: CellKind;
   /** Forget gate: always on, off (the 1997 LSTM), or switched by a flag in the code. */
   forgetGate: 'on' | 'off' | 'optional';
   /** e.g. "LSTM, per-gate weights". */
   description: string;
-  /** Why the code cannot be run as written, naming what to do instead. */
-  unsupported?: string;
-  equations: { cell: EquationsCell; title: string; lines: EquationLine[] } | undefined;
+  equations: { cell: EquationsCell; title: string; lines: EquationLine[] };
 }
 
 const LAYOUT_WORDS = { 'per-gate': 'per-gate weights', fused: 'fused weights' } as const;
@@ -44,23 +40,19 @@ export function planForCell(cell: DetectedCell): CellPlan {
       const rnnKind = kindForCode('rnn', cell.layout)!;
       return { engineCell: rnnKind, forgetGate: 'off', description: 'simple RNN', equations: equationsFor(rnnKind, false, 'simple RNN') };
     }
-    case 'gru':
-      return {
-        fallbackCell: lstmKind,
-        forgetGate: 'on',
-        description: `GRU, ${layout}`,
-        unsupported: `${cell.name} is a GRU, and LSTM Lab's engine has no GRU cell yet, so it cannot run this code as written; it can probe or train an LSTM with the same layout (${lstmKind}) instead.`,
-        equations: undefined,
-      };
+    case 'gru': {
+      const gruKind = kindForCode('gru', cell.layout)!;
+      const description = `GRU, ${layout}`;
+      return { engineCell: gruKind, forgetGate: 'off', description, equations: equationsFor(gruKind, false, description) };
+    }
   }
 }
 
 /** The CodeLens titles, saying what will run. */
-export function lensTitles(cell: DetectedCell): { probe: string; train: string; equations: string } {
+export function lensTitles(cell: DetectedCell, yourCode = false): { probe: string; train: string; equations: string } {
   const plan = planForCell(cell);
-  const what = plan.unsupported ? `${plan.description} (no GRU in the engine yet: offers an LSTM)` : plan.description;
   return {
-    probe: `$(pulse) Probe gradient — ${what}`,
+    probe: yourCode ? `$(pulse) Probe & check your code — ${plan.description}` : `$(pulse) Probe gradient — ${plan.description}`,
     train: '$(play) Train',
     equations: '$(symbol-numeric) Equations',
   };
@@ -77,8 +69,7 @@ export function seriesName(cell: CellKind, forgetGate: boolean, forgetBias: numb
  * gate when the code's flag can switch it off (or only that one for the 1997 LSTM).
  */
 export function probeSeriesFor(plan: CellPlan, forgetBiases: readonly number[], forgetGate: 'on' | 'off' | 'both'): ProbeSeriesSpec[] {
-  const cell = plan.engineCell ?? plan.fallbackCell;
-  if (!cell) throw new Error('this cell has no engine cell to run.');
+  const cell = plan.engineCell;
   if (!hasForgetGate(cell)) return [{ name: seriesName(cell, false, 0), cell, forgetGate: false, forgetBias: 0 }];
   if (forgetBiases.length === 0 && forgetGate !== 'off') throw new Error('give at least one forget-bias value.');
   const out: ProbeSeriesSpec[] = [];

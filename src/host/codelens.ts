@@ -5,11 +5,11 @@
 // object that has no `interactive: true` (tests, other modules), the commands show no UI.
 import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
-import type { CellKind, CorpusSpec } from '../engine/types';
+import type { CorpusSpec } from '../engine/types';
 import type { PanelSection, RunRecord } from '../protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
-import { lensTitles, planForCell, probeSeriesFor, type CellPlan } from './code-plan';
+import { lensTitles, planForCell, probeSeriesFor } from './code-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -30,8 +30,8 @@ export interface CellCommandArgs {
   forgetBias?: number;
   /** With an optional forget gate (use_forget_gate): true/false runs only that; default both (probe) / with (train). */
   forgetGate?: boolean;
-  /** A GRU: run the LSTM of the same layout instead (the engine has no GRU). */
-  asLstm?: boolean;
+  /** Probe: offered when the user's own code cannot run (no Python, no torch, untrusted): the run says it is the stand-in. */
+  standIn?: boolean;
   steps?: number;
   corpus?: CorpusSpec;
   preset?: Preset;
@@ -43,7 +43,7 @@ export interface CellCommandArgs {
   epochs?: number;
 }
 
-interface Target {
+export interface CellTarget {
   document: vscode.TextDocument;
   cell: DetectedCell;
 }
@@ -67,11 +67,16 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     return this.cells.cellsOf(document).flatMap((cell) => {
       const range = new vscode.Range(cell.range.start - 1, 0, cell.range.start - 1, 0);
-      const titles = lensTitles(cell);
+      // Python cells: the probe lens runs the user's code as written (and checks it); TS/JS cells probe the engine's cell of the same kind.
+      const yours = document.languageId === 'python';
+      const titles = lensTitles(cell, yours);
       const args: CellCommandArgs = { uri: document.uri.toString(), cell: cell.name, line: cell.range.start, interactive: true };
       const plan = planForCell(cell);
+      const probe = yours
+        ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written in Python: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
+        : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell} cell` };
       return [
-        new vscode.CodeLens(range, { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell ?? plan.fallbackCell} cell` }),
+        new vscode.CodeLens(range, probe),
         new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s cell (${plan.description})` }),
         new vscode.CodeLens(range, { title: titles.equations, command: 'lstmLab.showEquations', arguments: [args], tooltip: `Show ${cell.name}'s equations in the LSTM Lab panel` }),
       ];
@@ -86,7 +91,46 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 }
 
 /** A problem with what was asked: shown to the user, rejected to an API caller. */
-class CellCommandError extends UserError {}
+export class CellCommandError extends UserError {}
+
+/** The document and cell a cell command is about: the one its arguments name, else the one under the cursor. */
+export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Promise<CellTarget> {
+  let document: vscode.TextDocument | undefined;
+  if (args.uri) {
+    document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+    if (!document) {
+      try {
+        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
+      } catch (error) {
+        throw new CellCommandError(`cannot open ${args.uri}: ${(error as Error).message}`);
+      }
+    }
+  } else {
+    document = vscode.window.activeTextEditor?.document;
+    if (!document) throw new CellCommandError('no editor is open; open a Python, TypeScript or JavaScript file (or a notebook) with a recurrent cell.');
+  }
+  const found = cells.cellsOf(document);
+  const where = vscode.workspace.asRelativePath(document.uri);
+  if (!found.length) {
+    throw new CellCommandError(
+      detectLanguageOf(document)
+        ? `no recurrent cell (LSTM, RNN, GRU) was found in ${where}.`
+        : `${where} is ${document.languageId}; LSTM Lab finds cells in Python, TypeScript and JavaScript.`,
+    );
+  }
+  let cell: DetectedCell | undefined;
+  if (args.cell !== undefined) {
+    const named = found.filter((c) => c.name === args.cell);
+    const line = args.line ?? 0;
+    cell = named.sort((a, b) => Math.abs(a.range.start - line) - Math.abs(b.range.start - line))[0];
+    if (!cell) throw new CellCommandError(`there is no cell ${args.cell} in ${where} any more (found: ${found.map((c) => c.name).join(', ')}).`);
+  } else {
+    // The palette: the cell under the cursor, else the first.
+    const cursor = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor.selection.active.line + 1 : 0;
+    cell = found.find((c) => cursor >= c.range.start && cursor <= c.range.end) ?? found[0];
+  }
+  return { document, cell };
+}
 
 export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
@@ -95,53 +139,6 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
   /** Every cell command runs in the shared wrapper; from the palette or a menu there is no argument object. */
   const command = <R>(id: string, handler: (args: CellCommandArgs, interactive: boolean) => Promise<R | undefined>) =>
     registerCommand<CellCommandArgs, R>(id, log, (args, interactive) => handler(args ?? {}, interactive));
-
-  async function resolveTarget(args: CellCommandArgs): Promise<Target> {
-    let document: vscode.TextDocument | undefined;
-    if (args.uri) {
-      document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
-      if (!document) {
-        try {
-          document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
-        } catch (error) {
-          throw new CellCommandError(`cannot open ${args.uri}: ${(error as Error).message}`);
-        }
-      }
-    } else {
-      document = vscode.window.activeTextEditor?.document;
-      if (!document) throw new CellCommandError('no editor is open; open a Python, TypeScript or JavaScript file (or a notebook) with a recurrent cell.');
-    }
-    const found = cells.cellsOf(document);
-    const where = vscode.workspace.asRelativePath(document.uri);
-    if (!found.length) {
-      throw new CellCommandError(
-        detectLanguageOf(document)
-          ? `no recurrent cell (LSTM, RNN, GRU) was found in ${where}.`
-          : `${where} is ${document.languageId}; LSTM Lab finds cells in Python, TypeScript and JavaScript.`,
-      );
-    }
-    let cell: DetectedCell | undefined;
-    if (args.cell !== undefined) {
-      const named = found.filter((c) => c.name === args.cell);
-      const line = args.line ?? 0;
-      cell = named.sort((a, b) => Math.abs(a.range.start - line) - Math.abs(b.range.start - line))[0];
-      if (!cell) throw new CellCommandError(`there is no cell ${args.cell} in ${where} any more (found: ${found.map((c) => c.name).join(', ')}).`);
-    } else {
-      // The palette: the cell under the cursor, else the first.
-      const cursor = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor.selection.active.line + 1 : 0;
-      cell = found.find((c) => cursor >= c.range.start && cursor <= c.range.end) ?? found[0];
-    }
-    return { document, cell };
-  }
-
-  /** The engine cell to run; a GRU asks (or needs asLstm) to run the LSTM instead. */
-  async function engineCellOf(plan: CellPlan, args: CellCommandArgs, interactive: boolean, verb: string): Promise<CellKind | undefined> {
-    if (plan.engineCell) return plan.engineCell;
-    if (args.asLstm) return plan.fallbackCell;
-    if (!interactive) throw new CellCommandError(`${plan.unsupported} Pass asLstm: true to ${verb} the LSTM.`);
-    const choice = await vscode.window.showWarningMessage(`LSTM Lab: ${plan.unsupported}`, `${verb[0].toUpperCase()}${verb.slice(1)} an LSTM instead`);
-    return choice ? plan.fallbackCell : undefined;
-  }
 
   /** Forget-bias literals elsewhere in the file or notebook (the notebook sets b_f in cells of its own): the suggested values. */
   function suggestedBiases(document: vscode.TextDocument): number[] {
@@ -160,7 +157,7 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     return [...values];
   }
 
-  async function askBiases(target: Target, many: boolean): Promise<number[] | undefined> {
+  async function askBiases(target: CellTarget, many: boolean): Promise<number[] | undefined> {
     const suggested = suggestedBiases(target.document);
     const text = await vscode.window.showInputBox({
       title: `LSTM Lab: forget-gate bias of ${target.cell.name}`,
@@ -179,11 +176,9 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
 
   return [
     command<RunRecord>('lstmLab.probeCell', async (args, interactive) => {
-      const target = await resolveTarget(args);
+      const target = await resolveTarget(cells, args);
       const plan = planForCell(target.cell);
-      const engineCell = await engineCellOf(plan, args, interactive, 'probe');
-      if (!engineCell) return undefined;
-      const runPlan: CellPlan = { ...plan, engineCell };
+      const { engineCell } = plan;
       let forgetGate: 'on' | 'off' | 'both' = plan.forgetGate === 'optional' ? (args.forgetGate === undefined ? 'both' : args.forgetGate ? 'on' : 'off') : plan.forgetGate;
       if (!hasForgetGate(engineCell)) forgetGate = 'off';
       let biases = args.forgetBiases ?? (target.cell.forgetBias !== undefined ? [target.cell.forgetBias] : undefined);
@@ -191,13 +186,15 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
         biases = interactive ? await askBiases(target, true) : [0];
         if (!biases) return undefined;
       }
-      const series = probeSeriesFor(runPlan, biases ?? [], forgetGate);
-      inline.setPending(target.document, target.cell, 'probing the gradient');
+      const series = probeSeriesFor(plan, biases ?? [], forgetGate);
+      inline.setPending(target.document, target.cell, args.standIn ? 'probing the built-in stand-in' : 'probing the gradient');
+      // Said in every series' name: this is LSTM Lab's own cell of the same kind, not the user's code.
+      const prefix = args.standIn ? `built-in stand-in for ${target.cell.name}` : target.cell.name;
       let run: RunRecord | undefined;
       try {
         run = await delegate<RunRecord>('lstmLab.probe', {
-          series: series.map((s) => ({ ...s, name: `${target.cell.name}: ${s.name}` })),
-          name: target.cell.name,
+          series: series.map((s) => ({ ...s, name: `${prefix}: ${s.name}` })),
+          name: prefix,
           ...(args.steps !== undefined ? { steps: args.steps } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           wait: true,
@@ -207,15 +204,14 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
       }
       if (!run) return undefined;
       // Series names in the summary without the cell's name (it is on the same line).
-      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${target.cell.name}: `, '') })) });
+      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${prefix}: `, args.standIn ? 'stand-in ' : '') })) });
       return run;
     }),
 
     command<RunRecord>('lstmLab.trainCell', async (args, interactive) => {
-      const target = await resolveTarget(args);
+      const target = await resolveTarget(cells, args);
       const plan = planForCell(target.cell);
-      const engineCell = await engineCellOf(plan, args, interactive, 'train');
-      if (!engineCell) return undefined;
+      const { engineCell } = plan;
       const overrides: Record<string, unknown> = {};
       if (hasForgetGate(engineCell)) {
         let forgetGate = plan.forgetGate === 'off' ? false : plan.forgetGate === 'on' ? true : args.forgetGate;
@@ -275,9 +271,9 @@ export function registerCellCommands(deps: { cells: CodeCells; inline: InlineRes
     }),
 
     command('lstmLab.showEquations', async (args) => {
-      const target = await resolveTarget(args);
+      const target = await resolveTarget(cells, args);
       const message = sync.showEquations(target.document, target.cell);
-      if (!message) throw new CellCommandError(planForCell(target.cell).unsupported ?? `no equations for ${target.cell.name}.`);
+      if (!message) throw new CellCommandError(`no equations for ${target.cell.name}.`);
       await deps.showPanel('equations');
       return message;
     }),

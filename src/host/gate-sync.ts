@@ -96,7 +96,7 @@ export class GateSync implements vscode.Disposable {
       return;
     }
     const shown = this.showEquations(editor.document, hit.cell);
-    // Highlight only a gate the shown equations have (a GRU's r/z/n have no line there).
+    // Highlight only a gate the shown equations have (a line computing several gates at once has none of its own).
     this.setHighlight(shown?.lines.some((l) => l.gate === hit.gate) ? hit.gate : null);
   }
 

@@ -114,6 +114,12 @@ export class InlineResults implements vscode.Disposable {
     this.put(document, cell, { text, hover: probeHover(cell.name, run), runId: run.id, pending: false });
   }
 
+  /** The check of the user's own code: the verdict, with the details (and their probe's sparkline) in the hover. */
+  setCheck(document: vscode.TextDocument, cell: DetectedCell, text: string, details: string, run?: RunRecord): void {
+    const hover = [`**LSTM Lab** · your code, \`${cell.name}\``, '', escapeMd(details), ...(run ? ['', probeHover(cell.name, run)] : [])].join('\n');
+    this.put(document, cell, { text, hover, pending: false, ...(run ? { runId: run.id } : {}) });
+  }
+
   setTrain(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord): void {
     this.put(document, cell, { text: trainSummary(run), hover: trainHover(cell.name, run), runId: run.id, pending: false });
   }

@@ -1,4 +1,4 @@
-// Looking inside a trained run from the editor and the panel (issue 8): the panel's inspect
+// Looking inside a trained run from the editor and the panel: the panel's inspect
 // requests and the "Inspect Selection" command go to the worker through the run manager's
 // queue (all tensors stay there), and the answers come back to the panel; the trainer's gate
 // saturation reports are forwarded to the panel as they arrive.

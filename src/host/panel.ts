@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
@@ -54,6 +54,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout; surface: Surface } | undefined;
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
+  private lastCodeVerdict: Extract<HostToWebview, { type: 'codeVerdict' }> | undefined;
   /** The side view, once VS Code has resolved it (show() reveals it). */
   private sideView: vscode.WebviewView | undefined;
   /** A section to reveal once the side view is ready (it was asked for while the view was loading). */
@@ -107,6 +108,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   post(message: HostToWebview): void {
     if (message.type === 'highlight') this.lastHighlight = message.gate;
     if (message.type === 'equations') this.lastEquations = message;
+    if (message.type === 'codeVerdict') this.lastCodeVerdict = message;
     // A webview not ready yet gets the full state on `ready`.
     for (const surface of this.surfaces) if (surface.ready) this.send(surface, message);
     this.postEmitter.fire(message);
@@ -114,6 +116,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   private send(surface: Surface, message: HostToWebview): void {
     void surface.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel (${surface.where}): post failed: ${error.message}`));
+  }
+
+  /** The verdict on the user's own cell the panel shows beside the equations (tests read it). */
+  get codeVerdict(): CodeVerdict | null {
+    return this.lastCodeVerdict?.verdict ?? null;
   }
 
   /** Highlights one equation line (the gate under the editor's cursor), or none. */
@@ -136,6 +143,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /**
    * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
    * or a command should not send the next keystroke to the panel); Show Panel takes it.
+   * The very first reveal of a session creates the view, which VS Code only does by focusing it.
    */
   async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
     const preserveFocus = options.preserveFocus ?? true;
@@ -143,13 +151,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.sideView.show(preserveFocus);
       return;
     }
-    // Never resolved yet: only the view's focus command creates it; then hand the focus back
-    // to the text editor the user was in.
-    const editor = vscode.window.activeNotebookEditor ? undefined : vscode.window.activeTextEditor;
+    // Never resolved yet: only the view's focus command creates it, and it takes the focus this
+    // once. (Handing the focus back from here, while the command that asked goes on, raced with
+    // edits in the editor: a dirty document was written to disk in the integration suites.)
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
-    if (preserveFocus && editor && !editor.document.isClosed) {
-      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
-    }
   }
 
   /** Shows the panel and opens, scrolls to and marks one of its sections. */
@@ -208,6 +213,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.send(surface, { type: 'runs', runs: this.getRuns() });
         if (this.lastEquations) this.send(surface, this.lastEquations);
         if (this.lastHighlight) this.send(surface, { type: 'highlight', gate: this.lastHighlight });
+        if (this.lastCodeVerdict) this.send(surface, this.lastCodeVerdict);
         if (this.pendingReveal && surface.where === 'side view') {
           this.send(surface, { type: 'reveal', section: this.pendingReveal });
           this.pendingReveal = undefined;

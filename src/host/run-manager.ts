@@ -98,6 +98,12 @@ export class RunManager {
     return { run, finished: this.enqueueRun(run, { type: 'probe', id: run.id, config }) };
   }
 
+  /** Adds a run computed outside the worker (the probe of the user's own code, in Python): saved and shown like the others. */
+  addFinished(run: RunRecord): void {
+    this.runs.set(run.id, run);
+    this.changed(run, true);
+  }
+
   /** Sampling is not a run (nothing to chart) but shares the worker's queue. Rejects with the engine's message. */
   sample(config: SampleConfig): Promise<string> {
     return new Promise<RunRecord | string | InspectResult>((resolve, reject) => {
@@ -106,7 +112,7 @@ export class RunManager {
     }).then((v) => (typeof v === 'string' ? v : ''));
   }
 
-  /** Looking inside a trained run (issue 8): not a run either, queued like sampling. Rejects with the engine's message. */
+  /** Looking inside a trained run: not a run either, queued like sampling. Rejects with the engine's message. */
   inspect(job: InspectJob): Promise<InspectResult> {
     return new Promise<RunRecord | string | InspectResult>((resolve, reject) => {
       this.queue.push({ message: { type: 'inspect', id: newRunId('inspect'), job }, resolve, reject });

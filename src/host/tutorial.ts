@@ -11,6 +11,10 @@ export interface OpenTutorialArgs {
   folder?: string | null;
   /** When the folder already has a different lstm-lab-tutorial.ipynb: open it (default) or write a fresh copy beside it. */
   ifExists?: 'open' | 'copy';
+  /** A recurrent cell to scroll to (its class name, e.g. "GateByGateLSTM"), with the cursor on its time loop. */
+  cell?: string;
+  /** With `cell`: also show its equations in the panel (the walkthrough's equations step). */
+  equations?: boolean;
 }
 
 export interface OpenedTutorial {
@@ -18,6 +22,8 @@ export interface OpenedTutorial {
   uri: string;
   /** True when this call wrote a new file. */
   created: boolean;
+  /** The notebook cell (its document URI) that `cell` named, when found. */
+  cellUri?: string;
 }
 
 /** `lstm-lab-tutorial.ipynb`, then `lstm-lab-tutorial-2.ipynb`, … : the first name not taken. */
@@ -77,8 +83,7 @@ export async function openTutorial(extensionUri: vscode.Uri, args: OpenTutorialA
 
   if (!folder) {
     const document = await vscode.workspace.openNotebookDocument('jupyter-notebook', notebookDataFromIpynb(new TextDecoder().decode(bytes)));
-    await vscode.window.showNotebookDocument(document);
-    return { uri: document.uri.toString(), created: false };
+    return { uri: document.uri.toString(), created: false, ...(await show(document, args.cell)) };
   }
 
   let target = vscode.Uri.joinPath(folder, TUTORIAL_FILE);
@@ -105,6 +110,29 @@ export async function openTutorial(extensionUri: vscode.Uri, args: OpenTutorialA
     }
   }
   const document = await vscode.workspace.openNotebookDocument(target);
-  await vscode.window.showNotebookDocument(document);
-  return { uri: target.toString(), created };
+  return { uri: target.toString(), created, ...(await show(document, args.cell)) };
+}
+
+/** Shows the notebook; with a cell name, scrolled to that class with the cursor on its time loop (`for t in …`), just above the gate lines. */
+async function show(document: vscode.NotebookDocument, cellName: string | undefined): Promise<{ cellUri?: string }> {
+  const cell = cellName ? document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && new RegExp(`^class ${cellName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm').test(c.document.getText())) : undefined;
+  if (!cell) {
+    await vscode.window.showNotebookDocument(document);
+    return {};
+  }
+  const range = new vscode.NotebookRange(cell.index, cell.index + 1);
+  const notebookEditor = await vscode.window.showNotebookDocument(document, { selections: [range] });
+  notebookEditor.revealRange(range, vscode.NotebookEditorRevealType.AtTop);
+  // The cell's text editor exists once the notebook has rendered it.
+  const lines = cell.document.getText().split('\n');
+  const line = Math.max(0, lines.findIndex((l) => /^\s*for t in\b/.test(l)));
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === cell.document.uri.toString());
+    if (editor) {
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: new vscode.Range(line, 4, line, 4) });
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { cellUri: cell.document.uri.toString() };
 }

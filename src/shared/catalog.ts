@@ -133,6 +133,33 @@ export const CELL_FAMILIES = {
     ],
     equations: (_forgetGate, pre) => [{ gate: 'h', label: GATE_LABELS.h, latex: `h_t = \\tanh(${pre('h')})` }],
   },
+  gru: {
+    name: 'GRU',
+    equationSet: 'gru',
+    showcase: 'gru',
+    gates: ['r', 'z', 'n', 'h'],
+    gateBlocks: 3,
+    sigmoidGates: ['r', 'z'],
+    state: ['h'],
+    // PyTorch's nn.GRU, with b_ir + b_hr as b_r and b_iz + b_hz as b_z; b_hn stays apart (r scales it).
+    weights: [
+      ...(['r', 'z'] as const).flatMap((gate): WeightSpec[] => [
+        { name: `W_i${gate}`, shape: ['E', 'H'], init: 'xavier-uniform' },
+        { name: `W_h${gate}`, shape: ['H', 'H'], init: 'xavier-uniform' },
+        { name: `b_${gate}`, shape: ['H'], init: 'zeros' },
+      ]),
+      { name: 'W_in', shape: ['E', 'H'], init: 'xavier-uniform' },
+      { name: 'W_hn', shape: ['H', 'H'], init: 'xavier-uniform' },
+      { name: 'b_in', shape: ['H'], init: 'zeros' },
+      { name: 'b_hn', shape: ['H'], init: 'zeros' },
+    ],
+    equations: (_forgetGate, pre) => [
+      { gate: 'r', label: GATE_LABELS.r, latex: `r_t = \\sigma(${pre('r')})` },
+      { gate: 'z', label: GATE_LABELS.z, latex: `z_t = \\sigma(${pre('z')})` },
+      { gate: 'n', label: GATE_LABELS.n, latex: `n_t = \\tanh(${pre('n')})` },
+      { gate: 'h', label: GATE_LABELS.h, latex: 'h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}' },
+    ],
+  },
 } as const satisfies Record<string, FamilySpec>;
 
 export type CellFamily = keyof typeof CELL_FAMILIES;
@@ -205,6 +232,15 @@ export const CELL_CATALOG = {
     forgetGate: 'optional',
     layout: 'fused',
     preActivation: (gate) => `x_t W_{ih}^{(${gate})} + h_{t-1} W_{hh}^{(${gate})} + b^{(${gate})}`,
+  },
+  gru: {
+    title: "GRU (reset and update gates, PyTorch's nn.GRU)",
+    shortName: 'GRU',
+    notebookName: 'nn.GRU',
+    family: 'gru',
+    forgetGate: 'none',
+    layout: 'per-gate',
+    preActivation: (gate) => (gate === 'n' ? 'x_t W_{in} + b_{in} + r_t \\odot (h_{t-1} W_{hn} + b_{hn})' : `x_t W_{i${gate}} + h_{t-1} W_{h${gate}} + b_${gate}`),
   },
 } as const satisfies Record<string, CatalogEntry>;
 

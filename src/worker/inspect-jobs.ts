@@ -1,4 +1,4 @@
-// The worker's side of "look inside a trained run" (issue 8): one InspectJob in, one plain-JSON
+// The worker's side of "look inside a trained run": one InspectJob in, one plain-JSON
 // InspectResult out, computed by the engine's inspect functions on the run's checkpoint.
 // The checkpoint of the last job is kept loaded, so a capture followed by a gradient flow or
 // a sample on the same run does not read and parse its weights again (reloaded when its

@@ -141,12 +141,12 @@ describe('codelens', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('puts Probe / Train / Equations above the LSTM class of a .py file, saying what will run', async () => {
+  it('puts Probe & check your code / Train / Equations above the LSTM class of a .py file, saying what will run', async () => {
     const lenses = await ourLenses(workspaceFile('lstm_cell.py'));
     assert.deepEqual(
       lenses.map((l) => [l.line, l.title, l.command]),
       [
-        [7, '$(pulse) Probe gradient — LSTM, per-gate weights', 'lstmLab.probeCell'],
+        [7, '$(pulse) Probe & check your code — LSTM, per-gate weights', 'lstmLab.checkCell'],
         [7, '$(play) Train', 'lstmLab.trainCell'],
         [7, '$(symbol-numeric) Equations', 'lstmLab.showEquations'],
       ],
@@ -176,21 +176,21 @@ describe('codelens', function () {
       const probeTitle = async (index: number) => {
         const uri = await revealCell(notebook, index);
         assert.equal(uri.scheme, 'vscode-notebook-cell');
-        return (await ourLenses(uri)).filter((l) => l.command === 'lstmLab.probeCell').map((l) => [l.line, l.args.cell, l.title]);
+        return (await ourLenses(uri)).filter((l) => l.command === 'lstmLab.checkCell').map((l) => [l.line, l.args.cell, l.title]);
       };
-      assert.deepEqual(await probeTitle(lstm[0]), [[0, lstm[1], '$(pulse) Probe gradient — LSTM, per-gate weights']]);
-      assert.deepEqual(await probeTitle(rnn[0]), [[0, rnn[1], '$(pulse) Probe gradient — simple RNN']]);
-      assert.deepEqual(await probeTitle(lstmStep), [[0, 'lstm_step', '$(pulse) Probe gradient — LSTM, per-gate weights, optional forget gate']]);
+      assert.deepEqual(await probeTitle(lstm[0]), [[0, lstm[1], '$(pulse) Probe & check your code — LSTM, per-gate weights']]);
+      assert.deepEqual(await probeTitle(rnn[0]), [[0, rnn[1], '$(pulse) Probe & check your code — simple RNN']]);
+      assert.deepEqual(await probeTitle(lstmStep), [[0, 'lstm_step', '$(pulse) Probe & check your code — LSTM, per-gate weights, optional forget gate']]);
       assert.equal(notebook.cellAt(dim).kind, vscode.NotebookCellKind.Code);
       assert.match(notebook.cellAt(dim).document.getText(), /class Dim\(IntEnum\)/);
       assert.deepEqual(await ourLenses(await revealCell(notebook, dim)), [], 'a code cell without a recurrent cell (class Dim(IntEnum)) gets none');
     });
 
-    it(`a lens on lstm_step (use_forget_gate) of ${notebookCase.label} probes with and without the forget gate in the worker`, async function () {
+    it(`the built-in stand-in probe of lstm_step (use_forget_gate) in ${notebookCase.label} runs with and without the forget gate in the worker`, async function () {
       const notebook = await openCase(this, notebookCase);
       const uri = await revealCell(notebook, lstmStep);
-      const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.probeCell')!;
-      const run = await vscode.commands.executeCommand<RunRecord>(probe.command, { ...probe.args, interactive: false, steps: 2 });
+      const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.checkCell')!;
+      const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.probeCell', { ...probe.args, interactive: false, steps: 2 });
       assert.equal(run.status, 'done', run.reason);
       assert.deepEqual(
         run.probeSeries.map((s) => [s.cell, s.forgetGate, s.forgetBias, s.norms.length]),
@@ -215,12 +215,12 @@ describe('codelens', function () {
     });
   }
 
-  it('running the Probe lens of the .py file runs a probe in the worker and shows its summary on the class line until the class is edited', async () => {
+  it('the built-in stand-in probe of the .py file runs in the worker and shows its summary on the class line until the class is edited', async () => {
     const uri = workspaceFile('lstm_cell.py');
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.probeCell')!;
-    const run = await vscode.commands.executeCommand<RunRecord>(probe.command, { ...probe.args, interactive: false, steps: 3 });
+    const probe = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.checkCell')!;
+    const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.probeCell', { ...probe.args, interactive: false, steps: 3 });
     assert.equal(run.status, 'done', run.reason);
     assert.equal(run.probeSeries.length, 1);
     const [series] = run.probeSeries;
@@ -269,6 +269,7 @@ describe('codelens', function () {
     });
     assert.equal(run.status, 'done', run.reason);
     assert.deepEqual([run.config?.cell, run.config?.forgetGate, run.config?.forgetBias], ['fused-lstm', true, 0]);
+    assert.equal(run.title, 'lstmStep · quick · fox.txt', 'the run is named after the user\'s cell, not the engine\'s class');
     assert.equal(run.epochs.length, 1);
     const summary = (await summaries()).find((s) => s.uri === uri.toString());
     assert.ok(summary, 'an inline summary on the lstmStep line');
@@ -362,7 +363,7 @@ describe('codelens', function () {
     await until('decorations back on', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 6);
   });
 
-  it('says clearly that a GRU cannot run as written, and costs nothing on a file over 1 MB', async () => {
+  it('runs the stand-in probe of a GRU on the engine GRU cell, and costs nothing on a file over 1 MB', async () => {
     const gru = await vscode.workspace.openTextDocument({
       language: 'python',
       content: [
@@ -377,8 +378,11 @@ describe('codelens', function () {
       ].join('\n'),
     });
     const lenses = await ourLenses(gru.uri);
-    assert.match(lenses[0]?.title ?? '', /GRU.*no GRU in the engine yet/);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.probeCell', { ...lenses[0].args, interactive: false, steps: 2 })), /no GRU cell yet.*asLstm/);
+    // The user's GRU runs in Python; the engine's stand-in probe runs the engine's GRU.
+    assert.match(lenses[0]?.title ?? '', /Probe & check your code — GRU/);
+    const probed = await vscode.commands.executeCommand<RunRecord>('lstmLab.probeCell', { ...lenses[0].args, interactive: false, steps: 2 });
+    assert.equal(probed?.status, 'done', probed?.reason);
+    assert.deepEqual(probed.probeSeries.map((s) => s.cell), ['gru']);
 
     const cell = (await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py'))).getText();
     const big = await vscode.workspace.openTextDocument({ language: 'python', content: cell + '\n' + '# padding\n'.repeat(110_000) });

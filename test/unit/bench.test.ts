@@ -29,8 +29,8 @@ describe('bench', () => {
     assert.equal(speedComparison(736, 414), '1.8× slower');
     assert.equal(speedComparison(100, 102), 'as fast (within 5%)');
     const rows = [
-      { cell: 'simple-rnn' as const, threads: 1, compute: 'TF.js wasm (autodiff)', msPerBatch: 400, minutesPerEpoch: 1, peakRssMB: 1 },
-      { cell: 'fast-lstm' as const, threads: 1, compute: 'TF.js wasm (autodiff)', msPerBatch: 720, minutesPerEpoch: 1, peakRssMB: 1 },
+      { cell: 'simple-rnn' as const, threads: 1, compute: 'TF.js wasm (autodiff)', msPerBatch: 400, cpuMsPerBatch: 400, minutesPerEpoch: 1, peakRssMB: 1 },
+      { cell: 'fast-lstm' as const, threads: 1, compute: 'TF.js wasm (autodiff)', msPerBatch: 720, cpuMsPerBatch: 720, minutesPerEpoch: 1, peakRssMB: 1 },
     ];
     const result = { backend: 'wasm' as const, config: { seqLen: 50, batchSize: 32, hiddenSize: 125, embeddingSize: 50, vocabSize: 60, batchesPerEpoch: 345 }, matmulGflops: 20, flopsPerBatch: 9e9, floorMsPerBatch: 450, results: rows, cores: 1 };
     assert.deepEqual(benchRatios(result).slice(1), ['fast-lstm vs simple-rnn: 1.8× slower']);
@@ -64,7 +64,8 @@ describe('bench', () => {
     assert.equal(result.flopsPerBatch, lstmFlopsPerBatch(result.config));
     assert.ok(Math.abs(result.floorMsPerBatch - result.flopsPerBatch / (result.matmulGflops * 1e6)) < 1e-9);
     for (const row of result.results) {
-      assert.deepEqual(Object.keys(row).filter((key) => key !== 'variant').sort(), ['cell', 'compute', 'minutesPerEpoch', 'msPerBatch', 'peakRssMB', 'threads']);
+      assert.deepEqual(Object.keys(row).filter((key) => key !== 'variant').sort(), ['cell', 'compute', 'cpuMsPerBatch', 'minutesPerEpoch', 'msPerBatch', 'peakRssMB', 'threads']);
+      assert.ok(row.cpuMsPerBatch > 0);
       assert.ok(row.msPerBatch > 0);
       assert.ok(Math.abs(row.minutesPerEpoch - (row.msPerBatch * result.config.batchesPerEpoch) / 60000) < 1e-9);
       assert.ok(row.peakRssMB > 10, 'peak RSS in MB, not bytes or KB');
@@ -98,7 +99,7 @@ describe('bench --vs-pytorch', () => {
       rows.map((row) => [row.model, row.threads]),
       [...new Set([1, result.cores])].map((threads) => ['nn.LSTM', threads]),
     );
-    for (const row of rows) assert.ok(row.msPerBatch > 0 && Number.isFinite(row.msPerBatch));
+    for (const row of rows) assert.ok(row.msPerBatch > 0 && Number.isFinite(row.msPerBatch) && row.cpuMsPerBatch > 0);
     const best = Math.min(...rows.map((row) => row.msPerBatch));
     const fast = result.results[0]!.msPerBatch;
     assert.match(benchRatios(result)[0]!, new RegExp(`^fast-lstm vs PyTorch nn\\.LSTM .*: ${(fast / best).toFixed(2)}× its time`));

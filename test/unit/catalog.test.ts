@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/engine/backend';
 import { CELL_IMPLEMENTATIONS, cellKinds, getCell } from '../../src/engine/cells/registry';
 import { initFamilyWeights } from '../../src/engine/cells/init';
 import { CELL_CATALOG, CELL_FAMILIES, CELL_KINDS, cellEquations, familyOf, weightShapes, type CellKind } from '../../src/shared/catalog';
@@ -19,7 +19,8 @@ function shapeOf(value: number[][] | number[]): number[] {
 
 describe('cell catalog and registry', () => {
   before(async () => {
-    await tf.setBackend('cpu');
+    // Through initBackend, so later suites that ask for wasm really get it back.
+    await initBackend('cpu');
   });
 
   it('the registry implements exactly the catalog’s kinds, each under its own kind', () => {

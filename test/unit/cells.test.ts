@@ -348,7 +348,7 @@ describe('cells', function () {
       cell.dispose();
     });
     it('lists the valid kinds for an unknown cell', () => {
-      assert.throws(() => getCell('gru'), /Unknown cell kind 'gru'\. Valid kinds: naive-lstm, fused-lstm, simple-rnn, builtin-lstm/);
+      assert.throws(() => getCell('transformer'), /Unknown cell kind 'transformer'\. Valid kinds: naive-lstm, fused-lstm, simple-rnn, builtin-lstm/);
     });
   });
 
@@ -362,6 +362,7 @@ describe('cells', function () {
           for (const line of lines) assert.doesNotThrow(() => katex.renderToString(line.latex, { throwOnError: true }), `${kind}: ${line.latex}`);
           const gates = lines.map((line) => line.gate);
           if (definition.family === 'rnn') assert.deepEqual(gates, ['h']);
+          else if (definition.family === 'gru') assert.deepEqual(gates, ['r', 'z', 'n', 'h']);
           else if (forgetGate) assert.deepEqual(gates, ['i', 'f', 'g', 'o', 'c', 'h']);
           else {
             assert.deepEqual(gates, ['i', 'g', 'o', 'c', 'h']);

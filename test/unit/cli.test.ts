@@ -222,6 +222,30 @@ describe('lstm-lab CLI', function () {
     assert.deepEqual(json['config'], { steps: 4, batchSize: 2, embeddingSize: 4, hiddenSize: 6, seed: 0, corpus: { kind: 'file', path: 'test/fixtures/text/small.txt' }, checkpoint: fixture });
   });
 
+  it('exit status 2 for input errors in every verb (a missing checkpoint, a bad pattern, a text too long), with the message on stderr', () => {
+    const fixture = path.join(root, 'test/fixtures/checkpoints/v1-simple-rnn');
+    const cases: [string[], RegExp][] = [
+      [['probe', '--checkpoint', path.join(dir, 'nowhere'), '--backend', 'wasm'], /lstm-lab probe: Cannot load checkpoint .*nowhere: no such file or folder/],
+      [['inspect', '--checkpoint', fixture, '--text', 'the cat', '--pattern', '(', '--no-gradient', '--backend', 'wasm'], /lstm-lab inspect: "\(" is not a valid regular expression/],
+      [['inspect', '--checkpoint', fixture, '--text', 'x'.repeat(1001), '--backend', 'wasm'], /lstm-lab inspect: The text has 1,001 characters; the gradient flow reads at most 1,000\./],
+      [['train', '--corpus', path.join(dir, 'no-such.txt'), '--quiet', '--backend', 'wasm'], /lstm-lab train: Corpus file not found: /],
+      [['detect', path.join(dir, 'no-such.py')], /lstm-lab detect: no such file: /],
+    ];
+    for (const [args, message] of cases) {
+      const result = lab(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+    }
+  });
+
+  it("keeps TF.js's console banner out of the output (the cpu backend prints one on first use)", () => {
+    const result = lab(['sample', '--checkpoint', path.join(root, 'test/fixtures/checkpoints/v1-simple-rnn'), '--length', '5', '--backend', 'cpu']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout + result.stderr, /looks like you are running TensorFlow\.js in Node\.js/);
+    assert.match(result.stderr, /on the cpu backend/);
+  });
+
   it('probe --json gives the series; --dump holds x and weights that reproduce the norms (RNN by hand, LSTMs by the engine)', async () => {
     const dump = path.join(dir, 'dump');
     const steps = 6;

@@ -119,13 +119,17 @@ describe('planForCell on detected code', () => {
     assert.match(plan.equations!.lines[0].latex, /W_\{ih\}/, 'the fused cell\'s own notation');
   });
 
-  it('says clearly that a GRU cannot run as written and offers the LSTM of the same layout', () => {
+  it('runs a detected GRU on the engine\'s GRU, with its r, z, n, h equations', () => {
     const plan = planForCell(cellNamed(detectCells(fixture('pytorch_gru.py'), 'python'), 'GRUCell'));
-    assert.equal(plan.engineCell, undefined);
-    assert.equal(plan.fallbackCell, 'fused-lstm');
-    assert.match(plan.unsupported ?? '', /GRU.*no GRU cell yet.*LSTM/);
-    assert.equal(plan.equations, undefined);
-    assert.match(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe, /GRU.*no GRU in the engine yet/);
+    assert.equal(plan.engineCell, 'gru');
+    assert.equal(plan.forgetGate, 'off');
+    assert.deepEqual(plan.equations.lines.map((l) => l.gate), ['r', 'z', 'n', 'h']);
+    assert.deepEqual(probeSeriesFor(plan, [1, 0], 'both').map((s) => [s.cell, s.forgetGate]), [['gru', false]]);
+    const title = lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe;
+    assert.match(title, /Probe gradient — GRU/);
+    assert.doesNotMatch(title, /LSTM/);
+    // The lens on the user's own Python code runs it in Python.
+    assert.equal(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step'), true).probe, '$(pulse) Probe & check your code — GRU, per-gate weights');
   });
 
   it('runs a peephole LSTM as the LSTM of its layout and says the peepholes are left out', () => {

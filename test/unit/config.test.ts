@@ -91,8 +91,8 @@ describe('host config: bad settings are refused with the setting named and its r
   });
 
   it('an unknown cell kind or an empty text corpus is refused', () => {
-    const r1 = buildTrainConfig({ cell: 'gru' as never, preset: 'quick', corpus: brown }, {});
-    assert.match(r1.errors.join('\n'), /cell is "gru"; it must be one of naive-lstm/);
+    const r1 = buildTrainConfig({ cell: 'transformer' as never, preset: 'quick', corpus: brown }, {});
+    assert.match(r1.errors.join('\n'), /cell is "transformer"; it must be one of naive-lstm/);
     const r2 = buildTrainConfig({ cell: 'naive-lstm', preset: 'quick', corpus: { kind: 'text', text: '', name: 'untitled-1' } }, {});
     assert.match(r2.errors.join('\n'), /text of untitled-1 is empty/);
   });

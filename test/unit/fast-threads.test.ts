@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { initBackend } from '../../src/engine/backend';
 import { lmParamCount } from '../../src/engine/fast/lm-kernel';
-import { LmKernelPool, sliceRows } from '../../src/engine/fast/lm-threads';
+import { LmKernelPool, sliceCount, sliceRows } from '../../src/engine/fast/lm-threads';
 import { mulberry32 } from '../../src/engine/random';
 import { train } from '../../src/engine/trainer';
 import type { BatchProgress, TrainResult } from '../../src/engine/types';
@@ -33,12 +33,19 @@ describe('fast-lstm over worker threads', () => {
     assert.deepEqual(sliceRows(32, 2), [[0, 16], [16, 32]]);
     assert.deepEqual(sliceRows(5, 3), [[0, 1], [1, 3], [3, 5]]);
     assert.deepEqual(sliceRows(2, 4), [[0, 1], [1, 2]]);
+    // One slice per thread, never an empty one.
+    assert.equal(sliceCount(32, 1), 1);
+    assert.equal(sliceCount(32, 2), 2);
+    assert.equal(sliceCount(2, 3), 2);
   });
 
-  for (const threads of [2, 3]) {
-    it(`${threads} threads give the one-thread loss and gradient up to float summation order (B=7, odd slices)`, async () => {
+  for (const [threads, batch] of [
+    [2, 7],
+    [3, 7],
+    [2, 33],
+  ] as const) {
+    it(`${threads} threads give the one-thread loss and gradient up to float summation order (B=${batch}, ${sliceCount(batch, threads)} slices)`, async () => {
       const model = { steps: 23, embedding: 9, hidden: 13, vocab: 17, forgetGate: true };
-      const batch = 7;
       const random = mulberry32(threads);
       const params = Float32Array.from({ length: lmParamCount(model) }, () => (random() * 2 - 1) * 0.5);
       const ids = Int32Array.from({ length: batch * model.steps }, () => Math.floor(random() * model.vocab));

@@ -90,7 +90,7 @@ describe('protocol guards', () => {
 
   it('refuses values outside the enumerations (cell kinds, gates, backends, commands)', () => {
     assert.equal(isHostToWorker({ type: 'init', backend: 'cuda', wasmDir: '', corpusDir: '' }), false);
-    assert.equal(isHostToWorker({ type: 'train', id: 'r', config: { ...trainConfig, cell: 'gru' }, checkpointDir: '/c' }), false);
+    assert.equal(isHostToWorker({ type: 'train', id: 'r', config: { ...trainConfig, cell: 'transformer' }, checkpointDir: '/c' }), false);
     assert.equal(isHostToWorker({ type: 'train', id: 'r', config: { ...trainConfig, corpus: { kind: 'url', url: 'http://x' } }, checkpointDir: '/c' }), false);
     assert.equal(isWebviewToHost({ type: 'revealGate', gate: 'x' }), false);
     assert.equal(isWebviewToHost({ type: 'command', command: 'rm -rf' }), false);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
+import { sliceViewFixInstalled } from '../../src/engine/kernels/slice-view';
 import { mulberry32 } from '../../src/engine/random';
 
 type Nested = number | Nested[];
@@ -24,6 +25,11 @@ function randomTensor(shape: number[], seed: number, dtype: 'float32' | 'int32' 
 describe('wasm Slice/Unpack read the heap in place (kernels/slice-view.ts)', () => {
   before(async () => {
     assert.equal(await initBackend('wasm'), 'wasm');
+  });
+
+  // Without this the cases below would pass on stock TF.js too.
+  it('is installed by initBackend on wasm (Slice and Unpack)', () => {
+    assert.ok(sliceViewFixInstalled());
   });
 
   const cases: { shape: number[]; begin: number[]; size: number[] }[] = [

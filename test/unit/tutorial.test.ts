@@ -87,6 +87,18 @@ print(json.dumps({
       assert.ok(facts.fusedVsPerGate < 1e-6, `fused differs from per-gate by ${facts.fusedVsPerGate}`);
     });
 
+    it("LSTM Lab's own check runs each of the four cells as written and finds it matches its reference", () => {
+      const root = path.join(__dirname, '../..');
+      const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'check', TUTORIAL, '--json', '--python', PYTHON], { cwd: root, encoding: 'utf8', timeout: 110_000 });
+      assert.equal(run.status, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as { cells: { name: string; verdict: string; error: unknown }[] };
+      assert.deepEqual(
+        report.cells.map((c) => [c.name, c.verdict]),
+        [['GateByGateLSTM', 'matches'], ['SideBySideLSTM', 'matches'], ['TanhRNN', 'matches'], ['SwitchableForgetLSTM', 'matches']],
+        JSON.stringify(report.cells.map((c) => c.error)),
+      );
+    });
+
     it('the gradient reaches back as the prose says: no forget gate > bias +1 > 0 > −1 at step 50, and the RNN below bias +1', () => {
       const at = (name: string, step: number) => facts.reach[name]![step - 1]!;
       assert.ok(at('no forget gate', 50) > at('no forget gate', 1) * 0.5, 'without a forget gate the gradient should stay high');

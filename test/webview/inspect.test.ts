@@ -408,9 +408,9 @@ describe('inspect views in headless Chromium', function () {
     // A well-formed error from the host is shown as an error.
     await page.fill('.inspect-text', 'x'.repeat(20));
     const request = await clickAndGetRequest(page, 'vscode-button[data-inspect="gradientFlow"]');
-    await send(page, { type: 'inspectError', requestId: request.requestId, message: 'gradientFlow: the text has 1200 characters; the limit is 1000. Select a shorter passage.' } satisfies HostToWebview);
+    await send(page, { type: 'inspectError', requestId: request.requestId, message: 'The text has 1,200 characters; the gradient flow reads at most 1,000. Select a shorter passage.' } satisfies HostToWebview);
     assert.equal(await page.$eval('.inspect-status', (p) => p.className), 'inspect-status error');
-    assert.match(await page.$eval('.inspect-status', (p) => p.textContent ?? ''), /limit is 1000/);
+    assert.match(await page.$eval('.inspect-status', (p) => p.textContent ?? ''), /reads at most 1,000/);
     assert.equal(await page.$eval('vscode-button[data-inspect="gradientFlow"]', (b) => b.hasAttribute('disabled')), false);
     // Text that looks like markup stays text.
     const markup = '<img src=x onerror=alert(1)>';

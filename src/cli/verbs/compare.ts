@@ -88,9 +88,10 @@ function trainInChild(entry: string, argv: string[], cell: CellKind, out: string
     onChild(child);
     let settled = false;
     child.on('message', (message: ChildMessage) => {
-      if (message.type === 'event') onEvent(message.event);
-      else if (message.type === 'result') (settled = true), resolve(message.result);
-      else (settled = true), reject(message.input ? new InputError(message.message) : new Error(message.message));
+      if (message.type === 'event') return onEvent(message.event);
+      settled = true;
+      if (message.type === 'result') resolve(message.result);
+      else reject(message.input ? new InputError(message.message) : new Error(message.message));
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -133,7 +134,11 @@ export async function run(argv: string[]): Promise<number> {
       const result = entry
         ? await trainInChild(entry, argv, cell, out, onEvent, (running) => (child = running))
         : await train(config, { signal: interrupt.signal, checkpointDir: checkpointDirOf(out, cell), onEvent });
-      if (result.reason) bar.line(`${cell}: ${result.status}: ${result.reason}`);
+      if (result.reason) {
+        // Why a run stopped is not progress: on stderr even with --quiet.
+        bar.clear();
+        process.stderr.write(`lstm-lab compare: ${cell} ${result.status}: ${result.reason}\n`);
+      }
       runs.push({ result, batches });
     }
   } finally {
@@ -153,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
   const losses = new Map(runs.filter((r) => r.batches.length > 0).map((r) => [r.result, { first: r.batches[0]!.loss, last: r.batches[r.batches.length - 1]!.loss }] as const));
   if (json) printJson(summary);
   else {
-    process.stdout.write(`\n${resultsTable(results, losses)}\n\nbackend: ${backend} · written: ${path.join(out, 'compare.json')}, compare.csv, report.html\n`);
+    process.stdout.write(`\n${resultsTable(results, losses)}\n\nbackend: ${backend} · written: ${path.join(out, 'compare.json')}, compare.csv, report.html; checkpoints (for sample, inspect, probe --checkpoint, train --resume) in ${path.join(out, 'checkpoints', '<cell>')}\n`);
   }
   if (interrupt.interrupted()) return 130;
   return results.every((r) => r.status === 'done') ? 0 : 1;

@@ -76,12 +76,13 @@ export function toNested(values: ArrayLike<number>, rows: number, cols: number):
   return out;
 }
 
-/** Per-gate matrices [n, H] ×4 (order i, f, g, o) → one [n, 4H] matrix, flat. */
+/** Per-gate matrices [n, H] ×k (LSTM: i, f, g, o) → one [n, k·H] matrix, flat. */
 export function fuseGateColumns(perGate: Float32Array[], rows: number, hiddenSize: number): Float32Array {
-  const fused = new Float32Array(rows * 4 * hiddenSize);
+  const blocks = perGate.length;
+  const fused = new Float32Array(rows * blocks * hiddenSize);
   perGate.forEach((matrix, gateIndex) => {
     for (let r = 0; r < rows; r++) {
-      fused.set(matrix.subarray(r * hiddenSize, (r + 1) * hiddenSize), r * 4 * hiddenSize + gateIndex * hiddenSize);
+      fused.set(matrix.subarray(r * hiddenSize, (r + 1) * hiddenSize), r * blocks * hiddenSize + gateIndex * hiddenSize);
     }
   });
   return fused;

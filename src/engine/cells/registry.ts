@@ -8,6 +8,7 @@ import { fusedLstm } from './fused-lstm';
 import { simpleRnn } from './simple-rnn';
 import { builtinLstm } from './builtin-lstm';
 import { fastLstm } from './fast-lstm';
+import { gru } from './gru';
 
 export const CELL_IMPLEMENTATIONS: { [K in CellKind]: CellImplementation<K> } = {
   'naive-lstm': naiveLstm,
@@ -15,6 +16,7 @@ export const CELL_IMPLEMENTATIONS: { [K in CellKind]: CellImplementation<K> } = 
   'simple-rnn': simpleRnn,
   'builtin-lstm': builtinLstm,
   'fast-lstm': fastLstm,
+  gru,
 };
 
 /** Every cell kind, in catalog order. */

@@ -5,11 +5,13 @@ import { CELL_CATALOG, type CellFamily } from '../../shared/catalog';
 import type { RecurrentCell } from '../cells/types';
 import { lstmMaths } from './lstm';
 import { rnnMaths } from './rnn';
+import { gruMaths } from './gru';
 import type { FamilyMaths, FusedTensors } from './types';
 
 export const FAMILY_MATHS: { [F in CellFamily]: FamilyMaths } = {
   lstm: lstmMaths,
   rnn: rnnMaths,
+  gru: gruMaths,
 };
 
 export type { FamilyMaths, FusedTensors, FusedWeights, StepCotangents, StepValues } from './types';

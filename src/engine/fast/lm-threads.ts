@@ -1,8 +1,8 @@
-// Data-parallel fast-lstm: a batch's rows are cut into one contiguous slice per thread;
-// every thread runs its own instance of the wasm kernel (lm-kernel.ts) on its slice, and the
-// slices' gradients are summed here in slice order (so a run is deterministic, and equals the
-// one-thread run up to the order of float sums). This thread computes the first slice
-// itself while worker threads compute the others: `threads` threads in all.
+// Data-parallel fast-lstm: a batch's rows are cut into contiguous slices, one per thread;
+// every thread runs its own instance of the wasm kernel (lm-kernel.ts) on its slice. The
+// slices' gradients are summed here in slice order (so a run is deterministic,
+// and equals the one-thread run up to the order of float sums). This thread computes the last
+// slice while threads − 1 workers compute the others: `threads` threads in all.
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PADDING_ID } from '../corpus';
@@ -25,6 +25,15 @@ export function availableCores(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
+/**
+ * Slices for a batch: one per thread. (Two per thread, each taken as a thread finishes one, was
+ * measured too: on a quiet machine this thread sometimes took a slice a worker was about to ask
+ * for, and 2 threads ran no faster than one.)
+ */
+export function sliceCount(rows: number, threads: number): number {
+  return Math.min(rows, threads);
+}
+
 /** [start, end) rows of each non-empty slice: `rows` cut into at most `parts` near-equal runs. */
 export function sliceRows(rows: number, parts: number): Array<[number, number]> {
   const count = Math.max(1, Math.min(parts, rows));
@@ -41,6 +50,10 @@ interface SliceRequest {
   targets: Int32Array;
   scale: number;
   backward: boolean;
+}
+interface SliceResult {
+  lossSum: number;
+  grads?: Float32Array;
 }
 type SliceReply = { id: number; lossSum: number; grads?: Float32Array } | { id: number; error: string };
 
@@ -60,7 +73,7 @@ parentPort.on('message', (request) => {
 
 class KernelWorker {
   private readonly worker: Worker;
-  private pending = new Map<number, { resolve: (r: { lossSum: number; grads?: Float32Array }) => void; reject: (e: Error) => void }>();
+  private pending = new Map<number, { resolve: (r: SliceResult) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
   constructor(module: WebAssembly.Module) {
@@ -83,7 +96,7 @@ class KernelWorker {
     this.worker.on('exit', (code) => fail(new Error(`fast-lstm worker thread exited (code ${code}) during training; run again, or with --threads 1.`)));
   }
 
-  run(request: SliceRequest): Promise<{ lossSum: number; grads?: Float32Array }> {
+  run(request: SliceRequest): Promise<SliceResult> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.set(request.id, { resolve, reject });
@@ -123,22 +136,12 @@ export class LmKernelPool {
     let count = 0;
     for (let k = 0; k < targets.length; k++) if (targets[k] !== PADDING_ID) count++;
     const scale = 1 / Math.max(count, 1);
-    const slices = sliceRows(batch, this.threads).map(([start, end]) => ({
+    const slices = sliceRows(batch, sliceCount(batch, this.threads)).map(([start, end]) => ({
       shapes: { ...model, batch: end - start },
       ids: ids.subarray(start * steps, end * steps),
       targets: targets.subarray(start * steps, end * steps),
     }));
-    const remote = slices.slice(1).map((slice, k) => this.workers[k]!.run({ id: this.nextId++, ...slice, params, scale, backward }));
-    const [first] = slices;
-    let local: { lossSum: number; grads?: Float32Array };
-    try {
-      this.local.configure(first!.shapes);
-      local = this.local.run(params, first!.ids, first!.targets, scale, backward);
-    } catch (error) {
-      await Promise.allSettled(remote);
-      throw error;
-    }
-    const results = [local, ...(await Promise.all(remote))];
+    const results = await this.runSlices(slices, params, scale, backward);
     let lossSum = 0;
     for (const result of results) lossSum += result.lossSum;
     let grads: Float32Array | undefined;
@@ -150,6 +153,50 @@ export class LmKernelPool {
       }
     }
     return { loss: lossSum / Math.max(count, 1), lossSum, targets: count, ...(grads ? { grads } : {}) };
+  }
+
+  /**
+   * Every slice's result, in slice order. Idle workers take slices first, this thread the rest;
+   * a worker that finishes while slices remain takes the next.
+   */
+  private async runSlices(slices: Array<Pick<SliceRequest, 'shapes' | 'ids' | 'targets'>>, params: Float32Array, scale: number, backward: boolean): Promise<SliceResult[]> {
+    const results: SliceResult[] = new Array(slices.length);
+    const idle = [...this.workers];
+    const inFlight = new Set<Promise<void>>();
+    let next = 0;
+    let failure: unknown;
+    const dispatch = (): void => {
+      while (failure === undefined && idle.length > 0 && next < slices.length) {
+        const worker = idle.pop()!;
+        const index = next++;
+        const done: Promise<void> = worker.run({ id: this.nextId++, ...slices[index]!, params, scale, backward }).then(
+          (result) => {
+            results[index] = result;
+            idle.push(worker);
+            dispatch();
+          },
+          (error: unknown) => {
+            failure ??= error;
+          },
+        );
+        inFlight.add(done);
+        void done.finally(() => inFlight.delete(done));
+      }
+    };
+    dispatch();
+    while (failure === undefined && next < slices.length) {
+      const index = next++;
+      try {
+        this.local.configure(slices[index]!.shapes);
+        results[index] = this.local.run(params, slices[index]!.ids, slices[index]!.targets, scale, backward);
+      } catch (error) {
+        failure ??= error;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve)); // lets finished workers take the next slice
+    }
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    if (failure !== undefined) throw failure;
+    return results;
   }
 
   async dispose(): Promise<void> {

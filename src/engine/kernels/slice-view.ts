@@ -80,5 +80,11 @@ export function registerSliceViewFixWasm(): void {
   tf.unregisterKernel('Slice', 'wasm');
   tf.registerKernel({ ...originalSlice, kernelFunc: slice as unknown as tf.KernelFunc, lstmLabFix: true } as tf.KernelConfig);
   tf.unregisterKernel('Unpack', 'wasm');
-  tf.registerKernel({ ...originalUnpack, kernelFunc: unpack as unknown as tf.KernelFunc } as tf.KernelConfig);
+  tf.registerKernel({ ...originalUnpack, kernelFunc: unpack as unknown as tf.KernelFunc, lstmLabFix: true } as tf.KernelConfig);
+}
+
+/** Whether the wasm backend's Slice and Unpack are the in-place ones registered above. */
+export function sliceViewFixInstalled(): boolean {
+  const marked = (name: string) => Boolean((tf.getKernel(name, 'wasm') as { lstmLabFix?: boolean } | undefined)?.lstmLabFix);
+  return marked('Slice') && marked('Unpack');
 }

@@ -4,6 +4,7 @@ import type { ChartsEditor } from '../charts-editor';
 import type { RawSettings } from '../config';
 import type { PanelProvider } from '../panel';
 import type { RunManager } from '../run-manager';
+import type { UserCodeRunner } from '../user-code';
 import type { WalkthroughProgress } from '../walkthrough';
 import type { WorkerClient } from '../worker-client';
 
@@ -11,6 +12,8 @@ export interface CommandDeps {
   context: vscode.ExtensionContext;
   manager: RunManager;
   worker: WorkerClient;
+  /** The user's own cells, run in Python (Stop ends them too). */
+  userCode: UserCodeRunner;
   panel: PanelProvider;
   /** The panel's page in an editor tab. */
   chartsEditor: ChartsEditor;

@@ -1,4 +1,5 @@
-// LSTM Lab: Stop — stops the running run (or the given one); its data so far is kept. The
+// LSTM Lab: Stop — stops the running run (or the given one); its data so far is kept. Without a
+// run id it also ends the user's own cell running in Python (its process group is killed). The
 // context key `lstmLab.running` enables its title-bar button only while something runs.
 import * as vscode from 'vscode';
 import type { CommandDeps } from './context';
@@ -14,9 +15,11 @@ export function registerStop(deps: CommandDeps): vscode.Disposable {
   update();
   const subscription = manager.on({ runUpdated: update, runDeleted: update });
   const command = registerCommand<{ runId?: string }, string[]>('lstmLab.stop', deps.log, (args, interactive) => {
-    const stopped = manager.stop(args?.runId);
+    const stopped = manager.stop(args?.runId).map((r) => r.id);
+    const cell = args?.runId ? undefined : deps.userCode.busy;
+    if (cell && deps.userCode.stop()) stopped.push(`your code: ${cell}`);
     if (stopped.length === 0 && interactive) void vscode.window.showInformationMessage('LSTM Lab: nothing is running.');
-    return stopped.map((r) => r.id);
+    return stopped;
   });
   return vscode.Disposable.from(command, subscription);
 }

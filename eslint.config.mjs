@@ -1,0 +1,47 @@
+// ESLint (flat config, typescript-eslint). The `no-restricted-imports` blocks below state
+// docs/architecture.md's import table ("who may import what"): a folder importing what the
+// table does not allow fails `npm run lint` (and so `npm test`).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** An import rule for one folder: the module patterns it may not import, each with the reason. */
+const forbid = (...groups) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: groups }],
+});
+const VSCODE = { group: ['vscode'], message: 'Only src/host (and src/extension.ts) may import vscode.' };
+const TFJS = { group: ['@tensorflow/*'], message: 'TF.js stays in the engine (the worker and the CLI); this part must load without it.' };
+const WEBVIEW = { group: ['**/webview/*', '../webview', '../../webview'], message: 'The webview is a browser bundle: import what it shares from src/shared instead.' };
+const HOST = { group: ['**/host/*', '**/host'], message: 'src/host needs vscode: nothing outside it may import it.' };
+const CLI = { group: ['**/cli/*'], message: 'The CLI is an entry point: nothing imports it.' };
+const ENGINE_VALUES = {
+  group: ['**/engine/*', '!**/engine/types', '!**/engine/validate', '!**/engine/errors', '!**/engine/inspect-types'],
+  allowTypeImports: true,
+  message: 'Only the engine types and its TF.js-free modules (types, validate, errors, inspect-types) load here; the engine itself runs in the worker.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.harness/**', '.vscode-test/**', '**/*.js', '**/*.mjs', 'media/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      // Underscore-prefixed parameters are deliberately unused (an interface's full signature).
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      // Style findings warn (fixed as files are touched); the import table and `any` are errors.
+      'prefer-const': 'warn',
+      '@typescript-eslint/no-unused-expressions': 'warn',
+    },
+  },
+  // ───────── the import table ─────────
+  { files: ['src/shared/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI, { group: ['**/engine/*', '**/engine', '**/detect/*', '**/detect', '**/python/*', '**/worker/*'], message: 'src/shared imports only src/shared: everyone else imports it.' }) },
+  { files: ['src/engine/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST, CLI) },
+  { files: ['src/detect/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI, { group: ['**/engine/*', '**/python/*'], message: 'src/detect uses nothing but node built-ins (and src/shared).' }) },
+  { files: ['src/cli/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST) },
+  { files: ['src/worker/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST, CLI) },
+  { files: ['src/python/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI) },
+  { files: ['src/host/**/*.ts', 'src/extension.ts'], rules: forbid(TFJS, WEBVIEW, CLI, ENGINE_VALUES) },
+  { files: ['webview/**/*.ts'], rules: forbid(VSCODE, TFJS, HOST, CLI, ENGINE_VALUES, { group: ['**/worker/*', '**/python/*', '**/detect/*', '**/detect'], message: 'The webview talks to the host by messages only.' }) },
+  // Tests may reach anything but vscode outside the integration suites.
+  { files: ['test/unit/**/*.ts', 'test/webview/**/*.ts'], rules: forbid(VSCODE) },
+);
