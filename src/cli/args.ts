@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseArgs as nodeParseArgs } from 'node:util';
 import type { BackendPreference, CorpusSpec, TrainConfig } from '../engine/types';
 import { NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
+import { hasForgetGate, type CellKind } from '../shared/catalog';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
@@ -185,6 +186,14 @@ export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell'], b
   };
   if (values['max-batches'] !== undefined) config.maxBatches = Number(values['max-batches']);
   return config;
+}
+
+/** Refuses --forget-bias / --no-forget-gate for a cell that has no forget gate, instead of ignoring them. */
+export function refuseForgetGateFlags(values: OptionValues, cell: CellKind): void {
+  const given = ['forget-bias', 'no-forget-gate'].filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  if (given.length > 0 && !hasForgetGate(cell)) {
+    throw new UsageError(`${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to LSTM cells; ${cell} has no forget gate. Leave ${given.length === 1 ? 'it' : 'them'} out, or choose an LSTM with --cell.`);
+  }
 }
 
 export const FORCE_OPTION: OptionSpec = { name: 'force', type: 'boolean', help: 'replace the results already in --out' };
