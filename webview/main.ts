@@ -204,7 +204,8 @@ function renderCharts(runs: readonly RunRecord[]): void {
   lossChart.update(lossChartConfig(shown, { xAxis: state.xAxis, colors }));
   coincideNoteElement.textContent = coincideNote(shown);
   coincideNoteElement.hidden = !coincideNoteElement.textContent;
-  sections.loss.setEmpty(runs.some((r) => r.kind === 'train') ? undefined : 'none yet — Train or Compare');
+  // Runs that failed before their first batch have nothing to draw either.
+  sections.loss.setEmpty(runs.some((r) => r.kind === 'train' && (r.batches.length > 0 || r.status === 'running' || r.status === 'queued')) ? undefined : 'none yet — Train or Compare');
   sections.runs.setEmpty(runs.length ? undefined : 'no runs yet');
   const probeRun = probeRunToShow(state);
   sections.gradient.setEmpty(probeRun ? undefined : 'none yet — Probe');

@@ -119,5 +119,5 @@ export function idleSummary(runs: readonly RunRecord[]): string {
   else if (latest.status === 'done' && latest.kind === 'probe') outcome = `done — ${latest.probeSeries.length} series`;
   else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
   const backend = latest.backend ? ` on ${BACKEND_NAMES[latest.backend] ?? latest.backend}` : '';
-  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title} — ${outcome}${backend}`;
+  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title}${backend} — ${outcome}`;
 }

@@ -248,7 +248,6 @@ const FLAG_OF_SETTING: Record<string, string> = {
   seed: '--seed',
 };
 
-/** "seqLen must be …" → "--seq-len (seqLen) must be …", so a CLI user sees the option to change. */
 /**
  * Refuses (exit 2) a training configuration the engine would refuse, or one whose memory
  * estimate exceeds what this machine can give, before TF.js starts.
@@ -262,6 +261,7 @@ export function checkTrainSettings(config: TrainConfig, memoryLimitMB = machineM
   if (problems.length > 0) throw new UsageError(`Invalid settings:\n- ${problems.join('\n- ')}`);
 }
 
+/** "seqLen must be …" → "--seq-len (seqLen) must be …", so a CLI user sees the option to change. */
 export function withFlagName(problem: string): string {
   const setting = /^(\w+)/.exec(problem)?.[1];
   const flag = setting ? FLAG_OF_SETTING[setting] : undefined;

@@ -143,6 +143,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /**
    * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
    * or a command should not send the next keystroke to the panel); Show Panel takes it.
+   * The very first reveal of a session creates the view, which VS Code only does by focusing it.
    */
   async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
     const preserveFocus = options.preserveFocus ?? true;
@@ -150,13 +151,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.sideView.show(preserveFocus);
       return;
     }
-    // Never resolved yet: only the view's focus command creates it; then hand the focus back
-    // to the text editor the user was in.
-    const editor = vscode.window.activeNotebookEditor ? undefined : vscode.window.activeTextEditor;
+    // Never resolved yet: only the view's focus command creates it, and it takes the focus this
+    // once. (Handing the focus back from here, while the command that asked goes on, raced with
+    // edits in the editor: a dirty document was written to disk in the integration suites.)
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
-    if (preserveFocus && editor && !editor.document.isClosed) {
-      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection, preserveFocus: false });
-    }
   }
 
   /** Shows the panel and opens, scrolls to and marks one of its sections. */

@@ -269,6 +269,7 @@ describe('codelens', function () {
     });
     assert.equal(run.status, 'done', run.reason);
     assert.deepEqual([run.config?.cell, run.config?.forgetGate, run.config?.forgetBias], ['fused-lstm', true, 0]);
+    assert.equal(run.title, 'lstmStep · quick · fox.txt', 'the run is named after the user\'s cell, not the engine\'s class');
     assert.equal(run.epochs.length, 1);
     const summary = (await summaries()).find((s) => s.uri === uri.toString());
     assert.ok(summary, 'an inline summary on the lstmStep line');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { contentSecurityPolicy, renderPanelHtml } from '../../src/host/panel-html';
 import type { RunRecord } from '../../src/protocol';
-import { describeConfig, formatDuration, runRow } from '../../webview/run-rows';
+import { describeConfig, formatDuration, idleSummary, runRow } from '../../webview/run-rows';
 import { applyMessage, applyProbeSeries, applyProgress, defaultState, mergeRun, probeRunToShow, restoreState, stateForSaving, SAVED_BATCHES_PER_RUN } from '../../webview/state';
 import { EQUATION_SETS } from '../../webview/equations';
 import { compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
@@ -95,6 +95,15 @@ describe('saved panel state', () => {
 });
 
 describe('runs table rows', () => {
+  it('puts the last run\'s final losses in the summary line, or how it ended', () => {
+    const runs = compareRuns();
+    const last = runs[runs.length - 1].epochs[0];
+    assert.equal(idleSummary(runs), `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)}`);
+    const failed: RunRecord = { ...runs[0], status: 'failed', reason: 'batchSize 32 is larger than the 17 training instances', epochs: [] };
+    assert.equal(idleSummary([failed]), '1 run · last: NaiveLSTM on wasm — failed: batchSize 32 is larger than the 17 training instances');
+    assert.match(idleSummary([]), /^Ready\./);
+  });
+
   it("formats a finished run like the notebook's table", () => {
     const row = runRow(compareRuns()[0]);
     assert.equal(row.cell, 'NaiveLSTM');
