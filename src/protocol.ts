@@ -44,7 +44,7 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'ready'; backend: BackendName; pid: number }
   | { type: 'log'; message: string }
-  | { type: 'corpus'; id: string; stats: CorpusStats }
+  | { type: 'corpus'; id: string; stats: CorpusStats; /** e.g. a file read only up to the size cap: shown to the user. */ warnings?: string[] }
   | { type: 'progress'; id: string; progress: BatchProgress }
   | { type: 'epoch'; id: string; summary: EpochSummary }
   | { type: 'checkpoint'; id: string; path: string }
@@ -310,7 +310,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
     case 'log':
       return isStr(v.message);
     case 'corpus':
-      return isStr(v.id) && isCorpusStats(v.stats);
+      return isStr(v.id) && isCorpusStats(v.stats) && (v.warnings === undefined || isArrayOf(v.warnings, isStr));
     case 'progress':
       return isStr(v.id) && isBatchProgress(v.progress);
     case 'epoch':

@@ -218,6 +218,7 @@ export class RunManager {
     switch (event.type) {
       case 'corpus':
         run.corpus = event.stats;
+        for (const warning of event.warnings ?? []) this.emit('warn', `${run.title}: ${warning}`);
         this.changed(run);
         return;
       case 'progress':

@@ -82,7 +82,7 @@ export interface CellReport {
   result?: CellResult;
 }
 
-export function toReport(plan: CellPlan, result: CellResult): CellReport {
+export function toReport(plan: Pick<CellPlan, 'cell' | 'cellIndex'>, result: CellResult): CellReport {
   const report: CellReport = {
     name: plan.cell.name,
     line: plan.cell.range.start,

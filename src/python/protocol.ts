@@ -126,7 +126,7 @@ export const CellResultSchema = v.object({
   message: v.string(),
   reason: v.nullable(v.string()),
   warnings: v.array(WarningSchema),
-  library: v.nullable(v.picklist(['torch', 'numpy'])),
+  library: v.nullable(v.picklist(['torch', 'numpy', 'tfjs'])),
   timings: v.record(v.string(), v.number()),
 });
 export type CellResult = v.InferOutput<typeof CellResultSchema>;

@@ -4,9 +4,6 @@
 import type {
   BackendName,
   BackendPreference,
-  CorpusStats,
-  BatchProgress,
-  EpochSummary,
   ProbeConfig,
   ProbeResult,
   ProbeSeries,
@@ -17,13 +14,9 @@ import type {
 import type { SaturationReport } from '../engine/inspect-types';
 import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../protocol';
 
-/** The training events the engine emits (docs/architecture.md). */
-export type TrainEvent =
-  | { type: 'corpus'; stats: CorpusStats }
-  | { type: 'progress'; progress: BatchProgress }
-  | { type: 'epoch'; summary: EpochSummary }
-  | { type: 'validation'; epoch: number; batch: number; batches: number }
-  | { type: 'checkpoint'; path: string };
+/** The training events the engine emits: the engine's own type, not a copy that could drift. */
+export type { TrainEvent } from '../engine/trainer';
+import type { TrainEvent } from '../engine/trainer';
 
 /** The slice of the engine the worker calls (src/engine/index.ts). */
 export interface WorkerEngine {
@@ -158,7 +151,7 @@ export class WorkerLoop {
   private forward(id: string, event: TrainEvent): void {
     switch (event.type) {
       case 'corpus':
-        this.send({ type: 'corpus', id, stats: event.stats });
+        this.send({ type: 'corpus', id, stats: event.stats, ...(event.warnings?.length ? { warnings: event.warnings } : {}) });
         this.send({ type: 'log', message: `[${id}] corpus ${event.stats.name}: ${event.stats.chars} chars, ${event.stats.trainInstances} train / ${event.stats.valInstances} validation instances, vocabulary ${event.stats.vocabSize}` });
         return;
       case 'progress':

@@ -26,9 +26,9 @@ describe('lstm-lab check', function () {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file/);
     assert.deepEqual(Object.keys(JSON.parse(missing.stdout)), ['error', 'exitCode']);
-    const ts = lab([path.join(root, 'src/cli/main.ts')]);
+    const ts = lab([path.join(root, 'README.md')]);
     assert.equal(ts.code, 2);
-    assert.match(ts.stderr, /must end in \.py or \.ipynb/);
+    assert.match(ts.stderr, /must end in \.py, \.ipynb, \.ts/);
     const cell = lab([path.join(fixtures, 'torch_gru.py'), '--cell', 'Nope']);
     assert.equal(cell.code, 2);
     assert.match(cell.stderr, /no cell named "Nope".*found: GRUCell, ChoGRUCell, NoResetBugGRUCell/);

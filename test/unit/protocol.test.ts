@@ -56,6 +56,7 @@ describe('protocol guards', () => {
     { type: 'ready', backend: 'wasm', pid: 1234 },
     { type: 'log', message: 'backend wasm' },
     { type: 'corpus', id: 'r1', stats },
+    { type: 'corpus', id: 'r1', stats, warnings: ['big.txt is 600 MB: only its first 500 MB are read.'] },
     { type: 'progress', id: 'r1', progress },
     { type: 'epoch', id: 'r1', summary },
     { type: 'checkpoint', id: 'r1', path: '/c' },
@@ -64,7 +65,7 @@ describe('protocol guards', () => {
     { type: 'probeDone', id: 'p1', result: { backend: 'wasm', steps: 3, series: [series] } },
     { type: 'sampleDone', id: 's1', text: 'the cat' },
     { type: 'error', id: 'r1', message: 'boom' },
-  ], { error: ['id'] });
+  ], { error: ['id'], corpus: ['warnings'] });
   checkGuard('isHostToWebview', isHostToWebview, [
     { type: 'runs', runs: [run] },
     { type: 'runUpdated', run },

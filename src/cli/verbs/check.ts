@@ -3,8 +3,11 @@
 // probe their gradient flow.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { detectCells, type DetectLanguage } from '../../detect';
 import { PythonClient } from '../../python/client';
-import { planNotebook, planPythonFile, runPlans, type CellPlan, type CellReport } from '../../python/check';
+import { planNotebook, planPythonFile, runPlans, toReport, type CellPlan, type CellReport } from '../../python/check';
+import { initBackend } from '../../engine/backend';
+import { checkTfjsCell } from '../../tfjs-cell';
 import { findPython, missingTorchMessage, PythonNotFoundError } from '../../python/interpreter';
 import { formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
@@ -17,11 +20,13 @@ const OPTIONS: OptionSpec[] = [
 ];
 
 export const name = 'check';
-export const summary = "run your own LSTM/GRU/RNN cell (PyTorch, numpy) and check it against the reference";
+export const summary = "run your own LSTM/GRU/RNN cell (PyTorch, numpy, TF.js) and check it against the reference";
 export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [--steps N] [--json]
 
 Runs each recurrent cell that \`lstm-lab detect\` finds in FILE (.py or .ipynb) as written, in a
-Python child that loads only the imports and definitions the cell needs. It builds the cell
+Python child that loads only the imports and definitions the cell needs. A TF.js cell in a
+.ts/.js file (LSTM or tanh RNN) is transpiled and run in this process instead (no Python;
+its probe uses tf.grad, at E=10, H=16). It builds the cell
 from (input size, hidden size) or creates its weights from their names, compares h_t over N
 steps with the reference cell of its kind (LSTM with or without forget gate, GRU, tanh RNN)
 loaded with the same weights, and probes ‖∂Σ|h_t|/∂h0‖ per step (autograd for PyTorch,
@@ -51,7 +56,39 @@ function plansOf(file: string, source: string, steps: number): CellPlan[] {
   const extension = path.extname(file).toLowerCase();
   if (extension === '.ipynb') return planNotebook(source, { steps });
   if (extension === '.py') return planPythonFile(file, source, { steps });
-  throw new UsageError(`check runs Python cells (PyTorch, numpy): FILE must end in .py or .ipynb; got "${extension || '(no extension)'}" (TF.js cells in .ts/.js are not checked yet).`);
+  throw new UsageError(`check runs Python cells (PyTorch, numpy) and TF.js cells: FILE must end in .py, .ipynb, ${[...TFJS_LANGUAGES.keys()].join(', ')}; got "${extension || '(no extension)'}".`);
+}
+
+const TFJS_LANGUAGES = new Map<string, DetectLanguage>([
+  ['.ts', 'typescript'],
+  ['.tsx', 'typescript'],
+  ['.mts', 'typescript'],
+  ['.cts', 'typescript'],
+  ['.js', 'javascript'],
+  ['.jsx', 'javascript'],
+  ['.mjs', 'javascript'],
+  ['.cjs', 'javascript'],
+]);
+
+/** The cells named --cell (all when none); a message listing what was found when none has that name. */
+function pick<T extends { cell: { name: string } }>(plans: T[], wanted: string | undefined, file: string): T[] | string {
+  if (wanted === undefined) return plans.length ? plans : `no recurrent cell found in ${file} (lstm-lab detect shows what is recognised).`;
+  const found = plans.filter((p) => p.cell.name === wanted);
+  return found.length ? found : `no cell named "${wanted}" in ${file}; found: ${plans.map((p) => p.cell.name).join(', ') || 'none'}.`;
+}
+
+/** TF.js cells run in this process: no Python involved. */
+async function checkTfjsFile(file: string, source: string, language: DetectLanguage, wanted: string | undefined, steps: number, json: boolean, shown: string): Promise<number> {
+  const picked = pick(detectCells(source, language).map((cell) => ({ cell })), wanted, shown);
+  if (typeof picked === 'string') return fail(picked, json);
+  await initBackend('auto');
+  const reports = picked.map(({ cell }) => {
+    const report = toReport({ cell }, checkTfjsCell(file, source, cell, { steps }));
+    if (!json) process.stdout.write(`${describe(report)}\n`);
+    return report;
+  });
+  if (json) printJson({ file, cells: reports });
+  return reports.every((r) => r.verdict === 'matches') ? 0 : 1;
 }
 
 function where(report: CellReport): string {
@@ -73,7 +110,7 @@ function describe(report: CellReport): string {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs(argv, OPTIONS);
   const json = values['json'] === true;
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `One FILE at a time; got ${positionals.length}.` : 'FILE is required: a .py or .ipynb file.');
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `One FILE at a time; got ${positionals.length}.` : 'FILE is required: a .py, .ipynb, .ts or .js file.');
   const steps = (values['steps'] as number | undefined) ?? 100;
   if (steps < 1 || steps > 2000) throw new UsageError(`--steps must be between 1 and 2000; got ${steps}.`);
   const timeout = (values['timeout'] as number | undefined) ?? 120;
@@ -86,6 +123,9 @@ export async function run(argv: string[]): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     return fail(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${(error as Error).message}`, json);
   }
+  const wanted = values['cell'] as string | undefined;
+  const tfjsLanguage = TFJS_LANGUAGES.get(path.extname(file).toLowerCase());
+  if (tfjsLanguage) return checkTfjsFile(file, source, tfjsLanguage, wanted, steps, json, positionals[0]);
   let plans: CellPlan[];
   try {
     plans = plansOf(file, source, steps);
@@ -93,13 +133,9 @@ export async function run(argv: string[]): Promise<number> {
     if (error instanceof UsageError) throw error;
     return fail(`${file}: ${(error as Error).message}`, json);
   }
-  const wanted = values['cell'] as string | undefined;
-  if (wanted !== undefined) {
-    const found = plans.filter((p) => p.cell.name === wanted);
-    if (!found.length) return fail(`no cell named "${wanted}" in ${positionals[0]}; found: ${plans.map((p) => p.cell.name).join(', ') || 'none'}.`, json);
-    plans = found;
-  }
-  if (!plans.length) return fail(`no recurrent cell found in ${positionals[0]} (lstm-lab detect shows what is recognised).`, json);
+  const picked = pick(plans, wanted, positionals[0]);
+  if (typeof picked === 'string') return fail(picked, json);
+  plans = picked;
 
   let python;
   try {
