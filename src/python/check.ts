@@ -8,6 +8,8 @@ import type { CheckInput, CheckCallOptions, PythonClient } from './client';
 import type { CellResult, Target, Unit } from './protocol';
 
 export const DEFAULT_CHECK_STEPS = 100;
+/** The random seed of every check unless one is given: identical runs give identical numbers. */
+export const DEFAULT_CHECK_SEED = 0;
 
 export interface CellPlan {
   cell: DetectedCell;
@@ -21,6 +23,7 @@ export interface PlanOptions {
   probeSteps?: number;
   probe?: boolean;
   probeSize?: CheckInput['probeSize'];
+  seed?: number;
 }
 
 function target(cell: DetectedCell, unit: number): Target {
@@ -31,7 +34,7 @@ function target(cell: DetectedCell, unit: number): Target {
 
 function input(units: Unit[], cell: DetectedCell, unit: number, options: PlanOptions): CheckInput {
   const steps = options.steps ?? DEFAULT_CHECK_STEPS;
-  const out: CheckInput = { units, target: target(cell, unit), steps, probeSteps: options.probeSteps ?? steps, probe: options.probe ?? true };
+  const out: CheckInput = { units, target: target(cell, unit), steps, probeSteps: options.probeSteps ?? steps, probe: options.probe ?? true, seed: options.seed ?? DEFAULT_CHECK_SEED };
   if (options.probeSize) out.probeSize = options.probeSize;
   return out;
 }

@@ -40,6 +40,8 @@ export const CheckRequestSchema = v.object({
   probe: v.boolean(),
   /** Overrides the probe's default size (torch E=50, H=125, B=1; numpy E=8, H=16, B=1). */
   probeSize: v.optional(v.object({ E: v.optional(v.number()), H: v.optional(v.number()), B: v.optional(v.number()) })),
+  /** Seeds torch, numpy and random before each build of the cell, so the user's own initialisation (and the probe) is the same on every run; default 0. */
+  seed: v.optional(v.number()),
 });
 export type CheckRequest = v.InferOutput<typeof CheckRequestSchema>;
 

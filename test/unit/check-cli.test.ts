@@ -9,9 +9,13 @@ const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/user-cells');
 const SYSTEM_PYTHON = '/usr/bin/python3';
 
-function lab(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'check', ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+function labVerb(verb: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), verb, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function lab(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  return labVerb('check', args);
 }
 
 function hasTorch(): boolean {
@@ -60,5 +64,36 @@ describe('lstm-lab check', function () {
     const good = lab([path.join(fixtures, 'torch_modules.py'), '--python', SYSTEM_PYTHON, '--steps', '8', '--cell', 'FusedLSTM']);
     assert.equal(good.code, 0);
     assert.match(good.stdout, /FusedLSTM matches the reference LSTM \(max relative difference .* over 8 steps\)/);
+  });
+
+  for (const verb of ['check', 'detect']) {
+    it(`${verb} --help: its example names a file in the repository, and the usage line every option`, () => {
+      const help = labVerb(verb, ['--help']).stdout;
+      const example = /Example: lstm-lab \w+ (\S+)/.exec(help);
+      assert.ok(example, help);
+      assert.ok(fs.existsSync(path.join(root, example[1])), `the example's ${example[1]} does not exist`);
+      const usageLine = help.split('\n').find((l) => l.startsWith('Usage:')) ?? '';
+      const options = [...help.split('Options:')[1]!.matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1]);
+      assert.ok(options.length > 0, help);
+      for (const option of options) if (option !== 'help') assert.ok(usageLine.includes(`--${option}`), `${usageLine} lacks --${option}`);
+    });
+  }
+
+  it('identical runs print identical numbers (a fixed seed, shown, also for the cell’s own initialisation) and say which Python ran', function () {
+    if (!hasTorch()) {
+      console.log('      (skipped: /usr/bin/python3 cannot import torch and numpy; install python3-torch python3-numpy)');
+      this.skip();
+    }
+    // StepLoopRNN draws its own weights (xavier) in __init__: the probe runs with them.
+    const args = [path.join(fixtures, 'torch_step_methods.py'), '--python', SYSTEM_PYTHON, '--steps', '6', '--cell', 'StepLoopRNN', '--json'];
+    type Out = { python: { path: string; version: string; torch: string | null }; seed: number; cells: { probe: { norms: number[] } }[] };
+    const [first, second, reseeded] = [lab(args), lab(args), lab([...args, '--seed', '7'])].map((r) => JSON.parse(r.stdout) as Out);
+    assert.deepEqual(first.cells[0]!.probe.norms, second.cells[0]!.probe.norms);
+    assert.notDeepEqual(first.cells[0]!.probe.norms, reseeded.cells[0]!.probe.norms);
+    assert.deepEqual([first.seed, reseeded.seed], [0, 7]);
+    const torchVersion = spawnSync(SYSTEM_PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
+    assert.deepEqual([first.python.path, first.python.torch], [SYSTEM_PYTHON, torchVersion]);
+    const text = lab(args.filter((a) => a !== '--json')).stdout.split('\n')[0];
+    assert.equal(text, `Python ${first.python.version} at ${SYSTEM_PYTHON} (torch ${torchVersion}), seed 0`);
   });
 });

@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectCells, type DetectLanguage } from '../../detect';
 import { PythonClient } from '../../python/client';
-import { planNotebook, planPythonFile, runPlans, toReport, type CellPlan, type CellReport } from '../../python/check';
+import { DEFAULT_CHECK_SEED, planNotebook, planPythonFile, runPlans, toReport, type CellPlan, type CellReport, type PlanOptions } from '../../python/check';
 import { initBackend } from '../../engine/backend';
 import { checkTfjsCell } from '../../tfjs-cell';
-import { findPython, missingTorchMessage, PythonNotFoundError } from '../../python/interpreter';
+import { findPython, missingTorchMessage, PythonNotFoundError, type PythonInfo } from '../../python/interpreter';
 import { formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
 const OPTIONS: OptionSpec[] = [
@@ -16,12 +16,13 @@ const OPTIONS: OptionSpec[] = [
   { name: 'python', type: 'string', value: 'PATH', help: 'the Python to run the code with (default: python3/python on PATH, preferring one with torch)' },
   { name: 'steps', type: 'integer', value: 'N', help: 'time steps compared with the reference and probed (default 100)' },
   { name: 'timeout', type: 'number', value: 'S', help: 'stop a cell that runs longer than S seconds (default 120)' },
+  { name: 'seed', type: 'integer', value: 'N', help: `Python cells: seed of the random inputs and of your cell's own initialisation, so identical runs print identical numbers (default ${DEFAULT_CHECK_SEED})` },
   JSON_OPTION,
 ];
 
 export const name = 'check';
 export const summary = "run your own LSTM/GRU/RNN cell (PyTorch, numpy, TF.js) and check it against the reference";
-export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [--steps N] [--json]
+export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [--steps N] [--timeout S] [--seed N] [--json]
 
 Runs each recurrent cell that \`lstm-lab detect\` finds in FILE (.py or .ipynb) as written, in a
 Python child that loads only the imports and definitions the cell needs. A TF.js cell in a
@@ -39,12 +40,12 @@ code cell and cellIndex counts every cell, as in \`lstm-lab detect\`.
 Options:
 ${formatOptions(OPTIONS)}
 
---json prints {file, cells: [{name, line, kind, ran, error, verdict, reference, maxRelDiff,
+--json prints {file, python: {path, version, torch}, seed, cells: [{name, line, kind, ran, error, verdict, reference, maxRelDiff,
 firstDifference: null | {step, gate, line}, probe: null | {steps, norms}, message, warnings}]}
 (plus cellIndex for .ipynb).
 Exit status: 0 every cell matches, 1 a cell differs or could not be checked, 2 usage or input errors.
 
-Example: lstm-lab check seed/lstm_from_scratch.ipynb --cell NaiveLSTM --python /usr/bin/python3`;
+Example: lstm-lab check media/tutorial/lstm-lab-tutorial.ipynb --cell GateByGateLSTM --python /usr/bin/python3`;
 
 function fail(message: string, json: boolean): number {
   process.stderr.write(`lstm-lab check: ${message}\n`);
@@ -52,10 +53,10 @@ function fail(message: string, json: boolean): number {
   return 2;
 }
 
-function plansOf(file: string, source: string, steps: number): CellPlan[] {
+function plansOf(file: string, source: string, options: PlanOptions): CellPlan[] {
   const extension = path.extname(file).toLowerCase();
-  if (extension === '.ipynb') return planNotebook(source, { steps });
-  if (extension === '.py') return planPythonFile(file, source, { steps });
+  if (extension === '.ipynb') return planNotebook(source, options);
+  if (extension === '.py') return planPythonFile(file, source, options);
   throw new UsageError(`check runs Python cells (PyTorch, numpy) and TF.js cells: FILE must end in .py, .ipynb, ${[...TFJS_LANGUAGES.keys()].join(', ')}; got "${extension || '(no extension)'}".`);
 }
 
@@ -91,6 +92,11 @@ async function checkTfjsFile(file: string, source: string, language: DetectLangu
   return reports.every((r) => r.verdict === 'matches') ? 0 : 1;
 }
 
+/** Which Python ran the cells, and with which seed: the first line of the text output. */
+function ranWith(python: PythonInfo, seed: number): string {
+  return `Python ${python.version} at ${python.path} (${python.torch ? `torch ${python.torch}` : 'no torch'}), seed ${seed}`;
+}
+
 function where(report: CellReport): string {
   return report.cellIndex !== undefined ? `cell ${report.cellIndex}, ` : '';
 }
@@ -115,6 +121,8 @@ export async function run(argv: string[]): Promise<number> {
   if (steps < 1 || steps > 2000) throw new UsageError(`--steps must be between 1 and 2000; got ${steps}.`);
   const timeout = (values['timeout'] as number | undefined) ?? 120;
   if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds; got ${timeout}.`);
+  const seed = (values['seed'] as number | undefined) ?? DEFAULT_CHECK_SEED;
+  if (seed < 0 || seed > 2 ** 32 - 1) throw new UsageError(`--seed must be between 0 and ${2 ** 32 - 1}; got ${seed}.`);
   const file = path.resolve(positionals[0]);
   let source: string;
   try {
@@ -128,7 +136,7 @@ export async function run(argv: string[]): Promise<number> {
   if (tfjsLanguage) return checkTfjsFile(file, source, tfjsLanguage, wanted, steps, json, positionals[0]);
   let plans: CellPlan[];
   try {
-    plans = plansOf(file, source, steps);
+    plans = plansOf(file, source, { steps, seed });
   } catch (error) {
     if (error instanceof UsageError) throw error;
     return fail(`${file}: ${(error as Error).message}`, json);
@@ -147,6 +155,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const noTorch = missingTorchMessage(python);
   if (noTorch) process.stderr.write(`lstm-lab check: ${noTorch}\n`);
+  if (!json) process.stdout.write(`${ranWith(python, seed)}\n`);
   const client = new PythonClient({ python: python.path, timeoutMs: timeout * 1000, onOutput: (text) => process.stderr.write(text) });
   let reports: CellReport[];
   try {
@@ -157,7 +166,7 @@ export async function run(argv: string[]): Promise<number> {
     client.dispose();
   }
   if (noTorch) for (const r of reports) if (r.error && /No module named 'torch'/.test(r.error.message)) r.message += ` ${noTorch}`;
-  if (json) printJson({ file, cells: reports });
+  if (json) printJson({ file, python: { path: python.path, version: python.version, torch: python.torch }, seed, cells: reports });
   return reports.every((r) => r.verdict === 'matches') ? 0 : 1;
 }
 

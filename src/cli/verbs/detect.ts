@@ -39,7 +39,7 @@ gates: {i: [lines], ...}}], forgetBiasSettings: [{line, value}]} (plus cellIndex
 read the cell state, and forgetBiasSettings for the b_f settings outside every cell, as
 the table's footnote lists them).
 
-Example: lstm-lab detect seed/lstm_from_scratch.ipynb --json`;
+Example: lstm-lab detect media/tutorial/lstm-lab-tutorial.ipynb --json`;
 
 type Entry = DetectedCell & { cellIndex?: number };
 

@@ -97,6 +97,19 @@ def forget_local_modules(folder):
             del sys.modules[name]
 
 
+def seeded(req):
+    """Seeds every generator the user's code may draw from (its own initialisation), so a cell
+    is built with the same weights on every run."""
+    import random
+
+    seed = int(req.get("seed", 0))
+    random.seed(seed)
+    np.random.seed(seed)
+    if torch is not None:
+        torch.manual_seed(seed)
+    return seed
+
+
 def run_check(req):
     target = req["target"]
     result = empty_result(target)
@@ -114,6 +127,7 @@ def run_check(req):
                 sys.path.append(folder)
             forget_local_modules(folder)
     try:
+        seeded(req)
         cell = chk.timed(lambda: chk.Cell(req, units, chk.CHECK_SIZE, 0), timings, "load")
         result["warnings"] = cell.warnings
         result["library"] = cell.lib.name
@@ -158,6 +172,7 @@ def probe(req, units, checked, chosen, optional):
     if not checked.callable.has_state():
         return {"unavailable": "the cell takes no initial state, so there is no h0 to differentiate by"}
     size = dict(chk.PROBE_SIZE[checked.lib.name], **(req.get("probeSize") or {}))
+    seeded(req)
     cell = chk.Cell(req, units, size, 0)
     E, H, B = cell.E, cell.H, cell.B
     T = int(req.get("probeSteps", req.get("steps", 100)))
