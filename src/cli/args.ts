@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseArgs as nodeParseArgs } from 'node:util';
 import type { BackendPreference, CorpusSpec, TrainConfig } from '../engine/types';
 import { NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
+import { hasForgetGate, type CellKind } from '../shared/catalog';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
@@ -187,6 +188,14 @@ export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell'], b
   return config;
 }
 
+/** Refuses --forget-bias / --no-forget-gate for a cell that has no forget gate, instead of ignoring them. */
+export function refuseForgetGateFlags(values: OptionValues, cell: CellKind): void {
+  const given = ['forget-bias', 'no-forget-gate'].filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  if (given.length > 0 && !hasForgetGate(cell)) {
+    throw new UsageError(`${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to LSTM cells; ${cell} has no forget gate. Leave ${given.length === 1 ? 'it' : 'them'} out, or choose an LSTM with --cell.`);
+  }
+}
+
 export const FORCE_OPTION: OptionSpec = { name: 'force', type: 'boolean', help: 'replace the results already in --out' };
 
 // ───────────── the verb contract (main.ts dispatches through a table of these) ─────────────
@@ -248,7 +257,6 @@ const FLAG_OF_SETTING: Record<string, string> = {
   seed: '--seed',
 };
 
-/** "seqLen must be …" → "--seq-len (seqLen) must be …", so a CLI user sees the option to change. */
 /**
  * Refuses (exit 2) a training configuration the engine would refuse, or one whose memory
  * estimate exceeds what this machine can give, before TF.js starts.
@@ -262,6 +270,7 @@ export function checkTrainSettings(config: TrainConfig, memoryLimitMB = machineM
   if (problems.length > 0) throw new UsageError(`Invalid settings:\n- ${problems.join('\n- ')}`);
 }
 
+/** "seqLen must be …" → "--seq-len (seqLen) must be …", so a CLI user sees the option to change. */
 export function withFlagName(problem: string): string {
   const setting = /^(\w+)/.exec(problem)?.[1];
   const flag = setting ? FLAG_OF_SETTING[setting] : undefined;

@@ -88,8 +88,12 @@ export function verdictSummary(result: CellResult): string {
   switch (result.verdict) {
     case 'matches':
       return `✓ your code matches the reference ${result.reference ?? 'cell'}${result.maxRelDiff !== null ? ` (max rel. diff ${result.maxRelDiff.toExponential(0)})` : ''}${probeTail(result)}`;
-    case 'differs':
-      return `✗ ${result.message}${probeTail(result)}`;
+    case 'differs': {
+      // Short, so it fits after the header line; the diagnostic and the hover carry the equation.
+      const difference = result.firstDifference;
+      const where = difference && difference.line !== null ? `${difference.variable} on line ${difference.line} differs from step ${difference.step}` : result.message;
+      return `✗ ${where}${probeTail(result)}`;
+    }
     case 'unknown':
       return `? not checked: ${result.reason ?? result.message.replace(/^unknown: /, '')}`;
   }

@@ -92,6 +92,15 @@ describe('lstm-lab CLI', function () {
     assert.equal(prime.stdout, '');
   });
 
+  it('forget-gate flags on a cell without a forget gate are refused by name, not ignored (exit 2)', () => {
+    const train = lab(['train', '--cell', 'simple-rnn', '--no-forget-gate', '--forget-bias', '3', '--max-batches', '1']);
+    assert.equal(train.code, 2);
+    assert.match(train.stderr, /--forget-bias and --no-forget-gate apply to LSTM cells; simple-rnn has no forget gate/);
+    const probe = lab(['probe', '--cell', 'gru', '--forget-bias', '5']);
+    assert.equal(probe.code, 2);
+    assert.match(probe.stderr, /--forget-bias applies to LSTM cells; gru has no forget gate/);
+  });
+
   it('bad settings with --json: exit 2, one JSON object naming the option and its range', () => {
     const result = lab(['train', '--json', '--seq-len', '1', '--lr', '0', ...tiny.slice(0, 2)]);
     assert.equal(result.code, 2);

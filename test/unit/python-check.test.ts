@@ -207,6 +207,14 @@ describe('checking the user’s own Python cells', function () {
       assert.equal(result.verdict, 'unknown');
       assert.match(result.message, /expected Weird\(input_size, hidden_size\); found Weird\(vocab, layers, dropout\)/);
     });
+
+    it('a subclass it cannot call through an inherited forward is named itself, not its base class', async () => {
+      const base = 'class Base(torch.nn.Module):\n    def __init__(self, input_size, hidden_size):\n        super().__init__()\n        self.W_xh = torch.nn.Parameter(torch.zeros(input_size, hidden_size))\n        self.W_hh = torch.nn.Parameter(torch.zeros(hidden_size, hidden_size))\n\n    def forward(self, x, h, mode):\n        return self.step(x, h)\n\n';
+      const sub = 'class Child(Base):\n    def step(self, x_t, h):\n        h = torch.tanh(x_t @ self.W_xh + h @ self.W_hh)\n        return h\n';
+      const result = await client.check(planOf(`import torch\n\n${base}${sub}`, 'Child').input);
+      assert.equal(result.verdict, 'unknown');
+      assert.match(result.message, /cannot tell what to pass for mode in Child\.forward\(x, h, mode\)/);
+    });
   });
 
   it('reports keep the CLI shape', () => {

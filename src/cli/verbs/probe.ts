@@ -14,7 +14,7 @@ import { loadCorpus } from '../../engine/corpus';
 import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engine/probe';
 import { deriveSeed } from '../../engine/random';
 import { DEFAULT_PROBE_SERIES, type CellKind, type ProbeConfig, type ProbeSeries, type ProbeSeriesSpec } from '../../engine/types';
-import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
+import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, refuseForgetGateFlags, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
 import { probeJson, htmlReport } from '../report';
 import { textTable } from '../../shared/table';
 import { ProgressBar } from '../progress';
@@ -63,6 +63,7 @@ function freshSeries(values: OptionValues): ProbeSeriesSpec[] {
     if (values['no-forget-gate'] !== undefined || values['forget-bias'] !== undefined) throw new UsageError('--no-forget-gate and --forget-bias apply to one cell: give --cell (or --checkpoint) too.');
     return DEFAULT_PROBE_SERIES;
   }
+  refuseForgetGateFlags(values, cell);
   const forgetGate = values['no-forget-gate'] !== true;
   const forgetBias = values['forget-bias'] === undefined ? 0 : Number(values['forget-bias']);
   const withForget = hasForgetGate(getCell(cell).kind);

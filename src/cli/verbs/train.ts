@@ -6,7 +6,7 @@ import { cellKinds } from '../../engine/cells/registry';
 import { hasCheckpoint, loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { train } from '../../engine/trainer';
 import type { CellKind, TrainConfig } from '../../engine/types';
-import { backendPreferenceOf, checkTrainSettings, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
+import { backendPreferenceOf, checkTrainSettings, refuseForgetGateFlags, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { resultsTable, trainJson } from '../report';
 
@@ -88,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   const resumed = resumeFrom ? resumeConfig(values, loadCheckpoint(resumeFrom)) : undefined;
   const config = resumed?.config ?? trainConfigOf(values, (values['cell'] as CellKind | undefined) ?? 'naive-lstm');
   const cell = config.cell;
+  refuseForgetGateFlags(values, cell);
   checkTrainSettings(config);
   const threads = threadsOf(values);
   const out = path.resolve(String(values['out'] ?? path.join('runs', `train-${cell}-${timestampForPath()}`)));

@@ -95,10 +95,11 @@ export function registerCompare(deps: CommandDeps): vscode.Disposable {
     deps.output.appendLine(`${heading}:\n${table}`);
     const done = runs.filter((r) => r.status === 'done' && r.epochs.length > 0);
     const best = done.sort((a, b) => a.epochs[a.epochs.length - 1].valLoss - b.epochs[b.epochs.length - 1].valLoss)[0];
-    const summary = best ? `best val loss ${best.epochs[best.epochs.length - 1].valLoss.toFixed(3)} (${best.title.split(' · ')[0]})` : 'no model finished';
+    const summary = best ? `best val loss ${best.epochs[best.epochs.length - 1].valLoss.toFixed(3)} (${best.title.split(' · ')[0]})` : '';
     if (interactive) {
       await showTable(deps, heading, table);
-      void vscode.window.showInformationMessage(`LSTM Lab: comparison done — ${done.length}/${runs.length} models finished, ${summary}.`, 'Show Panel').then((c) => c && deps.panel.show({ preserveFocus: false }));
+      const outcome = best ? `comparison done — ${done.length}/${runs.length} models finished, ${summary}` : 'comparison ended — no model finished; the table says why';
+      void vscode.window.showInformationMessage(`LSTM Lab: ${outcome}.`, 'Show Panel').then((c) => c && deps.panel.show({ preserveFocus: false }));
     }
     return runs;
   });

@@ -9,11 +9,25 @@ export type CorpusArg = CorpusSpec | { kind: 'editor' };
 
 type CorpusChoice = 'brown' | 'editor' | 'file';
 
-function corpusItems(): (vscode.QuickPickItem & { value: CorpusChoice })[] {
+/**
+ * The text of the active editor: a text file, or a whole notebook (its cells joined) when a
+ * notebook is active, since a notebook has no text editor of its own unless a cell is being edited.
+ */
+function activeEditorText(): { name: string; text: string } | undefined {
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
   const editor = vscode.window.activeTextEditor;
+  if (notebook && (!editor || editor.document.uri.scheme === 'vscode-notebook-cell')) {
+    return { name: path.basename(notebook.uri.fsPath) || 'untitled notebook', text: notebook.getCells().map((cell) => cell.document.getText()).join('\n\n') };
+  }
+  if (!editor) return undefined;
+  return { name: path.basename(editor.document.fileName) || 'untitled', text: editor.document.getText() };
+}
+
+function corpusItems(): (vscode.QuickPickItem & { value: CorpusChoice })[] {
+  const active = activeEditorText();
   return [
     { label: '$(book) Brown corpus', description: "the notebook's text: 1.1M words of 1961 American English", value: 'brown' },
-    { label: '$(file-text) Text of the active editor', description: editor ? path.basename(editor.document.fileName) : 'no editor is open', value: 'editor' },
+    { label: '$(file-text) Text of the active editor', description: active ? active.name : 'no editor is open', value: 'editor' },
     { label: '$(folder-opened) A text file…', value: 'file' },
   ];
 }
@@ -42,11 +56,10 @@ export async function pickCorpusStep(title: string, step: number, totalSteps: nu
 }
 
 function editorCorpus(): CorpusSpec {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) throw new UserError('no editor is open to train on; open a text file first, or choose the Brown corpus.', [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
-  const text = editor.document.getText();
-  if (!text.trim()) throw new UserError(`${path.basename(editor.document.fileName)} is empty; open a file with some text in it, or choose the Brown corpus.`, [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
-  return { kind: 'text', text, name: path.basename(editor.document.fileName) || 'untitled' };
+  const active = activeEditorText();
+  if (!active) throw new UserError('no editor is open to train on; open a text file first, or choose the Brown corpus.', [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
+  if (!active.text.trim()) throw new UserError(`${active.name} is empty; open a file with some text in it, or choose the Brown corpus.`, [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
+  return { kind: 'text', text: active.text, name: active.name };
 }
 
 export function corpusName(corpus: CorpusSpec): string {

@@ -333,8 +333,10 @@ def _as_sequence(a, c, B, T):
 
 
 def describe_signature(fn):
+    owner = getattr(fn, "__self__", None)  # a bound method, maybe inherited: name the cell's own class
+    name = "%s.%s" % (type(owner).__name__, fn.__name__) if owner is not None and not inspect.isclass(owner) else getattr(fn, "__qualname__", getattr(fn, "__name__", "cell"))
     try:
-        return "%s%s" % (getattr(fn, "__qualname__", getattr(fn, "__name__", "cell")), inspect.signature(fn))
+        return "%s%s" % (name, inspect.signature(fn))
     except (TypeError, ValueError):
         return getattr(fn, "__name__", "cell")
 
@@ -459,10 +461,12 @@ def trial_plan(lib, is_class, seq):
     return out
 
 
-def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, captures, proxy=None):
+def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, captures, proxy=None, step_method=None):
     """Instantiates a class or wraps a function, then finds the layout that works by running
     two steps. `captures` (the instrumented cell's recorder) tells whether h_t was seen per step
-    when the call returns no sequence. Returns (callable, weights accessor)."""
+    when the call returns no sequence. A class whose gates sit in a loop-free `step_method` but
+    is called through another method (its own or an inherited forward) is tried first with the
+    whole sequence, then per step. Returns (callable, weights accessor)."""
     obj = namespace[target.name]
     if inspect.isclass(obj):
         try:
@@ -491,13 +495,18 @@ def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, cap
         raise CallError("cannot tell what to pass for %s in %s: expected the input (x), states (h, c or hidden), weights (W_*, U_*, b_*, weight_*, bias_*), sizes (hidden_size) or flags with defaults" % (", ".join(unknown), describe_signature(method)))
     if not any(r == "x" for _, r in roles):
         raise CallError("expected %s to take the input x first; found %s" % (target.name, describe_signature(method)))
+    driven = not seq and step_method is not None and getattr(method, "__name__", None) != step_method
     callable_ = Callable(fn, roles, kind, E, H, lib, seq, unit.filename)
     callable_.globals_proxy = proxy
     if weights is None:
         weights = FunctionWeights(callable_)
     tried = []
     B, T = 3, 2
-    for layout, orient, bf in trial_plan(lib, inspect.isclass(obj), seq):
+    plans = [(True, t) for t in trial_plan(lib, inspect.isclass(obj), True)] if driven else []
+    plans += [(seq, t) for t in trial_plan(lib, inspect.isclass(obj), seq)]
+    for mode, (layout, orient, bf) in plans:
+        callable_.seq = mode
+        captures.count_calls = mode and not seq
         callable_.layout, callable_.batch_first = layout, bf
         if orient is not None:
             callable_.weights = {n: lib.array(v) for n, v in init_weights(function_weight_shapes(callable_, layout, orient, fused), rng, "uniform").items()}
@@ -506,7 +515,7 @@ def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, cap
         c0 = lib.array(rng.standard_normal((B, H)) * 0.5) if kind.startswith("lstm") else None
         captures.reset(True)
         try:
-            states = callable_.run(xs, h0, c0, None if seq else (lambda t: setattr(captures, "step", t)))
+            states = callable_.run(xs, h0, c0, None if mode else (lambda t: setattr(captures, "step", t)))
             if any(s is None for s in states) and captures.h_count() < T:
                 raise CallError("the call returned no sequence of hidden states (%s) and no h_t was seen per step" % LAYOUTS[layout])
             return callable_, weights

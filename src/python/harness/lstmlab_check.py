@@ -28,9 +28,14 @@ class Captures:
         self.step = -1
         self.on = False
         self.values = {}
+        self.count_calls = False  # a driving forward calls the step method once per step
 
     def tick(self):
         self.step += 1
+
+    def step_call(self):
+        if self.count_calls:
+            self.step += 1
 
     def capture(self, gate, line, var, value):
         if self.on:
@@ -73,13 +78,14 @@ class Cell:
         self.kind = target["kind"]
         self.unit = units[target["unit"]]
         self.captures = Captures()
-        self.namespace, self.target, self.has_loop = load.load(units, self.unit, target["name"], target.get("gates", {}), {load.CAPTURE: self.captures.capture, load.TICK: self.captures.tick})
+        extra = {load.CAPTURE: self.captures.capture, load.TICK: self.captures.tick, load.STEP_CALL: self.captures.step_call}
+        self.namespace, self.target, self.has_loop, self.step_method = load.load(units, self.unit, target["name"], target.get("gates", {}), extra)
         self.warnings = bind_stray_globals(self, target["name"])
         self.lib = call.Lib("torch" if torch is not None and call.uses_torch(self.namespace, self.target) else "numpy")
         self.E, self.H, self.B = size["E"], size["H"], size["B"]
         self.rng = np.random.default_rng(seed)
         fused = target.get("layout") == "fused"
-        self.callable, self.weights = call.make_callable(self.namespace, self.target, self.unit, self.kind, fused, self.E, self.H, self.lib, self.has_loop, self.rng, self.captures, self.callable_proxy)
+        self.callable, self.weights = call.make_callable(self.namespace, self.target, self.unit, self.kind, fused, self.E, self.H, self.lib, self.has_loop, self.rng, self.captures, self.callable_proxy, self.step_method)
 
     callable_proxy = None
 
@@ -89,6 +95,7 @@ class Cell:
         sequence, whose cat/transpose would make every per-step backward pass touch the whole
         (B, T, H) tensor."""
         self.captures.reset(capture or live)
+        self.captures.count_calls = self.callable.seq and not self.has_loop
         on_step = None
         if not self.callable.seq:
             def on_step(t):

@@ -14,6 +14,7 @@ import symtable
 
 CAPTURE = "__lstm_lab_capture__"
 TICK = "__lstm_lab_tick__"
+STEP_CALL = "__lstm_lab_step_call__"  # entry of a step method that another method loops over
 
 # IPython magics and shell escapes are not Python: blank them (keeping line numbers).
 _MAGIC = re.compile(r"^\s*(%|!|\?)")
@@ -262,8 +263,20 @@ def _time_loops(target, gate_lines):
     return loops
 
 
+def _step_method(target, gate_lines):
+    """A class whose gates sit in one method with no loop (`step`), called per time step by a
+    forward that may be its own or inherited: that method's name, else None."""
+    if not isinstance(target, ast.ClassDef):
+        return None
+    lines = set(gate_lines)
+    holders = [n for n in target.body if isinstance(n, ast.FunctionDef) and set(range(n.lineno, (n.end_lineno or n.lineno) + 1)) & lines]
+    return holders[0].name if len(holders) == 1 else None
+
+
 def instrumented(target, gates):
-    """A copy of the target's AST with capture and tick calls; returns (tree, has_time_loop)."""
+    """A copy of the target's AST with capture and tick calls; returns (tree, has_time_loop,
+    step_method): step_method is the gate method of a class without a time loop, which counts
+    its own calls as steps (STEP_CALL at its entry) when another method drives it."""
     import copy
 
     gate_lines = {}
@@ -273,8 +286,12 @@ def instrumented(target, gates):
     loops = _time_loops(target, gate_lines.keys())
     tree = copy.deepcopy(target)
     _Instrument(gate_lines, set(loops)).children(tree)
+    step_method = None if loops else _step_method(tree, gate_lines.keys())
+    if step_method:
+        fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == step_method)
+        fn.body.insert(0, ast.copy_location(ast.Expr(ast.Call(ast.Name(STEP_CALL, ast.Load()), [], [])), fn.body[0]))
     ast.fix_missing_locations(tree)
-    return tree, bool(loops)
+    return tree, bool(loops), step_method
 
 
 def unbound_globals(target, unit, namespace):
@@ -313,7 +330,7 @@ def attribute_uses(target, name):
 
 def load(units, target_unit, name, gates, namespace_extra):
     """Runs the needed statements and defines the instrumented target in a fresh namespace.
-    Returns (namespace, target_ast, has_time_loop)."""
+    Returns (namespace, target_ast, has_time_loop, step_method) (see instrumented)."""
     target = find_target(target_unit, name)
     namespace = {"__name__": "__lstm_lab_cell__", "__builtins__": builtins}
     namespace.update(namespace_extra)
@@ -323,6 +340,6 @@ def load(units, target_unit, name, gates, namespace_extra):
             exec(code, namespace)
         except Exception as e:  # an import that fails, a class body that raises
             raise LoadError("%s: %s (while loading line %d, which the cell needs)" % (type(e).__name__, e, stmt.lineno), stmt.lineno, unit) from e
-    tree, has_loop = instrumented(target, gates)
+    tree, has_loop, step_method = instrumented(target, gates)
     exec(compile(ast.Module(body=[tree], type_ignores=[]), target_unit.filename, "exec"), namespace)
-    return namespace, target, has_loop
+    return namespace, target, has_loop, step_method
