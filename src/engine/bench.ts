@@ -286,7 +286,20 @@ export function benchRatios(result: BenchResult): string[] {
   for (const row of result.results.filter((r) => r.variant === 'stock-tfjs')) {
     lines.push(`fast-lstm vs ${benchRowLabel(row)}: ${speedComparison(fast, row.msPerBatch)}`);
   }
+  const busy = busyMachineNote(result);
+  if (busy) lines.push(busy);
   return lines;
+}
+
+/**
+ * A one-thread row whose wall time far exceeds its CPU time waited for a core: the machine was
+ * busy with other work, so wall-clock ratios are unreliable (the CPU-time column still holds).
+ */
+export function busyMachineNote(result: BenchResult): string | undefined {
+  const waits = result.results.filter((row) => row.threads === 1 && row.cpuMsPerBatch > 0).map((row) => row.msPerBatch / row.cpuMsPerBatch);
+  const worst = Math.max(0, ...waits);
+  if (worst < 1.5) return undefined;
+  return `note: the machine was busy (a one-thread row took ${worst.toFixed(1)}× its CPU time in wall time), so these wall-clock ratios are unreliable; compare the CPU-time column, or run again on a quiet machine.`;
 }
 
 /** A row's name in tables: the cell kind, marked when it ran on TF.js's stock kernels or ops. */

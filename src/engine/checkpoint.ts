@@ -138,11 +138,23 @@ function fail(file: string, problem: string): never {
   throw new InputError(`Cannot load checkpoint ${file}: ${problem}`);
 }
 
+/** A compare run keeps one checkpoint per cell under checkpoints/<cell>: name them when given the run's folder. */
+function nestedCheckpointsHint(folder: string): string {
+  const nested = path.join(folder, 'checkpoints');
+  let cells: string[] = [];
+  try {
+    cells = fs.readdirSync(nested).filter((cell) => fs.existsSync(checkpointFile(path.join(nested, cell))));
+  } catch {
+    return '';
+  }
+  return cells.length > 0 ? ` It holds a comparison's checkpoints: give one of ${cells.map((cell) => path.join(nested, cell)).join(', ')}.` : '';
+}
+
 /** Reads and checks a checkpoint; every problem gives an error naming the file and the cause. */
 export function loadCheckpoint(checkpointPath: string): Checkpoint {
   const file = checkpointFile(checkpointPath);
   if (!fs.existsSync(checkpointPath)) fail(checkpointPath, 'no such file or folder. Give the checkpoint folder a training run wrote (it holds checkpoint.json).');
-  if (!fs.existsSync(file)) fail(checkpointPath, `${CHECKPOINT_FILE} is missing, so this is not a checkpoint folder.`);
+  if (!fs.existsSync(file)) fail(checkpointPath, `${CHECKPOINT_FILE} is missing, so this is not a checkpoint folder.${nestedCheckpointsHint(checkpointPath)}`);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);

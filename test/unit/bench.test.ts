@@ -34,6 +34,9 @@ describe('bench', () => {
     ];
     const result = { backend: 'wasm' as const, config: { seqLen: 50, batchSize: 32, hiddenSize: 125, embeddingSize: 50, vocabSize: 60, batchesPerEpoch: 345 }, matmulGflops: 20, flopsPerBatch: 9e9, floorMsPerBatch: 450, results: rows, cores: 1 };
     assert.deepEqual(benchRatios(result).slice(1), ['fast-lstm vs simple-rnn: 1.8× slower']);
+    // Wall time 4× the CPU time: the machine was busy, and the report says so.
+    const busy = { ...result, results: rows.map((row) => ({ ...row, cpuMsPerBatch: row.msPerBatch / 4 })) };
+    assert.match(benchRatios(busy).at(-1)!, /^note: the machine was busy \(a one-thread row took 4\.0× its CPU time in wall time\)/);
   });
 
   it('Brown at the notebook configuration gives the 345 training batches the corpus pipeline makes (notebook ≈338)', () => {

@@ -164,6 +164,6 @@ describe('gradient probe', function () {
     const config: ProbeConfig = { steps: 5, batchSize: 2, embeddingSize: 3, hiddenSize: 4, seed: 0, corpus: { kind: 'text', text: 'abc', name: 't' }, series: [] };
     await assert.rejects(probe(config), /no series to run/);
     await assert.rejects(probe({ ...config, series: [{ name: 'x', cell: 'builtin-lstm', forgetGate: false, forgetBias: 0 }] }), /builtin-lstm always has a forget gate/);
-    await assert.rejects(probe({ ...config, series: [{ name: 'x', cell: 'gru' as never, forgetGate: true, forgetBias: 0 }] }), /Unknown cell kind 'gru'/);
+    await assert.rejects(probe({ ...config, series: [{ name: 'x', cell: 'transformer' as never, forgetGate: true, forgetBias: 0 }] }), /Unknown cell kind 'transformer'/);
   });
 });

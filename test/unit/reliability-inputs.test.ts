@@ -279,6 +279,10 @@ describe('reliability: checkpoints — a clear message and nothing overwritten',
     await refusedEverywhere(path.join(dir, 'nowhere'), /Cannot load checkpoint .*nowhere: no such file or folder/);
     fs.mkdirSync(path.join(dir, 'empty-folder'));
     await refusedEverywhere(path.join(dir, 'empty-folder'), /checkpoint\.json is missing, so this is not a checkpoint folder/);
+    // A comparison's folder: the message names the checkpoints inside it.
+    const compareRun = path.join(dir, 'compare-run');
+    fs.cpSync(good, path.join(compareRun, 'checkpoints', 'naive-lstm'), { recursive: true });
+    assert.throws(() => loadCheckpoint(compareRun), /not a checkpoint folder\. It holds a comparison's checkpoints: give one of .*compare-run\/checkpoints\/naive-lstm\.$/);
   });
 
   it('truncated, or overwritten with binary garbage: named as such, without quoting the garbage', async () => {
