@@ -12,27 +12,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
+import { cliOption, isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl, sleep, THEMES, waitFor as waitForInHarness } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
-const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const option = (name, fallback) => cliOption(args, name, fallback);
 const theme = option('--theme', 'dark');
 if (!THEMES[theme]) throw new Error('--theme must be dark or light');
 const outDir = path.resolve(option('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'firstrun-shots-'))));
 const mediaDir = option('--media') ? path.resolve(option('--media')) : undefined;
 
-async function waitFor(what, check, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(400);
-  }
-}
+
+const waitFor = (what, check, timeoutMs) => waitForInHarness(what, check, timeoutMs, 400);
 
 async function main() {
   const driver = path.join(repoRoot, 'dist/test/integration/firstrun-screens.js');

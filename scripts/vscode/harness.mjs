@@ -16,7 +16,26 @@ import { chromiumPath, codeServerEntry, repoRoot } from './paths.mjs';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The workbench colour theme of each --theme value the screenshot drivers accept. */
+export const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+
+/** `--name value` from argv, or the fallback. */
+export function cliOption(args, name, fallback) {
+  return args.includes(name) ? args[args.indexOf(name) + 1] : fallback;
+}
+
+/** Polls `check` until it returns something truthy (returned), or throws naming `what` after timeoutMs. */
+export async function waitFor(what, check, timeoutMs, intervalMs = 500) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
 
 /** Log lines that are expected on a machine without internet and say nothing about us. */
 export function isNoise(line) {
