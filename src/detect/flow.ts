@@ -6,7 +6,7 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
+import { ACTIVATION, hasActivation, MATMUL, RESHAPE, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -70,7 +70,7 @@ export class Flow {
     if (!hasActivation(d.rhs)) {
       const products = this.matmulCount(d.rhs);
       // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
-      const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs);
+      const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs) && !RESHAPE.test(d.rhs);
       result = products > 0 || (!sizeOnly && d.refs.some((r) => {
         const src = this.reaching(r, d.order);
         return src !== undefined && src !== d && this.preact(src, visiting);
