@@ -1,7 +1,7 @@
 // One row of the runs table — the notebook's comparison table — as plain strings, so the
 // formatting is testable without a DOM and the panel only has to place text.
-import type { RunRecord } from '../src/protocol';
-import type { ProbeConfig, TrainConfig } from '../src/engine/types';
+import type { RunRecord } from '../src/shared/protocol';
+import type { ProbeConfig, TrainConfig } from '../src/shared/types';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../src/shared/catalog';
 
 /**
