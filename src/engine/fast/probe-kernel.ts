@@ -105,7 +105,7 @@ function shareHandler(instantiate: string): string {
 const STEPS_PER_CALL = 4;
 
 let local: ProbeKernel | undefined;
-let workers: Array<KernelWorker<ShareRequest, { norms: Float64Array }>> = [];
+const workers: Array<KernelWorker<ShareRequest, { norms: Float64Array }>> = [];
 
 /** This thread's instance and `threads − 1` workers, kept for the next probe (they do not hold the process open). */
 function probeThreads(threads: number): { local: ProbeKernel; workers: typeof workers } {
