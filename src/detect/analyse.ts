@@ -89,6 +89,22 @@ function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [R
   }
 }
 
+/**
+ * A sigmoid named as the candidate that no cell update reads, while an update reads an unnamed
+ * tanh: the names are shifted (`g = sigmoid(...)` is used as the output gate, `c_ = tanh(...)` is
+ * the candidate). The sigmoid becomes o; inferGatesFeeding then finds the candidate.
+ */
+function renameShiftedCandidate(flow: Flow, roles: Roles, cDefs: Def[]): void {
+  const read = new Set(cDefs.flatMap((d) => readsThroughMixers(flow, roles, d).sources));
+  if (![...read].some((s) => !roles.has(s) && TANH_LIKE.test(s.rhs))) return;
+  const hasO = [...roles.values()].includes('o');
+  for (const [d, role] of [...roles]) {
+    if (role !== 'g' || read.has(d) || !SIGMOID_LIKE.test(d.rhs) || TANH_LIKE.test(d.rhs)) continue;
+    if (hasO) roles.delete(d);
+    else roles.set(d, 'o');
+  }
+}
+
 /** A name for the cell state itself (previous or current), as a peephole reads it. */
 const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev|prev_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
 
@@ -127,6 +143,24 @@ function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
   return named === 1 ? named + unnamedGatesRead(flow, roles, d).length : named;
 }
 
+/** The lines of each `pattern` activation call in `defs` (its whole argument: `i * self.activation(\n x_c + ...\n)`) whose argument `accept`s. */
+function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true): Set<number> {
+  const lines = new Set<number>();
+  for (const d of defs) {
+    const re = new RegExp(pattern.source, 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(d.rhs))) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(d.rhs, open);
+      if (!accept(close > open ? d.rhs.slice(open + 1, close) : '')) continue;
+      const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
+      const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
+      for (let l = from; l <= to; l++) lines.add(l);
+    }
+  }
+  return lines;
+}
+
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
@@ -153,6 +187,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
+  renameShiftedCandidate(flow, roles, cDefs);
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
@@ -184,24 +219,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   // `c = f * c + i * activation(...)`) inside c, the output gate inside h. Their lines are
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
-  const activationLines = (defs: Def[], pattern: RegExp): Set<number> => {
-    const lines = new Set<number>();
-    for (const d of defs) {
-      const re = new RegExp(pattern.source, 'g');
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(d.rhs))) {
-        // The activation's whole argument: `i * self.activation(\n x_c + ...\n)`.
-        const open = m.index + m[0].length - 1;
-        const close = matchBracket(d.rhs, open);
-        const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
-        const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
-        for (let l = from; l <= to; l++) lines.add(l);
-      }
-    }
-    return lines;
-  };
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
@@ -220,6 +239,20 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       hDefs.push(d);
     }
   }
+  // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
+  if (!hDefs.length) {
+    const readsPrevious = (d: Def) => d.refs.some((r) => {
+      const name = roleName(r);
+      const src = flow.reaching(r, d.order);
+      return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
+    });
+    for (const d of flow.defs) {
+      if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
+        roles.set(d, 'h');
+        hDefs.push(d);
+      }
+    }
+  }
   // The candidate under another name (`a`, `cell`, trax's `c`): what h reads that depends on r.
   if (![...roles.values()].includes('n')) {
     for (const d of hDefs) {
@@ -230,7 +263,14 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
-  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] }), optionalForgetGate: false };
+  const gates = gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] });
+  // A candidate with no variable (fundl's `h = z * h + (1 - z) * relu(x @ W + (r * h) @ U)`): the activation in h that reads r.
+  if (!gates.has('n')) {
+    const rKeys = [...roles].filter(([, r]) => r === 'r').map(([d]) => d.key);
+    const lines = activationLines(flow, hDefs, RNN_ACTIVATION, (argument) => extractRefs(argument).some((ref) => rKeys.includes(ref)));
+    if (lines.size) gates.set('n', lines);
+  }
+  return { kind: 'gru', gates, optionalForgetGate: false };
 }
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {

@@ -28,4 +28,13 @@ describe('detectCells: styles from the fresh hold-out', () => {
       { name: 'StatefulLink', kind: 'gru', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { r: [35], z: [33, 36, 38], n: [34, 37, 39], h: [40] } },
     ]);
   });
+
+  it('gates through relu are activated (their uses in the updates are not their lines); a GRU candidate written only inside the update; a new state named hid; a sigmoid named g used as the output gate', () => {
+    assert.deepEqual(cells('relu_tf.py'), [
+      { name: 'relu_lstm_step', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { i: [4], f: [6], g: [5], o: [8], c: [7], h: [9] } },
+      { name: 'relu_gru_step', kind: 'gru', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { r: [15], z: [14], n: [16, 17, 18, 19], h: [16, 17, 18, 19] } },
+      { name: 'KerasGRU', kind: 'gru', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { r: [27], z: [26], n: [28], h: [29] } },
+      { name: 'ShiftedLSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { i: [36], f: [37], g: [39], o: [38], c: [40], h: [41] } },
+    ]);
+  });
 });
