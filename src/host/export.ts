@@ -1,5 +1,5 @@
 // A run as CSV files (pure: unit tests and the Export command share it).
-import type { RunRecord } from '../protocol';
+import type { RunRecord } from '../shared/protocol';
 
 function csvField(value: unknown): string {
   const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : String(value)) : String(value ?? '');
@@ -42,7 +42,7 @@ function trainedOn(run: RunRecord): string {
 
 /** The notebook's comparison table, as Markdown, for the runs of one comparison. */
 export function comparisonTable(runs: RunRecord[]): string {
-  const header = '| model | trained on | time | train loss | val loss | bits/char | chars/s | peak MB | backend | status |\n|---|---|---|---|---|---|---|---|---|---|';
+  const header = '| model | trained on | time | train loss (epoch avg.) | val loss | bits/char | chars/s | peak MB | backend | status |\n|---|---|---|---|---|---|---|---|---|---|';
   const rows = runs.map((r) => {
     const last = r.epochs[r.epochs.length - 1];
     const seconds = r.epochs.reduce((s, e) => s + e.seconds, 0);

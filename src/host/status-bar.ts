@@ -2,8 +2,8 @@
 // and when idle the last finished training run's validation loss (nothing before the first).
 // Click: show the panel.
 import * as vscode from 'vscode';
-import type { BatchProgress } from '../engine/types';
-import type { RunRecord } from '../protocol';
+import type { BatchProgress } from '../shared/types';
+import type { RunRecord } from '../shared/protocol';
 import type { RunManager } from './run-manager';
 
 export function createStatusBar(manager: RunManager): vscode.Disposable {
@@ -24,7 +24,7 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
         return;
       }
       item.text = `$(check) LSTM Lab: val loss ${result.valLoss.toFixed(3)}`;
-      item.tooltip = `${finished.title}: done — val loss ${result.valLoss.toFixed(3)} (${result.bitsPerChar.toFixed(2)} bits/char), train loss ${result.trainLoss.toFixed(3)}\nClick to show the LSTM Lab panel.`;
+      item.tooltip = `${finished.title}: done — val loss ${result.valLoss.toFixed(3)} (${result.bitsPerChar.toFixed(2)} bits/char), train loss ${result.trainLoss.toFixed(3)} (average over the epoch)\nClick to show the LSTM Lab panel.`;
       item.show();
       return;
     }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenedTutorial } from '../../src/host/tutorial';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 
 // Short enough that its row of gate colours fits the walkthrough's image.
 const SENTENCE = 'The jury said the City Executive Committee deserves praise.';

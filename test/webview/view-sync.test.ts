@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ViewSync, type ViewSurface } from '../../src/host/view-sync';
-import { isWebviewToHost, type HostToWebview, type RunRecord } from '../../src/protocol';
+import { isWebviewToHost, type HostToWebview, type RunRecord } from '../../src/shared/protocol';
 import { compareRuns, probeRun } from './fixtures';
 import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
-import type { HostToWebview } from '../../src/protocol';
+import type { HostToWebview } from '../../src/shared/protocol';
 import { compareRuns, probeRun } from './fixtures';
 import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 
