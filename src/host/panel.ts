@@ -243,6 +243,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
           },
         });
         return;
+      default:
+        message satisfies never;
     }
   }
 
