@@ -18,7 +18,7 @@ import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult,
 export type { TrainEvent } from '../engine/trainer';
 import type { TrainEvent } from '../engine/trainer';
 
-/** The slice of the engine the worker calls (src/engine/index.ts). */
+/** The slice of the engine the worker calls (main.ts passes the engine modules' functions). */
 export interface WorkerEngine {
   initBackend(preference: BackendPreference, options: { wasmDir?: string }): Promise<BackendName>;
   train(config: TrainConfig, options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; checkpointDir?: string; resumeFrom?: string; corpusDir?: string; onSaturation?: (report: SaturationReport) => void; saturationEvery?: number }): Promise<TrainResult>;
