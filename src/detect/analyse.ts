@@ -42,15 +42,23 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   const unpacking = (d: Def) => /^\s*[A-Za-z_$][\w$]*\s*$/.test(d.rhs);
   for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
   for (const group of byStmt.values()) {
-    if (group.length !== positional.length || group.some((d) => roles.has(d))) continue;
-    const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
-    // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
-    const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
-    if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
-    // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
-    const hinted = group.map((d) => suffixRole(d.name, suffixes));
-    const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
-    group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
+    if (group.length !== positional.length) continue;
+    const unnamed = group.filter((d) => !roles.has(d));
+    const missing = positional.filter((r) => !group.some((d) => roles.get(d) === r));
+    if (unnamed.length === 1 && missing.length === 1) {
+      // `a, i, f, o = split_axis(...)`: the one output not named as a gate is the gate left over.
+      roles.set(unnamed[0], missing[0]);
+    } else {
+      if (unnamed.length < group.length) continue;
+      const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
+      // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
+      const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
+      if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
+      // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
+      const hinted = group.map((d) => suffixRole(d.name, suffixes));
+      const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
+      group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
+    }
     // Later `a = sigmoid(a)` lines keep the role, and so does an activation of one of them under another name (`keep = sigmoid(zf + ...)`).
     for (const d of flow.defs) {
       if (roles.has(d) || d.order <= group[0].order) continue;
@@ -88,9 +96,14 @@ const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cel
  * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
  * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
  */
-function hasPeephole(roles: Roles, updates: Def[]): boolean {
+function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
   const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
-  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && readsCell(d.rhs)) return true;
+  // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
+  const readsPeep = (d: Def) => d.refs.some((r) => {
+    const src = flow.reaching(r, d.order);
+    return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
+  });
+  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) return true;
   for (const d of updates) {
     const re = new RegExp(SIGMOID_LIKE.source, 'g');
     let m: RegExpExecArray | null;
@@ -103,14 +116,30 @@ function hasPeephole(roles: Roles, updates: Def[]): boolean {
   return false;
 }
 
+/** Activated values with no role yet that `d` reads (directly or through mixers): a gate under a name that says nothing. */
+function unnamedGatesRead(flow: Flow, roles: Roles, d: Def): Def[] {
+  return readsThroughMixers(flow, roles, d).sources.filter((s) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs));
+}
+
+/** How many of i, f, g a would-be cell update combines: named ones, plus unnamed activated values once one is named (`c = forget_gate * c + new_info * info_gate`). */
+function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
+  const named = rolesReached(flow, d, roles, ['i', 'f', 'g']);
+  return named === 1 ? named + unnamedGatesRead(flow, roles, d).length : named;
+}
+
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
+  const passedOnDefs = new Set<Def>();
   for (const d of flow.defs) {
+    if (stateRole(d.name, d.targetSubscripted) !== 'c') continue;
     // A cell update combines two of i, f, g (c = f*c + i*g; the 1997 c = c + i*g): `c = tanh(candidate)` in a GRU is not one.
-    if (stateRole(d.name, d.targetSubscripted) === 'c' && (rolesReached(flow, d, roles, ['i', 'f', 'g']) >= 2 || helperCalled(d.rhs, flow.helpers))) {
+    // `self.c = zoneout(self.c, c_tmp, ratio)`, `c = clip(c_new, ...)`: a call passing the new cell state on is part of it.
+    const passedOn = !hasActivation(d.rhs) && /[\w$]\s*\(/.test(d.rhs) && refsRole(flow, d, roles, ['c']);
+    if (gatesCombined(flow, d, roles) >= 2 || helperCalled(d.rhs, flow.helpers) || passedOn) {
       roles.set(d, 'c');
       cDefs.push(d);
+      if (passedOn) passedOnDefs.add(d);
     }
   }
   // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.
@@ -132,7 +161,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
-    const gatedCell = d.targetCount === 1 && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
+    const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   const present = new Set(roles.values());
@@ -140,13 +169,14 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const fromHelper = cDefs.some((d) => helperCalled(d.rhs, flow.helpers));
   if (!cDefs.length || !(present.has('i') || present.has('g') || fromHelper)) return undefined;
   const cWithForget = cDefs.filter((d) => refsRole(flow, d, roles, ['f']));
+  const cUpdates = cDefs.filter((d) => !passedOnDefs.has(d));
   // `c = forgetGate ? sigmoid(gate('f')) * c + i*g : c + i*g`: a forget gate computed inline, behind a flag.
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate =
     hasForget &&
-    ((cWithForget.length > 0 && cWithForget.length < cDefs.length) ||
+    ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) ||
       [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
   // Gates with no variable of their own, computed inside an update: the forget gate
@@ -177,7 +207,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);
   fill('o', hDefs, SIGMOID_LIKE);
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(roles, [...cDefs, ...hDefs]) };
+  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
@@ -231,7 +261,8 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r)) return true;
-      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted)) return true;
+      // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
+      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     });

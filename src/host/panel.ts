@@ -143,7 +143,6 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /**
    * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
    * or a command should not send the next keystroke to the panel); Show Panel takes it.
-   * The very first reveal of a session creates the view, which VS Code only does by focusing it.
    */
   async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
     const preserveFocus = options.preserveFocus ?? true;
@@ -151,10 +150,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.sideView.show(preserveFocus);
       return;
     }
-    // Never resolved yet: only the view's focus command creates it, and it takes the focus this
-    // once. (Handing the focus back from here, while the command that asked goes on, raced with
-    // edits in the editor: a dirty document was written to disk in the integration suites.)
-    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    // Never resolved yet: only the view's focus command creates it, and that command takes
+    // `{ preserveFocus }` (VS Code 1.100: it opens the view without focusing it), so the first
+    // reveal of a session leaves the keyboard where the user is typing too. (Giving the focus
+    // back afterwards instead raced with the command that asked, which goes on editing.)
+    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`, { preserveFocus });
   }
 
   /** Shows the panel and opens, scrolls to and marks one of its sections. */
