@@ -114,6 +114,23 @@ export const CodeVerdictSchema = v.object({
 });
 export type CodeVerdict = v.InferOutput<typeof CodeVerdictSchema>;
 
+/**
+ * The view choices the side view and the charts editor tab share: the host keeps one copy,
+ * passes each change to the other webviews and saves it in the workspace, so a reload restores it.
+ */
+export const ViewStateSchema = v.object({
+  /** The loss chart's x axis: training step or seconds since the run started. */
+  xAxis: v.picklist(['step', 'time']),
+  /** The gradient chart's y axis. */
+  logScale: v.boolean(),
+  /** Train runs unticked in the runs table (not drawn on the loss chart). */
+  hiddenRunIds: v.array(v.string()),
+  /** The probe run drawn on the gradient chart; absent: the latest. */
+  selectedProbeRunId: v.optional(v.string()),
+});
+export type ViewState = v.InferOutput<typeof ViewStateSchema>;
+export const isViewState = guard(ViewStateSchema);
+
 /** The panel's sections, top to bottom. */
 export const PANEL_SECTIONS = ['loss', 'saturation', 'gradient', 'runs', 'inspect', 'equations'] as const;
 export type PanelSection = (typeof PANEL_SECTIONS)[number];
@@ -134,6 +151,8 @@ export const HostToWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('reveal'), section: v.picklist(PANEL_SECTIONS) }),
   /** The verdict on the user's own cell; null clears it (another cell's equations are shown). */
   v.object({ type: v.literal('codeVerdict'), verdict: v.nullable(CodeVerdictSchema) }),
+  /** The view choices made in another webview showing the panel (or saved before a reload). */
+  v.object({ type: v.literal('viewState'), view: ViewStateSchema }),
 ]);
 export type HostToWebview = v.InferOutput<typeof HostToWebviewSchema>;
 
@@ -151,6 +170,8 @@ export const WebviewToHostSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('inspect'), requestId: v.string(), runId: v.string(), request: InspectRequestSchema }),
   v.object({ type: v.literal('command'), command: v.picklist(WEBVIEW_COMMANDS) }),
+  /** The user changed a view choice in this webview. */
+  v.object({ type: v.literal('viewState'), view: ViewStateSchema }),
 ]);
 export type WebviewToHost = v.InferOutput<typeof WebviewToHostSchema>;
 

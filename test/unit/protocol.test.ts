@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
 import type * as v from 'valibot';
 import type { SaturationReport } from '../../src/shared/inspect-types';
-import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, MESSAGE_SCHEMAS, messageTypes, type InspectResult, type RunRecord } from '../../src/shared/protocol';
+import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, MESSAGE_SCHEMAS, messageTypes, type InspectResult, type RunRecord, type ViewState } from '../../src/shared/protocol';
 
 const trainConfig: TrainConfig = { ...NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
 const probeConfig: ProbeConfig = { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };
@@ -34,6 +34,7 @@ type SchemaName = keyof typeof MESSAGE_SCHEMAS;
 type Samples<M extends { type: string }> = { [K in M['type']]: Extract<M, { type: K }>[] };
 
 const inspectResult: InspectResult = { kind: 'capture', capture: { cell: 'naive-lstm', forgetGate: true, hiddenSize: 2, chars: ['a', 'b'], ids: [2, 3], gateNames: ['h'], gates: { h: [[0.1, 0.2], [0.3, 0.4]] } } };
+const viewState: ViewState = { xAxis: 'time', logScale: true, hiddenRunIds: ['r1'], selectedProbeRunId: 'p1' };
 const saturation: SaturationReport = { scope: 'batch', epoch: 1, batch: 2, step: 2, count: 100, gates: [{ gate: 'f', low: 0.1, high: 0.2 }] };
 
 const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMAS)[N]>> } = {
@@ -78,6 +79,7 @@ const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMA
     inspectError: [{ type: 'inspectError', requestId: 'q1', message: 'the checkpoint is gone' }],
     reveal: [{ type: 'reveal', section: 'equations' }],
     codeVerdict: [{ type: 'codeVerdict', verdict: { cell: 'NaiveLSTM (lstm_cell.py:8)', verdict: 'differs', message: 'f_t on line 35 differs', gate: 'f' } }],
+    viewState: [{ type: 'viewState', view: viewState }],
   },
   WebviewToHost: {
     ready: [{ type: 'ready' }],
@@ -85,6 +87,7 @@ const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMA
     chartImages: [{ type: 'chartImages', images: [{ name: 'loss', pngDataUrl: 'data:image/png;base64,iVBORw0KGgo=' }] }],
     inspect: [{ type: 'inspect', requestId: 'q1', runId: 'r1', request: { kind: 'probeTrained', steps: 50, batchSize: 4 } }],
     command: [{ type: 'command', command: 'train' }],
+    viewState: [{ type: 'viewState', view: viewState }],
   },
 };
 
