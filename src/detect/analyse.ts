@@ -78,13 +78,106 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
 /** Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`). */
+/** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`). */
+function productPartners(text: string, key: string): string[] {
+  const k = key.replace(/[$.]/g, '\\$&');
+  const partners: string[] = [];
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)\\s*\\*\\s*${k}(?![\\w$])`, 'g'))) partners.push(m[1] ?? m[2]);
+  return partners;
+}
+
+/**
+ * Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`).
+ * A sigmoid multiplied by the previous state (a parameter, the state itself) is the forget gate; one multiplied by another activated value is the input gate.
+ */
 function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [RegExp, GateName][]): void {
   for (const d of stateDefs) {
-    for (const src of readsThroughMixers(flow, roles, d).sources) {
+    const { sources, mixers } = readsThroughMixers(flow, roles, d);
+    const texts = [d, ...mixers];
+    for (const src of sources) {
       if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
-      const present = new Set(roles.values());
-      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs));
+      // Through a mixer that passes it on (`y_in_exp = stack([y_in[0], ...])`, then `y_in_exp * g_c`): that mixer's partners.
+      const keys = [src.key, ...mixers.filter((m) => m.refs.includes(src.key)).map((m) => m.key)];
+      const partners = texts.flatMap((t) => keys.flatMap((k) => productPartners(t.rhs, k)).map((p) => ({ p, at: t })));
+      const timesState = partners.some(({ p, at }) => {
+        const from = flow.reaching(p, at.order);
+        return p === d.key || (!from && flow.isParam(p)) || (from !== undefined && roles.get(from) === 'c');
+      });
+      const timesGate = partners.some(({ p, at }) => {
+        const from = flow.reaching(p, at.order);
+        return from !== undefined && hasActivation(from.rhs);
+      });
+      // Roles this update already reads (a second time step's `c = f2 * c + i2 * g2` finds its own f, i, g).
+      const present = new Set(sources.map((s) => roles.get(s)));
+      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs) && !(role === 'f' && timesGate && !timesState) && !(role === 'i' && timesState && !timesGate));
       if (rule) roles.set(src, rule[1]);
+    }
+  }
+}
+
+/** `sigmoid(...)`, `np.tanh(...)`, `self.act.forward(...)`: the whole right-hand side is one activation call. */
+function isActivationCall(rhs: string): boolean {
+  const text = rhs.trim().replace(/;$/, '');
+  const m = ACTIVATION.exec(text);
+  if (!m || !/^[\w$.\s]*$/.test(text.slice(0, m.index))) return false;
+  const open = m.index + m[0].length - 1;
+  return text[open] === '(' && matchBracket(text, open) === text.length - 1;
+}
+
+/**
+ * With no gate named at all: a value that adds activated values to a previous state (a parameter
+ * or itself: the 1997 `s_c = s_c_prev + y_in * g(net_c)`, `c = f1 * c + i1 * c_tilde1`) is the cell state.
+ */
+function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
+  return flow.defs.filter((d) => {
+    if (roles.has(d) || d.targetCount !== 1 || d.key === '<return>' || hasActivation(d.rhs) || stateRole(d.name, d.targetSubscripted) === 'h') return false;
+    const readsPrevious = d.refs.some((r) => r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)));
+    // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
+    const gates = unnamedGatesRead(flow, roles, d).filter((g) => isActivationCall(g.rhs));
+    // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
+    const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
+    return readsPrevious && gates.length >= 2 && !gruNamed;
+  });
+}
+
+/**
+ * A sigmoid named as the candidate that no cell update reads, while an update reads an unnamed
+ * tanh: the names are shifted (`g = sigmoid(...)` is used as the output gate, `c_ = tanh(...)` is
+ * the candidate). The sigmoid becomes o; inferGatesFeeding then finds the candidate.
+ */
+function renameShiftedCandidate(flow: Flow, roles: Roles, cDefs: Def[]): void {
+  const read = new Set(cDefs.flatMap((d) => readsThroughMixers(flow, roles, d).sources));
+  if (![...read].some((s) => !roles.has(s) && TANH_LIKE.test(s.rhs))) return;
+  const hasO = [...roles.values()].includes('o');
+  for (const [d, role] of [...roles]) {
+    if (role !== 'g' || read.has(d) || !SIGMOID_LIKE.test(d.rhs) || TANH_LIKE.test(d.rhs)) continue;
+    if (hasO) roles.delete(d);
+    else roles.set(d, 'o');
+  }
+}
+
+/**
+ * An output gate under a name that says nothing: an unnamed sigmoid multiplied by an activation
+ * of the cell state (`h_t = y_out * h_squash(s_c_t)`, `h = o1 * tanh(c)`). It is o; the product is h.
+ */
+function inferOutputGate(flow: Flow, roles: Roles): void {
+  const activatesCell = (text: string, at: Def) => {
+    const re = new RegExp(ACTIVATION.source, 'g');
+    for (const m of text.matchAll(re)) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(text, open);
+      if (close > open && extractRefs(text.slice(open + 1, close)).some((r) => { const src = flow.reaching(r, at.order); return src !== undefined && roles.get(src) === 'c'; })) return true;
+    }
+    return false;
+  };
+  for (const d of flow.defs) {
+    if ((roles.has(d) && roles.get(d) !== 'h') || d.targetCount !== 1 || d.key === '<return>') continue;
+    const sources = readsThroughMixers(flow, roles, d).sources;
+    const gate = sources.find((s) => !roles.has(s) && s.targetCount === 1 && SIGMOID_LIKE.test(s.rhs) && !TANH_LIKE.test(s.rhs));
+    const cellActivated = activatesCell(d.rhs, d) || sources.some((s) => !roles.has(s) && s !== gate && activatesCell(s.rhs, s));
+    if (gate && cellActivated) {
+      roles.set(gate, 'o');
+      roles.set(d, 'h');
     }
   }
 }
@@ -127,6 +220,24 @@ function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
   return named === 1 ? named + unnamedGatesRead(flow, roles, d).length : named;
 }
 
+/** The lines of each `pattern` activation call in `defs` (its whole argument: `i * self.activation(\n x_c + ...\n)`) whose argument `accept`s. */
+function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true): Set<number> {
+  const lines = new Set<number>();
+  for (const d of defs) {
+    const re = new RegExp(pattern.source, 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(d.rhs))) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(d.rhs, open);
+      if (!accept(close > open ? d.rhs.slice(open + 1, close) : '')) continue;
+      const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
+      const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
+      for (let l = from; l <= to; l++) lines.add(l);
+    }
+  }
+  return lines;
+}
+
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
@@ -153,6 +264,13 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
+  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f' || r === 'g')) {
+    for (const d of unnamedCellUpdates(flow, roles)) {
+      roles.set(d, 'c');
+      cDefs.push(d);
+    }
+  }
+  renameShiftedCandidate(flow, roles, cDefs);
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
@@ -164,6 +282,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
+  if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
   // A method that takes c (and o) from a class helper completes the cell the helper computes.
   const fromHelper = cDefs.some((d) => helperCalled(d.rhs, flow.helpers));
@@ -184,24 +303,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   // `c = f * c + i * activation(...)`) inside c, the output gate inside h. Their lines are
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
-  const activationLines = (defs: Def[], pattern: RegExp): Set<number> => {
-    const lines = new Set<number>();
-    for (const d of defs) {
-      const re = new RegExp(pattern.source, 'g');
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(d.rhs))) {
-        // The activation's whole argument: `i * self.activation(\n x_c + ...\n)`.
-        const open = m.index + m[0].length - 1;
-        const close = matchBracket(d.rhs, open);
-        const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
-        const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
-        for (let l = from; l <= to; l++) lines.add(l);
-      }
-    }
-    return lines;
-  };
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
@@ -220,6 +323,20 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       hDefs.push(d);
     }
   }
+  // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
+  if (!hDefs.length) {
+    const readsPrevious = (d: Def) => d.refs.some((r) => {
+      const name = roleName(r);
+      const src = flow.reaching(r, d.order);
+      return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
+    });
+    for (const d of flow.defs) {
+      if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
+        roles.set(d, 'h');
+        hDefs.push(d);
+      }
+    }
+  }
   // The candidate under another name (`a`, `cell`, trax's `c`): what h reads that depends on r.
   if (![...roles.values()].includes('n')) {
     for (const d of hDefs) {
@@ -230,7 +347,14 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
-  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] }), optionalForgetGate: false };
+  const gates = gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] });
+  // A candidate with no variable (fundl's `h = z * h + (1 - z) * relu(x @ W + (r * h) @ U)`): the activation in h that reads r.
+  if (!gates.has('n')) {
+    const rKeys = [...roles].filter(([, r]) => r === 'r').map(([d]) => d.key);
+    const lines = activationLines(flow, hDefs, RNN_ACTIVATION, (argument) => extractRefs(argument).some((ref) => rKeys.includes(ref)));
+    if (lines.size) gates.set('n', lines);
+  }
+  return { kind: 'gru', gates, optionalForgetGate: false };
 }
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
