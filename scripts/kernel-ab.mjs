@@ -21,7 +21,7 @@ const PHASES = ['', 'embedding + input product', 'forward steps', 'logits', 'sof
 
 /** Compiles lstm_lm.c with the sources in `dir` (lstm_lm.c, simd.h when it exists). */
 function compile(dir) {
-  const out = path.join(dir, 'kernel.wasm');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kernel-ab-')), 'kernel.wasm');
   execFileSync('clang', [...CLANG_FLAGS.filter((f) => f !== '-Werror'), '-DLM_PROFILE', '-o', out, path.join(dir, 'lstm_lm.c')], { stdio: ['ignore', 'inherit', 'inherit'] });
   return fs.readFileSync(out);
 }
