@@ -4,10 +4,10 @@
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
-import { dependsOnRole, Flow, isMixer, rolesReached, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
+import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
+import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
-import { matchBracket } from './text';
-import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
+import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
 import type { DetectedKind, GateName } from './types';
 
 export interface UnitAnalysis {
@@ -77,56 +77,6 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
 
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
-/** Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`). */
-function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [RegExp, GateName][]): void {
-  for (const d of stateDefs) {
-    for (const src of readsThroughMixers(flow, roles, d).sources) {
-      if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
-      const present = new Set(roles.values());
-      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs));
-      if (rule) roles.set(src, rule[1]);
-    }
-  }
-}
-
-/** A name for the cell state itself (previous or current), as a peephole reads it. */
-const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev|prev_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
-
-/**
- * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
- * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
- */
-function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
-  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
-  // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
-  const readsPeep = (d: Def) => d.refs.some((r) => {
-    const src = flow.reaching(r, d.order);
-    return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
-  });
-  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) return true;
-  for (const d of updates) {
-    const re = new RegExp(SIGMOID_LIKE.source, 'g');
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(d.rhs))) {
-      const open = m.index + m[0].length - 1;
-      const close = matchBracket(d.rhs, open);
-      if (close > open && readsCell(d.rhs.slice(open + 1, close))) return true;
-    }
-  }
-  return false;
-}
-
-/** Activated values with no role yet that `d` reads (directly or through mixers): a gate under a name that says nothing. */
-function unnamedGatesRead(flow: Flow, roles: Roles, d: Def): Def[] {
-  return readsThroughMixers(flow, roles, d).sources.filter((s) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs));
-}
-
-/** How many of i, f, g a would-be cell update combines: named ones, plus unnamed activated values once one is named (`c = forget_gate * c + new_info * info_gate`). */
-function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
-  const named = rolesReached(flow, d, roles, ['i', 'f', 'g']);
-  return named === 1 ? named + unnamedGatesRead(flow, roles, d).length : named;
-}
-
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
@@ -153,6 +103,13 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
+  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f' || r === 'g')) {
+    for (const d of unnamedCellUpdates(flow, roles)) {
+      roles.set(d, 'c');
+      cDefs.push(d);
+    }
+  }
+  renameShiftedCandidate(flow, roles, cDefs);
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
@@ -164,6 +121,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
+  if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
   // A method that takes c (and o) from a class helper completes the cell the helper computes.
   const fromHelper = cDefs.some((d) => helperCalled(d.rhs, flow.helpers));
@@ -184,24 +142,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   // `c = f * c + i * activation(...)`) inside c, the output gate inside h. Their lines are
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
-  const activationLines = (defs: Def[], pattern: RegExp): Set<number> => {
-    const lines = new Set<number>();
-    for (const d of defs) {
-      const re = new RegExp(pattern.source, 'g');
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(d.rhs))) {
-        // The activation's whole argument: `i * self.activation(\n x_c + ...\n)`.
-        const open = m.index + m[0].length - 1;
-        const close = matchBracket(d.rhs, open);
-        const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
-        const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
-        for (let l = from; l <= to; l++) lines.add(l);
-      }
-    }
-    return lines;
-  };
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
@@ -220,6 +162,20 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       hDefs.push(d);
     }
   }
+  // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
+  if (!hDefs.length) {
+    const readsPrevious = (d: Def) => d.refs.some((r) => {
+      const name = roleName(r);
+      const src = flow.reaching(r, d.order);
+      return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
+    });
+    for (const d of flow.defs) {
+      if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
+        roles.set(d, 'h');
+        hDefs.push(d);
+      }
+    }
+  }
   // The candidate under another name (`a`, `cell`, trax's `c`): what h reads that depends on r.
   if (![...roles.values()].includes('n')) {
     for (const d of hDefs) {
@@ -230,8 +186,19 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
-  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] }), optionalForgetGate: false };
+  const gates = gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] });
+  // A candidate with no variable (fundl's `h = z * h + (1 - z) * relu(x @ W + (r * h) @ U)`): the activation in h that reads r.
+  if (!gates.has('n')) {
+    const rKeys = [...roles].filter(([, r]) => r === 'r').map(([d]) => d.key);
+    const lines = activationLines(flow, hDefs, RNN_ACTIVATION, (argument) => extractRefs(argument).some((ref) => rKeys.includes(ref)));
+    if (lines.size) gates.set('n', lines);
+  }
+  return { kind: 'gru', gates, optionalForgetGate: false };
 }
+
+/** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?)\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
@@ -245,7 +212,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     while (stack.length) {
       const [r, order] = stack.pop()!;
       const src = flow.reaching(r, order);
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs))) {
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs) || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -254,7 +221,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       }
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts);
+    const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
     if (products === 0 || (products < 2 && !CONCAT.test(texts))) continue;
     const previousHidden = [...refs].some((r) => {
       const name = roleName(r);
