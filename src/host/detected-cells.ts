@@ -27,7 +27,7 @@ export function detectLanguageOf(document: vscode.TextDocument): DetectLanguage 
   return LANGUAGES[document.languageId];
 }
 
-export class CodeCells implements vscode.Disposable {
+export class DetectedCells implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; cells: DetectedCell[] }>();
   private readonly warned = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
