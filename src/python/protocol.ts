@@ -45,6 +45,9 @@ export const CheckRequestSchema = v.object({
 });
 export type CheckRequest = v.InferOutput<typeof CheckRequestSchema>;
 
+/** A check request's content without the child's envelope: also what the host posts to the TF.js worker for a TS/JS cell. */
+export const CheckInputSchema = v.omit(CheckRequestSchema, ['type', 'id']);
+
 // ---- child → host ---------------------------------------------------------------------------
 
 export const ReadySchema = v.object({

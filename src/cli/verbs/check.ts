@@ -26,8 +26,8 @@ export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [
 
 Runs each recurrent cell that \`lstm-lab detect\` finds in FILE (.py or .ipynb) as written, in a
 Python child that loads only the imports and definitions the cell needs. A TF.js cell in a
-.ts/.js file (LSTM or tanh RNN) is transpiled and run in this process instead (no Python;
-its probe uses tf.grad, at E=10, H=16). It builds the cell
+.ts/.js file is transpiled and run in this process instead (no Python; its probe is one
+tf.grad through your code at E=50, H=125). It builds the cell
 from (input size, hidden size) or creates its weights from their names, compares h_t over N
 steps with the reference cell of its kind (LSTM with or without forget gate, GRU, tanh RNN)
 loaded with the same weights, and probes ‖∂Σ|h_t|/∂h0‖ per step (autograd for PyTorch,
