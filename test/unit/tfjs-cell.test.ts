@@ -41,6 +41,9 @@ describe('TF.js cells run as written', function () {
     ['lstm_class.js', 'LSTM'],
     ['lstm_fused.ts', 'LSTM'],
     ['rnn_step.ts', 'RNN'],
+    ['gru_class.ts', 'GRU'],
+    ['gru_fused.js', 'GRU'],
+    ['lstm_no_forget.ts', 'LSTM without forget gate'],
   ] as const) {
     it(`${file} matches the reference ${reference}, and its tf.grad probe equals the reference's from the same weights`, () => {
       const { result } = check(file, { referenceNorms: true });
@@ -66,6 +69,8 @@ describe('TF.js cells run as written', function () {
     ['bug_forget_from_input.js', 'f', 'f'],
     ['bug_relu_candidate.js', 'g', 'g'],
     ['bug_h_without_tanh.ts', 'h', 'h'],
+    ['bug_gru_z_from_reset.ts', 'z', 'z'],
+    ['bug_no_forget_sigmoid_candidate.ts', 'g', 'g'],
   ] as const) {
     it(`${file} differs at gate ${gate} on the wrong line, from step 0`, () => {
       const { source, result } = check(file);
