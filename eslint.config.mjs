@@ -14,10 +14,11 @@ const WEBVIEW = { group: ['**/webview/*', '../webview', '../../webview'], messag
 const HOST = { group: ['**/host/*', '**/host'], message: 'src/host needs vscode: nothing outside it may import it.' };
 const CLI = { group: ['**/cli/*'], message: 'The CLI is an entry point: nothing imports it.' };
 const ENGINE_VALUES = {
-  group: ['**/engine/*', '!**/engine/types', '!**/engine/validate', '!**/engine/errors', '!**/engine/inspect-types'],
+  group: ['**/engine/*', '!**/engine/validate', '!**/engine/errors'],
   allowTypeImports: true,
-  message: 'Only the engine types and its TF.js-free modules (types, validate, errors, inspect-types) load here; the engine itself runs in the worker.',
+  message: 'Only the engine\'s TF.js-free modules (validate, errors) and its types load here (the data types are in src/shared); the engine itself runs in the worker.',
 };
+const ENGINE = { group: ['**/engine/*', '**/engine/**', '**/engine'], message: 'The webview imports only from src/shared (the data types are in src/shared/types.ts and inspect-types.ts).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.harness/**', '.vscode-test/**', '**/*.js', '**/*.mjs', 'media/**'] },
@@ -41,7 +42,7 @@ export default tseslint.config(
   { files: ['src/worker/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST, CLI) },
   { files: ['src/python/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI) },
   { files: ['src/host/**/*.ts', 'src/extension.ts'], rules: forbid(TFJS, WEBVIEW, CLI, ENGINE_VALUES) },
-  { files: ['webview/**/*.ts'], rules: forbid(VSCODE, TFJS, HOST, CLI, ENGINE_VALUES, { group: ['**/worker/*', '**/python/*', '**/detect/*', '**/detect'], message: 'The webview talks to the host by messages only.' }) },
+  { files: ['webview/**/*.ts'], rules: forbid(VSCODE, TFJS, HOST, CLI, ENGINE, { group: ['**/worker/*', '**/python/*', '**/detect/*', '**/detect'], message: 'The webview talks to the host by messages only.' }) },
   // Tests may reach anything but vscode outside the integration suites.
   { files: ['test/unit/**/*.ts', 'test/webview/**/*.ts'], rules: forbid(VSCODE) },
 );

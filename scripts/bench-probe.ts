@@ -7,7 +7,7 @@ import { measureMatmulGflops, benchConfigOf } from '../src/engine/bench';
 import { probeSeriesFast } from '../src/engine/fast/probe-fast';
 import { freshEmbedding, probeSeries } from '../src/engine/probe';
 import { mulberry32 } from '../src/engine/random';
-import { DEFAULT_PROBE_SERIES } from '../src/engine/types';
+import { DEFAULT_PROBE_SERIES } from '../src/shared/types';
 
 async function main(): Promise<void> {
   const backend = await initBackend('auto');

@@ -1,7 +1,7 @@
 // The two chart.js charts. Only the pieces they use are registered (line charts on linear
 // and logarithmic axes, legend, tooltip), which keeps the bundle small.
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartConfiguration, type Plugin, type Scale } from 'chart.js';
-import { decadeTicks } from './chart-configs';
+import { decadeTicks } from '../src/shared/chart-configs';
 import { el } from './dom';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);

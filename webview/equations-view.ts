@@ -2,7 +2,7 @@
 // is under the editor's cursor; hovering a line highlights it while the pointer is there;
 // clicking (or Enter) asks the host to reveal the code that computes it.
 import katex from 'katex';
-import type { EquationLine, GateName } from '../src/engine/types';
+import type { EquationLine, GateName } from '../src/shared/types';
 import { el } from './dom';
 
 export class EquationsView {

@@ -1,11 +1,11 @@
 // The inspection views' logic that needs no DOM: saturation records, heat colours, unit
 // ranking on a pattern, hover text, the saturation chart configuration and the CSV files.
-// Pure functions of plain data (src/engine/inspect-types.ts), so tests run them anywhere.
+// Pure functions of plain data (src/shared/inspect-types.ts), so tests run them anywhere.
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
-import type { ActivationCapture, CapturedGate, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult, UnitScore } from '../src/engine/inspect-types';
-import type { RunRecord } from '../src/protocol';
+import type { ActivationCapture, CapturedGate, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult, UnitScore } from '../src/shared/inspect-types';
+import type { RunRecord } from '../src/shared/protocol';
 import { CELL_FAMILIES, GATE_LABELS, GATE_NAMES, GATE_RANGE, type GateName } from '../src/shared/catalog';
-import { paletteColor, type ThemeColors } from './chart-configs';
+import { paletteColor, type ThemeColors } from '../src/shared/chart-configs';
 
 /** "forget gate f": each gate's label and letter. */
 export const GATE_TITLES = Object.fromEntries(GATE_NAMES.map((gate) => [gate, `${GATE_LABELS[gate]} ${gate}`])) as Record<CapturedGate, string>;

@@ -5,8 +5,8 @@
 // per-character probabilities. Every computation on tensors happens in the worker: this view
 // sends `inspect` requests, routes the plain results to their part, and says what it is doing.
 import { Chart, Title } from 'chart.js';
-import type { HostToWebview, InspectRequest, InspectResult, RunRecord, WebviewToHost } from '../src/protocol';
-import type { ThemeColors } from './chart-configs';
+import type { HostToWebview, InspectRequest, InspectResult, RunRecord, WebviewToHost } from '../src/shared/protocol';
+import type { ThemeColors } from '../src/shared/chart-configs';
 import { el } from './dom';
 import { ActivationsPart } from './inspect/activations-part';
 import { FlowPart } from './inspect/flow-part';

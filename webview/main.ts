@@ -1,6 +1,6 @@
 // The LSTM Lab side panel: loss and gradient charts, the runs table and the cell's
 // equations. It talks to the extension host only through the typed messages of
-// src/protocol.ts, validates everything it receives, and keeps its UI state with
+// src/shared/protocol.ts, validates everything it receives, and keeps its UI state with
 // getState/setState so it comes back as it was when the view is hidden and shown.
 import { Chart } from 'chart.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -8,8 +8,8 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { isHostToWebview, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../src/protocol';
-import { coincideNote, gradientChartConfig, lossChartConfig, type LossXAxis } from './chart-configs';
+import { isHostToWebview, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../src/shared/protocol';
+import { coincideNote, gradientChartConfig, lossChartConfig, type LossXAxis } from '../src/shared/chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';

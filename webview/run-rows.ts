@@ -1,7 +1,7 @@
 // One row of the runs table — the notebook's comparison table — as plain strings, so the
 // formatting is testable without a DOM and the panel only has to place text.
-import type { RunRecord } from '../src/protocol';
-import type { TrainConfig } from '../src/engine/types';
+import type { RunRecord } from '../src/shared/protocol';
+import type { TrainConfig } from '../src/shared/types';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../src/shared/catalog';
 
 // The notebook's comparison (time, losses) first: a side bar shows the first few columns.

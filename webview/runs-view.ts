@@ -1,7 +1,7 @@
 // The runs table: one row per run, the notebook's comparison columns. The first column's
 // checkbox says whether the run is on a chart (train runs: the loss chart, any number;
 // probe runs: the gradient chart, one at a time).
-import type { RunRecord } from '../src/protocol';
+import type { RunRecord } from '../src/shared/protocol';
 import { el } from './dom';
 import { RUN_COLUMNS, runRow } from './run-rows';
 

@@ -1,8 +1,8 @@
 // The "Gate saturation" section beside the loss: one chart per sigmoid gate, each listing only
 // the runs whose cell has that gate, and one compact legend for all of them (the run colours,
 // as on the loss chart, and the line styles explained once).
-import type { RunRecord } from '../src/protocol';
-import { coincidingRuns, paletteColor, type ThemeColors } from './chart-configs';
+import type { RunRecord } from '../src/shared/protocol';
+import { coincidingRuns, paletteColor, type ThemeColors } from '../src/shared/chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { GATE_TITLES, hasSaturationOf, saturationChartConfig, saturationCsv, SATURATION_GATES } from './inspect-model';

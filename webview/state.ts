@@ -1,10 +1,10 @@
 // The panel's model: the runs it knows, the equations it shows, and the UI choices it
 // persists with getState/setState. Pure functions, no DOM.
-import type { CodeVerdict, HostToWebview, RunRecord } from '../src/protocol';
-import { isEquationLine, isGateName, isRunRecord } from '../src/protocol';
-import type { BatchProgress, EquationLine, GateName, ProbeSeries } from '../src/engine/types';
-import type { LossXAxis } from './chart-configs';
-import { thinPoints } from './chart-configs';
+import type { CodeVerdict, HostToWebview, RunRecord } from '../src/shared/protocol';
+import { isEquationLine, isGateName, isRunRecord } from '../src/shared/protocol';
+import type { BatchProgress, EquationLine, GateName, ProbeSeries } from '../src/shared/types';
+import type { LossXAxis } from '../src/shared/chart-configs';
+import { thinPoints } from '../src/shared/chart-configs';
 import { EQUATION_SETS, type EquationSetId } from './equations';
 import { equationSetOf } from '../src/shared/catalog';
 import { applySaturation } from './inspect-model';

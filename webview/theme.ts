@@ -1,7 +1,7 @@
 // Chart colours from the VS Code theme. VS Code sets the `--vscode-*` variables on <html>
 // and a theme class on <body> (vscode-light / vscode-dark / vscode-high-contrast /
 // vscode-high-contrast-light); both change when the user switches theme.
-import { DARK_THEME_COLORS, LIGHT_THEME_COLORS, PALETTE_CSS_VARIABLES, type ThemeColors } from './chart-configs';
+import { DARK_THEME_COLORS, LIGHT_THEME_COLORS, PALETTE_CSS_VARIABLES, type ThemeColors } from '../src/shared/chart-configs';
 
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 

@@ -5,8 +5,8 @@
 // UsageError (exit 2).
 import * as path from 'node:path';
 import { parseArgs as nodeParseArgs } from 'node:util';
-import type { BackendPreference, CorpusSpec, TrainConfig } from '../engine/types';
-import { NOTEBOOK_TRAIN_CONFIG } from '../engine/types';
+import type { BackendPreference, CorpusSpec, TrainConfig } from '../shared/types';
+import { NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
 import { hasForgetGate, type CellKind } from '../shared/catalog';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from '../engine/validate';
 

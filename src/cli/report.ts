@@ -1,13 +1,11 @@
 // Results as the user reads them: the notebook-style table, the --json shapes,
 // CSV, and a self-contained HTML report (chart.js inlined) with the loss charts drawn by the
 // same configuration functions as the VS Code panel.
-import type { BatchProgress, ProbeConfig, ProbeResult, TrainResult } from '../engine/types';
-import type { RunRecord } from '../protocol';
+import type { BatchProgress, ProbeConfig, ProbeResult, TrainResult } from '../shared/types';
+import type { RunRecord } from '../shared/protocol';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../shared/catalog';
 import { readChartJsUmd } from '../engine/paths';
-// The one exception to the import table, until the chart configurations move to src/shared.
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
-import { gradientChartConfig, lossChartConfig, LIGHT_THEME_COLORS } from '../../webview/chart-configs';
+import { gradientChartConfig, lossChartConfig, LIGHT_THEME_COLORS } from '../shared/chart-configs';
 import { formatClock } from './progress';
 import { formatNumber, textTable } from '../shared/table';
 

@@ -33,6 +33,21 @@ export class Flow {
     for (const d of list) if (d.order < order) found = d;
     return found;
   }
+  /**
+   * Earlier definitions of `d`'s target in other branches (`if highway: (i, f, g, o, hw) = chunks`
+   * / `else: i, f, g, o = chunk(...)`): textually before `d`, yet they reach the same uses.
+   */
+  alternatives(d: Def): Def[] {
+    const found: Def[] = [];
+    if (!d.stmt.conditions.length) return found;
+    const list = this.byKey.get(d.key) ?? [];
+    for (let k = list.indexOf(d) - 1; k >= 0; k--) {
+      const other = list[k];
+      if (!other.stmt.conditions.length || other.stmt.conditions.join('|') === d.stmt.conditions.join('|')) break;
+      if (other.order !== d.order) found.push(other);
+    }
+    return found;
+  }
   definitionsOf(key: string): Def[] {
     return this.byKey.get(key) ?? [];
   }
@@ -162,9 +177,12 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       return;
     }
     d.lines.forEach((l) => lines.add(l));
-    for (const r of d.refs) {
+    const reached = d.refs.flatMap((r) => {
       const src = flow.reaching(r, d.order);
-      if (!src || src === d) continue;
+      return src ? [src, ...flow.alternatives(src)] : [];
+    });
+    for (const src of reached) {
+      if (src === d) continue;
       const role = roles.get(src);
       if (role === gate) visit(src);
       else if (role === undefined && flow.preact(src)) visit(src);

@@ -50,7 +50,7 @@ export function matchBracket(text: string, open: number): number {
   return -1;
 }
 
-/** Comments and string contents become spaces (quotes kept); IPython magics and shell lines are blanked. */
+/** Comments and string contents become spaces (quotes and tabs kept); IPython magics and shell lines are blanked. */
 export function blankPython(source: string): string {
   const out = source.split('');
   let i = 0;
@@ -83,7 +83,8 @@ export function blankPython(source: string): string {
           out[i] = ' ';
           i++;
         }
-        if (i < source.length && source[i] !== '\n') out[i] = ' ';
+        // Tabs stay: a docstring's closing quotes are indented by them in a tab-indented file.
+        if (i < source.length && source[i] !== '\n' && source[i] !== '\t') out[i] = ' ';
         if (!triple && source[i] === '\n') break; // unterminated: stop at the line end
         i++;
       }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendName, BackendPreference } from './types';
+import type { BackendName, BackendPreference } from '../shared/types';
 import { registerUnsortedSegmentSumWasm } from './kernels/unsorted-segment-sum';
 import { registerTransposeMatmulFixWasm } from './kernels/transpose-matmul';
 import { registerSliceViewFixWasm } from './kernels/slice-view';

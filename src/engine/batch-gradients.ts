@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './corpus';
 import { LmKernelPool, availableCores } from './fast/lm-threads';
 import type { LanguageModel } from './model';
-import type { BackendName } from './types';
+import type { BackendName } from '../shared/types';
 
 export interface BatchLoss {
   /** Mean cross-entropy over the batch's non-padding targets. */

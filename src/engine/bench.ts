@@ -17,7 +17,7 @@ import { getCell } from './cells/registry';
 import { CELL_KINDS, familyOf } from '../shared/catalog';
 import { LanguageModel } from './model';
 import { mulberry32 } from './random';
-import type { BackendName, BenchResult, BenchResultRow, CellKind } from './types';
+import type { BackendName, BenchResult, BenchResultRow, CellKind } from '../shared/types';
 
 /** Characters in the lower-cased, tag-stripped Brown corpus (what corpus.ts builds). */
 export const BROWN_CHARS = 6_127_073;

@@ -7,7 +7,7 @@
 // old weights file is removed, so a crash at any point leaves the previous checkpoint whole.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from './types';
+import type { BackendName, CellKind, CorpusStats, EpochSummary, TrainConfig } from '../shared/types';
 import type { LanguageModelWeights } from './model';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
 import { CELL_KINDS, weightShapes } from '../shared/catalog';

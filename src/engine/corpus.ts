@@ -3,7 +3,7 @@
 // seqLen, target = the next character at each position), a seeded 90/10 train/validation
 // split, and a vocabulary built from the training split (0 = padding, 1 = unknown).
 import * as fs from 'node:fs';
-import type { CorpusOptions, CorpusSpec, CorpusStats } from './types';
+import type { CorpusOptions, CorpusSpec, CorpusStats } from '../shared/types';
 import { readBrownTagged } from './paths';
 import { deriveSeed, mulberry32, shuffleInPlace } from './random';
 import { InputError } from './errors';

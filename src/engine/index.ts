@@ -24,7 +24,7 @@ export type { ProbeOptions, ProbeSeriesOptions } from './probe';
 // inspect engineer: looking inside a trained cell (gate capture, top units, saturation, gradient flow, trained probe, sampling with probabilities)
 export { captureActivations, topUnits, positionsMatching, gateSaturation, measureSaturation, gradientFlow, probeTrained, sampleWithProbabilities, modelFromCheckpoint, encodeText, MAX_CAPTURE_CHARS, MAX_GRADIENT_FLOW_CHARS, SATURATION_THRESHOLD } from './inspect';
 export type { InspectSource, LoadedModel, PositionSelection, TrainedProbeOptions, SampleWithProbabilitiesConfig } from './inspect';
-export type { ActivationCapture, CapturedGate, UnitScore, GateSaturation, SaturationReport, GradientFlow, TrainedProbeResult, CharacterProbability, SampleStep, SampleWithProbabilities } from './inspect-types';
+export type { ActivationCapture, CapturedGate, UnitScore, GateSaturation, SaturationReport, GradientFlow, TrainedProbeResult, CharacterProbability, SampleStep, SampleWithProbabilities } from '../shared/inspect-types';
 // fast engineer: timing every cell beside the FLOP floor
 export { bench, benchConfigOf, benchRatios, benchTable } from './bench';
 export type { BenchOptions, BenchConfig } from './bench';

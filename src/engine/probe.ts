@@ -20,7 +20,7 @@ import { loadCheckpoint } from './checkpoint';
 import { machineMemoryLimitMB, memoryProblem } from './validate';
 import { loadCorpus } from './corpus';
 import { deriveSeed, gaussian, mulberry32 } from './random';
-import type { ProbeConfig, ProbeResult, ProbeSeries, ProbeSeriesSpec } from './types';
+import type { ProbeConfig, ProbeResult, ProbeSeries, ProbeSeriesSpec } from '../shared/types';
 
 export interface ProbeSeriesOptions {
   /** Steps to record (x must have at least this many time steps). */

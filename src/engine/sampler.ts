@@ -1,7 +1,7 @@
 // Generates text from a checkpoint: the priming string is run through the model, then each
 // next character is drawn from softmax(logits / temperature) with a seeded generator.
 import * as tf from '@tensorflow/tfjs';
-import type { SampleConfig } from './types';
+import type { SampleConfig } from '../shared/types';
 import type { CellState } from './cells/types';
 import { activeBackend, initBackend } from './backend';
 import { loadCheckpoint, type Checkpoint } from './checkpoint';

@@ -3,13 +3,13 @@
 // without applying it; writes a checkpoint after every epoch (and on cancel) and resumes
 // from one.
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, BatchProgress, CorpusStats, EpochSummary, TrainConfig, TrainResult } from './types';
+import type { BackendName, BatchProgress, CorpusStats, EpochSummary, TrainConfig, TrainResult } from '../shared/types';
 import { activeBackend, initBackend } from './backend';
 import { loadCorpus, PADDING_ID, type Batch, type Corpus } from './corpus';
 import { gradientSourceFor, type GradientSource } from './batch-gradients';
 import { LanguageModel } from './model';
 import { measureSaturation } from './inspect';
-import type { SaturationReport } from './inspect-types';
+import type { SaturationReport } from '../shared/inspect-types';
 import { InputError } from './errors';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from './validate';
 import { CHECKPOINT_VERSION, decodeFloat32, encodeFloat32, loadCheckpoint, saveCheckpoint, type Checkpoint, type SavedTensor, type TrainingPosition } from './checkpoint';

@@ -3,7 +3,7 @@
 // trainer all check the same rules before any tensor exists.
 import * as os from 'node:os';
 import { CELL_KINDS } from '../shared/catalog';
-import type { TrainConfig } from './types';
+import type { TrainConfig } from '../shared/types';
 
 /** Every cell kind the engine knows (from the catalog, which has no TF.js). */
 export const TRAIN_CELL_KINDS: readonly string[] = CELL_KINDS;

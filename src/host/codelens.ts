@@ -5,8 +5,8 @@
 // object that has no `interactive: true` (tests, other modules), the commands show no UI.
 import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
-import type { CorpusSpec } from '../engine/types';
-import type { PanelSection, RunRecord } from '../protocol';
+import type { CorpusSpec } from '../shared/types';
+import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
 import { lensTitles, planForCell, probeSeriesFor } from './code-plan';

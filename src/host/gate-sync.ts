@@ -4,7 +4,7 @@
 // revealed in the last editor that showed a detected cell.
 import * as vscode from 'vscode';
 import { gateAtLine, linesForGate, type DetectedCell, type GateName } from '../detect';
-import type { HostToWebview } from '../protocol';
+import type { HostToWebview } from '../shared/protocol';
 import { CodeCells, lineRange } from './code-cells';
 import { planForCell } from './code-plan';
 import type { PanelProvider } from './panel';

@@ -3,7 +3,7 @@
 // run started: once the cell's text changes it is removed (moving the cell keeps it).
 import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
-import type { RunRecord } from '../protocol';
+import type { RunRecord } from '../shared/protocol';
 import { CodeCells, lineRange } from './code-cells';
 import { formatNumber, probeSummary, trainSummary } from './code-plan';
 import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './sparkline';

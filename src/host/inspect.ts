@@ -3,8 +3,8 @@
 // queue (all tensors stay there), and the answers come back to the panel; the trainer's gate
 // saturation reports are forwarded to the panel as they arrive.
 import * as vscode from 'vscode';
-import type { ActivationCapture } from '../engine/inspect-types';
-import type { InspectRequest, InspectResult, RunRecord } from '../protocol';
+import type { ActivationCapture } from '../shared/inspect-types';
+import type { InspectRequest, InspectResult, RunRecord } from '../shared/protocol';
 import { registerCommand, TRAIN_MODEL, UserError } from './commands/wrapper';
 import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';

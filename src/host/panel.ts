@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
-import type { CellKind, GateName } from '../engine/types';
-import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../protocol';
+import type { CellKind, GateName } from '../shared/types';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../shared/protocol';
 import { renderPanelHtml } from './panel-html';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';

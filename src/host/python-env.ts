@@ -4,7 +4,7 @@
 // The answer is cached until the setting or the Python extension's selection changes (the
 // selection is asked each time: it is cheap, and the cache key includes it).
 import * as vscode from 'vscode';
-import { isObj, isStr } from '../guards';
+import { isObj, isStr } from '../shared/guards';
 import { findPython, type InterpreterRequest, type PythonInfo } from '../python';
 
 const PYTHON_EXTENSION_ID = 'ms-python.python';

@@ -24,7 +24,7 @@ export interface SparklineOptions {
   palette?: readonly string[];
 }
 
-/** Line colours, the same as the panel's charts (webview/chart-configs.ts) so a hover's series match the panel's. */
+/** Line colours, the same as the panel's charts (src/shared/chart-configs.ts) so a hover's series match the panel's. */
 export const SPARKLINE_COLORS = { dark: ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#d18616'], light: ['#1a85ff', '#e51400', '#388a34', '#bf8803', '#652d90', '#d18616'] };
 
 const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -2,8 +2,8 @@
 // and when idle the last finished training run's validation loss (nothing before the first).
 // Click: show the panel.
 import * as vscode from 'vscode';
-import type { BatchProgress } from '../engine/types';
-import type { RunRecord } from '../protocol';
+import type { BatchProgress } from '../shared/types';
+import type { RunRecord } from '../shared/protocol';
 import type { RunManager } from './run-manager';
 
 export function createStatusBar(manager: RunManager): vscode.Disposable {

@@ -4,8 +4,8 @@
 // user's traceback frame), and the probe run the panel's gradient chart draws ("your code"
 // beside the reference cell from the same weights).
 import type { DetectedCell } from '../detect';
-import type { ProbeSeries } from '../engine/types';
-import type { RunRecord } from '../protocol';
+import type { ProbeSeries } from '../shared/types';
+import type { RunRecord } from '../shared/protocol';
 import { planCodeCells, planPythonFile, type CellPlan, type CellResult, type PlanOptions, type Unit } from '../python';
 import { kindForCode, type CellKind, type GateName } from '../shared/catalog';
 import { newRunId } from './run-manager';

@@ -2,8 +2,8 @@
 // death (exit code, signal, out of memory) and fails every job in flight with the reason;
 // the next request starts a fresh worker. No vscode import: the host only moves messages.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { BackendName, BackendPreference } from '../engine/types';
-import { isWorkerToHost, type HostToWorker, type WorkerToHost } from '../protocol';
+import type { BackendName, BackendPreference } from '../shared/types';
+import { isWorkerToHost, type HostToWorker, type WorkerToHost } from '../shared/protocol';
 
 export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' }>;
 export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' | 'inspectDone' }>;

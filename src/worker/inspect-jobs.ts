@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { loadCheckpoint, type Checkpoint } from '../engine/checkpoint';
 import { captureActivations, gradientFlow, probeTrained, sampleWithProbabilities } from '../engine/inspect';
-import type { InspectJob, InspectResult } from '../protocol';
+import type { InspectJob, InspectResult } from '../shared/protocol';
 
 /** Longest sample the panel may ask for (characters generated one step at a time). */
 export const MAX_PANEL_SAMPLE_LENGTH = 2000;

@@ -5,7 +5,7 @@ import { initBackend } from '../engine/backend';
 import { probe } from '../engine/probe';
 import { sample } from '../engine/sampler';
 import { train } from '../engine/trainer';
-import type { WorkerToHost } from '../protocol';
+import type { WorkerToHost } from '../shared/protocol';
 import { runInspectJob } from './inspect-jobs';
 import { errorMessage, WorkerLoop, type WorkerEngine } from './worker';
 

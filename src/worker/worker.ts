@@ -10,9 +10,9 @@ import type {
   SampleConfig,
   TrainConfig,
   TrainResult,
-} from '../engine/types';
-import type { SaturationReport } from '../engine/inspect-types';
-import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../protocol';
+} from '../shared/types';
+import type { SaturationReport } from '../shared/inspect-types';
+import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../shared/protocol';
 
 /** The training events the engine emits: the engine's own type, not a copy that could drift. */
 export type { TrainEvent } from '../engine/trainer';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 // Tiny runs: the suite must stay short on a shared 2-core machine.

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenedTutorial } from '../../src/host/tutorial';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 
 const SENTENCE = 'The jury further said in term-end presentments that the City Executive Committee deserves praise.';
 

@@ -11,7 +11,7 @@ import type { ChartsEditor } from '../../src/host/charts-editor';
 import type { ChartExport, PanelProvider } from '../../src/host/panel';
 import type { OpenedTutorial } from '../../src/host/tutorial';
 import { WALKTHROUGH_CONTEXT, type WalkthroughMilestone } from '../../src/host/walkthrough';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 const TINY = { preset: 'quick', corpus: { kind: 'brown' }, seqLen: 30, hiddenSize: 24, embeddingSize: 12, batchSize: 8, maxBatches: 3 } as const;

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ActivationCapture } from '../../src/engine/inspect-types';
-import type { InspectResult, RunRecord } from '../../src/protocol';
+import type { ActivationCapture } from '../../src/shared/inspect-types';
+import type { InspectResult, RunRecord } from '../../src/shared/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 const TINY = { preset: 'quick', corpus: { kind: 'brown' }, seqLen: 30, hiddenSize: 24, embeddingSize: 12, batchSize: 8 } as const;

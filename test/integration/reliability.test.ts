@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LstmLabApi } from '../../src/extension';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 import { RunsStore } from '../../src/host/runs-store';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';

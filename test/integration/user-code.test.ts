@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { CodeVerdict, RunRecord } from '../../src/protocol';
+import type { CodeVerdict, RunRecord } from '../../src/shared/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 const PYTHON = '/usr/bin/python3';

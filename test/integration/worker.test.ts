@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { WorkerClient, WorkerDiedError } from '../../src/host/worker-client';
-import { isWorkerToHost, type WorkerToHost } from '../../src/protocol';
-import type { RunRecord } from '../../src/protocol';
+import { isWorkerToHost, type WorkerToHost } from '../../src/shared/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 const trainJob = (id: string, checkpointDir: string) =>

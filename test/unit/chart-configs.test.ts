@@ -8,9 +8,9 @@ import {
   lossChartConfig,
   paletteColor,
   thinPoints,
-} from '../../webview/chart-configs';
-import type { RunRecord } from '../../src/protocol';
-import type { BatchProgress, EpochSummary, ProbeSeries } from '../../src/engine/types';
+} from '../../src/shared/chart-configs';
+import type { RunRecord } from '../../src/shared/protocol';
+import type { BatchProgress, EpochSummary, ProbeSeries } from '../../src/shared/types';
 
 function batches(count: number, batchesPerEpoch: number, lossAt: (step: number) => number): BatchProgress[] {
   return Array.from({ length: count }, (_, k) => ({

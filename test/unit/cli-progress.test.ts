@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ProgressBar, trainProgress } from '../../src/cli/progress';
 import { initBackend } from '../../src/engine/backend';
 import { train } from '../../src/engine/trainer';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/engine/types';
+import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 const smallText = path.resolve(__dirname, '../fixtures/text/small.txt');
 

@@ -8,8 +8,8 @@ import * as esbuild from 'esbuild';
 import { detectCells, detectNotebook, type DetectedCell } from '../../src/detect';
 import { cellEquations } from '../../src/shared/catalog';
 import { getCell } from '../../src/engine/cells/registry';
-import type { CellKind, ProbeSeries } from '../../src/engine/types';
-import { CELL_KINDS } from '../../src/protocol';
+import type { CellKind, ProbeSeries } from '../../src/shared/types';
+import { CELL_KINDS } from '../../src/shared/protocol';
 import {
   formatDuration,
   formatNumber,

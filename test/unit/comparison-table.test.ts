@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { comparisonTable } from '../../src/host/export';
-import type { RunRecord } from '../../src/protocol';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/engine/types';
+import type { RunRecord } from '../../src/shared/protocol';
+import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 function run(title: string, maxBatches: number | undefined, batches: number, batchesPerEpoch: number): RunRecord {
   return {

@@ -77,4 +77,12 @@ describe('detectCells: styles from real projects', () => {
       { name: 'gru_b', kind: 'gru', layout: 'per-gate', peephole: undefined, gates: { r: [11], z: [10], n: [12], h: [13] } },
     ]);
   });
+
+  it('a tab-indented class with a docstring, gates assigned into slices of attributes (self.f[:, t] = sigmoid(...))', () => {
+    assert.deepEqual(cells('tabs.py'), [{ name: 'SliceLSTM', kind: 'lstm', layout: 'per-gate', peephole: undefined, gates: { i: [8], f: [7], g: [9], o: [11], c: [10], h: [12] } }]);
+  });
+
+  it('a split written in both branches of an if (a five-way chunk with a highway gate, else four): both belong to each gate', () => {
+    assert.deepEqual(cells('branches.py'), [{ name: 'highway_step', kind: 'lstm', layout: 'fused', peephole: undefined, gates: { i: [2, 4, 7, 8], f: [2, 4, 7, 9], g: [2, 4, 7, 10], o: [2, 4, 7, 11], c: [12], h: [13] } }]);
+  });
 });

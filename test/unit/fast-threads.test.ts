@@ -8,7 +8,7 @@ import { lmParamCount } from '../../src/engine/fast/lm-kernel';
 import { LmKernelPool, sliceCount, sliceRows } from '../../src/engine/fast/lm-threads';
 import { mulberry32 } from '../../src/engine/random';
 import { train } from '../../src/engine/trainer';
-import type { BatchProgress, TrainResult } from '../../src/engine/types';
+import type { BatchProgress, TrainResult } from '../../src/shared/types';
 import { relativeError } from './helpers/numeric';
 import { smallTextConfig } from './helpers/small-text';
 

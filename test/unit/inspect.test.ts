@@ -23,12 +23,12 @@ import {
   topUnits,
   type LoadedModel,
 } from '../../src/engine/inspect';
-import type { ActivationCapture, SaturationReport } from '../../src/engine/inspect-types';
+import type { ActivationCapture, SaturationReport } from '../../src/shared/inspect-types';
 import { crossEntropyIgnoringPadding, LanguageModel } from '../../src/engine/model';
 import { mulberry32 } from '../../src/engine/random';
 import { sample } from '../../src/engine/sampler';
 import { train } from '../../src/engine/trainer';
-import type { TrainConfig } from '../../src/engine/types';
+import type { TrainConfig } from '../../src/shared/types';
 import { referenceLstmStep, referenceRnnStep, type Matrix } from './helpers/reference-lstm';
 
 const VOCAB = [PADDING_TOKEN, UNKNOWN_TOKEN, ' ', 'e', 't', 'a', 'h', 'o', 'n', 's', 'r', 'i'];

@@ -6,7 +6,7 @@ import { initBackend } from '../../src/engine/backend';
 import { canProbeFast, probeSeriesFast } from '../../src/engine/fast/probe-fast';
 import { probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
-import { DEFAULT_PROBE_SERIES, type ProbeSeriesSpec } from '../../src/engine/types';
+import { DEFAULT_PROBE_SERIES, type ProbeSeriesSpec } from '../../src/shared/types';
 
 const SPECS: ProbeSeriesSpec[] = [...DEFAULT_PROBE_SERIES, { name: 'fused, b_f 0.5', cell: 'fused-lstm', forgetGate: true, forgetBias: 0.5 }, { name: 'fast, no forget', cell: 'fast-lstm', forgetGate: false, forgetBias: 0 }];
 

@@ -14,7 +14,7 @@ import { initLstmWeights } from '../../src/engine/cells/init';
 import type { NotebookWeights } from '../../src/engine/cells/types';
 import { embedIds, probe, probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
-import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeries } from '../../src/engine/types';
+import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeries } from '../../src/shared/types';
 import { referenceLstmStep, type Matrix } from './helpers/reference-lstm';
 
 

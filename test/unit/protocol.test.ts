@@ -2,8 +2,8 @@
 // pass, and every kind of malformed one (wrong type tag, missing field, wrong field type,
 // non-object) is refused, so a receiver can ignore it instead of crashing.
 import assert from 'node:assert/strict';
-import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/engine/types';
-import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, type RunRecord } from '../../src/protocol';
+import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
+import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, type RunRecord } from '../../src/shared/protocol';
 
 const trainConfig: TrainConfig = { ...NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
 const probeConfig: ProbeConfig = { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };

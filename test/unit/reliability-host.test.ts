@@ -11,12 +11,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
-import type { BatchProgress, TrainConfig } from '../../src/engine/types';
+import type { BatchProgress, TrainConfig } from '../../src/shared/types';
 import { smallTextConfig } from './helpers/small-text';
 import { RunManager } from '../../src/host/run-manager';
 import { RunsStore } from '../../src/host/runs-store';
 import { WorkerClient } from '../../src/host/worker-client';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 
 const root = path.resolve(__dirname, '../..');
 

@@ -13,7 +13,7 @@ import { CHECKPOINT_FILE, loadCheckpoint } from '../../src/engine/checkpoint';
 import { completeUtf8Length, describeCorpusFileError, loadCorpus, MAX_CORPUS_BYTES } from '../../src/engine/corpus';
 import { sample } from '../../src/engine/sampler';
 import { DIVERGED_LOSS_FACTOR, train, type TrainEvent } from '../../src/engine/trainer';
-import type { BatchProgress, TrainConfig } from '../../src/engine/types';
+import type { BatchProgress, TrainConfig } from '../../src/shared/types';
 import { smallText, smallTextConfig } from './helpers/small-text';
 import { estimateTrainMemoryMB, memoryProblem, validateTrainConfig } from '../../src/engine/validate';
 import { buildTrainConfig } from '../../src/host/config';

@@ -5,9 +5,9 @@
 // escaping) are in test/webview/panel.test.ts.
 import { strict as assert } from 'node:assert';
 import { renderPanelHtml } from '../../src/host/panel-html';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 import { runRow } from '../../webview/run-rows';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/engine/types';
+import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 const NONCE = 'QUJDREVGR0hJSktMTU5PUFFS';
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';

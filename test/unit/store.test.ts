@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 import { appendBatch, RunsStore } from '../../src/host/runs-store';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/engine/types';
+import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 function trainRun(id: string, status: RunRecord['status'], losses: number[]): RunRecord {
   return {

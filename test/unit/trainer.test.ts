@@ -10,7 +10,7 @@ import { loadCheckpoint, CHECKPOINT_FILE } from '../../src/engine/checkpoint';
 import { loadCorpus } from '../../src/engine/corpus';
 import { LanguageModel } from '../../src/engine/model';
 import { sample } from '../../src/engine/sampler';
-import type { BatchProgress, TrainConfig } from '../../src/engine/types';
+import type { BatchProgress, TrainConfig } from '../../src/shared/types';
 import { smallTextConfig } from './helpers/small-text';
 
 // small.txt: 1,7xx characters → at seqLen 20, 88 instances, 79 for training: 20 batches of 4.

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PythonClient } from '../../src/python/client';
-import { isRunRecord } from '../../src/protocol';
+import { isRunRecord } from '../../src/shared/protocol';
 import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, userFrame, userProbeRun, verdictSummary } from '../../src/host/user-code-report';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,8 +1,8 @@
 // Messages the host would send the panel, shaped like real runs: the notebook's four-model
 // comparison (its epoch times and losses) and its five-series gradient probe.
-import type { RunRecord } from '../../src/protocol';
-import type { BatchProgress, CellKind, EpochSummary, ProbeSeries, TrainConfig } from '../../src/engine/types';
-import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../../src/engine/types';
+import type { RunRecord } from '../../src/shared/protocol';
+import type { BatchProgress, CellKind, EpochSummary, ProbeSeries, TrainConfig } from '../../src/shared/types';
+import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 /** Deterministic noise in [-1, 1) (a fixture must draw the same picture every time). */
 function noise(seed: number): () => number {

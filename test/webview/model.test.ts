@@ -3,7 +3,7 @@
 // Run: npx mocha --no-config -r tsx/cjs test/webview/model.test.ts
 import assert from 'node:assert/strict';
 import { contentSecurityPolicy, renderPanelHtml } from '../../src/host/panel-html';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol';
 import { describeConfig, formatDuration, idleSummary, runRow } from '../../webview/run-rows';
 import { applyMessage, applyProbeSeries, applyProgress, defaultState, mergeRun, probeRunToShow, restoreState, stateForSaving, SAVED_BATCHES_PER_RUN } from '../../webview/state';
 import { EQUATION_SETS } from '../../webview/equations';

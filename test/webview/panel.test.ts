@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { HostToWebview, WebviewToHost } from '../../src/protocol';
+import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { GATE_LABELS } from '../../webview/equations';
 import { BATCHES_PER_EPOCH, compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';

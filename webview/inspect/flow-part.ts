@@ -1,6 +1,6 @@
 // Per-step gradient flow: the lower-triangular heatmap of ‖∂loss_t/∂x_s‖ (row t, column s)
 // with a hover readout, and the mean by distance t − s as a chart.
-import type { GradientFlow } from '../../src/engine/inspect-types';
+import type { GradientFlow } from '../../src/shared/inspect-types';
 import { ChartView, renderChartImage } from '../charts-view';
 import { el } from '../dom';
 import { flowDistanceChartConfig, flowLevel, flowLogRange, gradientFlowCsv, parseColor, visibleChar } from '../inspect-model';

@@ -1,6 +1,6 @@
 // What the parts of the "Inspect a trained run" section share: the theme they draw in, the
 // files they export, and the small helpers several use.
-import type { ThemeColors } from '../chart-configs';
+import type { ThemeColors } from '../../src/shared/chart-configs';
 import type { HeatColors } from '../inspect-model';
 
 export interface PartTheme {

@@ -1,6 +1,6 @@
 // The notebook's h₀ probe on the trained cell next to a fresh one (the run's initialisation).
-import type { TrainedProbeResult } from '../../src/engine/inspect-types';
-import { gradientChartConfig } from '../chart-configs';
+import type { TrainedProbeResult } from '../../src/shared/inspect-types';
+import { gradientChartConfig } from '../../src/shared/chart-configs';
 import { ChartView, renderChartImage } from '../charts-view';
 import { el } from '../dom';
 import { trainedProbeCsv } from '../inspect-model';

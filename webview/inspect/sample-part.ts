@@ -1,5 +1,5 @@
 // Sampling from the run, each generated character shaded by the model's probability of it.
-import type { SampleWithProbabilities } from '../../src/engine/inspect-types';
+import type { SampleWithProbabilities } from '../../src/shared/inspect-types';
 import { el } from '../dom';
 import { heatColor, sampleCsv, sampleTooltip, type HeatScale } from '../inspect-model';
 import type { InspectUiState } from '../inspect-view-state';

@@ -6,7 +6,7 @@ import { initBackend, STOCK_KERNELS_ENV_VAR } from '../../engine/backend';
 import { bench, benchRowLabel, benchCellInProcess, benchConfigOf, benchRatios, benchTable, DEFAULT_BENCH_CELLS, type BenchConfig, type BenchVariant } from '../../engine/bench';
 import { findPython, missingTorchMessage, probeInterpreter, type PythonInfo } from '../../python/interpreter';
 import { cellKinds, getCell } from '../../engine/cells/registry';
-import type { BenchResultRow, CellKind } from '../../engine/types';
+import type { BenchResultRow, CellKind } from '../../shared/types';
 import { cliEntry } from '../child';
 import { formatNumber } from '../../shared/table';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';

@@ -9,7 +9,7 @@ import { cellKinds } from '../../engine/cells/registry';
 import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
 import { InputError } from '../../engine/errors';
 import { train, type TrainEvent } from '../../engine/trainer';
-import type { BatchProgress, CellKind, TrainResult } from '../../engine/types';
+import type { BatchProgress, CellKind, TrainResult } from '../../shared/types';
 import { cliEntry } from '../child';
 import { checkOutputFolder } from './train';
 import { backendPreferenceOf, checkTrainSettings, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';

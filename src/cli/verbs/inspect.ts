@@ -6,7 +6,7 @@ import { initBackend } from '../../engine/backend';
 import { loadCheckpoint } from '../../engine/checkpoint';
 import { captureActivations, gateSaturation, gradientFlow, MAX_CAPTURE_CHARS, MAX_GRADIENT_FLOW_CHARS, modelFromCheckpoint, probeTrained, topUnits } from '../../engine/inspect';
 import { GATE_NAMES, hasForgetGate } from '../../shared/catalog';
-import type { ActivationCapture, CapturedGate, GradientFlow, TrainedProbeResult, UnitScore } from '../../engine/inspect-types';
+import type { ActivationCapture, CapturedGate, GradientFlow, TrainedProbeResult, UnitScore } from '../../shared/inspect-types';
 import { formatNumber, textTable } from '../../shared/table';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 

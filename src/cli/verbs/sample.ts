@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { loadCheckpoint } from '../../engine/checkpoint';
 import { primeChanges, sample, validateSampleConfig } from '../../engine/sampler';
-import type { SampleConfig } from '../../engine/types';
+import type { SampleConfig } from '../../shared/types';
 import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, UsageError, type CliVerb, type OptionSpec } from '../args';
 
 const OPTIONS: OptionSpec[] = [

@@ -5,7 +5,7 @@ import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
 import { hasCheckpoint, loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { train } from '../../engine/trainer';
-import type { CellKind, TrainConfig } from '../../engine/types';
+import type { CellKind, TrainConfig } from '../../shared/types';
 import { backendPreferenceOf, checkTrainSettings, refuseForgetGateFlags, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { resultsTable, trainJson } from '../report';

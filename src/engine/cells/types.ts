@@ -4,7 +4,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CatalogEntry, CellKind, EquationLine, GateName } from '../../shared/catalog';
 
+import type { NotebookWeights } from '../../shared/types';
+
 export type { CellKind, EquationLine, GateName } from '../../shared/catalog';
+// The weights' plain-JSON layout (see shared/types.ts) is shared data: checkpoints, the CLI.
+export type { NotebookWeights } from '../../shared/types';
 
 export interface CellOptions {
   inputSize: number;
@@ -17,13 +21,6 @@ export interface CellOptions {
   seed?: number;
 }
 
-/**
- * Weights in the notebook's own layout, as plain nested arrays, so they can be saved,
- * dumped for another framework, and mapped between cell kinds. The names and shapes of each
- * family are in the catalog (CELL_FAMILIES[family].weights). An LSTM without a forget gate
- * still has its f entries (ignored).
- */
-export type NotebookWeights = Record<string, number[][] | number[]>;
 
 /** Recurrent state. c is present for LSTMs only. Shapes [B, H] (or [1, H], broadcast over the batch). */
 export interface CellState {

@@ -23,7 +23,7 @@ import { getCell } from '../cells/registry';
 import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
 import type { CellKind, NotebookWeights } from '../cells/types';
 import type { ProbeSeriesOptions } from '../probe';
-import type { ProbeSeries, ProbeSeriesSpec } from '../types';
+import type { ProbeSeries, ProbeSeriesSpec } from '../../shared/types';
 import { FAMILY_MATHS } from '../families';
 
 /** True when probeSeriesFast handles this cell kind (same equations as the reference cell). */

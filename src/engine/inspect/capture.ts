@@ -2,7 +2,7 @@
 // active on a pattern.
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
-import type { ActivationCapture, CapturedGate, UnitScore } from '../inspect-types';
+import type { ActivationCapture, CapturedGate, UnitScore } from '../../shared/inspect-types';
 import { encodeText, withModel, type InspectSource } from './source';
 import { cellMaths, disposeCellMaths, runEquations } from './steps';
 

@@ -1,7 +1,7 @@
 // Per-step gradient flow: ‖∂loss_t/∂x_s‖₂ for every s ≤ t of a text.
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
-import type { GradientFlow } from '../inspect-types';
+import type { GradientFlow } from '../../shared/inspect-types';
 import { encodeText, withModel, type InspectSource } from './source';
 import type { StepValues } from '../families';
 import { cellMaths, disposeCellMaths, inputProducts } from './steps';

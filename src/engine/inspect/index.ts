@@ -6,7 +6,7 @@
 //   - gradient-flow.ts: ‖∂loss_t/∂x_s‖₂ for every s ≤ t, every loss carried back at once;
 //   - trained-probe.ts: the notebook's h0 probe on the trained cell next to the run's fresh cell;
 //   - sample.ts: the sampler's text with each character's probability.
-// source.ts loads the model; steps.ts runs the family's step. Results are plain data (../inspect-types.ts).
+// source.ts loads the model; steps.ts runs the family's step. Results are plain data (src/shared/inspect-types.ts).
 export { encodeText, modelFromCheckpoint, type InspectSource, type LoadedModel } from './source';
 export { captureActivations, MAX_CAPTURE_CHARS, positionsMatching, topUnits, type PositionSelection } from './capture';
 export { gateSaturation, measureSaturation, SATURATION_THRESHOLD } from './saturation';

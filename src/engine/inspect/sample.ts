@@ -3,8 +3,8 @@ import { loadCheckpoint, type Checkpoint } from '../checkpoint';
 import { PADDING_ID, UNKNOWN_ID } from '../corpus';
 import { deriveSeed, mulberry32 } from '../random';
 import { disposeState, drawCharacter, feed, primingIds, validateSampleConfig } from '../sampler';
-import type { SampleConfig } from '../types';
-import type { CharacterProbability, SampleStep, SampleWithProbabilities } from '../inspect-types';
+import type { SampleConfig } from '../../shared/types';
+import type { CharacterProbability, SampleStep, SampleWithProbabilities } from '../../shared/inspect-types';
 import { withModel } from './source';
 
 export interface SampleWithProbabilitiesConfig extends SampleConfig {

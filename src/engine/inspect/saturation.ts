@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { familyOf, isCellKind } from '../../shared/catalog';
 import { PADDING_ID } from '../corpus';
 import type { LanguageModel } from '../model';
-import type { ActivationCapture, GateSaturation } from '../inspect-types';
+import type { ActivationCapture, GateSaturation } from '../../shared/inspect-types';
 import { cellMaths, disposeCellMaths, runEquations } from './steps';
 
 /** Sigmoid outputs below this count as a closed gate, above 1 − this as an open one (Karpathy et al. 2015). */

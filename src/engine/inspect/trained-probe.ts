@@ -6,8 +6,8 @@ import { loadCheckpoint, type Checkpoint } from '../checkpoint';
 import { loadCorpus } from '../corpus';
 import { embedIds, probeSeries } from '../probe';
 import { deriveSeed } from '../random';
-import type { CorpusSpec, ProbeSeries, ProbeSeriesSpec } from '../types';
-import type { TrainedProbeResult } from '../inspect-types';
+import type { CorpusSpec, ProbeSeries, ProbeSeriesSpec } from '../../shared/types';
+import type { TrainedProbeResult } from '../../shared/inspect-types';
 import { InputError } from '../errors';
 import { ensureBackend } from './source';
 

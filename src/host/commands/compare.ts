@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import type { CellKind, CorpusSpec } from '../../engine/types';
-import type { RunRecord } from '../../protocol';
+import type { CellKind, CorpusSpec } from '../../shared/types';
+import type { RunRecord } from '../../shared/protocol';
 import type { Preset } from '../config';
 import { comparisonTable } from '../export';
 import { NOTEBOOK_COMPARISON } from '../../shared/catalog';

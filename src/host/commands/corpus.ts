@@ -1,7 +1,7 @@
 // Which text a run learns: the Brown corpus, the active editor's text, or a file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CorpusSpec } from '../../engine/types';
+import type { CorpusSpec } from '../../shared/types';
 import { pickStep } from './multi-step';
 import { UserError } from './wrapper';
 

@@ -1,9 +1,9 @@
 // LSTM Lab: Probe Gradient Flow… — ‖∂loss_t/∂h0‖ for the notebook's five series, or for the
 // cells and forget-bias values the user picks.
 import * as vscode from 'vscode';
-import type { CellKind, ProbeSeriesSpec } from '../../engine/types';
-import { DEFAULT_PROBE_SERIES } from '../../engine/types';
-import type { RunRecord } from '../../protocol';
+import type { CellKind, ProbeSeriesSpec } from '../../shared/types';
+import { DEFAULT_PROBE_SERIES } from '../../shared/types';
+import type { RunRecord } from '../../shared/protocol';
 import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../config';
 import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NO_FORGET_GATE_TITLE } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';

@@ -1,9 +1,9 @@
 // Starting runs from the commands: checking their configurations, naming them, and showing
 // their progress and their end.
 import * as vscode from 'vscode';
-import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig } from '../../engine/types';
+import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig } from '../../shared/types';
 import { machineMemoryLimitMB } from '../../engine/validate';
-import type { RunRecord } from '../../protocol';
+import type { RunRecord } from '../../shared/protocol';
 import { buildTrainConfig, probeSeriesName, type Preset } from '../config';
 import { CELL_CATALOG, hasForgetGate } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';

@@ -1,8 +1,8 @@
 // LSTM Lab: Sample Text… — generate text from a trained run's checkpoint.
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../protocol';
+import type { RunRecord } from '../../shared/protocol';
 import type { CommandDeps } from './context';
-import { SAMPLE_DEFAULTS } from '../../inspect-protocol';
+import { SAMPLE_DEFAULTS } from '../../shared/inspect-protocol';
 import { sampleDocument } from '../sample-text';
 import { registerCommand, TRAIN_MODEL, UserError } from './wrapper';
 

@@ -1,8 +1,8 @@
 // LSTM Lab: Train Model… — a three-step input (preset, cells, corpus; Back goes one step
 // back), then one run per cell.
 import * as vscode from 'vscode';
-import type { CellKind, CorpusSpec } from '../../engine/types';
-import type { RunRecord } from '../../protocol';
+import type { CellKind, CorpusSpec } from '../../shared/types';
+import type { RunRecord } from '../../shared/protocol';
 import { PRESETS, readSettings, type Preset } from '../config';
 import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';

@@ -2,7 +2,7 @@
 // (1,7xx characters → at seqLen 20, 88 instances, 79 for training: 20 batches of 4 per
 // epoch) and a tiny naive-lstm configuration on it. Each test file states what it changes.
 import * as path from 'node:path';
-import type { TrainConfig } from '../../../src/engine/types';
+import type { TrainConfig } from '../../../src/shared/types';
 
 export const smallText = path.resolve(__dirname, '../../fixtures/text/small.txt');
 

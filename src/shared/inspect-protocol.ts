@@ -1,20 +1,10 @@
 // The "look inside a trained run" messages: what the panel asks for, what the
-// worker computes, and the guards both ends run on them. src/protocol.ts declares the
+// worker computes, and the guards both ends run on them. src/shared/protocol.ts declares the
 // message variants that carry these payloads; this module holds the payloads, so the
 // shared protocol file only grows by a few lines. Types and guards only; its one runtime import is the primitive guards.
-import type {
-  ActivationCapture,
-  CapturedGate,
-  CharacterProbability,
-  GateSaturation,
-  GradientFlow,
-  SampleStep,
-  SampleWithProbabilities,
-  SaturationReport,
-  TrainedProbeResult,
-} from './engine/inspect-types';
-import type { ProbeSeries } from './engine/types';
-import { GATE_NAMES, GATE_RANGE, isCellKind as isCellKindName, type GateName } from './shared/catalog';
+import type { ActivationCapture, CapturedGate, CharacterProbability, GateSaturation, GradientFlow, SampleStep, SampleWithProbabilities, SaturationReport, TrainedProbeResult } from './inspect-types';
+import type { ProbeSeries } from './types';
+import { GATE_NAMES, GATE_RANGE, isCellKind as isCellKindName, type GateName } from './catalog';
 import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr, type Obj } from './guards';
 
 /** What the panel (or the Inspect Selection command) asks about a run; the host adds the run's checkpoint. */
@@ -68,13 +58,7 @@ export function isGateSaturation(v: unknown): v is GateSaturation {
 
 export function isSaturationReport(v: unknown): v is SaturationReport {
   return (
-    isObj(v) &&
-    (v.scope === 'batch' || v.scope === 'epoch') &&
-    isFiniteNum(v.epoch) &&
-    isFiniteNum(v.batch) &&
-    isFiniteNum(v.step) &&
-    isFiniteNum(v.count) &&
-    isArrayOf(v.gates, isGateSaturation)
+    isObj(v) && (v.scope === 'batch' || v.scope === 'epoch') && isFiniteNum(v.epoch) && isFiniteNum(v.batch) && isFiniteNum(v.step) && isFiniteNum(v.count) && isArrayOf(v.gates, isGateSaturation)
   );
 }
 
@@ -102,7 +86,16 @@ function isProbeSeriesLike(v: unknown): v is ProbeSeries {
 export function isGradientFlow(v: unknown): v is GradientFlow {
   if (!isObj(v) || !isCellKindName(v.cell) || !isArrayOf(v.chars, isStr) || !isArrayOf(v.targets, isStr)) return false;
   const T = v.chars.length;
-  return v.targets.length === T && isMatrix(v.norms) && v.norms.length === T && v.norms.every((row) => row.length === T) && isNumberRow(v.losses) && v.losses.length === T && isNumberRow(v.byDistance) && isNum(v.seconds);
+  return (
+    v.targets.length === T &&
+    isMatrix(v.norms) &&
+    v.norms.length === T &&
+    v.norms.every((row) => row.length === T) &&
+    isNumberRow(v.losses) &&
+    v.losses.length === T &&
+    isNumberRow(v.byDistance) &&
+    isNum(v.seconds)
+  );
 }
 
 export function isTrainedProbeResult(v: unknown): v is TrainedProbeResult {
@@ -110,8 +103,7 @@ export function isTrainedProbeResult(v: unknown): v is TrainedProbeResult {
 }
 
 const isCharacterProbability = (v: unknown): v is CharacterProbability => isObj(v) && isStr(v.char) && isFiniteNum(v.p);
-const isSampleStep = (v: unknown): v is SampleStep =>
-  isObj(v) && isStr(v.char) && isFiniteNum(v.probability) && isFiniteNum(v.samplingProbability) && isArrayOf(v.top, isCharacterProbability);
+const isSampleStep = (v: unknown): v is SampleStep => isObj(v) && isStr(v.char) && isFiniteNum(v.probability) && isFiniteNum(v.samplingProbability) && isArrayOf(v.top, isCharacterProbability);
 
 export function isSampleWithProbabilities(v: unknown): v is SampleWithProbabilities {
   return isObj(v) && isStr(v.prime) && isFiniteNum(v.temperature) && isStr(v.text) && isArrayOf(v.steps, isSampleStep);

@@ -20,14 +20,24 @@ import type {
   SampleConfig,
   TrainConfig,
   TrainResult,
-} from './engine/types';
-import type { SaturationReport } from './engine/inspect-types';
+} from './types';
+import type { SaturationReport } from './inspect-types';
 import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr } from './guards';
-import { GATE_NAMES, isCellKind } from './shared/catalog';
+import { GATE_NAMES, isCellKind } from './catalog';
 
 // The cell kinds and gate names are the catalog's.
-export { CELL_KINDS, GATE_NAMES, isCellKind } from './shared/catalog';
-import { isExportCsvFiles, isInspectJob, isInspectRequest, isInspectResult, isSaturationReport, type ExportCsvFile, type InspectJob, type InspectRequest, type InspectResult } from './inspect-protocol';
+export { CELL_KINDS, GATE_NAMES, isCellKind } from './catalog';
+import {
+  isExportCsvFiles,
+  isInspectJob,
+  isInspectRequest,
+  isInspectResult,
+  isSaturationReport,
+  type ExportCsvFile,
+  type InspectJob,
+  type InspectRequest,
+  type InspectResult,
+} from './inspect-protocol';
 export type { ExportCsvFile, InspectJob, InspectRequest, InspectResult } from './inspect-protocol';
 
 // ───────────────────────── host → worker ─────────────────────────
@@ -129,7 +139,10 @@ export type WebviewToHost =
 // Hand-written structural checks: every party calls the guard for what it receives and
 // ignores (and logs) anything that fails, so a malformed message can never crash it.
 const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
-const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T => isStr(v) && (values as readonly string[]).includes(v);
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown): v is T =>
+    isStr(v) && (values as readonly string[]).includes(v);
 
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'native', 'wasm', 'cpu'];
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -206,14 +219,7 @@ export function isCorpusStats(v: unknown): v is CorpusStats {
 // Losses may legitimately be NaN/Infinity when training diverges: the record must carry them.
 export function isBatchProgress(v: unknown): v is BatchProgress {
   return (
-    isObj(v) &&
-    isFiniteNum(v.epoch) &&
-    isFiniteNum(v.batch) &&
-    isFiniteNum(v.batchesPerEpoch) &&
-    isFiniteNum(v.step) &&
-    typeof v.loss === 'number' &&
-    isNum(v.charsPerSecond) &&
-    isNum(v.elapsedMs)
+    isObj(v) && isFiniteNum(v.epoch) && isFiniteNum(v.batch) && isFiniteNum(v.batchesPerEpoch) && isFiniteNum(v.step) && typeof v.loss === 'number' && isNum(v.charsPerSecond) && isNum(v.elapsedMs)
   );
 }
 
@@ -384,7 +390,10 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'revealGate':
       return isGateName(v.gate);
     case 'chartImages':
-      return isArrayOf(v.images, (x): x is { name: string; pngDataUrl: string } => isObj(x) && isStr(x.name) && isStr(x.pngDataUrl) && x.pngDataUrl.startsWith('data:image/png;base64,')) && optional(v.csv, isExportCsvFiles);
+      return (
+        isArrayOf(v.images, (x): x is { name: string; pngDataUrl: string } => isObj(x) && isStr(x.name) && isStr(x.pngDataUrl) && x.pngDataUrl.startsWith('data:image/png;base64,')) &&
+        optional(v.csv, isExportCsvFiles)
+      );
     case 'inspect':
       return isStr(v.requestId) && isStr(v.runId) && isInspectRequest(v.request);
     case 'command':

@@ -2,8 +2,8 @@
 // and the theme colours. No DOM, no chart.js runtime import: the panel feeds these to
 // `new Chart(...)`, and the CLI's HTML report reuses them unchanged.
 import type { ChartConfiguration, ChartDataset, Point } from 'chart.js';
-import type { RunRecord } from '../src/protocol';
-import type { ProbeSeries } from '../src/engine/types';
+import type { RunRecord } from './protocol';
+import type { ProbeSeries } from './types';
 
 /** The colours a chart needs, read from the theme (`--vscode-charts-*`) or a fixed theme. */
 export interface ThemeColors {
@@ -30,14 +30,7 @@ export const DARK_THEME_COLORS: ThemeColors = {
 };
 
 /** The `--vscode-charts-*` variables whose values make up the palette, in order. */
-export const PALETTE_CSS_VARIABLES = [
-  '--vscode-charts-blue',
-  '--vscode-charts-red',
-  '--vscode-charts-green',
-  '--vscode-charts-yellow',
-  '--vscode-charts-purple',
-  '--vscode-charts-orange',
-] as const;
+export const PALETTE_CSS_VARIABLES = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-yellow', '--vscode-charts-purple', '--vscode-charts-orange'] as const;
 
 /** Colour of the n-th series (0-based), cycling through the palette. */
 export function paletteColor(colors: ThemeColors, index: number): string {
@@ -48,7 +41,13 @@ export function paletteColor(colors: ThemeColors, index: number): string {
 /** Dash pattern that tells apart series that share a colour once the palette has cycled. */
 function cycleDash(colors: ThemeColors, index: number): number[] {
   const cycle = Math.floor(index / Math.max(1, colors.palette.length));
-  return cycle === 0 ? [] : [[2, 3], [8, 3, 2, 3], [1, 2]][(cycle - 1) % 3];
+  return cycle === 0
+    ? []
+    : [
+        [2, 3],
+        [8, 3, 2, 3],
+        [1, 2],
+      ][(cycle - 1) % 3];
 }
 
 /** Most points drawn per line; longer series are thinned (a canvas has only so many pixels). */
@@ -224,7 +223,12 @@ export function gradientChartConfig(series: readonly ProbeSeries[], options: Gra
   const datasets: ChartDataset<'line'>[] = series.map((s, index) => {
     const colorIndex = s.origin ? seen[s.origin]++ : index;
     const color = paletteColor(colors, colorIndex);
-    const style = s.origin === 'your-code' ? { borderWidth: 2.5, borderDash: [] } : s.origin === 'reference' ? { borderWidth: 1.25, borderDash: [5, 3] } : { borderWidth: 1.5, borderDash: cycleDash(colors, index) };
+    const style =
+      s.origin === 'your-code'
+        ? { borderWidth: 2.5, borderDash: [] }
+        : s.origin === 'reference'
+          ? { borderWidth: 1.25, borderDash: [5, 3] }
+          : { borderWidth: 1.5, borderDash: cycleDash(colors, index) };
     return {
       label: s.name,
       // A log axis cannot place zero or negative values: leave a gap instead.

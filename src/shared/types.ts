@@ -1,17 +1,22 @@
 // Plain data shared by the engine, the CLI, the worker, the host and the webview.
 // No TF.js types here: everything is JSON-serialisable.
-import type { CellKind } from './cells/types';
+import type { CellKind } from './catalog';
 
-export type { CellKind, GateName, EquationLine, NotebookWeights } from './cells/types';
+export type { CellKind, GateName, EquationLine } from './catalog';
+
+/**
+ * Weights in the notebook's own layout, as plain nested arrays, so they can be saved,
+ * dumped for another framework, and mapped between cell kinds. The names and shapes of each
+ * family are in the catalog (CELL_FAMILIES[family].weights). An LSTM without a forget gate
+ * still has its f entries (ignored).
+ */
+export type NotebookWeights = Record<string, number[][] | number[]>;
 
 export type BackendPreference = 'auto' | 'native' | 'wasm' | 'cpu';
 /** The TF.js backend actually in use ('tensorflow' is tfjs-node). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
-export type CorpusSpec =
-  | { kind: 'brown' }
-  | { kind: 'file'; path: string }
-  | { kind: 'text'; text: string; name: string };
+export type CorpusSpec = { kind: 'brown' } | { kind: 'file'; path: string } | { kind: 'text'; text: string; name: string };
 
 export interface CorpusOptions {
   /** Characters per input; each instance is seqLen + 1 characters. Notebook: 500. */
