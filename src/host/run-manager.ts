@@ -258,6 +258,8 @@ export class RunManager {
       job.resolve(done.result);
       return;
     }
+    // The user's own cells run in their own worker (user-code.ts), never through the runs queue.
+    if (done.type === 'checkCellDone') return job.reject(new Error('a cell check came back through the runs queue, which never sends one.'));
     if (!run) return job.resolve('');
     if (done.type === 'trainDone') {
       const result = done.result;

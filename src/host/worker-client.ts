@@ -5,9 +5,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { BackendName, BackendPreference } from '../shared/types';
 import { isWorkerToHost, type HostToWorker, type WorkerToHost } from '../shared/protocol';
 
-export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' }>;
-export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' | 'inspectDone' }>;
-export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' }>;
+export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' | 'checkCell' }>;
+export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' | 'inspectDone' | 'checkCellDone' }>;
+export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' | 'cellOutput' }>;
 
 export interface WorkerClientOptions {
   workerPath: string;
@@ -222,7 +222,8 @@ export class WorkerClient {
       case 'trainDone':
       case 'probeDone':
       case 'sampleDone':
-      case 'inspectDone': {
+      case 'inspectDone':
+      case 'checkCellDone': {
         const pending = this.pending.get(message.id);
         this.pending.delete(message.id);
         pending?.resolve(message);

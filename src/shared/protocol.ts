@@ -24,6 +24,8 @@ import type {
 import type { SaturationReport } from './inspect-types';
 import { isArrayOf, isBool, isFiniteNum, isNum, isObj, isStr } from './guards';
 import { GATE_NAMES, isCellKind } from './catalog';
+import { CellResultSchema, CheckInputSchema, type CellResult, type CheckInput } from './cell-check';
+import * as valibot from 'valibot';
 
 // The cell kinds and gate names are the catalog's.
 export { CELL_KINDS, GATE_NAMES, isCellKind } from './catalog';
@@ -47,6 +49,8 @@ export type HostToWorker =
   | { type: 'probe'; id: string; config: ProbeConfig }
   | { type: 'sample'; id: string; config: SampleConfig }
   | { type: 'inspect'; id: string; job: InspectJob }
+  /** Run the user's own TF.js cell (a .ts/.js file) as written and check it against the reference (src/tfjs-cell). */
+  | { type: 'checkCell'; id: string; input: CheckInput }
   | { type: 'cancel'; id: string }
   | { type: 'shutdown' };
 
@@ -64,6 +68,9 @@ export type WorkerToHost =
   | { type: 'sampleDone'; id: string; text: string }
   | { type: 'saturation'; id: string; report: SaturationReport }
   | { type: 'inspectDone'; id: string; result: InspectResult }
+  /** What the user's TF.js cell wrote with console.log while it ran (for the output channel). */
+  | { type: 'cellOutput'; id: string; text: string }
+  | { type: 'checkCellDone'; id: string; result: CellResult }
   | { type: 'error'; id?: string; message: string };
 
 // ───────────────────────── the run record (store, panel) ─────────────────────────
@@ -299,6 +306,8 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
       return isStr(v.id) && isSampleConfig(v.config);
     case 'inspect':
       return isStr(v.id) && isInspectJob(v.job);
+    case 'checkCell':
+      return isStr(v.id) && valibot.is(CheckInputSchema, v.input);
     case 'cancel':
       return isStr(v.id);
     case 'shutdown':
@@ -335,6 +344,10 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
       return isStr(v.id) && isSaturationReport(v.report);
     case 'inspectDone':
       return isStr(v.id) && isInspectResult(v.result);
+    case 'cellOutput':
+      return isStr(v.id) && isStr(v.text);
+    case 'checkCellDone':
+      return isStr(v.id) && valibot.is(CellResultSchema, v.result);
     case 'error':
       return optional(v.id, isStr) && isStr(v.message);
     default:
