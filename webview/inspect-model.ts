@@ -25,7 +25,8 @@ export function applySaturation(runs: RunRecord[], runId: string, report: Satura
 }
 
 /** One saturation chart per LSTM sigmoid gate (i, f, o); other families' reports are in the CSV export. */
-export const SATURATION_GATES: readonly GateName[] = CELL_FAMILIES.lstm.sigmoidGates;
+/** Every family's sigmoid gates, in family order (LSTM i, f, o; GRU r, z): one chart each, shown while a run has that gate. */
+export const SATURATION_GATES: readonly GateName[] = [...new Set(Object.values(CELL_FAMILIES).flatMap((family): readonly GateName[] => family.sigmoidGates))];
 export type SaturationGate = GateName;
 
 /** A chart axis in the theme's colours: its title, ticks, grid and border. */
@@ -43,6 +44,9 @@ export function hasSaturationOf(run: RunRecord, gate: SaturationGate): boolean {
   return run.kind === 'train' && (run.saturation ?? []).some((r) => r.gates.some((g) => g.gate === gate));
 }
 
+/** The dash of a gate's closed-share line (and of its key in the panel's legend). */
+export const SATURATION_CLOSED_DASH = [5, 3];
+
 export interface SaturationChartOptions {
   /** A legend of one entry per run (the exported image); the panel shows one legend for all gates instead. */
   legend: boolean;
@@ -50,9 +54,9 @@ export interface SaturationChartOptions {
 
 /**
  * One chart per sigmoid gate: for each run that has the gate, the fraction of its activations
- * above 0.9 (solid line, ●) and below 0.1 (dashed line, ▲) against the training step; epoch
- * reports (on validation text) as larger ● and ▲ without a line. A run keeps the colour of its
- * place in `runs` (the loss chart's), whichever gates it has.
+ * above 0.9 (open: solid line) and below 0.1 (closed: dashed line) against the training step;
+ * epoch reports (on validation text) as dots on those lines. A run keeps the colour of its
+ * place in `runs` (the loss chart's), so one legend of run colours serves every gate's chart.
  */
 export function saturationChartConfig(runs: readonly RunRecord[], gate: SaturationGate, colors: ThemeColors, options: SaturationChartOptions = { legend: true }): ChartConfiguration<'line'> {
   const datasets: ChartDataset<'line'>[] = [];
@@ -64,30 +68,30 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
     const valueOf = (r: SaturationReport, side: 'low' | 'high') => r.gates.find((g) => g.gate === gate)![side];
     for (const side of ['high', 'low'] as const) {
       const batches = reports.filter((r) => r.scope === 'batch');
+      const what = side === 'high' ? 'open (> 0.9)' : 'closed (< 0.1)';
       if (side === 'high') legendEntries.add(datasets.length);
       datasets.push({
-        label: side === 'high' ? run.title : `${run.title}: < 0.1 (closed)`,
+        label: side === 'high' && options.legend ? run.title : `${run.title}: ${what}`,
         data: batches.map((r) => ({ x: r.step, y: valueOf(r, side) })),
         borderColor: color,
         backgroundColor: color,
         borderWidth: 1.5,
-        borderDash: side === 'low' ? [5, 3] : [],
-        pointRadius: batches.length < 30 ? 2 : 0,
-        pointStyle: side === 'low' ? 'triangle' : 'circle',
+        borderDash: side === 'low' ? SATURATION_CLOSED_DASH : [],
+        pointRadius: 0,
+        pointHoverRadius: 3,
         tension: 0,
-        // A share of 0 lies on the x axis: draw the whole line and its markers, not the half above it.
+        // A share of 0 lies on the x axis: draw the whole line, not the half above it.
         clip: 6,
       });
       const epochs = reports.filter((r) => r.scope === 'epoch');
       if (epochs.length > 0) {
         datasets.push({
-          label: `${run.title}: ${side === 'high' ? '> 0.9' : '< 0.1'} on validation text`,
+          label: `${run.title}: ${what} on validation text`,
           data: epochs.map((r) => ({ x: r.step, y: valueOf(r, side) })),
           borderColor: color,
           backgroundColor: color,
           showLine: false,
-          pointRadius: 5,
-          pointStyle: side === 'low' ? 'triangle' : 'circle',
+          pointRadius: 4,
           clip: 8,
         });
       }

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { isHostToWebview, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../src/shared/protocol';
-import { coincideNote, gradientChartConfig, lossChartConfig, type LossXAxis } from '../src/shared/chart-configs';
+import { coincideNote, gradientChartConfig, gradientPairNote, lossChartConfig, type LossXAxis } from '../src/shared/chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
@@ -19,7 +19,7 @@ import { CELL_CATALOG, isCellKind } from '../src/shared/catalog';
 import { idleSummary } from './run-rows';
 import { RunsView } from './runs-view';
 import { Section } from './sections';
-import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, type PanelState, type SectionId } from './state';
+import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, viewOf, type PanelState, type SectionId } from './state';
 import { observeTheme, readBackground, readThemeColors } from './theme';
 
 interface VsCodeApi {
@@ -54,6 +54,12 @@ function saveNow(): void {
   if (saveTimer !== undefined) clearTimeout(saveTimer);
   saveTimer = undefined;
   vscode.setState(savedState());
+}
+/** A view choice changed here: the host passes it to the other webviews and keeps it over a reload. */
+function viewChanged(): void {
+  scheduleRender({ charts: true, table: true });
+  saveSoon();
+  post({ type: 'viewState', view: viewOf(state) });
 }
 function savedState(): PanelState & { inspect?: InspectUiState } {
   return { ...stateForSaving(state), inspect: inspectView.state };
@@ -94,19 +100,18 @@ const equationSelect = el(
 const lossChart = new ChartView('loss', 'The loss appears here after the first batch (or tick a run in the Runs table).');
 const coincideNoteElement = el('p', { class: 'chart-note', 'data-note': 'coincide' });
 const gradientChart = new ChartView('gradient', 'The gradient norms appear here as each series finishes.');
+const gradientNoteElement = el('p', { class: 'chart-note', 'data-note': 'gradient-pairs', hidden: '' });
 const runsView = new RunsView({
   onToggleTrainRun(runId, shown) {
     const hidden = new Set(state.hiddenRunIds);
     if (shown) hidden.delete(runId);
     else hidden.add(runId);
     state.hiddenRunIds = [...hidden];
-    scheduleRender({ charts: true });
-    saveSoon();
+    viewChanged();
   },
   onSelectProbeRun(runId) {
     state.selectedProbeRunId = runId;
-    scheduleRender({ charts: true, table: true });
-    saveSoon();
+    viewChanged();
   },
 });
 const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
@@ -123,7 +128,7 @@ function section(id: SectionId, heading: string, ...content: HTMLElement[]): Sec
 
 const sections = {
   loss: section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element, coincideNoteElement),
-  gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element),
+  gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element, gradientNoteElement),
   runs: section('runs', 'Runs', runsView.element),
   equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
 };
@@ -149,15 +154,15 @@ logScaleBox.checked = state.logScale;
 equationSelect.value = state.equations.set;
 xAxisSelect.addEventListener('change', () => {
   const value = xAxisSelect.value;
-  if (value !== 'step' && value !== 'time') return;
+  // Unchanged (the host just set it from another webview): nothing to share back.
+  if ((value !== 'step' && value !== 'time') || value === state.xAxis) return;
   state.xAxis = value satisfies LossXAxis;
-  scheduleRender({ charts: true });
-  saveSoon();
+  viewChanged();
 });
 logScaleBox.addEventListener('change', () => {
+  if (logScaleBox.checked === state.logScale) return;
   state.logScale = logScaleBox.checked;
-  scheduleRender({ charts: true });
-  saveSoon();
+  viewChanged();
 });
 equationSelect.addEventListener('change', () => {
   const id = equationSelect.value as EquationSetId;
@@ -210,6 +215,8 @@ function renderCharts(runs: readonly RunRecord[]): void {
   const probeRun = probeRunToShow(state);
   sections.gradient.setEmpty(probeRun ? undefined : 'none yet — Probe');
   gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
+  gradientNoteElement.textContent = gradientPairNote(probeRun?.probeSeries ?? []);
+  gradientNoteElement.hidden = !gradientNoteElement.textContent;
   const label = document.querySelector('.gradient-run');
   if (label) label.textContent = probeRun ? probeRun.title : '';
   inspectView.render(runs, shownTrainRuns(runs), colors, readBackground());
@@ -292,6 +299,11 @@ function handle(message: HostToWebview): void {
     return;
   }
   const changed = applyMessage(state, message);
+  if (message.type === 'viewState') {
+    // Set by another webview: show it on the controls (their change events do not fire for this).
+    xAxisSelect.value = state.xAxis;
+    logScaleBox.checked = state.logScale;
+  }
   if (message.type === 'highlight') {
     // Cheap and immediate: no re-render of the KaTeX lines.
     equationsView.setHighlight(state.highlightedGate);

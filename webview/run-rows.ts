@@ -1,13 +1,19 @@
 // One row of the runs table — the notebook's comparison table — as plain strings, so the
 // formatting is testable without a DOM and the panel only has to place text.
 import type { RunRecord } from '../src/shared/protocol';
-import type { TrainConfig } from '../src/shared/types';
+import type { ProbeConfig, TrainConfig } from '../src/shared/types';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../src/shared/catalog';
+
+/**
+ * The train loss shown is the mean over the epoch's batches, from the first (untrained) to the
+ * last, so it sits above the validation loss measured after the epoch: said wherever it appears.
+ */
+export const TRAIN_LOSS_NOTE = 'average over the epoch';
 
 // The notebook's comparison (time, losses) first: a side bar shows the first few columns.
 export const RUN_COLUMNS = [
   { key: 'epochTime', title: 'Time' },
-  { key: 'trainLoss', title: 'Train loss' },
+  { key: 'trainLoss', title: 'Train loss (epoch avg.)' },
   { key: 'valLoss', title: 'Val loss' },
   { key: 'bitsPerChar', title: 'Bits/char' },
   { key: 'charsPerSecond', title: 'Chars/s' },
@@ -19,7 +25,16 @@ export const RUN_COLUMNS = [
 ] as const;
 
 export type RunColumnKey = (typeof RUN_COLUMNS)[number]['key'];
-export type RunRow = Record<RunColumnKey, string> & { id: string; title: string; statusReason?: string };
+/** The columns only a training run fills: a probe's row shows its own facts in their place. */
+export const TRAIN_ONLY_COLUMNS: readonly RunColumnKey[] = ['trainLoss', 'valLoss', 'bitsPerChar', 'charsPerSecond', 'peakMemory'];
+
+/** One thing a probe run says about itself ("Series: 5"), shown where a training run's losses are; a list (one value per series) has several items. */
+export interface ProbeFact {
+  label: string;
+  items: string[];
+}
+
+export type RunRow = Record<RunColumnKey, string> & { id: string; title: string; statusReason?: string; probeFacts?: ProbeFact[] };
 
 
 const BACKEND_NAMES: Record<string, string> = { tensorflow: 'tfjs-node', wasm: 'wasm', cpu: 'cpu' };
@@ -59,6 +74,46 @@ export function describeConfig(config: TrainConfig, corpusName?: string): string
   return parts.join(' · ');
 }
 
+/** "Brown · E50 H125 B32 · seed 0", plus "trained weights" when the probe read a checkpoint. */
+function describeProbeConfig(config: ProbeConfig): string {
+  const corpus = config.corpus.kind === 'brown' ? 'Brown' : config.corpus.kind === 'text' ? config.corpus.name : config.corpus.path;
+  return [corpus, `E${config.embeddingSize} H${config.hiddenSize} B${config.batchSize}`, `seed ${config.seed}`, ...(config.checkpoint ? ['trained weights'] : [])].join(' · ');
+}
+
+/** A gradient norm in a few characters: 0.842, 12.5, 3.2e-31. */
+function formatNorm(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  return Math.abs(value) < 0.01 || Math.abs(value) >= 1e4 ? value.toExponential(1) : value.toPrecision(3);
+}
+
+/**
+ * What a probe run holds, for its row: how many series and steps, the forget-bias variants it
+ * compares (when it has LSTM series), and each series' gradient norm at its last step — the
+ * number the gradient chart ends on.
+ */
+export function probeFacts(run: RunRecord): ProbeFact[] {
+  const planned = run.probeConfig?.series.length;
+  const done = run.probeSeries.length;
+  const facts: ProbeFact[] = [{ label: 'Series', items: [planned !== undefined && planned !== done ? `${done} of ${planned}` : String(done)] }];
+  const steps = run.probeConfig?.steps ?? run.probeSeries[0]?.norms.length;
+  if (steps !== undefined) facts.push({ label: 'Steps', items: [String(steps)] });
+  const specs = run.probeConfig?.series ?? run.probeSeries;
+  const gated = specs.filter((s) => isCellKind(s.cell) && hasForgetGate(s.cell));
+  if (gated.length > 0) {
+    const biases = [...new Set(gated.filter((s) => s.forgetGate).map((s) => (s.keepTrainedForgetBias ? 'trained' : signed(s.forgetBias))))];
+    const without = gated.filter((s) => !s.forgetGate).length;
+    const parts = [...(biases.length ? [biases.join(', ')] : []), ...(without ? ['none (no forget gate)'] : [])];
+    facts.push({ label: 'Forget bias', items: [parts.join('; ')] });
+  }
+  const ends = run.probeSeries.filter((s) => s.norms.length > 0);
+  if (ends.length > 0) {
+    const lastStep = Math.max(...ends.map((s) => s.norms.length));
+    facts.push({ label: `‖∂loss/∂h₀‖ at step ${lastStep}`, items: ends.map((s) => `${s.name} ${formatNorm(s.norms[s.norms.length - 1])}`) });
+  }
+  return facts;
+}
+
 function statusText(run: RunRecord): string {
   const last = run.batches[run.batches.length - 1];
   if (run.status === 'running' && run.kind === 'train' && last) {
@@ -76,18 +131,19 @@ export function runRow(run: RunRecord): RunRow {
   const lastBatch = run.batches[run.batches.length - 1];
   const base = { id: run.id, title: run.title, statusReason: run.reason, backend: run.backend ? BACKEND_NAMES[run.backend] ?? run.backend : '—', status: statusText(run) };
   if (run.kind === 'probe') {
-    const steps = run.probeConfig?.steps ?? run.probeSeries[0]?.norms.length;
     const seconds = run.probeSeries.reduce((sum, s) => sum + s.seconds, 0);
+    const cells = [...new Set((run.probeConfig?.series ?? run.probeSeries).map((s) => (isCellKind(s.cell) ? CELL_CATALOG[s.cell].shortName : s.cell)))];
     return {
       ...base,
-      cell: 'gradient probe',
-      configuration: `${run.probeSeries.map((s) => s.name).join(', ') || '—'}${steps !== undefined ? ` · ${steps} steps` : ''}`,
+      cell: cells.join(', ') || '—',
+      configuration: run.probeConfig ? describeProbeConfig(run.probeConfig) : '—',
       epochTime: run.probeSeries.length > 0 ? formatDuration(seconds) : '—',
-      trainLoss: '—',
-      valLoss: '—',
-      bitsPerChar: '—',
-      charsPerSecond: '—',
-      peakMemory: '—',
+      trainLoss: '',
+      valLoss: '',
+      bitsPerChar: '',
+      charsPerSecond: '',
+      peakMemory: '',
+      probeFacts: probeFacts(run),
     };
   }
   const peak = run.epochs.reduce((max, e) => Math.max(max, e.peakRssMB), Number.NEGATIVE_INFINITY);
@@ -115,7 +171,7 @@ export function idleSummary(runs: readonly RunRecord[]): string {
   if (!latest) return 'Ready. Train a model, compare architectures or probe gradient flow.';
   const last = latest.epochs[latest.epochs.length - 1];
   let outcome: string = latest.status;
-  if (latest.status === 'done' && latest.kind === 'train' && last) outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)}`;
+  if (latest.status === 'done' && latest.kind === 'train' && last) outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
   else if (latest.status === 'done' && latest.kind === 'probe') outcome = `done — ${latest.probeSeries.length} series`;
   else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
   const backend = latest.backend ? ` on ${BACKEND_NAMES[latest.backend] ?? latest.backend}` : '';

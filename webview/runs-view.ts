@@ -3,7 +3,7 @@
 // probe runs: the gradient chart, one at a time).
 import type { RunRecord } from '../src/shared/protocol';
 import { el } from './dom';
-import { RUN_COLUMNS, runRow } from './run-rows';
+import { RUN_COLUMNS, runRow, TRAIN_ONLY_COLUMNS, type ProbeFact } from './run-rows';
 
 export interface RunsViewCallbacks {
   onToggleTrainRun(runId: string, shown: boolean): void;
@@ -43,17 +43,31 @@ export class RunsView {
       });
       const title = el('span', { class: 'run-title' }, row.title);
       title.title = row.title;
-      const cells = RUN_COLUMNS.map((column) => {
+      const cells: HTMLElement[] = [];
+      for (const column of RUN_COLUMNS) {
+        // A probe has no losses: its facts take the place of those columns (one cell spanning them).
+        if (row.probeFacts && TRAIN_ONLY_COLUMNS.includes(column.key)) {
+          if (column.key === TRAIN_ONLY_COLUMNS[0]) cells.push(probeFactsCell(row.probeFacts));
+          continue;
+        }
         const cell = el('td', { 'data-column': column.key, 'data-label': column.title }, row[column.key]);
         if (column.key === 'status') {
           cell.classList.add(`status-${run.status}`);
           cell.title = row.status;
         }
         if (column.key === 'configuration') cell.title = row.configuration;
-        return cell;
-      });
+        cells.push(cell);
+      }
       return el('tr', { 'data-run-id': run.id, 'data-kind': run.kind }, el('td', { 'data-column': 'run' }, el('span', { class: 'run-cell' }, checkbox, title)), ...cells);
     });
     this.body.replaceChildren(...rows);
   }
+}
+
+/** The probe's facts in one cell spanning the loss columns: "Series: 5", "Steps: 100", … */
+function probeFactsCell(facts: readonly ProbeFact[]): HTMLElement {
+  const fact = (f: ProbeFact) => el('span', { class: 'probe-fact', 'data-fact': f.label }, el('span', { class: 'probe-fact-label' }, `${f.label}: `), ...f.items.map((item) => el('span', { class: 'probe-fact-item' }, item)));
+  const cell = el('td', { 'data-column': 'probe', colspan: String(TRAIN_ONLY_COLUMNS.length) }, ...facts.map(fact));
+  cell.title = facts.map((f) => `${f.label}: ${f.items.join(' · ')}`).join('\n');
+  return cell;
 }

@@ -1,6 +1,6 @@
-// The "Gate saturation" section beside the loss: one chart per sigmoid gate, each listing only
-// the runs whose cell has that gate, and one compact legend for all of them (the run colours,
-// as on the loss chart, and the line styles explained once).
+// The "Gate saturation" section beside the loss: one chart per sigmoid gate (LSTM i, f, o; GRU
+// r, z), each listing only the runs whose cell has that gate, and one compact legend for all of
+// them (the line styles explained once, then the run colours, as on the loss chart).
 import type { RunRecord } from '../src/shared/protocol';
 import { coincidingRuns, paletteColor, type ThemeColors } from '../src/shared/chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
@@ -9,7 +9,7 @@ import { GATE_TITLES, hasSaturationOf, saturationChartConfig, saturationCsv, SAT
 import type { ExportFiles } from './inspect/part';
 import { Section } from './sections';
 
-export const SATURATION_EMPTY_NOTE = 'none yet — train an LSTM';
+export const SATURATION_EMPTY_NOTE = 'none yet — train an LSTM or a GRU';
 
 export class SaturationView {
   readonly section: Section;
@@ -18,16 +18,16 @@ export class SaturationView {
   private signature = '';
 
   constructor(open: boolean, onToggle: (open: boolean) => void) {
-    const key = el(
-      'p',
-      { class: 'inspect-caption saturation-key' },
-      'Share of each sigmoid gate’s activations that is saturated, every few training batches: ',
-      el('span', { class: 'line-key solid' }),
-      ' ● above 0.9 (open), ',
-      el('span', { class: 'line-key dashed' }),
-      ' ▲ below 0.1 (closed); larger ● ▲ on validation text after each epoch.',
+    // What a line means, said once for every gate's chart; the run colours follow in the legend.
+    const caption = el('p', { class: 'inspect-caption' }, 'Share of each gate’s activations that is saturated, measured while training.');
+    const styles = el(
+      'ul',
+      { class: 'saturation-key', 'aria-label': 'Line styles' },
+      el('li', {}, el('span', { class: 'line-key solid' }), ' open: above 0.9'),
+      el('li', {}, el('span', { class: 'line-key dashed' }), ' closed: below 0.1'),
+      el('li', {}, el('span', { class: 'dot-key' }), ' after each epoch, on validation text'),
     );
-    this.section = new Section({ id: 'saturation', heading: 'Gate saturation', open, onToggle }, key, this.legend, ...this.charts.map((c) => c.view.element));
+    this.section = new Section({ id: 'saturation', heading: 'Gate saturation', open, onToggle }, caption, styles, this.legend, ...this.charts.map((c) => c.view.element));
   }
 
   /** Redraws when the shown runs, their reports or the theme changed (and the section is open). */

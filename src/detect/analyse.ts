@@ -42,15 +42,23 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   const unpacking = (d: Def) => /^\s*[A-Za-z_$][\w$]*\s*$/.test(d.rhs);
   for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
   for (const group of byStmt.values()) {
-    if (group.length !== positional.length || group.some((d) => roles.has(d))) continue;
-    const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
-    // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
-    const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
-    if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
-    // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
-    const hinted = group.map((d) => suffixRole(d.name, suffixes));
-    const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
-    group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
+    if (group.length !== positional.length) continue;
+    const unnamed = group.filter((d) => !roles.has(d));
+    const missing = positional.filter((r) => !group.some((d) => roles.get(d) === r));
+    if (unnamed.length === 1 && missing.length === 1) {
+      // `a, i, f, o = split_axis(...)`: the one output not named as a gate is the gate left over.
+      roles.set(unnamed[0], missing[0]);
+    } else {
+      if (unnamed.length < group.length) continue;
+      const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
+      // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
+      const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
+      if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
+      // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
+      const hinted = group.map((d) => suffixRole(d.name, suffixes));
+      const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
+      group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
+    }
     // Later `a = sigmoid(a)` lines keep the role, and so does an activation of one of them under another name (`keep = sigmoid(zf + ...)`).
     for (const d of flow.defs) {
       if (roles.has(d) || d.order <= group[0].order) continue;
@@ -70,13 +78,106 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
 /** Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`). */
+/** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`). */
+function productPartners(text: string, key: string): string[] {
+  const k = key.replace(/[$.]/g, '\\$&');
+  const partners: string[] = [];
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)\\s*\\*\\s*${k}(?![\\w$])`, 'g'))) partners.push(m[1] ?? m[2]);
+  return partners;
+}
+
+/**
+ * Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`).
+ * A sigmoid multiplied by the previous state (a parameter, the state itself) is the forget gate; one multiplied by another activated value is the input gate.
+ */
 function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [RegExp, GateName][]): void {
   for (const d of stateDefs) {
-    for (const src of readsThroughMixers(flow, roles, d).sources) {
+    const { sources, mixers } = readsThroughMixers(flow, roles, d);
+    const texts = [d, ...mixers];
+    for (const src of sources) {
       if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
-      const present = new Set(roles.values());
-      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs));
+      // Through a mixer that passes it on (`y_in_exp = stack([y_in[0], ...])`, then `y_in_exp * g_c`): that mixer's partners.
+      const keys = [src.key, ...mixers.filter((m) => m.refs.includes(src.key)).map((m) => m.key)];
+      const partners = texts.flatMap((t) => keys.flatMap((k) => productPartners(t.rhs, k)).map((p) => ({ p, at: t })));
+      const timesState = partners.some(({ p, at }) => {
+        const from = flow.reaching(p, at.order);
+        return p === d.key || (!from && flow.isParam(p)) || (from !== undefined && roles.get(from) === 'c');
+      });
+      const timesGate = partners.some(({ p, at }) => {
+        const from = flow.reaching(p, at.order);
+        return from !== undefined && hasActivation(from.rhs);
+      });
+      // Roles this update already reads (a second time step's `c = f2 * c + i2 * g2` finds its own f, i, g).
+      const present = new Set(sources.map((s) => roles.get(s)));
+      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs) && !(role === 'f' && timesGate && !timesState) && !(role === 'i' && timesState && !timesGate));
       if (rule) roles.set(src, rule[1]);
+    }
+  }
+}
+
+/** `sigmoid(...)`, `np.tanh(...)`, `self.act.forward(...)`: the whole right-hand side is one activation call. */
+function isActivationCall(rhs: string): boolean {
+  const text = rhs.trim().replace(/;$/, '');
+  const m = ACTIVATION.exec(text);
+  if (!m || !/^[\w$.\s]*$/.test(text.slice(0, m.index))) return false;
+  const open = m.index + m[0].length - 1;
+  return text[open] === '(' && matchBracket(text, open) === text.length - 1;
+}
+
+/**
+ * With no gate named at all: a value that adds activated values to a previous state (a parameter
+ * or itself: the 1997 `s_c = s_c_prev + y_in * g(net_c)`, `c = f1 * c + i1 * c_tilde1`) is the cell state.
+ */
+function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
+  return flow.defs.filter((d) => {
+    if (roles.has(d) || d.targetCount !== 1 || d.key === '<return>' || hasActivation(d.rhs) || stateRole(d.name, d.targetSubscripted) === 'h') return false;
+    const readsPrevious = d.refs.some((r) => r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)));
+    // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
+    const gates = unnamedGatesRead(flow, roles, d).filter((g) => isActivationCall(g.rhs));
+    // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
+    const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
+    return readsPrevious && gates.length >= 2 && !gruNamed;
+  });
+}
+
+/**
+ * A sigmoid named as the candidate that no cell update reads, while an update reads an unnamed
+ * tanh: the names are shifted (`g = sigmoid(...)` is used as the output gate, `c_ = tanh(...)` is
+ * the candidate). The sigmoid becomes o; inferGatesFeeding then finds the candidate.
+ */
+function renameShiftedCandidate(flow: Flow, roles: Roles, cDefs: Def[]): void {
+  const read = new Set(cDefs.flatMap((d) => readsThroughMixers(flow, roles, d).sources));
+  if (![...read].some((s) => !roles.has(s) && TANH_LIKE.test(s.rhs))) return;
+  const hasO = [...roles.values()].includes('o');
+  for (const [d, role] of [...roles]) {
+    if (role !== 'g' || read.has(d) || !SIGMOID_LIKE.test(d.rhs) || TANH_LIKE.test(d.rhs)) continue;
+    if (hasO) roles.delete(d);
+    else roles.set(d, 'o');
+  }
+}
+
+/**
+ * An output gate under a name that says nothing: an unnamed sigmoid multiplied by an activation
+ * of the cell state (`h_t = y_out * h_squash(s_c_t)`, `h = o1 * tanh(c)`). It is o; the product is h.
+ */
+function inferOutputGate(flow: Flow, roles: Roles): void {
+  const activatesCell = (text: string, at: Def) => {
+    const re = new RegExp(ACTIVATION.source, 'g');
+    for (const m of text.matchAll(re)) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(text, open);
+      if (close > open && extractRefs(text.slice(open + 1, close)).some((r) => { const src = flow.reaching(r, at.order); return src !== undefined && roles.get(src) === 'c'; })) return true;
+    }
+    return false;
+  };
+  for (const d of flow.defs) {
+    if ((roles.has(d) && roles.get(d) !== 'h') || d.targetCount !== 1 || d.key === '<return>') continue;
+    const sources = readsThroughMixers(flow, roles, d).sources;
+    const gate = sources.find((s) => !roles.has(s) && s.targetCount === 1 && SIGMOID_LIKE.test(s.rhs) && !TANH_LIKE.test(s.rhs));
+    const cellActivated = activatesCell(d.rhs, d) || sources.some((s) => !roles.has(s) && s !== gate && activatesCell(s.rhs, s));
+    if (gate && cellActivated) {
+      roles.set(gate, 'o');
+      roles.set(d, 'h');
     }
   }
 }
@@ -88,9 +189,14 @@ const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cel
  * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
  * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
  */
-function hasPeephole(roles: Roles, updates: Def[]): boolean {
+function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
   const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
-  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && readsCell(d.rhs)) return true;
+  // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
+  const readsPeep = (d: Def) => d.refs.some((r) => {
+    const src = flow.reaching(r, d.order);
+    return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
+  });
+  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) return true;
   for (const d of updates) {
     const re = new RegExp(SIGMOID_LIKE.source, 'g');
     let m: RegExpExecArray | null;
@@ -103,14 +209,48 @@ function hasPeephole(roles: Roles, updates: Def[]): boolean {
   return false;
 }
 
+/** Activated values with no role yet that `d` reads (directly or through mixers): a gate under a name that says nothing. */
+function unnamedGatesRead(flow: Flow, roles: Roles, d: Def): Def[] {
+  return readsThroughMixers(flow, roles, d).sources.filter((s) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs));
+}
+
+/** How many of i, f, g a would-be cell update combines: named ones, plus unnamed activated values once one is named (`c = forget_gate * c + new_info * info_gate`). */
+function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
+  const named = rolesReached(flow, d, roles, ['i', 'f', 'g']);
+  return named === 1 ? named + unnamedGatesRead(flow, roles, d).length : named;
+}
+
+/** The lines of each `pattern` activation call in `defs` (its whole argument: `i * self.activation(\n x_c + ...\n)`) whose argument `accept`s. */
+function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true): Set<number> {
+  const lines = new Set<number>();
+  for (const d of defs) {
+    const re = new RegExp(pattern.source, 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(d.rhs))) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(d.rhs, open);
+      if (!accept(close > open ? d.rhs.slice(open + 1, close) : '')) continue;
+      const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
+      const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
+      for (let l = from; l <= to; l++) lines.add(l);
+    }
+  }
+  return lines;
+}
+
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
+  const passedOnDefs = new Set<Def>();
   for (const d of flow.defs) {
+    if (stateRole(d.name, d.targetSubscripted) !== 'c') continue;
     // A cell update combines two of i, f, g (c = f*c + i*g; the 1997 c = c + i*g): `c = tanh(candidate)` in a GRU is not one.
-    if (stateRole(d.name, d.targetSubscripted) === 'c' && (rolesReached(flow, d, roles, ['i', 'f', 'g']) >= 2 || helperCalled(d.rhs, flow.helpers))) {
+    // `self.c = zoneout(self.c, c_tmp, ratio)`, `c = clip(c_new, ...)`: a call passing the new cell state on is part of it.
+    const passedOn = !hasActivation(d.rhs) && /[\w$]\s*\(/.test(d.rhs) && refsRole(flow, d, roles, ['c']);
+    if (gatesCombined(flow, d, roles) >= 2 || helperCalled(d.rhs, flow.helpers) || passedOn) {
       roles.set(d, 'c');
       cDefs.push(d);
+      if (passedOn) passedOnDefs.add(d);
     }
   }
   // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.
@@ -124,6 +264,13 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
+  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f' || r === 'g')) {
+    for (const d of unnamedCellUpdates(flow, roles)) {
+      roles.set(d, 'c');
+      cDefs.push(d);
+    }
+  }
+  renameShiftedCandidate(flow, roles, cDefs);
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
@@ -132,21 +279,23 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
-    const gatedCell = d.targetCount === 1 && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
+    const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
+  if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
   // A method that takes c (and o) from a class helper completes the cell the helper computes.
   const fromHelper = cDefs.some((d) => helperCalled(d.rhs, flow.helpers));
   if (!cDefs.length || !(present.has('i') || present.has('g') || fromHelper)) return undefined;
   const cWithForget = cDefs.filter((d) => refsRole(flow, d, roles, ['f']));
+  const cUpdates = cDefs.filter((d) => !passedOnDefs.has(d));
   // `c = forgetGate ? sigmoid(gate('f')) * c + i*g : c + i*g`: a forget gate computed inline, behind a flag.
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate =
     hasForget &&
-    ((cWithForget.length > 0 && cWithForget.length < cDefs.length) ||
+    ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) ||
       [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
   // Gates with no variable of their own, computed inside an update: the forget gate
@@ -154,30 +303,14 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   // `c = f * c + i * activation(...)`) inside c, the output gate inside h. Their lines are
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
-  const activationLines = (defs: Def[], pattern: RegExp): Set<number> => {
-    const lines = new Set<number>();
-    for (const d of defs) {
-      const re = new RegExp(pattern.source, 'g');
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(d.rhs))) {
-        // The activation's whole argument: `i * self.activation(\n x_c + ...\n)`.
-        const open = m.index + m[0].length - 1;
-        const close = matchBracket(d.rhs, open);
-        const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
-        const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
-        for (let l = from; l <= to; l++) lines.add(l);
-      }
-    }
-    return lines;
-  };
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);
   fill('o', hDefs, SIGMOID_LIKE);
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(roles, [...cDefs, ...hDefs]) };
+  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
@@ -190,6 +323,20 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       hDefs.push(d);
     }
   }
+  // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
+  if (!hDefs.length) {
+    const readsPrevious = (d: Def) => d.refs.some((r) => {
+      const name = roleName(r);
+      const src = flow.reaching(r, d.order);
+      return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
+    });
+    for (const d of flow.defs) {
+      if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
+        roles.set(d, 'h');
+        hDefs.push(d);
+      }
+    }
+  }
   // The candidate under another name (`a`, `cell`, trax's `c`): what h reads that depends on r.
   if (![...roles.values()].includes('n')) {
     for (const d of hDefs) {
@@ -200,7 +347,14 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
-  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] }), optionalForgetGate: false };
+  const gates = gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] });
+  // A candidate with no variable (fundl's `h = z * h + (1 - z) * relu(x @ W + (r * h) @ U)`): the activation in h that reads r.
+  if (!gates.has('n')) {
+    const rKeys = [...roles].filter(([, r]) => r === 'r').map(([d]) => d.key);
+    const lines = activationLines(flow, hDefs, RNN_ACTIVATION, (argument) => extractRefs(argument).some((ref) => rKeys.includes(ref)));
+    if (lines.size) gates.set('n', lines);
+  }
+  return { kind: 'gru', gates, optionalForgetGate: false };
 }
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
@@ -231,7 +385,8 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r)) return true;
-      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted)) return true;
+      // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
+      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     });

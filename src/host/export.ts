@@ -42,7 +42,7 @@ function trainedOn(run: RunRecord): string {
 
 /** The notebook's comparison table, as Markdown, for the runs of one comparison. */
 export function comparisonTable(runs: RunRecord[]): string {
-  const header = '| model | trained on | time | train loss | val loss | bits/char | chars/s | peak MB | backend | status |\n|---|---|---|---|---|---|---|---|---|---|';
+  const header = '| model | trained on | time | train loss (epoch avg.) | val loss | bits/char | chars/s | peak MB | backend | status |\n|---|---|---|---|---|---|---|---|---|---|';
   const rows = runs.map((r) => {
     const last = r.epochs[r.epochs.length - 1];
     const seconds = r.epochs.reduce((s, e) => s + e.seconds, 0);

@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../shared/types';
-import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../shared/protocol';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type ViewState, type WebviewToHost } from '../shared/protocol';
 import { renderPanelHtml } from './panel-html';
+import { ViewSync, type ViewStore, type ViewSurface } from './view-sync';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
 
@@ -23,7 +24,7 @@ export interface InspectRequestEvent {
 }
 
 /** One webview showing the panel's page: the side view, or the charts editor tab. */
-interface Surface {
+interface Surface extends ViewSurface {
   readonly webview: vscode.Webview;
   readonly where: 'side view' | 'editor';
   ready: boolean;
@@ -59,12 +60,17 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private sideView: vscode.WebviewView | undefined;
   /** A section to reveal once the side view is ready (it was asked for while the view was loading). */
   private pendingReveal: PanelSection | undefined;
+  /** The view choices all webviews share, saved in the workspace. */
+  private readonly viewSync: ViewSync;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly getRuns: () => RunRecord[],
     private readonly log: (line: string) => void,
-  ) {}
+    viewStore: ViewStore,
+  ) {
+    this.viewSync = new ViewSync(viewStore, log);
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.sideView = view;
@@ -76,7 +82,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Shows the panel's page in a webview (the side view's, or an editor tab's) until it is disposed. */
   attach(webview: vscode.Webview, where: Surface['where'], onDidDispose: vscode.Event<void>): void {
-    const surface: Surface = { webview, where, ready: false };
+    const surface: Surface = { webview, where, ready: false, send: (message) => this.send(surface, message) };
     this.surfaces.add(surface);
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     webview.options = { enableScripts: true, localResourceRoots: [webviewRoot, vscode.Uri.joinPath(this.extensionUri, 'media')] };
@@ -118,6 +124,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     void surface.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel (${surface.where}): post failed: ${error.message}`));
   }
 
+  /** The view choices the webviews share (tests read it). */
+  get viewState(): ViewState | undefined {
+    return this.viewSync.current;
+  }
+
   /** The verdict on the user's own cell the panel shows beside the equations (tests read it). */
   get codeVerdict(): CodeVerdict | null {
     return this.lastCodeVerdict?.verdict ?? null;
@@ -143,7 +154,6 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /**
    * Reveals the panel. By default the keyboard focus stays where the user is typing (a lens
    * or a command should not send the next keystroke to the panel); Show Panel takes it.
-   * The very first reveal of a session creates the view, which VS Code only does by focusing it.
    */
   async show(options: { preserveFocus?: boolean } = {}): Promise<void> {
     const preserveFocus = options.preserveFocus ?? true;
@@ -151,10 +161,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.sideView.show(preserveFocus);
       return;
     }
-    // Never resolved yet: only the view's focus command creates it, and it takes the focus this
-    // once. (Handing the focus back from here, while the command that asked goes on, raced with
-    // edits in the editor: a dirty document was written to disk in the integration suites.)
-    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    // Never resolved yet: only the view's focus command creates it, and that command takes
+    // `{ preserveFocus }` (VS Code 1.100: it opens the view without focusing it), so the first
+    // reveal of a session leaves the keyboard where the user is typing too. (Giving the focus
+    // back afterwards instead raced with the command that asked, which goes on editing.)
+    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`, { preserveFocus });
   }
 
   /** Shows the panel and opens, scrolls to and marks one of its sections. */
@@ -210,6 +221,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     switch (message.type) {
       case 'ready':
         surface.ready = true;
+        this.viewSync.ready(surface);
         this.send(surface, { type: 'runs', runs: this.getRuns() });
         if (this.lastEquations) this.send(surface, this.lastEquations);
         if (this.lastHighlight) this.send(surface, { type: 'highlight', gate: this.lastHighlight });
@@ -222,6 +234,9 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'revealGate':
         this.revealGateEmitter.fire(message.gate);
+        return;
+      case 'viewState':
+        this.viewSync.changed(message.view, surface, [...this.surfaces].filter((s) => s.ready));
         return;
       case 'command':
         void vscode.commands.executeCommand(COMMAND_IDS[message.command]).then(undefined, (error: Error) => this.log(`panel: ${message.command} failed: ${error.message}`));

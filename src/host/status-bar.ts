@@ -24,7 +24,7 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
         return;
       }
       item.text = `$(check) LSTM Lab: val loss ${result.valLoss.toFixed(3)}`;
-      item.tooltip = `${finished.title}: done — val loss ${result.valLoss.toFixed(3)} (${result.bitsPerChar.toFixed(2)} bits/char), train loss ${result.trainLoss.toFixed(3)}\nClick to show the LSTM Lab panel.`;
+      item.tooltip = `${finished.title}: done — val loss ${result.valLoss.toFixed(3)} (${result.bitsPerChar.toFixed(2)} bits/char), train loss ${result.trainLoss.toFixed(3)} (average over the epoch)\nClick to show the LSTM Lab panel.`;
       item.show();
       return;
     }

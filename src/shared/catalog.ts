@@ -166,7 +166,7 @@ export type CellFamily = keyof typeof CELL_FAMILIES;
 
 /** Everything the catalog says about one cell kind. */
 export interface CatalogEntry {
-  /** For pickers: says what it is and what it is for. */
+  /** For pickers and headings: the short name first (the one name of this kind everywhere), then what it is. */
   title: string;
   /** For run titles and the runs table, e.g. "OptimizedLSTM". */
   shortName: string;
@@ -189,7 +189,7 @@ const KERNEL_BLOCK: Partial<Record<GateName, string>> = { i: 'i', f: 'f', g: 'c'
 /** Every cell kind, in the order pickers and tables list them. */
 export const CELL_CATALOG = {
   'naive-lstm': {
-    title: 'Naive LSTM (NaiveLSTM: four gates, own weights)',
+    title: 'NaiveLSTM (naive LSTM: four gates, own weights)',
     shortName: 'NaiveLSTM',
     notebookName: 'NaiveLSTM',
     family: 'lstm',
@@ -198,7 +198,7 @@ export const CELL_CATALOG = {
     preActivation: (gate) => `x_t W_{i${gate}} + h_{t-1} W_{h${gate}} + b_${gate}`,
   },
   'fused-lstm': {
-    title: 'Fused LSTM (OptimizedLSTM: one matmul per step)',
+    title: 'OptimizedLSTM (fused LSTM: one matmul per step)',
     shortName: 'OptimizedLSTM',
     notebookName: 'OptimizedLSTM',
     family: 'lstm',
@@ -207,7 +207,7 @@ export const CELL_CATALOG = {
     preActivation: (gate) => `\\left(x_t W_{ih} + h_{t-1} W_{hh} + b\\right)_{[${FUSED_COLUMNS[gate]}]}`,
   },
   'simple-rnn': {
-    title: 'Simple RNN (tanh)',
+    title: 'SimpleRNN (simple RNN, tanh)',
     shortName: 'SimpleRNN',
     notebookName: 'SimpleRNN',
     family: 'rnn',
@@ -216,7 +216,7 @@ export const CELL_CATALOG = {
     preActivation: () => 'x_t W_{ih} + h_{t-1} W_{hh} + b',
   },
   'builtin-lstm': {
-    title: "Built-in LSTM (tf.layers.lstm, the notebook's nn.LSTM)",
+    title: "tf.layers.lstm (built-in LSTM, the notebook's nn.LSTM)",
     shortName: 'tf.layers.lstm',
     notebookName: 'nn.LSTM',
     family: 'lstm',
@@ -225,7 +225,7 @@ export const CELL_CATALOG = {
     preActivation: (gate) => `x_t K_${KERNEL_BLOCK[gate]} + h_{t-1} R_${KERNEL_BLOCK[gate]} + b_${KERNEL_BLOCK[gate]}`,
   },
   'fast-lstm': {
-    title: 'Fast LSTM (from scratch, faster than built-in)',
+    title: 'FastLSTM (fast LSTM from scratch, faster than built-in)',
     shortName: 'FastLSTM',
     notebookName: 'FastLSTM (the unwritten chapter)',
     family: 'lstm',

@@ -209,6 +209,35 @@ function lossXAxis(colors: ThemeColors, xAxis: LossXAxis, lastX: number) {
   };
 }
 
+/** Relative difference above which "your code"'s gradient norm and the reference's count as apart. */
+export const GRADIENT_GAP_TOLERANCE = 1e-3;
+
+/**
+ * The note under the gradient chart after a probe of the user's own code: which line is which,
+ * what it means when they coincide or part, and which it is here (the first step where a pair
+ * parts). Empty for the notebook's probe series.
+ */
+export function gradientPairNote(series: readonly ProbeSeries[]): string {
+  const mine = series.filter((s) => s.origin === 'your-code');
+  const references = series.filter((s) => s.origin === 'reference');
+  if (mine.length === 0 || references.length === 0) return '';
+  const key =
+    'Solid: your code; dashed: the reference cell with the same weights (same colour). Lines on top of each other mean your cell carries the gradient back to h₀ as the reference does; a gap means it does not: from that step on, your code changes the gradient’s path (a .detach(), a term missing, a gate computed differently).';
+  let firstGap: { step: number; name: string } | undefined;
+  mine.forEach((s, k) => {
+    const reference = references[k];
+    if (!reference) return;
+    const t = s.norms.findIndex((norm, i) => {
+      const other = reference.norms[i];
+      if (other === undefined || !Number.isFinite(norm) || !Number.isFinite(other)) return false;
+      return Math.abs(norm - other) > GRADIENT_GAP_TOLERANCE * Math.max(Math.abs(norm), Math.abs(other));
+    });
+    if (t >= 0 && (!firstGap || t + 1 < firstGap.step)) firstGap = { step: t + 1, name: s.name };
+  });
+  const here = firstGap ? `Here they part at step ${firstGap.step} (${firstGap.name}).` : 'Here they coincide.';
+  return `${key} ${here}`;
+}
+
 export interface GradientChartOptions {
   logScale: boolean;
   colors: ThemeColors;

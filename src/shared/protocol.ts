@@ -128,7 +128,24 @@ export type HostToWebview =
   | { type: 'inspectError'; requestId: string; message: string }
   | { type: 'reveal'; section: PanelSection }
   /** The verdict on the user's own cell; null clears it (another cell's equations are shown). */
-  | { type: 'codeVerdict'; verdict: CodeVerdict | null };
+  | { type: 'codeVerdict'; verdict: CodeVerdict | null }
+  /** The view choices made in another webview showing the panel (or saved before a reload). */
+  | { type: 'viewState'; view: ViewState };
+
+/**
+ * The view choices the side view and the charts editor tab share: the host keeps one copy,
+ * passes each change to the other webviews and saves it in the workspace, so a reload restores it.
+ */
+export interface ViewState {
+  /** The loss chart's x axis: training step or seconds since the run started. */
+  xAxis: 'step' | 'time';
+  /** The gradient chart's y axis. */
+  logScale: boolean;
+  /** Train runs unticked in the runs table (not drawn on the loss chart). */
+  hiddenRunIds: string[];
+  /** The probe run drawn on the gradient chart; absent: the latest. */
+  selectedProbeRunId?: string;
+}
 
 /** The panel's sections, top to bottom. */
 export const PANEL_SECTIONS = ['loss', 'saturation', 'gradient', 'runs', 'inspect', 'equations'] as const;
@@ -140,7 +157,9 @@ export type WebviewToHost =
   | { type: 'revealGate'; gate: GateName }
   | { type: 'chartImages'; images: { name: string; pngDataUrl: string }[]; csv?: ExportCsvFile[] }
   | { type: 'inspect'; requestId: string; runId: string; request: InspectRequest }
-  | { type: 'command'; command: 'train' | 'compare' | 'probe' | 'stop' | 'clear' | 'export' };
+  | { type: 'command'; command: 'train' | 'compare' | 'probe' | 'stop' | 'clear' | 'export' }
+  /** The user changed a view choice in this webview. */
+  | { type: 'viewState'; view: ViewState };
 
 // ───────────────────────── guards ─────────────────────────
 // Hand-written structural checks: every party calls the guard for what it receives and
@@ -384,12 +403,18 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return v.verdict === null || isCodeVerdict(v.verdict);
     case 'reveal':
       return isStr(v.section) && (PANEL_SECTIONS as readonly string[]).includes(v.section);
+    case 'viewState':
+      return isViewState(v.view);
     default:
       return false;
   }
 }
 
 export const CODE_VERDICTS = ['matches', 'differs', 'unknown'] as const;
+
+export function isViewState(v: unknown): v is ViewState {
+  return isObj(v) && (v.xAxis === 'step' || v.xAxis === 'time') && isBool(v.logScale) && isArrayOf(v.hiddenRunIds, isStr) && optional(v.selectedProbeRunId, isStr);
+}
 
 export function isCodeVerdict(v: unknown): v is CodeVerdict {
   return isObj(v) && isStr(v.cell) && oneOf(CODE_VERDICTS)(v.verdict) && isStr(v.message) && (v.gate === null || isGateName(v.gate));
@@ -411,6 +436,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isStr(v.requestId) && isStr(v.runId) && isInspectRequest(v.request);
     case 'command':
       return oneOf(WEBVIEW_COMMANDS)(v.command);
+    case 'viewState':
+      return isViewState(v.view);
     default:
       return false;
   }

@@ -141,6 +141,28 @@ describe('codelens', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  // First in the suite, so that in a full run (and alone) it is the session's first reveal of
+  // the panel: the one that creates the view, which used to take the focus.
+  it('a lens reveals the panel without taking the keyboard: the next keystroke still types in the editor', async () => {
+    const source = fs.readFileSync(workspaceFile('lstm_cell.py').fsPath, 'utf8');
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: source });
+    try {
+      const editor = await vscode.window.showTextDocument(document, { preserveFocus: false });
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      const equations = (await ourLenses(document.uri)).find((l) => l.command === 'lstmLab.showEquations');
+      assert.ok(equations, 'no Equations lens on the untitled copy of lstm_cell.py');
+      await vscode.commands.executeCommand(equations.command, equations.args);
+      const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { panel: { isReady: boolean } };
+      await until('the panel webview ready', () => api.panel.isReady, (ready) => ready, 30_000);
+      // `type` types into the editor that has the keyboard focus, and into nothing when a webview has it.
+      await vscode.commands.executeCommand('type', { text: '#typed\n' });
+      assert.equal(document.lineAt(0).text, '#typed', 'the keystroke after the lens click did not reach the editor: the panel took the focus');
+      assert.equal(vscode.window.activeTextEditor?.document, document);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('puts Probe & check your code / Train / Equations above the LSTM class of a .py file, saying what will run', async () => {
     const lenses = await ourLenses(workspaceFile('lstm_cell.py'));
     assert.deepEqual(

@@ -71,6 +71,12 @@ describe('cell catalog and registry', () => {
     }
   });
 
+  it('each kind has one name: its short name, distinct, and the first word of its title in pickers and headings', () => {
+    const names = CELL_KINDS.map((kind) => CELL_CATALOG[kind].shortName);
+    assert.equal(new Set(names).size, names.length);
+    for (const kind of CELL_KINDS) assert.ok(CELL_CATALOG[kind].title.startsWith(`${CELL_CATALOG[kind].shortName} (`), `${kind}: "${CELL_CATALOG[kind].title}" does not start with "${CELL_CATALOG[kind].shortName} ("`);
+  });
+
   it('the catalog module imports nothing (no TF.js: the host and the webview bundle it)', async () => {
     const result = await esbuild.build({
       entryPoints: [path.join(root, 'src/shared/catalog.ts')],

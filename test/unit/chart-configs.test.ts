@@ -5,6 +5,7 @@ import {
   decadeTicks,
   LIGHT_THEME_COLORS,
   gradientChartConfig,
+  gradientPairNote,
   lossChartConfig,
   paletteColor,
   thinPoints,
@@ -156,5 +157,31 @@ describe('decade ticks of a log axis', () => {
     assert.deepEqual(decadeTicks(1e-3, 10), [1e-3, 1e-2, 1e-1, 1, 10]);
     // No whole decade inside: no ticks (chart.js keeps its own).
     assert.deepEqual(decadeTicks(2e-7, 4e-7), []);
+  });
+});
+
+describe('the note under the gradient chart after a probe of your own code', () => {
+  const pair = (mine: number[], reference: number[]): ProbeSeries[] => [
+    { name: 'your code: MyLSTM, forget bias +1', cell: 'naive-lstm', forgetGate: true, forgetBias: 1, norms: mine, seconds: 1, origin: 'your-code' },
+    { name: 'reference LSTM, forget bias +1', cell: 'naive-lstm', forgetGate: true, forgetBias: 1, norms: reference, seconds: 0, origin: 'reference' },
+  ];
+  const decay = Array.from({ length: 20 }, (_, t) => 0.9 ** (t + 1));
+
+  it('says which line is which and what coinciding and a gap mean', () => {
+    const note = gradientPairNote(pair(decay, decay));
+    assert.match(note, /^Solid: your code; dashed: the reference cell with the same weights/);
+    assert.match(note, /Lines on top of each other mean your cell carries the gradient back to h₀ as the reference does; a gap means it does not/);
+    assert.match(note, /Here they coincide\.$/);
+  });
+
+  it('names the first step where a pair parts (a .detach() cutting the path after step 5)', () => {
+    const detached = decay.map((v, t) => (t + 1 > 5 ? 0 : v));
+    assert.match(gradientPairNote(pair(detached, decay)), /Here they part at step 6 \(your code: MyLSTM, forget bias \+1\)\.$/);
+    // Float noise far below the tolerance is not a gap.
+    assert.match(gradientPairNote(pair(decay.map((v) => v * (1 + 1e-9)), decay)), /Here they coincide\.$/);
+  });
+
+  it('is empty for the notebook\'s series (no "your code" line)', () => {
+    assert.equal(gradientPairNote(pair(decay, decay).map(({ origin: _origin, ...s }) => s)), '');
   });
 });

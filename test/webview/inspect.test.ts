@@ -300,33 +300,58 @@ describe('inspect views in headless Chromium', function () {
     await page.locator('[data-part="sample"]').screenshot({ path: path.join(screenshotDir, 'inspect-sample.png') });
   });
 
-  it('saturation: each gate’s chart lists only the runs whose cell has that gate, under one legend of run colours', async () => {
+  it('saturation: each gate’s chart (LSTM i, f, o; GRU r, z) lists only the runs whose cell has that gate, under one legend of line styles and run colours', async () => {
     const { page, errors } = await openPanel(DARK_MODERN);
     const lstm = trainedRun();
     const noForget: RunRecord = { ...lstm, id: 'no-forget', title: 'NoForget · quick · Brown', createdAt: lstm.createdAt + 1, saturation: lstm.saturation!.map((r) => ({ ...r, gates: r.gates.filter((g) => g.gate !== 'f') })) };
     // A SimpleRNN has no gates: the trainer's reports for it list none.
     const rnn: RunRecord = { ...compareRuns()[2], saturation: lstm.saturation!.map((r) => ({ ...r, gates: [] })) };
-    await send(page, { type: 'runs', runs: [lstm, noForget, rnn] } satisfies HostToWebview);
-    type ChartLike = { data: { datasets: { label: string }[] }; options: { plugins: { legend: { display: boolean } } } };
-    const labels = await page.evaluate(() =>
+    // A GRU's reports carry its reset and update gates.
+    const gruBase = compareRuns()[3];
+    const gru: RunRecord = { ...gruBase, id: 'gru', title: 'GRU · quick · Brown', config: { ...gruBase.config!, cell: 'gru' }, saturation: lstm.saturation!.map((r) => ({ ...r, gates: [{ gate: 'r', low: 0.3, high: 0.1 }, { gate: 'z', low: 0.05, high: 0.6 }] })) };
+    await send(page, { type: 'runs', runs: [lstm, noForget, rnn, gru] } satisfies HostToWebview);
+    type ChartLike = { data: { datasets: { label: string; borderDash?: number[]; showLine?: boolean }[] }; options: { plugins: { legend: { display: boolean } } } };
+    const charts = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLCanvasElement>('[data-section="saturation"] canvas')].map((canvas) => {
         const chart = (window as unknown as { lstmLabPanel: { chartOf: (c: HTMLCanvasElement) => ChartLike | undefined } }).lstmLabPanel.chartOf(canvas)!;
-        return { gate: canvas.dataset.chart, runs: [...new Set(chart.data.datasets.map((d) => d.label.split(':')[0]))], legend: chart.options.plugins.legend.display };
+        return { gate: canvas.dataset.chart, shown: !canvas.closest<HTMLElement>('.chart-box')!.hidden, datasets: chart.data.datasets.map((d) => ({ label: d.label, dash: d.borderDash ?? [], line: d.showLine !== false })), legend: chart.options.plugins.legend.display };
       }),
     );
-    assert.deepEqual(labels, [
-      { gate: 'saturation-i', runs: [lstm.title, noForget.title], legend: false },
-      { gate: 'saturation-f', runs: [lstm.title], legend: false },
-      { gate: 'saturation-o', runs: [lstm.title, noForget.title], legend: false },
+    const runsOn = (gate: string) => [...new Set(charts.find((c) => c.gate === gate)!.datasets.map((d) => d.label.split(':')[0]))];
+    assert.deepEqual(charts.map((c) => [c.gate, c.shown, c.legend]), ['i', 'f', 'o', 'r', 'z'].map((g) => [`saturation-${g}`, true, false]));
+    assert.deepEqual(runsOn('saturation-i'), [lstm.title, noForget.title]);
+    assert.deepEqual(runsOn('saturation-f'), [lstm.title]);
+    assert.deepEqual(runsOn('saturation-o'), [lstm.title, noForget.title]);
+    assert.deepEqual(runsOn('saturation-r'), [gru.title]);
+    assert.deepEqual(runsOn('saturation-z'), [gru.title]);
+    // The chart draws what the key says: open solid, closed dashed, epoch reports as dots without a line.
+    const rLines = charts.find((c) => c.gate === 'saturation-r')!.datasets;
+    assert.deepEqual(rLines.map((d) => [d.label, d.dash.length > 0, d.line]), [
+      [`${gru.title}: open (> 0.9)`, false, true],
+      [`${gru.title}: open (> 0.9) on validation text`, false, false],
+      [`${gru.title}: closed (< 0.1)`, true, true],
+      [`${gru.title}: closed (< 0.1) on validation text`, false, false],
+    ]);
+    const key = await page.$$eval('.saturation-key li', (items) => items.map((i) => ({ text: (i.textContent ?? '').trim(), style: getComputedStyle(i.firstElementChild!).borderTopStyle })));
+    assert.deepEqual(key, [
+      { text: 'open: above 0.9', style: 'solid' },
+      { text: 'closed: below 0.1', style: 'dashed' },
+      { text: 'after each epoch, on validation text', style: 'none' },
     ]);
     const legend = await page.$$eval('[data-section="saturation"] .legend-run', (items) => items.map((i) => ({ text: i.textContent, color: getComputedStyle(i.querySelector('.legend-run-swatch')!).backgroundColor })));
     // The copy's losses equal the original's: its lines lie under them, and the legend says so.
-    assert.deepEqual(legend.map((l) => l.text), [lstm.title, `${noForget.title} (under ${lstm.title}'s line)`]);
-    assert.notEqual(legend[0].color, legend[1].color);
-    // The key says what solid and dashed mean once, in words and with the marker shapes.
-    assert.match(await page.$eval('.saturation-key', (e) => e.textContent ?? ''), /● above 0\.9 \(open\).*▲ below 0\.1 \(closed\)/);
-    await page.setViewportSize({ width: 300, height: 1200 });
+    assert.deepEqual(legend.map((l) => l.text), [lstm.title, `${noForget.title} (under ${lstm.title}'s line)`, gru.title]);
+    assert.equal(new Set(legend.map((l) => l.color)).size, 3);
+    await page.setViewportSize({ width: 300, height: 1600 });
     await page.locator('[data-section="saturation"]').screenshot({ path: path.join(screenshotDir, 'inspect-saturation-300px.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  it('saturation of an LSTM alone: the GRU gates’ charts stay hidden', async () => {
+    const { page, errors } = await openPanel(LIGHT_MODERN);
+    await send(page, { type: 'runs', runs: [trainedRun()] } satisfies HostToWebview);
+    const boxes = await page.$$eval('[data-section="saturation"] .chart-box', (b) => b.map((x) => [x.getAttribute('data-chart-box'), (x as HTMLElement).hidden]));
+    assert.deepEqual(boxes, [['saturation-i', false], ['saturation-f', false], ['saturation-o', false], ['saturation-r', true], ['saturation-z', true]]);
     assert.deepEqual(errors, []);
   });
 
@@ -338,7 +363,7 @@ describe('inspect views in headless Chromium', function () {
     assert.deepEqual(order.indexOf('saturation'), order.indexOf('loss') + 1, `sections: ${order.join(', ')}`);
     // One chart per sigmoid gate, each with data (its "no saturation yet" note hidden).
     const boxes = await page.$$eval('[data-section="saturation"] .chart-box', (b) => b.map((x) => ({ name: x.getAttribute('data-chart-box'), showsData: (x.querySelector('.chart-empty') as HTMLElement).hidden })));
-    assert.deepEqual(boxes, [{ name: 'saturation-i', showsData: true }, { name: 'saturation-f', showsData: true }, { name: 'saturation-o', showsData: true }]);
+    assert.deepEqual(boxes.slice(0, 3), [{ name: 'saturation-i', showsData: true }, { name: 'saturation-f', showsData: true }, { name: 'saturation-o', showsData: true }]);
     // A live report for a run the panel knows is appended to it; a stale one is not.
     const live: SaturationReport = { scope: 'batch', epoch: 2, batch: 20, step: 358, count: 1000, gates: [{ gate: 'i', low: 0.5, high: 0.25 }, { gate: 'f', low: 0, high: 0.6 }, { gate: 'o', low: 0.1, high: 0.1 }] };
     await send(page, { type: 'saturation', runId: run.id, report: live }, { type: 'saturation', runId: run.id, report: { ...live, step: 100 } });

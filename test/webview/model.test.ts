@@ -98,7 +98,7 @@ describe('runs table rows', () => {
   it('puts the last run\'s final losses in the summary line, or how it ended', () => {
     const runs = compareRuns();
     const last = runs[runs.length - 1].epochs[0];
-    assert.equal(idleSummary(runs), `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)}`);
+    assert.equal(idleSummary(runs), `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)} (average over the epoch)`);
     const failed: RunRecord = { ...runs[0], status: 'failed', reason: 'batchSize 32 is larger than the 17 training instances', epochs: [] };
     assert.equal(idleSummary([failed]), '1 run · last: NaiveLSTM on wasm — failed: batchSize 32 is larger than the 17 training instances');
     assert.match(idleSummary([]), /^Ready\./);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import type { HostToWebview, RunRecord, WebviewToHost } from '../../src/shared/protocol';
 import { GATE_LABELS } from '../../webview/equations';
 import { BATCHES_PER_EPOCH, compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
@@ -213,8 +213,12 @@ describe('side panel in headless Chromium', function () {
     assert.equal(naive.peakMemory, '820 MB');
     assert.equal(naive.status, 'done');
     assert.match(naive.configuration, /E50 H125 B32 T500/);
-    assert.equal(rows[4].cells.cell, 'gradient probe');
-    assert.match(rows[4].cells.configuration, /SimpleRNN, LSTM, no forget gate, .* · 100 steps/);
+    // A probe has no losses: its own facts stand where they are, and no loss column is left empty.
+    const probe = rows[4].cells;
+    assert.equal(probe.cell, 'SimpleRNN, NaiveLSTM');
+    assert.deepEqual(['trainLoss', 'valLoss', 'bitsPerChar', 'charsPerSecond', 'peakMemory'].filter((c) => c in probe), []);
+    assert.match(probe.probe, /^Series: 5Steps: 100Forget bias: \+1, 0, −1; none \(no forget gate\)‖∂loss\/∂h₀‖ at step 100: SimpleRNN /);
+    assert.equal(probe.configuration, 'Brown · E50 H125 B32 · seed 0');
   });
 
   it('appends live progress to the running run and shows it in the status line; Stop is enabled only while something runs', async () => {
@@ -413,6 +417,21 @@ describe('side panel in headless Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it("after a probe of the user's code, a note under the gradient chart says which line is which and what a gap means", async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 900, theme: LIGHT_MODERN });
+    const note = () => page.$eval('[data-note="gradient-pairs"]', (p) => ((p as HTMLElement).hidden ? null : p.textContent));
+    await send(page, { type: 'runs', runs: [probeRun()] });
+    assert.equal(await note(), null, 'no note for the notebook series');
+    const [mine, reference] = probeSeries().slice(2, 4);
+    const ownCode: RunRecord = { ...probeRun(), id: 'own', createdAt: probeRun().createdAt + 1, title: 'MyLSTM · your code', probeSeries: [{ ...mine, name: 'your code: MyLSTM', origin: 'your-code' }, { ...reference, name: 'reference LSTM', origin: 'reference' }] };
+    await send(page, { type: 'runs', runs: [probeRun(), ownCode] });
+    const text = await note();
+    assert.match(text ?? '', /^Solid: your code; dashed: the reference cell/);
+    // The fixture's two lines differ from the first step (0.97^t against 0.9^t).
+    assert.match(text ?? '', /Here they part at step 1 \(your code: MyLSTM\)\.$/);
+    assert.deepEqual(errors, []);
+  });
+
   it('runs table at 300 px: every value of a comparison is on screen, with its column name, without scrolling sideways', async () => {
     const { page, errors } = await openPanel({ width: 300, height: 1400, theme: LIGHT_MODERN });
     await send(page, { type: 'runs', runs: compareRuns() });
@@ -431,6 +450,32 @@ describe('side panel in headless Chromium', function () {
     const scrolls = await page.$eval('.runs-scroll', (e) => e.scrollWidth > e.clientWidth + 1);
     assert.equal(scrolls, false);
     await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-300px.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  it("a probe's card at 300 px: its series, steps, forget-bias variants and each series' norm at the last step, one per line", async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 1400, theme: LIGHT_MODERN });
+    const run = probeRun();
+    await send(page, { type: 'runs', runs: [run] });
+    const facts = await page.$$eval('.runs-table td[data-column="probe"] .probe-fact', (spans) => spans.map((s) => ({ text: s.textContent ?? '', top: s.getBoundingClientRect().top, right: s.getBoundingClientRect().right })));
+    assert.deepEqual(facts.map((f) => f.text.split(':')[0]), ['Series', 'Steps', 'Forget bias', '‖∂loss/∂h₀‖ at step 100']);
+    assert.ok(facts.every((f, k) => k === 0 || f.top > facts[k - 1].top), 'one fact per line');
+    const width = await page.evaluate(() => document.documentElement.clientWidth);
+    assert.ok(facts.every((f) => f.right <= width + 0.5), 'nothing off the side');
+    // Each series' value is its norm at step 100, to the digits shown.
+    const items = await page.$$eval('.runs-table td[data-column="probe"] .probe-fact:last-child .probe-fact-item', (spans) => spans.map((s) => ({ text: s.textContent ?? '', top: s.getBoundingClientRect().top })));
+    assert.ok(items.every((item, k) => k === 0 || item.top > items[k - 1].top), 'one series per line');
+    const shown = items.map((item) => item.text);
+    assert.equal(shown.length, run.probeSeries.length);
+    run.probeSeries.forEach((series, k) => {
+      assert.ok(shown[k].startsWith(`${series.name} `), shown[k]);
+      const value = Number(shown[k].slice(series.name.length + 1));
+      const expected = series.norms[99];
+      assert.ok(Math.abs(value - expected) <= 0.06 * expected, `${series.name}: shows ${value}, norm at step 100 is ${expected}`);
+    });
+    // No "—" for the losses a probe does not have.
+    assert.doesNotMatch(await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => tr.textContent ?? ''), /—/);
+    await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-probe-300px.png') });
     assert.deepEqual(errors, []);
   });
 
