@@ -44,12 +44,38 @@ function checkGuard(name: string, guard: (v: unknown) => boolean, valid: Record<
   });
 }
 
+/** A TS cell's check request and its result, as the host posts and the worker answers them. */
+const checkInput = {
+  units: [{ code: "import * as tf from '@tensorflow/tfjs';", filename: '/w/cell.ts', cellIndex: null }],
+  target: { unit: 0, name: 'LSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, gates: { f: [12] } },
+  steps: 100,
+  probeSteps: 100,
+  probe: true,
+};
+const cellResult = {
+  name: 'LSTM',
+  kind: 'lstm',
+  ran: true,
+  error: null,
+  verdict: 'differs',
+  reference: 'LSTM',
+  maxRelDiff: 0.4,
+  firstDifference: { step: 0, gate: 'f', line: 12, variable: 'f', equation: 'σ(x W_if + h W_hf + b_f)' },
+  probe: { steps: [1, 2], norms: [1, 0.5], series: [{ name: 'LSTM', forgetGate: true, forgetBias: null, norms: [1, 0.5], reference: [1, 0.4], seconds: 0.1 }], size: { E: 50, H: 125, B: 1 }, method: 'tf.grad' },
+  message: 'f on line 12 differs from σ(x W_if + h W_hf + b_f) from step 0',
+  reason: null,
+  warnings: [],
+  library: 'tfjs',
+  timings: { total: 1 },
+};
+
 describe('protocol guards', () => {
   checkGuard('isHostToWorker', isHostToWorker, [
     { type: 'init', backend: 'auto', wasmDir: '/ext/dist/wasm', corpusDir: '/ext/dist/corpus' },
     { type: 'train', id: 'r1', config: trainConfig, checkpointDir: '/s/checkpoints/r1' },
     { type: 'probe', id: 'p1', config: probeConfig },
     { type: 'sample', id: 's1', config: { checkpoint: '/c', length: 100, temperature: 0.8, prime: 'the ' } },
+    { type: 'checkCell', id: 'c1', input: checkInput },
     { type: 'cancel', id: 'r1' },
   ]);
   checkGuard('isWorkerToHost', isWorkerToHost, [
@@ -64,6 +90,8 @@ describe('protocol guards', () => {
     { type: 'trainDone', id: 'r1', result: { backend: 'wasm', cell: 'naive-lstm', config: trainConfig, corpus: stats, epochs: [summary], status: 'done' } },
     { type: 'probeDone', id: 'p1', result: { backend: 'wasm', steps: 3, series: [series] } },
     { type: 'sampleDone', id: 's1', text: 'the cat' },
+    { type: 'cellOutput', id: 'c1', text: 'step 1\n' },
+    { type: 'checkCellDone', id: 'c1', result: cellResult },
     { type: 'error', id: 'r1', message: 'boom' },
   ], { error: ['id'], corpus: ['warnings'] });
   checkGuard('isHostToWebview', isHostToWebview, [
@@ -87,6 +115,13 @@ describe('protocol guards', () => {
     assert.equal(isHostToWebview({ type: 'highlight', gate: null }), true);
     assert.equal(isHostToWebview({ type: 'exportCharts' }), true);
     assert.equal(isHostToWebview({ type: 'reveal', section: 'sidebar' }), false);
+  });
+
+  it('refuses a cell check whose request or result is malformed inside (a target without gates, a verdict out of the list)', () => {
+    assert.equal(isHostToWorker({ type: 'checkCell', id: 'c1', input: { ...checkInput, target: { ...checkInput.target, gates: undefined } } }), false);
+    assert.equal(isHostToWorker({ type: 'checkCell', id: 'c1', input: { ...checkInput, units: [{ code: 1, filename: '/w/cell.ts', cellIndex: null }] } }), false);
+    assert.equal(isWorkerToHost({ type: 'checkCellDone', id: 'c1', result: { ...cellResult, verdict: 'maybe' } }), false);
+    assert.equal(isWorkerToHost({ type: 'checkCellDone', id: 'c1', result: { ...cellResult, firstDifference: { ...cellResult.firstDifference, gate: 'q' } } }), false);
   });
 
   it('refuses values outside the enumerations (cell kinds, gates, backends, commands)', () => {
