@@ -258,6 +258,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
           },
         });
         return;
+      default:
+        message satisfies never;
     }
   }
 

@@ -244,6 +244,10 @@ export class RunManager {
         this.store.update(run);
         this.emit('saturation', run.id, event.report);
         return;
+      case 'cellOutput':
+        return; // a user cell's output: its checks never run through the runs queue (user-code.ts)
+      default:
+        event satisfies never;
     }
   }
 
