@@ -196,6 +196,10 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   return { kind: 'gru', gates, optionalForgetGate: false };
 }
 
+/** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?)\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
+
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -208,7 +212,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     while (stack.length) {
       const [r, order] = stack.pop()!;
       const src = flow.reaching(r, order);
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs))) {
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs) || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -217,7 +221,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       }
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts);
+    const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
     if (products === 0 || (products < 2 && !CONCAT.test(texts))) continue;
     const previousHidden = [...refs].some((r) => {
       const name = roleName(r);

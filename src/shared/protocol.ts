@@ -74,6 +74,11 @@ export const WorkerToHostSchema = v.variant('type', [
 ]);
 export type WorkerToHost = v.InferOutput<typeof WorkerToHostSchema>;
 
+/** Which worker message answers each job the host sends (an `error` with the job's id answers any of them); the rest of WorkerToHost with an id are the job's events. */
+export const JOB_ANSWERS = { train: 'trainDone', probe: 'probeDone', sample: 'sampleDone', inspect: 'inspectDone', checkCell: 'checkCellDone' } as const;
+export type JobMessage = Extract<HostToWorker, { type: keyof typeof JOB_ANSWERS }>;
+export type JobAnswer<T extends JobMessage['type'] = JobMessage['type']> = Extract<WorkerToHost, { type: (typeof JOB_ANSWERS)[T] }>;
+
 // ───────────────────────── the run record (store, panel) ─────────────────────────
 export const RUN_KINDS = ['train', 'probe'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -148,7 +153,8 @@ export const HostToWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('probeSeries'), runId: v.string(), series: ProbeSeriesSchema }),
   v.object({ type: v.literal('equations'), cell: v.union([CellKindSchema, v.literal('lstm-no-forget')]), title: v.string(), lines: v.array(EquationLineSchema) }),
   v.object({ type: v.literal('highlight'), gate: v.nullable(GateNameSchema) }),
-  v.object({ type: v.literal('exportCharts'), runId: v.optional(v.string()) }),
+  /** Asks for a PNG of each chart and a CSV of each inspection's data; answered by chartImages with the same requestId. */
+  v.object({ type: v.literal('exportCharts'), requestId: v.optional(v.string()), runId: v.optional(v.string()) }),
   v.object({ type: v.literal('saturation'), runId: v.string(), report: SaturationReportSchema }),
   /** Text to inspect (the editor's selection), with the run it will be read by. */
   v.object({ type: v.literal('inspectText'), text: v.string(), runId: v.optional(v.string()) }),
@@ -170,6 +176,8 @@ export const WebviewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('revealGate'), gate: GateNameSchema }),
   v.object({
     type: v.literal('chartImages'),
+    /** The exportCharts request this answers. */
+    requestId: v.optional(v.string()),
     // The host writes these to disk: PNG data URLs only.
     images: v.array(v.object({ name: v.string(), pngDataUrl: v.pipe(v.string(), v.startsWith('data:image/png;base64,')) })),
     csv: v.optional(v.array(ExportCsvFileSchema)),

@@ -55,4 +55,8 @@ describe('detectCells: styles from the fresh hold-out', () => {
     const source = ['def backward(self, dh, dc_next, dW):', '    do = dh * np.tanh(self.c)', '    dc = dc_next + dh * self.o * (1 - np.tanh(self.c) ** 2)', '    dz = np.concatenate([do, dc])', '    dW += np.dot(dz, self.xh.T)', '    return dW'].join('\n');
     assert.deepEqual(detectCells(source, 'python'), []);
   });
+
+  it('a scalar RNN over numbers (w_x * x + w_hh * hPrev, then Math.tanh): scalar products with weights count; width * height does not', () => {
+    assert.deepEqual(cells('scalar_rnn.js'), [{ name: '<module>', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { h: [5] } }]);
+  });
 });

@@ -101,7 +101,7 @@ const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMA
     probeSeries: [{ type: 'probeSeries', runId: 'p1', series }],
     equations: [{ type: 'equations', cell: 'naive-lstm', title: 'LSTM', lines: [{ gate: 'f', label: 'forget gate', latex: 'f_t = \\sigma(\\dots)' }] }],
     highlight: [{ type: 'highlight', gate: 'f' }],
-    exportCharts: [{ type: 'exportCharts', runId: 'r1' }],
+    exportCharts: [{ type: 'exportCharts', requestId: 'export-1', runId: 'r1' }],
     saturation: [{ type: 'saturation', runId: 'r1', report: saturation }],
     inspectText: [{ type: 'inspectText', text: 'the cat', runId: 'r1' }],
     inspectResult: [{ type: 'inspectResult', requestId: 'q1', runId: 'r1', result: inspectResult }],
@@ -113,7 +113,10 @@ const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMA
   WebviewToHost: {
     ready: [{ type: 'ready' }],
     revealGate: [{ type: 'revealGate', gate: 'o' }],
-    chartImages: [{ type: 'chartImages', images: [{ name: 'loss', pngDataUrl: 'data:image/png;base64,iVBORw0KGgo=' }] }],
+    chartImages: [
+      { type: 'chartImages', images: [{ name: 'loss', pngDataUrl: 'data:image/png;base64,iVBORw0KGgo=' }] },
+      { type: 'chartImages', requestId: 'export-1', images: [{ name: 'loss', pngDataUrl: 'data:image/png;base64,iVBORw0KGgo=' }], csv: [{ name: 'activations.csv', text: 'a,b\n' }] },
+    ],
     inspect: [{ type: 'inspect', requestId: 'q1', runId: 'r1', request: { kind: 'probeTrained', steps: 50, batchSize: 4 } }],
     command: [{ type: 'command', command: 'train' }],
     viewState: [{ type: 'viewState', view: viewState }],

@@ -38,6 +38,7 @@ static float *gates, *cells, *tanh_cells, *hidden, *logits, *d_hidden;
 // The embedding feeds only W_ih, so x_t·W_ih is row ids[t] of emb·W_ih (emb_proj, V rows instead
 // of T·B), and the gradients of emb and W_ih come from d_by_id: dG summed over the rows of each id.
 static float *emb_proj, *d_by_id;
+static float *tn_scratch; // gemm_tn's panels
 static float *d_wih, *d_whh, *d_bias, *d_wout, *d_bout, *d_emb, *dh_next, *dc_next;
 
 // ---- set-up ----
@@ -57,6 +58,7 @@ __attribute__((export_name("lm_configure"))) int lm_configure(int batch, int ste
   hidden = take((T + 1) * Bp * Hp), logits = take(rows * Vp), d_hidden = take(rows * Hp);
   d_wih = take(Ep * G), d_whh = take(Hp * G), d_bias = take(G), d_wout = take(Hp * Vp), d_bout = take(Vp), d_emb = take(Vp * Ep);
   dh_next = take(Bp * Hp), dc_next = take(Bp * Hp);
+  tn_scratch = take(gemm_tn_scratch(Hp > Ep ? Hp : Ep));
   return dc_next ? 0 : -1;
 }
 
@@ -202,7 +204,7 @@ static void lstm_cell_backward(int t) {
 static void backward(void) {
   int G = 4 * Hp, rows = T * Bp;
   // Output layer: d_wout = Hsᵀ d_logits, d_bout = Σ d_logits, d_hidden = d_logits W_outᵀ.
-  gemm_tn(Hp, Vp, rows, hidden + Bp * Hp, Hp, logits, Vp, d_wout, Vp);
+  gemm_tn(Hp, Vp, rows, hidden + Bp * Hp, Hp, logits, Vp, d_wout, Vp, tn_scratch);
   zero(d_bout, Vp);
   for (int r = 0; r < rows; r++)
     for (int v = 0; v < Vp; v++) d_bout[v] += logits[r * Vp + v];
@@ -216,11 +218,11 @@ static void backward(void) {
   }
   MARK(6);
   // Weights: d_whh = H_prevᵀ dG.
-  gemm_tn(Hp, G, rows, hidden, Hp, gates, G, d_whh, G);
+  gemm_tn(Hp, G, rows, hidden, Hp, gates, G, d_whh, G, tn_scratch);
   MARK(7);
   // Through the embedding (x = emb[id]): d_wih = Σ_rows x_rowᵀ dG_row = embᵀ d_by_id,
   // d_emb = d_by_id W_ihᵀ, d_bias = Σ_rows dG_row = Σ_ids d_by_id.
-  gemm_tn(Ep, G, Vp, emb_p, Ep, d_by_id, G, d_wih, G);
+  gemm_tn(Ep, G, Vp, emb_p, Ep, d_by_id, G, d_wih, G, tn_scratch);
   MARK(8);
   gemm_packed(Vp, Ep, G, d_by_id, G, wih_t_pk, d_emb, Ep, 0);
   zero(d_bias, G);

@@ -2,7 +2,8 @@
 // module's memory, the SIMD128 matrix products and the element-wise maths, four lanes at a time.
 // Every function is static (marked unused: a kernel compiles in only what it uses) and none is
 // `inline`: with the hint, clang inlined the products into every caller and V8's code for the
-// whole LM ran ~40% slower (measured); the micro-kernels are kept out of line on purpose.
+// whole LM ran ~40% slower (measured); the micro-kernels, the products and the LSTM step are
+// kept out of line on purpose (small functions V8 compiles well; 5–10% faster than inlined).
 #include <wasm_simd128.h>
 
 extern unsigned char __heap_base;
@@ -71,7 +72,7 @@ static __attribute__((unused)) void pack_strips(int K, int N, const float *src, 
 #define M_BLOCK 64
 
 /** C (+)= A·B, A [M, K] (lda), B [K, N] packed by pack_strips, C [M, N] (ldc). */
-static __attribute__((unused)) void gemm_packed(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, int accumulate) {
+static __attribute__((unused, noinline)) void gemm_packed(int M, int N, int K, const float *A, int lda, const float *packed, float *C, int ldc, int accumulate) {
   for (int i0 = 0; i0 < M; i0 += M_BLOCK) {
     int i1 = M - i0 < M_BLOCK ? M : i0 + M_BLOCK;
     for (int j = 0; j < N; j += 8)
@@ -109,16 +110,31 @@ static __attribute__((unused, noinline)) void kernel_tn_4x8(int K, const float *
   wasm_v128_store(C + 3 * ldc, c30), wasm_v128_store(C + 3 * ldc + 4, c31);
 }
 
-// Steps of K per block in the weight-gradient products: a strip of B (K_BLOCK × 8) stays in L1
-// while every row block of Aᵀ uses it.
+// Steps of K per block in the weight-gradient products.
 #define K_BLOCK 256
 
-/** C [M, N] = Aᵀ·B, A [K, M] (lda), B [K, N] (ldb): a weight's gradient, summed over the batch's rows. */
-static __attribute__((unused)) void gemm_tn(int M, int N, int K, const float *A, int lda, const float *Bm, int ldb, float *C, int ldc) {
+/** Floats of scratch gemm_tn needs for a product with M rows. */
+static __attribute__((unused)) int gemm_tn_scratch(int M) { return K_BLOCK * (M + 8); }
+
+/**
+ * C [M, N] = Aᵀ·B, A [K, M] (lda), B [K, N] (ldb): a weight's gradient, summed over the batch's
+ * rows. A and B have long rows (a stride of 512 B or 2 KiB maps K rows onto a few cache sets), so
+ * each K block of A is copied once into 4-column panels and each 8-column strip of B into a
+ * contiguous strip: both then stream from L1/L2. `scratch` holds gemm_tn_scratch(M) floats.
+ */
+static __attribute__((unused, noinline)) void gemm_tn(int M, int N, int K, const float *A, int lda, const float *Bm, int ldb, float *C, int ldc, float *scratch) {
+  float *panels = scratch, *strip = scratch + K_BLOCK * M;
   for (int k0 = 0; k0 < K; k0 += K_BLOCK) {
     int kc = K - k0 < K_BLOCK ? K - k0 : K_BLOCK;
-    for (int j = 0; j < N; j += 8)
-      for (int i = 0; i < M; i += 4) kernel_tn_4x8(kc, A + k0 * lda + i, lda, Bm + k0 * ldb + j, ldb, C + i * ldc + j, ldc, k0 > 0);
+    for (int i = 0; i < M; i += 4)
+      for (int k = 0; k < kc; k++) wasm_v128_store(panels + i * kc + k * 4, wasm_v128_load(A + (k0 + k) * lda + i));
+    for (int j = 0; j < N; j += 8) {
+      for (int k = 0; k < kc; k++) {
+        const float *b = Bm + (k0 + k) * ldb + j;
+        wasm_v128_store(strip + k * 8, wasm_v128_load(b)), wasm_v128_store(strip + k * 8 + 4, wasm_v128_load(b + 4));
+      }
+      for (int i = 0; i < M; i += 4) kernel_tn_4x8(kc, panels + i * kc, 4, strip, 8, C + i * ldc + j, ldc, k0 > 0);
+    }
   }
 }
 
@@ -161,7 +177,7 @@ static __attribute__((unused)) v128_t tanh4(v128_t x) {
  * become the activations, in place; c, tanh(c) and h [rows, Hp] are written. c_prev is 0 at the
  * first step (c_0 = 0). Without a forget gate, c = c_prev + i·g.
  */
-static __attribute__((unused)) void lstm_cell_rows(int rows, int Hp, int forget_gate, float *z, const float *c_prev, float *c_out, float *tc_out, float *h_out) {
+static __attribute__((unused, noinline)) void lstm_cell_rows(int rows, int Hp, int forget_gate, float *z, const float *c_prev, float *c_out, float *tc_out, float *h_out) {
   v128_t one = wasm_f32x4_splat(1.f);
   for (int b = 0; b < rows; b++, z += 4 * Hp, c_out += Hp, tc_out += Hp, h_out += Hp) {
     for (int j = 0; j < Hp; j += 4) {
