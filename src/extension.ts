@@ -40,13 +40,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   };
 
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
-  const worker = new WorkerClient({
+  const workerOptions = {
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     wasmDir: `${dist}/wasm`,
     corpusDir: `${dist}/corpus`,
     backend: () => readSettings(rawSettings()).settings.backend,
     log,
-  });
+  };
+  const worker = new WorkerClient(workerOptions);
   context.subscriptions.push({ dispose: () => worker.dispose() });
 
   const store = new RunsStore(storageDirOf(context), { onError: (e) => void vscode.window.showErrorMessage(e.message) });
@@ -77,8 +78,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
       warn: (message) => void vscode.window.showErrorMessage(message),
     }),
   );
-  // The user's own Python cells run in a Python child (dist/python holds its harness).
-  const userCode = new UserCodeRunner({ harnessPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'python', 'lstmlab_harness.py').fsPath, output, log });
+  // The user's own cells: Python ones in a Python child (dist/python holds its harness), TF.js ones in a worker of their own (never the training worker).
+  const userCode = new UserCodeRunner({
+    harnessPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'python', 'lstmlab_harness.py').fsPath,
+    output,
+    log,
+    tfjsWorker: { ...workerOptions, log: (line) => log(`[your TF.js cell] ${line}`) },
+  });
   context.subscriptions.push(userCode);
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.

@@ -8,7 +8,7 @@ import { detectForgetBiases, type DetectedCell } from '../detect';
 import type { CorpusSpec } from '../shared/types';
 import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
-import { CODE_SELECTOR, DetectedCells, detectLanguageOf } from './detected-cells';
+import { CODE_SELECTOR, DetectedCells, detectLanguageOf, usesTfjs } from './detected-cells';
 import { lensTitles, planForCell, probeSeriesFor } from './lens-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
@@ -65,15 +65,16 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return this.cells.cellsOf(document).flatMap((cell) => {
+    const cells = this.cells.cellsOf(document);
+    // Python cells and TF.js cells: the probe lens runs the user's code as written (and checks it); other TS/JS cells probe the engine's cell of the same kind.
+    const yours = cells.length > 0 && (document.languageId === 'python' || usesTfjs(document.getText()));
+    return cells.flatMap((cell) => {
       const range = new vscode.Range(cell.range.start - 1, 0, cell.range.start - 1, 0);
-      // Python cells: the probe lens runs the user's code as written (and checks it); TS/JS cells probe the engine's cell of the same kind.
-      const yours = document.languageId === 'python';
       const titles = lensTitles(cell, yours);
       const args: CellCommandArgs = { uri: document.uri.toString(), cell: cell.name, line: cell.range.start, interactive: true };
       const plan = planForCell(cell);
       const probe = yours
-        ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written in Python: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
+        ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written${document.languageId === 'python' ? ' in Python' : ' with TF.js'}: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
         : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell} cell` };
       return [
         new vscode.CodeLens(range, probe),
