@@ -476,6 +476,16 @@ describe('side panel in headless Chromium', function () {
     // No "—" for the losses a probe does not have.
     assert.doesNotMatch(await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => tr.textContent ?? ''), /—/);
     await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-probe-300px.png') });
+    // Wide, as a table: the facts wrap inside their cell, clear of the status column.
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await send(page, { type: 'runs', runs: [...compareRuns(), run] });
+    const box = await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => {
+      const rect = (selector: string) => tr.querySelector(selector)!.getBoundingClientRect();
+      return { facts: rect('td[data-column="probe"]'), status: rect('td[data-column="status"]'), items: [...tr.querySelectorAll('.probe-fact, .probe-fact-item')].map((e) => e.getBoundingClientRect().right) };
+    });
+    assert.ok(box.facts.right <= box.status.left + 0.5, `facts end at ${box.facts.right}, status starts at ${box.status.left}`);
+    assert.ok(box.items.every((right) => right <= box.facts.right + 0.5), `a fact runs past its cell (${Math.max(...box.items)} > ${box.facts.right})`);
+    await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-probe-wide.png') });
     assert.deepEqual(errors, []);
   });
 
