@@ -3,10 +3,13 @@
 // Chromium), light then dark in one session, at a 300 px side bar and at full width:
 //  1. a click on the real Equations lens of lstm_cell.py — the session's first reveal of the
 //     panel — must leave the keyboard focus in the editor (exit 1 otherwise);
-//  2. after two LSTMs (their losses coincide), a GRU and the notebook's gradient probe: the
+//  2. the fixture notebook's lenses; the Probe & check your code lens on lstm_cell.py (verdict,
+//     your code's gradient over the reference's, and the note saying what that means);
+//  3. after two LSTMs (their losses coincide), a GRU and the notebook's gradient probe: the
 //     gradient chart over the probe's card, the gate saturation (LSTM i, f, o; GRU r, z) with its
 //     one legend, the whole panel widened, and the Train Model wizard's cell step.
-// Writes docs/screenshots/vscode-panel-{light-probe,dark-wide}.png and train-wizard-dark.png,
+// Writes docs/screenshots/vscode-panel-{light-probe,dark-wide}.png, codelens-{notebook,python}-light.png
+// and train-wizard-dark.png,
 // and the other views (both themes, both widths) to --scratch (default $TMPDIR/lstm-lab-panel-shots).
 // Usage: node scripts/build.mjs && node scripts/vscode/panel-screenshots.mjs [--out DIR] [--scratch DIR]
 import fs from 'node:fs';
@@ -19,7 +22,7 @@ const args = process.argv.slice(2);
 const outDir = path.resolve(cliOption(args, '--out', path.join(repoRoot, 'docs/screenshots')));
 const scratchDir = path.resolve(cliOption(args, '--scratch', path.join(os.tmpdir(), 'lstm-lab-panel-shots')));
 /** The shots the README shows; every other one goes to the scratch folder, to be looked at. */
-const DOCS_SHOTS = new Set(['vscode-panel-light-probe', 'vscode-panel-dark-wide', 'train-wizard-dark']);
+const DOCS_SHOTS = new Set(['vscode-panel-light-probe', 'vscode-panel-dark-wide', 'train-wizard-dark', 'codelens-notebook-light', 'codelens-python-light']);
 
 async function main() {
   const driver = path.join(repoRoot, 'dist/test/integration/panel-screens.js');
@@ -52,6 +55,15 @@ async function main() {
       console.log(`panel-screenshots: wrote ${path.relative(process.cwd(), file)}`);
     };
 
+    const sidebarWidth = async (width) => {
+      const box = await page.locator('.part.sidebar').boundingBox();
+      await page.mouse.move(box.x + box.width + 1, box.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(box.x + width, box.y + 300, { steps: 8 });
+      await page.mouse.up();
+      await sleep(800);
+    };
+
     // 1. The first reveal, from a real click on the lens: the focus must stay in the editor.
     const lens = await waitFor('the Equations lens', async () => {
       const link = page.locator('.part.editor .codelens-decoration a', { hasText: 'Equations' }).first();
@@ -71,23 +83,29 @@ async function main() {
     await shot('focus-after-first-lens-light');
     if (!focus.inEditor) throw new Error(`the first reveal of the panel took the focus: ${focus.element}`);
     fs.writeFileSync(path.join(signals, 'lens-clicked'), '');
-
-    console.log('panel-screenshots: training NaiveLSTM, OptimizedLSTM and a GRU (Quick, 30 batches), then the notebook probe…');
-    await waitFor('the runs and the probe', () => (failed(), fs.existsSync(path.join(signals, 'ready'))), 12 * 60_000);
-    console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
-
-    const sidebarWidth = async (width) => {
-      const box = await page.locator('.part.sidebar').boundingBox();
-      await page.mouse.move(box.x + box.width + 1, box.y + 300);
-      await page.mouse.down();
-      await page.mouse.move(box.x + width, box.y + 300, { steps: 8 });
-      await page.mouse.up();
-      await sleep(800);
-    };
     const fold = (open) => frame.evaluate((o) => {
       for (const section of document.querySelectorAll('[data-section]')) section.open = o.includes(section.getAttribute('data-section'));
     }, open);
     const scrollTo = (selector, block) => frame.$eval(selector, (e, b) => e.scrollIntoView({ block: b }), block);
+
+    // 2. The notebook's lenses, with the panel as it first opens (empty sections one line each).
+    await waitFor('the notebook', () => (failed(), fs.existsSync(path.join(signals, 'notebook-open'))), 120_000);
+    await sidebarWidth(300);
+    await sleep(2000);
+    await shot('codelens-notebook-light');
+    fs.writeFileSync(path.join(signals, 'notebook-shot'), '');
+
+    // 3. Probe & check your code on the .py file: the verdict, and the gradient note under the chart.
+    console.log('panel-screenshots: checking lstm_cell.py with the Probe & check your code lens (Python)…');
+    await waitFor('the check of lstm_cell.py', () => (failed(), fs.existsSync(path.join(signals, 'checked'))), 6 * 60_000);
+    await fold(['gradient', 'equations']);
+    await frame.evaluate(() => window.scrollTo(0, 0));
+    await shot('codelens-python-light');
+    fs.writeFileSync(path.join(signals, 'checked-shot'), '');
+
+    console.log('panel-screenshots: training NaiveLSTM, OptimizedLSTM and a GRU (Quick, 30 batches), then the notebook probe…');
+    await waitFor('the runs and the probe', () => (failed(), fs.existsSync(path.join(signals, 'ready'))), 12 * 60_000);
+    console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
 
     for (const theme of ['light', 'dark']) {
       if (theme === 'dark') {
@@ -98,7 +116,8 @@ async function main() {
       await sidebarWidth(300);
       // The gradient chart above the probe's card in the runs list.
       await fold(['gradient', 'runs']);
-      await scrollTo('.runs-table tr[data-kind="probe"]', 'end');
+      // The notebook probe's card (the last probe row: the gradient chart shows the latest probe).
+      await frame.evaluate(() => [...document.querySelectorAll('.runs-table tr[data-kind="probe"]')].pop().scrollIntoView({ block: 'end' }));
       await shot(`vscode-panel-${theme}-probe`);
       // Gate saturation: one legend, then a chart per gate the shown runs have.
       await fold(['saturation']);

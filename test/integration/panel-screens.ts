@@ -1,7 +1,8 @@
 // Driver for scripts/vscode/panel-screenshots.mjs (not a test suite: no ".test" in its name, so
 // the integration runner never picks it up). Inside a real VS Code it opens lstm_cell.py and
 // waits while the script clicks the file's Equations lens (the session's first reveal of the
-// panel); then it runs the notebook's gradient probe and trains two LSTMs whose losses coincide
+// panel); it opens the fixture notebook (its lenses), runs the Probe & check your code lens on
+// the .py file; then it runs the notebook's gradient probe and trains two LSTMs whose losses coincide
 // and a GRU (Quick, 30 batches each), and waits while the script photographs the panel. On the
 // script's word it switches the colour theme, so one session gives both themes.
 import * as fs from 'node:fs';
@@ -33,6 +34,24 @@ export async function run(): Promise<void> {
     fs.writeFileSync(signal('opened'), '');
     log('opened lstm_cell.py');
     await waitForSignal('lens-clicked');
+
+    // The lenses on the fixture notebook's cells.
+    const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'lstm_notebook.ipynb'));
+    const lstmCell = notebook.getCells().findIndex((c) => /class GateByGateLSTM/.test(c.document.getText()));
+    const notebookEditor = await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(lstmCell, lstmCell + 1)] });
+    notebookEditor.revealRange(new vscode.NotebookRange(lstmCell, lstmCell + 1), vscode.NotebookEditorRevealType.AtTop);
+    fs.writeFileSync(signal('notebook-open'), '');
+    await waitForSignal('notebook-shot');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    // The Probe & check your code lens on the .py file (a correct LSTM: the lines coincide).
+    await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+    await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
+    const classLine = editor.document.getText().split('\n').findIndex((line) => line.startsWith('class NaiveLSTM')) + 1;
+    const check = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: editor.document.uri.toString(), cell: 'NaiveLSTM', line: classLine, interactive: false });
+    log(`checked lstm_cell.py: ${check.result.message}`);
+    fs.writeFileSync(signal('checked'), '');
+    await waitForSignal('checked-shot');
 
     const train = async (cell: string) => {
       const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { preset: 'quick', corpus: { kind: 'brown' }, cell, maxBatches: 30 });
