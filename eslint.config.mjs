@@ -6,8 +6,10 @@ import tseslint from 'typescript-eslint';
 
 /** An import rule for one folder: the module patterns it may not import, each with the reason. */
 const forbid = (...groups) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { patterns: groups }],
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...groups, NO_ENGINE_BARREL] }],
 });
+// The engine has no index: each import names the module it uses (docs/architecture.md, "Engine API").
+const NO_ENGINE_BARREL = { regex: '(^|/)engine(/index)?$', message: 'The engine has no index module: import the engine module you use (e.g. engine/trainer), as docs/architecture.md lists them.' };
 const VSCODE = { group: ['vscode'], message: 'Only src/host (and src/extension.ts) may import vscode.' };
 const TFJS = { group: ['@tensorflow/*'], message: 'TF.js stays in the engine (the worker and the CLI); this part must load without it.' };
 const WEBVIEW = { group: ['**/webview/*', '../webview', '../../webview'], message: 'The webview is a browser bundle: import what it shares from src/shared instead.' };

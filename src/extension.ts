@@ -56,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   if (warnings.length) void vscode.window.showWarningMessage(`LSTM Lab: ${warnings.length} saved run(s) could not be read and were skipped (see the LSTM Lab output).`);
   log(`storage: ${store.root} (${manager.list().length} runs loaded)`);
 
-  const panel = new PanelProvider(context.extensionUri, () => manager?.list() ?? [], log);
+  const panel = new PanelProvider(context.extensionUri, () => manager?.list() ?? [], log, context.workspaceState);
   context.subscriptions.push(panel, vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, panel));
   // The same page in an editor tab, brought back after a reload.
   const chartsEditor = new ChartsEditor(context.extensionUri, panel, log);

@@ -1,7 +1,7 @@
 // What the inspect views persist with the panel's getState/setState: the user's choices, never
 // the results (a capture of 5000 characters × 125 units × 6 gates is far too large to keep).
-import type { CapturedGate } from '../src/shared/inspect-types';
-import { isCapturedGate, SAMPLE_DEFAULTS } from '../src/shared/inspect-protocol';
+import { isCapturedGate, type CapturedGate } from '../src/shared/inspect-types';
+import { SAMPLE_DEFAULTS } from '../src/shared/inspect-protocol';
 
 export interface InspectUiState {
   runId?: string;

@@ -19,7 +19,7 @@ import { CELL_CATALOG, isCellKind } from '../src/shared/catalog';
 import { idleSummary } from './run-rows';
 import { RunsView } from './runs-view';
 import { Section } from './sections';
-import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, type PanelState, type SectionId } from './state';
+import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, viewOf, type PanelState, type SectionId } from './state';
 import { observeTheme, readBackground, readThemeColors } from './theme';
 
 interface VsCodeApi {
@@ -54,6 +54,12 @@ function saveNow(): void {
   if (saveTimer !== undefined) clearTimeout(saveTimer);
   saveTimer = undefined;
   vscode.setState(savedState());
+}
+/** A view choice changed here: the host passes it to the other webviews and keeps it over a reload. */
+function viewChanged(): void {
+  scheduleRender({ charts: true, table: true });
+  saveSoon();
+  post({ type: 'viewState', view: viewOf(state) });
 }
 function savedState(): PanelState & { inspect?: InspectUiState } {
   return { ...stateForSaving(state), inspect: inspectView.state };
@@ -101,13 +107,11 @@ const runsView = new RunsView({
     if (shown) hidden.delete(runId);
     else hidden.add(runId);
     state.hiddenRunIds = [...hidden];
-    scheduleRender({ charts: true });
-    saveSoon();
+    viewChanged();
   },
   onSelectProbeRun(runId) {
     state.selectedProbeRunId = runId;
-    scheduleRender({ charts: true, table: true });
-    saveSoon();
+    viewChanged();
   },
 });
 const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
@@ -150,15 +154,15 @@ logScaleBox.checked = state.logScale;
 equationSelect.value = state.equations.set;
 xAxisSelect.addEventListener('change', () => {
   const value = xAxisSelect.value;
-  if (value !== 'step' && value !== 'time') return;
+  // Unchanged (the host just set it from another webview): nothing to share back.
+  if ((value !== 'step' && value !== 'time') || value === state.xAxis) return;
   state.xAxis = value satisfies LossXAxis;
-  scheduleRender({ charts: true });
-  saveSoon();
+  viewChanged();
 });
 logScaleBox.addEventListener('change', () => {
+  if (logScaleBox.checked === state.logScale) return;
   state.logScale = logScaleBox.checked;
-  scheduleRender({ charts: true });
-  saveSoon();
+  viewChanged();
 });
 equationSelect.addEventListener('change', () => {
   const id = equationSelect.value as EquationSetId;
@@ -295,6 +299,11 @@ function handle(message: HostToWebview): void {
     return;
   }
   const changed = applyMessage(state, message);
+  if (message.type === 'viewState') {
+    // Set by another webview: show it on the controls (their change events do not fire for this).
+    xAxisSelect.value = state.xAxis;
+    logScaleBox.checked = state.logScale;
+  }
   if (message.type === 'highlight') {
     // Cheap and immediate: no re-render of the KaTeX lines.
     equationsView.setHighlight(state.highlightedGate);

@@ -1,6 +1,6 @@
 // The panel's model: the runs it knows, the equations it shows, and the UI choices it
 // persists with getState/setState. Pure functions, no DOM.
-import type { CodeVerdict, HostToWebview, RunRecord } from '../src/shared/protocol';
+import type { CodeVerdict, HostToWebview, RunRecord, ViewState } from '../src/shared/protocol';
 import { isEquationLine, isGateName, isRunRecord } from '../src/shared/protocol';
 import type { BatchProgress, EquationLine, GateName, ProbeSeries } from '../src/shared/types';
 import type { LossXAxis } from '../src/shared/chart-configs';
@@ -76,6 +76,11 @@ export function restoreState(saved: unknown): PanelState {
   }
   if (Array.isArray(saved.runs)) state.runs = saved.runs.filter(isRunRecord);
   return state;
+}
+
+/** The choices this page shares with the other webviews showing the panel (through the host). */
+export function viewOf(state: PanelState): ViewState {
+  return { xAxis: state.xAxis, logScale: state.logScale, hiddenRunIds: state.hiddenRunIds, ...(state.selectedProbeRunId !== undefined ? { selectedProbeRunId: state.selectedProbeRunId } : {}) };
 }
 
 /** Most batches kept per run in the saved state (setState serialises everything each time). */
@@ -167,6 +172,12 @@ export function applyMessage(state: PanelState, message: HostToWebview): { chart
     case 'inspectError':
     case 'reveal':
       return { charts: false, table: false, equations: false };
+    case 'viewState':
+      state.xAxis = message.view.xAxis;
+      state.logScale = message.view.logScale;
+      state.hiddenRunIds = message.view.hiddenRunIds;
+      state.selectedProbeRunId = message.view.selectedProbeRunId;
+      return { charts: true, table: true, equations: false };
     case 'codeVerdict':
       if (message.verdict) state.codeVerdict = message.verdict;
       else delete state.codeVerdict;

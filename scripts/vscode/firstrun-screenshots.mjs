@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // A newcomer's first ten minutes in a real VS Code (code-server in headless Chromium), photographed:
 // the Getting Started walkthrough, the tutorial notebook with its lenses and the panel lighting
-// the gate under the cursor, two Quick runs and a lens probe in the charts editor at full width,
-// an inspection, the walkthrough with its steps ticked. Then it reloads the window and checks
-// that the charts tab comes back (the serializer) with the runs drawn: exit 1 when it does not.
+// the gate under the cursor, two Quick runs (the charts tab before and after a lens probe), an
+// inspection, a check of the tutorial's RNN changed to sigmoid, the walkthrough with its steps
+// ticked. Then it unticks log scale in the side view, which the charts tab must follow, reloads
+// the window and checks that the charts tab comes back (the serializer) with the runs drawn and
+// the linear scale kept: exit 1 when it does not.
 // The extension side is test/integration/firstrun-screens.ts; they talk through signal files.
 //
 // Usage: node scripts/build.mjs && node scripts/vscode/firstrun-screenshots.mjs [--theme dark|light] [--out DIR] [--media DIR]
 //   --out DIR    full-window screenshots (default: a temporary folder, printed)
-//   --media DIR  also write the walkthrough's step images there (e.g. media/walkthrough)
+//   --media DIR  also write the walkthrough's step images there (e.g. media/walkthrough): crops
+//                of the part that matters, at most 640 px wide (the Welcome page shows them about
+//                530 px wide), taken at twice the pixel density so they stay sharp
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +44,7 @@ async function main() {
     started = await startCodeServer({ userSettings: { 'workbench.colorTheme': THEMES[theme], 'workbench.startupEditor': 'none' } });
     const authority = await remoteAuthority(started.url, workspace);
     const url = workbenchUrl(started.url, authority, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: driver });
-    browser = await launchBrowser(started, { viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+    browser = await launchBrowser(started, { viewport: { width: 1600, height: 1000 }, deviceScaleFactor: mediaDir ? 2 : 1 });
     const { page } = browser;
     await page.exposeFunction('codeAutomationLog', () => undefined);
     await page.exposeFunction('codeAutomationExit', () => undefined);
@@ -56,7 +60,7 @@ async function main() {
     const shot = async (name) => {
       await sleep(800);
       const file = path.join(outDir, `${name}-${theme}.png`);
-      await page.screenshot({ path: file });
+      await page.screenshot({ path: file, scale: 'css' });
       console.log(`firstrun-screenshots: wrote ${file}`);
     };
     /** The webview frame of the panel's page: the editor tab's (wide) or the side view's. */
@@ -68,14 +72,26 @@ async function main() {
       }
       return undefined;
     };
-    const media = async (frame, selector, name, maxHeight = 520) => {
+    const MEDIA_WIDTH = 640;
+    const mediaClip = async (name, clip) => {
+      const file = path.join(mediaDir, `${name}-${theme}.png`);
+      await page.screenshot({ path: file, clip: { ...clip, width: Math.min(clip.width, MEDIA_WIDTH) } });
+      console.log(`firstrun-screenshots: wrote ${file}`);
+    };
+    const media = async (frame, selector, name, maxHeight = 420) => {
       if (!mediaDir) return;
       const element = frame.locator(selector).first();
       await element.scrollIntoViewIfNeeded();
       const box = await element.boundingBox();
-      const file = path.join(mediaDir, `${name}-${theme}.png`);
-      await page.screenshot({ path: file, clip: { x: box.x, y: box.y, width: Math.min(box.width, 900), height: Math.min(box.height, maxHeight) } });
-      console.log(`firstrun-screenshots: wrote ${file}`);
+      await mediaClip(name, { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) });
+    };
+    /** A notebook cell from its lens line down (the cell whose lens names `lensText`). */
+    const cellMedia = async (lensText, name) => {
+      if (!mediaDir) return;
+      const lens = page.locator('.notebookOverlay .codelens-decoration', { hasText: lensText }).first();
+      const lensBox = await lens.boundingBox();
+      const editorBox = await lens.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " monaco-editor ")][1]').boundingBox();
+      await mediaClip(name, { x: editorBox.x - 6, y: lensBox.y - 8, width: MEDIA_WIDTH, height: Math.min(editorBox.y + editorBox.height - lensBox.y + 14, 440) });
     };
 
     await posed('walkthrough');
@@ -89,16 +105,19 @@ async function main() {
     // The side panel scrolled to the equations, where the gate under the cursor is lit.
     await side.$eval('[data-section="equations"]', (s) => s.scrollIntoView({ block: 'start' }));
     await shot('tutorial-lenses');
-    if (mediaDir) {
-      // The cell with its lenses: from the first lens line down, across the notebook.
-      const lens = await page.locator('.notebookOverlay .codelens-decoration').first().boundingBox();
-      const notebookBox = await page.locator('.notebookOverlay').first().boundingBox();
-      await page.screenshot({ path: path.join(mediaDir, `tutorial-${theme}.png`), clip: { x: notebookBox.x, y: Math.max(0, lens.y - 36), width: Math.min(notebookBox.width, 1000), height: 460 } });
-      await media(side, '[data-section="equations"]', 'equations', 420);
-    }
+    await media(side, '[data-section="equations"]', 'equations', 420);
     taken('tutorial');
 
+    await posed('tutorial-rnn');
+    await cellMedia('simple RNN', 'tutorial');
+    taken('tutorial-rnn');
+
     console.log('firstrun-screenshots: two Quick runs on Brown and a probe (a few minutes)…');
+    await posed('charts-before-probe');
+    await waitFor('the charts editor', () => panelFrame('editor'), 60_000);
+    await shot('charts-editor-before-probe');
+    taken('charts-before-probe');
+
     await posed('charts');
     const editorFrame = await waitFor('the charts editor', () => panelFrame('editor'), 60_000);
     await shot('charts-editor');
@@ -119,15 +138,34 @@ async function main() {
     }
     await inspectFrame.$eval('[data-section="inspect"]', (s) => s.scrollIntoView({ block: 'start' }));
     await shot('charts-editor-inspect');
-    await media(inspectFrame, '[data-section="inspect"]', 'inspect', 480);
+    if (mediaDir) {
+      // The run, the sentence and its row of gate colours: down to the end of that row.
+      const section = await inspectFrame.locator('[data-section="inspect"]').boundingBox();
+      const row = await inspectFrame.locator('[data-part="activations"] .heat-cell').last().boundingBox();
+      await mediaClip('inspect', { x: section.x, y: section.y, width: section.width, height: Math.min(row.y + row.height + 12 - section.y, 440) });
+    }
     taken('inspect');
+
+    await posed('check');
+    await waitFor('the squiggle', () => page.$('.notebookOverlay [class*="squiggly-"]'), 60_000);
+    await shot('check');
+    await cellMedia('simple RNN', 'check');
+    taken('check');
 
     await posed('walkthrough-done');
     await shot('walkthrough-done');
     taken('walkthrough-done');
 
     await posed('before-reload');
-    const before = await (await waitFor('the charts editor', () => panelFrame('editor'), 60_000)).evaluate(() => window.lstmLabPanel.lossChart?.data.datasets.length ?? 0);
+    const editorBefore = await waitFor('the charts editor', () => panelFrame('editor'), 60_000);
+    const before = await editorBefore.evaluate(() => window.lstmLabPanel.lossChart?.data.datasets.length ?? 0);
+    // A view choice made in the side view shows in the charts tab (through the host) and outlives the reload.
+    const gradientScale = (frame) => frame.evaluate(() => window.lstmLabPanel?.gradientChart?.options.scales.y.type).catch(() => undefined);
+    const sideBefore = await waitFor('the side panel', () => panelFrame('side view'), 60_000);
+    await sideBefore.click('.log-scale');
+    await waitFor('the charts tab to follow the side view to a linear scale', async () => (await gradientScale(editorBefore)) === 'linear', 15_000);
+    console.log('firstrun-screenshots: log scale unticked in the side view; the charts tab followed');
+    await shot('charts-editor-linear');
     taken('before-reload');
     console.log(`firstrun-screenshots: reloading the window with the charts tab open (${before} loss series drawn)`);
     await page.keyboard.press('F1');
@@ -144,8 +182,10 @@ async function main() {
     }, 90_000);
     const tabTitle = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label');
     await shot('charts-editor-after-reload');
-    console.log(`firstrun-screenshots: after the reload the tab "${tabTitle}" draws ${restored} loss series (before: ${before})`);
+    const scaleAfter = await gradientScale(await panelFrame('editor'));
+    console.log(`firstrun-screenshots: after the reload the tab "${tabTitle}" draws ${restored} loss series (before: ${before}), gradient axis ${scaleAfter}`);
     if (restored !== before) throw new Error(`the restored charts tab draws ${restored} loss series, not ${before}`);
+    if (scaleAfter !== 'linear') throw new Error(`the restored charts tab draws the gradient on a ${scaleAfter} axis: the linear scale chosen before the reload was lost`);
     fs.writeFileSync(path.join(signals, 'done'), '');
     console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
     console.log(`firstrun-screenshots: passed; pictures in ${outDir}`);

@@ -4,10 +4,10 @@
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
-import { dependsOnRole, Flow, isMixer, rolesReached, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
+import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
+import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
-import { matchBracket } from './text';
-import { ACTIVATION, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, MATMUL, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SHAPE_QUERY, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
+import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
 import type { DetectedKind, GateName } from './types';
 
 export interface UnitAnalysis {
@@ -42,15 +42,23 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   const unpacking = (d: Def) => /^\s*[A-Za-z_$][\w$]*\s*$/.test(d.rhs);
   for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
   for (const group of byStmt.values()) {
-    if (group.length !== positional.length || group.some((d) => roles.has(d))) continue;
-    const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
-    // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
-    const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
-    if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
-    // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
-    const hinted = group.map((d) => suffixRole(d.name, suffixes));
-    const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
-    group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
+    if (group.length !== positional.length) continue;
+    const unnamed = group.filter((d) => !roles.has(d));
+    const missing = positional.filter((r) => !group.some((d) => roles.get(d) === r));
+    if (unnamed.length === 1 && missing.length === 1) {
+      // `a, i, f, o = split_axis(...)`: the one output not named as a gate is the gate left over.
+      roles.set(unnamed[0], missing[0]);
+    } else {
+      if (unnamed.length < group.length) continue;
+      const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
+      // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
+      const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
+      if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
+      // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
+      const hinted = group.map((d) => suffixRole(d.name, suffixes));
+      const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
+      group.forEach((d, k) => roles.set(d, byHint ? hinted[k]! : positional[k]));
+    }
     // Later `a = sigmoid(a)` lines keep the role, and so does an activation of one of them under another name (`keep = sigmoid(zf + ...)`).
     for (const d of flow.defs) {
       if (roles.has(d) || d.order <= group[0].order) continue;
@@ -69,48 +77,19 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
 
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
-/** Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`). */
-function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [RegExp, GateName][]): void {
-  for (const d of stateDefs) {
-    for (const src of readsThroughMixers(flow, roles, d).sources) {
-      if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
-      const present = new Set(roles.values());
-      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs));
-      if (rule) roles.set(src, rule[1]);
-    }
-  }
-}
-
-/** A name for the cell state itself (previous or current), as a peephole reads it. */
-const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev|prev_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
-
-/**
- * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
- * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
- */
-function hasPeephole(roles: Roles, updates: Def[]): boolean {
-  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
-  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && readsCell(d.rhs)) return true;
-  for (const d of updates) {
-    const re = new RegExp(SIGMOID_LIKE.source, 'g');
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(d.rhs))) {
-      const open = m.index + m[0].length - 1;
-      const close = matchBracket(d.rhs, open);
-      if (close > open && readsCell(d.rhs.slice(open + 1, close))) return true;
-    }
-  }
-  return false;
-}
-
 function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
+  const passedOnDefs = new Set<Def>();
   for (const d of flow.defs) {
+    if (stateRole(d.name, d.targetSubscripted) !== 'c') continue;
     // A cell update combines two of i, f, g (c = f*c + i*g; the 1997 c = c + i*g): `c = tanh(candidate)` in a GRU is not one.
-    if (stateRole(d.name, d.targetSubscripted) === 'c' && (rolesReached(flow, d, roles, ['i', 'f', 'g']) >= 2 || helperCalled(d.rhs, flow.helpers))) {
+    // `self.c = zoneout(self.c, c_tmp, ratio)`, `c = clip(c_new, ...)`: a call passing the new cell state on is part of it.
+    const passedOn = !hasActivation(d.rhs) && /[\w$]\s*\(/.test(d.rhs) && refsRole(flow, d, roles, ['c']);
+    if (gatesCombined(flow, d, roles) >= 2 || helperCalled(d.rhs, flow.helpers) || passedOn) {
       roles.set(d, 'c');
       cDefs.push(d);
+      if (passedOn) passedOnDefs.add(d);
     }
   }
   // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.
@@ -124,6 +103,13 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
+  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f' || r === 'g')) {
+    for (const d of unnamedCellUpdates(flow, roles)) {
+      roles.set(d, 'c');
+      cDefs.push(d);
+    }
+  }
+  renameShiftedCandidate(flow, roles, cDefs);
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
@@ -132,21 +118,23 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
-    const gatedCell = d.targetCount === 1 && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
+    const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
+  if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
   // A method that takes c (and o) from a class helper completes the cell the helper computes.
   const fromHelper = cDefs.some((d) => helperCalled(d.rhs, flow.helpers));
   if (!cDefs.length || !(present.has('i') || present.has('g') || fromHelper)) return undefined;
   const cWithForget = cDefs.filter((d) => refsRole(flow, d, roles, ['f']));
+  const cUpdates = cDefs.filter((d) => !passedOnDefs.has(d));
   // `c = forgetGate ? sigmoid(gate('f')) * c + i*g : c + i*g`: a forget gate computed inline, behind a flag.
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate =
     hasForget &&
-    ((cWithForget.length > 0 && cWithForget.length < cDefs.length) ||
+    ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) ||
       [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
   // Gates with no variable of their own, computed inside an update: the forget gate
@@ -154,30 +142,14 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   // `c = f * c + i * activation(...)`) inside c, the output gate inside h. Their lines are
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
-  const activationLines = (defs: Def[], pattern: RegExp): Set<number> => {
-    const lines = new Set<number>();
-    for (const d of defs) {
-      const re = new RegExp(pattern.source, 'g');
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(d.rhs))) {
-        // The activation's whole argument: `i * self.activation(\n x_c + ...\n)`.
-        const open = m.index + m[0].length - 1;
-        const close = matchBracket(d.rhs, open);
-        const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
-        const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
-        for (let l = from; l <= to; l++) lines.add(l);
-      }
-    }
-    return lines;
-  };
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);
   fill('o', hDefs, SIGMOID_LIKE);
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(roles, [...cDefs, ...hDefs]) };
+  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
@@ -190,6 +162,20 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       hDefs.push(d);
     }
   }
+  // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
+  if (!hDefs.length) {
+    const readsPrevious = (d: Def) => d.refs.some((r) => {
+      const name = roleName(r);
+      const src = flow.reaching(r, d.order);
+      return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
+    });
+    for (const d of flow.defs) {
+      if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
+        roles.set(d, 'h');
+        hDefs.push(d);
+      }
+    }
+  }
   // The candidate under another name (`a`, `cell`, trax's `c`): what h reads that depends on r.
   if (![...roles.values()].includes('n')) {
     for (const d of hDefs) {
@@ -200,8 +186,19 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
-  return { kind: 'gru', gates: gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] }), optionalForgetGate: false };
+  const gates = gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] });
+  // A candidate with no variable (fundl's `h = z * h + (1 - z) * relu(x @ W + (r * h) @ U)`): the activation in h that reads r.
+  if (!gates.has('n')) {
+    const rKeys = [...roles].filter(([, r]) => r === 'r').map(([d]) => d.key);
+    const lines = activationLines(flow, hDefs, RNN_ACTIVATION, (argument) => extractRefs(argument).some((ref) => rKeys.includes(ref)));
+    if (lines.size) gates.set('n', lines);
+  }
+  return { kind: 'gru', gates, optionalForgetGate: false };
 }
+
+/** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?)\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
@@ -215,7 +212,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     while (stack.length) {
       const [r, order] = stack.pop()!;
       const src = flow.reaching(r, order);
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs))) {
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs) || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -224,14 +221,15 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       }
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts);
+    const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
     if (products === 0 || (products < 2 && !CONCAT.test(texts))) continue;
     const previousHidden = [...refs].some((r) => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r)) return true;
-      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted)) return true;
+      // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
+      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     });

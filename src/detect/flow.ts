@@ -6,7 +6,7 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, hasActivation, MATMUL, SHAPE_QUERY, SPLIT } from './vocab';
+import { ACTIVATION, hasActivation, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -70,7 +70,7 @@ export class Flow {
     if (!hasActivation(d.rhs)) {
       const products = this.matmulCount(d.rhs);
       // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
-      const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs);
+      const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs) && !RESHAPE.test(d.rhs);
       result = products > 0 || (!sizeOnly && d.refs.some((r) => {
         const src = this.reaching(r, d.order);
         return src !== undefined && src !== d && this.preact(src, visiting);
@@ -230,7 +230,8 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     const own = [...roles].filter(([, r]) => r === g).map(([d]) => d);
     const activatedBefore = own.some((d) => d.refs.some((r) => { const s = flow.reaching(r, d.order); return s !== undefined && !roles.has(s) && hasActivation(s.rhs); }));
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
-    if (inline.gates.includes(g) && own.length && !own.some((d) => hasActivation(d.rhs)) && !activatedBefore && !fromHelper) {
+    // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
+    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {
         if (!inline.into.includes(r)) continue;
         const read = own.filter((o) => d.refs.some((ref) => ref === o.key && flow.reaching(ref, d.order) === o));

@@ -91,9 +91,10 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   checkLanguage(languageId);
   const scanned = scan(source, languageId);
   const cells: DetectedCell[] = [];
+  // Layers made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
+  const modules = findLinearModules(allStmts(scanned.module));
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
-    const modules = findLinearModules(stmts);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));
     // Methods that compute an LSTM or GRU on their own, or one gate, may be called by another
     // method for part of the state: the callers are analysed again knowing them.

@@ -50,16 +50,19 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
 export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undefined {
   const named = classify(name, LSTM_NAMES, subscripted);
   if (named === 'c' || named === 'h') return named;
-  if (/^(?:cell|c)_(?:[a-z]|\d|new|next|out)$/.test(name)) return 'c';
+  if (/^(?:cell|c)_(?:[a-z]|\d|new|next|out|tmp|temp)$/.test(name)) return 'c';
   if (/^(?:hidden|h)_(?:[a-z]|\d|new|next|out)$/.test(name) || /^m(?:_t|_new|_next)?$/.test(name)) return 'h';
   return undefined;
 }
 
 // ───────────────────────── expression tests ─────────────────────────
 
-export const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*gate_?fn|\w*_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-/;
-export const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
-export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation)\s*(?:\(|\.\s*(?:apply|call)\s*\()/;
+// An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
+export const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/;
+export const SIGMOID_LIKE = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/;
+export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/;
+/** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
+export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
 export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
 /**
@@ -68,7 +71,7 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu
  * and `torch.mul` are elementwise (and a local `multiply = tf.multiply` is discounted by Flow).
  */
 export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(/g;
-export const SPLIT = /(?:^|[^\w$])(?:chunk|split|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
+export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
 // The analysis asks this of the same right-hand sides many times (a 600 KB bundle: thousands of calls per statement).

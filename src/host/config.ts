@@ -1,8 +1,7 @@
 // Settings → run configurations. Pure (no vscode, no TF.js) so unit tests load it directly
 // and the host can refuse a bad value before any worker starts.
 import type { BackendPreference, CellKind, CorpusSpec, ProbeConfig, ProbeSeriesSpec, TrainConfig } from '../shared/types';
-import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
-import { BACKEND_PREFERENCES } from '../shared/protocol';
+import { BACKEND_PREFERENCES, DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
 import { CELL_CATALOG, CELL_KINDS, hasForgetGate } from '../shared/catalog';
 import { estimateTrainMemoryMB, MEMORY_LIMIT_MB, memoryProblem, validateTrainConfig } from '../engine/validate';
 

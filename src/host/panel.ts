@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../shared/types';
-import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../shared/protocol';
+import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type ViewState, type WebviewToHost } from '../shared/protocol';
 import { renderPanelHtml } from './panel-html';
+import { ViewSync, type ViewStore, type ViewSurface } from './view-sync';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
 
@@ -23,7 +24,7 @@ export interface InspectRequestEvent {
 }
 
 /** One webview showing the panel's page: the side view, or the charts editor tab. */
-interface Surface {
+interface Surface extends ViewSurface {
   readonly webview: vscode.Webview;
   readonly where: 'side view' | 'editor';
   ready: boolean;
@@ -59,12 +60,17 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private sideView: vscode.WebviewView | undefined;
   /** A section to reveal once the side view is ready (it was asked for while the view was loading). */
   private pendingReveal: PanelSection | undefined;
+  /** The view choices all webviews share, saved in the workspace. */
+  private readonly viewSync: ViewSync;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly getRuns: () => RunRecord[],
     private readonly log: (line: string) => void,
-  ) {}
+    viewStore: ViewStore,
+  ) {
+    this.viewSync = new ViewSync(viewStore, log);
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.sideView = view;
@@ -76,7 +82,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   /** Shows the panel's page in a webview (the side view's, or an editor tab's) until it is disposed. */
   attach(webview: vscode.Webview, where: Surface['where'], onDidDispose: vscode.Event<void>): void {
-    const surface: Surface = { webview, where, ready: false };
+    const surface: Surface = { webview, where, ready: false, send: (message) => this.send(surface, message) };
     this.surfaces.add(surface);
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     webview.options = { enableScripts: true, localResourceRoots: [webviewRoot, vscode.Uri.joinPath(this.extensionUri, 'media')] };
@@ -116,6 +122,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   private send(surface: Surface, message: HostToWebview): void {
     void surface.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel (${surface.where}): post failed: ${error.message}`));
+  }
+
+  /** The view choices the webviews share (tests read it). */
+  get viewState(): ViewState | undefined {
+    return this.viewSync.current;
   }
 
   /** The verdict on the user's own cell the panel shows beside the equations (tests read it). */
@@ -210,6 +221,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     switch (message.type) {
       case 'ready':
         surface.ready = true;
+        this.viewSync.ready(surface);
         this.send(surface, { type: 'runs', runs: this.getRuns() });
         if (this.lastEquations) this.send(surface, this.lastEquations);
         if (this.lastHighlight) this.send(surface, { type: 'highlight', gate: this.lastHighlight });
@@ -222,6 +234,9 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       case 'revealGate':
         this.revealGateEmitter.fire(message.gate);
+        return;
+      case 'viewState':
+        this.viewSync.changed(message.view, surface, [...this.surfaces].filter((s) => s.ready));
         return;
       case 'command':
         void vscode.commands.executeCommand(COMMAND_IDS[message.command]).then(undefined, (error: Error) => this.log(`panel: ${message.command} failed: ${error.message}`));
@@ -243,6 +258,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
           },
         });
         return;
+      default:
+        message satisfies never;
     }
   }
 

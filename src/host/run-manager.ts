@@ -244,6 +244,8 @@ export class RunManager {
         this.store.update(run);
         this.emit('saturation', run.id, event.report);
         return;
+      default:
+        event satisfies never;
     }
   }
 

@@ -16,6 +16,8 @@ export const WALKTHROUGH_CONTEXT = {
   gateHighlighted: 'lstmLab.walkthrough.gateHighlighted',
   /** An inspection of a trained run came back to the panel or the charts editor. */
   inspected: 'lstmLab.walkthrough.inspected',
+  /** A check of the user's own cell came back with its verdict (the lens runs it from the extension host, which onCommand does not see). */
+  checked: 'lstmLab.walkthrough.checked',
 } as const;
 
 export type WalkthroughMilestone = keyof typeof WALKTHROUGH_CONTEXT;
@@ -46,6 +48,7 @@ export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvid
       deps.panel.onDidPost((message) => {
         if (message.type === 'highlight' && message.gate) mark('gateHighlighted');
         if (message.type === 'inspectResult') mark('inspected');
+        if (message.type === 'codeVerdict' && message.verdict) mark('checked');
       }),
     ],
     reached: () => [...reached],

@@ -228,8 +228,16 @@ export class WorkerClient {
         pending?.resolve(message);
         return;
       }
-      default:
+      case 'corpus':
+      case 'progress':
+      case 'epoch':
+      case 'checkpoint':
+      case 'probeSeries':
+      case 'saturation':
         this.pending.get(message.id)?.onEvent(message);
+        return;
+      default:
+        message satisfies never;
     }
   }
 

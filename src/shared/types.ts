@@ -1,6 +1,10 @@
-// Plain data shared by the engine, the CLI, the worker, the host and the webview.
-// No TF.js types here: everything is JSON-serialisable.
-import type { CellKind } from './catalog';
+// Plain data shared by the engine, the CLI, the worker, the host and the webview. No TF.js
+// types here: everything is JSON-serialisable. What crosses a process or webview boundary is
+// declared once, as a valibot schema; its type is inferred from it, and the message guards
+// (protocol.ts) are built from these schemas.
+import * as v from 'valibot';
+import { CELL_KINDS, GATE_NAMES, type CellKind, type EquationLine } from './catalog';
+import { anyNumber, finite, num, numberRow } from './guards';
 
 export type { CellKind, GateName, EquationLine } from './catalog';
 
@@ -12,11 +16,24 @@ export type { CellKind, GateName, EquationLine } from './catalog';
  */
 export type NotebookWeights = Record<string, number[][] | number[]>;
 
-export type BackendPreference = 'auto' | 'native' | 'wasm' | 'cpu';
-/** The TF.js backend actually in use ('tensorflow' is tfjs-node). */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const CellKindSchema = v.picklist(CELL_KINDS);
+export const GateNameSchema = v.picklist(GATE_NAMES);
+export const EquationLineSchema = v.object({ gate: GateNameSchema, label: v.string(), latex: v.string() }) satisfies v.GenericSchema<EquationLine>;
 
-export type CorpusSpec = { kind: 'brown' } | { kind: 'file'; path: string } | { kind: 'text'; text: string; name: string };
+export const BACKEND_PREFERENCES = ['auto', 'native', 'wasm', 'cpu'] as const;
+export const BackendPreferenceSchema = v.picklist(BACKEND_PREFERENCES);
+export type BackendPreference = v.InferOutput<typeof BackendPreferenceSchema>;
+/** The TF.js backend actually in use ('tensorflow' is tfjs-node). */
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BackendNameSchema = v.picklist(BACKEND_NAMES);
+export type BackendName = v.InferOutput<typeof BackendNameSchema>;
+
+export const CorpusSpecSchema = v.variant('kind', [
+  v.object({ kind: v.literal('brown') }),
+  v.object({ kind: v.literal('file'), path: v.string() }),
+  v.object({ kind: v.literal('text'), text: v.string(), name: v.string() }),
+]);
+export type CorpusSpec = v.InferOutput<typeof CorpusSpecSchema>;
 
 export interface CorpusOptions {
   /** Characters per input; each instance is seqLen + 1 characters. Notebook: 500. */
@@ -28,30 +45,34 @@ export interface CorpusOptions {
   seed: number;
 }
 
-export interface CorpusStats {
-  name: string;
-  chars: number;
-  trainInstances: number;
-  valInstances: number;
-  vocabSize: number;
-}
+export const CorpusStatsSchema = v.object({
+  name: v.string(),
+  chars: num,
+  trainInstances: num,
+  valInstances: num,
+  vocabSize: num,
+});
+export type CorpusStats = v.InferOutput<typeof CorpusStatsSchema>;
 
-export interface TrainConfig {
-  cell: CellKind;
-  forgetGate: boolean;
-  forgetBias: number;
-  hiddenSize: number;
-  embeddingSize: number;
-  batchSize: number;
-  seqLen: number;
-  epochs: number;
+// Numbers in configs only need to be numbers here: their ranges are the engine's
+// validateTrainConfig's job, which answers with messages naming the setting.
+export const TrainConfigSchema = v.object({
+  cell: CellKindSchema,
+  forgetGate: v.boolean(),
+  forgetBias: num,
+  hiddenSize: num,
+  embeddingSize: num,
+  batchSize: num,
+  seqLen: num,
+  epochs: num,
   /** Cap on training batches per epoch (quick runs); validation is capped proportionally. */
-  maxBatches?: number;
-  learningRate: number;
-  seed: number;
-  valFraction: number;
-  corpus: CorpusSpec;
-}
+  maxBatches: v.optional(num),
+  learningRate: num,
+  seed: num,
+  valFraction: num,
+  corpus: CorpusSpecSchema,
+});
+export type TrainConfig = v.InferOutput<typeof TrainConfigSchema>;
 
 /** The notebook's configuration. */
 export const NOTEBOOK_TRAIN_CONFIG: Omit<TrainConfig, 'cell' | 'corpus'> = {
@@ -67,77 +88,98 @@ export const NOTEBOOK_TRAIN_CONFIG: Omit<TrainConfig, 'cell' | 'corpus'> = {
   valFraction: 0.1,
 };
 
-export interface BatchProgress {
-  epoch: number; // 1-based
-  batch: number; // 1-based within the epoch
-  batchesPerEpoch: number;
-  step: number; // 1-based over the whole run
-  loss: number;
-  charsPerSecond: number;
-  elapsedMs: number;
-}
+// Losses may legitimately be NaN/Infinity when training diverges: the record must carry them.
+export const BatchProgressSchema = v.object({
+  /** 1-based. */
+  epoch: finite,
+  /** 1-based within the epoch. */
+  batch: finite,
+  batchesPerEpoch: finite,
+  /** 1-based over the whole run. */
+  step: finite,
+  loss: anyNumber,
+  charsPerSecond: num,
+  elapsedMs: num,
+});
+export type BatchProgress = v.InferOutput<typeof BatchProgressSchema>;
 
-export interface EpochSummary {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number;
-  bitsPerChar: number; // valLoss / ln 2
-  seconds: number;
-  charsPerSecond: number;
-  peakRssMB: number;
-}
+export const EpochSummarySchema = v.object({
+  epoch: finite,
+  trainLoss: anyNumber,
+  valLoss: anyNumber,
+  /** valLoss / ln 2. */
+  bitsPerChar: anyNumber,
+  seconds: num,
+  charsPerSecond: num,
+  peakRssMB: num,
+});
+export type EpochSummary = v.InferOutput<typeof EpochSummarySchema>;
 
-export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+export const RUN_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted'] as const;
+export const RunStatusSchema = v.picklist(RUN_STATUSES);
+export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
 
-export interface TrainResult {
-  backend: BackendName;
+export const TrainResultSchema = v.object({
+  backend: BackendNameSchema,
   /** What computed the batches: TF.js autodiff on the backend, or fast-lstm's wasm kernel on N threads. */
-  compute?: { description: string; threads: number };
-  cell: CellKind;
-  config: TrainConfig;
-  corpus: CorpusStats;
-  epochs: EpochSummary[];
+  compute: v.optional(v.object({ description: v.string(), threads: num })),
+  cell: CellKindSchema,
+  config: TrainConfigSchema,
+  corpus: CorpusStatsSchema,
+  epochs: v.array(EpochSummarySchema),
   /** Path of the checkpoint directory written at the end (or at the last good point). */
-  checkpoint?: string;
-  status: RunStatus;
+  checkpoint: v.optional(v.string()),
+  status: RunStatusSchema,
   /** Why it stopped, when status is failed/cancelled. */
-  reason?: string;
-}
+  reason: v.optional(v.string()),
+});
+export type TrainResult = v.InferOutput<typeof TrainResultSchema>;
 
-export interface ProbeSeriesSpec {
-  name: string;
-  cell: CellKind;
-  forgetGate: boolean;
-  forgetBias: number;
+const probeSeriesSpecEntries = {
+  name: v.string(),
+  cell: CellKindSchema,
+  forgetGate: v.boolean(),
+  forgetBias: num,
   /** Given weights (a checkpoint's): keep their trained b_f instead of setting it to forgetBias. */
-  keepTrainedForgetBias?: boolean;
-}
+  keepTrainedForgetBias: v.optional(v.boolean()),
+};
+export const ProbeSeriesSpecSchema = v.object(probeSeriesSpecEntries);
+export type ProbeSeriesSpec = v.InferOutput<typeof ProbeSeriesSpecSchema>;
 
-export interface ProbeConfig {
-  steps: number; // notebook: 100
-  batchSize: number; // notebook: 32
-  embeddingSize: number; // 50
-  hiddenSize: number; // 125
-  seed: number;
-  corpus: CorpusSpec;
-  series: ProbeSeriesSpec[];
+export const ProbeConfigSchema = v.object({
+  /** Notebook: 100. */
+  steps: num,
+  /** Notebook: 32. */
+  batchSize: num,
+  /** Notebook: 50. */
+  embeddingSize: num,
+  /** Notebook: 125. */
+  hiddenSize: num,
+  seed: num,
+  corpus: CorpusSpecSchema,
+  series: v.array(ProbeSeriesSpecSchema),
   /** Use this checkpoint's embedding and cell instead of fresh ones. */
-  checkpoint?: string;
-}
+  checkpoint: v.optional(v.string()),
+});
+export type ProbeConfig = v.InferOutput<typeof ProbeConfigSchema>;
 
-export interface ProbeSeries extends ProbeSeriesSpec {
-  /** norms[t-1] = ‖∂loss_t/∂h0‖₂, loss_t = Σ|h_t|. */
-  norms: number[];
-  seconds: number;
+export const SERIES_ORIGINS = ['your-code', 'reference'] as const;
+export const ProbeSeriesSchema = v.object({
+  ...probeSeriesSpecEntries,
+  /** norms[t-1] = ‖∂loss_t/∂h0‖₂, loss_t = Σ|h_t|. NaN/Infinity when a gradient explodes: the chart shows the gap. */
+  norms: numberRow,
+  seconds: num,
   /** Set on the probe of the user's own code: their series, or the reference cell's from the same weights. */
-  origin?: 'your-code' | 'reference';
-}
+  origin: v.optional(v.picklist(SERIES_ORIGINS)),
+});
+export type ProbeSeries = v.InferOutput<typeof ProbeSeriesSchema>;
 
-export interface ProbeResult {
-  backend: BackendName;
-  steps: number;
-  series: ProbeSeries[];
-}
+export const ProbeResultSchema = v.object({
+  backend: BackendNameSchema,
+  steps: num,
+  series: v.array(ProbeSeriesSchema),
+});
+export type ProbeResult = v.InferOutput<typeof ProbeResultSchema>;
 
 /** The notebook's five probe series. */
 export const DEFAULT_PROBE_SERIES: ProbeSeriesSpec[] = [
@@ -148,13 +190,14 @@ export const DEFAULT_PROBE_SERIES: ProbeSeriesSpec[] = [
   { name: 'LSTM, forget bias −1', cell: 'naive-lstm', forgetGate: true, forgetBias: -1 },
 ];
 
-export interface SampleConfig {
-  checkpoint: string;
-  length: number;
-  temperature: number;
-  prime: string;
-  seed?: number;
-}
+export const SampleConfigSchema = v.object({
+  checkpoint: v.string(),
+  length: num,
+  temperature: num,
+  prime: v.string(),
+  seed: v.optional(num),
+});
+export type SampleConfig = v.InferOutput<typeof SampleConfigSchema>;
 
 export interface BenchResultRow {
   cell: CellKind;

@@ -18,7 +18,7 @@ import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult,
 export type { TrainEvent } from '../engine/trainer';
 import type { TrainEvent } from '../engine/trainer';
 
-/** The slice of the engine the worker calls (src/engine/index.ts). */
+/** The slice of the engine the worker calls (main.ts passes the engine modules' functions). */
 export interface WorkerEngine {
   initBackend(preference: BackendPreference, options: { wasmDir?: string }): Promise<BackendName>;
   train(config: TrainConfig, options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; checkpointDir?: string; resumeFrom?: string; corpusDir?: string; onSaturation?: (report: SaturationReport) => void; saturationEvery?: number }): Promise<TrainResult>;
@@ -72,9 +72,15 @@ export class WorkerLoop {
         this.active?.controller.abort();
         this.exit(0);
         return;
-      default:
+      case 'train':
+      case 'probe':
+      case 'sample':
+      case 'inspect':
         this.queue.push(message);
         this.pump();
+        return;
+      default:
+        message satisfies never;
     }
   }
 
@@ -117,31 +123,42 @@ export class WorkerLoop {
   private async run(job: Job, signal: AbortSignal): Promise<void> {
     const { id } = job;
     try {
-      if (job.type === 'train') {
-        const result = await this.engine.train(job.config, {
-          signal,
-          corpusDir: this.corpusDir,
-          checkpointDir: job.checkpointDir,
-          ...(job.resumeFrom ? { resumeFrom: job.resumeFrom } : {}),
-          onEvent: (event) => this.forward(id, event),
-          // Gate saturation about 20 times an epoch (every batch or so on short runs).
-          onSaturation: (report) => this.send({ type: 'saturation', id, report }),
-          saturationEvery: job.config.maxBatches ? Math.max(1, Math.ceil(job.config.maxBatches / 20)) : 20,
-        });
-        this.send({ type: 'trainDone', id, result });
-      } else if (job.type === 'probe') {
-        const result = await this.engine.probe(job.config, {
-          signal,
-          corpusDir: this.corpusDir,
-          onSeries: (series) => this.send({ type: 'probeSeries', id, series }),
-        });
-        this.send({ type: 'probeDone', id, result });
-      } else if (job.type === 'inspect') {
-        const result = await this.engine.inspect(job.job, { signal, corpusDir: this.corpusDir });
-        this.send({ type: 'inspectDone', id, result });
-      } else {
-        const text = await this.engine.sample({ ...job.config, corpusDir: this.corpusDir });
-        this.send({ type: 'sampleDone', id, text });
+      switch (job.type) {
+        case 'train': {
+          const result = await this.engine.train(job.config, {
+            signal,
+            corpusDir: this.corpusDir,
+            checkpointDir: job.checkpointDir,
+            ...(job.resumeFrom ? { resumeFrom: job.resumeFrom } : {}),
+            onEvent: (event) => this.forward(id, event),
+            // Gate saturation about 20 times an epoch (every batch or so on short runs).
+            onSaturation: (report) => this.send({ type: 'saturation', id, report }),
+            saturationEvery: job.config.maxBatches ? Math.max(1, Math.ceil(job.config.maxBatches / 20)) : 20,
+          });
+          this.send({ type: 'trainDone', id, result });
+          return;
+        }
+        case 'probe': {
+          const result = await this.engine.probe(job.config, {
+            signal,
+            corpusDir: this.corpusDir,
+            onSeries: (series) => this.send({ type: 'probeSeries', id, series }),
+          });
+          this.send({ type: 'probeDone', id, result });
+          return;
+        }
+        case 'inspect': {
+          const result = await this.engine.inspect(job.job, { signal, corpusDir: this.corpusDir });
+          this.send({ type: 'inspectDone', id, result });
+          return;
+        }
+        case 'sample': {
+          const text = await this.engine.sample({ ...job.config, corpusDir: this.corpusDir });
+          this.send({ type: 'sampleDone', id, text });
+          return;
+        }
+        default:
+          job satisfies never;
       }
     } catch (error) {
       this.send({ type: 'error', id, message: signal.aborted ? 'cancelled.' : errorMessage(error) });

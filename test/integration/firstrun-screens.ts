@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { OpenedTutorial } from '../../src/host/tutorial';
 import type { RunRecord } from '../../src/shared/protocol';
 
-const SENTENCE = 'The jury further said in term-end presentments that the City Executive Committee deserves praise.';
+// Short enough that its row of gate colours fits the walkthrough's image.
+const SENTENCE = 'The jury said the City Executive Committee deserves praise.';
 
 export async function run(): Promise<void> {
   const dir = process.env.LSTM_LAB_SCREENS_DIR;
@@ -30,6 +31,12 @@ export async function run(): Promise<void> {
   const waitForEnd = async () => {
     const until = Date.now() + 15 * 60_000;
     while (!fs.existsSync(path.join(dir, 'done')) && Date.now() < until) await sleep(500);
+  };
+  /** Shows one notebook cell at the top of the notebook editor, selected. */
+  const showCell = async (notebook: vscode.NotebookDocument, index: number) => {
+    const shown = await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
+    shown.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.AtTop);
+    await sleep(1500);
   };
   if (fs.existsSync(path.join(dir, 'phase-1'))) return waitForEnd(); // the window was reloaded
   fs.writeFileSync(path.join(dir, 'phase-1'), '');
@@ -59,6 +66,10 @@ export async function run(): Promise<void> {
     await vscode.window.showTextDocument(cellEditor.document, { viewColumn: cellEditor.viewColumn, selection: new vscode.Range(fLine, 8, fLine, 8) });
     await sleep(1500);
     await pose('tutorial');
+    // The smallest cell, whole, with its lenses: the first step's picture.
+    const rnnIndex = notebook.getCells().findIndex((c) => c.document.getText().includes('class TanhRNN'));
+    await showCell(notebook, rnnIndex);
+    await pose('tutorial-rnn');
 
     // Step 2: two Quick runs on Brown (an LSTM and the RNN), as Train Model… with Quick does.
     for (const cellKind of ['fused-lstm', 'simple-rnn'] as const) {
@@ -66,6 +77,10 @@ export async function run(): Promise<void> {
       log(`trained ${cellKind}: ${run.status} ${run.reason ?? ''}`);
       if (run.status !== 'done') throw new Error(`the Quick run of ${cellKind} ended ${run.status}: ${run.reason}`);
     }
+    // The charts tab before any probe: the loss chart across the page, the gradient one line.
+    await vscode.commands.executeCommand('lstmLab.openChartsInEditor');
+    await sleep(2500);
+    await pose('charts-before-probe');
     // Step 3: the lens's probe on the switchable forget gate (no forget gate, b_f +1, 0, −1).
     const forgetCell = notebook.getCells().find((c) => c.document.getText().includes('class SwitchableForgetLSTM'))!;
     const probe = await vscode.commands.executeCommand<RunRecord>('lstmLab.probeCell', { uri: forgetCell.document.uri.toString(), cell: 'SwitchableForgetLSTM', forgetBiases: [1, 0, -1] });
@@ -80,6 +95,20 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('lstmLab.openChartsInEditor');
     await sleep(1500);
     await pose('inspect');
+    // Step 6: the RNN with sigmoid in place of tanh, checked with the lens's command.
+    await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+    const rnnCell = notebook.cellAt(rnnIndex);
+    const tanhLine = rnnCell.document.getText().split('\n').findIndex((l) => l.includes('h = torch.tanh('));
+    const edit = new vscode.WorkspaceEdit();
+    const column = rnnCell.document.lineAt(tanhLine).text.indexOf('tanh');
+    edit.replace(rnnCell.document.uri, new vscode.Range(tanhLine, column, tanhLine, column + 'tanh'.length), 'sigmoid');
+    await vscode.workspace.applyEdit(edit);
+    await notebook.save();
+    await showCell(notebook, rnnIndex);
+    const checked = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: rnnCell.document.uri.toString(), cell: 'TanhRNN', line: 1, interactive: false });
+    log(`checked TanhRNN with sigmoid: ${checked.result.message}`);
+    await sleep(1500);
+    await pose('check');
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'lstm-lab.lstm-lab#firstTenMinutes', false);
     await sleep(1500);
     await pose('walkthrough-done');

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
 import { canProbeFast, probeSeriesFast } from '../../src/engine/fast/probe-fast';
+import { probeNormsOnKernel } from '../../src/engine/fast/probe-kernel';
 import { probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
 import { DEFAULT_PROBE_SERIES, type ProbeSeriesSpec } from '../../src/shared/types';
@@ -62,5 +63,18 @@ describe('fast probe: what it does not handle', () => {
     await assert.rejects(probeSeriesFast(x, { name: 'b', cell: 'builtin-lstm', forgetGate: true, forgetBias: 0 }, { steps: 2, hiddenSize: 2, seed: 0 }), /builtin-lstm is not supported/);
     await assert.rejects(probeSeriesFast(x, { name: 'r', cell: 'simple-rnn', forgetGate: false, forgetBias: 0 }, { steps: 3, hiddenSize: 2, seed: 0 }), /has 2 time steps but 3 were asked for/);
     x.dispose();
+  });
+});
+
+describe('fast probe: threads', () => {
+  it('splits the targets over 1, 2 or 3 threads with the same norms', async () => {
+    const random = mulberry32(11);
+    const [B, steps, E, H] = [5, 13, 6, 9];
+    const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
+    const input = { family: 'lstm' as const, batch: B, steps, embedding: E, hidden: H, forgetGate: true, x: uniform(B * steps * E, 2), weights: { weightIh: uniform(E * 4 * H, 0.5), weightHh: uniform(H * 4 * H, 0.5), bias: uniform(4 * H, 0.5) } };
+    const one = await probeNormsOnKernel(input, undefined, 'lstm', 1);
+    assert.equal(one.length, steps);
+    assert.ok(one.every((norm) => norm > 0));
+    for (const threads of [2, 3]) assert.deepEqual(await probeNormsOnKernel(input, undefined, 'lstm', threads), one, `${threads} threads`);
   });
 });

@@ -3,7 +3,9 @@
 // non-object) is refused, so a receiver can ignore it instead of crashing.
 import assert from 'node:assert/strict';
 import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
-import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, type RunRecord } from '../../src/shared/protocol';
+import type * as v from 'valibot';
+import type { SaturationReport } from '../../src/shared/inspect-types';
+import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, MESSAGE_SCHEMAS, messageTypes, type InspectResult, type RunRecord, type ViewState } from '../../src/shared/protocol';
 
 const trainConfig: TrainConfig = { ...NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
 const probeConfig: ProbeConfig = { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };
@@ -26,17 +28,97 @@ function mutations(message: Record<string, unknown>): { what: string; value: unk
   return out;
 }
 
-function checkGuard(name: string, guard: (v: unknown) => boolean, valid: Record<string, unknown>[], optionalFields: Record<string, string[]> = {}) {
-  describe(name, () => {
-    for (const message of valid) {
-      it(`accepts ${String(message.type)}`, () => assert.equal(guard(message), true, JSON.stringify(message)));
-      it(`refuses every broken ${String(message.type)}`, () => {
-        for (const { what, value } of mutations(message)) {
-          const key = what.replace(/^without /, '');
-          if (what.startsWith('without ') && (optionalFields[String(message.type)] ?? []).includes(key)) continue;
-          assert.equal(guard(value), false, `${String(message.type)} ${what} was accepted`);
-        }
-      });
+type Message = { type: string } & Record<string, unknown>;
+type SchemaName = keyof typeof MESSAGE_SCHEMAS;
+/** At least one well-formed message of every variant: a variant added to a schema without one here fails to compile (and the sweep below checks the list at run time). */
+type Samples<M extends { type: string }> = { [K in M['type']]: Extract<M, { type: K }>[] };
+
+const inspectResult: InspectResult = { kind: 'capture', capture: { cell: 'naive-lstm', forgetGate: true, hiddenSize: 2, chars: ['a', 'b'], ids: [2, 3], gateNames: ['h'], gates: { h: [[0.1, 0.2], [0.3, 0.4]] } } };
+const viewState: ViewState = { xAxis: 'time', logScale: true, hiddenRunIds: ['r1'], selectedProbeRunId: 'p1' };
+const saturation: SaturationReport = { scope: 'batch', epoch: 1, batch: 2, step: 2, count: 100, gates: [{ gate: 'f', low: 0.1, high: 0.2 }] };
+
+const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMAS)[N]>> } = {
+  HostToWorker: {
+    init: [{ type: 'init', backend: 'auto', wasmDir: '/ext/dist/wasm', corpusDir: '/ext/dist/corpus' }],
+    train: [{ type: 'train', id: 'r1', config: trainConfig, checkpointDir: '/s/checkpoints/r1' }],
+    probe: [{ type: 'probe', id: 'p1', config: probeConfig }],
+    sample: [{ type: 'sample', id: 's1', config: { checkpoint: '/c', length: 100, temperature: 0.8, prime: 'the ' } }],
+    inspect: [{ type: 'inspect', id: 'i1', job: { kind: 'gradientFlow', text: 'the cat', checkpoint: '/c' } }],
+    cancel: [{ type: 'cancel', id: 'r1' }],
+    shutdown: [{ type: 'shutdown' }],
+  },
+  WorkerToHost: {
+    ready: [{ type: 'ready', backend: 'wasm', pid: 1234 }],
+    log: [{ type: 'log', message: 'backend wasm' }],
+    corpus: [
+      { type: 'corpus', id: 'r1', stats },
+      { type: 'corpus', id: 'r1', stats, warnings: ['big.txt is 600 MB: only its first 500 MB are read.'] },
+    ],
+    progress: [{ type: 'progress', id: 'r1', progress }],
+    epoch: [{ type: 'epoch', id: 'r1', summary }],
+    checkpoint: [{ type: 'checkpoint', id: 'r1', path: '/c' }],
+    probeSeries: [{ type: 'probeSeries', id: 'p1', series }],
+    trainDone: [{ type: 'trainDone', id: 'r1', result: { backend: 'wasm', cell: 'naive-lstm', config: trainConfig, corpus: stats, epochs: [summary], status: 'done' } }],
+    probeDone: [{ type: 'probeDone', id: 'p1', result: { backend: 'wasm', steps: 3, series: [series] } }],
+    sampleDone: [{ type: 'sampleDone', id: 's1', text: 'the cat' }],
+    saturation: [{ type: 'saturation', id: 'r1', report: saturation }],
+    inspectDone: [{ type: 'inspectDone', id: 'i1', result: inspectResult }],
+    error: [{ type: 'error', id: 'r1', message: 'boom' }],
+  },
+  HostToWebview: {
+    runs: [{ type: 'runs', runs: [run] }],
+    runUpdated: [{ type: 'runUpdated', run }],
+    progress: [{ type: 'progress', runId: 'r1', progress }],
+    probeSeries: [{ type: 'probeSeries', runId: 'p1', series }],
+    equations: [{ type: 'equations', cell: 'naive-lstm', title: 'LSTM', lines: [{ gate: 'f', label: 'forget gate', latex: 'f_t = \\sigma(\\dots)' }] }],
+    highlight: [{ type: 'highlight', gate: 'f' }],
+    exportCharts: [{ type: 'exportCharts', runId: 'r1' }],
+    saturation: [{ type: 'saturation', runId: 'r1', report: saturation }],
+    inspectText: [{ type: 'inspectText', text: 'the cat', runId: 'r1' }],
+    inspectResult: [{ type: 'inspectResult', requestId: 'q1', runId: 'r1', result: inspectResult }],
+    inspectError: [{ type: 'inspectError', requestId: 'q1', message: 'the checkpoint is gone' }],
+    reveal: [{ type: 'reveal', section: 'equations' }],
+    codeVerdict: [{ type: 'codeVerdict', verdict: { cell: 'NaiveLSTM (lstm_cell.py:8)', verdict: 'differs', message: 'f_t on line 35 differs', gate: 'f' } }],
+    viewState: [{ type: 'viewState', view: viewState }],
+  },
+  WebviewToHost: {
+    ready: [{ type: 'ready' }],
+    revealGate: [{ type: 'revealGate', gate: 'o' }],
+    chartImages: [{ type: 'chartImages', images: [{ name: 'loss', pngDataUrl: 'data:image/png;base64,iVBORw0KGgo=' }] }],
+    inspect: [{ type: 'inspect', requestId: 'q1', runId: 'r1', request: { kind: 'probeTrained', steps: 50, batchSize: 4 } }],
+    command: [{ type: 'command', command: 'train' }],
+    viewState: [{ type: 'viewState', view: viewState }],
+  },
+};
+
+const GUARDS: { [N in SchemaName]: (value: unknown) => boolean } = { HostToWorker: isHostToWorker, WorkerToHost: isWorkerToHost, HostToWebview: isHostToWebview, WebviewToHost: isWebviewToHost };
+
+/** The fields a variant may leave out, read from its schema (`v.optional`). */
+function optionalFields(name: SchemaName, type: string): string[] {
+  const option = MESSAGE_SCHEMAS[name].options.find((o) => o.entries.type.literal === type);
+  return Object.entries(option?.entries ?? {})
+    .filter(([, schema]) => schema.type === 'optional')
+    .map(([key]) => key);
+}
+
+function checkGuard(name: SchemaName) {
+  const guard = GUARDS[name];
+  const samples = SAMPLES[name] as Record<string, Message[]>;
+  describe(`is${name}`, () => {
+    it('has a well-formed sample of every variant its schema declares', () => {
+      assert.deepEqual(Object.keys(samples).sort(), messageTypes(MESSAGE_SCHEMAS[name]).sort());
+    });
+    for (const type of messageTypes(MESSAGE_SCHEMAS[name])) {
+      for (const message of samples[type] ?? []) {
+        it(`accepts ${type}`, () => assert.equal(guard(message), true, JSON.stringify(message)));
+        it(`refuses every broken ${type}`, () => {
+          for (const { what, value } of mutations(message)) {
+            const key = what.replace(/^without /, '');
+            if (what.startsWith('without ') && optionalFields(name, type).includes(key)) continue;
+            assert.equal(guard(value), false, `${type} ${what} was accepted`);
+          }
+        });
+      }
     }
     it('refuses non-objects, arrays, unknown types', () => {
       for (const bad of [null, undefined, 42, 'ready', [], [{ type: 'ready' }], { type: 'nonsense' }, {}]) assert.equal(guard(bad), false, JSON.stringify(bad));
@@ -45,41 +127,7 @@ function checkGuard(name: string, guard: (v: unknown) => boolean, valid: Record<
 }
 
 describe('protocol guards', () => {
-  checkGuard('isHostToWorker', isHostToWorker, [
-    { type: 'init', backend: 'auto', wasmDir: '/ext/dist/wasm', corpusDir: '/ext/dist/corpus' },
-    { type: 'train', id: 'r1', config: trainConfig, checkpointDir: '/s/checkpoints/r1' },
-    { type: 'probe', id: 'p1', config: probeConfig },
-    { type: 'sample', id: 's1', config: { checkpoint: '/c', length: 100, temperature: 0.8, prime: 'the ' } },
-    { type: 'cancel', id: 'r1' },
-  ]);
-  checkGuard('isWorkerToHost', isWorkerToHost, [
-    { type: 'ready', backend: 'wasm', pid: 1234 },
-    { type: 'log', message: 'backend wasm' },
-    { type: 'corpus', id: 'r1', stats },
-    { type: 'corpus', id: 'r1', stats, warnings: ['big.txt is 600 MB: only its first 500 MB are read.'] },
-    { type: 'progress', id: 'r1', progress },
-    { type: 'epoch', id: 'r1', summary },
-    { type: 'checkpoint', id: 'r1', path: '/c' },
-    { type: 'probeSeries', id: 'p1', series },
-    { type: 'trainDone', id: 'r1', result: { backend: 'wasm', cell: 'naive-lstm', config: trainConfig, corpus: stats, epochs: [summary], status: 'done' } },
-    { type: 'probeDone', id: 'p1', result: { backend: 'wasm', steps: 3, series: [series] } },
-    { type: 'sampleDone', id: 's1', text: 'the cat' },
-    { type: 'error', id: 'r1', message: 'boom' },
-  ], { error: ['id'], corpus: ['warnings'] });
-  checkGuard('isHostToWebview', isHostToWebview, [
-    { type: 'runs', runs: [run] },
-    { type: 'runUpdated', run },
-    { type: 'progress', runId: 'r1', progress },
-    { type: 'probeSeries', runId: 'p1', series },
-    { type: 'equations', cell: 'naive-lstm', title: 'LSTM', lines: [{ gate: 'f', label: 'forget gate', latex: 'f_t = \\sigma(\\dots)' }] },
-    { type: 'highlight', gate: 'f' },
-    { type: 'reveal', section: 'equations' },
-  ]);
-  checkGuard('isWebviewToHost', isWebviewToHost, [
-    { type: 'revealGate', gate: 'o' },
-    { type: 'chartImages', images: [{ name: 'loss', pngDataUrl: 'data:image/png;base64,iVBORw0KGgo=' }] },
-    { type: 'command', command: 'train' },
-  ]);
+  for (const name of Object.keys(MESSAGE_SCHEMAS) as SchemaName[]) checkGuard(name);
 
   it('accepts the messages with no payload', () => {
     assert.equal(isHostToWorker({ type: 'shutdown' }), true);

@@ -1,7 +1,6 @@
 // Gate activations: a heat strip of one gate of one unit over the text read, its colour
 // legend, and the units most active on a pattern (a regular expression or selected characters).
-import type { ActivationCapture, CapturedGate } from '../../src/shared/inspect-types';
-import { CAPTURED_GATES, isCapturedGate } from '../../src/shared/inspect-protocol';
+import { CAPTURED_GATES, isCapturedGate, type ActivationCapture, type CapturedGate } from '../../src/shared/inspect-types';
 import { el } from '../dom';
 import { captureCsv, GATE_TITLES, gateScale, gateTooltip, heatColor, heatLevel, positionsOfPattern, rankUnits, type HeatColors, type HeatScale } from '../inspect-model';
 import type { InspectUiState } from '../inspect-view-state';

@@ -4,8 +4,8 @@
 // and equals the one-thread run up to the order of float sums). This thread computes the last
 // slice while threads − 1 workers compute the others: `threads` threads in all.
 import * as os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { PADDING_ID } from '../corpus';
+import { KernelWorker } from './kernel-worker';
 import { instantiateLmKernel, lmKernelModule, type LmKernel, type LmShapes } from './lm-kernel';
 
 export type LmModelShapes = Omit<LmShapes, 'batch'>;
@@ -43,7 +43,6 @@ export function sliceRows(rows: number, parts: number): Array<[number, number]> 
 }
 
 interface SliceRequest {
-  id: number;
   shapes: LmShapes;
   params: Float32Array;
   ids: Int32Array;
@@ -55,75 +54,30 @@ interface SliceResult {
   lossSum: number;
   grads?: Float32Array;
 }
-type SliceReply = { id: number; lossSum: number; grads?: Float32Array } | { id: number; error: string };
 
-// The worker's whole program: the kernel's own source (self-contained) and a message loop.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const kernel = (${instantiateLmKernel.toString()})(workerData.module);
-parentPort.on('message', (request) => {
-  try {
-    kernel.configure(request.shapes);
-    const result = kernel.run(request.params, request.ids, request.targets, request.scale, request.backward);
-    parentPort.postMessage({ id: request.id, lossSum: result.lossSum, grads: result.grads }, result.grads ? [result.grads.buffer] : []);
-  } catch (error) {
-    parentPort.postMessage({ id: request.id, error: String((error && error.message) || error) });
-  }
-});`;
-
-class KernelWorker {
-  private readonly worker: Worker;
-  private pending = new Map<number, { resolve: (r: SliceResult) => void; reject: (e: Error) => void }>();
-  private failure: Error | undefined;
-
-  constructor(module: WebAssembly.Module) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });
-    this.worker.unref(); // referenced only while a slice is in flight
-    this.worker.on('message', (reply: SliceReply) => {
-      const waiting = this.pending.get(reply.id);
-      if (!waiting) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) this.worker.unref();
-      if ('error' in reply) waiting.reject(new Error(reply.error));
-      else waiting.resolve(reply);
-    });
-    const fail = (error: Error) => {
-      this.failure ??= error;
-      for (const waiting of this.pending.values()) waiting.reject(this.failure);
-      this.pending.clear();
+/** A worker's handler (self-contained: kernel-worker.ts runs its source text in the thread). */
+function sliceHandler(instantiate: string): string {
+  return `(workerData) => {
+    const kernel = (${instantiate})(workerData.module);
+    return (request) => {
+      kernel.configure(request.shapes);
+      return kernel.run(request.params, request.ids, request.targets, request.scale, request.backward);
     };
-    this.worker.on('error', (error) => fail(new Error(`fast-lstm worker thread failed: ${error.message}`)));
-    this.worker.on('exit', (code) => fail(new Error(`fast-lstm worker thread exited (code ${code}) during training; run again, or with --threads 1.`)));
-  }
-
-  run(request: SliceRequest): Promise<SliceResult> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage(request);
-    });
-  }
-
-  async terminate(): Promise<void> {
-    this.failure ??= new Error('fast-lstm threads were disposed.');
-    await this.worker.terminate();
-  }
+  }`;
 }
 
 /** `threads` kernel instances (this thread's and threads − 1 workers'), reused batch after batch. */
 export class LmKernelPool {
   readonly threads: number;
   private readonly local: LmKernel;
-  private readonly workers: KernelWorker[];
-  private nextId = 0;
+  private readonly workers: Array<KernelWorker<SliceRequest, SliceResult>>;
 
   constructor(threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`fast-lstm threads must be a positive integer, got ${threads}.`);
     this.threads = threads;
     const module = lmKernelModule();
     this.local = instantiateLmKernel(module);
-    this.workers = Array.from({ length: threads - 1 }, () => new KernelWorker(module));
+    this.workers = Array.from({ length: threads - 1 }, () => new KernelWorker<SliceRequest, SliceResult>(sliceHandler(instantiateLmKernel.toString()), { module }, 'fast-lstm'));
   }
 
   /**
@@ -169,7 +123,7 @@ export class LmKernelPool {
       while (failure === undefined && idle.length > 0 && next < slices.length) {
         const worker = idle.pop()!;
         const index = next++;
-        const done: Promise<void> = worker.run({ id: this.nextId++, ...slices[index]!, params, scale, backward }).then(
+        const done: Promise<void> = worker.run({ ...slices[index]!, params, scale, backward }).then(
           (result) => {
             results[index] = result;
             idle.push(worker);

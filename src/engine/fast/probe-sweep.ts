@@ -26,6 +26,17 @@ export function inputProjection(x: tf.Tensor3D, steps: number, weightIh: Float32
   return values;
 }
 
+/** x[:, :steps, :] as a flat [B, steps, E] array. */
+export function firstSteps(x: tf.Tensor3D, steps: number): Float32Array {
+  const [B, , E] = x.shape;
+  const part = tf.slice(x, [0, 0, 0], [B, steps, E]);
+  try {
+    return part.dataSync() as Float32Array;
+  } finally {
+    part.dispose();
+  }
+}
+
 /** [rows, columns] flat → its transpose, flat. */
 export function transposed(values: Float32Array, rows: number, columns: number): Float32Array {
   const out = new Float32Array(values.length);

@@ -1,0 +1,168 @@
+// Gates and states under names that say nothing, found from how they are used: what a cell
+// update reads (and what it multiplies them by), what the hidden state multiplies, peepholes,
+// and the lines of activations written inside an update.
+import { extractRefs, type Def } from './defs';
+import { Flow, readsThroughMixers, rolesReached, type Roles } from './flow';
+import { matchBracket } from './text';
+import type { GateName } from './types';
+import { ACTIVATION, classify, GRU_NAMES, hasActivation, roleName, SIGMOID_LIKE, stateRole, TANH_LIKE } from './vocab';
+
+/** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`). */
+function productPartners(text: string, key: string): string[] {
+  const k = key.replace(/[$.]/g, '\\$&');
+  const partners: string[] = [];
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)\\s*\\*\\s*${k}(?![\\w$])`, 'g'))) partners.push(m[1] ?? m[2]);
+  return partners;
+}
+
+/**
+ * Sources of a state update that are activated values with no role yet: the candidate or forget gate under an unusual name (`cellWrite`, `keep`).
+ * A sigmoid multiplied by the previous state (a parameter, the state itself) is the forget gate; one multiplied by another activated value is the input gate.
+ */
+export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], rules: [RegExp, GateName][]): void {
+  for (const d of stateDefs) {
+    const { sources, mixers } = readsThroughMixers(flow, roles, d);
+    const texts = [d, ...mixers];
+    for (const src of sources) {
+      if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
+      // Through a mixer that passes it on (`y_in_exp = stack([y_in[0], ...])`, then `y_in_exp * g_c`): that mixer's partners.
+      const keys = [src.key, ...mixers.filter((m) => m.refs.includes(src.key)).map((m) => m.key)];
+      const partners = texts.flatMap((t) => keys.flatMap((k) => productPartners(t.rhs, k)).map((p) => ({ p, at: t })));
+      const timesState = partners.some(({ p, at }) => {
+        const from = flow.reaching(p, at.order);
+        return p === d.key || (!from && flow.isParam(p)) || (from !== undefined && roles.get(from) === 'c');
+      });
+      const timesGate = partners.some(({ p, at }) => {
+        const from = flow.reaching(p, at.order);
+        return from !== undefined && hasActivation(from.rhs);
+      });
+      // Roles this update already reads (a second time step's `c = f2 * c + i2 * g2` finds its own f, i, g).
+      const present = new Set(sources.map((s) => roles.get(s)));
+      const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs) && !(role === 'f' && timesGate && !timesState) && !(role === 'i' && timesState && !timesGate));
+      if (rule) roles.set(src, rule[1]);
+    }
+  }
+}
+
+/** `sigmoid(...)`, `np.tanh(...)`, `self.act.forward(...)`: the whole right-hand side is one activation call. */
+function isActivationCall(rhs: string): boolean {
+  const text = rhs.trim().replace(/;$/, '');
+  const m = ACTIVATION.exec(text);
+  if (!m || !/^[\w$.\s]*$/.test(text.slice(0, m.index))) return false;
+  const open = m.index + m[0].length - 1;
+  return text[open] === '(' && matchBracket(text, open) === text.length - 1;
+}
+
+/**
+ * With no gate named at all: a value that adds activated values to a previous state (a parameter
+ * or itself: the 1997 `s_c = s_c_prev + y_in * g(net_c)`, `c = f1 * c + i1 * c_tilde1`) is the cell state.
+ */
+export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
+  return flow.defs.filter((d) => {
+    if (roles.has(d) || d.targetCount !== 1 || d.key === '<return>' || hasActivation(d.rhs) || stateRole(d.name, d.targetSubscripted) === 'h') return false;
+    const readsPrevious = d.refs.some((r) => r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)));
+    // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
+    const gates = unnamedGatesRead(flow, roles, d).filter((g) => isActivationCall(g.rhs));
+    // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
+    const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
+    return readsPrevious && gates.length >= 2 && !gruNamed;
+  });
+}
+
+/**
+ * A sigmoid named as the candidate that no cell update reads, while an update reads an unnamed
+ * tanh: the names are shifted (`g = sigmoid(...)` is used as the output gate, `c_ = tanh(...)` is
+ * the candidate). The sigmoid becomes o; inferGatesFeeding then finds the candidate.
+ */
+export function renameShiftedCandidate(flow: Flow, roles: Roles, cDefs: Def[]): void {
+  const read = new Set(cDefs.flatMap((d) => readsThroughMixers(flow, roles, d).sources));
+  if (![...read].some((s) => !roles.has(s) && TANH_LIKE.test(s.rhs))) return;
+  const hasO = [...roles.values()].includes('o');
+  for (const [d, role] of [...roles]) {
+    if (role !== 'g' || read.has(d) || !SIGMOID_LIKE.test(d.rhs) || TANH_LIKE.test(d.rhs)) continue;
+    if (hasO) roles.delete(d);
+    else roles.set(d, 'o');
+  }
+}
+
+/**
+ * An output gate under a name that says nothing: an unnamed sigmoid multiplied by an activation
+ * of the cell state (`h_t = y_out * h_squash(s_c_t)`, `h = o1 * tanh(c)`). It is o; the product is h.
+ */
+export function inferOutputGate(flow: Flow, roles: Roles): void {
+  const activatesCell = (text: string, at: Def) => {
+    const re = new RegExp(ACTIVATION.source, 'g');
+    for (const m of text.matchAll(re)) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(text, open);
+      if (close > open && extractRefs(text.slice(open + 1, close)).some((r) => { const src = flow.reaching(r, at.order); return src !== undefined && roles.get(src) === 'c'; })) return true;
+    }
+    return false;
+  };
+  for (const d of flow.defs) {
+    if ((roles.has(d) && roles.get(d) !== 'h') || d.targetCount !== 1 || d.key === '<return>') continue;
+    const sources = readsThroughMixers(flow, roles, d).sources;
+    const gate = sources.find((s) => !roles.has(s) && s.targetCount === 1 && SIGMOID_LIKE.test(s.rhs) && !TANH_LIKE.test(s.rhs));
+    const cellActivated = activatesCell(d.rhs, d) || sources.some((s) => !roles.has(s) && s !== gate && activatesCell(s.rhs, s));
+    if (gate && cellActivated) {
+      roles.set(gate, 'o');
+      roles.set(d, 'h');
+    }
+  }
+}
+
+/** A name for the cell state itself (previous or current), as a peephole reads it. */
+const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev|prev_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
+
+/**
+ * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
+ * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
+ */
+export function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
+  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
+  // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
+  const readsPeep = (d: Def) => d.refs.some((r) => {
+    const src = flow.reaching(r, d.order);
+    return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
+  });
+  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) return true;
+  for (const d of updates) {
+    const re = new RegExp(SIGMOID_LIKE.source, 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(d.rhs))) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(d.rhs, open);
+      if (close > open && readsCell(d.rhs.slice(open + 1, close))) return true;
+    }
+  }
+  return false;
+}
+
+/** Activated values with no role yet that `d` reads (directly or through mixers): a gate under a name that says nothing. */
+function unnamedGatesRead(flow: Flow, roles: Roles, d: Def): Def[] {
+  return readsThroughMixers(flow, roles, d).sources.filter((s) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs));
+}
+
+/** How many of i, f, g a would-be cell update combines: named ones, plus unnamed activated values once one is named (`c = forget_gate * c + new_info * info_gate`). */
+export function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
+  const named = rolesReached(flow, d, roles, ['i', 'f', 'g']);
+  return named === 1 ? named + unnamedGatesRead(flow, roles, d).length : named;
+}
+
+/** The lines of each `pattern` activation call in `defs` (its whole argument: `i * self.activation(\n x_c + ...\n)`) whose argument `accept`s. */
+export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true): Set<number> {
+  const lines = new Set<number>();
+  for (const d of defs) {
+    const re = new RegExp(pattern.source, 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(d.rhs))) {
+      const open = m.index + m[0].length - 1;
+      const close = matchBracket(d.rhs, open);
+      if (!accept(close > open ? d.rhs.slice(open + 1, close) : '')) continue;
+      const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
+      const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
+      for (let l = from; l <= to; l++) lines.add(l);
+    }
+  }
+  return lines;
+}
