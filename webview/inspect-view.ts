@@ -17,6 +17,7 @@ import { installInspectStyles } from './inspect-styles';
 import { restoreInspectState, type InspectUiState } from './inspect-view-state';
 import { SaturationView } from './saturation-view';
 import { Section } from './sections';
+import { PendingRequests } from '../src/shared/requests';
 
 export { defaultInspectState, restoreInspectState, type InspectUiState } from './inspect-view-state';
 export type { ExportFiles } from './inspect/part';
@@ -26,6 +27,7 @@ export { themeHeatColors } from './inspect/part';
 Chart.register(Title);
 
 export type InspectMessage = Extract<HostToWebview, { type: 'inspectText' | 'inspectResult' | 'inspectError' }>;
+type InspectAnswer = Extract<HostToWebview, { type: 'inspectResult' }>;
 type Kind = InspectRequest['kind'];
 
 export const INSPECT_EMPTY_NOTE = 'train a model first';
@@ -57,8 +59,8 @@ export class InspectView {
   // The run each latest result came from, and the requests out.
   private resultRunId: Partial<Record<Kind, string>> = {};
   private readonly latest: Partial<Record<Kind, string>> = {};
-  private readonly issued = new Map<string, Kind>();
-  private requestCounter = 0;
+  /** The panel's own requests, answered by inspectResult / inspectError with the same requestId. */
+  private readonly requests = new PendingRequests<InspectAnswer>('inspect');
 
   private readonly runSelect = el('select', { class: 'inspect-run', 'aria-label': 'Run to inspect' });
   private readonly textInput = el('textarea', { class: 'inspect-text', rows: '3', spellcheck: 'false', placeholder: 'Text to read with the trained cell — type here, or select text in an editor and run "LSTM Lab: Inspect Selection".', 'aria-label': 'Text to inspect' });
@@ -175,12 +177,22 @@ export class InspectView {
       this.setStatus('No finished training run with a checkpoint yet: train one first (the Quick preset takes about a minute).', true);
       return undefined;
     }
-    const requestId = `${request.kind}-${++this.requestCounter}`;
-    this.issued.set(requestId, request.kind);
-    this.latest[request.kind] = requestId;
-    this.setBusy(request.kind, true);
-    this.setStatus(`${KIND_LABELS[request.kind]} with ${run.title}…`, false);
-    this.post({ type: 'inspect', requestId, runId: run.id, request });
+    const kind = request.kind;
+    this.setBusy(kind, true);
+    this.setStatus(`${KIND_LABELS[kind]} with ${run.title}…`, false);
+    let requestId = '';
+    const answer = this.requests.request((id) => {
+      requestId = this.latest[kind] = id;
+      this.post({ type: 'inspect', requestId: id, runId: run.id, request });
+    });
+    answer.then(
+      // A stale answer (a newer request of the same kind is out) is dropped.
+      (message) => this.latest[kind] === requestId && this.show(message),
+      (error: Error) => {
+        this.setBusy(kind, false);
+        this.setStatus(error.message, true);
+      },
+    );
     return requestId;
   }
 
@@ -197,26 +209,25 @@ export class InspectView {
         this.setStatus(`${KIND_LABELS.capture} from the editor…`, false);
         this.onStateChange();
         return;
-      case 'inspectResult': {
-        const kind = message.result.kind;
-        // A stale answer (a newer request of the same kind is out) is dropped; answers to requests the host made itself are taken.
-        if (this.issued.has(message.requestId) && this.latest[kind] !== message.requestId) return;
-        this.issued.delete(message.requestId);
-        this.setBusy(kind, false);
-        this.resultRunId[kind] = message.runId;
-        this.accept(message.result);
-        const run = this.runs.find((r) => r.id === message.runId);
-        this.setStatus(`${describeResult(message.result)}${run ? ` — ${run.title}` : ''}.`, false);
+      // The answer to one of the panel's requests settles it; an answer to a request the host made itself (Inspect Selection) is shown as it comes.
+      case 'inspectResult':
+        if (!this.requests.resolve(message.requestId, message)) this.show(message);
         return;
-      }
-      case 'inspectError': {
-        const kind = this.issued.get(message.requestId) ?? (message.requestId.startsWith('selection-') ? 'capture' : undefined);
-        this.issued.delete(message.requestId);
-        if (kind) this.setBusy(kind, false);
+      case 'inspectError':
+        if (this.requests.reject(message.requestId, new Error(message.message))) return;
+        if (message.requestId.startsWith('selection-')) this.setBusy('capture', false);
         this.setStatus(message.message, true);
         return;
-      }
     }
+  }
+
+  private show(message: InspectAnswer): void {
+    const kind = message.result.kind;
+    this.setBusy(kind, false);
+    this.resultRunId[kind] = message.runId;
+    this.accept(message.result);
+    const run = this.runs.find((r) => r.id === message.runId);
+    this.setStatus(`${describeResult(message.result)}${run ? ` — ${run.title}` : ''}.`, false);
   }
 
   private accept(result: InspectResult): void {
@@ -278,7 +289,7 @@ export class InspectView {
     this.runSelect.value = current;
     const none = candidates.length === 0;
     for (const kind of Object.keys(KIND_LABELS) as Kind[]) {
-      const pending = this.latest[kind] !== undefined && this.issued.has(this.latest[kind]!);
+      const pending = this.requests.has(this.latest[kind]);
       this.buttonOf(kind).toggleAttribute('disabled', none || pending);
     }
   }

@@ -261,7 +261,7 @@ function renderCodeVerdict(): void {
 }
 
 // ───────────── export ─────────────
-function exportCharts(runId: string | undefined): void {
+function exportCharts(runId: string | undefined, requestId: string | undefined): void {
   flushRender();
   const colors = readThemeColors();
   const background = readBackground();
@@ -277,13 +277,13 @@ function exportCharts(runId: string | undefined): void {
   }
   const inspected = inspectView.exportFiles(only?.id, only ? [] : shownTrainRuns(runs), colors, background);
   images.push(...inspected.images);
-  post({ type: 'chartImages', images, csv: inspected.csv });
+  post({ type: 'chartImages', ...(requestId !== undefined ? { requestId } : {}), images, csv: inspected.csv });
 }
 
 // ───────────── messages from the host ─────────────
 function handle(message: HostToWebview): void {
   if (message.type === 'exportCharts') {
-    exportCharts(message.runId);
+    exportCharts(message.runId, message.requestId);
     return;
   }
   if (message.type === 'reveal') {

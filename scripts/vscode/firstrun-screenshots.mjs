@@ -11,8 +11,8 @@
 // Usage: node scripts/build.mjs && node scripts/vscode/firstrun-screenshots.mjs [--theme dark|light] [--out DIR] [--media DIR]
 //   --out DIR    full-window screenshots (default: a temporary folder, printed)
 //   --media DIR  also write the walkthrough's step images there (e.g. media/walkthrough): crops
-//                of the part that matters, at most 640 px wide (the Welcome page shows them about
-//                530 px wide), taken at twice the pixel density so they stay sharp
+//                of the part that matters, about as wide as the Welcome page shows them (530 px
+//                beside the steps), taken at twice the pixel density so they stay sharp
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,18 +72,21 @@ async function main() {
       }
       return undefined;
     };
-    const MEDIA_WIDTH = 640;
-    const mediaClip = async (name, clip) => {
+    // Text (code, the inspect view) at most 560 px wide, so it shows at nearly its own size; a chart
+    // keeps its section's width (about 600 px), or its axis would be cut.
+    const TEXT_WIDTH = 560;
+    const CHART_WIDTH = 640;
+    const mediaClip = async (name, clip, maxWidth = TEXT_WIDTH) => {
       const file = path.join(mediaDir, `${name}-${theme}.png`);
-      await page.screenshot({ path: file, clip: { ...clip, width: Math.min(clip.width, MEDIA_WIDTH) } });
+      await page.screenshot({ path: file, clip: { ...clip, width: Math.min(clip.width, maxWidth) } });
       console.log(`firstrun-screenshots: wrote ${file}`);
     };
-    const media = async (frame, selector, name, maxHeight = 420) => {
+    const media = async (frame, selector, name, maxHeight = 420, maxWidth = CHART_WIDTH) => {
       if (!mediaDir) return;
       const element = frame.locator(selector).first();
       await element.scrollIntoViewIfNeeded();
       const box = await element.boundingBox();
-      await mediaClip(name, { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) });
+      await mediaClip(name, { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) }, maxWidth);
     };
     /** A notebook cell from its lens line down (the cell whose lens names `lensText`). */
     const cellMedia = async (lensText, name) => {
@@ -91,7 +94,7 @@ async function main() {
       const lens = page.locator('.notebookOverlay .codelens-decoration', { hasText: lensText }).first();
       const lensBox = await lens.boundingBox();
       const editorBox = await lens.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " monaco-editor ")][1]').boundingBox();
-      await mediaClip(name, { x: editorBox.x - 6, y: lensBox.y - 8, width: MEDIA_WIDTH, height: Math.min(editorBox.y + editorBox.height - lensBox.y + 14, 440) });
+      await mediaClip(name, { x: editorBox.x - 6, y: lensBox.y - 8, width: TEXT_WIDTH, height: Math.min(editorBox.y + editorBox.height - lensBox.y + 14, 440) });
     };
 
     await posed('walkthrough');

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../shared/types';
+import { PendingRequests } from '../shared/requests';
 import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type ViewState, type WebviewToHost } from '../shared/protocol';
 import { renderPanelHtml } from './panel-html';
 import { ViewSync, type ViewStore, type ViewSurface } from './view-sync';
@@ -52,7 +53,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private readonly postEmitter = new vscode.EventEmitter<HostToWebview>();
   /** Every message sent to the webviews (the walkthrough watches for what the user has done). */
   readonly onDidPost = this.postEmitter.event;
-  private pendingImages: { resolve: (answer: ChartExport) => void; timer: NodeJS.Timeout; surface: Surface } | undefined;
+  /** Chart exports asked of a webview (the context), answered by its chartImages with the same requestId. */
+  private readonly exports = new PendingRequests<ChartExport, Surface>('export');
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
   private lastCodeVerdict: Extract<HostToWebview, { type: 'codeVerdict' }> | undefined;
@@ -196,14 +198,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     }
     const surface = readySurface();
     if (!surface) throw new Error(`the LSTM Lab ${from === 'editor' ? 'charts editor' : 'panel'} did not open, so its charts could not be exported; open it (LSTM Lab: ${from === 'editor' ? 'Open Charts in Editor' : 'Show Panel'}) and try again.`);
-    this.pendingImages?.resolve({ images: [], csv: [] });
-    return new Promise<ChartExport>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingImages = undefined;
-        reject(new Error(`the panel did not send its chart images within ${timeoutMs / 1000} s.`));
-      }, timeoutMs);
-      this.pendingImages = { resolve, timer, surface };
-      this.send(surface, { type: 'exportCharts', ...(runId ? { runId } : {}) });
+    return this.exports.request((requestId) => this.send(surface, { type: 'exportCharts', requestId, ...(runId ? { runId } : {}) }), {
+      context: surface,
+      timeoutMs,
+      onTimeout: () => new Error(`the panel did not send its chart images within ${timeoutMs / 1000} s.`),
     });
   }
 
@@ -242,11 +240,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         void vscode.commands.executeCommand(COMMAND_IDS[message.command]).then(undefined, (error: Error) => this.log(`panel: ${message.command} failed: ${error.message}`));
         return;
       case 'chartImages': {
-        const pending = this.pendingImages;
-        if (pending?.surface !== surface) return; // not asked, or asked of the other webview
-        this.pendingImages = undefined;
-        clearTimeout(pending.timer);
-        pending.resolve({ images: message.images, csv: message.csv ?? [] });
+        if (this.exports.context(message.requestId) !== surface) return; // not asked, or asked of the other webview
+        this.exports.resolve(message.requestId, { images: message.images, csv: message.csv ?? [] });
         return;
       }
       case 'inspect':
@@ -268,7 +263,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.revealGateEmitter.dispose();
     this.readyEmitter.dispose();
     this.postEmitter.dispose();
-    if (this.pendingImages) clearTimeout(this.pendingImages.timer);
+    this.exports.rejectAll(new Error('LSTM Lab was shut down.'));
   }
 }
 

@@ -3,11 +3,12 @@
 // the next request starts a fresh worker. No vscode import: the host only moves messages.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { BackendName, BackendPreference } from '../shared/types';
-import { isWorkerToHost, type HostToWorker, type WorkerToHost } from '../shared/protocol';
+import { isWorkerToHost, type HostToWorker, type JobAnswer, type JobMessage, type WorkerToHost } from '../shared/protocol';
+import { PendingRequests } from '../shared/requests';
 
-export type JobMessage = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' }>;
-export type DoneMessage = Extract<WorkerToHost, { type: 'trainDone' | 'probeDone' | 'sampleDone' | 'inspectDone' }>;
-export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' }>;
+export type { JobMessage };
+export type DoneMessage = JobAnswer;
+export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' | 'cellOutput' }>;
 
 export interface WorkerClientOptions {
   workerPath: string;
@@ -31,12 +32,6 @@ export class WorkerDiedError extends Error {
   }
 }
 
-interface Pending {
-  onEvent: (event: JobEvent) => void;
-  resolve: (done: DoneMessage) => void;
-  reject: (error: Error) => void;
-}
-
 interface Session {
   child: ChildProcess;
   ready: Promise<{ backend: BackendName; pid: number }>;
@@ -50,7 +45,8 @@ interface Session {
 
 export class WorkerClient {
   private session: Session | undefined;
-  private readonly pending = new Map<string, Pending>();
+  /** Jobs in flight, by run id: each answered by its done message or an error; its events go to the context. */
+  private readonly jobs = new PendingRequests<DoneMessage, (event: JobEvent) => void>('job');
   private disposed = false;
 
   constructor(private readonly options: WorkerClientOptions) {}
@@ -74,16 +70,15 @@ export class WorkerClient {
     return this.session.ready;
   }
 
-  /** Sends a job; events stream to onEvent; resolves with its done message, rejects with its error or the worker's death. */
-  async run(job: JobMessage, onEvent: (event: JobEvent) => void): Promise<DoneMessage> {
+  /** Sends a job; events stream to onEvent; resolves with its done message (JOB_ANSWERS), rejects with its error or the worker's death. */
+  async run<J extends JobMessage>(job: J, onEvent: (event: JobEvent) => void): Promise<JobAnswer<J['type']>> {
     await this.start();
-    return new Promise<DoneMessage>((resolve, reject) => {
-      this.pending.set(job.id, { onEvent, resolve, reject });
-      if (!this.send(job)) {
-        this.pending.delete(job.id);
-        reject(new WorkerDiedError('the worker is not running (it could not be sent the job).'));
-      }
-    });
+    // The worker answers a job of type T with JOB_ANSWERS[T] (src/worker/worker.ts).
+    return this.jobs.request(() => this.send(job), {
+      id: job.id,
+      context: onEvent,
+      onSendFailed: () => new WorkerDiedError('the worker is not running (it could not be sent the job).'),
+    }) as Promise<JobAnswer<J['type']>>;
   }
 
   cancel(id: string): void {
@@ -102,7 +97,7 @@ export class WorkerClient {
   /** Ends an idle worker gracefully (e.g. the backend setting changed); the next request starts a fresh one. */
   stopIdle(): boolean {
     const session = this.session;
-    if (!session || this.pending.size > 0) return false;
+    if (!session || this.jobs.size > 0) return false;
     session.exiting = true;
     this.send({ type: 'shutdown' });
     this.session = undefined;
@@ -204,11 +199,7 @@ export class WorkerClient {
         log(message.message);
         return;
       case 'error': {
-        const pending = message.id ? this.pending.get(message.id) : undefined;
-        if (pending && message.id) {
-          this.pending.delete(message.id);
-          pending.reject(new Error(message.message));
-        } else {
+        if (!this.jobs.reject(message.id, new Error(message.message))) {
           log(`worker error: ${message.message}`);
           session.lastError = message.message;
           // An error before `ready` is a failed start (e.g. TF.js could not load): no job can run.
@@ -222,19 +213,18 @@ export class WorkerClient {
       case 'trainDone':
       case 'probeDone':
       case 'sampleDone':
-      case 'inspectDone': {
-        const pending = this.pending.get(message.id);
-        this.pending.delete(message.id);
-        pending?.resolve(message);
+      case 'inspectDone':
+      case 'checkCellDone':
+        this.jobs.resolve(message.id, message);
         return;
-      }
       case 'corpus':
       case 'progress':
       case 'epoch':
       case 'checkpoint':
       case 'probeSeries':
       case 'saturation':
-        this.pending.get(message.id)?.onEvent(message);
+      case 'cellOutput':
+        this.jobs.context(message.id)?.(message);
         return;
       default:
         message satisfies never;
@@ -242,9 +232,7 @@ export class WorkerClient {
   }
 
   private failAll(reason: string): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(new WorkerDiedError(reason));
+    this.jobs.rejectAll(new WorkerDiedError(reason));
   }
 }
 

@@ -8,6 +8,7 @@
 // so a variant added here without its handler fails to compile.
 import * as v from 'valibot';
 import { guard, num, finite } from './guards';
+import { CellResultSchema, CheckInputSchema } from './cell-check';
 import { ExportCsvFileSchema, InspectJobSchema, InspectRequestSchema, InspectResultSchema } from './inspect-protocol';
 import { SaturationReportSchema } from './inspect-types';
 import {
@@ -39,6 +40,8 @@ export const HostToWorkerSchema = v.variant('type', [
   v.object({ type: v.literal('probe'), id: v.string(), config: ProbeConfigSchema }),
   v.object({ type: v.literal('sample'), id: v.string(), config: SampleConfigSchema }),
   v.object({ type: v.literal('inspect'), id: v.string(), job: InspectJobSchema }),
+  /** Run the user's own TF.js cell (a .ts/.js file) as written and check it against the reference (src/tfjs-cell). */
+  v.object({ type: v.literal('checkCell'), id: v.string(), input: CheckInputSchema }),
   v.object({ type: v.literal('cancel'), id: v.string() }),
   v.object({ type: v.literal('shutdown') }),
 ]);
@@ -64,9 +67,17 @@ export const WorkerToHostSchema = v.variant('type', [
   v.object({ type: v.literal('sampleDone'), id: v.string(), text: v.string() }),
   v.object({ type: v.literal('saturation'), id: v.string(), report: SaturationReportSchema }),
   v.object({ type: v.literal('inspectDone'), id: v.string(), result: InspectResultSchema }),
+  /** What the user's TF.js cell wrote with console.log while it ran (for the output channel). */
+  v.object({ type: v.literal('cellOutput'), id: v.string(), text: v.string() }),
+  v.object({ type: v.literal('checkCellDone'), id: v.string(), result: CellResultSchema }),
   v.object({ type: v.literal('error'), id: v.optional(v.string()), message: v.string() }),
 ]);
 export type WorkerToHost = v.InferOutput<typeof WorkerToHostSchema>;
+
+/** Which worker message answers each job the host sends (an `error` with the job's id answers any of them); the rest of WorkerToHost with an id are the job's events. */
+export const JOB_ANSWERS = { train: 'trainDone', probe: 'probeDone', sample: 'sampleDone', inspect: 'inspectDone', checkCell: 'checkCellDone' } as const;
+export type JobMessage = Extract<HostToWorker, { type: keyof typeof JOB_ANSWERS }>;
+export type JobAnswer<T extends JobMessage['type'] = JobMessage['type']> = Extract<WorkerToHost, { type: (typeof JOB_ANSWERS)[T] }>;
 
 // ───────────────────────── the run record (store, panel) ─────────────────────────
 export const RUN_KINDS = ['train', 'probe'] as const;
@@ -142,7 +153,8 @@ export const HostToWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('probeSeries'), runId: v.string(), series: ProbeSeriesSchema }),
   v.object({ type: v.literal('equations'), cell: v.union([CellKindSchema, v.literal('lstm-no-forget')]), title: v.string(), lines: v.array(EquationLineSchema) }),
   v.object({ type: v.literal('highlight'), gate: v.nullable(GateNameSchema) }),
-  v.object({ type: v.literal('exportCharts'), runId: v.optional(v.string()) }),
+  /** Asks for a PNG of each chart and a CSV of each inspection's data; answered by chartImages with the same requestId. */
+  v.object({ type: v.literal('exportCharts'), requestId: v.optional(v.string()), runId: v.optional(v.string()) }),
   v.object({ type: v.literal('saturation'), runId: v.string(), report: SaturationReportSchema }),
   /** Text to inspect (the editor's selection), with the run it will be read by. */
   v.object({ type: v.literal('inspectText'), text: v.string(), runId: v.optional(v.string()) }),
@@ -164,6 +176,8 @@ export const WebviewToHostSchema = v.variant('type', [
   v.object({ type: v.literal('revealGate'), gate: GateNameSchema }),
   v.object({
     type: v.literal('chartImages'),
+    /** The exportCharts request this answers. */
+    requestId: v.optional(v.string()),
     // The host writes these to disk: PNG data URLs only.
     images: v.array(v.object({ name: v.string(), pngDataUrl: v.pipe(v.string(), v.startsWith('data:image/png;base64,')) })),
     csv: v.optional(v.array(ExportCsvFileSchema)),
