@@ -1,14 +1,14 @@
 // Entry point: only wires things together (the host modules in src/host do the work).
 import * as vscode from 'vscode';
 import { ChartsEditor } from './host/charts-editor';
-import { registerCodeLab } from './host/code-lab';
+import { registerEditorFeatures } from './host/editor-features';
 import { registerCommands, storageDirOf } from './host/commands/index';
 import { registerInspect } from './host/inspect';
 import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
 import { RunsStore } from './host/runs-store';
 import { createStatusBar } from './host/status-bar';
-import { trainedAsTitle } from './host/code-plan';
+import { trainedAsTitle } from './host/lens-plan';
 import { trackWalkthrough, type WalkthroughMilestone } from './host/walkthrough';
 import { WorkerClient } from './host/worker-client';
 import { UserCodeRunner } from './host/user-code';
@@ -41,13 +41,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   };
 
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
-  const worker = new WorkerClient({
+  const workerOptions = {
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     wasmDir: `${dist}/wasm`,
     corpusDir: `${dist}/corpus`,
     backend: () => readSettings(rawSettings()).settings.backend,
     log,
-  });
+  };
+  const worker = new WorkerClient(workerOptions);
   context.subscriptions.push({ dispose: () => worker.dispose() });
 
   const store = new RunsStore(storageDirOf(context), { onError: (e) => void vscode.window.showErrorMessage(e.message) });
@@ -78,12 +79,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
       warn: (message) => void vscode.window.showErrorMessage(message),
     }),
   );
-  // The user's own Python cells run in a Python child (dist/python holds its harness).
-  const userCode = new UserCodeRunner({ harnessPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'python', 'lstmlab_harness.py').fsPath, output, log });
+  // The user's own cells: Python ones in a Python child (dist/python holds its harness), TF.js ones in a worker of their own (never the training worker).
+  const userCode = new UserCodeRunner({
+    harnessPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'python', 'lstmlab_harness.py').fsPath,
+    output,
+    log,
+    tfjsWorker: { ...workerOptions, log: (line) => log(`[your TF.js cell] ${line}`) },
+  });
   context.subscriptions.push(userCode);
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
-  context.subscriptions.push(...registerCodeLab({ panel, manager, userCode, output, log }));
+  context.subscriptions.push(...registerEditorFeatures({ panel, manager, userCode, output, log }));
   // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation.
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 

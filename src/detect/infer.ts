@@ -2,10 +2,10 @@
 // update reads (and what it multiplies them by), what the hidden state multiplies, peepholes,
 // and the lines of activations written inside an update.
 import { extractRefs, type Def } from './defs';
-import { Flow, readsThroughMixers, rolesReached, type Roles } from './flow';
+import { Flow, isMixer, readsThroughMixers, rolesReached, type Roles } from './flow';
 import { matchBracket } from './text';
 import type { GateName } from './types';
-import { ACTIVATION, classify, GRU_NAMES, hasActivation, roleName, SIGMOID_LIKE, stateRole, TANH_LIKE } from './vocab';
+import { ACTIVATION, classify, GRU_NAMES, hasActivation, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
 
 /** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`). */
 function productPartners(text: string, key: string): string[] {
@@ -47,6 +47,7 @@ export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], ru
 /** `sigmoid(...)`, `np.tanh(...)`, `self.act.forward(...)`: the whole right-hand side is one activation call. */
 function isActivationCall(rhs: string): boolean {
   const text = rhs.trim().replace(/;$/, '');
+  if (SIGMOID_WRITTEN.test(text) && /^1(?:\.0*)?\s*\//.test(text) && matchBracket(text, text.indexOf('(')) === text.length - 1) return true;
   const m = ACTIVATION.exec(text);
   if (!m || !/^[\w$.\s]*$/.test(text.slice(0, m.index))) return false;
   const open = m.index + m[0].length - 1;
@@ -58,15 +59,23 @@ function isActivationCall(rhs: string): boolean {
  * or itself: the 1997 `s_c = s_c_prev + y_in * g(net_c)`, `c = f1 * c + i1 * c_tilde1`) is the cell state.
  */
 export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
-  return flow.defs.filter((d) => {
+  const found = flow.defs.filter((d) => {
     if (roles.has(d) || d.targetCount !== 1 || d.key === '<return>' || hasActivation(d.rhs) || stateRole(d.name, d.targetSubscripted) === 'h') return false;
     const readsPrevious = d.refs.some((r) => r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)));
     // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
-    const gates = unnamedGatesRead(flow, roles, d).filter((g) => isActivationCall(g.rhs));
+    // Read directly or through one mixer (`y_in_exp = stack([y_in, ...])`): a gradient `db += da` reaches the gates through several.
+    const near = new Set(d.refs.flatMap((r) => {
+      const src = flow.reaching(r, d.order);
+      if (!src) return [];
+      return isMixer(flow, roles, src) ? [src, ...src.refs.map((rr) => flow.reaching(rr, src.order)).filter((s): s is Def => s !== undefined)] : [src];
+    }));
+    const gates = unnamedGatesRead(flow, roles, d).filter((g) => near.has(g) && isActivationCall(g.rhs));
     // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
     const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
     return readsPrevious && gates.length >= 2 && !gruNamed;
   });
+  // One cell state: the first such value and its later updates (the next time step's `c = ...`), not a backward pass's `db += dz` below it.
+  return found.filter((d) => d.key === found[0].key);
 }
 
 /**

@@ -1,25 +1,26 @@
 // LSTM Lab: Probe and Check Your Cell — the probe lens on a Python cell (a .py file or a
-// notebook cell). It runs the user's code as written in a Python child (trusted workspaces
-// only), then shows what came back: the verdict after the cell's header line, a squiggle on
-// the departing gate's line (or on the line that raised), their gradient series beside the
-// reference cell's in the panel's chart, and the verdict beside the equations.
+// notebook cell) or a TF.js cell (a .ts/.js file). It runs the user's code as written (trusted
+// workspaces only) in a Python child, or for TF.js in a TF.js worker of its own, then shows
+// what came back: the verdict after the cell's header line, a squiggle on the departing gate's
+// line (or on the line that raised), their gradient series beside the reference cell's in the
+// panel's chart, and the verdict beside the equations.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import { missingTorchMessage, PythonNotFoundError, PythonRunError, type CellPlan, type CellResult, type PythonInfo } from '../python';
-import type { CodeCells } from './code-cells';
-import { CellCommandError, resolveTarget, type CellCommandArgs } from './codelens';
+import { detectLanguageOf, usesTfjs, type DetectedCells } from './detected-cells';
+import { CellCommandError, resolveTarget, type CellCommandArgs } from './cell-lens';
 import { registerCommand, UserError, type Fix } from './commands/wrapper';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
 import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';
-import type { UserCodeRunner } from './user-code';
+import { CellRunError, type UserCodeRunner } from './user-code';
 import { UserCodeDiagnostics, type PlacedDiagnostic } from './user-code-diagnostics';
-import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, userProbeRun, verdictSummary } from './user-code-report';
+import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, planForTfjsFileCell, userProbeRun, verdictSummary } from './user-code-report';
 
 export interface CheckCellDeps {
-  cells: CodeCells;
+  cells: DetectedCells;
   inline: InlineResults;
   sync: GateSync;
   panel: PanelProvider;
@@ -32,6 +33,7 @@ export interface CheckCellDeps {
 /** What the command resolves with (tests read it). */
 export interface CheckCellOutcome {
   cell: string;
+  /** The Python that ran it, or "TF.js worker" for a TS/JS cell. */
   python: string;
   result: CellResult;
   /** The probe run added to the runs (the panel's gradient chart draws it). */
@@ -79,6 +81,14 @@ function locate(document: vscode.TextDocument, cell: DetectedCell): Located {
   return { plan, unitDocuments: [document], where: `${path.basename(document.uri.path)}:${cell.range.start}` };
 }
 
+/** A TS/JS cell: the file's own text, saved or not, as one unit the TF.js worker runs. */
+function locateTfjs(document: vscode.TextDocument, cell: DetectedCell, language: 'typescript' | 'javascript'): Located {
+  const file = document.isUntitled ? document.uri.path : document.uri.fsPath;
+  const plan = planForTfjsFileCell(file, document.getText(), language, cell.name, cell.range.start);
+  if (!plan) throw new CellCommandError(`${cell.name} is no longer in ${vscode.workspace.asRelativePath(document.uri)}.`);
+  return { plan, unitDocuments: [document], where: `${path.basename(document.uri.path)}:${cell.range.start}` };
+}
+
 /** Refuses (with the fix) when this Python cannot run the code: no torch for torch code, neither torch nor numpy at all. */
 function checkLibraries(python: PythonInfo, located: Located, args: CellCommandArgs): void {
   const usesTorch = located.plan.input.units.some((u) => /^\s*(import\s+torch|from\s+torch[\s.])/m.test(u.code));
@@ -99,22 +109,32 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     }
   }
 
-  async function run(python: PythonInfo, located: Located, document: vscode.TextDocument, cell: DetectedCell, label: string): Promise<CellResult> {
-    output.appendLine(`▶ ${label}: running your code with ${python.path} (Python ${python.version}, torch ${python.torch ?? 'not installed'}, numpy ${python.numpy ?? 'not installed'})`);
+  /** Runs `job` under a cancellable notification (Cancel = Stop); a stop, a timeout or a dead child become the message that says so. */
+  async function underProgress(document: vscode.TextDocument, cell: DetectedCell, label: string, process: string, job: () => Promise<CellResult>): Promise<CellResult> {
     inline.setPending(document, cell, 'running your code');
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LSTM Lab: running your ${cell.name}`, cancellable: true }, (_progress, token) => {
         token.onCancellationRequested(() => runner.stop());
-        return runner.check(python, located.plan.input, label, document.uri);
+        return job();
       });
     } catch (error) {
       inline.clear(document, cell);
       output.appendLine(`■ ${label}: ${(error as Error).message}`);
-      if (!(error instanceof PythonRunError)) throw error;
-      if (error.reason === 'stopped') throw new UserError(`${label} was stopped; its Python process was ended.`, [], 'info');
+      if (!(error instanceof PythonRunError) && !(error instanceof CellRunError)) throw error;
+      if (error.reason === 'stopped') throw new UserError(`${label} was stopped; its ${process} was ended.`, [], 'info');
       if (error.reason === 'timeout') throw new UserError(`${error.message} Raise lstmLab.userCodeTimeoutSeconds if your cell needs longer.`, [TIMEOUT_SETTING_FIX, SHOW_OUTPUT_FIX]);
       throw new UserError(`${error.message} (full text in the LSTM Lab output).`, [SHOW_OUTPUT_FIX]);
     }
+  }
+
+  function run(python: PythonInfo, located: Located, document: vscode.TextDocument, cell: DetectedCell, label: string): Promise<CellResult> {
+    output.appendLine(`▶ ${label}: running your code with ${python.path} (Python ${python.version}, torch ${python.torch ?? 'not installed'}, numpy ${python.numpy ?? 'not installed'})`);
+    return underProgress(document, cell, label, 'Python process', () => runner.check(python, located.plan.input, label, document.uri));
+  }
+
+  function runTfjs(located: Located, document: vscode.TextDocument, cell: DetectedCell, label: string): Promise<CellResult> {
+    output.appendLine(`▶ ${label}: running your code in LSTM Lab's TF.js worker (transpiled with TypeScript; console output below)`);
+    return underProgress(document, cell, label, 'TF.js worker', () => runner.checkTfjs(located.plan.input, label, document.uri));
   }
 
   function report(label: string, result: CellResult): void {
@@ -139,14 +159,27 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
       throw new UserError('this workspace is not trusted, so LSTM Lab does not run code from it. Trust the workspace to probe and check your own cell, or probe the built-in stand-in (LSTM Lab\'s own cell, not your code).', [TRUST_FIX, standInFix(args)]);
     }
     const { document, cell } = await resolveTarget(cells, args);
-    if (document.languageId !== 'python') {
-      throw new CellCommandError(`${cell.name} is ${document.languageId}; LSTM Lab runs your own cells in Python (.py files and notebooks). The Probe gradient lens on this cell probes the built-in stand-in of its kind.`, [standInFix(args)]);
+    const language = detectLanguageOf(document);
+    let located: Located;
+    let result: CellResult;
+    let ranWith: string;
+    if (language === 'typescript' || language === 'javascript') {
+      if (!usesTfjs(document.getText())) {
+        throw new CellCommandError(`${cell.name} does not use TF.js (no import or require of @tensorflow/tfjs); LSTM Lab runs your own TS/JS cells when they are written with TF.js. The built-in stand-in probes LSTM Lab's own cell of its kind.`, [standInFix(args)]);
+      }
+      located = locateTfjs(document, cell, language);
+      ranWith = 'TF.js worker';
+      result = await runTfjs(located, document, cell, `${cell.name} (${located.where})`);
+    } else if (language === 'python') {
+      located = locate(document, cell);
+      const python = await findPython(document, args);
+      checkLibraries(python, located, args);
+      ranWith = python.path;
+      result = await run(python, located, document, cell, `${cell.name} (${located.where})`);
+    } else {
+      throw new CellCommandError(`${cell.name} is ${document.languageId}; LSTM Lab runs your own cells in Python (.py files and notebooks) and TF.js (.ts and .js files).`, [standInFix(args)]);
     }
-    const located = locate(document, cell);
-    const python = await findPython(document, args);
-    checkLibraries(python, located, args);
     const label = `${cell.name} (${located.where})`;
-    const result = await run(python, located, document, cell, label);
     report(label, result);
     const placed = place(located, result);
     diagnostics.set(`${document.uri.toString()}#${cell.name}`, placed);
@@ -166,7 +199,7 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     }
     return {
       cell: cell.name,
-      python: python.path,
+      python: ranWith,
       result,
       ...(probeRun ? { runId: probeRun.id } : {}),
       diagnostics: placed.map((p) => ({ uri: p.document.uri.toString(), line: p.line, message: p.message, severity: p.severity })),
@@ -180,5 +213,6 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     // Test-only (hidden from the palette): the verdict the panel shows, and the Python child's pid.
     vscode.commands.registerCommand('lstmLab._codeVerdict', () => panel.codeVerdict),
     vscode.commands.registerCommand('lstmLab._userCodePid', () => runner.pid),
+    vscode.commands.registerCommand('lstmLab._tfjsCellPid', () => runner.tfjsPid),
   ];
 }

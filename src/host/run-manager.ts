@@ -254,6 +254,8 @@ export class RunManager {
         this.store.update(run);
         this.emit('saturation', run.id, event.report);
         return;
+      case 'cellOutput':
+        return; // a user cell's output: its checks never run through the runs queue (user-code.ts)
       default:
         event satisfies never;
     }
@@ -270,6 +272,8 @@ export class RunManager {
       job.resolve(done.result);
       return;
     }
+    // The user's own cells run in their own worker (user-code.ts), never through the runs queue.
+    if (done.type === 'checkCellDone') return job.reject(new Error('a cell check came back through the runs queue, which never sends one.'));
     if (!run) return job.resolve('');
     if (done.type === 'trainDone') {
       const result = done.result;

@@ -6,7 +6,7 @@
 import type { DetectedCell } from '../detect';
 import type { ProbeSeries } from '../shared/types';
 import type { RunRecord } from '../shared/protocol';
-import { planCodeCells, planPythonFile, type CellPlan, type CellResult, type PlanOptions, type Unit } from '../python';
+import { planCodeCells, planPythonFile, planTfjsFile, type CellPlan, type CellResult, type PlanOptions, type Unit } from '../python';
 import { kindForCode, type CellKind, type GateName } from '../shared/catalog';
 import { newRunId } from './run-manager';
 
@@ -19,6 +19,11 @@ export interface NotebookCellText {
 /** The plan of the cell `name` starting at `line` of a .py file (the nearest of that name). */
 export function planForFileCell(file: string, text: string, name: string, line: number, options: PlanOptions = {}): CellPlan | undefined {
   return nearest(planPythonFile(file, text, options), name, line);
+}
+
+/** The plan of the TF.js cell `name` starting at `line` of a .ts/.js file (run by the TF.js worker, not Python). */
+export function planForTfjsFileCell(file: string, text: string, language: 'typescript' | 'javascript', name: string, line: number, options: PlanOptions = {}): CellPlan | undefined {
+  return nearest(planTfjsFile(file, text, language, options), name, line);
 }
 
 /**

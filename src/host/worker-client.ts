@@ -8,7 +8,7 @@ import { PendingRequests } from '../shared/requests';
 
 export type { JobMessage };
 export type DoneMessage = JobAnswer;
-export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' }>;
+export type JobEvent = Extract<WorkerToHost, { type: 'corpus' | 'progress' | 'epoch' | 'checkpoint' | 'probeSeries' | 'saturation' | 'cellOutput' }>;
 
 export interface WorkerClientOptions {
   workerPath: string;
@@ -214,6 +214,7 @@ export class WorkerClient {
       case 'probeDone':
       case 'sampleDone':
       case 'inspectDone':
+      case 'checkCellDone':
         this.jobs.resolve(message.id, message);
         return;
       case 'corpus':
@@ -222,6 +223,7 @@ export class WorkerClient {
       case 'checkpoint':
       case 'probeSeries':
       case 'saturation':
+      case 'cellOutput':
         this.jobs.context(message.id)?.(message);
         return;
       default:

@@ -45,6 +45,15 @@ export function planPythonFile(file: string, source: string, options: PlanOption
   return detectCells(source, 'python').map((cell) => ({ cell, input: input(units, cell, 0, options) }));
 }
 
+/**
+ * One plan per cell detected in a TS/JS file: the same request, which the TF.js checker
+ * (src/tfjs-cell, in the worker or the CLI) runs instead of the Python child.
+ */
+export function planTfjsFile(file: string, source: string, language: 'typescript' | 'javascript', options: PlanOptions = {}): CellPlan[] {
+  const units: Unit[] = [{ code: source, filename: path.resolve(file), cellIndex: null }];
+  return detectCells(source, language).map((cell) => ({ cell, input: input(units, cell, 0, options) }));
+}
+
 /** One plan per cell detected in a notebook; each may load from its own and earlier code cells. Throws for a non-Python notebook. */
 export function planNotebook(ipynbJson: string, options: PlanOptions = {}): CellPlan[] {
   const { language, cells } = notebookCodeCells(ipynbJson);

@@ -7,9 +7,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { parseChildMessage, type CellResult, type CheckRequest, type Ready, type Unit } from './protocol';
+import { parseChildMessage, type CellResult, type CheckInput, type CheckRequest, type Ready, type Unit } from './protocol';
 
-export type CheckInput = Omit<CheckRequest, 'type' | 'id'>;
+export type { CheckInput } from './protocol';
 
 export interface PythonClientOptions {
   /** The interpreter (from findPython). */

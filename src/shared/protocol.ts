@@ -8,6 +8,7 @@
 // so a variant added here without its handler fails to compile.
 import * as v from 'valibot';
 import { guard, num, finite } from './guards';
+import { CellResultSchema, CheckInputSchema } from './cell-check';
 import { ExportCsvFileSchema, InspectJobSchema, InspectRequestSchema, InspectResultSchema } from './inspect-protocol';
 import { SaturationReportSchema } from './inspect-types';
 import {
@@ -39,6 +40,8 @@ export const HostToWorkerSchema = v.variant('type', [
   v.object({ type: v.literal('probe'), id: v.string(), config: ProbeConfigSchema }),
   v.object({ type: v.literal('sample'), id: v.string(), config: SampleConfigSchema }),
   v.object({ type: v.literal('inspect'), id: v.string(), job: InspectJobSchema }),
+  /** Run the user's own TF.js cell (a .ts/.js file) as written and check it against the reference (src/tfjs-cell). */
+  v.object({ type: v.literal('checkCell'), id: v.string(), input: CheckInputSchema }),
   v.object({ type: v.literal('cancel'), id: v.string() }),
   v.object({ type: v.literal('shutdown') }),
 ]);
@@ -64,12 +67,15 @@ export const WorkerToHostSchema = v.variant('type', [
   v.object({ type: v.literal('sampleDone'), id: v.string(), text: v.string() }),
   v.object({ type: v.literal('saturation'), id: v.string(), report: SaturationReportSchema }),
   v.object({ type: v.literal('inspectDone'), id: v.string(), result: InspectResultSchema }),
+  /** What the user's TF.js cell wrote with console.log while it ran (for the output channel). */
+  v.object({ type: v.literal('cellOutput'), id: v.string(), text: v.string() }),
+  v.object({ type: v.literal('checkCellDone'), id: v.string(), result: CellResultSchema }),
   v.object({ type: v.literal('error'), id: v.optional(v.string()), message: v.string() }),
 ]);
 export type WorkerToHost = v.InferOutput<typeof WorkerToHostSchema>;
 
 /** Which worker message answers each job the host sends (an `error` with the job's id answers any of them); the rest of WorkerToHost with an id are the job's events. */
-export const JOB_ANSWERS = { train: 'trainDone', probe: 'probeDone', sample: 'sampleDone', inspect: 'inspectDone' } as const;
+export const JOB_ANSWERS = { train: 'trainDone', probe: 'probeDone', sample: 'sampleDone', inspect: 'inspectDone', checkCell: 'checkCellDone' } as const;
 export type JobMessage = Extract<HostToWorker, { type: keyof typeof JOB_ANSWERS }>;
 export type JobAnswer<T extends JobMessage['type'] = JobMessage['type']> = Extract<WorkerToHost, { type: (typeof JOB_ANSWERS)[T] }>;
 

@@ -15,6 +15,8 @@ export interface CellWeight {
   name: string;
   shape: number[];
   set(values: tf.Tensor): void;
+  /** Its values now, row-major. */
+  read(): ArrayLike<number>;
 }
 
 export interface CellCall {
@@ -23,6 +25,8 @@ export interface CellCall {
   /** One step: the raw output of the user's code. */
   step(x: tf.Tensor, h: tf.Tensor, c: tf.Tensor): unknown;
   weights: CellWeight[];
+  /** True for a class instance: its weights hold the user's own initialisation (a function's weights are created by us). */
+  ownInit: boolean;
 }
 
 /** The cell cannot be called: the sentence says what was expected and what was found. */
@@ -70,15 +74,15 @@ function findFunction(source: ts.SourceFile, name: string): ts.SignatureDeclarat
 }
 
 /** How the state parameters are passed: (x, h, c), (x, h) or (x, [h, c]). */
-function stateArgs(params: Params, source: ts.SourceFile, lstm: boolean, callee: string): { count: number; args: (x: tf.Tensor, h: tf.Tensor, c: tf.Tensor) => unknown[] } {
+function stateArgs(params: Params, source: ts.SourceFile, hasCell: boolean, callee: string): { count: number; args: (x: tf.Tensor, h: tf.Tensor, c: tf.Tensor) => unknown[] } {
   const names = params.map((p) => paramName(p, source));
-  const expected = lstm ? '(x, h, c) or (x, [h, c])' : '(x, h)';
+  const expected = hasCell ? '(x, h, c) or (x, [h, c])' : '(x, h)';
   const fail = () => new CallError(`cannot call ${callee}: expected its first parameters to be ${expected}; found ${listParams(params, source)}`);
   if (!names.length || !X_PARAM.test(names[0])) throw fail();
   const second = params[1];
-  if (lstm && second && ts.isArrayBindingPattern(second.name)) return { count: 2, args: (x, h, c) => [x, [h, c]] };
+  if (hasCell && second && ts.isArrayBindingPattern(second.name)) return { count: 2, args: (x, h, c) => [x, [h, c]] };
   if (!second || !H_PARAM.test(names[1])) throw fail();
-  if (!lstm) return { count: 2, args: (x, h) => [x, h] };
+  if (!hasCell) return { count: 2, args: (x, h) => [x, h] };
   if (params.length < 3 || !C_PARAM.test(names[2])) throw fail();
   return { count: 3, args: (x, h, c) => [x, h, c] };
 }
@@ -94,6 +98,7 @@ function tensorProperties(owner: Record<string, unknown>, prefix: string): CellW
           if (value instanceof tf.Variable) value.assign(values);
           else owner[key] = values;
         },
+        read: () => (owner[key] as tf.Tensor).dataSync(),
       });
     } else if (!prefix && value && typeof value === 'object' && !Array.isArray(value)) {
       out.push(...tensorProperties(value as Record<string, unknown>, key));
@@ -114,17 +119,17 @@ function constructorArgs(decl: ts.ClassLikeDeclaration, source: ts.SourceFile, s
   });
 }
 
-function classCall(Target: new (...args: unknown[]) => Record<string, unknown>, decl: ts.ClassLikeDeclaration, source: ts.SourceFile, sizes: Sizes, lstm: boolean, name: string): CellCall {
+function classCall(Target: new (...args: unknown[]) => Record<string, unknown>, decl: ts.ClassLikeDeclaration, source: ts.SourceFile, sizes: Sizes, hasCell: boolean, name: string): CellCall {
   const method = STEP_METHODS.map((m) => decl.members.find((d): d is ts.MethodDeclaration => ts.isMethodDeclaration(d) && d.name.getText(source) === m)).find(Boolean);
   if (!method) {
     const found = decl.members.filter(ts.isMethodDeclaration).map((d) => d.name.getText(source));
     throw new CallError(`cannot call ${name}: expected a step method named ${STEP_METHODS.join(', ')}; found ${found.length ? found.join(', ') : 'no methods'}`);
   }
   const callee = `${name}.${method.name.getText(source)}`;
-  const state = stateArgs(method.parameters, source, lstm, callee);
+  const state = stateArgs(method.parameters, source, hasCell, callee);
   const instance = new Target(...constructorArgs(decl, source, sizes, name));
   const fn = instance[method.name.getText(source)] as (...args: unknown[]) => unknown;
-  return { callee, step: (x, h, c) => fn.apply(instance, state.args(x, h, c)), weights: tensorProperties(instance, '') };
+  return { callee, step: (x, h, c) => fn.apply(instance, state.args(x, h, c)), weights: tensorProperties(instance, ''), ownInit: true };
 }
 
 /** The names a function reads from a weight parameter: `w.kernel` → kernel. */
@@ -141,8 +146,8 @@ function membersRead(body: ts.Node | undefined, param: string): string[] {
 /** Weight names to shapes, for a function whose weights we create: role from the name, width from the layout. */
 export type ShapeOfName = (name: string) => number[] | undefined;
 
-function functionCall(fn: (...args: unknown[]) => unknown, decl: ts.SignatureDeclaration & { body?: ts.Node }, source: ts.SourceFile, lstm: boolean, name: string, shapeOf: ShapeOfName): CellCall {
-  const state = stateArgs(decl.parameters, source, lstm, name);
+function functionCall(fn: (...args: unknown[]) => unknown, decl: ts.SignatureDeclaration & { body?: ts.Node }, source: ts.SourceFile, hasCell: boolean, name: string, shapeOf: ShapeOfName): CellCall {
+  const state = stateArgs(decl.parameters, source, hasCell, name);
   const weights: CellWeight[] = [];
   const argGetters: (() => unknown)[] = [];
   const unknownNames: string[] = [];
@@ -150,7 +155,7 @@ function functionCall(fn: (...args: unknown[]) => unknown, decl: ts.SignatureDec
     const shape = shapeOf(key);
     if (!shape) return unknownNames.push(key);
     owner[key] = tf.zeros(shape);
-    weights.push({ name: key, shape, set: (values) => (owner[key] = values) });
+    weights.push({ name: key, shape, set: (values) => (owner[key] = values), read: () => (owner[key] as tf.Tensor).dataSync() });
   };
   for (const p of decl.parameters.slice(state.count)) {
     const holder: Record<string, unknown> = {};
@@ -172,15 +177,25 @@ function functionCall(fn: (...args: unknown[]) => unknown, decl: ts.SignatureDec
     } else throw new CallError(`cannot call ${name}: parameter ${p.name.getText(source)} is neither a weight nor an object of weights`);
   }
   if (unknownNames.length) throw new CallError(`cannot create the weights of ${name}: expected names saying input (W, W_i*, kernel), recurrent (U, W_h*, recurrentKernel) or bias (b, bias) weights; found ${unknownNames.join(', ')}`);
-  return { callee: name, step: (x, h, c) => fn(...state.args(x, h, c), ...argGetters.map((get) => get())), weights };
+  return { callee: name, step: (x, h, c) => fn(...state.args(x, h, c), ...argGetters.map((get) => get())), weights, ownInit: false };
 }
 
 /** Builds the call for the detector's cell `name` (a class or a function). */
-export function cellCall(target: unknown, source: ts.SourceFile, name: string, sizes: Sizes, lstm: boolean, shapeOf: ShapeOfName): CellCall {
+export function cellCall(target: unknown, source: ts.SourceFile, name: string, sizes: Sizes, hasCell: boolean, shapeOf: ShapeOfName): CellCall {
   if (typeof target !== 'function') throw new CallError(`cannot call ${name}: expected a class or function named ${name} at the module's top level; found ${target === undefined ? 'nothing by that name' : typeof target}`);
   const cls = findClass(source, name);
-  if (cls) return classCall(target as new (...args: unknown[]) => Record<string, unknown>, cls, source, sizes, lstm, name);
+  if (cls) return classCall(target as new (...args: unknown[]) => Record<string, unknown>, cls, source, sizes, hasCell, name);
   const fn = findFunction(source, name);
-  if (fn) return functionCall(target as (...args: unknown[]) => unknown, fn, source, lstm, name, shapeOf);
+  if (fn) return functionCall(target as (...args: unknown[]) => unknown, fn, source, hasCell, name, shapeOf);
   throw new CallError(`cannot call ${name}: expected a class or function declaration named ${name}; found neither in the file`);
+}
+
+/** (h, c) from what a step returned: [h, c], {h, c}, or h alone (cells without a cell state; then c is undefined). */
+export function stateOf(out: unknown, hasCell: boolean, callee: string): [tf.Tensor, tf.Tensor | undefined] {
+  if (out instanceof tf.Tensor && !hasCell) return [out, undefined];
+  if (Array.isArray(out) && out[0] instanceof tf.Tensor && (!hasCell || out[1] instanceof tf.Tensor)) return [out[0], hasCell ? (out[1] as tf.Tensor) : undefined];
+  const o = out as Record<string, unknown> | null;
+  if (o && typeof o === 'object' && o['h'] instanceof tf.Tensor && (!hasCell || o['c'] instanceof tf.Tensor)) return [o['h'], hasCell ? (o['c'] as tf.Tensor) : undefined];
+  const found = out instanceof tf.Tensor ? 'one tensor' : Array.isArray(out) ? `an array of ${out.length}` : typeof out;
+  throw new CallError(`cannot read the state ${callee} returns: expected ${hasCell ? '[h, c] or {h, c}' : 'h, [h, …] or {h}'} as tensors; found ${found}`);
 }

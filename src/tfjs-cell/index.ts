@@ -1,2 +1,2 @@
 // Running the user's own TF.js cell (.ts/.js) in-process: what the CLI and the worker import (no vscode here).
-export { checkTfjsCell, type TfjsCheckOptions } from './check';
+export { checkTfjsCell, checkTfjsInput, type CheckedCell, type TfjsCheckOptions } from './check';

@@ -5,8 +5,10 @@
 // boundary: the host runs user code only in a trusted workspace.
 import * as vm from 'node:vm';
 import * as path from 'node:path';
+import * as util from 'node:util';
 import * as ts from 'typescript';
 import * as tf from '@tensorflow/tfjs';
+import { decodeMappings, originalLine, type LineMap } from './source-map';
 
 /** Receives a gate's value right after the user's statement computed it. */
 export type GateRecorder = (gate: string, line: number, variable: string, value: unknown) => void;
@@ -18,6 +20,44 @@ export interface LoadedCell {
   sourceFile: ts.SourceFile;
   /** Set while the cell runs a checked step; null during the probe. */
   setRecorder(recorder: GateRecorder | null): void;
+  /** Where something thrown while the cell ran comes from in the user's file (see thrownIn). */
+  locate(thrown: unknown): ThrownInCell;
+}
+
+/** Something the user's code threw: its message, its deepest line in their file, its stack with their lines. */
+export interface ThrownInCell {
+  message: string;
+  line: number | null;
+  stack: string;
+}
+
+/** The message of anything thrown, an Error from the cell's own vm context included (not `instanceof Error` here). */
+export function thrownMessage(thrown: unknown): string {
+  if (thrown && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string') return (thrown as { message: string }).message || String((thrown as { name?: unknown }).name ?? 'Error');
+  return String(thrown);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The thrown value's message, the deepest frame of its stack in the user's file mapped back to
+ * their line, and the stack with every such frame rewritten to their line (TF.js frames kept).
+ */
+export function thrownIn(thrown: unknown, fileName: string, map: LineMap, firstLineOffset: number): ThrownInCell {
+  const message = thrownMessage(thrown);
+  const stack = thrown && typeof thrown === 'object' && typeof (thrown as { stack?: unknown }).stack === 'string' ? (thrown as { stack: string }).stack : message;
+  const frame = new RegExp(`${escapeRegExp(fileName)}:(\\d+):(\\d+)`, 'g');
+  let line: number | null = null;
+  const mapped = stack.replace(frame, (_all, l: string, c: string) => {
+    const generated = Number(l);
+    const column = generated === 1 ? Math.max(1, Number(c) - firstLineOffset) : Number(c);
+    const original = originalLine(map, generated, column);
+    line ??= original ?? null;
+    return original === undefined ? `${fileName} (code the transpiler added)` : `${fileName}:${original}`;
+  });
+  return { message, line, stack: mapped };
 }
 
 const RECORD = '__lstmlab_record';
@@ -28,6 +68,7 @@ export class CellLoadError extends Error {
   constructor(
     message: string,
     readonly line: number | null,
+    readonly trace?: string,
   ) {
     super(message);
   }
@@ -82,14 +123,20 @@ export function instrument(sourceFile: ts.SourceFile, gates: Partial<Record<stri
   return text;
 }
 
+/** The cell's `console`: each call's arguments as one line to `onOutput` (dropped without one). */
+function consoleTo(onOutput: ((text: string) => void) | undefined): Record<string, (...args: unknown[]) => void> {
+  const write = (...args: unknown[]) => onOutput?.(`${args.map((a) => (typeof a === 'string' ? a : util.inspect(a, { depth: 2 }))).join(' ')}\n`);
+  return { log: write, info: write, warn: write, error: write, debug: write };
+}
+
 /** Transpiles and runs the module; throws CellLoadError naming what went wrong. */
-export function loadCell(fileName: string, source: string, name: string, gates: Partial<Record<string, number[]>>): LoadedCell {
+export function loadCell(fileName: string, source: string, name: string, gates: Partial<Record<string, number[]>>, options: { onOutput?: (text: string) => void } = {}): LoadedCell {
   const sourceFile = parseModule(fileName, source);
   const instrumented = `${instrument(sourceFile, gates)}\n;module.exports.${TARGET} = typeof ${name} === 'undefined' ? undefined : ${name};\n`;
-  const { outputText, diagnostics } = ts.transpileModule(instrumented, {
+  const { outputText, diagnostics, sourceMapText } = ts.transpileModule(instrumented, {
     fileName,
     reportDiagnostics: true,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, allowJs: true, sourceMap: false },
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, allowJs: true, sourceMap: true },
   });
   const syntax = diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (syntax) {
@@ -103,12 +150,18 @@ export function loadCell(fileName: string, source: string, name: string, gates: 
     throw new Error(`a checked cell may require only @tensorflow/tfjs; this module requires "${id}"`);
   };
   const record = (gate: string, line: number, variable: string, value: unknown) => recorder?.(gate, line, variable, value);
-  const context = vm.createContext({ console: { log() {}, info() {}, warn() {}, error() {}, debug() {} } });
+  const context = vm.createContext({ console: consoleTo(options.onOutput) });
+  // Deep TF.js stacks must not push the user's frames out of the trace.
+  vm.runInContext('Error.stackTraceLimit = 100', context);
+  const prefix = `(function (exports, require, module, ${RECORD}) {`;
+  const map = decodeMappings(sourceMapText ? (JSON.parse(sourceMapText) as { mappings: string }).mappings : '');
+  const locate = (thrown: unknown) => thrownIn(thrown, fileName, map, prefix.length);
   try {
-    const wrapper = vm.runInContext(`(function (exports, require, module, ${RECORD}) {${outputText}\n})`, context, { filename: fileName });
+    const wrapper = vm.runInContext(`${prefix}${outputText}\n})`, context, { filename: fileName });
     (wrapper as (...args: unknown[]) => void)(module.exports, requireTf, module, record);
   } catch (error) {
-    throw new CellLoadError(`loading ${path.basename(fileName)} failed: ${error instanceof Error ? error.message : String(error)}`, null);
+    const where = locate(error);
+    throw new CellLoadError(`loading ${path.basename(fileName)} failed: ${where.message}`, where.line, where.stack);
   }
-  return { target: module.exports[TARGET], sourceFile, setRecorder: (r) => (recorder = r) };
+  return { target: module.exports[TARGET], sourceFile, setRecorder: (r) => (recorder = r), locate };
 }

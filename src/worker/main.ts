@@ -6,6 +6,7 @@ import { probe } from '../engine/probe';
 import { sample } from '../engine/sampler';
 import { train } from '../engine/trainer';
 import type { WorkerToHost } from '../shared/protocol';
+import { checkTfjsInput } from '../tfjs-cell';
 import { runInspectJob } from './inspect-jobs';
 import { errorMessage, WorkerLoop, type WorkerEngine } from './worker';
 
@@ -29,6 +30,7 @@ const engine: WorkerEngine = {
   probe: (config, options) => probe(config, options),
   sample: ({ corpusDir: _corpusDir, ...config }) => sample(config),
   inspect: (job, options) => runInspectJob(job, options),
+  checkCell: (input, options) => checkTfjsInput(input, options),
 };
 
 // Test-only faults (integration tests of the host's recovery): LSTM_LAB_WORKER_FAULT=oom
@@ -52,7 +54,7 @@ const loop = new WorkerLoop(engine, send, (code) => {
 });
 
 process.on('message', (message: unknown) => {
-  if (fault && typeof message === 'object' && message !== null && ['train', 'probe', 'sample'].includes(String((message as { type?: unknown }).type))) injectFault();
+  if (fault && typeof message === 'object' && message !== null && ['train', 'probe', 'sample', 'checkCell'].includes(String((message as { type?: unknown }).type))) injectFault();
   loop.handle(message);
 });
 // The host is gone (window closed, extension host crashed): nothing left to work for.

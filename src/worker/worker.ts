@@ -12,6 +12,7 @@ import type {
   TrainResult,
 } from '../shared/types';
 import type { SaturationReport } from '../shared/inspect-types';
+import type { CellResult, CheckInput } from '../shared/cell-check';
 import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../shared/protocol';
 
 /** The training events the engine emits: the engine's own type, not a copy that could drift. */
@@ -26,9 +27,11 @@ export interface WorkerEngine {
   sample(config: SampleConfig & { corpusDir?: string }): Promise<string>;
   /** Looking inside a trained run (src/worker/inspect-jobs.ts). */
   inspect(job: InspectJob, options: { signal?: AbortSignal; corpusDir?: string }): Promise<InspectResult>;
+  /** Runs the user's own TF.js cell and checks it (src/tfjs-cell); synchronous in the user's code: only killing the worker stops a cell that never returns. */
+  checkCell(input: CheckInput, options: { onOutput: (text: string) => void }): CellResult;
 }
 
-type Job = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' }>;
+type Job = Extract<HostToWorker, { type: 'train' | 'probe' | 'sample' | 'inspect' | 'checkCell' }>;
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
@@ -76,6 +79,7 @@ export class WorkerLoop {
       case 'probe':
       case 'sample':
       case 'inspect':
+      case 'checkCell':
         this.queue.push(message);
         this.pump();
         return;
@@ -150,6 +154,11 @@ export class WorkerLoop {
         case 'inspect': {
           const result = await this.engine.inspect(job.job, { signal, corpusDir: this.corpusDir });
           this.send({ type: 'inspectDone', id, result });
+          return;
+        }
+        case 'checkCell': {
+          const result = this.engine.checkCell(job.input, { onOutput: (text) => this.send({ type: 'cellOutput', id, text }) });
+          this.send({ type: 'checkCellDone', id, result });
           return;
         }
         case 'sample': {

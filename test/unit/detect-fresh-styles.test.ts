@@ -59,4 +59,11 @@ describe('detectCells: styles from the fresh hold-out', () => {
   it('a scalar RNN over numbers (w_x * x + w_hh * hPrev, then Math.tanh): scalar products with weights count; width * height does not', () => {
     assert.deepEqual(cells('scalar_rnn.js'), [{ name: '<module>', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { h: [5] } }]);
   });
+
+  it('a sigmoid written out (1 / (1 + np.exp(-x))) on unnamed gates; a backward pass below the forward adds no cell-state lines', () => {
+    assert.deepEqual(cells('written_sigmoid.py'), [
+      { name: 'PlainLSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, peephole: undefined, gates: { i: [6, 7], f: [4, 5], g: [8], o: [10, 11], c: [9], h: [12] } },
+      { name: 'unrolled', kind: 'lstm', layout: 'fused', optionalForgetGate: false, peephole: undefined, gates: { i: [18, 19], f: [18, 20], g: [18, 22], o: [18, 21], c: [23], h: [24] } },
+    ]);
+  });
 });

@@ -14,6 +14,7 @@ import { sample } from '../../src/engine/sampler';
 import { train } from '../../src/engine/trainer';
 import type { TrainConfig } from '../../src/shared/types';
 import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, type WorkerToHost } from '../../src/shared/protocol';
+import { checkTfjsInput } from '../../src/tfjs-cell';
 import { runInspectJob } from '../../src/worker/inspect-jobs';
 import { WorkerLoop } from '../../src/worker/worker';
 import { applySaturation, captureCsv, gateScale, gradientFlowCsv, heatColor, heatLevel, parseColor, positionsOfPattern, rankUnits } from '../../webview/inspect-model';
@@ -129,7 +130,7 @@ describe('inspect panel: messages, model, worker', function () {
     const config: TrainConfig = { cell: 'fused-lstm', forgetGate: true, forgetBias: 0, hiddenSize: 8, embeddingSize: 4, batchSize: 4, seqLen: 12, epochs: 1, maxBatches: 3, learningRate: 0.01, seed: 1, valFraction: 0.2, corpus: { kind: 'text', text, name: 'small' } };
     const sent: WorkerToHost[] = [];
     const loop = new WorkerLoop(
-      { initBackend: async () => 'wasm', train, probe, sample: ({ corpusDir: _c, ...c }) => sample(c), inspect: runInspectJob },
+      { initBackend: async () => 'wasm', train, probe, sample: ({ corpusDir: _c, ...c }) => sample(c), inspect: runInspectJob, checkCell: checkTfjsInput },
       (m) => sent.push(m),
       () => undefined,
     );

@@ -2,12 +2,13 @@
 // pass, and every kind of malformed one (wrong type tag, missing field, wrong field type,
 // non-object) is refused, so a receiver can ignore it instead of crashing.
 import assert from 'node:assert/strict';
-import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
+import { DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
 import type * as v from 'valibot';
 import type { SaturationReport } from '../../src/shared/inspect-types';
+import type { CellResult, CheckInput } from '../../src/shared/cell-check';
 import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, MESSAGE_SCHEMAS, messageTypes, type InspectResult, type RunRecord, type ViewState } from '../../src/shared/protocol';
 
-const trainConfig: TrainConfig = { ...NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
+const trainConfig: TrainConfig = { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
 const probeConfig: ProbeConfig = { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };
 const progress = { epoch: 1, batch: 3, batchesPerEpoch: 338, step: 3, loss: 4.05, charsPerSecond: 1520, elapsedMs: 2400 };
 const summary = { epoch: 1, trainLoss: 2.693, valLoss: 2.32, bitsPerChar: 2.32 / Math.LN2, seconds: 1024, charsPerSecond: 5000, peakRssMB: 900 };
@@ -37,6 +38,31 @@ const inspectResult: InspectResult = { kind: 'capture', capture: { cell: 'naive-
 const viewState: ViewState = { xAxis: 'time', logScale: true, hiddenRunIds: ['r1'], selectedProbeRunId: 'p1' };
 const saturation: SaturationReport = { scope: 'batch', epoch: 1, batch: 2, step: 2, count: 100, gates: [{ gate: 'f', low: 0.1, high: 0.2 }] };
 
+/** A TS cell's check request and its result, as the host posts and the worker answers them. */
+const checkInput: CheckInput = {
+  units: [{ code: "import * as tf from '@tensorflow/tfjs';", filename: '/w/cell.ts', cellIndex: null }],
+  target: { unit: 0, name: 'LSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, gates: { f: [12] } },
+  steps: 100,
+  probeSteps: 100,
+  probe: true,
+};
+const cellResult: CellResult = {
+  name: 'LSTM',
+  kind: 'lstm',
+  ran: true,
+  error: null,
+  verdict: 'differs',
+  reference: 'LSTM',
+  maxRelDiff: 0.4,
+  firstDifference: { step: 0, gate: 'f', line: 12, variable: 'f', equation: 'σ(x W_if + h W_hf + b_f)' },
+  probe: { steps: [1, 2], norms: [1, 0.5], series: [{ name: 'LSTM', forgetGate: true, forgetBias: null, norms: [1, 0.5], reference: [1, 0.4], seconds: 0.1 }], size: { E: 50, H: 125, B: 1 }, method: 'tf.grad' },
+  message: 'f on line 12 differs from σ(x W_if + h W_hf + b_f) from step 0',
+  reason: null,
+  warnings: [],
+  library: 'tfjs',
+  timings: { total: 1 },
+};
+
 const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMAS)[N]>> } = {
   HostToWorker: {
     init: [{ type: 'init', backend: 'auto', wasmDir: '/ext/dist/wasm', corpusDir: '/ext/dist/corpus' }],
@@ -44,6 +70,7 @@ const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMA
     probe: [{ type: 'probe', id: 'p1', config: probeConfig }],
     sample: [{ type: 'sample', id: 's1', config: { checkpoint: '/c', length: 100, temperature: 0.8, prime: 'the ' } }],
     inspect: [{ type: 'inspect', id: 'i1', job: { kind: 'gradientFlow', text: 'the cat', checkpoint: '/c' } }],
+    checkCell: [{ type: 'checkCell', id: 'c1', input: checkInput }],
     cancel: [{ type: 'cancel', id: 'r1' }],
     shutdown: [{ type: 'shutdown' }],
   },
@@ -63,6 +90,8 @@ const SAMPLES: { [N in SchemaName]: Samples<v.InferOutput<(typeof MESSAGE_SCHEMA
     sampleDone: [{ type: 'sampleDone', id: 's1', text: 'the cat' }],
     saturation: [{ type: 'saturation', id: 'r1', report: saturation }],
     inspectDone: [{ type: 'inspectDone', id: 'i1', result: inspectResult }],
+    cellOutput: [{ type: 'cellOutput', id: 'c1', text: 'step 1\n' }],
+    checkCellDone: [{ type: 'checkCellDone', id: 'c1', result: cellResult }],
     error: [{ type: 'error', id: 'r1', message: 'boom' }],
   },
   HostToWebview: {
@@ -138,6 +167,13 @@ describe('protocol guards', () => {
     assert.equal(isHostToWebview({ type: 'highlight', gate: null }), true);
     assert.equal(isHostToWebview({ type: 'exportCharts' }), true);
     assert.equal(isHostToWebview({ type: 'reveal', section: 'sidebar' }), false);
+  });
+
+  it('refuses a cell check whose request or result is malformed inside (a target without gates, a verdict out of the list)', () => {
+    assert.equal(isHostToWorker({ type: 'checkCell', id: 'c1', input: { ...checkInput, target: { ...checkInput.target, gates: undefined } } }), false);
+    assert.equal(isHostToWorker({ type: 'checkCell', id: 'c1', input: { ...checkInput, units: [{ code: 1, filename: '/w/cell.ts', cellIndex: null }] } }), false);
+    assert.equal(isWorkerToHost({ type: 'checkCellDone', id: 'c1', result: { ...cellResult, verdict: 'maybe' } }), false);
+    assert.equal(isWorkerToHost({ type: 'checkCellDone', id: 'c1', result: { ...cellResult, firstDifference: { ...cellResult.firstDifference, gate: 'q' } } }), false);
   });
 
   it('refuses values outside the enumerations (cell kinds, gates, backends, commands)', () => {

@@ -69,6 +69,12 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
     }
   }
 
+  it('mismatched inner dimensions throw, as on the cpu backend, instead of reading the wrong memory', async () => {
+    const run = () => tf.tidy(() => tf.matMul(tf.ones([3, 16]), tf.ones([10, 16])).dataSync());
+    await onBackend('cpu', async () => assert.throws(run, /inner shapes \(16\) and \(10\)/));
+    await onBackend('wasm', async () => assert.throws(run, /inner shapes \(16\) and \(10\)/));
+  });
+
   it('the fused matmul with bias and relu, transposed, equals the cpu backend', async () => {
     const a = randomValues(M * K, 3);
     const b = randomValues(N * K, 4);

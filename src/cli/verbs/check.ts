@@ -3,11 +3,10 @@
 // probe their gradient flow.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectCells, type DetectLanguage } from '../../detect';
 import { PythonClient } from '../../python/client';
-import { DEFAULT_CHECK_SEED, planNotebook, planPythonFile, runPlans, toReport, type CellPlan, type CellReport, type PlanOptions } from '../../python/check';
+import { DEFAULT_CHECK_SEED, planNotebook, planPythonFile, planTfjsFile, runPlans, toReport, type CellPlan, type CellReport, type PlanOptions } from '../../python/check';
 import { initBackend } from '../../engine/backend';
-import { checkTfjsCell } from '../../tfjs-cell';
+import { checkTfjsInput } from '../../tfjs-cell';
 import { findPython, missingTorchMessage, PythonNotFoundError, type PythonInfo } from '../../python/interpreter';
 import { formatOptions, JSON_OPTION, parseArgs, printJson, UsageError, type CliVerb, type OptionSpec } from '../args';
 
@@ -26,8 +25,8 @@ export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [
 
 Runs each recurrent cell that \`lstm-lab detect\` finds in FILE (.py or .ipynb) as written, in a
 Python child that loads only the imports and definitions the cell needs. A TF.js cell in a
-.ts/.js file (LSTM or tanh RNN) is transpiled and run in this process instead (no Python;
-its probe uses tf.grad, at E=10, H=16). It builds the cell
+.ts/.js file is transpiled and run in this process instead (no Python; its probe is one
+tf.grad through your code at E=50, H=125). It builds the cell
 from (input size, hidden size) or creates its weights from their names, compares h_t over N
 steps with the reference cell of its kind (LSTM with or without forget gate, GRU, tanh RNN)
 loaded with the same weights, and probes ‖∂Σ|h_t|/∂h0‖ per step (autograd for PyTorch,
@@ -60,7 +59,7 @@ function plansOf(file: string, source: string, options: PlanOptions): CellPlan[]
   throw new UsageError(`check runs Python cells (PyTorch, numpy) and TF.js cells: FILE must end in .py, .ipynb, ${[...TFJS_LANGUAGES.keys()].join(', ')}; got "${extension || '(no extension)'}".`);
 }
 
-const TFJS_LANGUAGES = new Map<string, DetectLanguage>([
+const TFJS_LANGUAGES = new Map<string, 'typescript' | 'javascript'>([
   ['.ts', 'typescript'],
   ['.tsx', 'typescript'],
   ['.mts', 'typescript'],
@@ -79,12 +78,12 @@ function pick<T extends { cell: { name: string } }>(plans: T[], wanted: string |
 }
 
 /** TF.js cells run in this process: no Python involved. */
-async function checkTfjsFile(file: string, source: string, language: DetectLanguage, wanted: string | undefined, steps: number, json: boolean, shown: string): Promise<number> {
-  const picked = pick(detectCells(source, language).map((cell) => ({ cell })), wanted, shown);
+async function checkTfjsFile(file: string, source: string, language: 'typescript' | 'javascript', wanted: string | undefined, options: PlanOptions, json: boolean, shown: string): Promise<number> {
+  const picked = pick(planTfjsFile(file, source, language, options), wanted, shown);
   if (typeof picked === 'string') return fail(picked, json);
   await initBackend('auto');
-  const reports = picked.map(({ cell }) => {
-    const report = toReport({ cell }, checkTfjsCell(file, source, cell, { steps }));
+  const reports = picked.map((plan) => {
+    const report = toReport(plan, checkTfjsInput(plan.input));
     if (!json) process.stdout.write(`${describe(report)}\n`);
     return report;
   });
@@ -133,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const wanted = values['cell'] as string | undefined;
   const tfjsLanguage = TFJS_LANGUAGES.get(path.extname(file).toLowerCase());
-  if (tfjsLanguage) return checkTfjsFile(file, source, tfjsLanguage, wanted, steps, json, positionals[0]);
+  if (tfjsLanguage) return checkTfjsFile(file, source, tfjsLanguage, wanted, { steps, seed }, json, positionals[0]);
   let plans: CellPlan[];
   try {
     plans = plansOf(file, source, { steps, seed });

@@ -150,6 +150,9 @@ function plainProduct(a: tf.TensorInfo, b: tf.TensorInfo, extraInputs: tf.NamedT
   const rows = a.shape[a.shape.length - 2]!;
   const inner = a.shape[a.shape.length - 1]!;
   const columns = b.shape[b.shape.length - 1]!;
+  // The folds below read b as [inner, columns]: a mismatch would read the wrong memory instead of failing, as the stock kernel does.
+  const innerB = b.shape[b.shape.length - 2]!;
+  if (inner !== innerB) throw new Error(`Error in matMul: inner shapes (${inner}) and (${innerB}) of Tensors with shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)} must match.`);
   const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB), rows, columns];
   const run = (left: tf.TensorInfo, right: tf.TensorInfo): tf.TensorInfo =>
     kernel({ inputs: { ...extraInputs, a: left, b: right }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });

@@ -27,7 +27,7 @@ import {
   builtInExplained,
   forgetBiasPrompt,
   INLINE_SUMMARY_CHARS,
-} from '../../src/host/code-plan';
+} from '../../src/host/lens-plan';
 
 const root = path.resolve(__dirname, '../..');
 const fixture = (name: string) => fs.readFileSync(path.join(root, 'test/fixtures/detect', name), 'utf8');
@@ -214,7 +214,7 @@ describe('one-line summaries', () => {
     assert.equal(standInName('lstmStep'), 'built-in stand-in for lstmStep');
     assert.equal(trainedAsName('GateByGateLSTM', plan), 'GateByGateLSTM, trained as NaiveLSTM');
     assert.equal(trainedAsTitle('GateByGateLSTM', plan.engineCell), "GateByGateLSTM — trained as LSTM Lab's NaiveLSTM (same equations, PyTorch-free)");
-    assert.equal(builtInExplained(plan), "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights — the notebook's NaiveLSTM, run in TF.js");
+    assert.equal(builtInExplained(plan), "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js");
   });
 
   it('summarises training by its last validation loss, epochs and time, or how it ended', () => {
@@ -278,7 +278,7 @@ describe('equations in the host', () => {
       absWorkingDir: root,
     });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.some((i) => i.endsWith('src/host/code-plan.ts') || i.includes('src/host/')), 'the bundle holds the host modules');
+    assert.ok(inputs.some((i) => i.endsWith('src/host/lens-plan.ts') || i.includes('src/host/')), 'the bundle holds the host modules');
     const tfjs = inputs.filter((i) => i.includes('@tensorflow'));
     assert.deepEqual(tfjs, [], 'TF.js modules in the host bundle');
   });

@@ -78,11 +78,11 @@ export function trainedAsTitle(cellName: string, engineCell: CellKind): string {
   return `${cellName} — trained as LSTM Lab's ${CELL_CATALOG[engineCell].shortName} (same equations, PyTorch-free)`;
 }
 
-/** Says once what the built-in cell is: "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights — the notebook's NaiveLSTM, in TF.js". */
+/** Says once what the built-in cell is (the catalog's title): "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js". */
 export function builtInExplained(plan: CellPlan): string {
   const entry = CELL_CATALOG[plan.engineCell];
   const what = /\((.*)\)$/.exec(entry.title)?.[1] ?? entry.title;
-  return `${entry.shortName} is LSTM Lab's ${what} — the notebook's ${entry.notebookName}, run in TF.js`;
+  return `${entry.shortName} is LSTM Lab's ${what}, run in TF.js`;
 }
 
 /** A forget-bias literal the code sets: its value, and where when the detector knows (a parameter default has no line). */

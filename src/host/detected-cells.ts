@@ -27,7 +27,12 @@ export function detectLanguageOf(document: vscode.TextDocument): DetectLanguage 
   return LANGUAGES[document.languageId];
 }
 
-export class CodeCells implements vscode.Disposable {
+/** A TS/JS file whose cells the lens runs as written: it imports or requires TF.js. */
+export function usesTfjs(text: string): boolean {
+  return /@tensorflow\/tfjs/.test(text);
+}
+
+export class DetectedCells implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; cells: DetectedCell[] }>();
   private readonly warned = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];

@@ -9,8 +9,8 @@ import { detectForgetBiases, type DetectedCell } from '../detect';
 import type { CorpusSpec } from '../shared/types';
 import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
-import { CODE_SELECTOR, CodeCells, detectLanguageOf } from './code-cells';
-import { builtInExplained, builtInName, forgetBiasPrompt, lensTitles, planForCell, probeSeriesFor, standInName, trainedAsName, type CodeForgetBias } from './code-plan';
+import { CODE_SELECTOR, DetectedCells, detectLanguageOf, usesTfjs } from './detected-cells';
+import { builtInExplained, builtInName, forgetBiasPrompt, lensTitles, planForCell, probeSeriesFor, standInName, trainedAsName, type CodeForgetBias } from './lens-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -55,7 +55,7 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   private timer: NodeJS.Timeout | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly cells: CodeCells) {
+  constructor(private readonly cells: DetectedCells) {
     // VS Code asks again after edits by itself; this debounced nudge covers edits in other
     // notebook cells and settings changes, at most every 300 ms.
     this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
@@ -66,15 +66,16 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return this.cells.cellsOf(document).flatMap((cell) => {
+    const cells = this.cells.cellsOf(document);
+    // Python cells and TF.js cells: the probe lens runs the user's code as written (and checks it); other TS/JS cells probe the engine's cell of the same kind.
+    const yours = cells.length > 0 && (document.languageId === 'python' || usesTfjs(document.getText()));
+    return cells.flatMap((cell) => {
       const range = new vscode.Range(cell.range.start - 1, 0, cell.range.start - 1, 0);
-      // Python cells: the probe lens runs the user's code as written (and checks it); TS/JS cells probe the engine's cell of the same kind.
-      const yours = document.languageId === 'python';
       const titles = lensTitles(cell, yours);
       const args: CellCommandArgs = { uri: document.uri.toString(), cell: cell.name, line: cell.range.start, interactive: true };
       const plan = planForCell(cell);
       const probe = yours
-        ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written in Python: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
+        ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written${document.languageId === 'python' ? ' in Python' : ' with TF.js'}: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
         : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe the gradient to h0 (‖∂loss_t/∂h0‖) of LSTM Lab's built-in ${builtInName(plan)} in place of ${cell.name} (your code does not run). ${builtInExplained(plan)}.` };
       return [
         new vscode.CodeLens(range, probe),
@@ -95,7 +96,7 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 export class CellCommandError extends UserError {}
 
 /** The document and cell a cell command is about: the one its arguments name, else the one under the cursor. */
-export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Promise<CellTarget> {
+export async function resolveTarget(cells: DetectedCells, args: CellCommandArgs): Promise<CellTarget> {
   let document: vscode.TextDocument | undefined;
   if (args.uri) {
     document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
@@ -133,7 +134,7 @@ export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Pr
   return { document, cell };
 }
 
-export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
+export function registerCellCommands(deps: { cells: DetectedCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
 
