@@ -22,7 +22,7 @@ interface Entry {
   commit: string;
   path: string;
   language: DetectLanguage;
-  split: 'tune' | 'holdout' | 'fresh' | 'fresh2';
+  split: 'tune' | 'holdout' | 'fresh' | 'fresh2' | 'fresh3';
   licence?: string;
   ignore?: string[];
   cells: LabelledCell[];
@@ -137,21 +137,21 @@ function main(): void {
   const showHoldout = args.includes('--holdout-notes');
   const manifestPath = path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
   const { entries } = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { entries: Entry[] };
-  const tallies: Record<Entry['split'], Tally> = { tune: emptyTally(), holdout: emptyTally(), fresh: emptyTally(), fresh2: emptyTally() };
+  const tallies: Record<Entry['split'], Tally> = { tune: emptyTally(), holdout: emptyTally(), fresh: emptyTally(), fresh2: emptyTally(), fresh3: emptyTally() };
   const skipped: string[] = [];
   for (const entry of entries) {
     const source = readSource(entry);
     if (source === undefined) skipped.push(entry.id);
     else scoreEntry(entry, source, tallies[entry.split], verbose, showHoldout);
   }
-  const result = { tune: summary(tallies.tune), holdout: summary(tallies.holdout), fresh: summary(tallies.fresh), fresh2: summary(tallies.fresh2), skipped };
+  const result = { tune: summary(tallies.tune), holdout: summary(tallies.holdout), fresh: summary(tallies.fresh), fresh2: summary(tallies.fresh2), fresh3: summary(tallies.fresh3), skipped };
   if (args.includes('--json')) {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log('\nsplit    entries cells found spurious kind    precision recall');
-  for (const split of ['tune', 'holdout', 'fresh', 'fresh2'] as const) {
+  for (const split of ['tune', 'holdout', 'fresh', 'fresh2', 'fresh3'] as const) {
     const s = result[split];
     console.log(`${split.padEnd(8)} ${String(s.entries).padStart(7)} ${String(s.cells).padStart(5)} ${String(s.found).padStart(5)} ${String(s.spurious).padStart(8)} ${pct(s.kindAccuracy).padStart(6)} ${pct(s.precision).padStart(9)} ${pct(s.gateLineRecall).padStart(6)}`);
   }

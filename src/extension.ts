@@ -1,7 +1,7 @@
 // Entry point: only wires things together (the host modules in src/host do the work).
 import * as vscode from 'vscode';
 import { ChartsEditor } from './host/charts-editor';
-import { registerCodeLab } from './host/code-lab';
+import { registerEditorFeatures } from './host/editor-features';
 import { registerCommands, storageDirOf } from './host/commands/index';
 import { registerInspect } from './host/inspect';
 import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
@@ -88,7 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   context.subscriptions.push(userCode);
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
-  context.subscriptions.push(...registerCodeLab({ panel, manager, userCode, output, log }));
+  context.subscriptions.push(...registerEditorFeatures({ panel, manager, userCode, output, log }));
   // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation.
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 

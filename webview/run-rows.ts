@@ -162,6 +162,12 @@ export function runRow(run: RunRecord): RunRow {
   };
 }
 
+/** "done — 5 series", or just "done" when the probe's title already counts them. */
+export function probeDone(run: RunRecord): string {
+  const count = `${run.probeSeries.length} series`;
+  return run.title.includes(count) ? 'done' : `done — ${count}`;
+}
+
 /**
  * The panel's summary line when nothing runs: the last run and how it ended, with its final
  * losses ("done — val loss 2.957 (3.10 bits/char)") so the result is where the eye is.
@@ -172,7 +178,7 @@ export function idleSummary(runs: readonly RunRecord[]): string {
   const last = latest.epochs[latest.epochs.length - 1];
   let outcome: string = latest.status;
   if (latest.status === 'done' && latest.kind === 'train' && last) outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
-  else if (latest.status === 'done' && latest.kind === 'probe') outcome = `done — ${latest.probeSeries.length} series`;
+  else if (latest.status === 'done' && latest.kind === 'probe') outcome = probeDone(latest);
   else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
   const backend = latest.backend ? ` on ${BACKEND_NAMES[latest.backend] ?? latest.backend}` : '';
   return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title}${backend} — ${outcome}`;

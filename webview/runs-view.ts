@@ -50,7 +50,9 @@ export class RunsView {
           if (column.key === TRAIN_ONLY_COLUMNS[0]) cells.push(probeFactsCell(row.probeFacts));
           continue;
         }
-        const cell = el('td', { 'data-column': column.key, 'data-label': column.title }, row[column.key]);
+        // A probe of the user's own code has no backend or configuration of ours: no "—" for them.
+        const notApplicable = row.probeFacts !== undefined && row[column.key] === '—';
+        const cell = el('td', { 'data-column': column.key, 'data-label': column.title, class: notApplicable ? 'not-applicable' : undefined }, notApplicable ? '' : row[column.key]);
         if (column.key === 'status') {
           cell.classList.add(`status-${run.status}`);
           cell.title = row.status;

@@ -53,6 +53,9 @@ export class Section {
     const wasEmpty = this.emptyNote !== undefined;
     this.emptyNote = note;
     this.element.description = note ?? '';
+    // A narrow side bar cuts the note short: the whole of it on hover.
+    if (note !== undefined) this.element.title = note;
+    else this.element.removeAttribute('title');
     this.element.classList.toggle('is-empty', note !== undefined);
     if (note !== undefined) this.element.open = false;
     else if (wasEmpty) this.element.open = this.wanted;

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs as nodeParseArgs } from 'node:util';
 import type { BackendPreference, CorpusSpec, TrainConfig } from '../shared/types';
-import { NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
+import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
 import { hasForgetGate, type CellKind } from '../shared/catalog';
 import { machineMemoryLimitMB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
@@ -137,20 +137,20 @@ export function threadsOf(values: OptionValues): number | undefined {
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number ≥ 1 (threads computing each batch), got ${String(values['threads'])}.`);
   return threads;
 }
-export const SEED_OPTION: OptionSpec = { name: 'seed', type: 'integer', value: 'N', help: `seed for the split, batch order and initial weights (default ${NOTEBOOK_TRAIN_CONFIG.seed})` };
+export const SEED_OPTION: OptionSpec = { name: 'seed', type: 'integer', value: 'N', help: `seed for the split, batch order and initial weights (default ${SEED_NOTEBOOK_TRAIN_CONFIG.seed})` };
 
 export const TRAINING_OPTIONS: readonly OptionSpec[] = [
   { name: 'no-forget-gate', type: 'boolean', help: 'LSTMs: the 1997 LSTM without a forget gate (c = c + i⊙g)' },
   { name: 'forget-bias', type: 'number', value: 'B', help: 'LSTMs: initial forget-gate bias b_f (default 0)' },
   CORPUS_OPTION,
-  { name: 'epochs', type: 'integer', value: 'N', help: `epochs (default ${NOTEBOOK_TRAIN_CONFIG.epochs})` },
+  { name: 'epochs', type: 'integer', value: 'N', help: `epochs (default ${SEED_NOTEBOOK_TRAIN_CONFIG.epochs})` },
   { name: 'max-batches', type: 'integer', value: 'N', help: 'cap on training batches per epoch, for quick runs (validation is capped in proportion)' },
-  { name: 'seq-len', type: 'integer', value: 'T', help: `characters per instance (default ${NOTEBOOK_TRAIN_CONFIG.seqLen})` },
-  { name: 'batch-size', type: 'integer', value: 'B', help: `instances per batch (default ${NOTEBOOK_TRAIN_CONFIG.batchSize})` },
-  { name: 'hidden', type: 'integer', value: 'H', help: `hidden size (default ${NOTEBOOK_TRAIN_CONFIG.hiddenSize})` },
-  { name: 'embedding', type: 'integer', value: 'E', help: `embedding size (default ${NOTEBOOK_TRAIN_CONFIG.embeddingSize})` },
-  { name: 'lr', type: 'number', value: 'RATE', help: `Adam learning rate (default ${NOTEBOOK_TRAIN_CONFIG.learningRate})` },
-  { name: 'val-fraction', type: 'number', value: 'F', help: `fraction held out for validation (default ${NOTEBOOK_TRAIN_CONFIG.valFraction})` },
+  { name: 'seq-len', type: 'integer', value: 'T', help: `characters per instance (default ${SEED_NOTEBOOK_TRAIN_CONFIG.seqLen})` },
+  { name: 'batch-size', type: 'integer', value: 'B', help: `instances per batch (default ${SEED_NOTEBOOK_TRAIN_CONFIG.batchSize})` },
+  { name: 'hidden', type: 'integer', value: 'H', help: `hidden size (default ${SEED_NOTEBOOK_TRAIN_CONFIG.hiddenSize})` },
+  { name: 'embedding', type: 'integer', value: 'E', help: `embedding size (default ${SEED_NOTEBOOK_TRAIN_CONFIG.embeddingSize})` },
+  { name: 'lr', type: 'number', value: 'RATE', help: `Adam learning rate (default ${SEED_NOTEBOOK_TRAIN_CONFIG.learningRate})` },
+  { name: 'val-fraction', type: 'number', value: 'F', help: `fraction held out for validation (default ${SEED_NOTEBOOK_TRAIN_CONFIG.valFraction})` },
   SEED_OPTION,
   BACKEND_OPTION,
 ];
@@ -167,7 +167,7 @@ export function backendPreferenceOf(values: OptionValues): BackendPreference {
 }
 
 /** A TrainConfig from the options given, the rest from `base` (the notebook's configuration, or a checkpoint's). */
-export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell'], base: Omit<TrainConfig, 'cell' | 'corpus'> & { corpus?: CorpusSpec } = NOTEBOOK_TRAIN_CONFIG): TrainConfig {
+export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell'], base: Omit<TrainConfig, 'cell' | 'corpus'> & { corpus?: CorpusSpec } = SEED_NOTEBOOK_TRAIN_CONFIG): TrainConfig {
   const number = (name: string, fallback: number) => (values[name] === undefined ? fallback : Number(values[name]));
   const config: TrainConfig = {
     ...base,

@@ -38,7 +38,7 @@ export function probeJson(result: ProbeResult, config: ProbeConfig) {
 
 export function modelName(result: TrainResult): string {
   const kind = result.cell;
-  let name = isCellKind(kind) ? CELL_CATALOG[kind].notebookName : kind;
+  let name = isCellKind(kind) ? CELL_CATALOG[kind].seedNotebookName : kind;
   if (!isCellKind(result.config.cell) || hasForgetGate(result.config.cell)) {
     if (!result.config.forgetGate) name += ' (no forget gate)';
     else if (result.config.forgetBias !== 0) name += ` (b_f = ${result.config.forgetBias})`;

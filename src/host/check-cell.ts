@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import { missingTorchMessage, PythonNotFoundError, PythonRunError, type CellPlan, type CellResult, type PythonInfo } from '../python';
-import { detectLanguageOf, usesTfjs, type CodeCells } from './code-cells';
-import { CellCommandError, resolveTarget, type CellCommandArgs } from './codelens';
+import { detectLanguageOf, usesTfjs, type DetectedCells } from './detected-cells';
+import { CellCommandError, resolveTarget, type CellCommandArgs } from './cell-lens';
 import { registerCommand, UserError, type Fix } from './commands/wrapper';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -20,7 +20,7 @@ import { UserCodeDiagnostics, type PlacedDiagnostic } from './user-code-diagnost
 import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, planForTfjsFileCell, userProbeRun, verdictSummary } from './user-code-report';
 
 export interface CheckCellDeps {
-  cells: CodeCells;
+  cells: DetectedCells;
   inline: InlineResults;
   sync: GateSync;
   panel: PanelProvider;

@@ -1,7 +1,7 @@
 // Settings → run configurations. Pure (no vscode, no TF.js) so unit tests load it directly
 // and the host can refuse a bad value before any worker starts.
 import type { BackendPreference, CellKind, CorpusSpec, ProbeConfig, ProbeSeriesSpec, TrainConfig } from '../shared/types';
-import { BACKEND_PREFERENCES, DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
+import { BACKEND_PREFERENCES, DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
 import { CELL_CATALOG, CELL_KINDS, hasForgetGate } from '../shared/catalog';
 import { estimateTrainMemoryMB, MEMORY_LIMIT_MB, memoryProblem, validateTrainConfig } from '../engine/validate';
 
@@ -40,13 +40,13 @@ export const SETTING_RANGES = {
 type NumericSetting = keyof typeof SETTING_RANGES;
 
 export const DEFAULT_SETTINGS = {
-  hiddenSize: NOTEBOOK_TRAIN_CONFIG.hiddenSize,
-  embeddingSize: NOTEBOOK_TRAIN_CONFIG.embeddingSize,
-  batchSize: NOTEBOOK_TRAIN_CONFIG.batchSize,
-  seqLen: NOTEBOOK_TRAIN_CONFIG.seqLen,
-  epochs: NOTEBOOK_TRAIN_CONFIG.epochs,
-  learningRate: NOTEBOOK_TRAIN_CONFIG.learningRate,
-  seed: NOTEBOOK_TRAIN_CONFIG.seed,
+  hiddenSize: SEED_NOTEBOOK_TRAIN_CONFIG.hiddenSize,
+  embeddingSize: SEED_NOTEBOOK_TRAIN_CONFIG.embeddingSize,
+  batchSize: SEED_NOTEBOOK_TRAIN_CONFIG.batchSize,
+  seqLen: SEED_NOTEBOOK_TRAIN_CONFIG.seqLen,
+  epochs: SEED_NOTEBOOK_TRAIN_CONFIG.epochs,
+  learningRate: SEED_NOTEBOOK_TRAIN_CONFIG.learningRate,
+  seed: SEED_NOTEBOOK_TRAIN_CONFIG.seed,
   backend: 'auto' as BackendPreference,
   defaultPreset: 'quick' as Preset,
   probeSteps: 100,
@@ -152,7 +152,7 @@ export function buildTrainConfig(request: TrainRequest, raw: RawSettings, memory
     const { settings, errors: settingErrors } = readSettings(raw);
     errors.push(...settingErrors.filter((e) => !e.startsWith('lstmLab.probeSteps') && !e.startsWith('lstmLab.defaultPreset') && !e.startsWith('lstmLab.backend')));
     base = {
-      ...NOTEBOOK_TRAIN_CONFIG,
+      ...SEED_NOTEBOOK_TRAIN_CONFIG,
       hiddenSize: settings.hiddenSize,
       embeddingSize: settings.embeddingSize,
       batchSize: settings.batchSize,
@@ -162,9 +162,9 @@ export function buildTrainConfig(request: TrainRequest, raw: RawSettings, memory
       seed: settings.seed,
     };
   } else if (request.preset === 'quick') {
-    base = { ...NOTEBOOK_TRAIN_CONFIG, ...QUICK_PRESET };
+    base = { ...SEED_NOTEBOOK_TRAIN_CONFIG, ...QUICK_PRESET };
   } else {
-    base = { ...NOTEBOOK_TRAIN_CONFIG };
+    base = { ...SEED_NOTEBOOK_TRAIN_CONFIG };
   }
   const config: TrainConfig = { ...base, cell: request.cell, corpus: request.corpus };
   for (const [key, value] of Object.entries(request.overrides ?? {})) {
@@ -233,9 +233,9 @@ export function buildProbeConfig(request: ProbeRequest, raw: RawSettings): { con
   return {
     config: {
       steps: steps as number,
-      batchSize: NOTEBOOK_TRAIN_CONFIG.batchSize,
-      embeddingSize: NOTEBOOK_TRAIN_CONFIG.embeddingSize,
-      hiddenSize: NOTEBOOK_TRAIN_CONFIG.hiddenSize,
+      batchSize: SEED_NOTEBOOK_TRAIN_CONFIG.batchSize,
+      embeddingSize: SEED_NOTEBOOK_TRAIN_CONFIG.embeddingSize,
+      hiddenSize: SEED_NOTEBOOK_TRAIN_CONFIG.hiddenSize,
       seed: settings.seed,
       corpus,
       series,

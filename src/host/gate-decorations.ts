@@ -2,8 +2,8 @@
 // hover with the equation, both switched by `lstmLab.gateDecorations`.
 import * as vscode from 'vscode';
 import { gateAtLine, type DetectedCell, type GateName } from '../detect';
-import { CODE_SELECTOR, CodeCells, lineRange } from './code-cells';
-import { equationForGate, GATE_TEXT, gateLineText, latexToUnicode, planForCell } from './code-plan';
+import { CODE_SELECTOR, DetectedCells, lineRange } from './detected-cells';
+import { equationForGate, GATE_TEXT, gateLineText, latexToUnicode, planForCell } from './lens-plan';
 
 export const GATE_DECORATIONS_SETTING = 'gateDecorations';
 
@@ -33,7 +33,7 @@ export class GateDecorations implements vscode.Disposable {
   /** What each editor shows, for tests: uri → [{line, text}]. */
   private readonly shown = new Map<string, { line: number; text: string }[]>();
 
-  constructor(private readonly cells: CodeCells) {
+  constructor(private readonly cells: DetectedCells) {
     this.subscriptions = [
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.render(e))),
       vscode.workspace.onDidChangeTextDocument((e) => {

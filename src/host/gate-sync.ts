@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { gateAtLine, linesForGate, type DetectedCell, type GateName } from '../detect';
 import type { HostToWebview } from '../shared/protocol';
-import { CodeCells, lineRange } from './code-cells';
-import { planForCell } from './code-plan';
+import { DetectedCells, lineRange } from './detected-cells';
+import { planForCell } from './lens-plan';
 import type { PanelProvider } from './panel';
 
 type EquationsMessage = Extract<HostToWebview, { type: 'equations' }>;
@@ -27,7 +27,7 @@ export class GateSync implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly cells: CodeCells,
+    private readonly cells: DetectedCells,
     private readonly panel: PanelProvider,
     private readonly log: (line: string) => void,
   ) {

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import type { RunRecord } from '../shared/protocol';
-import { CodeCells, lineRange } from './code-cells';
-import { formatNumber, probeSummary, trainSummary } from './code-plan';
+import { DetectedCells, lineRange } from './detected-cells';
+import { formatNumber, probeSummary, trainSummary } from './lens-plan';
 import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './sparkline';
 
 export interface InlineSummary {
@@ -80,7 +80,7 @@ export class InlineResults implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly cells: CodeCells) {
+  constructor(private readonly cells: DetectedCells) {
     this.subscriptions = [
       vscode.workspace.onDidChangeTextDocument((e) => {
         const key = e.document.uri.toString();

@@ -3,7 +3,7 @@
 // ones; an edit to a document drops the diagnostics in it (they described the old text; the
 // lens checks the new one).
 import * as vscode from 'vscode';
-import { lineRange } from './code-cells';
+import { lineRange } from './detected-cells';
 
 export interface PlacedDiagnostic {
   document: vscode.TextDocument;

@@ -170,8 +170,8 @@ export interface CatalogEntry {
   title: string;
   /** For run titles and the runs table, e.g. "OptimizedLSTM". */
   shortName: string;
-  /** What the notebook (or the framework it names) calls it, e.g. "nn.LSTM". */
-  notebookName: string;
+  /** What the seed notebook ("Building an LSTM from scratch"), or the framework it names, calls it, e.g. "nn.LSTM". */
+  seedNotebookName: string;
   family: CellFamily;
   /** The forget gate: switchable (the 1997 LSTM without it), always there, or not part of the family. */
   forgetGate: 'optional' | 'always' | 'none';
@@ -191,7 +191,7 @@ export const CELL_CATALOG = {
   'naive-lstm': {
     title: 'NaiveLSTM (naive LSTM: four gates, own weights)',
     shortName: 'NaiveLSTM',
-    notebookName: 'NaiveLSTM',
+    seedNotebookName: 'NaiveLSTM',
     family: 'lstm',
     forgetGate: 'optional',
     layout: 'per-gate',
@@ -200,7 +200,7 @@ export const CELL_CATALOG = {
   'fused-lstm': {
     title: 'OptimizedLSTM (fused LSTM: one matmul per step)',
     shortName: 'OptimizedLSTM',
-    notebookName: 'OptimizedLSTM',
+    seedNotebookName: 'OptimizedLSTM',
     family: 'lstm',
     forgetGate: 'optional',
     layout: 'fused',
@@ -209,7 +209,7 @@ export const CELL_CATALOG = {
   'simple-rnn': {
     title: 'SimpleRNN (simple RNN, tanh)',
     shortName: 'SimpleRNN',
-    notebookName: 'SimpleRNN',
+    seedNotebookName: 'SimpleRNN',
     family: 'rnn',
     forgetGate: 'none',
     layout: 'per-gate',
@@ -218,7 +218,7 @@ export const CELL_CATALOG = {
   'builtin-lstm': {
     title: "tf.layers.lstm (built-in LSTM, the notebook's nn.LSTM)",
     shortName: 'tf.layers.lstm',
-    notebookName: 'nn.LSTM',
+    seedNotebookName: 'nn.LSTM',
     family: 'lstm',
     forgetGate: 'always',
     layout: 'library',
@@ -227,7 +227,7 @@ export const CELL_CATALOG = {
   'fast-lstm': {
     title: 'FastLSTM (fast LSTM from scratch, faster than built-in)',
     shortName: 'FastLSTM',
-    notebookName: 'FastLSTM (the unwritten chapter)',
+    seedNotebookName: 'FastLSTM (the unwritten chapter)',
     family: 'lstm',
     forgetGate: 'optional',
     layout: 'fused',
@@ -236,7 +236,7 @@ export const CELL_CATALOG = {
   gru: {
     title: "GRU (reset and update gates, PyTorch's nn.GRU)",
     shortName: 'GRU',
-    notebookName: 'nn.GRU',
+    seedNotebookName: 'nn.GRU',
     family: 'gru',
     forgetGate: 'none',
     layout: 'per-gate',
@@ -251,7 +251,7 @@ export type CellKind = keyof typeof CELL_CATALOG;
 export const CELL_KINDS = Object.keys(CELL_CATALOG) as CellKind[];
 
 /** The notebook's comparison: its four models, in its order (NaiveLSTM, nn.LSTM, SimpleRNN, OptimizedLSTM). */
-export const NOTEBOOK_COMPARISON: readonly CellKind[] = ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm'];
+export const SEED_NOTEBOOK_COMPARISON: readonly CellKind[] = ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm'];
 
 export const isCellKind = (v: unknown): v is CellKind => typeof v === 'string' && Object.prototype.hasOwnProperty.call(CELL_CATALOG, v);
 

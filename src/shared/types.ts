@@ -75,7 +75,7 @@ export const TrainConfigSchema = v.object({
 export type TrainConfig = v.InferOutput<typeof TrainConfigSchema>;
 
 /** The notebook's configuration. */
-export const NOTEBOOK_TRAIN_CONFIG: Omit<TrainConfig, 'cell' | 'corpus'> = {
+export const SEED_NOTEBOOK_TRAIN_CONFIG: Omit<TrainConfig, 'cell' | 'corpus'> = {
   forgetGate: true,
   forgetBias: 0,
   hiddenSize: 125,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ProgressBar, trainProgress } from '../../src/cli/progress';
 import { initBackend } from '../../src/engine/backend';
 import { train } from '../../src/engine/trainer';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
+import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 const smallText = path.resolve(__dirname, '../fixtures/text/small.txt');
 
@@ -16,7 +16,7 @@ describe('lstm-lab progress display', () => {
     const writes: string[] = [];
     const terminal = { isTTY: true, columns: 52, write: (text: string) => writes.push(text) };
     const bar = new ProgressBar(terminal);
-    const config = { ...NOTEBOOK_TRAIN_CONFIG, cell: 'simple-rnn' as const, corpus: { kind: 'file' as const, path: smallText }, seqLen: 12, batchSize: 4, hiddenSize: 6, embeddingSize: 4, valFraction: 0.3 };
+    const config = { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'simple-rnn' as const, corpus: { kind: 'file' as const, path: smallText }, seqLen: 12, batchSize: 4, hiddenSize: 6, embeddingSize: 4, valFraction: 0.3 };
     const result = await train(config, { onEvent: trainProgress(bar, 'builtin-lstm', 1) });
     assert.equal(result.status, 'done');
     const redraws = writes.filter((w) => w.startsWith('\r\x1b[2K') && w.length > 5).map((w) => w.slice(5));

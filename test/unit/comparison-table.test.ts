@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { comparisonTable } from '../../src/host/export';
 import type { RunRecord } from '../../src/shared/protocol';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
+import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 function run(title: string, maxBatches: number | undefined, batches: number, batchesPerEpoch: number): RunRecord {
   return {
@@ -11,7 +11,7 @@ function run(title: string, maxBatches: number | undefined, batches: number, bat
     status: 'done',
     createdAt: 0,
     backend: 'wasm',
-    config: { ...NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' }, ...(maxBatches !== undefined ? { maxBatches } : {}) },
+    config: { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' }, ...(maxBatches !== undefined ? { maxBatches } : {}) },
     batches: Array.from({ length: batches }, (_, k) => ({ epoch: 1, batch: k + 1, batchesPerEpoch, step: k + 1, loss: 3, charsPerSecond: 1000, elapsedMs: k })),
     epochs: [{ epoch: 1, trainLoss: 3.1, valLoss: 2.957, bitsPerChar: 2.957 / Math.LN2, seconds: 65, charsPerSecond: 1000, peakRssMB: 400 }],
     probeSeries: [],

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { detectNotebook, detectNotebookForgetBiases, gateAtLine } from '../../src/detect';
 
-// Beside the repository, as in CI; LSTM_LAB_SEED_NOTEBOOK names another path (as in code-plan.test.ts).
+// Beside the repository, as in CI; LSTM_LAB_SEED_NOTEBOOK names another path (as in lens-plan.test.ts).
 const SEED = path.resolve(process.env.LSTM_LAB_SEED_NOTEBOOK ?? path.join(__dirname, '../../../shared/seed/lstm_from_scratch.ipynb'));
 const MINI = path.join(__dirname, '../fixtures/detect/mini_notebook.ipynb');
 

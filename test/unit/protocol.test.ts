@@ -2,13 +2,13 @@
 // pass, and every kind of malformed one (wrong type tag, missing field, wrong field type,
 // non-object) is refused, so a receiver can ignore it instead of crashing.
 import assert from 'node:assert/strict';
-import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
+import { DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, type TrainConfig } from '../../src/shared/types';
 import type * as v from 'valibot';
 import type { SaturationReport } from '../../src/shared/inspect-types';
 import type { CellResult, CheckInput } from '../../src/shared/cell-check';
 import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, MESSAGE_SCHEMAS, messageTypes, type InspectResult, type RunRecord, type ViewState } from '../../src/shared/protocol';
 
-const trainConfig: TrainConfig = { ...NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
+const trainConfig: TrainConfig = { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
 const probeConfig: ProbeConfig = { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };
 const progress = { epoch: 1, batch: 3, batchesPerEpoch: 338, step: 3, loss: 4.05, charsPerSecond: 1520, elapsedMs: 2400 };
 const summary = { epoch: 1, trainLoss: 2.693, valLoss: 2.32, bitsPerChar: 2.32 / Math.LN2, seconds: 1024, charsPerSecond: 5000, peakRssMB: 900 };

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { renderPanelHtml } from '../../src/host/panel-html';
 import type { RunRecord } from '../../src/shared/protocol';
 import { runRow } from '../../webview/run-rows';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
+import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 const NONCE = 'QUJDREVGR0hJSktMTU5PUFFS';
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -76,7 +76,7 @@ describe('reliability: the runs table shows what a fault left behind', () => {
     title: 'fused-lstm on Brown',
     status: 'queued',
     createdAt: 1,
-    config: { ...NOTEBOOK_TRAIN_CONFIG, cell: 'fused-lstm', corpus: { kind: 'brown' } },
+    config: { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'fused-lstm', corpus: { kind: 'brown' } },
     batches: [],
     epochs: [],
     probeSeries: [],

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/shared/protocol';
 import { appendBatch, RunsStore } from '../../src/host/runs-store';
-import { NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
+import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 function trainRun(id: string, status: RunRecord['status'], losses: number[]): RunRecord {
   return {
@@ -15,7 +15,7 @@ function trainRun(id: string, status: RunRecord['status'], losses: number[]): Ru
     status,
     createdAt: Date.parse('2026-11-29T12:00:00Z') + losses.length,
     backend: 'wasm',
-    config: { ...NOTEBOOK_TRAIN_CONFIG, cell: 'fused-lstm', corpus: { kind: 'brown' } },
+    config: { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'fused-lstm', corpus: { kind: 'brown' } },
     batches: losses.map((loss, i) => ({ epoch: 1, batch: i + 1, batchesPerEpoch: 338, step: i + 1, loss, charsPerSecond: 1000, elapsedMs: 100 * (i + 1) })),
     epochs: [],
     probeSeries: [],

@@ -2,7 +2,7 @@
 // comparison (its epoch times and losses) and its five-series gradient probe.
 import type { RunRecord } from '../../src/shared/protocol';
 import type { BatchProgress, CellKind, EpochSummary, ProbeSeries, TrainConfig } from '../../src/shared/types';
-import { DEFAULT_PROBE_SERIES, NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
+import { DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 /** Deterministic noise in [-1, 1) (a fixture must draw the same picture every time). */
 function noise(seed: number): () => number {
@@ -27,7 +27,7 @@ function trainBatches(seed: number, finalLoss: number, secondsPerEpoch: number, 
 }
 
 function config(cell: CellKind): TrainConfig {
-  return { ...NOTEBOOK_TRAIN_CONFIG, cell, corpus: { kind: 'brown' } };
+  return { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell, corpus: { kind: 'brown' } };
 }
 
 const corpus = { name: 'brown', chars: 6_185_606, trainInstances: 11_134, valInstances: 1_237, vocabSize: 59 };

@@ -102,6 +102,9 @@ describe('runs table rows', () => {
     const failed: RunRecord = { ...runs[0], status: 'failed', reason: 'batchSize 32 is larger than the 17 training instances', epochs: [] };
     assert.equal(idleSummary([failed]), '1 run · last: NaiveLSTM on wasm — failed: batchSize 32 is larger than the 17 training instances');
     assert.match(idleSummary([]), /^Ready\./);
+    // A probe's outcome does not repeat the series count its title already gives.
+    assert.equal(idleSummary([probeRun()]), '1 run · last: Gradient probe (notebook) on wasm — done — 5 series');
+    assert.equal(idleSummary([{ ...probeRun(), title: 'gradient probe · 5 series · 100 steps' }]), '1 run · last: gradient probe · 5 series · 100 steps on wasm — done');
   });
 
   it("formats a finished run like the notebook's table", () => {

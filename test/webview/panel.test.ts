@@ -473,9 +473,26 @@ describe('side panel in headless Chromium', function () {
       const expected = series.norms[99];
       assert.ok(Math.abs(value - expected) <= 0.06 * expected, `${series.name}: shows ${value}, norm at step 100 is ${expected}`);
     });
-    // No "—" for the losses a probe does not have.
+    // No "—" for the losses a probe does not have; nor, on a probe of the user's code (run in
+    // Python, not by our engine), for its backend and configuration.
     assert.doesNotMatch(await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => tr.textContent ?? ''), /—/);
+    const { backend: _backend, probeConfig: _config, ...bare } = run;
+    await send(page, { type: 'runs', runs: [{ ...bare, id: 'own', probeSeries: run.probeSeries.map((s) => ({ ...s, origin: 'your-code' as const })) }] });
+    const own = await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => ({ text: tr.textContent ?? '', shown: [...tr.querySelectorAll('td')].filter((td) => getComputedStyle(td).display !== 'none').map((td) => td.getAttribute('data-column')) }));
+    assert.doesNotMatch(own.text, /—/);
+    assert.deepEqual(own.shown, ['run', 'epochTime', 'probe', 'status', 'cell']);
+    await send(page, { type: 'runs', runs: [run] });
     await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-probe-300px.png') });
+    // Wide, as a table: the facts wrap inside their cell, clear of the status column.
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await send(page, { type: 'runs', runs: [...compareRuns(), run] });
+    const box = await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => {
+      const rect = (selector: string) => tr.querySelector(selector)!.getBoundingClientRect();
+      return { facts: rect('td[data-column="probe"]'), status: rect('td[data-column="status"]'), items: [...tr.querySelectorAll('.probe-fact, .probe-fact-item')].map((e) => e.getBoundingClientRect().right) };
+    });
+    assert.ok(box.facts.right <= box.status.left + 0.5, `facts end at ${box.facts.right}, status starts at ${box.status.left}`);
+    assert.ok(box.items.every((right) => right <= box.facts.right + 0.5), `a fact runs past its cell (${Math.max(...box.items)} > ${box.facts.right})`);
+    await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-probe-wide.png') });
     assert.deepEqual(errors, []);
   });
 

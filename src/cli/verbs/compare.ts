@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../../engine/backend';
 import { cellKinds } from '../../engine/cells/registry';
-import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
+import { SEED_NOTEBOOK_COMPARISON } from '../../shared/catalog';
 import { InputError } from '../../engine/errors';
 import { train, type TrainEvent } from '../../engine/trainer';
 import type { BatchProgress, CellKind, TrainResult } from '../../shared/types';
@@ -17,7 +17,7 @@ import { ProgressBar, trainProgress } from '../progress';
 import { htmlReport, resultsCsv, resultsTable, trainJson } from '../report';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'cells', type: 'string', value: 'A,B,…', help: `cells to compare, comma-separated (default ${NOTEBOOK_COMPARISON.join(',')})` },
+  { name: 'cells', type: 'string', value: 'A,B,…', help: `cells to compare, comma-separated (default ${SEED_NOTEBOOK_COMPARISON.join(',')})` },
   ...TRAINING_OPTIONS,
   { name: 'out', type: 'string', value: 'DIR', help: 'folder for compare.json, compare.csv, report.html and checkpoints (default runs/compare-<time>)' },
   FORCE_OPTION,
@@ -40,7 +40,7 @@ ${formatOptions(OPTIONS)}
 Example: lstm-lab compare --max-batches 20 --seq-len 100`;
 
 function cellsOf(value: unknown): CellKind[] {
-  if (value === undefined) return [...NOTEBOOK_COMPARISON];
+  if (value === undefined) return [...SEED_NOTEBOOK_COMPARISON];
   const known = cellKinds();
   const cells = String(value).split(',').map((c) => c.trim()).filter((c) => c !== '');
   for (const cell of cells) if (!known.includes(cell as CellKind)) throw new UsageError(`--cells: unknown cell "${cell}"; known cells: ${known.join(', ')}.`);

@@ -7,7 +7,7 @@ import type { CellKind, CorpusSpec } from '../../shared/types';
 import type { RunRecord } from '../../shared/protocol';
 import type { Preset } from '../config';
 import { comparisonTable } from '../export';
-import { NOTEBOOK_COMPARISON } from '../../shared/catalog';
+import { SEED_NOTEBOOK_COMPARISON } from '../../shared/catalog';
 import { storageDirOf, type CommandDeps } from './context';
 import { corpusName, corpusOfArg, pickCorpusStep, type CorpusArg } from './corpus';
 import { pickStep, runSteps } from './multi-step';
@@ -86,7 +86,7 @@ export function registerCompare(deps: CommandDeps): vscode.Disposable {
       if (!ok) return undefined;
     }
     corpus ??= { kind: 'brown' };
-    const cells = args?.cells ?? [...NOTEBOOK_COMPARISON];
+    const cells = args?.cells ?? [...SEED_NOTEBOOK_COMPARISON];
     const started = startTraining(deps, cells, preset, corpus, pickOverrides(args ?? {}), { quiet: true });
     void deps.panel.show();
     const heading = `Comparison of ${cells.length} models (${preset}, ${corpusName(corpus)}, seed ${started[0]?.run.config?.seed ?? 0})`;

@@ -71,7 +71,8 @@ export function showProgress(deps: CommandDeps, run: RunRecord, finished: Promis
 /** "done — val loss 2.957 (3.1 bits/char)", or what a probe produced. */
 export function finishedSummary(run: RunRecord): string {
   const last = run.epochs[run.epochs.length - 1];
-  if (run.kind === 'probe') return `done — ${run.probeSeries.length} series`;
+  // A probe's title already counts its series and steps ("gradient probe · 5 series · 100 steps").
+  if (run.kind === 'probe') return 'done';
   return last ? `done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char)` : 'done';
 }
 

@@ -3,8 +3,8 @@
 // through which the integration tests read what they show.
 import * as vscode from 'vscode';
 import type { GateName } from '../detect';
-import { CodeCells } from './code-cells';
-import { registerCellCommands } from './codelens';
+import { DetectedCells } from './detected-cells';
+import { registerCellCommands } from './cell-lens';
 import { GateDecorations } from './gate-decorations';
 import { GateSync } from './gate-sync';
 import { InlineResults } from './inline-results';
@@ -13,8 +13,8 @@ import { registerCheckCell } from './check-cell';
 import type { RunManager } from './run-manager';
 import type { UserCodeRunner } from './user-code';
 
-export function registerCodeLab(deps: { panel: PanelProvider; manager: RunManager; userCode: UserCodeRunner; output: vscode.OutputChannel; log: (line: string) => void }): vscode.Disposable[] {
-  const cells = new CodeCells(deps.log);
+export function registerEditorFeatures(deps: { panel: PanelProvider; manager: RunManager; userCode: UserCodeRunner; output: vscode.OutputChannel; log: (line: string) => void }): vscode.Disposable[] {
+  const cells = new DetectedCells(deps.log);
   const inline = new InlineResults(cells);
   const decorations = new GateDecorations(cells);
   const sync = new GateSync(cells, deps.panel, deps.log);

@@ -8,8 +8,8 @@ import { detectForgetBiases, type DetectedCell } from '../detect';
 import type { CorpusSpec } from '../shared/types';
 import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
-import { CODE_SELECTOR, CodeCells, detectLanguageOf, usesTfjs } from './code-cells';
-import { lensTitles, planForCell, probeSeriesFor } from './code-plan';
+import { CODE_SELECTOR, DetectedCells, detectLanguageOf, usesTfjs } from './detected-cells';
+import { lensTitles, planForCell, probeSeriesFor } from './lens-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -54,7 +54,7 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   private timer: NodeJS.Timeout | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly cells: CodeCells) {
+  constructor(private readonly cells: DetectedCells) {
     // VS Code asks again after edits by itself; this debounced nudge covers edits in other
     // notebook cells and settings changes, at most every 300 ms.
     this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
@@ -95,7 +95,7 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 export class CellCommandError extends UserError {}
 
 /** The document and cell a cell command is about: the one its arguments name, else the one under the cursor. */
-export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Promise<CellTarget> {
+export async function resolveTarget(cells: DetectedCells, args: CellCommandArgs): Promise<CellTarget> {
   let document: vscode.TextDocument | undefined;
   if (args.uri) {
     document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
@@ -133,7 +133,7 @@ export async function resolveTarget(cells: CodeCells, args: CellCommandArgs): Pr
   return { document, cell };
 }
 
-export function registerCellCommands(deps: { cells: CodeCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
+export function registerCellCommands(deps: { cells: DetectedCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
 

@@ -32,7 +32,7 @@ export function usesTfjs(text: string): boolean {
   return /@tensorflow\/tfjs/.test(text);
 }
 
-export class CodeCells implements vscode.Disposable {
+export class DetectedCells implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; cells: DetectedCell[] }>();
   private readonly warned = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];

@@ -20,7 +20,7 @@ import {
   probeSeriesFor,
   probeSummary,
   trainSummary,
-} from '../../src/host/code-plan';
+} from '../../src/host/lens-plan';
 
 const root = path.resolve(__dirname, '../..');
 const fixture = (name: string) => fs.readFileSync(path.join(root, 'test/fixtures/detect', name), 'utf8');
@@ -222,7 +222,7 @@ describe('equations in the host', () => {
       absWorkingDir: root,
     });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.some((i) => i.endsWith('src/host/code-plan.ts') || i.includes('src/host/')), 'the bundle holds the host modules');
+    assert.ok(inputs.some((i) => i.endsWith('src/host/lens-plan.ts') || i.includes('src/host/')), 'the bundle holds the host modules');
     const tfjs = inputs.filter((i) => i.includes('@tensorflow'));
     assert.deepEqual(tfjs, [], 'TF.js modules in the host bundle');
   });
