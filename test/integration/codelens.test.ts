@@ -181,7 +181,7 @@ describe('codelens', function () {
     assert.deepEqual(
       lenses.map((l) => [l.line, l.title]),
       [
-        [3, '$(pulse) Probe gradient — LSTM, fused weights'],
+        [3, '$(pulse) Probe & check your code — LSTM, fused weights'],
         [3, '$(play) Train'],
         [3, '$(symbol-numeric) Equations'],
       ],
