@@ -167,7 +167,8 @@ export function loadCheckpoint(checkpointPath: string): Checkpoint {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     // V8 quotes the text around the error; from a corrupt file that is noise, so keep only where.
-    const where = /position (\d+)/.exec((error as Error).message)?.[1];
+    // A file cut short fails as 'Unexpected end of JSON input', with no position: it broke at its end.
+    const where = /position (\d+)/.exec((error as Error).message)?.[1] ?? (/end of JSON input/.test((error as Error).message) ? String(bytes.length) : undefined);
     fail(file, `it is truncated or corrupt (not valid JSON${where ? ` at byte ${where} of ${bytes.length}` : ''}). Use another checkpoint or train again.`);
   }
   if (typeof parsed !== 'object' || parsed === null) fail(file, 'it does not hold a checkpoint object.');
