@@ -22,6 +22,8 @@ const ENGINE_VALUES = {
 };
 const ENGINE = { group: ['**/engine/*', '**/engine/**', '**/engine'], message: 'The webview imports only from src/shared (the data types are in src/shared/types.ts and inspect-types.ts).' };
 
+const HOST_PURE = ['config', 'export', 'lens-plan', 'panel-html', 'run-manager', 'runs-store', 'sample-text', 'sparkline', 'tfjs-cell-runner', 'user-code-report', 'view-sync', 'worker-client'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.harness/**', '.vscode-test/**', '**/*.js', '**/*.mjs', 'media/**'] },
   js.configs.recommended,
@@ -44,6 +46,8 @@ export default tseslint.config(
   { files: ['src/worker/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST, CLI) },
   { files: ['src/python/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI) },
   { files: ['src/host/**/*.ts', 'src/extension.ts'], rules: forbid(TFJS, WEBVIEW, CLI, ENGINE_VALUES) },
+  // The host's pure half: these modules never import vscode, so unit tests load them directly (the rest of src/host is its vscode half).
+  { files: HOST_PURE.map((name) => `src/host/${name}.ts`), rules: forbid({ group: ['vscode'], message: "This module is in the host's pure half (unit tests load it without VS Code): put what needs vscode in a module of the vscode half and pass it in." }, TFJS, WEBVIEW, CLI, ENGINE_VALUES) },
   { files: ['webview/**/*.ts'], rules: forbid(VSCODE, TFJS, HOST, CLI, ENGINE, { group: ['**/worker/*', '**/python/*', '**/detect/*', '**/detect'], message: 'The webview talks to the host by messages only.' }) },
   // Tests may reach anything but vscode outside the integration suites.
   { files: ['test/unit/**/*.ts', 'test/webview/**/*.ts'], rules: forbid(VSCODE) },

@@ -8,6 +8,7 @@ import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
 import { RunsStore } from './host/runs-store';
 import { createStatusBar } from './host/status-bar';
+import { TUTORIAL_FILE } from './host/tutorial';
 import { trackWalkthrough, type WalkthroughMilestone } from './host/walkthrough';
 import { WorkerClient } from './host/worker-client';
 import { UserCodeRunner } from './host/user-code';
@@ -63,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   const chartsEditor = new ChartsEditor(context.extensionUri, panel, log);
   context.subscriptions.push(chartsEditor.register());
   // Getting Started: steps are ticked by what the user really did.
-  const walkthrough = trackWalkthrough({ manager, panel, log });
+  const walkthrough = trackWalkthrough({ manager, panel, shippedTutorial: vscode.Uri.joinPath(context.extensionUri, 'media', 'tutorial', TUTORIAL_FILE), log });
   context.subscriptions.push(...walkthrough.disposables);
   context.subscriptions.push(
     manager.on({
@@ -88,7 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
   context.subscriptions.push(userCode);
   context.subscriptions.push(createStatusBar(manager), ...registerCommands({ context, manager, worker, userCode, panel, chartsEditor, walkthrough, output, log }));
   // CodeLens, gate decorations and hovers, cursor ↔ equation sync, inline results.
-  context.subscriptions.push(...registerEditorFeatures({ panel, manager, userCode, output, log }));
+  context.subscriptions.push(...registerEditorFeatures({ panel, manager, userCode, output, log, checkedCell: walkthrough.checkedCell }));
   // Looking inside a trained run: Inspect Selection, the panel's inspect requests, saturation.
   context.subscriptions.push(...registerInspect({ manager, panel, log }));
 

@@ -225,6 +225,27 @@ export function rankUnits(capture: ActivationCapture, positions: readonly number
   return scores.slice(0, limit);
 }
 
+/** The unit whose `gate` varies most over the text (largest variance; the lowest such unit on a tie): the strip worth opening on, where a unit stuck near ±1 would show one solid colour. */
+export function mostVaryingUnit(capture: ActivationCapture, gate: CapturedGate): number {
+  const values = capture.gates[gate];
+  const steps = capture.chars.length;
+  if (!values || steps === 0) return 0;
+  let best = 0;
+  let bestVariance = -1;
+  for (let unit = 0; unit < capture.hiddenSize; unit++) {
+    let sum = 0;
+    let sumSq = 0;
+    for (let t = 0; t < steps; t++) {
+      const v = values[t][unit];
+      sum += v;
+      sumSq += v * v;
+    }
+    const variance = sumSq / steps - (sum / steps) ** 2;
+    if (variance > bestVariance + 1e-12) [best, bestVariance] = [unit, variance];
+  }
+  return best;
+}
+
 // ───────────── hover text ─────────────
 
 /** Shows a character so that spaces and line breaks are visible. */

@@ -7,7 +7,8 @@ export interface InspectUiState {
   runId?: string;
   text: string;
   gate: CapturedGate;
-  unit: number;
+  /** The unit the user chose; null until they choose one (a capture then opens on its most varying unit). */
+  unit: number | null;
   pattern: string;
   prime: string;
   temperature: number;
@@ -17,7 +18,7 @@ export interface InspectUiState {
 }
 
 export function defaultInspectState(): InspectUiState {
-  return { text: '', gate: 'h', unit: 0, pattern: '', prime: SAMPLE_DEFAULTS.prime, temperature: SAMPLE_DEFAULTS.temperature, length: SAMPLE_DEFAULTS.length, probeSteps: 50, open: { saturation: true, inspect: true } };
+  return { text: '', gate: 'h', unit: null, pattern: '', prime: SAMPLE_DEFAULTS.prime, temperature: SAMPLE_DEFAULTS.temperature, length: SAMPLE_DEFAULTS.length, probeSteps: 50, open: { saturation: true, inspect: true } };
 }
 
 /** Field by field: anything missing or malformed falls back to the default. */

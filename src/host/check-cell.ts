@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import { missingTorchMessage, PythonNotFoundError, PythonRunError, type CellPlan, type CellResult, type PythonInfo } from '../python';
-import { detectLanguageOf, usesTfjs, type DetectedCells } from './detected-cells';
+import { detectLanguageOf, lineRange, usesTfjs, type DetectedCells } from './detected-cells';
 import { CellCommandError, resolveTarget, type CellCommandArgs } from './cell-lens';
 import { registerCommand, UserError, type Fix } from './commands/wrapper';
 import type { GateSync } from './gate-sync';
@@ -28,6 +28,8 @@ export interface CheckCellDeps {
   runner: UserCodeRunner;
   output: vscode.OutputChannel;
   log: (line: string) => void;
+  /** A verdict came back for this recurrent cell's text (the walkthrough ticks its step for the user's own code). */
+  checkedCell: (classText: string) => void;
 }
 
 /** What the command resolves with (tests read it). */
@@ -97,7 +99,7 @@ function checkLibraries(python: PythonInfo, located: Located, args: CellCommandA
 }
 
 export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
-  const { cells, inline, sync, panel, manager, runner, output, log } = deps;
+  const { cells, inline, sync, panel, manager, runner, output, log, checkedCell } = deps;
   const diagnostics = new UserCodeDiagnostics();
 
   async function findPython(document: vscode.TextDocument, args: CellCommandArgs): Promise<PythonInfo> {
@@ -188,6 +190,7 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     inline.setCheck(document, cell, verdictSummary(result), result.message, probeRun);
     sync.showEquations(document, cell);
     panel.post({ type: 'codeVerdict', verdict: { cell: label, verdict: result.verdict, message: result.message, gate: departingGate(result) } });
+    checkedCell(document.getText(lineRange(document, cell.range.start, cell.range.end)));
     if (interactive) {
       // Where the answer is: the marked equation for "differs", else their gradient beside the reference's.
       void panel.reveal(result.verdict === 'differs' ? 'equations' : 'gradient', { preserveFocus: true });

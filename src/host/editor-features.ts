@@ -13,7 +13,7 @@ import { registerCheckCell } from './check-cell';
 import type { RunManager } from './run-manager';
 import type { UserCodeRunner } from './user-code';
 
-export function registerEditorFeatures(deps: { panel: PanelProvider; manager: RunManager; userCode: UserCodeRunner; output: vscode.OutputChannel; log: (line: string) => void }): vscode.Disposable[] {
+export function registerEditorFeatures(deps: { panel: PanelProvider; manager: RunManager; userCode: UserCodeRunner; output: vscode.OutputChannel; log: (line: string) => void; checkedCell: (classText: string) => void }): vscode.Disposable[] {
   const cells = new DetectedCells(deps.log);
   const inline = new InlineResults(cells);
   const decorations = new GateDecorations(cells);
@@ -25,7 +25,7 @@ export function registerEditorFeatures(deps: { panel: PanelProvider; manager: Ru
     sync,
     ...registerCellCommands({ cells, inline, sync, showPanel: (section) => deps.panel.reveal(section), log: deps.log }),
     // The probe lens on Python cells: the user's own code, run and checked in Python.
-    ...registerCheckCell({ cells, inline, sync, panel: deps.panel, manager: deps.manager, runner: deps.userCode, output: deps.output, log: deps.log }),
+    ...registerCheckCell({ cells, inline, sync, panel: deps.panel, manager: deps.manager, runner: deps.userCode, output: deps.output, log: deps.log, checkedCell: deps.checkedCell }),
     // Test-only (hidden from the palette): what the editor and the panel were given.
     vscode.commands.registerCommand('lstmLab._inlineSummaries', () => inline.list()),
     vscode.commands.registerCommand('lstmLab._gateSync', () => sync.state()),

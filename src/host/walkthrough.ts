@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { PanelProvider } from './panel';
 import type { RunManager } from './run-manager';
+import { shippedTutorialMatcher } from './tutorial-code';
 
 export const WALKTHROUGH_CONTEXT = {
   /** The tutorial notebook was opened (also when the command ran from another extension or a test, which onCommand does not see). */
@@ -16,7 +17,7 @@ export const WALKTHROUGH_CONTEXT = {
   gateHighlighted: 'lstmLab.walkthrough.gateHighlighted',
   /** An inspection of a trained run came back to the panel or the charts editor. */
   inspected: 'lstmLab.walkthrough.inspected',
-  /** A check of the user's own cell came back with its verdict (the lens runs it from the extension host, which onCommand does not see). */
+  /** A check of code the user wrote or changed came back with its verdict (a tutorial cell as shipped ticks only `probed`). */
   checked: 'lstmLab.walkthrough.checked',
 } as const;
 
@@ -28,10 +29,13 @@ export interface WalkthroughProgress {
   reached: () => WalkthroughMilestone[];
   /** Marks a milestone the trackers below cannot see (the tutorial command calls it). */
   mark: (milestone: WalkthroughMilestone) => void;
+  /** A check's verdict came back for this recurrent cell's text: `checked` unless it is a tutorial cell as shipped. */
+  checkedCell: (classText: string) => void;
 }
 
-export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvider; log: (line: string) => void }): WalkthroughProgress {
+export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvider; shippedTutorial: vscode.Uri; log: (line: string) => void }): WalkthroughProgress {
   const reached = new Set<WalkthroughMilestone>();
+  let isShipped: Promise<(classText: string) => boolean> | undefined;
   const mark = (milestone: WalkthroughMilestone) => {
     if (reached.has(milestone)) return;
     reached.add(milestone);
@@ -48,10 +52,20 @@ export function trackWalkthrough(deps: { manager: RunManager; panel: PanelProvid
       deps.panel.onDidPost((message) => {
         if (message.type === 'highlight' && message.gate) mark('gateHighlighted');
         if (message.type === 'inspectResult') mark('inspected');
-        if (message.type === 'codeVerdict' && message.verdict) mark('checked');
       }),
     ],
     reached: () => [...reached],
     mark,
+    checkedCell: (classText) => {
+      if (reached.has('checked')) return;
+      isShipped ??= Promise.resolve(vscode.workspace.fs.readFile(deps.shippedTutorial)).then((bytes) => shippedTutorialMatcher(new TextDecoder().decode(bytes)));
+      isShipped.then(
+        (shipped) => (shipped(classText) ? deps.log('walkthrough: a tutorial cell as shipped was checked (not your own cell)') : mark('checked')),
+        (error: unknown) => {
+          deps.log(`walkthrough: could not read the shipped tutorial (${String(error)}); counting the check as your own cell`);
+          mark('checked');
+        },
+      );
+    },
   };
 }

@@ -4,7 +4,7 @@
 // Each union's type is inferred from its schema and its guard (isHostToWorker, …) is the
 // schema's check, so a message, its type and its guard cannot drift apart. Every party calls
 // the guard for what it receives and ignores (and logs) anything that fails, so a malformed
-// message can never crash it. Receivers dispatch through `MessageHandlers` / `satisfies never`,
+// message can never crash it. Receivers' switches end in `default: message satisfies never`,
 // so a variant added here without its handler fails to compile.
 import * as v from 'valibot';
 import { guard, num, finite } from './guards';
@@ -203,13 +203,4 @@ export const MESSAGE_SCHEMAS = { HostToWorker: HostToWorkerSchema, WorkerToHost:
 /** The `type` tags a message union's schema declares, in declaration order. */
 export function messageTypes(schema: (typeof MESSAGE_SCHEMAS)[keyof typeof MESSAGE_SCHEMAS]): string[] {
   return schema.options.map((option) => option.entries.type.literal);
-}
-
-/** One handler per message type: a union member added without its handler fails to compile. */
-export type MessageHandlers<M extends { type: string }, R = void> = { [K in M['type']]: (message: Extract<M, { type: K }>) => R };
-
-/** Calls the handler of `message`'s type. */
-export function dispatchMessage<M extends { type: string }, R>(handlers: MessageHandlers<M, R>, message: M): R {
-  const handler = handlers[message.type as M['type']] as (message: M) => R;
-  return handler(message);
 }

@@ -6,24 +6,24 @@ import type {
   BackendPreference,
   ProbeConfig,
   ProbeResult,
-  ProbeSeries,
   SampleConfig,
   TrainConfig,
   TrainResult,
 } from '../shared/types';
-import type { SaturationReport } from '../shared/inspect-types';
 import type { CellResult, CheckInput } from '../shared/cell-check';
 import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../shared/protocol';
 
 /** The training events the engine emits: the engine's own type, not a copy that could drift. */
 export type { TrainEvent } from '../engine/trainer';
-import type { TrainEvent } from '../engine/trainer';
+import type { TrainEvent, TrainOptions } from '../engine/trainer';
+import type { ProbeOptions } from '../engine/probe';
 
 /** The slice of the engine the worker calls (main.ts passes the engine modules' functions). */
 export interface WorkerEngine {
   initBackend(preference: BackendPreference, options: { wasmDir?: string }): Promise<BackendName>;
-  train(config: TrainConfig, options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; checkpointDir?: string; resumeFrom?: string; corpusDir?: string; onSaturation?: (report: SaturationReport) => void; saturationEvery?: number }): Promise<TrainResult>;
-  probe(config: ProbeConfig, options: { signal?: AbortSignal; onSeries?: (series: ProbeSeries) => void; corpusDir?: string }): Promise<ProbeResult>;
+  // The engine's own option types, so the worker cannot drift from what the engine takes.
+  train(config: TrainConfig, options: TrainOptions): Promise<TrainResult>;
+  probe(config: ProbeConfig, options: ProbeOptions): Promise<ProbeResult>;
   sample(config: SampleConfig & { corpusDir?: string }): Promise<string>;
   /** Looking inside a trained run (src/worker/inspect-jobs.ts). */
   inspect(job: InspectJob, options: { signal?: AbortSignal; corpusDir?: string }): Promise<InspectResult>;

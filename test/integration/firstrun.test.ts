@@ -223,7 +223,7 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isChartsTab).length, 1);
   });
 
-  it('each walkthrough step is ticked by the real event: a finished training run, a finished probe, a lit gate, an inspection, a check', async () => {
+  it('each walkthrough step is ticked by the real event: a finished training run, a finished probe, a lit gate, an inspection, a check of the user\'s own code', async () => {
     assert.ok(api.walkthrough().includes('trained'), `after the training run: ${api.walkthrough().join(', ')}`);
     assert.ok(!api.walkthrough().includes('inspected'), 'nothing was inspected yet');
     const probe = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', { steps: 5, series: [{ name: 'rnn', cell: 'simple-rnn', forgetGate: false, forgetBias: 0 }] });
@@ -244,16 +244,26 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     await vscode.commands.executeCommand('lstmLab.inspectSelection', { text: 'the forget gate', runId: trained.id });
     assert.ok(api.walkthrough().includes('inspected'));
 
-    // The last step: a check of a cell in the user's notebook (the tutorial's TanhRNN, as written; Debian's Python with torch, as in the user-code suite) comes back with its verdict.
+    // The last step: a check of the tutorial's TanhRNN as shipped (Debian's Python with torch, as in the user-code suite) ticks only the probe step; changed to sigmoid, its check ticks "Check your own cell".
     assert.ok(!api.walkthrough().includes('checked'), 'nothing was checked yet');
     const rnnCell = notebook.getCells().find((c) => c.document.getText().includes('class TanhRNN'))!;
+    const check = () => run<{ result: { verdict: string } }>('lstmLab.checkCell', { uri: rnnCell.document.uri.toString(), cell: 'TanhRNN', line: 1, interactive: false });
     await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
     try {
-      const checked = await run<{ result: { verdict: string } }>('lstmLab.checkCell', { uri: rnnCell.document.uri.toString(), cell: 'TanhRNN', line: 1, interactive: false });
-      assert.equal(checked.result.verdict, 'matches');
+      assert.equal((await check()).result.verdict, 'matches');
+      await sleep(1500);
+      assert.ok(!api.walkthrough().includes('checked'), `the tutorial's own TanhRNN is not the user's cell: ${api.walkthrough().join(', ')}`);
+      const tanhLine = rnnCell.document.getText().split('\n').findIndex((l) => l.includes('h = torch.tanh('));
+      const column = rnnCell.document.lineAt(tanhLine).text.indexOf('tanh');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(rnnCell.document.uri, new vscode.Range(tanhLine, column, tanhLine, column + 'tanh'.length), 'sigmoid');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await notebook.save();
+      assert.equal((await check()).result.verdict, 'differs');
     } finally {
       await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
     }
+    await until('the last step ticked', () => api.walkthrough(), (done) => done.includes('checked'));
     assert.ok(api.walkthrough().includes('checked'), `after the check: ${api.walkthrough().join(', ')}`);
   });
 });

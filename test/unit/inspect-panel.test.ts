@@ -117,7 +117,7 @@ describe('inspect panel: messages, model, worker', function () {
     const restored = restoreInspectState({ text: 'abc', gate: 'q', unit: -2, temperature: 9, length: 50, open: { saturation: false, inspect: 'yes' } });
     assert.equal(restored.text, 'abc');
     assert.equal(restored.gate, defaultInspectState().gate);
-    assert.equal(restored.unit, 0);
+    assert.equal(restored.unit, null, "no unit chosen: the capture opens on its most varying one");
     assert.equal(restored.temperature, defaultInspectState().temperature);
     assert.equal(restored.length, 50);
     assert.deepEqual(restored.open, { saturation: false, inspect: true });

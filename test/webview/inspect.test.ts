@@ -165,12 +165,19 @@ describe('inspect views in headless Chromium', function () {
     await send(page, { type: 'inspectResult', requestId: request.requestId, runId: run.id, result: { kind: 'capture', capture } } satisfies HostToWebview);
     assert.equal(await page.$eval('vscode-button[data-inspect="capture"]', (b) => b.hasAttribute('disabled')), false);
 
-    // Default: h of unit 0 (diverging: blue for positive, red for negative, opacity |h|).
+    // Default: h of the unit whose h varies most over the text (not unit 0, which a trained model may pin at −1); diverging: blue for positive, red for negative, opacity |h|.
+    const variances = capture.gates.h![0].map((_, unit) => {
+      const column = capture.gates.h!.map((row) => row[unit]);
+      const mean = column.reduce((a, b) => a + b, 0) / column.length;
+      return column.reduce((a, v) => a + (v - mean) ** 2, 0) / column.length;
+    });
+    const widest = variances.indexOf(Math.max(...variances));
+    assert.equal(await page.$eval('.inspect-unit', (i) => (i as HTMLInputElement).value), String(widest));
     let cells = await stripCells(page);
     assert.equal(cells.length, Array.from(TEXT).length);
     cells.forEach((cell, t) => {
       assert.equal(cell.text, TEXT[t] === '\n' ? '↵' : TEXT[t]);
-      assert.ok(Math.abs(cell.value - capture.gates.h![t][0]) < 1e-12);
+      assert.ok(Math.abs(cell.value - capture.gates.h![t][widest]) < 1e-12);
     });
     // Input gate of unit 3: sequential, opacity = value (to the 8 bits a colour keeps), the theme's charts.blue (#3794ff).
     await page.selectOption('.inspect-gate', 'i');

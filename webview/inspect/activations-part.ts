@@ -2,7 +2,7 @@
 // legend, and the units most active on a pattern (a regular expression or selected characters).
 import { CAPTURED_GATES, isCapturedGate, type ActivationCapture, type CapturedGate } from '../../src/shared/inspect-types';
 import { el } from '../dom';
-import { captureCsv, GATE_TITLES, gateScale, gateTooltip, heatColor, heatLevel, positionsOfPattern, rankUnits, type HeatColors, type HeatScale } from '../inspect-model';
+import { captureCsv, GATE_TITLES, gateScale, gateTooltip, heatColor, heatLevel, mostVaryingUnit, positionsOfPattern, rankUnits, type HeatColors, type HeatScale } from '../inspect-model';
 import type { InspectUiState } from '../inspect-view-state';
 import { label, row, themeHeatColors, type ExportFiles, type PartTheme } from './part';
 import { renderStripImage } from './strip-image';
@@ -29,7 +29,7 @@ export class ActivationsPart {
   constructor(private readonly host: ActivationsHost) {
     for (const gate of CAPTURED_GATES) this.gateSelect.append(el('option', { value: gate }, `${gate} — ${GATE_TITLES[gate]}`));
     this.gateSelect.value = host.state.gate;
-    this.unitInput.value = String(host.state.unit);
+    this.unitInput.value = host.state.unit === null ? '' : String(host.state.unit);
     this.patternInput.value = host.state.pattern;
     this.element = el(
       'div',
@@ -87,9 +87,12 @@ export class ActivationsPart {
     return capture.gateNames.includes(gate) ? gate : capture.gateNames[capture.gateNames.length - 1];
   }
 
+  /** The unit chosen, or else the capture's most varying unit of the shown gate (not unit 0, which may sit at −1 throughout). */
   private shownUnit(): number {
-    const hidden = this.capture?.hiddenSize ?? 1;
-    return Math.min(Math.max(0, this.host.state.unit), hidden - 1);
+    const capture = this.capture;
+    const chosen = this.host.state.unit;
+    if (chosen === null) return capture ? mostVaryingUnit(capture, this.shownGate(capture)) : 0;
+    return Math.min(Math.max(0, chosen), (capture?.hiddenSize ?? 1) - 1);
   }
 
   private heatColors(): HeatColors {
@@ -103,6 +106,7 @@ export class ActivationsPart {
     const gate = this.shownGate(capture);
     const unit = this.shownUnit();
     this.unitInput.max = String(capture.hiddenSize - 1);
+    if (this.host.state.unit === null) this.unitInput.value = String(unit);
     for (const option of this.gateSelect.options) option.disabled = !capture.gateNames.includes(option.value as CapturedGate);
     this.gateSelect.value = gate;
     const values = capture.chars.map((_, t) => capture.gates[gate]?.[t]?.[unit] ?? Number.NaN);
