@@ -8,6 +8,7 @@ import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
 import { RunManager } from './host/run-manager';
 import { RunsStore } from './host/runs-store';
 import { createStatusBar } from './host/status-bar';
+import { trainedAsTitle } from './host/lens-plan';
 import { TUTORIAL_FILE } from './host/tutorial';
 import { trackWalkthrough, type WalkthroughMilestone } from './host/walkthrough';
 import { WorkerClient } from './host/worker-client';
@@ -70,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
     manager.on({
       runUpdated: (run) => {
         panel.post({ type: 'runUpdated', run });
-        if (run.status === 'running' && run.config) panel.showEquations(run.config.cell, run.config.forgetGate);
+        if (run.status === 'running' && run.config) panel.showEquations(run.config.cell, run.config.forgetGate, run.codeCell?.role === 'trained-as' ? trainedAsTitle(run.codeCell.name, run.config.cell) : undefined);
       },
       runDeleted: () => panel.post({ type: 'runs', runs: manager?.list() ?? [] }),
       progress: (runId, progress) => panel.post({ type: 'progress', runId, progress }),

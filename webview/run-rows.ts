@@ -126,6 +126,12 @@ function statusText(run: RunRecord): string {
   return run.reason && (run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted') ? `${run.status}: ${run.reason}` : run.status;
 }
 
+/** A lens's run names the user's cell beside the built-in one that ran: "NaiveLSTM (built-in stand-in for lstmStep)". */
+function withCodeCell(run: RunRecord, cell: string): string {
+  if (!run.codeCell) return cell;
+  return run.codeCell.role === 'stand-in' ? `${cell} (built-in stand-in for ${run.codeCell.name})` : `${cell} (built-in, trained with ${run.codeCell.name}'s structure)`;
+}
+
 export function runRow(run: RunRecord): RunRow {
   const lastEpoch = run.epochs[run.epochs.length - 1];
   const lastBatch = run.batches[run.batches.length - 1];
@@ -135,7 +141,7 @@ export function runRow(run: RunRecord): RunRow {
     const cells = [...new Set((run.probeConfig?.series ?? run.probeSeries).map((s) => (isCellKind(s.cell) ? CELL_CATALOG[s.cell].shortName : s.cell)))];
     return {
       ...base,
-      cell: cells.join(', ') || '—',
+      cell: withCodeCell(run, cells.join(', ') || '—'),
       configuration: run.probeConfig ? describeProbeConfig(run.probeConfig) : '—',
       epochTime: run.probeSeries.length > 0 ? formatDuration(seconds) : '—',
       trainLoss: '',
@@ -150,7 +156,7 @@ export function runRow(run: RunRecord): RunRow {
   return {
     ...base,
     // The names the notebook uses, so the table reads like the notebook's own.
-    cell: run.config ? (isCellKind(run.config.cell) ? CELL_CATALOG[run.config.cell].shortName : run.config.cell) : '—',
+    cell: withCodeCell(run, run.config ? (isCellKind(run.config.cell) ? CELL_CATALOG[run.config.cell].shortName : run.config.cell) : '—'),
     configuration: run.config ? describeConfig(run.config, run.corpus?.name) : '—',
     // While the first epoch runs, its time so far; afterwards the last epoch's.
     epochTime: lastEpoch ? formatDuration(lastEpoch.seconds) : lastBatch ? `${formatDuration(lastBatch.elapsedMs / 1000)}…` : '—',

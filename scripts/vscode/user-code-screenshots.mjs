@@ -3,7 +3,9 @@
 // Chromium): the buggy .py fixture and the buggy notebook, each after its check, with the
 // squiggle on the wrong gate's line, the verdict after the header line, and the panel's
 // gradient chart (your code beside the reference) and marked equation.
-// Usage: node scripts/build.mjs && node scripts/vscode/user-code-screenshots.mjs [--theme dark|light] [--out DIR]
+// --set tfjs: the same two pictures of TF.js .ts cells (a correct one: its series beside the
+// reference; the buggy one: its squiggle), checked in LSTM Lab's TF.js worker.
+// Usage: node scripts/build.mjs && node scripts/vscode/user-code-screenshots.mjs [--theme dark|light] [--set python|tfjs] [--out DIR]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,9 @@ const theme = option('--theme', 'dark');
 if (!THEMES[theme]) throw new Error('--theme must be dark or light');
 const outDir = path.resolve(option('--out', path.join(repoRoot, 'docs/screenshots')));
 const suffix = theme === 'dark' ? '' : '-light';
+const set = option('--set', 'python');
+const NAMES = { python: ['user-code-python', 'user-code-notebook'], tfjs: ['user-code-tfjs', 'user-code-tfjs-buggy'] };
+if (!NAMES[set]) throw new Error('--set must be python or tfjs');
 
 
 async function main() {
@@ -23,6 +28,7 @@ async function main() {
   if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
   const signals = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-screens-'));
   process.env.LSTM_LAB_SCREENS_DIR = signals;
+  process.env.LSTM_LAB_SCREENS_SET = set;
   const workspace = path.join(repoRoot, 'test/fixtures/workspace');
   let started;
   let browser;
@@ -58,11 +64,11 @@ async function main() {
       await page.screenshot({ path: file });
       console.log(`user-code-screenshots: wrote ${path.relative(process.cwd(), file)}`);
     };
-    await waitFor('the .py check', () => (failed(), fs.existsSync(path.join(signals, 'py.json'))), 6 * 60_000);
-    await shot('user-code-python');
+    await waitFor('the first check', () => (failed(), fs.existsSync(path.join(signals, 'py.json'))), 6 * 60_000);
+    await shot(NAMES[set][0]);
     fs.writeFileSync(path.join(signals, 'next'), '');
-    await waitFor('the notebook check', () => (failed(), fs.existsSync(path.join(signals, 'nb.json'))), 6 * 60_000);
-    await shot('user-code-notebook');
+    await waitFor('the second check', () => (failed(), fs.existsSync(path.join(signals, 'nb.json'))), 6 * 60_000);
+    await shot(NAMES[set][1]);
     console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
     return 0;
   } finally {

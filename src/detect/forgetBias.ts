@@ -27,13 +27,46 @@ function literalValue(expr: string): number | undefined {
   return undefined;
 }
 
+/** `a, b = x(1), y` → ['a', 'b'] / ['x(1)', 'y']: commas outside brackets and strings. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === quote && text[i - 1] !== '\\') quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+/** The value a (possibly tuple) assignment gives a forget-bias target: `self.W_f, self.b_f = xavier(E, H), zeros(H)` → 0. */
+function assignedValue(target: string, expr: string): number | undefined {
+  const targets = splitTopLevel(target);
+  const values = targets.length > 1 ? splitTopLevel(expr) : [expr];
+  if (values.length !== targets.length) return undefined;
+  for (let i = 0; i < targets.length; i++) {
+    if (FORGET_BIAS_TARGET.test(` ${targets[i]} `) || FUSED_FORGET_SLICE.test(targets[i])) return literalValue(values[i]);
+  }
+  return undefined;
+}
+
 export function findForgetBiasAssignments(stmts: Stmt[]): ForgetBiasAssignment[] {
   const found: ForgetBiasAssignment[] = [];
   for (const s of stmts) {
     const text = s.text.replace(/\s+/g, ' ').trim();
     let value: number | undefined;
     const assign = /^(?:(?:const|let|var)\s+)?([^=]+?)\s*=(?!=)\s*([\s\S]+)$/.exec(text);
-    if (assign && (FORGET_BIAS_TARGET.test(` ${assign[1]} `) || FUSED_FORGET_SLICE.test(assign[1]))) value = literalValue(assign[2]);
+    if (assign) value = assignedValue(assign[1], assign[2]);
     if (value === undefined) {
       // b_f.data.fill_(1.0) · nn.init.constant_(self.b_f, 1.0) · bias[H:2*H].fill_(1)
       const fill = new RegExp(`^([\\w.\\[\\]:* ]+?)\\s*\\.\\s*fill_?\\s*\\(\\s*(${NUMBER})\\s*\\)`).exec(text);

@@ -1,7 +1,8 @@
-// CodeLens above each detected recurrent cell ("Probe gradient — LSTM, per-gate weights",
-// "Train", "Equations") and the commands they run. The run uses the engine cell of the same
-// kind and layout; a forget-bias literal and a use_forget_gate flag in the code are
-// honoured, and the user picks them when the code does not say. Called with an argument
+// CodeLens above each detected recurrent cell ("Probe gradient (built-in NaiveLSTM stand-in)",
+// "Train", "Equations") and the commands they run. The run uses LSTM Lab's built-in cell of
+// the same kind and layout, and says so wherever its result shows (run name, legend, inline
+// summary, run card, equations header); a forget-bias literal and a use_forget_gate flag in
+// the code are honoured, and the user picks them when the code does not say. Called with an argument
 // object that has no `interactive: true` (tests, other modules), the commands show no UI.
 import * as vscode from 'vscode';
 import { detectForgetBiases, type DetectedCell } from '../detect';
@@ -9,7 +10,7 @@ import type { CorpusSpec } from '../shared/types';
 import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, DetectedCells, detectLanguageOf, usesTfjs } from './detected-cells';
-import { lensTitles, planForCell, probeSeriesFor } from './lens-plan';
+import { builtInExplained, builtInName, forgetBiasPrompt, lensTitles, planForCell, probeSeriesFor, standInName, trainedAsName, type CodeForgetBias } from './lens-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -30,7 +31,7 @@ export interface CellCommandArgs {
   forgetBias?: number;
   /** With an optional forget gate (use_forget_gate): true/false runs only that; default both (probe) / with (train). */
   forgetGate?: boolean;
-  /** Probe: offered when the user's own code cannot run (no Python, no torch, untrusted): the run says it is the stand-in. */
+  /** Probe: offered when the user's own code cannot run (no Python, no torch, untrusted). Every probe from this command is of the built-in stand-in, and says so. */
   standIn?: boolean;
   steps?: number;
   corpus?: CorpusSpec;
@@ -75,10 +76,10 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const plan = planForCell(cell);
       const probe = yours
         ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written${document.languageId === 'python' ? ' in Python' : ' with TF.js'}: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
-        : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe ‖∂loss_t/∂h0‖ of ${cell.name} with the engine's ${plan.engineCell} cell` };
+        : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe the gradient to h0 (‖∂loss_t/∂h0‖) of LSTM Lab's built-in ${builtInName(plan)} in place of ${cell.name} (your code does not run). ${builtInExplained(plan)}.` };
       return [
         new vscode.CodeLens(range, probe),
-        new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s cell (${plan.description})` }),
+        new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s structure (${plan.description}), as LSTM Lab's built-in ${builtInName(plan)}: same equations, PyTorch-free. ${builtInExplained(plan)}.` }),
         new vscode.CodeLens(range, { title: titles.equations, command: 'lstmLab.showEquations', arguments: [args], tooltip: `Show ${cell.name}'s equations in the LSTM Lab panel` }),
       ];
     });
@@ -158,14 +159,26 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
     return [...values];
   }
 
+  /** The forget-bias literal the code of the cell itself sets, with its line when the detector places it. */
+  function codeBias(target: CellTarget): CodeForgetBias | undefined {
+    const { cell, document } = target;
+    if (cell.forgetBias === undefined) return undefined;
+    const language = detectLanguageOf(document);
+    let found;
+    try {
+      found = language ? detectForgetBiases(document.getText(), language).find((a) => a.line >= cell.range.start && a.line <= cell.range.end && a.value === cell.forgetBias) : undefined;
+    } catch {
+      // Without its line the value is still said.
+    }
+    return found ? { value: found.value, line: found.line, text: found.text.length > 60 ? `${found.text.slice(0, 57)}…` : found.text } : { value: cell.forgetBias };
+  }
+
   async function askBiases(target: CellTarget, many: boolean): Promise<number[] | undefined> {
-    const suggested = suggestedBiases(target.document);
+    const { prompt, value } = forgetBiasPrompt({ many, code: codeBias(target), elsewhere: suggestedBiases(target.document) });
     const text = await vscode.window.showInputBox({
       title: `LSTM Lab: forget-gate bias of ${target.cell.name}`,
-      prompt: many
-        ? `The code sets no forget bias b_f. One probe series per value, separated by commas${suggested.length ? ' (suggested: the values this file sets elsewhere)' : ' (the notebook compares 1, 0, -1)'}.`
-        : 'The code sets no forget bias b_f. Initial value of every element of b_f (the notebook starts at 0).',
-      value: many ? (suggested.length ? suggested.join(', ') : '1, 0, -1') : String(suggested[0] ?? 0),
+      prompt,
+      value,
       validateInput: (v) => {
         const parsed = parseForgetBiases(v);
         if (parsed.error) return parsed.error;
@@ -188,14 +201,15 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
         if (!biases) return undefined;
       }
       const series = probeSeriesFor(plan, biases ?? [], forgetGate);
-      inline.setPending(target.document, target.cell, args.standIn ? 'probing the built-in stand-in' : 'probing the gradient');
-      // Said in every series' name: this is LSTM Lab's own cell of the same kind, not the user's code.
-      const prefix = args.standIn ? `built-in stand-in for ${target.cell.name}` : target.cell.name;
+      inline.setPending(target.document, target.cell, `probing the ${builtInName(plan)} stand-in`);
+      // Said in the run's name and every series' name (the chart's legend): this is LSTM Lab's own cell of the same kind, not the user's code.
+      const prefix = standInName(target.cell.name);
       let run: RunRecord | undefined;
       try {
         run = await delegate<RunRecord>('lstmLab.probe', {
           series: series.map((s) => ({ ...s, name: `${prefix}: ${s.name}` })),
-          name: prefix,
+          name: `${builtInName(plan)}, ${prefix}`,
+          codeCell: { name: target.cell.name, role: 'stand-in' },
           ...(args.steps !== undefined ? { steps: args.steps } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           wait: true,
@@ -204,8 +218,8 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
         if (!run) inline.clear(target.document, target.cell);
       }
       if (!run) return undefined;
-      // Series names in the summary without the cell's name (it is on the same line).
-      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${prefix}: `, args.standIn ? 'stand-in ' : '') })) });
+      // Series names in the summary without the prefix: the summary says "built-in stand-in" once, on the cell's own line.
+      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${prefix}: `, '') })) }, 'built-in stand-in · ');
       return run;
     }),
 
@@ -231,7 +245,8 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
           }
         }
         overrides.forgetGate = forgetGate;
-        let bias = args.forgetBias ?? target.cell.forgetBias;
+        // The code's literal unless the caller gave one; asked (prefilled with the code's value, said to be the code's) from a lens.
+        let bias = args.forgetBias ?? (interactive ? undefined : target.cell.forgetBias);
         if (bias === undefined && forgetGate) {
           if (!interactive) bias = 0;
           else {
@@ -246,18 +261,19 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
       if (!preset && interactive) {
         const pick = await vscode.window.showQuickPick(
           PRESETS.map((p) => ({ label: p[0].toUpperCase() + p.slice(1), description: p === 'quick' ? 'sequences of 100, about 50 batches — under a minute' : p === 'notebook' ? "the notebook's configuration, one full epoch (long)" : 'from your lstmLab.* settings', preset: p })),
-          { title: `LSTM Lab: train ${target.cell.name} (${plan.description}) on the Brown corpus — preset` },
+          { title: `LSTM Lab: train ${target.cell.name}'s structure (${plan.description}) as the built-in ${builtInName(plan)} on the Brown corpus — preset`, placeHolder: `${builtInExplained(plan)}: same equations as your cell, trained without PyTorch.` },
         );
         if (!pick) return undefined;
         preset = pick.preset;
       }
       for (const key of ['maxBatches', 'seqLen', 'hiddenSize', 'embeddingSize', 'batchSize', 'epochs'] as const) if (args[key] !== undefined) overrides[key] = args[key];
-      inline.setPending(target.document, target.cell, 'training');
+      inline.setPending(target.document, target.cell, `training as the built-in ${builtInName(plan)}`);
       let run: RunRecord | undefined;
       try {
         run = await delegate<RunRecord>('lstmLab.train', {
           cell: engineCell,
-          name: target.cell.name,
+          name: trainedAsName(target.cell.name, plan),
+          codeCell: { name: target.cell.name, role: 'trained-as' },
           ...(preset ? { preset } : {}),
           ...(args.corpus ? { corpus: args.corpus } : {}),
           ...overrides,

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import type { RunRecord } from '../shared/protocol';
 import { DetectedCells, lineRange } from './detected-cells';
-import { formatNumber, probeSummary, trainSummary } from './lens-plan';
+import { formatNumber, probeSummary, trainedAsTitle, trainSummary } from './lens-plan';
 import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './sparkline';
 
 export interface InlineSummary {
@@ -41,15 +41,16 @@ function probeHover(cellName: string, run: RunRecord): string {
     { width: 240, height: 60, log: true, padding: 3 },
   );
   const rows = series.map((s, i) => `| <span style="color:${colors[i % colors.length]};">■</span> ${escapeMd(s.name)} | ${formatNumber(s.norms[0])} | ${formatNumber(s.norms[s.norms.length - 1])} |`);
+  const what = run.codeCell?.role === 'stand-in' ? `built-in stand-in probe: LSTM Lab's own cell of the same kind in place of \`${cellName}\` (your code did not run)` : `gradient probe of \`${cellName}\``;
   return [
-    `**LSTM Lab** · gradient probe of \`${cellName}\` · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
+    `**LSTM Lab** · ${what} · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
     '',
     `![‖∂loss_t/∂h0‖ per step, log scale](${svgDataUri(svg)})`,
     '',
     '‖∂loss_t/∂h₀‖₂ for t = 1 … ' + (run.probeConfig?.steps ?? series[0]?.norms.length ?? 0) + ' (log scale)',
     '',
     'In words: how strongly the loss t characters later still depends on the initial hidden state h₀ — the size of its gradient. ' +
-      'It shrinks as t grows; the slower it shrinks, the longer the cell remembers. The line above the code reads “∇h0 ‖·‖: first step → last step” for each series.',
+      'It shrinks as t grows; the slower it shrinks, the longer the cell remembers. The line above the code reads “gradient to h0: first step → last step” for each series.',
     '',
     '| series | t = 1 | last |',
     '|---|---:|---:|',
@@ -61,7 +62,7 @@ function trainHover(cellName: string, run: RunRecord): string {
   const svg = sparklineSvg([{ values: run.batches.map((b) => b.loss), label: 'training loss' }], { width: 240, height: 60, padding: 3, palette: palette() });
   const last = run.epochs[run.epochs.length - 1];
   return [
-    `**LSTM Lab** · training of \`${cellName}\` · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
+    `**LSTM Lab** · training of ${run.codeCell?.role === 'trained-as' && run.config ? escapeMd(trainedAsTitle(cellName, run.config.cell)) : `\`${cellName}\``} · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
     '',
     `![training loss per batch](${svgDataUri(svg)})`,
     '',
@@ -109,8 +110,9 @@ export class InlineResults implements vscode.Disposable {
     this.put(document, cell, { text: `LSTM Lab: ${what}…`, hover: `**LSTM Lab** · ${escapeMd(what)} of \`${cell.name}\` is running; its result will appear here.`, pending: true });
   }
 
-  setProbe(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord): void {
-    const text = run.status === 'failed' ? `gradient probe failed: ${run.reason ?? 'unknown reason'}` : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0) + (run.status === 'done' ? '' : ` · ${run.status}`);
+  /** A probe's summary; `prefix` says what ran when it was not the user's code ("built-in stand-in · "). */
+  setProbe(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord, prefix = ''): void {
+    const text = run.status === 'failed' ? `${prefix}gradient probe failed: ${run.reason ?? 'unknown reason'}` : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0, prefix) + (run.status === 'done' ? '' : ` · ${run.status}`);
     this.put(document, cell, { text, hover: probeHover(cell.name, run), runId: run.id, pending: false });
   }
 

@@ -48,14 +48,69 @@ export function planForCell(cell: DetectedCell): CellPlan {
   }
 }
 
-/** The CodeLens titles, saying what will run. */
+/** The CodeLens titles, saying what will run: the user's code (Python), else LSTM Lab's built-in cell in its place. */
 export function lensTitles(cell: DetectedCell, yourCode = false): { probe: string; train: string; equations: string } {
   const plan = planForCell(cell);
   return {
-    probe: yourCode ? `$(pulse) Probe & check your code — ${plan.description}` : `$(pulse) Probe gradient — ${plan.description}`,
+    probe: yourCode ? `$(pulse) Probe & check your code — ${plan.description}` : `$(pulse) Probe gradient (built-in ${builtInName(plan)} stand-in) — ${plan.description}`,
     train: '$(play) Train',
     equations: '$(symbol-numeric) Equations',
   };
+}
+
+/** LSTM Lab's own cell that runs in place of the user's code: "NaiveLSTM". */
+export function builtInName(plan: CellPlan): string {
+  return CELL_CATALOG[plan.engineCell].shortName;
+}
+
+/** What a run of the built-in cell instead of the user's code is called wherever it shows: "built-in stand-in for lstmStep". */
+export function standInName(cellName: string): string {
+  return `built-in stand-in for ${cellName}`;
+}
+
+/** The name of a training run started from a cell's Train lens: "GateByGateLSTM, trained as NaiveLSTM". */
+export function trainedAsName(cellName: string, plan: CellPlan): string {
+  return `${cellName}, trained as ${builtInName(plan)}`;
+}
+
+/** The equations header while it trains: "GateByGateLSTM — trained as LSTM Lab's NaiveLSTM (same equations, PyTorch-free)". */
+export function trainedAsTitle(cellName: string, engineCell: CellKind): string {
+  return `${cellName} — trained as LSTM Lab's ${CELL_CATALOG[engineCell].shortName} (same equations, PyTorch-free)`;
+}
+
+/** Says once what the built-in cell is (the catalog's title): "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js". */
+export function builtInExplained(plan: CellPlan): string {
+  const entry = CELL_CATALOG[plan.engineCell];
+  const what = /\((.*)\)$/.exec(entry.title)?.[1] ?? entry.title;
+  return `${entry.shortName} is LSTM Lab's ${what}, run in TF.js`;
+}
+
+/** A forget-bias literal the code sets: its value, and where when the detector knows (a parameter default has no line). */
+export interface CodeForgetBias {
+  value: number;
+  line?: number;
+  text?: string;
+}
+
+/**
+ * The forget-bias input box: a prompt that says where its prefilled value comes from — the
+ * code's own literal (kept unless the user changes it), values set elsewhere in the file, or
+ * the notebook's defaults — so the prompt never contradicts the code.
+ */
+export function forgetBiasPrompt(options: { many: boolean; code?: CodeForgetBias; elsewhere: readonly number[] }): { prompt: string; value: string } {
+  const { many, code, elsewhere } = options;
+  const what = many ? 'One probe series per value, separated by commas.' : 'Initial value of every element of b_f.';
+  if (code) {
+    const where = code.line !== undefined ? ` (line ${code.line}${code.text ? `: ${code.text}` : ''})` : '';
+    return { prompt: `The code sets b_f to ${code.value}${where}; the run uses that unless you change it. ${what}`, value: String(code.value) };
+  }
+  if (elsewhere.length) {
+    const values = many ? elsewhere : elsewhere.slice(0, 1);
+    return { prompt: `The code sets no forget bias b_f; prefilled with what this file sets elsewhere (${elsewhere.join(', ')}). ${what}`, value: values.join(', ') };
+  }
+  return many
+    ? { prompt: `The code sets no forget bias b_f; prefilled with the notebook's three (1, 0, -1). ${what}`, value: '1, 0, -1' }
+    : { prompt: `The code sets no forget bias b_f; prefilled with 0, where the notebook starts. ${what}`, value: '0' };
 }
 
 export function seriesName(cell: CellKind, forgetGate: boolean, forgetBias: number): string {
@@ -101,19 +156,33 @@ export function formatDuration(seconds: number): string {
 
 const arrow = (norms: readonly number[]) => `${formatNumber(norms[0])} → ${formatNumber(norms[norms.length - 1])}`;
 
-/** "∇h0 ‖·‖: 28.9 → 2.9e-6 over 100 steps"; several series: each one's first → last. */
-export function probeSummary(series: readonly ProbeSeries[], steps: number): string {
+/** How long an inline summary may get (characters) before the series that do not fit are left to its hover. */
+export const INLINE_SUMMARY_CHARS = 72;
+
+/**
+ * "gradient to h0: 28.9 → 2.9e-6 over 100 steps": the size of ∂loss_t/∂h0 from the first step
+ * to the last. Several series: each one's last value, as many as fit in INLINE_SUMMARY_CHARS
+ * with the prefix (e.g. "built-in stand-in · "), the others counted ("+2 more", listed in the hover).
+ */
+export function probeSummary(series: readonly ProbeSeries[], steps: number, prefix = ''): string {
   const withData = series.filter((s) => s.norms.length > 0);
-  if (withData.length === 0) return 'gradient probe: no series finished';
+  if (withData.length === 0) return `${prefix}gradient probe: no series finished`;
   const recorded = Math.max(...withData.map((s) => s.norms.length));
-  const over = recorded < steps ? `${recorded} of ${steps} steps` : `${steps} steps`;
-  if (withData.length === 1) return `∇h0 ‖·‖: ${arrow(withData[0].norms)} over ${over}`;
+  if (withData.length === 1) return `${prefix}gradient to h0: ${arrow(withData[0].norms)} over ${recorded < steps ? `${recorded} of ${steps} steps` : `${steps} steps`}`;
+  const partial = recorded < steps ? ` (${recorded} of ${steps} steps)` : '';
   // Series of one cell start from the same h0 and weights, so usually from the same norm: say it once.
   const firsts = new Set(withData.map((s) => formatNumber(s.norms[0])));
-  if (firsts.size === 1) {
-    return `∇h0 ‖·‖: ${[...firsts][0]} → ${withData.map((s) => `${formatNumber(s.norms[s.norms.length - 1])} (${s.name})`).join(' · ')} over ${over}`;
+  const shared = firsts.size === 1;
+  const parts = withData.map((s) => (shared ? `${formatNumber(s.norms[s.norms.length - 1])} (${s.name})` : `${s.name} ${arrow(s.norms)}`));
+  let text = `${prefix}gradient to h0: ${shared ? `${[...firsts][0]} → ` : ''}${parts[0]}`;
+  let shown = 1;
+  for (; shown < parts.length; shown++) {
+    const left = parts.length - shown - 1;
+    const next = `${text} · ${parts[shown]}`;
+    if (next.length + (left > 0 ? ` · +${left} more`.length : partial.length) > INLINE_SUMMARY_CHARS) break;
+    text = next;
   }
-  return `∇h0 ‖·‖ over ${over}: ${withData.map((s) => `${s.name} ${arrow(s.norms)}`).join(' · ')}`;
+  return shown < parts.length ? `${text} · +${parts.length - shown} more${partial}` : text + partial;
 }
 
 /** "val loss 2.31 · 1 epoch · 4m12s", or what happened when it did not finish. */

@@ -141,8 +141,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.post({ type: 'highlight', gate });
   }
 
-  /** Shows the equations of a cell kind (the one being trained or probed, or under the cursor). */
-  showEquations(cell: CellKind, forgetGate = true): void {
+  /** Shows the equations of a cell kind (the one being trained or probed, or under the cursor); `title` replaces the catalog's (a lens's run says whose structure it trains). */
+  showEquations(cell: CellKind, forgetGate = true, title?: string): void {
     let shown;
     try {
       shown = shownEquations(cell, forgetGate);
@@ -150,7 +150,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       this.log(`panel: no equations for ${cell}: ${(error as Error).message}`);
       return;
     }
-    this.post({ type: 'equations', ...shown });
+    this.post({ type: 'equations', ...shown, ...(title ? { title } : {}) });
   }
 
   /**

@@ -73,6 +73,16 @@ export class RunManager {
     return this.runs.get(id);
   }
 
+  /** The training run that finished last with a validation loss (the status bar's idle text), stored ones included. */
+  lastFinishedTraining(): RunRecord | undefined {
+    let last: RunRecord | undefined;
+    for (const run of this.runs.values()) {
+      if (run.kind !== 'train' || run.status !== 'done' || run.epochs.length === 0) continue;
+      if (!last || (run.finishedAt ?? run.createdAt) >= (last.finishedAt ?? last.createdAt)) last = run;
+    }
+    return last;
+  }
+
   /** The run in the worker now, if any. */
   activeRun(): RunRecord | undefined {
     return this.active?.run;
@@ -87,14 +97,14 @@ export class RunManager {
   }
 
   /** Queues a training run; the promise resolves with its final record (done, cancelled or failed), never rejects. */
-  train(config: TrainConfig, title: string, resumeFrom?: string): { run: RunRecord; finished: Promise<RunRecord> } {
-    const run: RunRecord = { id: newRunId('train'), kind: 'train', title, status: 'queued', createdAt: Date.now(), config, batches: [], epochs: [], probeSeries: [] };
+  train(config: TrainConfig, title: string, resumeFrom?: string, codeCell?: RunRecord['codeCell']): { run: RunRecord; finished: Promise<RunRecord> } {
+    const run: RunRecord = { id: newRunId('train'), kind: 'train', title, status: 'queued', createdAt: Date.now(), config, batches: [], epochs: [], probeSeries: [], ...(codeCell ? { codeCell } : {}) };
     const message: JobMessage = { type: 'train', id: run.id, config, checkpointDir: this.store.checkpointDirOf(run.id), ...(resumeFrom ? { resumeFrom } : {}) };
     return { run, finished: this.enqueueRun(run, message) };
   }
 
-  probe(config: ProbeConfig, title: string): { run: RunRecord; finished: Promise<RunRecord> } {
-    const run: RunRecord = { id: newRunId('probe'), kind: 'probe', title, status: 'queued', createdAt: Date.now(), probeConfig: config, batches: [], epochs: [], probeSeries: [] };
+  probe(config: ProbeConfig, title: string, codeCell?: RunRecord['codeCell']): { run: RunRecord; finished: Promise<RunRecord> } {
+    const run: RunRecord = { id: newRunId('probe'), kind: 'probe', title, status: 'queued', createdAt: Date.now(), probeConfig: config, batches: [], epochs: [], probeSeries: [], ...(codeCell ? { codeCell } : {}) };
     return { run, finished: this.enqueueRun(run, { type: 'probe', id: run.id, config }) };
   }
 

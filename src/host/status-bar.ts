@@ -1,5 +1,6 @@
 // The status-bar item: the live loss and characters/s of the running run, the queue length,
-// and when idle the last finished training run's validation loss (nothing before the first).
+// and when idle the last finished training run's validation loss (nothing before the first;
+// after a reload, the stored runs' last one).
 // Click: show the panel.
 import * as vscode from 'vscode';
 import type { BatchProgress } from '../shared/types';
@@ -11,8 +12,8 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
   item.name = 'LSTM Lab';
   item.command = 'lstmLab.showPanel';
   let last: BatchProgress | undefined;
-  /** The last training run that finished with a validation loss. */
-  let finished: RunRecord | undefined;
+  /** The last training run that finished with a validation loss: after a reload, the stored one. */
+  let finished: RunRecord | undefined = manager.lastFinishedTraining();
 
   const render = (run: RunRecord | undefined) => {
     const queued = manager.queuedRuns().length;
@@ -46,14 +47,20 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
       last = p;
       render(manager.activeRun());
     },
-    runUpdated: (run) => {
-      if (run.kind === 'train' && run.status === 'done' && run.epochs.length > 0) finished = run;
+    runUpdated: () => {
+      finished = manager.lastFinishedTraining();
       const active = manager.activeRun();
       if (!active || active.status !== 'running') last = undefined;
       render(active && active.status === 'running' ? active : undefined);
     },
+    runDeleted: () => {
+      // A deleted run (Clear Runs) no longer names the last result.
+      finished = manager.lastFinishedTraining();
+      render(manager.activeRun());
+    },
     probeSeries: () => render(manager.activeRun()),
   });
+  render(manager.activeRun());
   return vscode.Disposable.from(item, sub);
 }
 

@@ -107,6 +107,8 @@ export const RunRecordSchema = v.object({
   probeSeries: v.array(ProbeSeriesSchema),
   /** Train runs of gated cells: gate saturation every N batches and per epoch. */
   saturation: v.optional(v.array(SaturationReportSchema)),
+  /** Runs a CodeLens started on the user's cell: LSTM Lab's built-in cell ran in place of their code (a stand-in probe) or with its structure (training). */
+  codeCell: v.optional(v.object({ name: v.string(), role: v.picklist(['stand-in', 'trained-as']) })),
 });
 export type RunRecord = v.InferOutput<typeof RunRecordSchema>;
 export const isRunRecord = guard(RunRecordSchema);

@@ -275,7 +275,7 @@ function probeCell(cell: CheckedCell, kind: ReferenceKind, build: (sizes: Sizes)
   return {
     steps: norms.map((_, k) => k + 1),
     norms,
-    series: [{ name: cell.name, forgetGate: kind === 'lstm', forgetBias: null, norms, reference, seconds }],
+    series: [{ name: 'your code', forgetGate: kind === 'lstm', forgetBias: null, norms, reference, seconds }],
     size: { ...sizes, B: 1 },
     method: `one tf.grad through the cell as written (TF.js, float32)${call.ownInit ? ', its own initialisation' : ''}`,
   };

@@ -223,7 +223,10 @@ describe('codelens', function () {
       );
       const summary = (await summaries()).find((s) => s.uri === uri.toString());
       assert.ok(summary, 'an inline summary on the notebook cell');
-      assert.match(summary.text, /^∇h0 ‖·‖(: \S+ → \S+ \(b_f 0\) · \S+ \(no forget gate\)| over 2 steps: b_f 0 \S+ → \S+ · no forget gate \S+ → \S+)( over 2 steps)?$/);
+      assert.match(summary.text, /^built-in stand-in · gradient to h0: (\S+ → \S+ \(b_f 0\) · \S+ \(no forget gate\)|b_f 0 \S+ → \S+ · (no forget gate \S+ → \S+|\+1 more))$/);
+      assert.match(run.title, /^NaiveLSTM, built-in stand-in for lstm_step · gradient probe/, 'the run says the built-in cell ran, not the user\'s code');
+      assert.deepEqual(run.codeCell, { name: 'lstm_step', role: 'stand-in' });
+      assert.ok(run.probeSeries.every((s) => s.name.startsWith('built-in stand-in for lstm_step: ')), 'the chart legend says so too');
     });
 
     it(`the Equations lens on the RNN of ${notebookCase.label} sends the panel the simple RNN's equation`, async function () {
@@ -256,7 +259,7 @@ describe('codelens', function () {
     assert.equal(mine[0].line, 8);
     assert.equal(mine[0].pending, false);
     const fmt = (v: number) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e').replace('.0e', 'e'));
-    assert.equal(mine[0].text, `∇h0 ‖·‖: ${fmt(series.norms[0])} → ${fmt(series.norms[2])} over 3 steps`);
+    assert.equal(mine[0].text, `built-in stand-in · gradient to h0: ${fmt(series.norms[0])} → ${fmt(series.norms[2])} over 3 steps`);
     assert.match(mine[0].hover, /!\[[^\]]*\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/, 'a sparkline image in the hover');
     const svg = Buffer.from(/base64,([A-Za-z0-9+/=]+)\)/.exec(mine[0].hover)![1], 'base64').toString('utf8');
     assert.match(svg, /^<svg [^>]*><path d="M[^"]+L[^"]+"/);
@@ -291,7 +294,8 @@ describe('codelens', function () {
     });
     assert.equal(run.status, 'done', run.reason);
     assert.deepEqual([run.config?.cell, run.config?.forgetGate, run.config?.forgetBias], ['fused-lstm', true, 0]);
-    assert.equal(run.title, 'lstmStep · quick · fox.txt', 'the run is named after the user\'s cell, not the engine\'s class');
+    assert.equal(run.title, 'lstmStep, trained as OptimizedLSTM · quick · fox.txt', 'the run is named after the user\'s cell and the built-in cell that trains its structure');
+    assert.deepEqual(run.codeCell, { name: 'lstmStep', role: 'trained-as' });
     assert.equal(run.epochs.length, 1);
     const summary = (await summaries()).find((s) => s.uri === uri.toString());
     assert.ok(summary, 'an inline summary on the lstmStep line');

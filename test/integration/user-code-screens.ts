@@ -1,7 +1,8 @@
 // Driver for scripts/vscode/user-code-screenshots.mjs (not a suite: no ".test" in its name).
 // Inside a real VS Code it runs the Probe & check your code lens's command on the buggy .py
-// fixture, then on the buggy notebook, telling the screenshot script (files in
-// $LSTM_LAB_SCREENS_DIR) when each is on screen and waiting while it takes its picture.
+// fixture, then on the buggy notebook (or, with LSTM_LAB_SCREENS_SET=tfjs, on a correct and a
+// buggy TF.js .ts cell), telling the screenshot script (files in $LSTM_LAB_SCREENS_DIR) when
+// each is on screen and waiting while it takes its picture.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -21,6 +22,22 @@ export async function run(): Promise<void> {
     await extension.activate();
     await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('lstmLab.showPanel');
+    if (process.env.LSTM_LAB_SCREENS_SET === 'tfjs') {
+      for (const [name, cell, signal] of [
+        ['tfjs_lstm.ts', 'TfjsLSTM', 'py.json'],
+        ['buggy_tfjs_lstm.ts', 'BuggyTfjsLSTM', 'nb.json'],
+      ] as const) {
+        const document = await vscode.workspace.openTextDocument(file(`user_code/${name}`));
+        const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+        const header = document.getText().split('\n').findIndex((l) => l.includes(`class ${cell}`)) + 1;
+        const outcome = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: document.uri.toString(), cell, line: header, interactive: false });
+        log(`${name}: ${outcome.result.message}`);
+        editor.revealRange(new vscode.Range(header + 16, 0, header + 16, 0), vscode.TextEditorRevealType.InCenter);
+        fs.writeFileSync(path.join(dir, signal), '{}');
+        await waitFor(signal === 'py.json' ? 'next' : 'done');
+      }
+      return;
+    }
 
     const py = await vscode.workspace.openTextDocument(file('user_code/buggy_lstm.py'));
     await vscode.window.showTextDocument(py, { viewColumn: vscode.ViewColumn.One });

@@ -20,6 +20,13 @@ import {
   probeSeriesFor,
   probeSummary,
   trainSummary,
+  builtInName,
+  standInName,
+  trainedAsName,
+  trainedAsTitle,
+  builtInExplained,
+  forgetBiasPrompt,
+  INLINE_SUMMARY_CHARS,
 } from '../../src/host/lens-plan';
 
 const root = path.resolve(__dirname, '../..');
@@ -32,10 +39,10 @@ const cellNamed = (cells: DetectedCell[], name: string) => {
 
 /** Our own notebook fixture, and the seed notebook beside the repo when it is there (CI);
  *  LSTM_LAB_SEED_NOTEBOOK names another path (a missing one runs as a user's checkout would). */
-const PER_GATE = '$(pulse) Probe gradient — LSTM, per-gate weights';
-const RNN = '$(pulse) Probe gradient — simple RNN';
-const OPTIONAL = '$(pulse) Probe gradient — LSTM, per-gate weights, optional forget gate';
-const FUSED = '$(pulse) Probe gradient — LSTM, fused weights';
+const PER_GATE = '$(pulse) Probe gradient (built-in NaiveLSTM stand-in) — LSTM, per-gate weights';
+const RNN = '$(pulse) Probe gradient (built-in SimpleRNN stand-in) — simple RNN';
+const OPTIONAL = '$(pulse) Probe gradient (built-in NaiveLSTM stand-in) — LSTM, per-gate weights, optional forget gate';
+const FUSED = '$(pulse) Probe gradient (built-in OptimizedLSTM stand-in) — LSTM, fused weights';
 const NOTEBOOKS = [
   {
     label: 'the fixture notebook',
@@ -126,7 +133,7 @@ describe('planForCell on detected code', () => {
     assert.deepEqual(plan.equations.lines.map((l) => l.gate), ['r', 'z', 'n', 'h']);
     assert.deepEqual(probeSeriesFor(plan, [1, 0], 'both').map((s) => [s.cell, s.forgetGate]), [['gru', false]]);
     const title = lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe;
-    assert.match(title, /Probe gradient — GRU/);
+    assert.match(title, /Probe gradient \(built-in GRU stand-in\) — GRU/);
     assert.doesNotMatch(title, /LSTM/);
     // The lens on the user's own Python code runs it in Python.
     assert.equal(lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step'), true).probe, '$(pulse) Probe & check your code — GRU, per-gate weights');
@@ -145,6 +152,34 @@ describe('planForCell on detected code', () => {
   });
 });
 
+describe("the forget-bias prompt agrees with the code", () => {
+  it("reads the tutorial GateByGateLSTM's tuple assignment `self.W_xf, self.W_hf, self.b_f = xavier(E, H), xavier(H, H), zeros(H)` as b_f = 0", () => {
+    const cells = detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8'));
+    assert.equal(cellNamed(cells, 'GateByGateLSTM').forgetBias, 0);
+    assert.equal(cellNamed(cells, 'SwitchableForgetLSTM').forgetBias, 1, 'its forget_bias=1.0 default');
+    assert.equal(detectCells('class C:\n    def __init__(self, E, H):\n        self.W_f, self.b_f = xavier(E, H), ones(H)\n    def forward(self, x, h, c):\n        f = torch.sigmoid(x @ self.W_f + self.b_f)\n        i = torch.sigmoid(x @ self.W_i)\n        g = torch.tanh(x @ self.W_g)\n        o = torch.sigmoid(x @ self.W_o)\n        c = f * c + i * g\n        return o * torch.tanh(c), c\n', 'python')[0]?.forgetBias, 1);
+  });
+
+  it("says the code's value, where it is, and prefills it (training and probe)", () => {
+    const code = { value: 0, line: 21, text: 'self.W_xf, self.W_hf, self.b_f = xavier(E, H), xavier(H, H), zeros(H)' };
+    const train = forgetBiasPrompt({ many: false, code, elsewhere: [1, -1] });
+    assert.equal(train.value, '0', 'the code says 0, not the 1 set elsewhere in the notebook');
+    assert.match(train.prompt, /^The code sets b_f to 0 \(line 21: self\.W_xf, self\.W_hf, self\.b_f = .*zeros\(H\)\); the run uses that unless you change it\./);
+    assert.doesNotMatch(train.prompt, /sets no forget bias/);
+    assert.equal(forgetBiasPrompt({ many: true, code: { value: 1 }, elsewhere: [] }).value, '1');
+    assert.match(forgetBiasPrompt({ many: true, code: { value: 1 }, elsewhere: [] }).prompt, /^The code sets b_f to 1; /, 'a parameter default has no line');
+  });
+
+  it('without a literal in the code, says where the prefilled value comes from', () => {
+    const elsewhere = forgetBiasPrompt({ many: false, elsewhere: [1, -1] });
+    assert.deepEqual([elsewhere.value, /this file sets elsewhere \(1, -1\)/.test(elsewhere.prompt)], ['1', true]);
+    assert.equal(forgetBiasPrompt({ many: true, elsewhere: [1, -1] }).value, '1, -1');
+    const none = forgetBiasPrompt({ many: false, elsewhere: [] });
+    assert.deepEqual([none.value, /prefilled with 0, where the notebook starts/.test(none.prompt)], ['0', true]);
+    assert.equal(forgetBiasPrompt({ many: true, elsewhere: [] }).value, '1, 0, -1');
+  });
+});
+
 describe('one-line summaries', () => {
   const series = (name: string, norms: number[]): ProbeSeries => ({ name, cell: 'naive-lstm', forgetGate: true, forgetBias: 0, norms, seconds: 1 });
 
@@ -153,12 +188,33 @@ describe('one-line summaries', () => {
     assert.deepEqual([4.04, 42, 252, 3725].map(formatDuration), ['4.0s', '42s', '4m12s', '1h02m']);
   });
 
-  it("summarises a probe as first → last norm over the steps (the issue's example)", () => {
+  it("summarises a probe in words as first → last norm over the steps (the issue's example)", () => {
     const norms = Array.from({ length: 100 }, (_, t) => 28.9 * Math.pow(2.9e-6 / 28.9, t / 99));
-    assert.equal(probeSummary([series('b_f 0', norms)], 100), '∇h0 ‖·‖: 28.9 → 2.9e-6 over 100 steps');
-    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('no forget gate', [3, 40])], 2), '∇h0 ‖·‖: 3 → 2 (b_f +1) · 40 (no forget gate) over 2 steps', 'a shared start is said once');
-    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('RNN', [5, 1e-9])], 2), '∇h0 ‖·‖ over 2 steps: b_f +1 3 → 2 · RNN 5 → 1e-9');
-    assert.equal(probeSummary([series('x', [1, 2])], 5), '∇h0 ‖·‖: 1 → 2 over 2 of 5 steps', 'a cancelled probe says how far it got');
+    assert.equal(probeSummary([series('b_f 0', norms)], 100), 'gradient to h0: 28.9 → 2.9e-6 over 100 steps');
+    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('no forget gate', [3, 40])], 2), 'gradient to h0: 3 → 2 (b_f +1) · 40 (no forget gate)', 'a shared start is said once');
+    assert.equal(probeSummary([series('b_f +1', [3, 2]), series('RNN', [5, 1e-9])], 2), 'gradient to h0: b_f +1 3 → 2 · RNN 5 → 1e-9');
+    assert.equal(probeSummary([series('x', [1, 2])], 5), 'gradient to h0: 1 → 2 over 2 of 5 steps', 'a cancelled probe says how far it got');
+    assert.equal(probeSummary([series('a', [1, 2]), series('b', [1, 3])], 5), 'gradient to h0: 1 → 2 (a) · 3 (b) (2 of 5 steps)');
+  });
+
+  it("keeps a stand-in probe's line short: says it is the built-in stand-in, and leaves the series that do not fit to the hover", () => {
+    // The newcomer's plain-JS lstmStep: three forget biases, 100 steps (their norms).
+    const three = [series('b_f +1', [35.8, 3.2e-5]), series('b_f 0', [35.8, 9.1e-16]), series('b_f −1', [35.8, 4.2e-32])];
+    const text = probeSummary(three, 2, 'built-in stand-in · ');
+    assert.equal(text, 'built-in stand-in · gradient to h0: 35.8 → 3.2e-5 (b_f +1) · +2 more');
+    assert.ok(text.length <= INLINE_SUMMARY_CHARS);
+    assert.doesNotMatch(text, /‖|∇/, 'words, not ‖·‖');
+    // Short series names all fit.
+    assert.equal(probeSummary([series('a', [1, 2]), series('b', [1, 3]), series('c', [1, 4])], 2), 'gradient to h0: 1 → 2 (a) · 3 (b) · 4 (c)');
+  });
+
+  it('names the built-in cell wherever a lens runs it in place of the user\'s code, and explains it once', () => {
+    const plan = planForCell(cellNamed(detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8')), 'GateByGateLSTM'));
+    assert.equal(builtInName(plan), 'NaiveLSTM');
+    assert.equal(standInName('lstmStep'), 'built-in stand-in for lstmStep');
+    assert.equal(trainedAsName('GateByGateLSTM', plan), 'GateByGateLSTM, trained as NaiveLSTM');
+    assert.equal(trainedAsTitle('GateByGateLSTM', plan.engineCell), "GateByGateLSTM — trained as LSTM Lab's NaiveLSTM (same equations, PyTorch-free)");
+    assert.equal(builtInExplained(plan), "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js");
   });
 
   it('summarises training by its last validation loss, epochs and time, or how it ended', () => {

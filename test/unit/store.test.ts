@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/shared/protocol';
 import { appendBatch, RunsStore } from '../../src/host/runs-store';
+import { RunManager } from '../../src/host/run-manager';
+import { WorkerClient } from '../../src/host/worker-client';
 import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 function trainRun(id: string, status: RunRecord['status'], losses: number[]): RunRecord {
@@ -38,6 +40,24 @@ describe('runs store', () => {
     assert.equal(runs.length, 1);
     assert.deepEqual(runs[0], run);
     assert.ok(Number.isNaN(runs[0].batches[2].loss));
+  });
+
+  it('after a reload, names the training run that finished last with a validation loss (the status bar shows it), not a later probe, failure or interrupted run', async () => {
+    const store = new RunsStore(dir);
+    const epoch = (valLoss: number) => ({ epoch: 1, trainLoss: 3.2, valLoss, bitsPerChar: valLoss / Math.LN2, seconds: 77, charsPerSecond: 2300, peakRssMB: 500 });
+    const finished = (id: string, at: number, valLoss: number): RunRecord => ({ ...trainRun(id, 'done', [4, 3]), finishedAt: at, epochs: [epoch(valLoss)] });
+    await store.save(finished('older', 1_000, 3.1));
+    await store.save(finished('newer', 2_000, 2.958));
+    await store.save({ ...finished('failed', 3_000, 2.5), status: 'failed', reason: 'diverged' });
+    await store.save({ ...trainRun('running', 'running', [4.0]), finishedAt: 4_000 });
+    await store.save({ id: 'probe', kind: 'probe', title: 'probe', status: 'done', createdAt: 5_000, finishedAt: 5_000, batches: [], epochs: [], probeSeries: [] });
+    // A new window: a new store and manager over the same folder (the worker is never started).
+    const manager = new RunManager(new RunsStore(dir), new WorkerClient({ workerPath: '/nonexistent', wasmDir: '', corpusDir: '', backend: () => 'auto', log: () => undefined }));
+    assert.equal(manager.lastFinishedTraining(), undefined, 'nothing before the runs are loaded');
+    await manager.load();
+    const last = manager.lastFinishedTraining();
+    assert.equal(last?.id, 'newer');
+    assert.equal(last?.epochs[0].valLoss, 2.958);
   });
 
   it('brings a run that was running back as interrupted with its data so far, and writes that down', async () => {

@@ -20,6 +20,8 @@ export interface ProbeArgs {
   checkpoint?: string;
   /** Names the run after the cell it probes (the CodeLens passes the user's class). */
   name?: string;
+  /** The CodeLens: the user's cell the built-in cell stands in for. */
+  codeCell?: RunRecord['codeCell'];
   wait?: boolean;
 }
 
@@ -80,7 +82,7 @@ export function registerProbe(deps: CommandDeps): vscode.Disposable {
     const { config, errors } = buildProbeConfig({ series: series ?? DEFAULT_PROBE_SERIES, steps: args?.steps, corpus, checkpoint: args?.checkpoint }, rawSettings());
     if (!config) throw new UserError(errors.join(' '), [OPEN_SETTINGS]);
     const title = `${args?.name ? `${args.name} · ` : ''}gradient probe · ${config.series.length} series · ${config.steps} steps`;
-    const started = manager.probe(config, title);
+    const started = manager.probe(config, title, args?.codeCell);
     log(`[${started.run.id}] queued: ${title}: ${config.series.map((s) => s.name).join('; ')}`);
     showProgress(deps, started.run, started.finished);
     void started.finished.then((run) => reportFinished(deps, run));

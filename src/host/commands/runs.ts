@@ -93,6 +93,8 @@ export interface StartOptions {
   name?: string;
   /** The caller shows one progress item and one message for all the runs (Compare). */
   quiet?: boolean;
+  /** The user's cell a lens trains with LSTM Lab's built-in cell of its structure. */
+  codeCell?: RunRecord['codeCell'];
 }
 
 /** Queues one run per cell (after checking every configuration, so one bad value starts nothing). */
@@ -100,7 +102,7 @@ export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Pres
   const configs = cells.map((cell) => configOrThrow(cell, preset, corpus, overrides));
   return configs.map((config) => {
     const title = `${options.name ?? CELL_CATALOG[config.cell].shortName} · ${preset} · ${corpusName(corpus)}`;
-    const started = deps.manager.train(config, title, options.resumeFrom);
+    const started = deps.manager.train(config, title, options.resumeFrom, options.codeCell);
     deps.log(`[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`);
     if (!options.quiet) {
       showProgress(deps, started.run, started.finished);

@@ -18,6 +18,8 @@ export interface TrainArgs extends TrainOverrides {
   corpus?: CorpusArg;
   /** The runs' name instead of the engine cell's (the CodeLens passes the user's class). */
   name?: string;
+  /** The CodeLens: the user's cell whose structure the built-in cell trains. */
+  codeCell?: RunRecord['codeCell'];
   /** false: resolve as soon as the run is queued (with its queued record). Default true. */
   wait?: boolean;
   resumeFrom?: string;
@@ -82,6 +84,7 @@ export function registerTrain(deps: CommandDeps): vscode.Disposable {
     const started = startTraining(deps, choices.cells ?? ['fused-lstm'], preset, choices.corpus ?? { kind: 'brown' }, pickOverrides(args ?? {}), {
       ...(args?.resumeFrom ? { resumeFrom: args.resumeFrom } : {}),
       ...(args?.name ? { name: args.name } : {}),
+      ...(args?.codeCell ? { codeCell: args.codeCell } : {}),
     });
     void deps.panel.show();
     if (args?.wait === false) return started.length === 1 ? started[0].run : started.map((s) => s.run);
