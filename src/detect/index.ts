@@ -46,6 +46,22 @@ function fusedWeightShape(stmts: Stmt[], kind: UnitAnalysis['kind']): boolean {
   return stmts.some((s) => re.test(s.text) && /(?:weight|kernel|W|bias|Linear|dense|Parameter|randn|zeros|empty|Tensor|variable|units)/i.test(s.text));
 }
 
+/** Closures named only for their role in a loop (Keras's `def step(...)` inside `standard_lstm`). */
+const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$/i;
+
+/**
+ * The innermost Python function nested in `outer` whose lines hold every gate line: a cell written
+ * as `def update_lstm(...)` inside `def lstm_predict(...)` is the inner one, which the user named;
+ * a closure with a generic name (`step`) stays part of the function around it.
+ */
+function innermostHolding(outer: ScanUnit, analysis: UnitAnalysis): ScanUnit | undefined {
+  const lines = [...analysis.gates.values()].flatMap((set) => [...set]);
+  const holds = (u: ScanUnit) => u.type === 'function' && !GENERIC_CLOSURE.test(u.name) && lines.every((l) => l >= u.start && l <= u.end);
+  let found: ScanUnit | undefined;
+  for (let next = outer.children.find(holds); next; next = next.children.find(holds)) found = next;
+  return found;
+}
+
 function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[]): DetectedCell {
   const order = analysis.kind === 'gru' ? GRU_GATE_ORDER : LSTM_GATE_ORDER;
   const gates: Partial<Record<GateName, number[]>> = {};
@@ -104,7 +120,9 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const callsHelper = (u: ScanUnit) => helpers !== undefined && u.stmts.some((s) => helperCalled(s.text, helpers) !== undefined);
     const results = analysed.map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k])).filter((r): r is UnitAnalysis => r !== undefined);
     const merged = merge(results);
-    if (merged && merged.gates.size) cells.push(toCell(report, merged, stmts));
+    if (!merged || !merged.gates.size) return;
+    const inner = report.type === 'function' && languageId === 'python' ? innermostHolding(report, merged) : undefined;
+    cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
   };
   consider(scanned.module, [scanned.module]);
   for (const top of scanned.module.children) consider(top, [top, ...descendants(top)].filter((u) => u.type !== 'class'));

@@ -1,0 +1,23 @@
+// Styles first met in the fourth hold-out of real code (test/fixtures/detect-real, split 'fresh3'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
+// kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
+  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
+}
+
+describe('detectCells: styles from the fourth hold-out', () => {
+  it('a cell written as a function nested in another is reported under the inner name and lines; a closure named only `step` stays with the function around it', () => {
+    assert.deepEqual(cells('nested.py'), [
+      { name: 'lstm_update', kind: 'lstm', range: { start: 2, end: 9 }, layout: 'per-gate', gates: { i: [5], f: [4], g: [3], o: [6], c: [7], h: [8] } },
+      { name: 'scan_lstm', kind: 'lstm', range: { start: 20, end: 29 }, layout: 'fused', gates: { i: [23, 24, 25], f: [23, 24, 25], g: [23, 24, 25], o: [23, 24, 26], c: [25], h: [26] } },
+    ]);
+  });
+});
