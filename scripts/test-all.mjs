@@ -87,9 +87,9 @@ function hasFiles(dir, suffix) {
 }
 
 const reporterArgs = (resultFile) => ['--reporter', reporter, '--reporter-option', `output=${resultFile}`];
-// Unit tests: .mocharc.json (its spec is test/unit). Webview tests: the same options but not
-// that file, since Mocha adds positional specs to a config's spec instead of replacing it.
-const unitTests = (resultFile) => run(process.execPath, [mochaBin, '--config', '.mocharc.json', ...reporterArgs(resultFile)]);
+// Unit tests: .mocharc.json's options over test/unit (the config names no files, so `npx mocha FILE`
+// runs just FILE). Webview tests: the same options, spelled out.
+const unitTests = (resultFile) => run(process.execPath, [mochaBin, '--config', '.mocharc.json', ...reporterArgs(resultFile), 'test/unit/**/*.test.ts']);
 const webviewTests = (resultFile) => run(process.execPath, [mochaBin, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', ...reporterArgs(resultFile), 'test/webview/**/*.test.ts']);
 
 const allStarted = Date.now();
