@@ -5,6 +5,20 @@ import katex from 'katex';
 import type { EquationLine, GateName } from '../src/shared/types';
 import { el } from './dom';
 
+/** One equation set by KaTeX (its source as text, marked, when KaTeX refuses it). */
+export function renderEquationMath(latex: string): HTMLElement {
+  const math = el('div', { class: 'equation-math' });
+  try {
+    // KaTeX builds the DOM itself and escapes text; `trust: false` refuses \href and friends.
+    katex.render(latex, math, { throwOnError: true, displayMode: false, trust: false, strict: 'ignore', output: 'htmlAndMathml' });
+  } catch (error) {
+    math.textContent = latex;
+    math.classList.add('equation-error');
+    math.title = `KaTeX could not render this line: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return math;
+}
+
 export class EquationsView {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
@@ -37,6 +51,13 @@ export class EquationsView {
     }
   }
 
+  /** The line the host lit (the gate under the editor's cursor), if the equations have one. */
+  litLine(): { line: HTMLElement; gate: GateName } | undefined {
+    const gate = this.hostGate;
+    const line = gate === null ? undefined : this.lines.find((row) => row.dataset.gate === gate);
+    return line && gate !== null ? { line, gate } : undefined;
+  }
+
   /** The host's highlight; null clears it. */
   setHighlight(gate: GateName | null): void {
     this.hostGate = gate;
@@ -44,15 +65,7 @@ export class EquationsView {
   }
 
   private renderLine(line: EquationLine): HTMLElement {
-    const math = el('div', { class: 'equation-math' });
-    try {
-      // KaTeX builds the DOM itself and escapes text; `trust: false` refuses \href and friends.
-      katex.render(line.latex, math, { throwOnError: true, displayMode: false, trust: false, strict: 'ignore', output: 'htmlAndMathml' });
-    } catch (error) {
-      math.textContent = line.latex;
-      math.classList.add('equation-error');
-      math.title = `KaTeX could not render this line: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    const math = renderEquationMath(line.latex);
     const row = el(
       'div',
       { class: 'equation-line', role: 'listitem', tabindex: '0', 'data-gate': line.gate, title: `${line.label} (${line.gate}) — click to show the code that computes it` },

@@ -18,6 +18,7 @@ import { InspectView, type InspectMessage, type InspectUiState } from './inspect
 import { CELL_CATALOG, isCellKind } from '../src/shared/catalog';
 import { idleSummary } from './run-rows';
 import { RunsView } from './runs-view';
+import { LitEquationLine } from './lit-equation';
 import { Section } from './sections';
 import { applyMessage, probeRunToShow, restoreState, sortedRuns, stateForSaving, viewOf, type PanelState, type SectionId } from './state';
 import { observeTheme, readBackground, readThemeColors } from './theme';
@@ -115,6 +116,7 @@ const runsView = new RunsView({
   },
 });
 const equationsView = new EquationsView((gate) => post({ type: 'revealGate', gate }));
+const litEquation = new LitEquationLine(() => sections.equations.reveal());
 const equationsTitle = el('p', { class: 'equations-title' });
 const codeVerdictLine = el('p', { class: 'code-verdict', role: 'status', hidden: '' });
 
@@ -138,6 +140,7 @@ document.body.append(
   el(
     'main',
     { class: 'panel' },
+    litEquation.element,
     el('div', { class: 'toolbar', role: 'toolbar' }, ...Object.values(buttons)),
     statusLine,
     sections.loss.element,
@@ -247,6 +250,14 @@ function renderEquations(): void {
   renderCodeVerdict();
   equationsView.render(state.equations.lines);
   equationsView.setHighlight(state.highlightedGate);
+  updateLitEquation();
+}
+
+/** Repeats the lit equation at the top of the panel while its own line is off screen. */
+function updateLitEquation(): void {
+  const lit = equationsView.litLine();
+  const equation = lit && state.equations.lines.find((line) => line.gate === lit.gate);
+  litEquation.update(lit && equation ? { equation, row: lit.line } : undefined);
 }
 
 /** The check of the user's own cell, above the equations it was checked against. */
@@ -307,12 +318,19 @@ function handle(message: HostToWebview): void {
   if (message.type === 'highlight') {
     // Cheap and immediate: no re-render of the KaTeX lines.
     equationsView.setHighlight(state.highlightedGate);
+    updateLitEquation();
     saveSoon();
     return;
   }
   scheduleRender(changed);
   saveSoon();
 }
+
+// The lit equation's own line comes into or goes out of view by scrolling, resizing, or a
+// section opening or closing above it (the toggle event is caught on its way down).
+window.addEventListener('scroll', updateLitEquation, { passive: true });
+window.addEventListener('resize', updateLitEquation);
+document.addEventListener('vsc-collapsible-toggle', () => requestAnimationFrame(updateLitEquation), { capture: true });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;

@@ -524,6 +524,46 @@ describe('side panel in headless Chromium', function () {
     assert.deepEqual(await highlightedGates(page), []);
   });
 
+  it('repeats a lit equation that is off screen at the top of the panel, without scrolling; a click on it reveals the equations', async () => {
+    const { page, errors } = await openPanel({ width: 300, height: 600, theme: LIGHT_MODERN });
+    await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] });
+    const litLine = () =>
+      page.$eval('.lit-equation', (e) => {
+        const box = e.getBoundingClientRect();
+        return { hidden: (e as HTMLElement).hidden || box.height === 0, gate: e.getAttribute('data-gate'), top: Math.round(box.top), text: e.textContent ?? '' };
+      });
+    const equationTop = () => page.$eval('.equation-line[data-gate="c"]', (e) => e.getBoundingClientRect().top);
+    assert.ok((await equationTop()) > 600, 'the cell-state equation starts below the fold');
+    assert.equal((await litLine()).hidden, true, 'nothing lit: no line');
+    await send(page, { type: 'highlight', gate: 'c' });
+    const shown = await litLine();
+    assert.deepEqual({ hidden: shown.hidden, gate: shown.gate, top: shown.top }, { hidden: false, gate: 'c', top: 0 });
+    assert.match(shown.text, /cell state/i, 'it names the gate');
+    assert.ok((await page.$$('.lit-equation .katex')).length === 1, 'the same KaTeX equation');
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'a cursor move does not scroll the panel');
+    // Scrolled down, the line stays at the top of the view.
+    await page.evaluate(() => window.scrollBy(0, 300));
+    await settle(page);
+    assert.deepEqual({ hidden: (await litLine()).hidden, top: (await litLine()).top }, { hidden: false, top: 0 });
+    await send(page, { type: 'highlight', gate: 'f' });
+    assert.equal((await litLine()).gate, 'f', 'it follows the cursor to another gate');
+    await page.screenshot({ path: path.join(screenshotDir, 'panel-lit-equation.png') });
+    await page.click('.lit-equation');
+    await page.waitForTimeout(900); // the smooth scroll
+    assert.equal(await page.$eval('[data-section="equations"]', (e) => e.classList.contains('just-revealed')), true, 'the Equations section is revealed');
+    const row = await page.$eval('.equation-line[data-gate="f"]', (e) => ({ top: e.getBoundingClientRect().top, lit: e.classList.contains('highlighted') }));
+    assert.ok(row.lit && row.top >= 0 && row.top < 600, `the lit equation is on screen (${row.top} px)`);
+    assert.equal((await litLine()).hidden, true, 'in view: no repeated line');
+    await send(page, { type: 'highlight', gate: 'o' });
+    assert.equal((await litLine()).hidden, true, 'another gate whose line is in view: still none');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await settle(page);
+    assert.equal((await litLine()).gate, 'o', 'scrolled away: back again');
+    await send(page, { type: 'highlight', gate: null });
+    assert.equal((await litLine()).hidden, true, 'nothing lit: gone');
+    assert.deepEqual(errors, []);
+  });
+
   it('highlights a line on hover and asks the host to reveal its gate on click', async () => {
     const { page, posted } = await openPanel();
     await send(page, { type: 'highlight', gate: 'i' });
