@@ -18,7 +18,7 @@ const CLI = { group: ['**/cli/*'], message: 'The CLI is an entry point: nothing 
 const ENGINE_VALUES = {
   group: ['**/engine/*', '!**/engine/validate', '!**/engine/errors'],
   allowTypeImports: true,
-  message: 'Only the engine\'s TF.js-free modules (validate, errors) and its types load here (the data types are in src/shared); the engine itself runs in the worker.',
+  message: "Only the engine's TF.js-free modules (validate, errors) and its types load here (the data types are in src/shared); the engine itself runs in the worker.",
 };
 const ENGINE = { group: ['**/engine/*', '**/engine/**', '**/engine'], message: 'The webview imports only from src/shared (the data types are in src/shared/types.ts and inspect-types.ts).' };
 
@@ -39,16 +39,37 @@ export default tseslint.config(
     },
   },
   // ───────── the import table ─────────
-  { files: ['src/shared/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI, { group: ['**/engine/*', '**/engine', '**/detect/*', '**/detect', '**/python/*', '**/worker/*'], message: 'src/shared imports only src/shared: everyone else imports it.' }) },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI, {
+      group: ['**/engine/*', '**/engine', '**/detect/*', '**/detect', '**/python/*', '**/worker/*'],
+      message: 'src/shared imports only src/shared: everyone else imports it.',
+    }),
+  },
   { files: ['src/engine/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST, CLI) },
-  { files: ['src/detect/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI, { group: ['**/engine/*', '**/python/*'], message: 'src/detect uses nothing but node built-ins (and src/shared).' }) },
+  {
+    files: ['src/detect/**/*.ts'],
+    rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI, { group: ['**/engine/*', '**/python/*'], message: 'src/detect uses nothing but node built-ins (and src/shared).' }),
+  },
   { files: ['src/cli/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST) },
   { files: ['src/worker/**/*.ts'], rules: forbid(VSCODE, WEBVIEW, HOST, CLI) },
   { files: ['src/python/**/*.ts'], rules: forbid(VSCODE, TFJS, WEBVIEW, HOST, CLI) },
   { files: ['src/host/**/*.ts', 'src/extension.ts'], rules: forbid(TFJS, WEBVIEW, CLI, ENGINE_VALUES) },
   // The host's pure half: these modules never import vscode, so unit tests load them directly (the rest of src/host is its vscode half).
-  { files: HOST_PURE.map((name) => `src/host/${name}.ts`), rules: forbid({ group: ['vscode'], message: "This module is in the host's pure half (unit tests load it without VS Code): put what needs vscode in a module of the vscode half and pass it in." }, TFJS, WEBVIEW, CLI, ENGINE_VALUES) },
-  { files: ['webview/**/*.ts'], rules: forbid(VSCODE, TFJS, HOST, CLI, ENGINE, { group: ['**/worker/*', '**/python/*', '**/detect/*', '**/detect'], message: 'The webview talks to the host by messages only.' }) },
+  {
+    files: HOST_PURE.map((name) => `src/host/${name}.ts`),
+    rules: forbid(
+      { group: ['vscode'], message: "This module is in the host's pure half (unit tests load it without VS Code): put what needs vscode in a module of the vscode half and pass it in." },
+      TFJS,
+      WEBVIEW,
+      CLI,
+      ENGINE_VALUES,
+    ),
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: forbid(VSCODE, TFJS, HOST, CLI, ENGINE, { group: ['**/worker/*', '**/python/*', '**/detect/*', '**/detect'], message: 'The webview talks to the host by messages only.' }),
+  },
   // Tests may reach anything but vscode outside the integration suites.
   { files: ['test/unit/**/*.ts', 'test/webview/**/*.ts'], rules: forbid(VSCODE) },
 );

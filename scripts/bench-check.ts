@@ -48,7 +48,9 @@ async function main(): Promise<void> {
     const median = times[Math.floor(times.length / 2)];
     const series = last?.probe && 'series' in last.probe ? last.probe.series.length : 0;
     const check = (last?.timings['check'] ?? 0) + (last?.timings['checkNoForget'] ?? 0);
-    console.log(`${plan.cell.name.padEnd(16)}${String(series).padEnd(8)}${median.toFixed(2).padEnd(17)}${check.toFixed(2).padEnd(11)}${(last?.timings['probe'] ?? 0).toFixed(2).padEnd(11)}${last?.verdict}`);
+    console.log(
+      `${plan.cell.name.padEnd(16)}${String(series).padEnd(8)}${median.toFixed(2).padEnd(17)}${check.toFixed(2).padEnd(11)}${(last?.timings['probe'] ?? 0).toFixed(2).padEnd(11)}${last?.verdict}`,
+    );
   }
   client.dispose();
   console.log(`\nwarm vs cold: the warm child saves the ${cold.toFixed(1)} s start of each call.`);

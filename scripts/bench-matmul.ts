@@ -23,7 +23,13 @@ function time(fn: () => tf.Tensor, repeats: number): number {
   return median(samples);
 }
 
-interface Case { name: string; m: number; k: number; n: number; batch?: number }
+interface Case {
+  name: string;
+  m: number;
+  k: number;
+  n: number;
+  batch?: number;
+}
 const cases: Case[] = [
   { name: 'recurrent step [32×125]@[125×500]', m: 32, k: 125, n: 500 },
   { name: 'dW_hh [125×16000]@[16000×500]', m: 125, k: 16000, n: 500 },

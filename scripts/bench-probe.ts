@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const spec of DEFAULT_PROBE_SERIES) {
     const s = await probeSeriesFast(x, spec, { steps: T, hiddenSize: H, seed: 7 });
-    console.log(`  fast ${spec.name.padEnd(24)} ${s.seconds.toFixed(2)} s (${((performance.now() - started) / 1000).toFixed(2)} s since start)  norms t=1 ${s.norms[0]!.toExponential(2)}, t=100 ${s.norms[T - 1]!.toExponential(2)}`);
+    console.log(
+      `  fast ${spec.name.padEnd(24)} ${s.seconds.toFixed(2)} s (${((performance.now() - started) / 1000).toFixed(2)} s since start)  norms t=1 ${s.norms[0]!.toExponential(2)}, t=100 ${s.norms[T - 1]!.toExponential(2)}`,
+    );
   }
   const total = (performance.now() - started) / 1000;
   console.log(`fast probe, five series: ${total.toFixed(2)} s = ${(total / (totalFlops / gflops / 1e9)).toFixed(2)}× the floor`);

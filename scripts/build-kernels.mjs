@@ -36,7 +36,10 @@ export function sha256(bytes) {
 /** A kernel's source: its C file followed by the headers beside it (simd.h), which it may include. */
 export function kernelSource(cFile) {
   const dir = path.dirname(cFile);
-  const headers = fs.readdirSync(dir).filter((f) => f.endsWith('.h')).sort();
+  const headers = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.h'))
+    .sort();
   return Buffer.concat([fs.readFileSync(cFile), ...headers.map((h) => fs.readFileSync(path.join(dir, h)))]);
 }
 

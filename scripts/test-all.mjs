@@ -19,7 +19,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-test-all-'));
 const reporter = path.join(root, 'scripts/mocha-summary-reporter.cjs');
 const mochaBin = path.join(root, 'node_modules/mocha/bin/mocha.js');
-const skipped = new Set((process.env.LSTM_LAB_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const skipped = new Set(
+  (process.env.LSTM_LAB_SKIP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const useElectron = process.env.LSTM_LAB_TEST_ELECTRON === '1';
 
 /** Runs a command with inherited stdio; resolves with its exit code (signals count as failure). */
@@ -90,7 +95,8 @@ const reporterArgs = (resultFile) => ['--reporter', reporter, '--reporter-option
 // Unit tests: .mocharc.json's options over test/unit (the config names no files, so `npx mocha FILE`
 // runs just FILE). Webview tests: the same options, spelled out.
 const unitTests = (resultFile) => run(process.execPath, [mochaBin, '--config', '.mocharc.json', ...reporterArgs(resultFile), 'test/unit/**/*.test.ts']);
-const webviewTests = (resultFile) => run(process.execPath, [mochaBin, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', ...reporterArgs(resultFile), 'test/webview/**/*.test.ts']);
+const webviewTests = (resultFile) =>
+  run(process.execPath, [mochaBin, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', ...reporterArgs(resultFile), 'test/webview/**/*.test.ts']);
 
 const allStarted = Date.now();
 try {
@@ -110,7 +116,8 @@ try {
   if (useElectron) {
     await stage('integration', 'tests', async (file) => {
       const code = await run(process.execPath, [path.join(root, 'node_modules/@vscode/test-cli/out/bin.mjs')], { LSTM_LAB_TEST_RESULT: file });
-      if (code !== 0 && !fs.existsSync(file)) console.error('test-all: @vscode/test-cli could not run the suites (it downloads VS Code: internet needed). Without LSTM_LAB_TEST_ELECTRON=1 they run in code-server instead.');
+      if (code !== 0 && !fs.existsSync(file))
+        console.error('test-all: @vscode/test-cli could not run the suites (it downloads VS Code: internet needed). Without LSTM_LAB_TEST_ELECTRON=1 they run in code-server instead.');
       return code;
     });
   } else {
@@ -139,7 +146,8 @@ try {
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
 console.log('\n━━ summary');
-for (const r of results) console.log(`  ${r.name.padEnd(12)} ${r.status.padEnd(34)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`);
+for (const r of results)
+  console.log(`  ${r.name.padEnd(12)} ${r.status.padEnd(34)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`);
 console.log(`  total time ${((Date.now() - allStarted) / 1000).toFixed(1)} s`);
 const crashed = results.filter((r) => /crashed|failed \(exit/.test(r.status));
 if (crashed.length) console.log(`  (counted as one failure per stage that crashed or failed to build: ${crashed.map((r) => r.name).join(', ')})`);

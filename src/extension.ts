@@ -71,7 +71,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
     manager.on({
       runUpdated: (run) => {
         panel.post({ type: 'runUpdated', run });
-        if (run.status === 'running' && run.config) panel.showEquations(run.config.cell, run.config.forgetGate, run.codeCell?.role === 'trained-as' ? trainedAsTitle(run.codeCell.name, run.config.cell) : undefined);
+        if (run.status === 'running' && run.config)
+          panel.showEquations(run.config.cell, run.config.forgetGate, run.codeCell?.role === 'trained-as' ? trainedAsTitle(run.codeCell.name, run.config.cell) : undefined);
       },
       runDeleted: () => panel.post({ type: 'runs', runs: manager?.list() ?? [] }),
       progress: (runId, progress) => panel.post({ type: 'progress', runId, progress }),

@@ -28,7 +28,11 @@ export class ChartView {
   private chart: Chart<'line'> | undefined;
 
   /** `plotHeight`: the plot with its axes, in CSS pixels, whatever room the legend takes. */
-  constructor(name: string, emptyText: string, private readonly plotHeight = PLOT_HEIGHT_PX) {
+  constructor(
+    name: string,
+    emptyText: string,
+    private readonly plotHeight = PLOT_HEIGHT_PX,
+  ) {
     this.canvas = el('canvas', { 'data-chart': name, role: 'img', 'aria-label': `${name} chart` });
     this.empty = el('p', { class: 'chart-empty' }, emptyText);
     // Empty until the first update() brings data.

@@ -113,10 +113,17 @@ export function saturationChartConfig(runs: readonly RunRecord[], gate: Saturati
       plugins: {
         title: { display: true, text: GATE_TITLES[gate], color: colors.foreground, font: { size: 12, weight: 'bold' }, padding: { top: 2, bottom: 4 } },
         // One entry per run (its colour); the line styles are explained once beside the charts.
-        legend: { display: options.legend, position: 'bottom', labels: { color: colors.foreground, boxWidth: 10, boxHeight: 10, font: { size: 10 }, filter: (item) => legendEntries.has(item.datasetIndex ?? -1) } },
+        legend: {
+          display: options.legend,
+          position: 'bottom',
+          labels: { color: colors.foreground, boxWidth: 10, boxHeight: 10, font: { size: 10 }, filter: (item) => legendEntries.has(item.datasetIndex ?? -1) },
+        },
         tooltip: { enabled: true },
       },
-      scales: { x: { ...axis('training step (batch)'), min: 0, ...(lastStep > 0 ? { max: lastStep } : {}), ticks: { ...axisStyle('', colors).ticks, precision: 0, includeBounds: false } }, y: { ...axis('share of activations'), min: 0, max: 1, ticks: { ...axisStyle('', colors).ticks, stepSize: 0.5 } } },
+      scales: {
+        x: { ...axis('training step (batch)'), min: 0, ...(lastStep > 0 ? { max: lastStep } : {}), ticks: { ...axisStyle('', colors).ticks, precision: 0, includeBounds: false } },
+        y: { ...axis('share of activations'), min: 0, max: 1, ticks: { ...axisStyle('', colors).ticks, stepSize: 0.5 } },
+      },
     },
   };
 }
@@ -332,11 +339,17 @@ export function gradientFlowCsv(flow: GradientFlow): string {
 
 export function trainedProbeCsv(probe: TrainedProbeResult): string {
   const steps = Math.max(probe.trained.norms.length, probe.fresh.norms.length);
-  return csv(['step', 'trained', 'fresh'], Array.from({ length: steps }, (_, t) => [t + 1, probe.trained.norms[t] ?? '', probe.fresh.norms[t] ?? '']));
+  return csv(
+    ['step', 'trained', 'fresh'],
+    Array.from({ length: steps }, (_, t) => [t + 1, probe.trained.norms[t] ?? '', probe.fresh.norms[t] ?? '']),
+  );
 }
 
 export function sampleCsv(sample: SampleWithProbabilities): string {
-  return csv(['index', 'char', 'probability', 'sampling_probability', 'top'], sample.steps.map((s, k) => [k, s.char, s.probability, s.samplingProbability, s.top.map((c) => `${c.char}:${c.p.toFixed(4)}`).join(' ')]));
+  return csv(
+    ['index', 'char', 'probability', 'sampling_probability', 'top'],
+    sample.steps.map((s, k) => [k, s.char, s.probability, s.samplingProbability, s.top.map((c) => `${c.char}:${c.p.toFixed(4)}`).join(' ')]),
+  );
 }
 
 export function saturationCsv(run: RunRecord): string {
@@ -373,7 +386,11 @@ export function flowDistanceChartConfig(flow: GradientFlow, colors: ThemeColors)
       plugins: { legend: { display: true, position: 'bottom', labels: { color: colors.foreground, font: { size: 11 } } }, tooltip: { enabled: true } },
       scales: {
         x: { type: 'linear', ...axisStyle('distance d = t − s (characters back)', colors) },
-        y: { type: 'logarithmic', ...axisStyle('gradient norm (log scale)', colors), ticks: { color: colors.foreground, font: { size: 11 }, format: { notation: 'scientific', minimumFractionDigits: 0, maximumFractionDigits: 0 } } },
+        y: {
+          type: 'logarithmic',
+          ...axisStyle('gradient norm (log scale)', colors),
+          ticks: { color: colors.foreground, font: { size: 11 }, format: { notation: 'scientific', minimumFractionDigits: 0, maximumFractionDigits: 0 } },
+        },
       },
     },
   };

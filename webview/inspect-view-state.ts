@@ -18,7 +18,17 @@ export interface InspectUiState {
 }
 
 export function defaultInspectState(): InspectUiState {
-  return { text: '', gate: 'h', unit: null, pattern: '', prime: SAMPLE_DEFAULTS.prime, temperature: SAMPLE_DEFAULTS.temperature, length: SAMPLE_DEFAULTS.length, probeSteps: 50, open: { saturation: true, inspect: true } };
+  return {
+    text: '',
+    gate: 'h',
+    unit: null,
+    pattern: '',
+    prime: SAMPLE_DEFAULTS.prime,
+    temperature: SAMPLE_DEFAULTS.temperature,
+    length: SAMPLE_DEFAULTS.length,
+    probeSteps: 50,
+    open: { saturation: true, inspect: true },
+  };
 }
 
 /** Field by field: anything missing or malformed falls back to the default. */
@@ -42,4 +52,3 @@ export function restoreInspectState(saved: unknown): InspectUiState {
   }
   return state;
 }
-

@@ -63,7 +63,13 @@ export class InspectView {
   private readonly requests = new PendingRequests<InspectAnswer>('inspect');
 
   private readonly runSelect = el('select', { class: 'inspect-run', 'aria-label': 'Run to inspect' });
-  private readonly textInput = el('textarea', { class: 'inspect-text', rows: '3', spellcheck: 'false', placeholder: 'Text to read with the trained cell — type here, or select text in an editor and run "LSTM Lab: Inspect Selection".', 'aria-label': 'Text to inspect' });
+  private readonly textInput = el('textarea', {
+    class: 'inspect-text',
+    rows: '3',
+    spellcheck: 'false',
+    placeholder: 'Text to read with the trained cell — type here, or select text in an editor and run "LSTM Lab: Inspect Selection".',
+    'aria-label': 'Text to inspect',
+  });
   private readonly status = el('p', { class: 'inspect-status', 'aria-live': 'polite' });
   private readonly captureButton = el('vscode-button', { 'data-inspect': 'capture', title: 'Every gate of every unit at every character (in the worker)' }, 'Read gates');
   private readonly flowButton = el('vscode-button', { 'data-inspect': 'gradientFlow', secondary: true, title: '‖∂loss_t/∂x_s‖ for every s ≤ t (up to 1000 characters)' }, 'Gradient flow');
@@ -283,7 +289,9 @@ export class InspectView {
     if (this.runSelect.dataset.signature !== signature) {
       this.runSelect.dataset.signature = signature;
       this.runSelect.replaceChildren(
-        ...(candidates.length ? candidates.map((r) => el('option', { value: r.id }, `${r.title} (${r.status}${r.epochs.length ? `, val ${r.epochs[r.epochs.length - 1].valLoss.toFixed(3)}` : ''})`)) : [el('option', { value: '' }, 'no finished training run yet')]),
+        ...(candidates.length
+          ? candidates.map((r) => el('option', { value: r.id }, `${r.title} (${r.status}${r.epochs.length ? `, val ${r.epochs[r.epochs.length - 1].valLoss.toFixed(3)}` : ''})`))
+          : [el('option', { value: '' }, 'no finished training run yet')]),
       );
     }
     this.runSelect.value = current;

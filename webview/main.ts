@@ -121,11 +121,19 @@ const equationsTitle = el('p', { class: 'equations-title' });
 const codeVerdictLine = el('p', { class: 'code-verdict', role: 'status', hidden: '' });
 
 function section(id: SectionId, heading: string, ...content: HTMLElement[]): Section {
-  return new Section({ id, heading, open: state.openSections[id], onToggle: (open) => {
-    state.openSections[id] = open;
-    saveSoon();
-    if (open) scheduleRender({ charts: true });
-  } }, ...content);
+  return new Section(
+    {
+      id,
+      heading,
+      open: state.openSections[id],
+      onToggle: (open) => {
+        state.openSections[id] = open;
+        saveSoon();
+        if (open) scheduleRender({ charts: true });
+      },
+    },
+    ...content,
+  );
 }
 
 const sections = {
@@ -234,7 +242,12 @@ function renderStatus(runs: readonly RunRecord[]): void {
     const cell = running.config && isCellKind(running.config.cell) ? CELL_CATALOG[running.config.cell].shortName : undefined;
     const parts = [`Running ${running.title}${cell && !running.title.includes(cell) ? ` (${cell})` : ''}`];
     if (running.backend) parts.push(`backend ${running.backend === 'tensorflow' ? 'tfjs-node' : running.backend}`);
-    if (last) parts.push(`epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}`, `loss ${Number.isFinite(last.loss) ? last.loss.toFixed(3) : String(last.loss)}`, `${Math.round(last.charsPerSecond)} chars/s`);
+    if (last)
+      parts.push(
+        `epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}`,
+        `loss ${Number.isFinite(last.loss) ? last.loss.toFixed(3) : String(last.loss)}`,
+        `${Math.round(last.charsPerSecond)} chars/s`,
+      );
     if (running.kind === 'probe') parts.push(`${running.probeSeries.length} series so far`);
     if (active.length > 1) parts.push(`${active.length - 1} more queued`);
     statusLine.textContent = parts.join(' · ');

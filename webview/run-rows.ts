@@ -36,7 +36,6 @@ export interface ProbeFact {
 
 export type RunRow = Record<RunColumnKey, string> & { id: string; title: string; statusReason?: string; probeFacts?: ProbeFact[] };
 
-
 const BACKEND_NAMES: Record<string, string> = { tensorflow: 'tfjs-node', wasm: 'wasm', cpu: 'cpu' };
 
 /** m:ss like the notebook's table (17:04), h:mm:ss past an hour. */
@@ -135,7 +134,7 @@ function withCodeCell(run: RunRecord, cell: string): string {
 export function runRow(run: RunRecord): RunRow {
   const lastEpoch = run.epochs[run.epochs.length - 1];
   const lastBatch = run.batches[run.batches.length - 1];
-  const base = { id: run.id, title: run.title, statusReason: run.reason, backend: run.backend ? BACKEND_NAMES[run.backend] ?? run.backend : '—', status: statusText(run) };
+  const base = { id: run.id, title: run.title, statusReason: run.reason, backend: run.backend ? (BACKEND_NAMES[run.backend] ?? run.backend) : '—', status: statusText(run) };
   if (run.kind === 'probe') {
     const seconds = run.probeSeries.reduce((sum, s) => sum + s.seconds, 0);
     const cells = [...new Set((run.probeConfig?.series ?? run.probeSeries).map((s) => (isCellKind(s.cell) ? CELL_CATALOG[s.cell].shortName : s.cell)))];
@@ -183,7 +182,8 @@ export function idleSummary(runs: readonly RunRecord[]): string {
   if (!latest) return 'Ready. Train a model, compare architectures or probe gradient flow.';
   const last = latest.epochs[latest.epochs.length - 1];
   let outcome: string = latest.status;
-  if (latest.status === 'done' && latest.kind === 'train' && last) outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
+  if (latest.status === 'done' && latest.kind === 'train' && last)
+    outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
   else if (latest.status === 'done' && latest.kind === 'probe') outcome = probeDone(latest);
   else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
   const backend = latest.backend ? ` on ${BACKEND_NAMES[latest.backend] ?? latest.backend}` : '';

@@ -68,7 +68,8 @@ export class RunsView {
 
 /** The probe's facts in one cell spanning the loss columns: "Series: 5", "Steps: 100", … */
 function probeFactsCell(facts: readonly ProbeFact[]): HTMLElement {
-  const fact = (f: ProbeFact) => el('span', { class: 'probe-fact', 'data-fact': f.label }, el('span', { class: 'probe-fact-label' }, `${f.label}: `), ...f.items.map((item) => el('span', { class: 'probe-fact-item' }, item)));
+  const fact = (f: ProbeFact) =>
+    el('span', { class: 'probe-fact', 'data-fact': f.label }, el('span', { class: 'probe-fact-label' }, `${f.label}: `), ...f.items.map((item) => el('span', { class: 'probe-fact-item' }, item)));
   const cell = el('td', { 'data-column': 'probe', colspan: String(TRAIN_ONLY_COLUMNS.length) }, ...facts.map(fact));
   cell.title = facts.map((f) => `${f.label}: ${f.items.join(' · ')}`).join('\n');
   return cell;

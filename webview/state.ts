@@ -140,10 +140,21 @@ export function probeRunToShow(state: PanelState): RunRecord | undefined {
 export function applyMessage(state: PanelState, message: HostToWebview): { charts: boolean; table: boolean; equations: boolean } {
   switch (message.type) {
     case 'runs':
-      state.runs = message.runs.map((r) => mergeRun(state.runs.find((old) => old.id === r.id), r));
+      state.runs = message.runs.map((r) =>
+        mergeRun(
+          state.runs.find((old) => old.id === r.id),
+          r,
+        ),
+      );
       return { charts: true, table: true, equations: false };
     case 'runUpdated':
-      state.runs = upsert(state.runs, mergeRun(state.runs.find((r) => r.id === message.run.id), message.run));
+      state.runs = upsert(
+        state.runs,
+        mergeRun(
+          state.runs.find((r) => r.id === message.run.id),
+          message.run,
+        ),
+      );
       return { charts: true, table: true, equations: false };
     case 'progress':
       state.runs = applyProgress(state.runs, message.runId, message.progress);

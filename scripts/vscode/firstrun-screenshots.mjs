@@ -26,7 +26,6 @@ if (!THEMES[theme]) throw new Error('--theme must be dark or light');
 const outDir = path.resolve(option('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'firstrun-shots-'))));
 const mediaDir = option('--media') ? path.resolve(option('--media')) : undefined;
 
-
 const waitFor = (what, check, timeoutMs) => waitForInHarness(what, check, timeoutMs, 400);
 
 async function main() {
@@ -52,10 +51,14 @@ async function main() {
     await page.goto(url);
 
     const posed = (name) =>
-      waitFor(`the driver to show ${name}`, () => {
-        if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
-        return fs.existsSync(path.join(signals, `pose-${name}`));
-      }, 6 * 60_000);
+      waitFor(
+        `the driver to show ${name}`,
+        () => {
+          if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
+          return fs.existsSync(path.join(signals, `pose-${name}`));
+        },
+        6 * 60_000,
+      );
     const taken = (name) => fs.writeFileSync(path.join(signals, `shot-${name}`), '');
     const shot = async (name) => {
       await sleep(800);
@@ -178,11 +181,15 @@ async function main() {
     await page.keyboard.press('Enter');
     await sleep(5000);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
-    const restored = await waitFor('the charts tab after the reload', async () => {
-      const frame = await panelFrame('editor');
-      const drawn = frame ? await frame.evaluate(() => window.lstmLabPanel?.lossChart?.data.datasets.length ?? 0).catch(() => 0) : 0;
-      return drawn > 0 ? drawn : undefined;
-    }, 90_000);
+    const restored = await waitFor(
+      'the charts tab after the reload',
+      async () => {
+        const frame = await panelFrame('editor');
+        const drawn = frame ? await frame.evaluate(() => window.lstmLabPanel?.lossChart?.data.datasets.length ?? 0).catch(() => 0) : 0;
+        return drawn > 0 ? drawn : undefined;
+      },
+      90_000,
+    );
     const tabTitle = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label');
     await shot('charts-editor-after-reload');
     const scaleAfter = await gradientScale(await panelFrame('editor'));

@@ -14,7 +14,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumPath, codeServerEntry, repoRoot } from './paths.mjs';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,7 +48,9 @@ export async function waitFor(what, check, timeoutMs, intervalMs = 500) {
 
 /** Log lines that are expected on a machine without internet and say nothing about us. */
 export function isNoise(line) {
-  return /ENOTFOUND open-vsx\.org|open-vsx\.org|getaddrinfo ENOTFOUND (marketplace|update\.code|az764295|default\.exp-tas)|Failed to fetch|net::ERR_NAME_NOT_RESOLVED|Extension gallery|\[Extension Host\] debugger listening|Debugger listening on ws:/i.test(line);
+  return /ENOTFOUND open-vsx\.org|open-vsx\.org|getaddrinfo ENOTFOUND (marketplace|update\.code|az764295|default\.exp-tas)|Failed to fetch|net::ERR_NAME_NOT_RESOLVED|Extension gallery|\[Extension Host\] debugger listening|Debugger listening on ws:/i.test(
+    line,
+  );
 }
 
 async function freePort() {
@@ -154,11 +165,27 @@ export async function startCodeServer(options = {}) {
     if (install.status !== 0 || !/successfully installed/i.test(output)) {
       throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status}):\n${output}`);
     }
-    log(`harness: ${output.split('\n').filter((l) => /install/i.test(l)).pop()}`);
+    log(
+      `harness: ${output
+        .split('\n')
+        .filter((l) => /install/i.test(l))
+        .pop()}`,
+    );
   }
 
   const port = await freePort();
-  const args = [codeServerEntry(), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...common];
+  const args = [
+    codeServerEntry(),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    ...common,
+  ];
   const server = spawn(process.execPath, args, { env, cwd: runDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const serverLog = fs.createWriteStream(path.join(runDir, 'code-server.log'));
   server.stdout.pipe(serverLog);
@@ -238,7 +265,12 @@ export async function remoteAuthority(url, folder) {
   const html = await (await fetch(`${url}/?folder=${encodeURIComponent(folder)}`)).text();
   const match = /id="vscode-workbench-web-configuration"[^>]*data-settings="([^"]*)"/.exec(html);
   if (match) {
-    const decoded = match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const decoded = match[1]
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     try {
       const settings = JSON.parse(decoded);
       if (typeof settings.remoteAuthority === 'string' && settings.remoteAuthority) return settings.remoteAuthority;

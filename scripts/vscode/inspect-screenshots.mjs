@@ -17,7 +17,6 @@ if (!THEMES[theme]) throw new Error('--theme must be dark or light');
 const outDir = path.resolve(option('--out', path.join(repoRoot, 'docs/screenshots')));
 const suffix = theme === 'dark' ? '' : '-light';
 
-
 async function main() {
   const driver = path.join(repoRoot, 'dist/test/integration/inspect-screens.js');
   if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
@@ -37,10 +36,14 @@ async function main() {
     page.on('pageerror', (error) => !isNoise(String(error)) && console.error(`[workbench] ${error}`));
     await page.goto(url);
     console.log('inspect-screenshots: training a Quick run on Brown in the worker…');
-    await waitFor('the driver (Quick run + Inspect Selection)', async () => {
-      if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
-      return fs.existsSync(path.join(signals, 'ready.json'));
-    }, 8 * 60_000);
+    await waitFor(
+      'the driver (Quick run + Inspect Selection)',
+      async () => {
+        if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
+        return fs.existsSync(path.join(signals, 'ready.json'));
+      },
+      8 * 60_000,
+    );
     console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
 
     // Widen the side bar so the panel has room.
@@ -51,17 +54,21 @@ async function main() {
       await page.mouse.move(sidebar.x + 560, sidebar.y + 300, { steps: 8 });
       await page.mouse.up();
     }
-    const frame = await waitFor('the panel webview', async () => {
-      for (const f of page.frames()) if (await f.$('.inspect-text').catch(() => null)) return f;
-      return undefined;
-    }, 60_000);
+    const frame = await waitFor(
+      'the panel webview',
+      async () => {
+        for (const f of page.frames()) if (await f.$('.inspect-text').catch(() => null)) return f;
+        return undefined;
+      },
+      60_000,
+    );
     const shot = async (name) => {
       await sleep(700);
       const file = path.join(outDir, `${name}${suffix}.png`);
       await page.screenshot({ path: file });
       console.log(`inspect-screenshots: wrote ${path.relative(process.cwd(), file)}`);
     };
-    const fold = async (section, open) => frame.$eval(`[data-section="${section}"]`, (s, o) => ((s).open = o), open);
+    const fold = async (section, open) => frame.$eval(`[data-section="${section}"]`, (s, o) => (s.open = o), open);
 
     // 1. Gate activations of the selection, the units most active on "th", a hover.
     await waitFor('the capture', () => frame.$('.heat-cell'), 120_000);

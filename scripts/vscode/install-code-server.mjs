@@ -80,7 +80,10 @@ function main() {
   const tmp = path.join(dir, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
   // A package.json of its own keeps npm from walking up into the project's package.json.
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'lstm-lab-code-server', private: true, description: 'code-server for LSTM Lab integration tests (generated)' }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'lstm-lab-code-server', private: true, description: 'code-server for LSTM Lab integration tests (generated)' }, null, 2) + '\n',
+  );
 
   // Fix 3: the ripgrep download cache, filled from Debian's rg.
   const cache = path.join(tmp, `vscode-ripgrep-cache-${RIPGREP_PACKAGE_VERSION}`);
@@ -103,7 +106,13 @@ function main() {
     npm_config_update_notifier: 'false',
   };
   console.log(`install-code-server: npm install code-server@${CODE_SERVER_VERSION} into ${path.relative(repoRoot, dir)} (a few minutes)`);
-  const npm = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const npm = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const logFile = path.join(dir, 'install.log');
   fs.writeFileSync(logFile, `${npm.stdout ?? ''}\n${npm.stderr ?? ''}`);
   if (npm.status !== 0) {

@@ -65,15 +65,23 @@ async function main() {
     };
 
     // 1. The first reveal, from a real click on the lens: the focus must stay in the editor.
-    const lens = await waitFor('the Equations lens', async () => {
-      const link = page.locator('.part.editor .codelens-decoration a', { hasText: 'Equations' }).first();
-      return (await link.count()) > 0 && (await link.isVisible()) ? link : undefined;
-    }, 60_000);
+    const lens = await waitFor(
+      'the Equations lens',
+      async () => {
+        const link = page.locator('.part.editor .codelens-decoration a', { hasText: 'Equations' }).first();
+        return (await link.count()) > 0 && (await link.isVisible()) ? link : undefined;
+      },
+      60_000,
+    );
     await lens.click();
-    const frame = await waitFor('the panel webview', async () => {
-      for (const f of page.frames()) if (await f.$('[data-section="runs"]').catch(() => null)) return f;
-      return undefined;
-    }, 60_000);
+    const frame = await waitFor(
+      'the panel webview',
+      async () => {
+        for (const f of page.frames()) if (await f.$('[data-section="runs"]').catch(() => null)) return f;
+        return undefined;
+      },
+      60_000,
+    );
     await sleep(1500);
     const focus = await page.evaluate(() => {
       const active = document.activeElement;
@@ -83,9 +91,10 @@ async function main() {
     await shot('focus-after-first-lens-light');
     if (!focus.inEditor) throw new Error(`the first reveal of the panel took the focus: ${focus.element}`);
     fs.writeFileSync(path.join(signals, 'lens-clicked'), '');
-    const fold = (open) => frame.evaluate((o) => {
-      for (const section of document.querySelectorAll('[data-section]')) section.open = o.includes(section.getAttribute('data-section'));
-    }, open);
+    const fold = (open) =>
+      frame.evaluate((o) => {
+        for (const section of document.querySelectorAll('[data-section]')) section.open = o.includes(section.getAttribute('data-section'));
+      }, open);
     const scrollTo = (selector, block) => frame.$eval(selector, (e, b) => e.scrollIntoView({ block: b }), block);
 
     // 2. The notebook's lenses, with the panel as it first opens (empty sections one line each).

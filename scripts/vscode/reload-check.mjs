@@ -17,16 +17,26 @@ const shotIndex = process.argv.indexOf('--shot');
 const shot = shotIndex > 0 ? path.resolve(process.argv[shotIndex + 1]) : path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'reload-check-')), 'after-reload.png');
 
 const steps = [
-  '--command', 'LSTM Lab: Train Model',
-  '--keys', 'Enter', // the first cell kind
-  '--keys', 'Enter', // Brown
-  '--keys', 'Enter', // Quick
-  '--wait', '9000', // a few batches on one wasm thread
-  '--command', 'Developer: Reload Window',
-  '--wait', '20000', // the workbench and the extension come back
-  '--command', 'LSTM Lab: Show Panel',
-  '--wait', '4000',
-  '--shot', shot,
+  '--command',
+  'LSTM Lab: Train Model',
+  '--keys',
+  'Enter', // the first cell kind
+  '--keys',
+  'Enter', // Brown
+  '--keys',
+  'Enter', // Quick
+  '--wait',
+  '9000', // a few batches on one wasm thread
+  '--command',
+  'Developer: Reload Window',
+  '--wait',
+  '20000', // the workbench and the extension come back
+  '--command',
+  'LSTM Lab: Show Panel',
+  '--wait',
+  '4000',
+  '--shot',
+  shot,
 ];
 const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/vscode/screenshot.mjs'), '--keep', ...steps], { encoding: 'utf8', timeout: 300_000 });
 process.stdout.write(result.stdout);

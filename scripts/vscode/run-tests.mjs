@@ -47,20 +47,51 @@ function parseArgs(argv) {
         // Without a file name: the one `npm run package` writes.
         const next = argv[i + 1];
         if (next === undefined || next.startsWith('--')) options.vsix = defaultVsixPath();
-        else { options.vsix = path.resolve(next); i++; }
+        else {
+          options.vsix = path.resolve(next);
+          i++;
+        }
         break;
       }
-      case '--suites': options.suites = valueOf(i, arg); i++; break;
-      case '--grep': options.grep = valueOf(i, arg); i++; break;
-      case '--workspace': options.workspace = path.resolve(valueOf(i, arg)); i++; break;
-      case '--timeout': options.timeout = Number(valueOf(i, arg)); i++; break;
-      case '--result': options.result = path.resolve(valueOf(i, arg)); i++; break;
-      case '--keep': options.keep = true; break;
-      case '--verbose': options.verbose = true; break;
-      case '--help': case '-h':
-        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+      case '--suites':
+        options.suites = valueOf(i, arg);
+        i++;
+        break;
+      case '--grep':
+        options.grep = valueOf(i, arg);
+        i++;
+        break;
+      case '--workspace':
+        options.workspace = path.resolve(valueOf(i, arg));
+        i++;
+        break;
+      case '--timeout':
+        options.timeout = Number(valueOf(i, arg));
+        i++;
+        break;
+      case '--result':
+        options.result = path.resolve(valueOf(i, arg));
+        i++;
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--verbose':
+        options.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(
+          fs
+            .readFileSync(new URL(import.meta.url), 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('//'))
+            .map((l) => l.slice(3))
+            .join('\n'),
+        );
         process.exit(0);
-      default: throw new Error(`unknown option ${arg} (see --help)`);
+      default:
+        throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
   if (!Number.isFinite(options.timeout) || options.timeout <= 0) throw new Error('--timeout must be a positive number of seconds');
@@ -76,7 +107,9 @@ function formatArgs(args) {
 
 /** The workbench's own start-up log lines: useful only when debugging the harness. */
 function isWorkbenchChatter(text) {
-  return /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution)/.test(text);
+  return /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution)/.test(
+    text,
+  );
 }
 
 async function main() {
@@ -167,7 +200,9 @@ async function main() {
     if (fs.existsSync(resultFile)) summary = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     const seconds = ((Date.now() - runStarted) / 1000).toFixed(1);
     if (exitCode === 'timeout' || typeof exitCode === 'string') {
-      console.error(exitCode === 'timeout' ? `run-tests: the suites did not finish within ${options.timeout} s (see --timeout; --keep keeps the server log)` : `run-tests: ${exitCode} before the suites finished`);
+      console.error(
+        exitCode === 'timeout' ? `run-tests: the suites did not finish within ${options.timeout} s (see --timeout; --keep keeps the server log)` : `run-tests: ${exitCode} before the suites finished`,
+      );
       writeResult({ passed: summary?.passed ?? 0, failed: (summary?.failed ?? 0) + 1, pending: summary?.pending ?? 0, crashed: String(exitCode) });
       return 1;
     }

@@ -37,7 +37,16 @@ const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseArgs(argv) {
-  const options = { out: 'screenshot.png', theme: 'dark', workspace: path.join(repoRoot, 'test/fixtures/workspace'), size: { width: 1600, height: 1000 }, scale: 1, settings: {}, keep: false, steps: [] };
+  const options = {
+    out: 'screenshot.png',
+    theme: 'dark',
+    workspace: path.join(repoRoot, 'test/fixtures/workspace'),
+    size: { width: 1600, height: 1000 },
+    scale: 1,
+    settings: {},
+    keep: false,
+    steps: [],
+  };
   const value = (i, name) => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${name} needs a value`);
@@ -46,21 +55,36 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     switch (arg) {
-      case '--out': options.out = value(i, arg); i++; break;
+      case '--out':
+        options.out = value(i, arg);
+        i++;
+        break;
       case '--theme': {
-        options.theme = value(i, arg); i++;
+        options.theme = value(i, arg);
+        i++;
         if (!THEMES[options.theme]) throw new Error(`--theme must be light or dark, not ${options.theme}`);
         break;
       }
-      case '--workspace': options.workspace = path.resolve(value(i, arg)); i++; break;
-      case '--vsix': options.vsix = path.resolve(value(i, arg)); i++; break;
+      case '--workspace':
+        options.workspace = path.resolve(value(i, arg));
+        i++;
+        break;
+      case '--vsix':
+        options.vsix = path.resolve(value(i, arg));
+        i++;
+        break;
       case '--size': {
-        const match = /^(\d+)x(\d+)$/.exec(value(i, arg)); i++;
+        const match = /^(\d+)x(\d+)$/.exec(value(i, arg));
+        i++;
         if (!match) throw new Error('--size must look like 1600x1000');
         options.size = { width: Number(match[1]), height: Number(match[2]) };
         break;
       }
-      case '--scale': options.scale = Number(value(i, arg)); i++; if (!(options.scale > 0)) throw new Error('--scale must be a positive number'); break;
+      case '--scale':
+        options.scale = Number(value(i, arg));
+        i++;
+        if (!(options.scale > 0)) throw new Error('--scale must be a positive number');
+        break;
       case '--settings': {
         try {
           options.settings = { ...options.settings, ...JSON.parse(value(i, arg)) };
@@ -70,19 +94,41 @@ function parseArgs(argv) {
         i++;
         break;
       }
-      case '--keep': options.keep = true; break;
-      case '--open': case '--command': case '--keys': case '--click': case '--shot': case '--type': case '--sidebar-width': case '--webview-scroll': case '--webview-click':
-        options.steps.push({ kind: arg.slice(2), value: value(i, arg) }); i++; break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--open':
+      case '--command':
+      case '--keys':
+      case '--click':
+      case '--shot':
+      case '--type':
+      case '--sidebar-width':
+      case '--webview-scroll':
+      case '--webview-click':
+        options.steps.push({ kind: arg.slice(2), value: value(i, arg) });
+        i++;
+        break;
       case '--wait': {
-        const ms = Number(value(i, arg)); i++;
+        const ms = Number(value(i, arg));
+        i++;
         if (!(ms >= 0)) throw new Error('--wait needs a number of milliseconds');
         options.steps.push({ kind: 'wait', value: ms });
         break;
       }
-      case '--help': case '-h':
-        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+      case '--help':
+      case '-h':
+        console.log(
+          fs
+            .readFileSync(new URL(import.meta.url), 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('//'))
+            .map((l) => l.slice(3))
+            .join('\n'),
+        );
         process.exit(0);
-      default: throw new Error(`unknown option ${arg} (see --help)`);
+      default:
+        throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
   if (!fs.existsSync(options.workspace)) throw new Error(`workspace folder ${options.workspace} does not exist`);

@@ -22,7 +22,6 @@ const set = option('--set', 'python');
 const NAMES = { python: ['user-code-python', 'user-code-notebook'], tfjs: ['user-code-tfjs', 'user-code-tfjs-buggy'] };
 if (!NAMES[set]) throw new Error('--set must be python or tfjs');
 
-
 async function main() {
   const driver = path.join(repoRoot, 'dist/test/integration/user-code-screens.js');
   if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
@@ -50,11 +49,15 @@ async function main() {
     await page.mouse.down();
     await page.mouse.move(sidebar.x + 560, sidebar.y + 300, { steps: 8 });
     await page.mouse.up();
-    const frame = await waitFor('the panel webview', async () => {
-      for (const f of page.frames()) if (await f.$('.code-verdict').catch(() => null)) return f;
-      return undefined;
-    }, 120_000);
-    const fold = async (section, open) => frame.$eval(`[data-section="${section}"]`, (s, o) => ((s).open = o), open).catch(() => undefined);
+    const frame = await waitFor(
+      'the panel webview',
+      async () => {
+        for (const f of page.frames()) if (await f.$('.code-verdict').catch(() => null)) return f;
+        return undefined;
+      },
+      120_000,
+    );
+    const fold = async (section, open) => frame.$eval(`[data-section="${section}"]`, (s, o) => (s.open = o), open).catch(() => undefined);
     const shot = async (name) => {
       for (const s of ['loss', 'saturation', 'runs', 'inspect']) await fold(s, false);
       await fold('gradient', true);

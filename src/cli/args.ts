@@ -70,7 +70,10 @@ export function closestWord(word: string, known: readonly string[]): string | un
 
 function unknownOption(raw: string, specs: readonly OptionSpec[]): UsageError {
   const name = raw.replace(/^-+/, '').replace(/=.*$/, '');
-  const guess = closestWord(name, specs.map((spec) => spec.name));
+  const guess = closestWord(
+    name,
+    specs.map((spec) => spec.name),
+  );
   if (!raw.startsWith('--')) return new UsageError(`Unknown option ${raw}. Options are written --name (e.g. --seq-len 100)${guess ? `; did you mean --${guess}?` : '.'}`);
   return new UsageError(`Unknown option --${name}.${guess ? ` Did you mean --${guess}?` : ''}`);
 }
@@ -125,7 +128,13 @@ export function formatOptions(specs: readonly OptionSpec[]): string {
 
 // ───────────── options shared by the verbs that train or probe ─────────────
 
-export const BACKEND_OPTION: OptionSpec = { name: 'backend', type: 'string', value: 'NAME', help: 'TF.js backend to use (default auto: native, else wasm, else cpu; LSTM_LAB_BACKEND sets the default)', choices: ['auto', 'native', 'tensorflow', 'wasm', 'cpu'] };
+export const BACKEND_OPTION: OptionSpec = {
+  name: 'backend',
+  type: 'string',
+  value: 'NAME',
+  help: 'TF.js backend to use (default auto: native, else wasm, else cpu; LSTM_LAB_BACKEND sets the default)',
+  choices: ['auto', 'native', 'tensorflow', 'wasm', 'cpu'],
+};
 export const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', help: 'print exactly one JSON object on stdout (progress still goes to stderr)' };
 export const QUIET_OPTION: OptionSpec = { name: 'quiet', type: 'boolean', help: 'no progress on stderr' };
 export const CORPUS_OPTION: OptionSpec = { name: 'corpus', type: 'string', value: 'brown|PATH', help: 'the Brown corpus (default) or a UTF-8 text file' };
@@ -192,7 +201,9 @@ export function trainConfigOf(values: OptionValues, cell: TrainConfig['cell'], b
 export function refuseForgetGateFlags(values: OptionValues, cell: CellKind): void {
   const given = ['forget-bias', 'no-forget-gate'].filter((name) => values[name] !== undefined).map((name) => `--${name}`);
   if (given.length > 0 && !hasForgetGate(cell)) {
-    throw new UsageError(`${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to LSTM cells; ${cell} has no forget gate. Leave ${given.length === 1 ? 'it' : 'them'} out, or choose an LSTM with --cell.`);
+    throw new UsageError(
+      `${given.join(' and ')} ${given.length === 1 ? 'applies' : 'apply'} to LSTM cells; ${cell} has no forget gate. Leave ${given.length === 1 ? 'it' : 'them'} out, or choose an LSTM with --cell.`,
+    );
   }
 }
 

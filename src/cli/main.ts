@@ -55,8 +55,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const verb = VERBS.find((v) => v.name === verbName);
   if (!verb) {
-    const guess = closestWord(verbName, VERBS.map((v) => v.name));
-    process.stderr.write(`lstm-lab: unknown verb "${verbName}".${guess ? ` Did you mean ${guess}?` : ''} The verbs are ${VERBS.map((v) => v.name).join(', ')}; run "lstm-lab --help" for what each does.\n`);
+    const guess = closestWord(
+      verbName,
+      VERBS.map((v) => v.name),
+    );
+    process.stderr.write(
+      `lstm-lab: unknown verb "${verbName}".${guess ? ` Did you mean ${guess}?` : ''} The verbs are ${VERBS.map((v) => v.name).join(', ')}; run "lstm-lab --help" for what each does.\n`,
+    );
     return 2;
   }
   const json = rest.includes('--json');

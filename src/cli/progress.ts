@@ -85,7 +85,9 @@ export function trainProgress(bar: ProgressBar, label: string, totalEpochs: numb
     switch (event.type) {
       case 'corpus': {
         const s = event.stats;
-        bar.line(`${label}: corpus ${s.name}: ${formatNumber(s.chars)} chars, ${formatNumber(s.trainInstances)} training / ${formatNumber(s.valInstances)} validation instances, vocabulary ${formatNumber(s.vocabSize)}`);
+        bar.line(
+          `${label}: corpus ${s.name}: ${formatNumber(s.chars)} chars, ${formatNumber(s.trainInstances)} training / ${formatNumber(s.valInstances)} validation instances, vocabulary ${formatNumber(s.vocabSize)}`,
+        );
         for (const warning of event.warnings ?? []) bar.line(`${label}: warning: ${warning}`);
         break;
       }
@@ -98,7 +100,9 @@ export function trainProgress(bar: ProgressBar, label: string, totalEpochs: numb
       }
       case 'epoch': {
         const e = event.summary;
-        bar.line(`${label} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(3)}, val loss ${e.valLoss.toFixed(3)} (${e.bitsPerChar.toFixed(3)} bits/char), ${formatClock(e.seconds)}, ${formatRate(e.charsPerSecond)}, peak RSS ${formatNumber(e.peakRssMB)} MB`);
+        bar.line(
+          `${label} epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(3)}, val loss ${e.valLoss.toFixed(3)} (${e.bitsPerChar.toFixed(3)} bits/char), ${formatClock(e.seconds)}, ${formatRate(e.charsPerSecond)}, peak RSS ${formatNumber(e.peakRssMB)} MB`,
+        );
         break;
       }
       case 'validation':

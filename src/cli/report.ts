@@ -32,7 +32,14 @@ export function probeJson(result: ProbeResult, config: ProbeConfig) {
     backend: result.backend,
     config: { steps, batchSize, embeddingSize, hiddenSize, seed, corpus, checkpoint: config.checkpoint ?? null },
     steps: result.steps,
-    series: result.series.map(({ name, cell, forgetGate, forgetBias, keepTrainedForgetBias, norms }) => ({ name, cell, forgetGate, forgetBias, trainedForgetBias: keepTrainedForgetBias === true, norms })),
+    series: result.series.map(({ name, cell, forgetGate, forgetBias, keepTrainedForgetBias, norms }) => ({
+      name,
+      cell,
+      forgetGate,
+      forgetBias,
+      trainedForgetBias: keepTrainedForgetBias === true,
+      norms,
+    })),
   };
 }
 
@@ -72,10 +79,35 @@ export function resultsTable(results: readonly TrainResult[], firstLosses?: Read
       rows.push(row);
     });
   }
-  return textTable(header, rows, header.map((h) => h !== 'model' && h !== 'status'));
+  return textTable(
+    header,
+    rows,
+    header.map((h) => h !== 'model' && h !== 'status'),
+  );
 }
 
-const CSV_COLUMNS = ['cell', 'model', 'status', 'backend', 'epoch', 'trainLoss', 'valLoss', 'bitsPerChar', 'seconds', 'charsPerSecond', 'peakRssMB', 'seqLen', 'batchSize', 'hiddenSize', 'embeddingSize', 'learningRate', 'maxBatches', 'seed', 'corpusChars', 'vocabSize'] as const;
+const CSV_COLUMNS = [
+  'cell',
+  'model',
+  'status',
+  'backend',
+  'epoch',
+  'trainLoss',
+  'valLoss',
+  'bitsPerChar',
+  'seconds',
+  'charsPerSecond',
+  'peakRssMB',
+  'seqLen',
+  'batchSize',
+  'hiddenSize',
+  'embeddingSize',
+  'learningRate',
+  'maxBatches',
+  'seed',
+  'corpusChars',
+  'vocabSize',
+] as const;
 
 function csvField(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
@@ -139,7 +171,10 @@ function escapeHtml(text: string): string {
 
 /** JSON safe to place inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export interface HtmlReportInput {

@@ -7,7 +7,24 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
-import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole, SIGMOID_LIKE, SPLIT, TANH_LIKE } from './vocab';
+import {
+  classify,
+  CONCAT,
+  EXPLICITLY_PREVIOUS,
+  GRU_NAMES,
+  GRU_SUFFIXES,
+  hasActivation,
+  LSTM_NAMES,
+  LSTM_SUFFIXES,
+  PREVIOUS_HIDDEN,
+  RNN_ACTIVATION,
+  RNN_OUTPUT,
+  roleName,
+  stateRole,
+  SIGMOID_LIKE,
+  SPLIT,
+  TANH_LIKE,
+} from './vocab';
 import type { DetectedKind, GateName } from './types';
 
 export interface UnitAnalysis {
@@ -19,7 +36,6 @@ export interface UnitAnalysis {
 }
 
 // ───────────────────────── analysis ─────────────────────────
-
 
 /** The gate a split output's name points at by its last letter: zi, x_z, i_r, recurrentZ. */
 function suffixRole<K extends GateName>(name: string, suffixes: Record<string, K>): K | undefined {
@@ -63,7 +79,8 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     for (const d of flow.defs) {
       if (roles.has(d) || d.order <= group[0].order) continue;
       const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && group.includes(s)))];
-      if (read.length === 1 && (group.some((g) => g.key === d.key) || (hasActivation(d.rhs) && d.targetCount === 1 && !classify(d.name, vocab, d.targetSubscripted)))) roles.set(d, roles.get(read[0])!);
+      if (read.length === 1 && (group.some((g) => g.key === d.key) || (hasActivation(d.rhs) && d.targetCount === 1 && !classify(d.name, vocab, d.targetSubscripted))))
+        roles.set(d, roles.get(read[0])!);
     }
   }
   // `c = self._activation(candidate)`: an activation of one gate's pre-activation, under a name of no role, is that gate.
@@ -94,7 +111,17 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   }
   // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.
   if (!cDefs.length) {
-    const updates = flow.defs.filter((d) => !roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && !hasActivation(d.rhs) && stateRole(d.name, d.targetSubscripted) !== 'h' && !refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['i']) && reachesRole(flow, d, roles, ['g', 'f']));
+    const updates = flow.defs.filter(
+      (d) =>
+        !roles.has(d) &&
+        d.targetCount === 1 &&
+        d.key !== '<return>' &&
+        !hasActivation(d.rhs) &&
+        stateRole(d.name, d.targetSubscripted) !== 'h' &&
+        !refsRole(flow, d, roles, ['o']) &&
+        reachesRole(flow, d, roles, ['i']) &&
+        reachesRole(flow, d, roles, ['g', 'f']),
+    );
     for (const d of updates) {
       const readByAnother = updates.some((u) => u !== d && readsThroughMixers(flow, roles, u).sources.includes(d));
       if (!readByAnother) {
@@ -132,10 +159,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
-  const optionalForgetGate =
-    hasForget &&
-    ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) ||
-      [...forgetDefs, ...cDefs].some(forgetFlag));
+  const optionalForgetGate = hasForget && ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) || [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
   // Gates with no variable of their own, computed inside an update: the forget gate
   // (`c = flag ? sigmoid(gate('f')) * c + i*g : ...`) and the candidate (Keras'
@@ -164,11 +188,12 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
   if (!hDefs.length) {
-    const readsPrevious = (d: Def) => d.refs.some((r) => {
-      const name = roleName(r);
-      const src = flow.reaching(r, d.order);
-      return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
-    });
+    const readsPrevious = (d: Def) =>
+      d.refs.some((r) => {
+        const name = roleName(r);
+        const src = flow.reaching(r, d.order);
+        return (PREVIOUS_HIDDEN.test(name) || EXPLICITLY_PREVIOUS.test(name)) && !(src && roles.has(src));
+      });
     for (const d of flow.defs) {
       if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
         roles.set(d, 'h');
@@ -248,7 +273,9 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
 }
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[], helpers?: ClassHelpers): UnitAnalysis | undefined {
-  const modules = linearModules.length ? new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g') : undefined;
+  const modules = linearModules.length
+    ? new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g')
+    : undefined;
   const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf, helpers);
   return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
@@ -261,7 +288,10 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
 export function findLinearModules(stmts: Stmt[]): string[] {
   const names: string[] = [];
   for (const s of stmts) {
-    const m = /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/.exec(s.text);
+    const m =
+      /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/.exec(
+        s.text,
+      );
     if (m) names.push(m[2]);
   }
   return names;

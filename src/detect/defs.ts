@@ -101,7 +101,20 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     if (ret) {
       const rhs = text.slice(ret[0].length);
       if (!rhs.trim() || splitTopLevel(rhs).filter((p) => p.text.trim()).length > 1) return;
-      defs.push({ key: '<return>', name: '<return>', order, stmt, rhs, rhsOffset: ret[0].length, lines: linesOf(stmt, 0, text.length, lineOf), refs: extractRefs(rhs), targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
+      defs.push({
+        key: '<return>',
+        name: '<return>',
+        order,
+        stmt,
+        rhs,
+        rhsOffset: ret[0].length,
+        lines: linesOf(stmt, 0, text.length, lineOf),
+        refs: extractRefs(rhs),
+        targetSubscripted: false,
+        targetCount: 1,
+        targetIndex: 0,
+        elementwise: false,
+      });
       return;
     }
     const assign = assignmentAt(text);
@@ -110,7 +123,20 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     if (inPlace) {
       const key = refKey(inPlace[1]);
       const dotted = key.replace(/^self\./, '').includes('.');
-      defs.push({ key, name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key), order, stmt, rhs: text, rhsOffset: 0, lines: linesOf(stmt, 0, text.length, lineOf), refs: [key], targetSubscripted: false, targetCount: 1, targetIndex: 0, elementwise: false });
+      defs.push({
+        key,
+        name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key),
+        order,
+        stmt,
+        rhs: text,
+        rhsOffset: 0,
+        lines: linesOf(stmt, 0, text.length, lineOf),
+        refs: [key],
+        targetSubscripted: false,
+        targetCount: 1,
+        targetIndex: 0,
+        elementwise: false,
+      });
       return;
     }
     if (!assign) return;
@@ -120,7 +146,9 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     // Type annotations: `i: tf.Tensor = ...`, `[h, c]: [T, T] = ...`.
     const colon = splitTopLevel(lhs, ':');
     if (colon.length > 1) lhs = colon[0].text;
-    const targets = splitTopLevel(unwrap(lhs).text).map((p) => p.text.trim()).filter(Boolean);
+    const targets = splitTopLevel(unwrap(lhs).text)
+      .map((p) => p.text.trim())
+      .filter(Boolean);
     if (!targets.length) return;
     let elements: { text: string; offset: number }[] | undefined;
     if (targets.length > 1) {
@@ -156,4 +184,3 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
   });
   return defs;
 }
-

@@ -53,7 +53,8 @@ export class Flow {
   }
   /** `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here. */
   private readonly elementwiseAlias: boolean;
-  private static aliasOf = (defs: Def[]) => defs.some((d) => /^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs));
+  private static aliasOf = (defs: Def[]) =>
+    defs.some((d) => /^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs));
   matmulCount(text: string): number {
     let n = (text.match(MATMUL) ?? []).length;
     if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
@@ -71,10 +72,13 @@ export class Flow {
       const products = this.matmulCount(d.rhs);
       // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
       const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs) && !RESHAPE.test(d.rhs);
-      result = products > 0 || (!sizeOnly && d.refs.some((r) => {
-        const src = this.reaching(r, d.order);
-        return src !== undefined && src !== d && this.preact(src, visiting);
-      }));
+      result =
+        products > 0 ||
+        (!sizeOnly &&
+          d.refs.some((r) => {
+            const src = this.reaching(r, d.order);
+            return src !== undefined && src !== d && this.preact(src, visiting);
+          }));
     }
     this.preactMemo.set(d, result);
     return result;
@@ -154,7 +158,11 @@ export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName):
 
 /** How many of `wanted` the definition reads, directly or through mixers. */
 export function rolesReached(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): number {
-  return new Set(readsThroughMixers(flow, roles, d).sources.map((s) => roles.get(s)).filter((r) => r !== undefined && wanted.includes(r))).size;
+  return new Set(
+    readsThroughMixers(flow, roles, d)
+      .sources.map((s) => roles.get(s))
+      .filter((r) => r !== undefined && wanted.includes(r)),
+  ).size;
 }
 
 /** Like refsRole, but also through mixers: `cell = add(retainCell, writeCell)` reads f and i. */
@@ -189,7 +197,17 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       // `c = add(retain, write)`: the mixers of a state update are part of it.
       else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate])) visit(src);
       // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
-      else if (role === undefined && !hasActivation(d.rhs) && SPLIT.test(d.rhs) && hasActivation(src.rhs) && src.refs.some((rr) => { const s = flow.reaching(rr, src.order); return s !== undefined && flow.preact(s); })) visit(src);
+      else if (
+        role === undefined &&
+        !hasActivation(d.rhs) &&
+        SPLIT.test(d.rhs) &&
+        hasActivation(src.rhs) &&
+        src.refs.some((rr) => {
+          const s = flow.reaching(rr, src.order);
+          return s !== undefined && flow.preact(s);
+        })
+      )
+        visit(src);
     }
   };
   for (const [d, role] of roles) if (role === gate) visit(d);
@@ -228,7 +246,12 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     // A gate whose activation is written inside the state update (`c = sigmoid(f) * c + ...`,
     // `c = f * c + i * tanh(z2)`): the update line computes that gate too.
     const own = [...roles].filter(([, r]) => r === g).map(([d]) => d);
-    const activatedBefore = own.some((d) => d.refs.some((r) => { const s = flow.reaching(r, d.order); return s !== undefined && !roles.has(s) && hasActivation(s.rhs); }));
+    const activatedBefore = own.some((d) =>
+      d.refs.some((r) => {
+        const s = flow.reaching(r, d.order);
+        return s !== undefined && !roles.has(s) && hasActivation(s.rhs);
+      }),
+    );
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
     if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs)) && !activatedBefore && !fromHelper) {
@@ -242,4 +265,3 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
   }
   return gates;
 }
-

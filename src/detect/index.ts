@@ -125,7 +125,11 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
   };
   consider(scanned.module, [scanned.module]);
-  for (const top of scanned.module.children) consider(top, [top, ...descendants(top)].filter((u) => u.type !== 'class'));
+  for (const top of scanned.module.children)
+    consider(
+      top,
+      [top, ...descendants(top)].filter((u) => u.type !== 'class'),
+    );
   return cells.sort((a, b) => a.range.start - b.range.start);
 }
 

@@ -64,11 +64,13 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
     const readsPrevious = d.refs.some((r) => r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)));
     // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
     // Read directly or through one mixer (`y_in_exp = stack([y_in, ...])`): a gradient `db += da` reaches the gates through several.
-    const near = new Set(d.refs.flatMap((r) => {
-      const src = flow.reaching(r, d.order);
-      if (!src) return [];
-      return isMixer(flow, roles, src) ? [src, ...src.refs.map((rr) => flow.reaching(rr, src.order)).filter((s): s is Def => s !== undefined)] : [src];
-    }));
+    const near = new Set(
+      d.refs.flatMap((r) => {
+        const src = flow.reaching(r, d.order);
+        if (!src) return [];
+        return isMixer(flow, roles, src) ? [src, ...src.refs.map((rr) => flow.reaching(rr, src.order)).filter((s): s is Def => s !== undefined)] : [src];
+      }),
+    );
     const gates = unnamedGatesRead(flow, roles, d).filter((g) => near.has(g) && isActivationCall(g.rhs));
     // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
     const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
@@ -104,7 +106,14 @@ export function inferOutputGate(flow: Flow, roles: Roles): void {
     for (const m of text.matchAll(re)) {
       const open = m.index + m[0].length - 1;
       const close = matchBracket(text, open);
-      if (close > open && extractRefs(text.slice(open + 1, close)).some((r) => { const src = flow.reaching(r, at.order); return src !== undefined && roles.get(src) === 'c'; })) return true;
+      if (
+        close > open &&
+        extractRefs(text.slice(open + 1, close)).some((r) => {
+          const src = flow.reaching(r, at.order);
+          return src !== undefined && roles.get(src) === 'c';
+        })
+      )
+        return true;
     }
     return false;
   };
@@ -130,10 +139,11 @@ const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cel
 export function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
   const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
   // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
-  const readsPeep = (d: Def) => d.refs.some((r) => {
-    const src = flow.reaching(r, d.order);
-    return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
-  });
+  const readsPeep = (d: Def) =>
+    d.refs.some((r) => {
+      const src = flow.reaching(r, d.order);
+      return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
+    });
   for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) return true;
   for (const d of updates) {
     const re = new RegExp(SIGMOID_LIKE.source, 'g');

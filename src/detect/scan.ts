@@ -176,7 +176,16 @@ function scanPython(source: string): Scanned {
       if (keyword === 'def' || keyword === 'class') {
         const name = /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(body)?.[1] ?? '<anonymous>';
         const parent = unitOf();
-        unit = { name, type: keyword === 'class' ? 'class' : 'function', start: pendingDecoratorLine ?? line, end: lineOf(offset + colon), params: keyword === 'def' ? paramsOfHeader(body.slice(0, colon)) : [], stmts: [], children: [], parent };
+        unit = {
+          name,
+          type: keyword === 'class' ? 'class' : 'function',
+          start: pendingDecoratorLine ?? line,
+          end: lineOf(offset + colon),
+          params: keyword === 'def' ? paramsOfHeader(body.slice(0, colon)) : [],
+          stmts: [],
+          children: [],
+          parent,
+        };
         parent.children.push(unit);
         for (const h of stack) if (h.unit) h.unit.end = Math.max(h.unit.end, unit.end);
       }
@@ -328,7 +337,16 @@ function scanCLike(source: string): Scanned {
       const ws = /^\s*/.exec(text)![0];
       const body = ws + 'return' + ' '.repeat(Math.max(0, arrow[1].length - ws.length - 6)) + text.slice(arrow[1].length);
       const bodyStart = lineOf(offset + arrow[1].length);
-      parent.children.push({ name: arrow[2], type: 'function', start, end, params: paramsOfHeader(arrow[3].startsWith('(') ? arrow[3] : `${arrow[3]} =>`), stmts: [{ start: bodyStart, end, text: body, offset, inLoop: false, conditions: [] }], children: [], parent });
+      parent.children.push({
+        name: arrow[2],
+        type: 'function',
+        start,
+        end,
+        params: paramsOfHeader(arrow[3].startsWith('(') ? arrow[3] : `${arrow[3]} =>`),
+        stmts: [{ start: bodyStart, end, text: body, offset, inLoop: false, conditions: [] }],
+        children: [],
+        parent,
+      });
       return;
     }
     unitOf().stmts.push({ start, end, text, offset, ...ctx });
@@ -362,7 +380,7 @@ function scanCLike(source: string): Scanned {
       }
       const parent = blocks[blocks.length - 1];
       const rawHeader = textOf(headerStart, i);
-      let header = rawHeader.trim();
+      const header = rawHeader.trim();
       // Long headers are argument lists, not declarations: classify their start only.
       let cls = classifyTsHeader(header.length > 600 ? header.slice(0, 600) : header, parent?.kind === 'class-body');
       if (depth() > 0) {
@@ -383,7 +401,16 @@ function scanCLike(source: string): Scanned {
         const parentUnit = unitOf();
         const unitStart = depth() > 0 && code[top.at] === '{' && cls.name?.includes('.') ? stmtStart : headerStart;
         const startLine = lineOf(unitStart + (code.slice(unitStart, i).length - code.slice(unitStart, i).trimStart().length));
-        unit = { name: cls.name!, type: cls.type!, start: startLine, end: lineOf(i), params: cls.type === 'function' ? paramsOfHeader(header.replace(/^[^(]*?\bfunction\b/, 'function')) : [], stmts: [], children: [], parent: parentUnit };
+        unit = {
+          name: cls.name!,
+          type: cls.type!,
+          start: startLine,
+          end: lineOf(i),
+          params: cls.type === 'function' ? paramsOfHeader(header.replace(/^[^(]*?\bfunction\b/, 'function')) : [],
+          stmts: [],
+          children: [],
+          parent: parentUnit,
+        };
         parentUnit.children.push(unit);
       }
       let text = (header.length > 600 ? header.slice(0, 600) : header).replace(/\s+/g, ' ');

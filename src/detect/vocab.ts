@@ -6,7 +6,31 @@
 export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
   i: ['i', 'it', 'i_t', 'ingate', 'in_gate', 'input_gate', 'inputgate', 'igate', 'i_gate', 'gate_i', 'i_g'],
   f: ['f', 'ft', 'f_t', 'forgetgate', 'forget_gate', 'fgate', 'f_gate', 'gate_f', 'f_g', 'forget'],
-  g: ['g', 'gt', 'g_t', 'j', 'new_input', 'cellgate', 'cell_gate', 'c_tilde', 'c_hat', 'c_bar', 'ctilde', 'chat', 'c_tilda', 'candidate', 'cand', 'c_cand', 'c_candidate', 'candidate_cell', 'cell_candidate', 'g_gate', 'gate_g', 'c_in', 'c_prime'],
+  g: [
+    'g',
+    'gt',
+    'g_t',
+    'j',
+    'new_input',
+    'cellgate',
+    'cell_gate',
+    'c_tilde',
+    'c_hat',
+    'c_bar',
+    'ctilde',
+    'chat',
+    'c_tilda',
+    'candidate',
+    'cand',
+    'c_cand',
+    'c_candidate',
+    'candidate_cell',
+    'cell_candidate',
+    'g_gate',
+    'gate_g',
+    'c_in',
+    'c_prime',
+  ],
   o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
   h: ['h', 'ht', 'h_t', 'hy', 'hx', 'h_next', 'next_h', 'h_new', 'new_h', 'hidden', 'hidden_state', 'h1', 'h_out', 'state_h', 'h_state', 'hs'],
@@ -15,7 +39,29 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
 export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
   r: ['r', 'rt', 'r_t', 'resetgate', 'reset_gate', 'reset', 'r_gate', 'gate_r'],
   z: ['z', 'zt', 'z_t', 'updategate', 'update_gate', 'update', 'u', 'ut', 'u_t', 'inputgate', 'input_gate', 'z_gate', 'gate_z', 'inp'],
-  n: ['n', 'nt', 'n_t', 'newgate', 'new_gate', 'hh', 'h_tilde', 'h_hat', 'h_bar', 'htilde', 'hhat', 'h_tilda', 'candidate', 'cand', 'h_candidate', 'h_cand', 'n_gate', 'gate_n', 'new', 'hthat', 'h_that'],
+  n: [
+    'n',
+    'nt',
+    'n_t',
+    'newgate',
+    'new_gate',
+    'hh',
+    'h_tilde',
+    'h_hat',
+    'h_bar',
+    'htilde',
+    'hhat',
+    'h_tilda',
+    'candidate',
+    'cand',
+    'h_candidate',
+    'h_cand',
+    'n_gate',
+    'gate_n',
+    'new',
+    'hthat',
+    'h_that',
+  ],
   h: LSTM_NAMES.h,
 };
 
@@ -58,10 +104,13 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 // ───────────────────────── expression tests ─────────────────────────
 
 // An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
-export const ACTIVATION = /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/;
+export const ACTIVATION =
+  /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/;
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s*\+\s*(?:[\w$]+\s*\.\s*)?exp\s*\(\s*-/;
-export const SIGMOID_LIKE = new RegExp(`${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`);
+export const SIGMOID_LIKE = new RegExp(
+  `${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+);
 export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/;
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
@@ -72,7 +121,8 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu
  * bare (brain.js' bound `multiply`) or on a graph (`G.mul`, recurrentjs); `tfc.mul`, `x.mul(y)`
  * and `torch.mul` are elementwise (and a local `multiply = tf.multiply` is discounted by Flow).
  */
-export const MATMUL = /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(/g;
+export const MATMUL =
+  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|linear|einsum|dense|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(/g;
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
@@ -88,4 +138,3 @@ export function hasActivation(text: string): boolean {
   }
   return found;
 }
-

@@ -117,7 +117,11 @@ function median(values: number[]): number {
 export function measureMatmulGflops(config: BenchConfig): number {
   const { seqLen: T, batchSize: B, hiddenSize: H, embeddingSize: E, vocabSize: V } = config;
   const random = mulberry32(11);
-  const filled = (rows: number, columns: number) => tf.tensor2d(Float32Array.from({ length: rows * columns }, () => random() - 0.5), [rows, columns]);
+  const filled = (rows: number, columns: number) =>
+    tf.tensor2d(
+      Float32Array.from({ length: rows * columns }, () => random() - 0.5),
+      [rows, columns],
+    );
   const hStep = filled(B, H);
   const wHh = filled(H, 4 * H);
   const xAll = filled(B * T, E);
@@ -132,7 +136,10 @@ export function measureMatmulGflops(config: BenchConfig): number {
       product.dataSync();
       product.dispose();
     }
-    for (const [a, b] of [[xAll, wIh], [hAll, wOut]] as const) {
+    for (const [a, b] of [
+      [xAll, wIh],
+      [hAll, wOut],
+    ] as const) {
       const product = tf.matMul(a, b);
       product.dataSync();
       product.dispose();
@@ -265,20 +272,28 @@ export function benchRatios(result: BenchResult): string[] {
   const lines: string[] = [];
   const torch = pytorchBestMs(result);
   if (torch !== undefined) {
-    lines.push(`fast-lstm vs PyTorch nn.LSTM (torch ${result.pytorch!.torch}, best of ${result.pytorch!.rows.map((r) => r.threads).join('/')} threads): ${(fast / torch).toFixed(2)}× its time (${fast.toFixed(0)} ms vs ${torch.toFixed(0)} ms)`);
+    lines.push(
+      `fast-lstm vs PyTorch nn.LSTM (torch ${result.pytorch!.torch}, best of ${result.pytorch!.rows.map((r) => r.threads).join('/')} threads): ${(fast / torch).toFixed(2)}× its time (${fast.toFixed(0)} ms vs ${torch.toFixed(0)} ms)`,
+    );
   }
   const torchOne = result.pytorch?.rows.find((row) => row.threads === 1);
   const oneThreadRow = result.results.find((r) => r.cell === 'fast-lstm' && !r.variant && r.threads === 1);
   if (torchOne && oneThreadRow) {
     // CPU time, one thread each: what each batch costs the machine, true even when it is busy with other work.
-    lines.push(`fast-lstm vs PyTorch nn.LSTM in CPU time, one thread each: ${(oneThreadRow.cpuMsPerBatch / torchOne.cpuMsPerBatch).toFixed(2)}× (${oneThreadRow.cpuMsPerBatch.toFixed(0)} ms vs ${torchOne.cpuMsPerBatch.toFixed(0)} ms)`);
+    lines.push(
+      `fast-lstm vs PyTorch nn.LSTM in CPU time, one thread each: ${(oneThreadRow.cpuMsPerBatch / torchOne.cpuMsPerBatch).toFixed(2)}× (${oneThreadRow.cpuMsPerBatch.toFixed(0)} ms vs ${torchOne.cpuMsPerBatch.toFixed(0)} ms)`,
+    );
   }
   lines.push(`fast-lstm vs floor: ${(fast / result.floorMsPerBatch).toFixed(2)}× the floor (${fast.toFixed(0)} ms vs ${result.floorMsPerBatch.toFixed(0)} ms)`);
   // What each lever buys: the kernel over TF.js ops (one thread each), then the threads.
   const oneThread = result.results.find((r) => r.cell === 'fast-lstm' && !r.variant && r.threads === 1);
   const tfjsOps = result.results.find((r) => r.cell === 'fast-lstm' && r.variant === 'tfjs-ops');
-  if (oneThread && tfjsOps) lines.push(`lever, own wasm kernel: ${(tfjsOps.msPerBatch / oneThread.msPerBatch).toFixed(2)}× faster than fast-lstm on TF.js ops (one thread each: ${oneThread.msPerBatch.toFixed(0)} ms vs ${tfjsOps.msPerBatch.toFixed(0)} ms)`);
-  if (oneThread && fastRow.threads > 1) lines.push(`lever, ${fastRow.threads} threads: ${(oneThread.msPerBatch / fast).toFixed(2)}× faster than one (${fast.toFixed(0)} ms vs ${oneThread.msPerBatch.toFixed(0)} ms)`);
+  if (oneThread && tfjsOps)
+    lines.push(
+      `lever, own wasm kernel: ${(tfjsOps.msPerBatch / oneThread.msPerBatch).toFixed(2)}× faster than fast-lstm on TF.js ops (one thread each: ${oneThread.msPerBatch.toFixed(0)} ms vs ${tfjsOps.msPerBatch.toFixed(0)} ms)`,
+    );
+  if (oneThread && fastRow.threads > 1)
+    lines.push(`lever, ${fastRow.threads} threads: ${(oneThread.msPerBatch / fast).toFixed(2)}× faster than one (${fast.toFixed(0)} ms vs ${oneThread.msPerBatch.toFixed(0)} ms)`);
   for (const other of DEFAULT_BENCH_CELLS.filter((kind) => kind !== 'fast-lstm')) {
     const ms = byCell.get(other)?.msPerBatch;
     if (ms !== undefined) lines.push(`fast-lstm vs ${other}: ${speedComparison(fast, ms)}`);
@@ -325,7 +340,15 @@ export function benchTable(result: BenchResult): string {
     (row.msPerBatch / ownFloorMs(row)).toFixed(2),
   ]);
   for (const row of result.pytorch?.rows ?? []) {
-    rows.push([`PyTorch ${row.model} (torch ${result.pytorch!.torch})${row.note ? ' *' : ''}`, String(row.threads), formatNumber(row.msPerBatch), formatNumber(row.cpuMsPerBatch), epochMinutes(row.msPerBatch), '', (row.msPerBatch / result.floorMsPerBatch).toFixed(2)]);
+    rows.push([
+      `PyTorch ${row.model} (torch ${result.pytorch!.torch})${row.note ? ' *' : ''}`,
+      String(row.threads),
+      formatNumber(row.msPerBatch),
+      formatNumber(row.cpuMsPerBatch),
+      epochMinutes(row.msPerBatch),
+      '',
+      (row.msPerBatch / result.floorMsPerBatch).toFixed(2),
+    ]);
   }
   rows.push(['(floor: one thread)', '1', formatNumber(result.floorMsPerBatch), '', epochMinutes(result.floorMsPerBatch), '', '1.00']);
   const { config } = result;
@@ -334,7 +357,11 @@ export function benchTable(result: BenchResult): string {
     `backend ${result.backend} · ${result.cores} cores · T=${config.seqLen} B=${config.batchSize} E=${config.embeddingSize} H=${config.hiddenSize} V=${config.vocabSize} · ${formatNumber(config.batchesPerEpoch)} batches/epoch`,
     `plain matmul ${result.matmulGflops.toFixed(1)} GFLOP/s (one thread) · ${(result.flopsPerBatch / 1e9).toFixed(2)} GFLOP per batch · floor ${result.floorMsPerBatch.toFixed(0)} ms/batch`,
     '',
-    textTable(header, rows, header.map((_, k) => k > 0)),
+    textTable(
+      header,
+      rows,
+      header.map((_, k) => k > 0),
+    ),
     ...notes,
   ].join('\n');
 }

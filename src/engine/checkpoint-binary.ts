@@ -51,7 +51,8 @@ export function packTensors(tensors: readonly NamedValues[]): { entries: TensorE
 
 /** Splits the buffer back into named float32 arrays; a problem is described for the caller's message. */
 export function unpackTensors(entries: readonly TensorEntry[], bytes: Buffer): Map<string, { shape: number[]; values: Float32Array }> | string {
-  if (!Array.isArray(entries) || entries.some((e) => typeof e?.name !== 'string' || !Array.isArray(e.shape) || (e.shape as unknown[]).some((n) => !Number.isInteger(n) || (n as number) < 0))) return 'its tensor list is malformed';
+  if (!Array.isArray(entries) || entries.some((e) => typeof e?.name !== 'string' || !Array.isArray(e.shape) || (e.shape as unknown[]).some((n) => !Number.isInteger(n) || (n as number) < 0)))
+    return 'its tensor list is malformed';
   const total = entries.reduce((sum, e) => sum + sizeOf(e.shape), 0);
   if (bytes.byteLength !== total * 4) return `its weights file holds ${bytes.byteLength} bytes where its tensors need ${total * 4}`;
   const out = new Map<string, { shape: number[]; values: Float32Array }>();

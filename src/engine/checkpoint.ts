@@ -94,9 +94,23 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
   const weightsFile = `weights-${stamp}.bin`;
   const temporaries = [path.join(dir, `${weightsFile}.tmp`), path.join(dir, `${CHECKPOINT_FILE}.tmp-${stamp}`)];
   const { weights, optimizer, ...rest } = checkpoint;
-  const optimizerTensors = (optimizer?.state ?? []).map((saved) => ({ name: `optimizer.${saved.name}`, shape: saved.shape, values: decodeFloat32(saved.base64, saved.shape.reduce((a, b) => a * b, 1), saved.name) }));
+  const optimizerTensors = (optimizer?.state ?? []).map((saved) => ({
+    name: `optimizer.${saved.name}`,
+    shape: saved.shape,
+    values: decodeFloat32(
+      saved.base64,
+      saved.shape.reduce((a, b) => a * b, 1),
+      saved.name,
+    ),
+  }));
   const { entries, bytes } = packTensors([...weightTensors(weights), ...optimizerTensors]);
-  const header: CheckpointHeader = { ...rest, version: CHECKPOINT_VERSION, ...(optimizer ? { optimizer: { kind: optimizer.kind, learningRate: optimizer.learningRate } } : {}), weightsFile, tensors: entries };
+  const header: CheckpointHeader = {
+    ...rest,
+    version: CHECKPOINT_VERSION,
+    ...(optimizer ? { optimizer: { kind: optimizer.kind, learningRate: optimizer.learningRate } } : {}),
+    weightsFile,
+    tensors: entries,
+  };
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(temporaries[0]!, bytes);
@@ -107,7 +121,13 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
     for (const file of [...temporaries, path.join(dir, weightsFile)]) fs.rmSync(file, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const cause =
-      code === 'ENOSPC' ? 'the disk is full; free some space' : code === 'EROFS' ? 'the storage is read-only' : code === 'EACCES' || code === 'EPERM' ? "permission denied; check the folder's permissions" : (error as Error).message;
+      code === 'ENOSPC'
+        ? 'the disk is full; free some space'
+        : code === 'EROFS'
+          ? 'the storage is read-only'
+          : code === 'EACCES' || code === 'EPERM'
+            ? "permission denied; check the folder's permissions"
+            : (error as Error).message;
     throw new Error(`Could not write the checkpoint to ${dir}: ${cause}. The previous checkpoint there, if any, is unchanged.`);
   }
   // The previous weights file (and any left by a crash) is no longer referenced.
@@ -125,7 +145,10 @@ function readTensors(file: string, header: Partial<CheckpointHeader>): Pick<Chec
   try {
     bytes = fs.readFileSync(weightsPath);
   } catch (error) {
-    fail(file, `its weights file ${header.weightsFile} ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `could not be read (${(error as Error).message})`}. Use another checkpoint or train again.`);
+    fail(
+      file,
+      `its weights file ${header.weightsFile} ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `could not be read (${(error as Error).message})`}. Use another checkpoint or train again.`,
+    );
   }
   const tensors = unpackTensors(header.tensors ?? [], bytes);
   if (typeof tensors === 'string') fail(file, `${tensors}: the checkpoint is corrupt. Use another checkpoint or train again.`);

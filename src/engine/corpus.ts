@@ -245,7 +245,9 @@ export async function loadCorpus(spec: CorpusSpec, options: CorpusOptions, extra
   const valCount = Math.ceil(starts.length * options.valFraction);
   const trainCount = starts.length - valCount;
   if (trainCount < 1 || valCount < 1) {
-    throw new InputError(`Corpus "${name}" gives only ${starts.length} instance(s) of ${seqLen + 1} characters; at least 2 are needed (one for training, one for validation). Use a shorter sequence length (--seq-len) or a longer text.`);
+    throw new InputError(
+      `Corpus "${name}" gives only ${starts.length} instance(s) of ${seqLen + 1} characters; at least 2 are needed (one for training, one for validation). Use a shorter sequence length (--seq-len) or a longer text.`,
+    );
   }
   // sklearn's train_test_split: shuffle the instances, the first valCount go to validation.
   const order = starts.map((_, index) => index);

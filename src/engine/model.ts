@@ -82,10 +82,7 @@ export class LanguageModel {
     const bound = 1 / Math.sqrt(hiddenSize);
     this.projectionWeight = tf.tidy(() => tf.variable(uniformMatrix(hiddenSize, vocabSize, bound, projectionRandom), true));
     this.projectionBias = tf.tidy(() => tf.variable(tf.tensor1d(Array.from({ length: vocabSize }, () => (projectionRandom() * 2 - 1) * bound)), true));
-    this.cell = getCell(options.cell).create(
-      { inputSize: embeddingSize, hiddenSize, forgetGate: options.forgetGate, forgetBias: options.forgetBias, seed: deriveSeed(seed, 'cell') },
-      weights?.cell,
-    );
+    this.cell = getCell(options.cell).create({ inputSize: embeddingSize, hiddenSize, forgetGate: options.forgetGate, forgetBias: options.forgetBias, seed: deriveSeed(seed, 'cell') }, weights?.cell);
     if (weights) this.importWeights(weights);
   }
 

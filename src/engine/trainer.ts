@@ -107,11 +107,7 @@ async function prepareRun(config: TrainConfig, options: TrainOptions): Promise<P
   if (resumed) checkResumeCompatible(config, resumed, options.resumeFrom!);
   const backend = await currentBackend();
 
-  const corpus = await loadCorpus(
-    config.corpus,
-    { seqLen: config.seqLen, valFraction: config.valFraction, seed: config.seed },
-    { corpusDir: options.corpusDir, vocab: resumed?.vocab },
-  );
+  const corpus = await loadCorpus(config.corpus, { seqLen: config.seqLen, valFraction: config.valFraction, seed: config.seed }, { corpusDir: options.corpusDir, vocab: resumed?.vocab });
   if (config.batchSize > corpus.stats.trainInstances) {
     throw new InputError(
       `batchSize ${config.batchSize} is larger than the ${corpus.stats.trainInstances} training instances of "${corpus.stats.name}" at seqLen ${config.seqLen}. Use a batch size of at most ${corpus.stats.trainInstances}, a shorter seqLen or a longer text.`,
@@ -147,7 +143,17 @@ async function createModelAndOptimizer(config: TrainConfig, { corpus, resumed }:
   if (resumed?.optimizer) {
     const state = resumed.optimizer.state;
     await optimizer.setWeights(
-      state.map((saved) => ({ name: saved.name, tensor: tf.tensor(decodeFloat32(saved.base64, saved.shape.reduce((a, b) => a * b, 1), saved.name), saved.shape) })),
+      state.map((saved) => ({
+        name: saved.name,
+        tensor: tf.tensor(
+          decodeFloat32(
+            saved.base64,
+            saved.shape.reduce((a, b) => a * b, 1),
+            saved.name,
+          ),
+          saved.shape,
+        ),
+      })),
     );
   }
   return { model, optimizer };
@@ -219,9 +225,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   }
   const compute = { description: source.description, threads: source.threads };
   const epochs: EpochSummary[] = resumed ? resumed.epochs.slice() : [];
-  const position: TrainingPosition = resumed
-    ? { ...resumed.position }
-    : { completedEpochs: 0, batchesIntoEpoch: 0, step: 0, partialLossSum: 0, partialChars: 0, partialSeconds: 0 };
+  const position: TrainingPosition = resumed ? { ...resumed.position } : { completedEpochs: 0, batchesIntoEpoch: 0, step: 0, partialLossSum: 0, partialChars: 0, partialSeconds: 0 };
   const perEpoch = batchesPerEpochOf(config, corpus);
   const rss = peakRssSampler();
   const runStarted = Date.now();

@@ -75,11 +75,26 @@ export class CellCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const args: CellCommandArgs = { uri: document.uri.toString(), cell: cell.name, line: cell.range.start, interactive: true };
       const plan = planForCell(cell);
       const probe = yours
-        ? { title: titles.probe, command: 'lstmLab.checkCell', arguments: [args], tooltip: `Run ${cell.name} as written${document.languageId === 'python' ? ' in Python' : ' with TF.js'}: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations` }
-        : { title: titles.probe, command: 'lstmLab.probeCell', arguments: [args], tooltip: `Probe the gradient to h0 (‖∂loss_t/∂h0‖) of LSTM Lab's built-in ${builtInName(plan)} in place of ${cell.name} (your code does not run). ${builtInExplained(plan)}.` };
+        ? {
+            title: titles.probe,
+            command: 'lstmLab.checkCell',
+            arguments: [args],
+            tooltip: `Run ${cell.name} as written${document.languageId === 'python' ? ' in Python' : ' with TF.js'}: ‖∂loss_t/∂h0‖ of your code beside the reference cell's, and whether it computes the panel's equations`,
+          }
+        : {
+            title: titles.probe,
+            command: 'lstmLab.probeCell',
+            arguments: [args],
+            tooltip: `Probe the gradient to h0 (‖∂loss_t/∂h0‖) of LSTM Lab's built-in ${builtInName(plan)} in place of ${cell.name} (your code does not run). ${builtInExplained(plan)}.`,
+          };
       return [
         new vscode.CodeLens(range, probe),
-        new vscode.CodeLens(range, { title: titles.train, command: 'lstmLab.trainCell', arguments: [args], tooltip: `Train a character-level language model with ${cell.name}'s structure (${plan.description}), as LSTM Lab's built-in ${builtInName(plan)}: same equations, PyTorch-free. ${builtInExplained(plan)}.` }),
+        new vscode.CodeLens(range, {
+          title: titles.train,
+          command: 'lstmLab.trainCell',
+          arguments: [args],
+          tooltip: `Train a character-level language model with ${cell.name}'s structure (${plan.description}), as LSTM Lab's built-in ${builtInName(plan)}: same equations, PyTorch-free. ${builtInExplained(plan)}.`,
+        }),
         new vscode.CodeLens(range, { title: titles.equations, command: 'lstmLab.showEquations', arguments: [args], tooltip: `Show ${cell.name}'s equations in the LSTM Lab panel` }),
       ];
     });
@@ -115,9 +130,7 @@ export async function resolveTarget(cells: DetectedCells, args: CellCommandArgs)
   const where = vscode.workspace.asRelativePath(document.uri);
   if (!found.length) {
     throw new CellCommandError(
-      detectLanguageOf(document)
-        ? `no recurrent cell (LSTM, RNN, GRU) was found in ${where}.`
-        : `${where} is ${document.languageId}; LSTM Lab finds cells in Python, TypeScript and JavaScript.`,
+      detectLanguageOf(document) ? `no recurrent cell (LSTM, RNN, GRU) was found in ${where}.` : `${where} is ${document.languageId}; LSTM Lab finds cells in Python, TypeScript and JavaScript.`,
     );
   }
   let cell: DetectedCell | undefined;
@@ -134,7 +147,13 @@ export async function resolveTarget(cells: DetectedCells, args: CellCommandArgs)
   return { document, cell };
 }
 
-export function registerCellCommands(deps: { cells: DetectedCells; inline: InlineResults; sync: GateSync; showPanel: (section: PanelSection) => Thenable<void> | Promise<void>; log: (line: string) => void }): vscode.Disposable[] {
+export function registerCellCommands(deps: {
+  cells: DetectedCells;
+  inline: InlineResults;
+  sync: GateSync;
+  showPanel: (section: PanelSection) => Thenable<void> | Promise<void>;
+  log: (line: string) => void;
+}): vscode.Disposable[] {
   const { cells, inline, sync, log } = deps;
   const lenses = new CellCodeLensProvider(cells);
 
@@ -147,7 +166,12 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
     const language = detectLanguageOf(document);
     if (!language) return [];
     const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === document));
-    const sources = notebook ? notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => c.document.getText()) : [document.getText()];
+    const sources = notebook
+      ? notebook
+          .getCells()
+          .filter((c) => c.kind === vscode.NotebookCellKind.Code)
+          .map((c) => c.document.getText())
+      : [document.getText()];
     const values = new Set<number>();
     for (const source of sources) {
       try {
@@ -260,8 +284,16 @@ export function registerCellCommands(deps: { cells: DetectedCells; inline: Inlin
       let preset = args.preset;
       if (!preset && interactive) {
         const pick = await vscode.window.showQuickPick(
-          PRESETS.map((p) => ({ label: p[0].toUpperCase() + p.slice(1), description: p === 'quick' ? 'sequences of 100, about 50 batches — under a minute' : p === 'notebook' ? "the notebook's configuration, one full epoch (long)" : 'from your lstmLab.* settings', preset: p })),
-          { title: `LSTM Lab: train ${target.cell.name}'s structure (${plan.description}) as the built-in ${builtInName(plan)} on the Brown corpus — preset`, placeHolder: `${builtInExplained(plan)}: same equations as your cell, trained without PyTorch.` },
+          PRESETS.map((p) => ({
+            label: p[0].toUpperCase() + p.slice(1),
+            description:
+              p === 'quick' ? 'sequences of 100, about 50 batches — under a minute' : p === 'notebook' ? "the notebook's configuration, one full epoch (long)" : 'from your lstmLab.* settings',
+            preset: p,
+          })),
+          {
+            title: `LSTM Lab: train ${target.cell.name}'s structure (${plan.description}) as the built-in ${builtInName(plan)} on the Brown corpus — preset`,
+            placeHolder: `${builtInExplained(plan)}: same equations as your cell, trained without PyTorch.`,
+          },
         );
         if (!pick) return undefined;
         preset = pick.preset;

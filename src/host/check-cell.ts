@@ -158,7 +158,10 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
   const check = registerCommand<CellCommandArgs, CheckCellOutcome>('lstmLab.checkCell', log, async (raw, interactive) => {
     const args = raw ?? {};
     if (!vscode.workspace.isTrusted) {
-      throw new UserError('this workspace is not trusted, so LSTM Lab does not run code from it. Trust the workspace to probe and check your own cell, or probe the built-in stand-in (LSTM Lab\'s own cell, not your code).', [TRUST_FIX, standInFix(args)]);
+      throw new UserError(
+        "this workspace is not trusted, so LSTM Lab does not run code from it. Trust the workspace to probe and check your own cell, or probe the built-in stand-in (LSTM Lab's own cell, not your code).",
+        [TRUST_FIX, standInFix(args)],
+      );
     }
     const { document, cell } = await resolveTarget(cells, args);
     const language = detectLanguageOf(document);
@@ -167,7 +170,10 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     let ranWith: string;
     if (language === 'typescript' || language === 'javascript') {
       if (!usesTfjs(document.getText())) {
-        throw new CellCommandError(`${cell.name} does not use TF.js (no import or require of @tensorflow/tfjs); LSTM Lab runs your own TS/JS cells when they are written with TF.js. The built-in stand-in probes LSTM Lab's own cell of its kind.`, [standInFix(args)]);
+        throw new CellCommandError(
+          `${cell.name} does not use TF.js (no import or require of @tensorflow/tfjs); LSTM Lab runs your own TS/JS cells when they are written with TF.js. The built-in stand-in probes LSTM Lab's own cell of its kind.`,
+          [standInFix(args)],
+        );
       }
       located = locateTfjs(document, cell, language);
       ranWith = 'TF.js worker';

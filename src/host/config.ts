@@ -73,9 +73,7 @@ function describeValue(value: unknown): string {
 export function checkNumber(name: NumericSetting, value: unknown, errors: string[], prefix = 'lstmLab.'): number | undefined {
   const range: IntRange | RealRange = SETTING_RANGES[name];
   const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (range.kind === 'int' ? Number.isInteger(value) && value >= range.min && value <= range.max : value > range.above && value <= range.max);
+    typeof value === 'number' && Number.isFinite(value) && (range.kind === 'int' ? Number.isInteger(value) && value >= range.min && value <= range.max : value > range.above && value <= range.max);
   if (!ok) {
     errors.push(`${prefix}${name} is ${describeValue(value)}; it must be ${describeRange(range)}.`);
     return undefined;

@@ -13,7 +13,14 @@ import { registerCheckCell } from './check-cell';
 import type { RunManager } from './run-manager';
 import type { UserCodeRunner } from './user-code';
 
-export function registerEditorFeatures(deps: { panel: PanelProvider; manager: RunManager; userCode: UserCodeRunner; output: vscode.OutputChannel; log: (line: string) => void; checkedCell: (classText: string) => void }): vscode.Disposable[] {
+export function registerEditorFeatures(deps: {
+  panel: PanelProvider;
+  manager: RunManager;
+  userCode: UserCodeRunner;
+  output: vscode.OutputChannel;
+  log: (line: string) => void;
+  checkedCell: (classText: string) => void;
+}): vscode.Disposable[] {
   const cells = new DetectedCells(deps.log);
   const inline = new InlineResults(cells);
   const decorations = new GateDecorations(cells);

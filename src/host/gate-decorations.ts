@@ -89,7 +89,7 @@ export class GateDecorations implements vscode.Disposable {
     md.appendMarkdown(`**${hit.gates.map((g) => GATE_TEXT[g]).join(', ')}** · \`${hit.cell.name}\` (${plan.description})\n\n`);
     const equations = hit.gates.map((g) => equationForGate(plan.equations?.lines, g)).filter((l) => l !== undefined);
     if (equations.length) md.appendCodeblock(equations.map((l) => latexToUnicode(l.latex)).join('\n'), 'text');
-    md.appendMarkdown('\n\nThe LSTM Lab panel highlights this line\'s equation; clicking an equation there selects its code.');
+    md.appendMarkdown("\n\nThe LSTM Lab panel highlights this line's equation; clicking an equation there selects its code.");
     return new vscode.Hover(md, lineRange(document, position.line + 1));
   }
 

@@ -41,7 +41,8 @@ function probeHover(cellName: string, run: RunRecord): string {
     { width: 240, height: 60, log: true, padding: 3 },
   );
   const rows = series.map((s, i) => `| <span style="color:${colors[i % colors.length]};">■</span> ${escapeMd(s.name)} | ${formatNumber(s.norms[0])} | ${formatNumber(s.norms[s.norms.length - 1])} |`);
-  const what = run.codeCell?.role === 'stand-in' ? `built-in stand-in probe: LSTM Lab's own cell of the same kind in place of \`${cellName}\` (your code did not run)` : `gradient probe of \`${cellName}\``;
+  const what =
+    run.codeCell?.role === 'stand-in' ? `built-in stand-in probe: LSTM Lab's own cell of the same kind in place of \`${cellName}\` (your code did not run)` : `gradient probe of \`${cellName}\``;
   return [
     `**LSTM Lab** · ${what} · ${run.status}${run.backend ? ` on ${run.backend}` : ''}`,
     '',
@@ -112,7 +113,10 @@ export class InlineResults implements vscode.Disposable {
 
   /** A probe's summary; `prefix` says what ran when it was not the user's code ("built-in stand-in · "). */
   setProbe(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord, prefix = ''): void {
-    const text = run.status === 'failed' ? `${prefix}gradient probe failed: ${run.reason ?? 'unknown reason'}` : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0, prefix) + (run.status === 'done' ? '' : ` · ${run.status}`);
+    const text =
+      run.status === 'failed'
+        ? `${prefix}gradient probe failed: ${run.reason ?? 'unknown reason'}`
+        : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0, prefix) + (run.status === 'done' ? '' : ` · ${run.status}`);
     this.put(document, cell, { text, hover: probeHover(cell.name, run), runId: run.id, pending: false });
   }
 

@@ -36,19 +36,20 @@ function checkUri(name: string, value: string): string {
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `img-src ${cspSource}`,
-  ].join('; ');
+  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource}`, `img-src ${cspSource}`].join('; ');
 }
 
 export function renderPanelHtml(options: PanelHtmlOptions): string {
   const { cspSource, nonce, scriptUri, styleUris, fontUri } = options;
   // code-server (VS Code in a browser) gives a list: "'self' https://*.vscode-cdn.net".
-  if (typeof cspSource !== 'string' || !cspSource.trim() || !cspSource.trim().split(/ +/).every((s) => s === "'self'" || CSP_SOURCE.test(s))) {
+  if (
+    typeof cspSource !== 'string' ||
+    !cspSource.trim() ||
+    !cspSource
+      .trim()
+      .split(/ +/)
+      .every((s) => s === "'self'" || CSP_SOURCE.test(s))
+  ) {
     throw new Error(`renderPanelHtml: cspSource ${JSON.stringify(cspSource)} is not a CSP source expression; pass webview.cspSource.`);
   }
   if (typeof nonce !== 'string' || !NONCE.test(nonce)) {

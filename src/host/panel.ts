@@ -93,10 +93,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         cspSource: webview.cspSource,
         nonce: randomBytes(18).toString('base64'),
         scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'webview.js')).toString(),
-        styleUris: [
-          webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'katex.min.css')).toString(),
-          webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'panel.css')).toString(),
-        ],
+        styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'katex.min.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'panel.css')).toString()],
       });
     } catch (error) {
       this.log(`panel (${where}): could not render its HTML: ${(error as Error).message}`);
@@ -197,7 +194,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       await waitFor(() => readySurface() !== undefined, timeoutMs);
     }
     const surface = readySurface();
-    if (!surface) throw new Error(`the LSTM Lab ${from === 'editor' ? 'charts editor' : 'panel'} did not open, so its charts could not be exported; open it (LSTM Lab: ${from === 'editor' ? 'Open Charts in Editor' : 'Show Panel'}) and try again.`);
+    if (!surface)
+      throw new Error(
+        `the LSTM Lab ${from === 'editor' ? 'charts editor' : 'panel'} did not open, so its charts could not be exported; open it (LSTM Lab: ${from === 'editor' ? 'Open Charts in Editor' : 'Show Panel'}) and try again.`,
+      );
     return this.exports.request((requestId) => this.send(surface, { type: 'exportCharts', requestId, ...(runId ? { runId } : {}) }), {
       context: surface,
       timeoutMs,
@@ -234,7 +234,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.revealGateEmitter.fire(message.gate);
         return;
       case 'viewState':
-        this.viewSync.changed(message.view, surface, [...this.surfaces].filter((s) => s.ready));
+        this.viewSync.changed(
+          message.view,
+          surface,
+          [...this.surfaces].filter((s) => s.ready),
+        );
         return;
       case 'command':
         void vscode.commands.executeCommand(COMMAND_IDS[message.command]).then(undefined, (error: Error) => this.log(`panel: ${message.command} failed: ${error.message}`));

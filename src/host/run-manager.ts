@@ -98,13 +98,35 @@ export class RunManager {
 
   /** Queues a training run; the promise resolves with its final record (done, cancelled or failed), never rejects. */
   train(config: TrainConfig, title: string, resumeFrom?: string, codeCell?: RunRecord['codeCell']): { run: RunRecord; finished: Promise<RunRecord> } {
-    const run: RunRecord = { id: newRunId('train'), kind: 'train', title, status: 'queued', createdAt: Date.now(), config, batches: [], epochs: [], probeSeries: [], ...(codeCell ? { codeCell } : {}) };
+    const run: RunRecord = {
+      id: newRunId('train'),
+      kind: 'train',
+      title,
+      status: 'queued',
+      createdAt: Date.now(),
+      config,
+      batches: [],
+      epochs: [],
+      probeSeries: [],
+      ...(codeCell ? { codeCell } : {}),
+    };
     const message: JobMessage = { type: 'train', id: run.id, config, checkpointDir: this.store.checkpointDirOf(run.id), ...(resumeFrom ? { resumeFrom } : {}) };
     return { run, finished: this.enqueueRun(run, message) };
   }
 
   probe(config: ProbeConfig, title: string, codeCell?: RunRecord['codeCell']): { run: RunRecord; finished: Promise<RunRecord> } {
-    const run: RunRecord = { id: newRunId('probe'), kind: 'probe', title, status: 'queued', createdAt: Date.now(), probeConfig: config, batches: [], epochs: [], probeSeries: [], ...(codeCell ? { codeCell } : {}) };
+    const run: RunRecord = {
+      id: newRunId('probe'),
+      kind: 'probe',
+      title,
+      status: 'queued',
+      createdAt: Date.now(),
+      probeConfig: config,
+      batches: [],
+      epochs: [],
+      probeSeries: [],
+      ...(codeCell ? { codeCell } : {}),
+    };
     return { run, finished: this.enqueueRun(run, { type: 'probe', id: run.id, config }) };
   }
 

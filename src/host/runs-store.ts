@@ -57,8 +57,8 @@ function describeFsError(error: unknown, action: string, target: string): Error 
       : code === 'EROFS'
         ? 'the storage is read-only'
         : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied; check the folder\'s permissions'
-          : (error as Error)?.message ?? String(error);
+          ? "permission denied; check the folder's permissions"
+          : ((error as Error)?.message ?? String(error));
   return new Error(`LSTM Lab could not ${action} ${target}: ${hint}. The run continues in memory but is not saved.`);
 }
 
@@ -132,9 +132,11 @@ export class RunsStore {
     const previous = this.chains.get(run.id) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.writeAtomic(this.fileOf(run.id), text));
     this.chains.set(run.id, next);
-    void next.finally(() => {
-      if (this.chains.get(run.id) === next) this.chains.delete(run.id);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(run.id) === next) this.chains.delete(run.id);
+      })
+      .catch(() => undefined);
     return next;
   }
 

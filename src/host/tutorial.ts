@@ -59,7 +59,9 @@ export function notebookDataFromIpynb(text: string): vscode.NotebookData {
   const nb = JSON.parse(text) as { cells: { cell_type: string; source: string | string[] }[]; metadata?: object; nbformat?: number; nbformat_minor?: number };
   const cells = nb.cells.map((cell) => {
     const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-    return cell.cell_type === 'markdown' ? new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, source, 'markdown') : new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'python');
+    return cell.cell_type === 'markdown'
+      ? new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, source, 'markdown')
+      : new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'python');
   });
   const data = new vscode.NotebookData(cells);
   data.metadata = { metadata: nb.metadata ?? {}, nbformat: nb.nbformat ?? 4, nbformat_minor: nb.nbformat_minor ?? 5 };
@@ -98,7 +100,12 @@ export async function openTutorial(extensionUri: vscode.Uri, args: OpenTutorialA
     if (interactive) {
       const open = 'Open It';
       const copy = 'Open a Fresh Copy';
-      const answer = await vscode.window.showInformationMessage(`${TUTORIAL_FILE} is already in ${vscode.workspace.asRelativePath(folder, true) || folder.fsPath} and differs from the shipped tutorial (your edits are kept either way).`, { modal: true }, open, copy);
+      const answer = await vscode.window.showInformationMessage(
+        `${TUTORIAL_FILE} is already in ${vscode.workspace.asRelativePath(folder, true) || folder.fsPath} and differs from the shipped tutorial (your edits are kept either way).`,
+        { modal: true },
+        open,
+        copy,
+      );
       if (!answer) return undefined;
       choice = answer === copy ? 'copy' : 'open';
     }
@@ -115,7 +122,9 @@ export async function openTutorial(extensionUri: vscode.Uri, args: OpenTutorialA
 
 /** Shows the notebook; with a cell name, scrolled to that class with the cursor on its time loop (`for t in …`), just above the gate lines. */
 async function show(document: vscode.NotebookDocument, cellName: string | undefined): Promise<{ cellUri?: string }> {
-  const cell = cellName ? document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && new RegExp(`^class ${cellName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm').test(c.document.getText())) : undefined;
+  const cell = cellName
+    ? document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && new RegExp(`^class ${cellName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm').test(c.document.getText()))
+    : undefined;
   if (!cell) {
     await vscode.window.showNotebookDocument(document);
     return {};
@@ -125,7 +134,10 @@ async function show(document: vscode.NotebookDocument, cellName: string | undefi
   notebookEditor.revealRange(range, vscode.NotebookEditorRevealType.AtTop);
   // The cell's text editor exists once the notebook has rendered it.
   const lines = cell.document.getText().split('\n');
-  const line = Math.max(0, lines.findIndex((l) => /^\s*for t in\b/.test(l)));
+  const line = Math.max(
+    0,
+    lines.findIndex((l) => /^\s*for t in\b/.test(l)),
+  );
   for (let attempt = 0; attempt < 30; attempt++) {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === cell.document.uri.toString());
     if (editor) {

@@ -77,7 +77,13 @@ export function diagnosticsOf(plan: CellPlan, result: CellResult): CodeDiagnosti
   const difference = result.firstDifference;
   if (result.verdict === 'differs' && difference) {
     const line = difference.line ?? plan.cell.gates[difference.gate as keyof DetectedCell['gates']]?.[0] ?? plan.cell.range.start;
-    out.push({ unit, line, severity: 'error', code: 'differs', message: `${result.message} (LSTM Lab checked ${plan.cell.name} against the reference ${result.reference ?? 'cell'} with the same weights)` });
+    out.push({
+      unit,
+      line,
+      severity: 'error',
+      code: 'differs',
+      message: `${result.message} (LSTM Lab checked ${plan.cell.name} against the reference ${result.reference ?? 'cell'} with the same weights)`,
+    });
   }
   if (result.error) {
     const frame = result.error.traceback ? userFrame(result.error.traceback, plan.input.units) : undefined;

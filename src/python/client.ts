@@ -100,7 +100,8 @@ export class PythonClient {
             if (this.pending?.id === message.id) this.settle().resolve(message.result);
             break;
           case 'failed':
-            if (this.pending && (message.id === null || this.pending.id === message.id)) this.settle().reject(new PythonRunError(`LSTM Lab's Python harness failed: ${message.message}${message.traceback ? `\n${message.traceback}` : ''}`, 'protocol'));
+            if (this.pending && (message.id === null || this.pending.id === message.id))
+              this.settle().reject(new PythonRunError(`LSTM Lab's Python harness failed: ${message.message}${message.traceback ? `\n${message.traceback}` : ''}`, 'protocol'));
             break;
         }
       });

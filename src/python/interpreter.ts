@@ -36,7 +36,8 @@ export class PythonNotFoundError extends Error {
 }
 
 const SETTING = 'lstmLab.pythonPath';
-export const INSTALL_TORCH_HINT = 'Install PyTorch into that Python (Debian/Ubuntu: `sudo apt-get install --no-install-recommends python3-torch python3-numpy`; elsewhere `python -m pip install torch numpy`)';
+export const INSTALL_TORCH_HINT =
+  'Install PyTorch into that Python (Debian/Ubuntu: `sudo apt-get install --no-install-recommends python3-torch python3-numpy`; elsewhere `python -m pip install torch numpy`)';
 
 // One short run per candidate: version and the two imports, as one JSON line.
 const PROBE_SCRIPT = `
@@ -120,7 +121,9 @@ export async function findPython(request: InterpreterRequest = {}): Promise<Pyth
     const result = await probeInterpreter(explicit.path, explicit.source);
     if ('error' in result) {
       const where = explicit.source === 'cli' ? '--python' : `the setting ${SETTING}`;
-      throw new PythonNotFoundError(`The Python given by ${where} does not run: ${result.error}. Point ${explicit.source === 'cli' ? '--python' : SETTING} at a Python 3 executable (e.g. /usr/bin/python3), or leave it empty to use python3 on PATH.`);
+      throw new PythonNotFoundError(
+        `The Python given by ${where} does not run: ${result.error}. Point ${explicit.source === 'cli' ? '--python' : SETTING} at a Python 3 executable (e.g. /usr/bin/python3), or leave it empty to use python3 on PATH.`,
+      );
     }
     return result;
   }
@@ -142,7 +145,9 @@ export async function findPython(request: InterpreterRequest = {}): Promise<Pyth
   }
   const best = found.find((p) => p.numpy) ?? found[0];
   if (best) return best;
-  throw new PythonNotFoundError(`No Python 3 found (looked for python3 and python on PATH${failures.length ? `; ${failures.join('; ')}` : ''}). Install Python 3 with PyTorch, or set ${SETTING} (CLI: --python PATH) to its executable.`);
+  throw new PythonNotFoundError(
+    `No Python 3 found (looked for python3 and python on PATH${failures.length ? `; ${failures.join('; ')}` : ''}). Install Python 3 with PyTorch, or set ${SETTING} (CLI: --python PATH) to its executable.`,
+  );
 }
 
 /** The one message for a Python that cannot import torch (undefined when it can). */

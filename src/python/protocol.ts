@@ -16,7 +16,6 @@ export const CheckRequestSchema = v.object({
 });
 export type CheckRequest = v.InferOutput<typeof CheckRequestSchema>;
 
-
 // ---- child → host ---------------------------------------------------------------------------
 
 export const ReadySchema = v.object({

@@ -61,12 +61,19 @@ function findClass(source: ts.SourceFile, name: string): ts.ClassLikeDeclaration
   return found;
 }
 
-function findFunction(source: ts.SourceFile, name: string): ts.SignatureDeclaration & { body?: ts.Node } | undefined {
+function findFunction(source: ts.SourceFile, name: string): (ts.SignatureDeclaration & { body?: ts.Node }) | undefined {
   let found: (ts.SignatureDeclaration & { body?: ts.Node }) | undefined;
   const visit = (node: ts.Node) => {
     if (found) return;
     if (ts.isFunctionDeclaration(node) && node.name?.text === name) found = node;
-    else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) found = node.initializer;
+    else if (
+      ts.isVariableDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      node.name.text === name &&
+      node.initializer &&
+      (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))
+    )
+      found = node.initializer;
     else ts.forEachChild(node, visit);
   };
   visit(source);
@@ -115,7 +122,9 @@ function constructorArgs(decl: ts.ClassLikeDeclaration, source: ts.SourceFile, s
     if (ts.isIdentifier(p.name) && INPUT_SIZE.test(n)) return sizes.E;
     if (ts.isIdentifier(p.name) && HIDDEN_SIZE.test(n)) return sizes.H;
     if (p.initializer || p.questionToken) return undefined;
-    throw new CallError(`cannot build ${name}: expected constructor parameters for the input and hidden sizes (inputSize, hiddenSize) and optional others; found ${listParams(ctor.parameters, source)} ("${n}" is neither)`);
+    throw new CallError(
+      `cannot build ${name}: expected constructor parameters for the input and hidden sizes (inputSize, hiddenSize) and optional others; found ${listParams(ctor.parameters, source)} ("${n}" is neither)`,
+    );
   });
 }
 
@@ -176,13 +185,17 @@ function functionCall(fn: (...args: unknown[]) => unknown, decl: ts.SignatureDec
       }
     } else throw new CallError(`cannot call ${name}: parameter ${p.name.getText(source)} is neither a weight nor an object of weights`);
   }
-  if (unknownNames.length) throw new CallError(`cannot create the weights of ${name}: expected names saying input (W, W_i*, kernel), recurrent (U, W_h*, recurrentKernel) or bias (b, bias) weights; found ${unknownNames.join(', ')}`);
+  if (unknownNames.length)
+    throw new CallError(
+      `cannot create the weights of ${name}: expected names saying input (W, W_i*, kernel), recurrent (U, W_h*, recurrentKernel) or bias (b, bias) weights; found ${unknownNames.join(', ')}`,
+    );
   return { callee: name, step: (x, h, c) => fn(...state.args(x, h, c), ...argGetters.map((get) => get())), weights, ownInit: false };
 }
 
 /** Builds the call for the detector's cell `name` (a class or a function). */
 export function cellCall(target: unknown, source: ts.SourceFile, name: string, sizes: Sizes, hasCell: boolean, shapeOf: ShapeOfName): CellCall {
-  if (typeof target !== 'function') throw new CallError(`cannot call ${name}: expected a class or function named ${name} at the module's top level; found ${target === undefined ? 'nothing by that name' : typeof target}`);
+  if (typeof target !== 'function')
+    throw new CallError(`cannot call ${name}: expected a class or function named ${name} at the module's top level; found ${target === undefined ? 'nothing by that name' : typeof target}`);
   const cls = findClass(source, name);
   if (cls) return classCall(target as new (...args: unknown[]) => Record<string, unknown>, cls, source, sizes, hasCell, name);
   const fn = findFunction(source, name);

@@ -11,7 +11,19 @@ import type { CellResult, FirstDifference, Probe } from '../python/protocol';
 import { cellCall, CallError, stateOf, type CellCall, type Sizes } from './call';
 import { CellLoadError, loadCell, type GateRecorder, type LoadedCell } from './load';
 import { probeNorms, referenceTensorStep, type TensorStep } from './probe';
-import { CHECKED_GATES, equationOf, HAS_CELL_STATE, REFERENCE_NAME, referenceRun, relativeDifference, WEIGHTED_GATES, type Matrix, type ReferenceKind, type ReferenceWeights, type StepValues } from './reference';
+import {
+  CHECKED_GATES,
+  equationOf,
+  HAS_CELL_STATE,
+  REFERENCE_NAME,
+  referenceRun,
+  relativeDifference,
+  WEIGHTED_GATES,
+  type Matrix,
+  type ReferenceKind,
+  type ReferenceWeights,
+  type StepValues,
+} from './reference';
 import { mapWeights, shapeOfName, type WeightValues } from './weights';
 
 export interface TfjsCheckOptions {
@@ -129,7 +141,22 @@ function maxRelDiff(user: UserRun, ref: StepValues[]): number {
 }
 
 function unknown(cell: CheckedCell, reason: string, error: CellResult['error'] = null, message = `unknown: ${reason}`): CellResult {
-  return { name: cell.name, kind: cell.kind, ran: false, error, verdict: 'unknown', reference: null, maxRelDiff: null, firstDifference: null, probe: null, message, reason, warnings: [], library: 'tfjs', timings: {} };
+  return {
+    name: cell.name,
+    kind: cell.kind,
+    ran: false,
+    error,
+    verdict: 'unknown',
+    reference: null,
+    maxRelDiff: null,
+    firstDifference: null,
+    probe: null,
+    message,
+    reason,
+    warnings: [],
+    library: 'tfjs',
+    timings: {},
+  };
 }
 
 /** The result for something the user's code threw while `doing` (their line, their stack). */
@@ -253,7 +280,16 @@ export function checkTfjsCell(fileName: string, source: string, cell: CheckedCel
  * initialisation; a function's weights are drawn U(±1/√H)), h0 = c0 = 0, inputs U(±1), and
  * the reference series from the same weights mapped as the check mapped them.
  */
-function probeCell(cell: CheckedCell, kind: ReferenceKind, build: (sizes: Sizes) => CellCall | CellResult, checked: Checked, loaded: LoadedCell, draw: (a: number) => number, options: TfjsCheckOptions, steps: number): Probe {
+function probeCell(
+  cell: CheckedCell,
+  kind: ReferenceKind,
+  build: (sizes: Sizes) => CellCall | CellResult,
+  checked: Checked,
+  loaded: LoadedCell,
+  draw: (a: number) => number,
+  options: TfjsCheckOptions,
+  steps: number,
+): Probe {
   const sizes: Sizes = { E: options.probeSize?.E ?? PROBE_SIZES.E, H: options.probeSize?.H ?? PROBE_SIZES.H };
   const started = Date.now();
   const call = build(sizes);
@@ -286,5 +322,12 @@ export function checkTfjsInput(input: CheckInput, options: Pick<TfjsCheckOptions
   const unit = input.units[input.target.unit];
   const cell: CheckedCell = input.target;
   if (!unit) return unknown(cell, `the request names unit ${input.target.unit} of ${input.units.length}`);
-  return checkTfjsCell(unit.filename, unit.code, cell, { steps: input.steps, probeSteps: input.probeSteps, probe: input.probe, seed: input.seed, ...(input.probeSize ? { probeSize: input.probeSize } : {}), ...options });
+  return checkTfjsCell(unit.filename, unit.code, cell, {
+    steps: input.steps,
+    probeSteps: input.probeSteps,
+    probe: input.probe,
+    seed: input.seed,
+    ...(input.probeSize ? { probeSize: input.probeSize } : {}),
+    ...options,
+  });
 }

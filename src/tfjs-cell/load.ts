@@ -33,7 +33,8 @@ export interface ThrownInCell {
 
 /** The message of anything thrown, an Error from the cell's own vm context included (not `instanceof Error` here). */
 export function thrownMessage(thrown: unknown): string {
-  if (thrown && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string') return (thrown as { message: string }).message || String((thrown as { name?: unknown }).name ?? 'Error');
+  if (thrown && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string')
+    return (thrown as { message: string }).message || String((thrown as { name?: unknown }).name ?? 'Error');
   return String(thrown);
 }
 
@@ -91,7 +92,12 @@ function assignedName(statement: ts.Statement): string | undefined {
     const decls = statement.declarationList.declarations;
     return decls.length === 1 && ts.isIdentifier(decls[0].name) && decls[0].initializer ? decls[0].name.text : undefined;
   }
-  if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(statement.expression.left)) {
+  if (
+    ts.isExpressionStatement(statement) &&
+    ts.isBinaryExpression(statement.expression) &&
+    statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isIdentifier(statement.expression.left)
+  ) {
     return statement.expression.left.text;
   }
   return undefined;

@@ -114,10 +114,19 @@ function product(x: Matrix, w: Matrix, into: Matrix): Matrix {
 /** float64 on plain arrays: the check's reference. */
 export const ARRAY_OPS: Ops<Matrix> = {
   affine: (x, h, w) => {
-    const out = product(x, w.input, x.map(() => [...w.bias]));
+    const out = product(
+      x,
+      w.input,
+      x.map(() => [...w.bias]),
+    );
     return h ? product(h, w.recurrent, out) : out;
   },
-  recurrent: (h, w) => product(h, w.recurrent, h.map(() => new Array<number>(w.bias.length).fill(0))),
+  recurrent: (h, w) =>
+    product(
+      h,
+      w.recurrent,
+      h.map(() => new Array<number>(w.bias.length).fill(0)),
+    ),
   add: (a, b) => zip(a, b, (x, y) => x + y),
   mul: (a, b) => zip(a, b, (x, y) => x * y),
   sigmoid: (a) => map(a, sigmoid),

@@ -74,11 +74,14 @@ export function mapWeights(weights: WeightValues[], kind: ReferenceKind, sizes: 
     const r = roleOf(w.shape, sizes);
     const isFused = gates.length > 1 && r?.width === fusedColumns;
     if (!r || (r.width !== sizes.H && !isFused)) {
-      return { unmapped: `weight ${w.name} has shape [${w.shape.join(',')}]: expected [${sizes.E},${sizes.H}] input, [${sizes.H},${sizes.H}] recurrent or [${sizes.H}] bias weights (x @ W, rows${gates.length > 1 ? `; ×${gates.length} columns when fused` : ''}), at input size ${sizes.E} and hidden size ${sizes.H}` };
+      return {
+        unmapped: `weight ${w.name} has shape [${w.shape.join(',')}]: expected [${sizes.E},${sizes.H}] input, [${sizes.H},${sizes.H}] recurrent or [${sizes.H}] bias weights (x @ W, rows${gates.length > 1 ? `; ×${gates.length} columns when fused` : ''}), at input size ${sizes.E} and hidden size ${sizes.H}`,
+      };
     }
     fused ||= isFused;
     const gate = gates.length > 1 && !isFused ? gateOfName(w.name, kind) : '';
-    if (gate === undefined) return { unmapped: `cannot tell which gate ${w.name} belongs to: expected a name ending in ${kind === 'gru' ? 'r, z or n (h or c for n)' : `${gates.join(', ')} (c for g)`}; found ${found}` };
+    if (gate === undefined)
+      return { unmapped: `cannot tell which gate ${w.name} belongs to: expected a name ending in ${kind === 'gru' ? 'r, z or n (h or c for n)' : `${gates.join(', ')} (c for g)`}; found ${found}` };
     const key = `${r.role}:${gate}`;
     const other = slots.get(key);
     if (other) return { unmapped: `both ${other.w.name} and ${w.name} look like the ${ROLE_NAMES[r.role]}${gate ? ` of gate ${gate}` : ''}; found ${found}` };

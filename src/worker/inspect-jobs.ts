@@ -37,7 +37,10 @@ export async function runInspectJob(job: InspectJob, options: { signal?: AbortSi
       if (!Number.isInteger(job.length) || job.length < 1 || job.length > MAX_PANEL_SAMPLE_LENGTH) {
         throw new Error(`sample length must be a whole number from 1 to ${MAX_PANEL_SAMPLE_LENGTH} characters; got ${job.length}.`);
       }
-      const sample = await sampleWithProbabilities({ checkpoint: job.checkpoint, prime: job.prime, temperature: job.temperature, length: job.length, ...(job.seed !== undefined ? { seed: job.seed } : {}) }, checkpoint);
+      const sample = await sampleWithProbabilities(
+        { checkpoint: job.checkpoint, prime: job.prime, temperature: job.temperature, length: job.length, ...(job.seed !== undefined ? { seed: job.seed } : {}) },
+        checkpoint,
+      );
       return { kind: 'sample', sample };
     }
   }

@@ -43,9 +43,10 @@ function injectFault(): void {
     const hoard: number[][] = [];
     for (;;) hoard.push(new Array(1_000_000).fill(Math.random()));
   }
-  if (fault === 'crash') setImmediate(() => {
-    throw new Error('deliberate crash (LSTM_LAB_WORKER_FAULT=crash)');
-  });
+  if (fault === 'crash')
+    setImmediate(() => {
+      throw new Error('deliberate crash (LSTM_LAB_WORKER_FAULT=crash)');
+    });
 }
 
 const loop = new WorkerLoop(engine, send, (code) => {

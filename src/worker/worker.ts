@@ -1,15 +1,7 @@
 // The worker's message loop, separate from the process entry (main.ts) so it is plain code:
 // validates every HostToWorker, runs one job at a time with an AbortController each, streams
 // WorkerToHost events, and turns every failure into an `error` message instead of a crash.
-import type {
-  BackendName,
-  BackendPreference,
-  ProbeConfig,
-  ProbeResult,
-  SampleConfig,
-  TrainConfig,
-  TrainResult,
-} from '../shared/types';
+import type { BackendName, BackendPreference, ProbeConfig, ProbeResult, SampleConfig, TrainConfig, TrainResult } from '../shared/types';
 import type { CellResult, CheckInput } from '../shared/cell-check';
 import { isHostToWorker, type HostToWorker, type InspectJob, type InspectResult, type WorkerToHost } from '../shared/protocol';
 
@@ -178,14 +170,20 @@ export class WorkerLoop {
     switch (event.type) {
       case 'corpus':
         this.send({ type: 'corpus', id, stats: event.stats, ...(event.warnings?.length ? { warnings: event.warnings } : {}) });
-        this.send({ type: 'log', message: `[${id}] corpus ${event.stats.name}: ${event.stats.chars} chars, ${event.stats.trainInstances} train / ${event.stats.valInstances} validation instances, vocabulary ${event.stats.vocabSize}` });
+        this.send({
+          type: 'log',
+          message: `[${id}] corpus ${event.stats.name}: ${event.stats.chars} chars, ${event.stats.trainInstances} train / ${event.stats.valInstances} validation instances, vocabulary ${event.stats.vocabSize}`,
+        });
         return;
       case 'progress':
         this.send({ type: 'progress', id, progress: event.progress });
         return;
       case 'epoch':
         this.send({ type: 'epoch', id, summary: event.summary });
-        this.send({ type: 'log', message: `[${id}] epoch ${event.summary.epoch}: train ${event.summary.trainLoss.toFixed(3)}, val ${event.summary.valLoss.toFixed(3)}, ${event.summary.seconds.toFixed(1)} s, ${Math.round(event.summary.charsPerSecond)} chars/s` });
+        this.send({
+          type: 'log',
+          message: `[${id}] epoch ${event.summary.epoch}: train ${event.summary.trainLoss.toFixed(3)}, val ${event.summary.valLoss.toFixed(3)}, ${event.summary.seconds.toFixed(1)} s, ${Math.round(event.summary.charsPerSecond)} chars/s`,
+        });
         return;
       case 'checkpoint':
         this.send({ type: 'checkpoint', id, path: event.path });

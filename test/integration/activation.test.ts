@@ -13,7 +13,15 @@ interface ContributedCommand {
 describe('activation', () => {
   it('the extension is installed', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(extension, `extension ${EXTENSION_ID} is not known to VS Code (known: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ') || 'none besides built-ins'})`);
+    assert.ok(
+      extension,
+      `extension ${EXTENSION_ID} is not known to VS Code (known: ${
+        vscode.extensions.all
+          .map((e) => e.id)
+          .filter((id) => !id.startsWith('vscode.'))
+          .join(', ') || 'none besides built-ins'
+      })`,
+    );
     assert.equal(extension.packageJSON.name, 'lstm-lab');
   });
 

@@ -153,7 +153,12 @@ describe('codelens', function () {
       assert.ok(equations, 'no Equations lens on the untitled copy of lstm_cell.py');
       await vscode.commands.executeCommand(equations.command, equations.args);
       const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { panel: { isReady: boolean } };
-      await until('the panel webview ready', () => api.panel.isReady, (ready) => ready, 30_000);
+      await until(
+        'the panel webview ready',
+        () => api.panel.isReady,
+        (ready) => ready,
+        30_000,
+      );
       // `type` types into the editor that has the keyboard focus, and into nothing when a webview has it.
       await vscode.commands.executeCommand('type', { text: '#typed\n' });
       assert.equal(document.lineAt(0).text, '#typed', 'the keystroke after the lens click did not reach the editor: the panel took the focus');
@@ -224,9 +229,12 @@ describe('codelens', function () {
       const summary = (await summaries()).find((s) => s.uri === uri.toString());
       assert.ok(summary, 'an inline summary on the notebook cell');
       assert.match(summary.text, /^built-in stand-in · gradient to h0: (\S+ → \S+ \(b_f 0\)|b_f 0 \S+ → \S+) · (\S+ \(no forget gate\)|no forget gate \S+ → \S+|\+1 more)$/);
-      assert.match(run.title, /^NaiveLSTM, built-in stand-in for lstm_step · gradient probe/, 'the run says the built-in cell ran, not the user\'s code');
+      assert.match(run.title, /^NaiveLSTM, built-in stand-in for lstm_step · gradient probe/, "the run says the built-in cell ran, not the user's code");
       assert.deepEqual(run.codeCell, { name: 'lstm_step', role: 'stand-in' });
-      assert.ok(run.probeSeries.every((s) => s.name.startsWith('built-in stand-in for lstm_step: ')), 'the chart legend says so too');
+      assert.ok(
+        run.probeSeries.every((s) => s.name.startsWith('built-in stand-in for lstm_step: ')),
+        'the chart legend says so too',
+      );
     });
 
     it(`the Equations lens on the RNN of ${notebookCase.label} sends the panel the simple RNN's equation`, async function () {
@@ -235,7 +243,10 @@ describe('codelens', function () {
       const message = await vscode.commands.executeCommand<{ type: string; cell: string; lines: { gate: string; latex: string }[] }>(lens.command, { ...lens.args, interactive: false });
       assert.equal(message.type, 'equations');
       assert.equal(message.cell, 'simple-rnn');
-      assert.deepEqual(message.lines.map((l) => l.latex), ['h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)']);
+      assert.deepEqual(
+        message.lines.map((l) => l.latex),
+        ['h_t = \\tanh(x_t W_{ih} + h_{t-1} W_{hh} + b)'],
+      );
       assert.equal((await gateSync()).equations?.cell, 'simple-rnn');
     });
   }
@@ -251,7 +262,10 @@ describe('codelens', function () {
     const [series] = run.probeSeries;
     assert.deepEqual([series.cell, series.forgetGate, series.forgetBias], ['naive-lstm', true, 0]);
     assert.equal(series.norms.length, 3);
-    assert.ok(series.norms.every((n) => Number.isFinite(n) && n > 0), `norms ${series.norms}`);
+    assert.ok(
+      series.norms.every((n) => Number.isFinite(n) && n > 0),
+      `norms ${series.norms}`,
+    );
     assert.ok(typeof (await vscode.commands.executeCommand<number | undefined>('lstmLab._workerPid')) === 'number', 'the worker process ran it');
 
     const mine = (await summaries()).filter((s) => s.uri === uri.toString());
@@ -294,7 +308,7 @@ describe('codelens', function () {
     });
     assert.equal(run.status, 'done', run.reason);
     assert.deepEqual([run.config?.cell, run.config?.forgetGate, run.config?.forgetBias], ['fused-lstm', true, 0]);
-    assert.equal(run.title, 'lstmStep, trained as OptimizedLSTM · quick · fox.txt', 'the run is named after the user\'s cell and the built-in cell that trains its structure');
+    assert.equal(run.title, 'lstmStep, trained as OptimizedLSTM · quick · fox.txt', "the run is named after the user's cell and the built-in cell that trains its structure");
     assert.deepEqual(run.codeCell, { name: 'lstmStep', role: 'trained-as' });
     assert.equal(run.epochs.length, 1);
     const summary = (await summaries()).find((s) => s.uri === uri.toString());
@@ -364,7 +378,11 @@ describe('codelens', function () {
     ]);
     const ts = workspaceFile('fused_lstm.ts');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(ts), vscode.ViewColumn.Beside);
-    const tsDecorations = await until('decorations of fused_lstm.ts', () => vscode.commands.executeCommand<{ line: number; text: string }[]>('lstmLab._gateDecorations', ts.toString()), (d) => d.length > 0);
+    const tsDecorations = await until(
+      'decorations of fused_lstm.ts',
+      () => vscode.commands.executeCommand<{ line: number; text: string }[]>('lstmLab._gateDecorations', ts.toString()),
+      (d) => d.length > 0,
+    );
     assert.deepEqual(tsDecorations.slice(0, 2), [
       { line: 6, text: 'gates i_t f_t g_t o_t' },
       { line: 7, text: 'gates i_t f_t g_t o_t' },
@@ -381,12 +399,20 @@ describe('codelens', function () {
     const config = vscode.workspace.getConfiguration('lstmLab');
     await config.update('gateDecorations', false, vscode.ConfigurationTarget.Global);
     try {
-      await until('decorations off', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 0);
+      await until(
+        'decorations off',
+        () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()),
+        (d) => d.length === 0,
+      );
       assert.doesNotMatch(await hoverText(), /forget gate f_t/);
     } finally {
       await config.update('gateDecorations', undefined, vscode.ConfigurationTarget.Global);
     }
-    await until('decorations back on', () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()), (d) => d.length === 6);
+    await until(
+      'decorations back on',
+      () => vscode.commands.executeCommand<unknown[]>('lstmLab._gateDecorations', uri.toString()),
+      (d) => d.length === 6,
+    );
   });
 
   it('runs the stand-in probe of a GRU on the engine GRU cell, and costs nothing on a file over 1 MB', async () => {
@@ -408,14 +434,20 @@ describe('codelens', function () {
     assert.match(lenses[0]?.title ?? '', /Probe & check your code — GRU/);
     const probed = await vscode.commands.executeCommand<RunRecord>('lstmLab.probeCell', { ...lenses[0].args, interactive: false, steps: 2 });
     assert.equal(probed?.status, 'done', probed?.reason);
-    assert.deepEqual(probed.probeSeries.map((s) => s.cell), ['gru']);
+    assert.deepEqual(
+      probed.probeSeries.map((s) => s.cell),
+      ['gru'],
+    );
 
     const cell = (await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py'))).getText();
     const big = await vscode.workspace.openTextDocument({ language: 'python', content: cell + '\n' + '# padding\n'.repeat(110_000) });
     assert.ok(big.getText().length > 1_000_000);
     const started = Date.now();
     const none = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', big.uri)) ?? [];
-    assert.deepEqual(none.filter((l) => l.command?.command.startsWith('lstmLab.')), []);
+    assert.deepEqual(
+      none.filter((l) => l.command?.command.startsWith('lstmLab.')),
+      [],
+    );
     console.log(`      (lenses of a ${(big.getText().length / 1e6).toFixed(2)} MB file: ${Date.now() - started} ms)`);
   });
 });

@@ -32,11 +32,15 @@ async function runOnDisk(id: string): Promise<RunRecord> {
   const dir = await vscode.commands.executeCommand<string>('lstmLab._storageDir');
   const file = path.join(dir, 'runs', `${id}.json`);
   // Progress writes are throttled; the final state is written at once, but give it a moment.
-  return waitUntil(`${file} to hold the final status`, async () => {
-    if (!fs.existsSync(file)) return undefined;
-    const run = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
-    return run.status === 'running' || run.status === 'queued' ? undefined : run;
-  }, 10_000);
+  return waitUntil(
+    `${file} to hold the final status`,
+    async () => {
+      if (!fs.existsSync(file)) return undefined;
+      const run = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+      return run.status === 'running' || run.status === 'queued' ? undefined : run;
+    },
+    10_000,
+  );
 }
 
 describe('commands (real VS Code, real worker)', function () {
@@ -76,7 +80,7 @@ describe('commands (real VS Code, real worker)', function () {
     assert.equal(text.length, 'the '.length + 40);
   });
 
-  it('Probe Gradient Flow returns the notebook\'s five series, stored with the run', async () => {
+  it("Probe Gradient Flow returns the notebook's five series, stored with the run", async () => {
     const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', { steps: 12 });
     assert.equal(run.status, 'done', run.reason);
     const stored = await runOnDisk(run.id);
@@ -92,7 +96,10 @@ describe('commands (real VS Code, real worker)', function () {
     );
     for (const s of stored.probeSeries) {
       assert.equal(s.norms.length, 12, s.name);
-      assert.ok(s.norms.every((n) => Number.isFinite(n) && n >= 0), `${s.name}: ${s.norms}`);
+      assert.ok(
+        s.norms.every((n) => Number.isFinite(n) && n >= 0),
+        `${s.name}: ${s.norms}`,
+      );
     }
   });
 
@@ -160,15 +167,18 @@ describe('commands (real VS Code, real worker)', function () {
     assert.ok(lastStepOfA >= 0);
   });
 
-  it('Compare Architectures trains the notebook\'s four models on the same data and seed', async () => {
+  it("Compare Architectures trains the notebook's four models on the same data and seed", async () => {
     const compared = await vscode.commands.executeCommand<RunRecord[]>('lstmLab.compare', { ...TINY, maxBatches: 2 });
-    assert.deepEqual(compared.map((r) => r.config?.cell), ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm']);
+    assert.deepEqual(
+      compared.map((r) => r.config?.cell),
+      ['naive-lstm', 'builtin-lstm', 'simple-rnn', 'fused-lstm'],
+    );
     for (const r of compared) assert.equal(r.status, 'done', `${r.title}: ${r.reason ?? ''}`);
     assert.equal(new Set(compared.map((r) => JSON.stringify({ ...r.config, cell: undefined }))).size, 1, 'one configuration (seed included) for all four');
     assert.equal(new Set(compared.map((r) => JSON.stringify(r.corpus))).size, 1, 'the same corpus split for all four');
   });
 
-  it('trains on the active editor\'s text, and refuses an empty editor clearly', async () => {
+  it("trains on the active editor's text, and refuses an empty editor clearly", async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the quick brown fox jumps over the lazy dog. '.repeat(120) });
     await vscode.window.showTextDocument(doc);
     const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'simple-rnn', corpus: { kind: 'editor' }, maxBatches: 3 });
@@ -183,14 +193,14 @@ describe('commands (real VS Code, real worker)', function () {
 
   it('refuses a bad hyperparameter before any worker starts, naming the setting and its range', async () => {
     const before = (await runs()).length;
-    await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { ...TINY, cell: 'fused-lstm', hiddenSize: 0 })),
-      /hiddenSize is 0; it must be an integer from 1 to 4096/,
-    );
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { ...TINY, cell: 'fused-lstm', hiddenSize: 0 })), /hiddenSize is 0; it must be an integer from 1 to 4096/);
     const config = vscode.workspace.getConfiguration('lstmLab');
     await config.update('learningRate', -1, vscode.ConfigurationTarget.Global);
     try {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { cell: 'fused-lstm', preset: 'custom', corpus: { kind: 'brown' } })), /lstmLab\.learningRate is -1; it must be a number greater than 0/);
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { cell: 'fused-lstm', preset: 'custom', corpus: { kind: 'brown' } })),
+        /lstmLab\.learningRate is -1; it must be a number greater than 0/,
+      );
     } finally {
       await config.update('learningRate', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -228,6 +238,9 @@ describe('commands (real VS Code, real worker)', function () {
     const removed = await vscode.commands.executeCommand<number>('lstmLab.clearRuns', { confirm: true });
     assert.ok(removed >= 5, `${removed} removed`);
     assert.deepEqual(await runs(), []);
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'runs')).filter((n) => n.endsWith('.json')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, 'runs')).filter((n) => n.endsWith('.json')),
+      [],
+    );
   });
 });

@@ -62,7 +62,10 @@ export async function run(): Promise<void> {
     let cellEditor: vscode.TextEditor | undefined;
     for (let k = 0; k < 50 && !cellEditor; k++, await sleep(100)) cellEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === cell.document.uri.toString());
     if (!cellEditor) throw new Error('the tutorial cell has no editor');
-    const fLine = cell.document.getText().split('\n').findIndex((l) => l.includes('f_t = torch.sigmoid'));
+    const fLine = cell.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('f_t = torch.sigmoid'));
     await vscode.window.showTextDocument(cellEditor.document, { viewColumn: cellEditor.viewColumn, selection: new vscode.Range(fLine, 8, fLine, 8) });
     await sleep(1500);
     await pose('tutorial');
@@ -98,7 +101,10 @@ export async function run(): Promise<void> {
     // Step 6: the RNN with sigmoid in place of tanh, checked with the lens's command.
     await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
     const rnnCell = notebook.cellAt(rnnIndex);
-    const tanhLine = rnnCell.document.getText().split('\n').findIndex((l) => l.includes('h = torch.tanh('));
+    const tanhLine = rnnCell.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('h = torch.tanh('));
     const edit = new vscode.WorkspaceEdit();
     const column = rnnCell.document.lineAt(tanhLine).text.indexOf('tanh');
     edit.replace(rnnCell.document.uri, new vscode.Range(tanhLine, column, tanhLine, column + 'tanh'.length), 'sigmoid');

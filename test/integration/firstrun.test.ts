@@ -121,7 +121,11 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     }
     // The workbench opens it (an unknown id would fail or open nothing).
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walkthroughs[0]!.id}`, false);
-    await until('a Welcome tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label), (labels) => labels.some((l) => /welcome|walkthrough|LSTM Lab/i.test(l)));
+    await until(
+      'a Welcome tab',
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label),
+      (labels) => labels.some((l) => /welcome|walkthrough|LSTM Lab/i.test(l)),
+    );
     await run('workbench.action.closeAllEditors');
   });
 
@@ -171,7 +175,11 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
       // As the button does, minus the questions (the file is there and may differ: keep and open it).
       const opened = await run<OpenedTutorial>('lstmLab.openTutorial', { ...args, interactive: false });
       assert.ok(opened.cellUri, `${id}: found ${args.cell}`);
-      const editor = await until('the cell editor active', () => vscode.window.activeTextEditor, (e) => e?.document.uri.toString() === opened.cellUri);
+      const editor = await until(
+        'the cell editor active',
+        () => vscode.window.activeTextEditor,
+        (e) => e?.document.uri.toString() === opened.cellUri,
+      );
       assert.match(editor!.document.getText(), new RegExp(`^class ${args.cell}\\b`, 'm'));
       assert.match(editor!.document.lineAt(editor!.selection.active.line).text, /^\s*for t in\b/);
       if (args.equations) {
@@ -200,30 +208,45 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
   it('the charts open in an editor tab that receives a run as it trains', async () => {
     await vscode.commands.executeCommand('lstmLab.openChartsInEditor');
     assert.ok(api.chartsEditor.isOpen);
-    const tabs = await until('a webview tab of type lstmLab.charts', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs), (all) => all.some(isChartsTab));
+    const tabs = await until(
+      'a webview tab of type lstmLab.charts',
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs),
+      (all) => all.some(isChartsTab),
+    );
     const tab = tabs.find(isChartsTab)!;
     assert.equal(tab.label, 'LSTM Lab Charts');
     trained = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'fused-lstm' });
     assert.equal(trained.status, 'done', trained.reason);
     const exported: ChartExport = await api.panel.requestChartExport(trained.id, 30_000, 'editor');
-    assert.deepEqual(exported.images.map((i) => i.name).filter((n) => n === 'loss.png'), ['loss.png'], 'the editor tab draws the run it was sent');
+    assert.deepEqual(
+      exported.images.map((i) => i.name).filter((n) => n === 'loss.png'),
+      ['loss.png'],
+      'the editor tab draws the run it was sent',
+    );
   });
 
   it('a charts tab restored after a reload (the serializer path) shows the runs again', async () => {
     await run('workbench.action.closeAllEditors');
-    await until('the tab closed', () => api.chartsEditor.isOpen, (open) => !open);
+    await until(
+      'the tab closed',
+      () => api.chartsEditor.isOpen,
+      (open) => !open,
+    );
     // What VS Code does on a reload: a fresh webview panel of the type, handed to the serializer.
     const panel = vscode.window.createWebviewPanel('lstmLab.charts', 'restored', vscode.ViewColumn.One, {});
     api.chartsEditor.restore(panel);
     assert.equal(panel.title, 'LSTM Lab Charts');
     const exported = await api.panel.requestChartExport(trained.id, 30_000, 'editor');
-    assert.ok(exported.images.some((i) => i.name === 'loss.png'), 'the restored tab has the run');
+    assert.ok(
+      exported.images.some((i) => i.name === 'loss.png'),
+      'the restored tab has the run',
+    );
     // Opening again reveals the same tab rather than a second one.
     await vscode.commands.executeCommand('lstmLab.openChartsInEditor');
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isChartsTab).length, 1);
   });
 
-  it('each walkthrough step is ticked by the real event: a finished training run, a finished probe, a lit gate, an inspection, a check of the user\'s own code', async () => {
+  it("each walkthrough step is ticked by the real event: a finished training run, a finished probe, a lit gate, an inspection, a check of the user's own code", async () => {
     assert.ok(api.walkthrough().includes('trained'), `after the training run: ${api.walkthrough().join(', ')}`);
     assert.ok(!api.walkthrough().includes('inspected'), 'nothing was inspected yet');
     const probe = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', { steps: 5, series: [{ name: 'rnn', cell: 'simple-rnn', forgetGate: false, forgetBias: 0 }] });
@@ -234,12 +257,20 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     const notebook = vscode.window.activeNotebookEditor!.notebook;
     const index = notebook.getCells().findIndex((c) => c.document.getText().includes('class GateByGateLSTM'));
     const cell = notebook.cellAt(index);
-    const fLine = cell.document.getText().split('\n').findIndex((l) => l.includes('f_t = torch.sigmoid')) + 1;
+    const fLine =
+      cell.document
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('f_t = torch.sigmoid')) + 1;
     const editorOf = () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === cell.document.uri.toString());
     await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
     const editor = await until('the cell editor', editorOf, (e) => e !== undefined);
     editor!.selection = new vscode.Selection(fLine - 1, 8, fLine - 1, 8);
-    await until('the lit gate', () => api.walkthrough(), (done) => done.includes('gateHighlighted'));
+    await until(
+      'the lit gate',
+      () => api.walkthrough(),
+      (done) => done.includes('gateHighlighted'),
+    );
 
     await vscode.commands.executeCommand('lstmLab.inspectSelection', { text: 'the forget gate', runId: trained.id });
     assert.ok(api.walkthrough().includes('inspected'));
@@ -253,7 +284,10 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
       assert.equal((await check()).result.verdict, 'matches');
       await sleep(1500);
       assert.ok(!api.walkthrough().includes('checked'), `the tutorial's own TanhRNN is not the user's cell: ${api.walkthrough().join(', ')}`);
-      const tanhLine = rnnCell.document.getText().split('\n').findIndex((l) => l.includes('h = torch.tanh('));
+      const tanhLine = rnnCell.document
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('h = torch.tanh('));
       const column = rnnCell.document.lineAt(tanhLine).text.indexOf('tanh');
       const edit = new vscode.WorkspaceEdit();
       edit.replace(rnnCell.document.uri, new vscode.Range(tanhLine, column, tanhLine, column + 'tanh'.length), 'sigmoid');
@@ -263,7 +297,11 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     } finally {
       await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
     }
-    await until('the last step ticked', () => api.walkthrough(), (done) => done.includes('checked'));
+    await until(
+      'the last step ticked',
+      () => api.walkthrough(),
+      (done) => done.includes('checked'),
+    );
     assert.ok(api.walkthrough().includes('checked'), `after the check: ${api.walkthrough().join(', ')}`);
   });
 });

@@ -16,8 +16,14 @@ import Mocha from 'mocha';
 import SummaryReporter from '../../scripts/mocha-summary-reporter.cjs';
 
 function suiteFiles(dir: string): string[] {
-  const all = fs.readdirSync(dir).filter((name) => name.endsWith('.test.js')).sort();
-  const wanted = (process.env.LSTM_LAB_TEST_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const all = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort();
+  const wanted = (process.env.LSTM_LAB_TEST_FILES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (wanted.length === 0) return all.filter((name) => name !== 'vsix.test.js').map((name) => path.join(dir, name));
   const unknown = wanted.filter((w) => !all.includes(`${w}.test.js`));
   if (unknown.length) {

@@ -33,10 +33,16 @@ describe('inspect a trained run (real VS Code, real worker)', function () {
     const batchReports = reports.filter((r) => r.scope === 'batch');
     const epochReports = reports.filter((r) => r.scope === 'epoch');
     // maxBatches 10 → a report every ceil(10 / 20) = 1 batch, and one on validation text after the epoch.
-    assert.deepEqual(batchReports.map((r) => r.batch), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      batchReports.map((r) => r.batch),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.equal(epochReports.length, 1);
     for (const report of reports) {
-      assert.deepEqual(report.gates.map((g) => g.gate), ['i', 'f', 'o']);
+      assert.deepEqual(
+        report.gates.map((g) => g.gate),
+        ['i', 'f', 'o'],
+      );
       for (const g of report.gates) assert.ok(g.low >= 0 && g.high >= 0 && g.low + g.high <= 1, `${g.gate}: low ${g.low}, high ${g.high}`);
       // Activations counted: the batch's characters × hidden units.
       assert.equal(report.count % TINY.hiddenSize, 0);
@@ -65,16 +71,22 @@ describe('inspect a trained run (real VS Code, real worker)', function () {
     assert.ok(worst < 1e-5, `the cell's equations hold to ${worst}`);
   });
 
-  it('Export Run writes the inspection charts as PNG and their data as CSV next to the run\'s own files', async () => {
+  it("Export Run writes the inspection charts as PNG and their data as CSV next to the run's own files", async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-inspect-export-'));
     const written = await vscode.commands.executeCommand<string[]>('lstmLab.exportRun', { runId: run.id, folder });
     const names = written.map((file) => path.basename(file));
     for (const name of ['batches.csv', 'epochs.csv', 'saturation.csv', 'activations.csv', 'loss.png', 'saturation-i.png', 'saturation-f.png', 'saturation-o.png', 'activations.png']) {
       assert.ok(names.includes(`${run.id}-${name}`), `${name} missing from ${names.join(', ')}`);
     }
-    const activations = fs.readFileSync(path.join(folder, `${run.id}-activations.csv`), 'utf8').trim().split('\n');
+    const activations = fs
+      .readFileSync(path.join(folder, `${run.id}-activations.csv`), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(activations.length, 1 + SENTENCE.length * 6, 'a record per character and gate');
-    const saturation = fs.readFileSync(path.join(folder, `${run.id}-saturation.csv`), 'utf8').trim().split('\n');
+    const saturation = fs
+      .readFileSync(path.join(folder, `${run.id}-saturation.csv`), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(saturation.length, 1 + (run.saturation?.length ?? 0) * 3);
     const png = fs.readFileSync(path.join(folder, `${run.id}-activations.png`));
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
@@ -115,8 +127,14 @@ describe('inspect a trained run (real VS Code, real worker)', function () {
   });
 
   it('asking about a run that is not a trained model, or with too long a text, fails with a message that says what to do', async () => {
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', 'no-such-run', { kind: 'capture', text: 'abc' })), /there is no run no-such-run; pick a finished training run/);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', run.id, { kind: 'gradientFlow', text: 'x'.repeat(1200) })), /The text has 1,200 characters; the gradient flow reads at most 1,000\. Select a shorter passage/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', 'no-such-run', { kind: 'capture', text: 'abc' })),
+      /there is no run no-such-run; pick a finished training run/,
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('lstmLab._inspect', run.id, { kind: 'gradientFlow', text: 'x'.repeat(1200) })),
+      /The text has 1,200 characters; the gradient flow reads at most 1,000\. Select a shorter passage/,
+    );
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.inspectSelection', { text: '   ', runId: run.id })), /selection is empty/);
   });
 });

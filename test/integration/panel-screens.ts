@@ -28,7 +28,10 @@ export async function run(): Promise<void> {
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'lstm_cell.py');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file), { preserveFocus: false });
     // The cursor on the input gate's line, the class line (and its lenses) still in view.
-    const gateLine = editor.document.getText().split('\n').findIndex((line) => line.includes('i_t = torch.sigmoid'));
+    const gateLine = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.includes('i_t = torch.sigmoid'));
     editor.selection = new vscode.Selection(gateLine, 8, gateLine, 8);
     editor.revealRange(new vscode.Range(0, 0, 0, 0), vscode.TextEditorRevealType.AtTop);
     fs.writeFileSync(signal('opened'), '');
@@ -47,8 +50,17 @@ export async function run(): Promise<void> {
     // The Probe & check your code lens on the .py file (a correct LSTM: the lines coincide).
     await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
     await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
-    const classLine = editor.document.getText().split('\n').findIndex((line) => line.startsWith('class NaiveLSTM')) + 1;
-    const check = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: editor.document.uri.toString(), cell: 'NaiveLSTM', line: classLine, interactive: false });
+    const classLine =
+      editor.document
+        .getText()
+        .split('\n')
+        .findIndex((line) => line.startsWith('class NaiveLSTM')) + 1;
+    const check = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', {
+      uri: editor.document.uri.toString(),
+      cell: 'NaiveLSTM',
+      line: classLine,
+      interactive: false,
+    });
     log(`checked lstm_cell.py: ${check.result.message}`);
     fs.writeFileSync(signal('checked'), '');
     await waitForSignal('checked-shot');

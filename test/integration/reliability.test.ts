@@ -107,12 +107,24 @@ describe('reliability (real VS Code, real worker)', function () {
 
   it('malformed messages from the webview are ignored and logged, and the panel provider keeps working', async () => {
     // What a webview's onDidReceiveMessage hands the provider (the webview itself cannot be scripted from here); the side view's page sent it.
-    const receive = (message: unknown) => (api.panel as unknown as { receive(surface: { where: string; ready: boolean }, message: unknown): void }).receive({ where: 'side view', ready: false }, message);
-    const malformed: unknown[] = [null, 42, 'ready', { type: 'nonsense' }, { type: 'revealGate', gate: 'q' }, { type: 'command', command: 'rm -rf' }, { type: 'chartImages', images: [{ name: 'x', pngDataUrl: 'javascript:alert(1)' }] }];
+    const receive = (message: unknown) =>
+      (api.panel as unknown as { receive(surface: { where: string; ready: boolean }, message: unknown): void }).receive({ where: 'side view', ready: false }, message);
+    const malformed: unknown[] = [
+      null,
+      42,
+      'ready',
+      { type: 'nonsense' },
+      { type: 'revealGate', gate: 'q' },
+      { type: 'command', command: 'rm -rf' },
+      { type: 'chartImages', images: [{ name: 'x', pngDataUrl: 'javascript:alert(1)' }] },
+    ];
     for (const message of malformed) assert.doesNotThrow(() => receive(message));
     const logged = api.recentLog().filter((line) => line.includes('panel: ignored a malformed message from the webview'));
     assert.equal(logged.length, malformed.length, logged.join('\n'));
-    assert.ok(logged.some((line) => line.includes('"command":"rm -rf"')), 'the message is quoted in the log');
+    assert.ok(
+      logged.some((line) => line.includes('"command":"rm -rf"')),
+      'the message is quoted in the log',
+    );
     assert.equal((await runs()).filter((r) => r.status === 'running' || r.status === 'queued').length, 0, 'no command was run');
   });
 

@@ -29,7 +29,11 @@ export async function run(): Promise<void> {
       ] as const) {
         const document = await vscode.workspace.openTextDocument(file(`user_code/${name}`));
         const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-        const header = document.getText().split('\n').findIndex((l) => l.includes(`class ${cell}`)) + 1;
+        const header =
+          document
+            .getText()
+            .split('\n')
+            .findIndex((l) => l.includes(`class ${cell}`)) + 1;
         const outcome = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: document.uri.toString(), cell, line: header, interactive: false });
         log(`${name}: ${outcome.result.message}`);
         editor.revealRange(new vscode.Range(header + 16, 0, header + 16, 0), vscode.TextEditorRevealType.InCenter);
@@ -41,7 +45,11 @@ export async function run(): Promise<void> {
 
     const py = await vscode.workspace.openTextDocument(file('user_code/buggy_lstm.py'));
     await vscode.window.showTextDocument(py, { viewColumn: vscode.ViewColumn.One });
-    const header = py.getText().split('\n').findIndex((l) => l.startsWith('class BuggyLSTM')) + 1;
+    const header =
+      py
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.startsWith('class BuggyLSTM')) + 1;
     const first = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: py.uri.toString(), cell: 'BuggyLSTM', line: header, interactive: false });
     log(`buggy_lstm.py: ${first.result.message}`);
     const editor = vscode.window.activeTextEditor!;
@@ -52,7 +60,12 @@ export async function run(): Promise<void> {
     const notebook = await vscode.workspace.openNotebookDocument(file('user_code/buggy_notebook.ipynb'));
     const index = notebook.getCells().findIndex((c) => /class MyLSTM/.test(c.document.getText()));
     await vscode.window.showNotebookDocument(notebook, { viewColumn: vscode.ViewColumn.One, selections: [new vscode.NotebookRange(index, index + 1)] });
-    const second = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', { uri: notebook.cellAt(index).document.uri.toString(), cell: 'MyLSTM', line: 1, interactive: false });
+    const second = await vscode.commands.executeCommand<{ result: { message: string } }>('lstmLab.checkCell', {
+      uri: notebook.cellAt(index).document.uri.toString(),
+      cell: 'MyLSTM',
+      line: 1,
+      interactive: false,
+    });
     log(`buggy_notebook.ipynb: ${second.result.message}`);
     fs.writeFileSync(path.join(dir, 'nb.json'), '{}');
     await waitFor('done');

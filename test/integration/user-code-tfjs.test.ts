@@ -78,12 +78,16 @@ describe('user code: TF.js cells', function () {
     assert.deepEqual([verdict?.verdict, verdict?.cell], ['matches', 'TfjsLSTM (tfjs_lstm.ts:4)']);
   });
 
-  it('a buggy TF.js cell (forget gate from the input gate\'s weights) gets its diagnostic on that line', async () => {
+  it("a buggy TF.js cell (forget gate from the input gate's weights) gets its diagnostic on that line", async () => {
     const uri = workspaceFile('user_code/buggy_tfjs_lstm.ts');
     const document = await vscode.workspace.openTextDocument(uri);
     const { args } = await checkLens(uri);
     const outcome = await runLens(args);
-    const forgetLine = document.getText().split('\n').findIndex((l) => l.includes('const f = tf.sigmoid')) + 1;
+    const forgetLine =
+      document
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('const f = tf.sigmoid')) + 1;
     assert.equal(outcome.result.verdict, 'differs', outcome.result.message);
     assert.deepEqual([outcome.result.firstDifference?.gate, outcome.result.firstDifference?.line], ['f', forgetLine]);
     const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LSTM Lab');
@@ -108,7 +112,10 @@ describe('user code: TF.js cells', function () {
     assert.ok(pid && alive(pid), 'the TF.js worker for user code runs it');
     await sleep(3000); // let it reach its endless loop
     const stopped = await vscode.commands.executeCommand<string[]>('lstmLab.stop', {});
-    assert.ok(stopped.some((s) => s.startsWith('your code: rnnStep')), JSON.stringify(stopped));
+    assert.ok(
+      stopped.some((s) => s.startsWith('your code: rnnStep')),
+      JSON.stringify(stopped),
+    );
     await assert.rejects(pending, /rnnStep \(hanging_tfjs_rnn\.js:\d+\) was stopped; its TF\.js worker was ended/);
     for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
     assert.equal(alive(pid), false, `worker ${pid} is gone`);

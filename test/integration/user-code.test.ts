@@ -39,7 +39,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** 1-based line of the first line containing `needle`. */
 function lineOf(document: vscode.TextDocument, needle: string): number {
-  const index = document.getText().split('\n').findIndex((l) => l.includes(needle));
+  const index = document
+    .getText()
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   assert.ok(index >= 0, `no line of ${document.uri.path} contains ${needle}`);
   return index + 1;
 }
@@ -104,7 +107,10 @@ describe('user code', function () {
     assert.equal(outcome.python, PYTHON);
     assert.equal(outcome.result.verdict, 'matches', outcome.result.message);
     assert.deepEqual(outcome.diagnostics, []);
-    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LSTM Lab'), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LSTM Lab'),
+      [],
+    );
 
     const run = await yourCodeRun(outcome);
     const mine = run.probeSeries.filter((s) => s.origin === 'your-code');
@@ -120,7 +126,7 @@ describe('user code', function () {
     assert.deepEqual([verdict?.verdict, verdict?.gate, verdict?.cell], ['matches', null, 'NaiveLSTM (lstm_cell.py:8)']);
   });
 
-  it('a buggy .py cell (forget gate from the input gate\'s weights) gets a diagnostic on that line, and the panel marks f', async () => {
+  it("a buggy .py cell (forget gate from the input gate's weights) gets a diagnostic on that line, and the panel marks f", async () => {
     const uri = workspaceFile('user_code/buggy_lstm.py');
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
@@ -134,7 +140,7 @@ describe('user code', function () {
     assert.equal(diagnostics[0].range.start.line, forgetLine - 1);
     assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
     assert.match(diagnostics[0].message, new RegExp(`^f_t on line ${forgetLine} differs from σ\\(x W_if \\+ h W_hf \\+ b_f\\) from step 0`));
-    assert.equal(document.getText(diagnostics[0].range).trim(), document.lineAt(forgetLine - 1).text.trim(), 'the squiggle covers the line\'s code');
+    assert.equal(document.getText(diagnostics[0].range).trim(), document.lineAt(forgetLine - 1).text.trim(), "the squiggle covers the line's code");
 
     assert.match((await summaryOf(uri))?.text ?? '', new RegExp(`^✗ f_t on line ${forgetLine} differs`));
     const verdict = await vscode.commands.executeCommand<CodeVerdict | null>('lstmLab._codeVerdict');
@@ -147,7 +153,10 @@ describe('user code', function () {
     edit.insert(uri, new vscode.Position(0, 0), '# edited\n');
     await vscode.workspace.applyEdit(edit);
     await sleep(200);
-    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LSTM Lab'), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LSTM Lab'),
+      [],
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
@@ -166,7 +175,7 @@ describe('user code', function () {
     assert.match(diagnostics[0].message, /^ShapeBugRNN could not be checked: .*mat1 and mat2/);
   });
 
-  it('the lens on a notebook cell runs it with the earlier cells\' definitions and charts their series', async () => {
+  it("the lens on a notebook cell runs it with the earlier cells' definitions and charts their series", async () => {
     const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('lstm_notebook.ipynb'));
     const index = notebook.getCells().findIndex((c) => /class GateByGateLSTM/.test(c.document.getText()));
     const editor = await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
@@ -215,7 +224,10 @@ describe('user code', function () {
     assert.ok(pid && alive(pid), 'the Python child runs it');
     const stopAt = Date.now();
     const stopped = await vscode.commands.executeCommand<string[]>('lstmLab.stop', {});
-    assert.ok(stopped.some((s) => s.startsWith('your code: rnn_step')), JSON.stringify(stopped));
+    assert.ok(
+      stopped.some((s) => s.startsWith('your code: rnn_step')),
+      JSON.stringify(stopped),
+    );
     await assert.rejects(pending, /rnn_step \(hanging_rnn\.py:\d+\) was stopped; its Python process was ended/);
     for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
     assert.equal(alive(pid), false, `process ${pid} is gone`);

@@ -47,10 +47,13 @@ describe('vsix', () => {
     await extension.activate();
     const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.probe', { steps: 4 });
     assert.equal(run.status, 'done', `probe ${run.status}: ${run.reason ?? ''}`);
-    assert.equal(run.probeSeries.length, 5, 'the notebook\'s five series');
+    assert.equal(run.probeSeries.length, 5, "the notebook's five series");
     for (const series of run.probeSeries) {
       assert.equal(series.norms.length, 4, series.name);
-      assert.ok(series.norms.every((n) => Number.isFinite(n) && n >= 0), `${series.name}: ${series.norms.join(', ')}`);
+      assert.ok(
+        series.norms.every((n) => Number.isFinite(n) && n >= 0),
+        `${series.name}: ${series.norms.join(', ')}`,
+      );
     }
     // The process that computed it is the installed copy's worker, not the source tree's.
     const pid = await vscode.commands.executeCommand<number | undefined>('lstmLab._workerPid');

@@ -18,7 +18,21 @@ const trainJob = (id: string, checkpointDir: string) =>
     type: 'train',
     id,
     checkpointDir,
-    config: { cell: 'simple-rnn', forgetGate: true, forgetBias: 0, hiddenSize: 16, embeddingSize: 8, batchSize: 4, seqLen: 20, epochs: 1, maxBatches: 3, learningRate: 0.01, seed: 0, valFraction: 0.1, corpus: { kind: 'text', text: 'the quick brown fox jumps over the lazy dog. '.repeat(40), name: 'fox' } },
+    config: {
+      cell: 'simple-rnn',
+      forgetGate: true,
+      forgetBias: 0,
+      hiddenSize: 16,
+      embeddingSize: 8,
+      batchSize: 4,
+      seqLen: 20,
+      epochs: 1,
+      maxBatches: 3,
+      learningRate: 0.01,
+      seed: 0,
+      valFraction: 0.1,
+      corpus: { kind: 'text', text: 'the quick brown fox jumps over the lazy dog. '.repeat(40), name: 'fox' },
+    },
   }) as const;
 
 describe('worker process (real VS Code extension host)', function () {
@@ -66,7 +80,10 @@ describe('worker process (real VS Code extension host)', function () {
       const errors = received.filter((m) => m.type === 'error');
       assert.equal(errors.length, 6, JSON.stringify(received));
       assert.match((errors[4] as { message: string }).message, /malformed 'train' message/);
-      assert.ok(received.some((m) => m.type === 'ready'), 'still became ready');
+      assert.ok(
+        received.some((m) => m.type === 'ready'),
+        'still became ready',
+      );
       assert.equal(child.exitCode, null, 'still alive');
     } finally {
       child.kill('SIGKILL');
@@ -77,11 +94,14 @@ describe('worker process (real VS Code extension host)', function () {
     const c = client({ LSTM_LAB_WORKER_FAULT: 'oom' }, 64);
     try {
       await c.start();
-      await assert.rejects(c.run(trainJob('oom', path.join(scratch, 'oom')), () => undefined), (error: Error) => {
-        assert.ok(error instanceof WorkerDiedError, error.message);
-        assert.match(error.message, /ran out of memory \(JavaScript heap limit 64 MB\)/);
-        return true;
-      });
+      await assert.rejects(
+        c.run(trainJob('oom', path.join(scratch, 'oom')), () => undefined),
+        (error: Error) => {
+          assert.ok(error instanceof WorkerDiedError, error.message);
+          assert.match(error.message, /ran out of memory \(JavaScript heap limit 64 MB\)/);
+          return true;
+        },
+      );
       assert.equal(c.pid, undefined, 'the dead worker is forgotten; the next request starts a new one');
     } finally {
       c.dispose();
@@ -92,7 +112,10 @@ describe('worker process (real VS Code extension host)', function () {
     const c = client({ LSTM_LAB_WORKER_FAULT: 'crash' });
     try {
       await c.start();
-      await assert.rejects(c.run(trainJob('crash', path.join(scratch, 'crash')), () => undefined), /exited with code \d+ \(worker crashed: deliberate crash/);
+      await assert.rejects(
+        c.run(trainJob('crash', path.join(scratch, 'crash')), () => undefined),
+        /exited with code \d+ \(worker crashed: deliberate crash/,
+      );
     } finally {
       c.dispose();
     }
@@ -101,7 +124,16 @@ describe('worker process (real VS Code extension host)', function () {
   it('the extension host stays responsive while the worker trains (prints the event-loop delay)', async () => {
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
-    const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { cell: 'fused-lstm', preset: 'quick', corpus: { kind: 'brown' }, maxBatches: 6, seqLen: 30, hiddenSize: 32, embeddingSize: 16, batchSize: 8 });
+    const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', {
+      cell: 'fused-lstm',
+      preset: 'quick',
+      corpus: { kind: 'brown' },
+      maxBatches: 6,
+      seqLen: 30,
+      hiddenSize: 32,
+      embeddingSize: 16,
+      batchSize: 8,
+    });
     histogram.disable();
     assert.equal(run.status, 'done', run.reason);
     const ms = (ns: number) => (ns / 1e6).toFixed(1);

@@ -55,7 +55,13 @@ describe('backend', () => {
   });
 
   it('sums segments on wasm (UnsortedSegmentSum, missing from tfjs-backend-wasm)', () => {
-    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+      [9, 10],
+    ]);
     // Row 3 goes to segment 0 together with row 0; id 7 is out of range and is dropped (TensorFlow's rule).
     const ids = tf.tensor1d([0, 2, 2, 0, 7], 'int32');
     const summed = tf.unsortedSegmentSum(x, ids, 4);
@@ -69,9 +75,15 @@ describe('backend', () => {
     const vocab = 11;
     const dim = 5;
     const tokens = [3, 0, 3, 10, 7, 7, 7, 1, 2, 3, 9, 4];
-    const table = tf.tensor2d(Array.from({ length: vocab * dim }, () => random() * 2 - 1), [vocab, dim]);
+    const table = tf.tensor2d(
+      Array.from({ length: vocab * dim }, () => random() * 2 - 1),
+      [vocab, dim],
+    );
     const ids = tf.tensor1d(tokens, 'int32');
-    const weights = tf.tensor2d(Array.from({ length: tokens.length * dim }, () => random() * 2 - 1), [tokens.length, dim]);
+    const weights = tf.tensor2d(
+      Array.from({ length: tokens.length * dim }, () => random() * 2 - 1),
+      [tokens.length, dim],
+    );
     // A loss that is not linear in the embedding, so the gradient depends on each row.
     const lossOf = (embedded: tf.Tensor2D) => tf.sum(tf.square(tf.mul(embedded, weights)));
     const viaGather = tf.grad((t: tf.Tensor) => lossOf(tf.gather(t as tf.Tensor2D, ids)))(table);

@@ -32,7 +32,15 @@ describe('bench', () => {
       { cell: 'simple-rnn' as const, threads: 1, compute: 'TF.js wasm (autodiff)', msPerBatch: 400, cpuMsPerBatch: 400, minutesPerEpoch: 1, peakRssMB: 1 },
       { cell: 'fast-lstm' as const, threads: 1, compute: 'TF.js wasm (autodiff)', msPerBatch: 720, cpuMsPerBatch: 720, minutesPerEpoch: 1, peakRssMB: 1 },
     ];
-    const result = { backend: 'wasm' as const, config: { seqLen: 50, batchSize: 32, hiddenSize: 125, embeddingSize: 50, vocabSize: 60, batchesPerEpoch: 345 }, matmulGflops: 20, flopsPerBatch: 9e9, floorMsPerBatch: 450, results: rows, cores: 1 };
+    const result = {
+      backend: 'wasm' as const,
+      config: { seqLen: 50, batchSize: 32, hiddenSize: 125, embeddingSize: 50, vocabSize: 60, batchesPerEpoch: 345 },
+      matmulGflops: 20,
+      flopsPerBatch: 9e9,
+      floorMsPerBatch: 450,
+      results: rows,
+      cores: 1,
+    };
     assert.deepEqual(benchRatios(result).slice(1), ['fast-lstm vs simple-rnn: 1.8× slower']);
     // Wall time 4× the CPU time: the machine was busy, and the report says so.
     const busy = { ...result, results: rows.map((row) => ({ ...row, cpuMsPerBatch: row.msPerBatch / 4 })) };
@@ -46,7 +54,17 @@ describe('bench', () => {
   it('returns exactly {backend, config, matmulGflops, flopsPerBatch, floorMsPerBatch, results[]} with consistent numbers', async () => {
     const seen: string[] = [];
     const tensorsBefore = tf.memory().numTensors;
-    const result = await bench({ seqLen: 6, batchSize: 3, hiddenSize: 8, embeddingSize: 5, vocabSize: 12, batches: 2, threads: 2, cells: ['fused-lstm', 'fast-lstm'], onResult: (row) => seen.push(row.cell) });
+    const result = await bench({
+      seqLen: 6,
+      batchSize: 3,
+      hiddenSize: 8,
+      embeddingSize: 5,
+      vocabSize: 12,
+      batches: 2,
+      threads: 2,
+      cells: ['fused-lstm', 'fast-lstm'],
+      onResult: (row) => seen.push(row.cell),
+    });
     assert.deepEqual(Object.keys(result).sort(), ['backend', 'config', 'cores', 'floorMsPerBatch', 'flopsPerBatch', 'matmulGflops', 'results']);
     assert.equal(result.backend, 'wasm');
     assert.deepEqual(result.config, { seqLen: 6, batchSize: 3, hiddenSize: 8, embeddingSize: 5, vocabSize: 12, batchesPerEpoch: brownBatchesPerEpoch(6, 3) });
@@ -67,7 +85,12 @@ describe('bench', () => {
     assert.equal(result.flopsPerBatch, lstmFlopsPerBatch(result.config));
     assert.ok(Math.abs(result.floorMsPerBatch - result.flopsPerBatch / (result.matmulGflops * 1e6)) < 1e-9);
     for (const row of result.results) {
-      assert.deepEqual(Object.keys(row).filter((key) => key !== 'variant').sort(), ['cell', 'compute', 'cpuMsPerBatch', 'minutesPerEpoch', 'msPerBatch', 'peakRssMB', 'threads']);
+      assert.deepEqual(
+        Object.keys(row)
+          .filter((key) => key !== 'variant')
+          .sort(),
+        ['cell', 'compute', 'cpuMsPerBatch', 'minutesPerEpoch', 'msPerBatch', 'peakRssMB', 'threads'],
+      );
       assert.ok(row.cpuMsPerBatch > 0);
       assert.ok(row.msPerBatch > 0);
       assert.ok(Math.abs(row.minutesPerEpoch - (row.msPerBatch * result.config.batchesPerEpoch) / 60000) < 1e-9);
@@ -93,7 +116,7 @@ describe('bench --vs-pytorch', () => {
     python = 'error' in info || !info.torch ? undefined : info.path;
   });
 
-  it('times the same batch in PyTorch (1 thread and every core) in the same run and prints fast-lstm\'s ratio to its best', async function () {
+  it("times the same batch in PyTorch (1 thread and every core) in the same run and prints fast-lstm's ratio to its best", async function () {
     if (!python) this.skip(); // needs /usr/bin/python3 with torch (Debian: python3-torch)
     this.timeout(300_000);
     const result = await bench({ seqLen: 8, batchSize: 4, hiddenSize: 8, embeddingSize: 5, vocabSize: 12, batches: 1, cells: ['fast-lstm'], levers: false, pytorch: { python: python! } });

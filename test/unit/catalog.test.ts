@@ -56,7 +56,11 @@ describe('cell catalog and registry', () => {
     for (const kind of CELL_KINDS) {
       const gates = cellEquations(kind, { forgetGate: true }).map((line) => line.gate);
       const familyGates = familyOf(kind).gates;
-      assert.deepEqual(gates, familyGates.filter((g) => gates.includes(g)), kind);
+      assert.deepEqual(
+        gates,
+        familyGates.filter((g) => gates.includes(g)),
+        kind,
+      );
       assert.equal(new Set(gates).size, gates.length, kind);
     }
   });
@@ -74,7 +78,8 @@ describe('cell catalog and registry', () => {
   it('each kind has one name: its short name, distinct, and the first word of its title in pickers and headings', () => {
     const names = CELL_KINDS.map((kind) => CELL_CATALOG[kind].shortName);
     assert.equal(new Set(names).size, names.length);
-    for (const kind of CELL_KINDS) assert.ok(CELL_CATALOG[kind].title.startsWith(`${CELL_CATALOG[kind].shortName} (`), `${kind}: "${CELL_CATALOG[kind].title}" does not start with "${CELL_CATALOG[kind].shortName} ("`);
+    for (const kind of CELL_KINDS)
+      assert.ok(CELL_CATALOG[kind].title.startsWith(`${CELL_CATALOG[kind].shortName} (`), `${kind}: "${CELL_CATALOG[kind].title}" does not start with "${CELL_CATALOG[kind].shortName} ("`);
   });
 
   it('the catalog module imports nothing (no TF.js: the host and the webview bundle it)', async () => {

@@ -16,7 +16,11 @@ import { referenceLstmStep, referenceRnnStep, type Matrix } from './helpers/refe
 const LSTM_KINDS: CellKind[] = ['naive-lstm', 'fused-lstm', 'builtin-lstm'];
 
 // ---------- float64 reference, straight from the notebook's equations (helpers/reference-lstm) ----------
-interface ReferenceRun { hidden: number[][][]; h: Matrix; c?: Matrix }
+interface ReferenceRun {
+  hidden: number[][][];
+  h: Matrix;
+  c?: Matrix;
+}
 function referenceLstm(w: NotebookWeights, x: number[][][], forgetGate: boolean, h0: Matrix, c0: Matrix): ReferenceRun {
   const hidden: number[][][] = [];
   const hs: Matrix = [];
@@ -70,7 +74,9 @@ function flatten(value: unknown): number[] {
   if (typeof value === 'number') return [value];
   // NotebookWeights: every entry, in name order.
   const record = value as Record<string, unknown>;
-  return Object.keys(record).sort().flatMap((name) => flatten(record[name]));
+  return Object.keys(record)
+    .sort()
+    .flatMap((name) => flatten(record[name]));
 }
 function maxAbsDiff(a: unknown, b: unknown): number {
   const fa = flatten(a);
@@ -272,7 +278,10 @@ describe('cells', function () {
       for (const name of LSTM_WEIGHT_NAMES) {
         const values = flatten(weights[name]);
         if (name.startsWith('b_')) {
-          assert.ok(values.every((v) => v === 0), `${name} is zero`);
+          assert.ok(
+            values.every((v) => v === 0),
+            `${name} is zero`,
+          );
           continue;
         }
         const [rows, cols] = name.startsWith('W_i') ? [E, H] : [H, H];
@@ -281,7 +290,7 @@ describe('cells', function () {
         assert.ok(largest <= limit && largest > 0.98 * limit, `${name}: max |w| ${largest}, limit ${limit}`);
         // U(−a, a) has variance a²/3.
         const variance = values.reduce((s, v) => s + v * v, 0) / values.length;
-        assert.ok(Math.abs(variance / (limit * limit / 3) - 1) < 0.05, `${name}: variance ${variance}`);
+        assert.ok(Math.abs(variance / ((limit * limit) / 3) - 1) < 0.05, `${name}: variance ${variance}`);
       }
       assert.deepEqual(initLstmWeights(E, H, 3), weights);
       assert.notDeepEqual(initLstmWeights(E, H, 4)['W_ii'], weights['W_ii']);

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Point } from 'chart.js';
-import {
-  DARK_THEME_COLORS,
-  decadeTicks,
-  LIGHT_THEME_COLORS,
-  gradientChartConfig,
-  gradientPairNote,
-  lossChartConfig,
-  paletteColor,
-  thinPoints,
-} from '../../src/shared/chart-configs';
+import { DARK_THEME_COLORS, decadeTicks, LIGHT_THEME_COLORS, gradientChartConfig, gradientPairNote, lossChartConfig, paletteColor, thinPoints } from '../../src/shared/chart-configs';
 import type { RunRecord } from '../../src/shared/protocol';
 import type { BatchProgress, EpochSummary, ProbeSeries } from '../../src/shared/types';
 
@@ -36,8 +27,18 @@ function trainRun(id: string, title: string, b: BatchProgress[], e: EpochSummary
 const points = (data: unknown): Point[] => data as Point[];
 
 describe('loss chart configuration', () => {
-  const naive = trainRun('a', 'NaiveLSTM', batches(20, 10, (s) => 4 - s * 0.1), [epoch(1, 3.2, 3), epoch(2, 2.9, 4)]);
-  const rnn = trainRun('b', 'SimpleRNN', batches(10, 10, (s) => 4.2 - s * 0.05), []);
+  const naive = trainRun(
+    'a',
+    'NaiveLSTM',
+    batches(20, 10, (s) => 4 - s * 0.1),
+    [epoch(1, 3.2, 3), epoch(2, 2.9, 4)],
+  );
+  const rnn = trainRun(
+    'b',
+    'SimpleRNN',
+    batches(10, 10, (s) => 4.2 - s * 0.05),
+    [],
+  );
   const probeRun: RunRecord = { id: 'p', kind: 'probe', title: 'probe', status: 'done', createdAt: 0, batches: [], epochs: [], probeSeries: [] };
 
   it('draws one training line per train run and a validation series per run that has epochs; probe runs are left out', () => {
@@ -54,7 +55,10 @@ describe('loss chart configuration', () => {
     assert.deepEqual(train[0], { x: 1, y: 4 - 0.1 });
     assert.deepEqual(train[19], { x: 20, y: 4 - 2.0 });
     const validation = config.data.datasets[1];
-    assert.deepEqual(points(validation.data), [{ x: 10, y: 3.2 }, { x: 20, y: 2.9 }]);
+    assert.deepEqual(points(validation.data), [
+      { x: 10, y: 3.2 },
+      { x: 20, y: 2.9 },
+    ]);
     assert.deepEqual(validation.borderDash, [6, 4], 'validation is dashed');
     assert.ok((validation.pointRadius as number) > 0, 'validation points are marked');
     assert.equal((config.options?.scales?.x as { type: string }).type, 'linear');
@@ -64,7 +68,10 @@ describe('loss chart configuration', () => {
     const config = lossChartConfig([naive], { xAxis: 'time', colors: DARK_THEME_COLORS });
     const train = points(config.data.datasets[0].data);
     assert.equal(train[3].x, 1.0); // 4 batches × 250 ms
-    assert.deepEqual(points(config.data.datasets[1].data).map((p) => p.x), [3, 7]);
+    assert.deepEqual(
+      points(config.data.datasets[1].data).map((p) => p.x),
+      [3, 7],
+    );
     const xTitle = (config.options?.scales?.x as { title: { text: string } }).title.text;
     assert.match(xTitle, /time/);
   });
@@ -79,7 +86,12 @@ describe('loss chart configuration', () => {
   });
 
   it('thins a long run to the point limit, keeping the first and the latest batch', () => {
-    const long = trainRun('l', 'long', batches(10_000, 10_000, (s) => 1 / s), []);
+    const long = trainRun(
+      'l',
+      'long',
+      batches(10_000, 10_000, (s) => 1 / s),
+      [],
+    );
     const config = lossChartConfig([long], { xAxis: 'step', colors: DARK_THEME_COLORS, maxPointsPerLine: 500 });
     const train = points(config.data.datasets[0].data);
     assert.equal(train.length, 500);
@@ -90,9 +102,17 @@ describe('loss chart configuration', () => {
   });
 
   it('turns a non-finite loss (a diverged batch) into a gap instead of breaking the scale', () => {
-    const diverged = trainRun('d', 'diverged', batches(3, 3, (s) => (s === 2 ? Number.NaN : 3)), []);
+    const diverged = trainRun(
+      'd',
+      'diverged',
+      batches(3, 3, (s) => (s === 2 ? Number.NaN : 3)),
+      [],
+    );
     const train = points(lossChartConfig([diverged], { xAxis: 'step', colors: DARK_THEME_COLORS }).data.datasets[0].data);
-    assert.deepEqual(train.map((p) => p.y), [3, null, 3]);
+    assert.deepEqual(
+      train.map((p) => p.y),
+      [3, null, 3],
+    );
   });
 });
 
@@ -103,9 +123,20 @@ describe('gradient chart configuration', () => {
 
   it('draws one line per series, ‖∂loss_t/∂h0‖ at step t = 1, 2, …', () => {
     const config = gradientChartConfig([rnn, lstm], { logScale: false, colors: DARK_THEME_COLORS });
-    assert.deepEqual(config.data.datasets.map((d) => d.label), ['SimpleRNN', 'LSTM, forget bias +1']);
-    assert.deepEqual(points(config.data.datasets[1].data), [{ x: 1, y: 2 }, { x: 2, y: 1.8 }, { x: 3, y: 1.6 }, { x: 4, y: 1.5 }]);
-    assert.deepEqual(points(config.data.datasets[0].data).map((p) => p.y), [1, 0.1, 0.01, 0]);
+    assert.deepEqual(
+      config.data.datasets.map((d) => d.label),
+      ['SimpleRNN', 'LSTM, forget bias +1'],
+    );
+    assert.deepEqual(points(config.data.datasets[1].data), [
+      { x: 1, y: 2 },
+      { x: 2, y: 1.8 },
+      { x: 3, y: 1.6 },
+      { x: 4, y: 1.5 },
+    ]);
+    assert.deepEqual(
+      points(config.data.datasets[0].data).map((p) => p.y),
+      [1, 0.1, 0.01, 0],
+    );
     assert.equal((config.options?.scales?.y as { type: string }).type, 'linear');
     assert.notEqual(config.data.datasets[0].borderColor, config.data.datasets[1].borderColor);
   });
@@ -115,7 +146,10 @@ describe('gradient chart configuration', () => {
     assert.equal((config.options?.scales?.y as { type: string }).type, 'logarithmic');
     const format = (config.options?.scales?.y as { ticks: { format: Intl.NumberFormatOptions } }).ticks.format;
     assert.equal(new Intl.NumberFormat('en', format).format(1e-12), '1E-12', 'decades are labelled in scientific notation');
-    assert.deepEqual(points(config.data.datasets[0].data).map((p) => p.y), [1, 0.1, 0.01, null]);
+    assert.deepEqual(
+      points(config.data.datasets[0].data).map((p) => p.y),
+      [1, 0.1, 0.01, null],
+    );
   });
 
   it('is plain data that survives JSON (a static HTML report embeds it)', () => {
@@ -144,11 +178,23 @@ describe('palette and thinning', () => {
 
 describe('decade ticks of a log axis', () => {
   it('are whole powers of ten inside the range, evenly spaced, at most six', () => {
-    for (const [min, max] of [[3e-26, 3], [1e-3, 10], [0.5, 0.9], [2e-7, 4e-7], [1e-12, 1e-12]] as const) {
+    for (const [min, max] of [
+      [3e-26, 3],
+      [1e-3, 10],
+      [0.5, 0.9],
+      [2e-7, 4e-7],
+      [1e-12, 1e-12],
+    ] as const) {
       const ticks = decadeTicks(min, max);
       const exponents = ticks.map((t) => Math.log10(t));
-      assert.ok(exponents.every((e) => Number.isInteger(Math.round(e)) && Math.abs(e - Math.round(e)) < 1e-12), `${min}..${max}: ${ticks}`);
-      assert.ok(ticks.every((t) => t >= min * (1 - 1e-12) && t <= max * (1 + 1e-12)), `${min}..${max}: ${ticks} inside`);
+      assert.ok(
+        exponents.every((e) => Number.isInteger(Math.round(e)) && Math.abs(e - Math.round(e)) < 1e-12),
+        `${min}..${max}: ${ticks}`,
+      );
+      assert.ok(
+        ticks.every((t) => t >= min * (1 - 1e-12) && t <= max * (1 + 1e-12)),
+        `${min}..${max}: ${ticks} inside`,
+      );
       assert.ok(ticks.length <= 6, `${min}..${max}: ${ticks.length} ticks`);
       assert.equal(new Set(exponents.slice(1).map((e, i) => Math.round(e - exponents[i]))).size <= 1, true, `${min}..${max}: evenly spaced ${ticks}`);
     }
@@ -178,7 +224,15 @@ describe('the note under the gradient chart after a probe of your own code', () 
     const detached = decay.map((v, t) => (t + 1 > 5 ? 0 : v));
     assert.match(gradientPairNote(pair(detached, decay)), /Here they part at step 6 \(your code: MyLSTM, forget bias \+1\)\.$/);
     // Float noise far below the tolerance is not a gap.
-    assert.match(gradientPairNote(pair(decay.map((v) => v * (1 + 1e-9)), decay)), /Here they coincide\.$/);
+    assert.match(
+      gradientPairNote(
+        pair(
+          decay.map((v) => v * (1 + 1e-9)),
+          decay,
+        ),
+      ),
+      /Here they coincide\.$/,
+    );
   });
 
   it('is empty for the notebook\'s series (no "your code" line)', () => {

@@ -54,7 +54,11 @@ describe('lstm-lab check', function () {
     assert.equal(out.cells.length, 1);
     const cell = out.cells[0];
     assert.deepEqual(Object.keys(cell).slice(0, 10), ['name', 'line', 'kind', 'ran', 'error', 'verdict', 'reference', 'maxRelDiff', 'firstDifference', 'probe']);
-    const bugLine = fs.readFileSync(path.join(fixtures, 'torch_modules.py'), 'utf8').split('\n').findIndex((l) => l.includes('h_t = o_t * c_t  # BUG')) + 1;
+    const bugLine =
+      fs
+        .readFileSync(path.join(fixtures, 'torch_modules.py'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('h_t = o_t * c_t  # BUG')) + 1;
     assert.deepEqual([cell['name'], cell['ran'], cell['verdict'], cell['reference'], cell['firstDifference']], ['NoTanhOutputBugLSTM', true, 'differs', 'LSTM', { step: 0, gate: 'h', line: bugLine }]);
     const probe = cell['probe'] as { steps: number[]; norms: number[] };
     assert.deepEqual(probe.steps, [1, 2, 3, 4, 5, 6, 7, 8]);

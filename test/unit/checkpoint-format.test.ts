@@ -53,7 +53,10 @@ describe('checkpoint format', () => {
     saveCheckpoint(folder, { ...checkpoint, savedAt: 'later' });
     const files = fs.readdirSync(folder).sort();
     assert.equal(files.length, 2, files.join(' '));
-    const weights = path.join(folder, files.find((n) => n.endsWith('.bin'))!);
+    const weights = path.join(
+      folder,
+      files.find((n) => n.endsWith('.bin'))!,
+    );
     const bytes = fs.readFileSync(weights);
 
     fs.writeFileSync(weights, bytes.subarray(0, bytes.length - 8));

@@ -13,7 +13,11 @@ const SPECS: OptionSpec[] = [
   { name: 'json', type: 'boolean', help: '' },
 ];
 
-const usageError = (argv: string[], message: RegExp) => assert.throws(() => parseArgs(argv, SPECS), (error: unknown) => error instanceof UsageError && message.test(error.message));
+const usageError = (argv: string[], message: RegExp) =>
+  assert.throws(
+    () => parseArgs(argv, SPECS),
+    (error: unknown) => error instanceof UsageError && message.test(error.message),
+  );
 
 describe('lstm-lab option parsing', () => {
   it('converts values to their types, keeps positionals, and takes --name=value', () => {

@@ -16,11 +16,23 @@ describe('lstm-lab progress display', () => {
     const writes: string[] = [];
     const terminal = { isTTY: true, columns: 52, write: (text: string) => writes.push(text) };
     const bar = new ProgressBar(terminal);
-    const config = { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'simple-rnn' as const, corpus: { kind: 'file' as const, path: smallText }, seqLen: 12, batchSize: 4, hiddenSize: 6, embeddingSize: 4, valFraction: 0.3 };
+    const config = {
+      ...SEED_NOTEBOOK_TRAIN_CONFIG,
+      cell: 'simple-rnn' as const,
+      corpus: { kind: 'file' as const, path: smallText },
+      seqLen: 12,
+      batchSize: 4,
+      hiddenSize: 6,
+      embeddingSize: 4,
+      valFraction: 0.3,
+    };
     const result = await train(config, { onEvent: trainProgress(bar, 'builtin-lstm', 1) });
     assert.equal(result.status, 'done');
     const redraws = writes.filter((w) => w.startsWith('\r\x1b[2K') && w.length > 5).map((w) => w.slice(5));
-    assert.ok(redraws.some((line) => line.includes('loss')), 'training batches drawn');
+    assert.ok(
+      redraws.some((line) => line.includes('loss')),
+      'training batches drawn',
+    );
     for (const line of redraws) assert.ok(Array.from(line).length <= 51, `${Array.from(line).length} columns: ${line}`);
     const validation = redraws.filter((line) => line.includes('validating'));
     assert.ok(validation.length >= 2, 'validation reports its batches');

@@ -149,7 +149,7 @@ describe('lstm-lab CLI', function () {
     assert.match(missing.stderr, /Cannot load checkpoint .*nothing-here: no such file or folder/);
   });
 
-  it('train --resume takes the checkpoint\'s settings, refuses conflicting ones, and never replaces a checkpoint without --force', () => {
+  it("train --resume takes the checkpoint's settings, refuses conflicting ones, and never replaces a checkpoint without --force", () => {
     const first = path.join(dir, 'resume-first');
     const short = ['--corpus', smallText, '--seq-len', '12', '--batch-size', '4', '--hidden', '6', '--embedding', '4', '--backend', 'wasm', '--quiet'];
     assert.equal(lab(['train', '--cell', 'simple-rnn', '--max-batches', '2', '--out', first, ...short]).code, 0);
@@ -169,7 +169,10 @@ describe('lstm-lab CLI', function () {
     // Nothing more to do: say how many epochs it has.
     assert.match(lab(['train', '--resume', first]).stderr, /already trained 1 epoch; give --epochs 2 or more/);
     // An existing checkpoint is not replaced: not by a new run, not by a resume into its own folder, without --force.
-    for (const args of [['train', '--cell', 'simple-rnn', '--max-batches', '1', '--out', first, ...short], ['train', '--resume', first, '--epochs', '2', '--out', first]]) {
+    for (const args of [
+      ['train', '--cell', 'simple-rnn', '--max-batches', '1', '--out', first, ...short],
+      ['train', '--resume', first, '--epochs', '2', '--out', first],
+    ]) {
       const refused = lab(args);
       assert.equal(refused.code, 2);
       assert.match(refused.stderr, /--out .*resume-first already holds a checkpoint; choose another folder, or add --force to replace it\./);
@@ -187,7 +190,10 @@ describe('lstm-lab CLI', function () {
     const json = onlyJson(result.stdout);
     assert.equal(json['backend'], 'wasm');
     const runs = json['runs'] as Record<string, unknown>[];
-    assert.deepEqual(runs.map((r) => r['cell']), ['simple-rnn', 'naive-lstm']);
+    assert.deepEqual(
+      runs.map((r) => r['cell']),
+      ['simple-rnn', 'naive-lstm'],
+    );
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'compare.json'), 'utf8')), json);
     const csv = fs.readFileSync(path.join(out, 'compare.csv'), 'utf8').trim().split('\n');
     assert.equal(csv.length, 3);
@@ -211,7 +217,10 @@ describe('lstm-lab CLI', function () {
   it('probe --checkpoint probes the trained cell as saved (its own b_f) unless --forget-bias asks for one, and says which ran', () => {
     const fixture = path.join(root, 'test/fixtures/checkpoints/v1-naive-lstm');
     const saved = (JSON.parse(fs.readFileSync(path.join(fixture, 'checkpoint.json'), 'utf8')) as { weights: { cell: { b_f: number[] } } }).weights.cell.b_f;
-    assert.ok(saved.some((b) => b !== saved[0]), 'trained: b_f differs between units');
+    assert.ok(
+      saved.some((b) => b !== saved[0]),
+      'trained: b_f differs between units',
+    );
     const probeWith = (extra: string[]) => {
       const dump = fs.mkdtempSync(path.join(dir, 'probe-ckpt-'));
       const result = lab(['probe', '--checkpoint', fixture, '--steps', '4', '--batch-size', '2', '--dump', dump, '--backend', 'wasm', ...extra]);
@@ -221,13 +230,23 @@ describe('lstm-lab CLI', function () {
     };
     const asSaved = probeWith([]);
     assert.equal(asSaved.series.length, 1);
-    assert.deepEqual(asSaved.series[0]!.weights.b_f.map((b) => Math.fround(b)), saved.map((b) => Math.fround(b)), 'the probed b_f is the trained one');
+    assert.deepEqual(
+      asSaved.series[0]!.weights.b_f.map((b) => Math.fround(b)),
+      saved.map((b) => Math.fround(b)),
+      'the probed b_f is the trained one',
+    );
     assert.match(asSaved.result.stdout, /naive-lstm as trained \(b_f as saved, mean -?[\d.]+\)/);
     assert.match(asSaved.result.stdout, /checkpoint .*v1-naive-lstm; backend wasm\./);
     const biased = probeWith(['--forget-bias', '1', '--json']);
-    assert.deepEqual(biased.series[0]!.weights.b_f, saved.map(() => 1));
+    assert.deepEqual(
+      biased.series[0]!.weights.b_f,
+      saved.map(() => 1),
+    );
     const json = onlyJson(biased.result.stdout);
-    assert.deepEqual((json['series'] as { name: string; trainedForgetBias: boolean }[]).map((s) => [s.name, s.trainedForgetBias]), [['naive-lstm as trained, b_f set to 1', false]]);
+    assert.deepEqual(
+      (json['series'] as { name: string; trainedForgetBias: boolean }[]).map((s) => [s.name, s.trainedForgetBias]),
+      [['naive-lstm as trained, b_f set to 1', false]],
+    );
     assert.deepEqual(json['config'], { steps: 4, batchSize: 2, embeddingSize: 4, hiddenSize: 6, seed: 0, corpus: { kind: 'file', path: 'test/fixtures/text/small.txt' }, checkpoint: fixture });
   });
 
@@ -258,15 +277,46 @@ describe('lstm-lab CLI', function () {
   it('probe --json gives the series; --dump holds x and weights that reproduce the norms (RNN by hand, LSTMs by the engine)', async () => {
     const dump = path.join(dir, 'dump');
     const steps = 6;
-    const result = lab(['probe', '--json', '--steps', String(steps), '--batch-size', '3', '--hidden', '5', '--embedding', '4', '--corpus', smallText, '--seed', '2', '--dump', dump, '--backend', 'wasm']);
+    const result = lab([
+      'probe',
+      '--json',
+      '--steps',
+      String(steps),
+      '--batch-size',
+      '3',
+      '--hidden',
+      '5',
+      '--embedding',
+      '4',
+      '--corpus',
+      smallText,
+      '--seed',
+      '2',
+      '--dump',
+      dump,
+      '--backend',
+      'wasm',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const json = onlyJson(result.stdout);
     assert.equal(json['steps'], steps);
     const series = json['series'] as { name: string; cell: string; forgetGate: boolean; forgetBias: number; norms: number[] }[];
-    assert.deepEqual(series.map((s) => [s.cell, s.forgetGate, s.forgetBias]), [['simple-rnn', false, 0], ['naive-lstm', false, 0], ['naive-lstm', true, 1], ['naive-lstm', true, 0], ['naive-lstm', true, -1]]);
+    assert.deepEqual(
+      series.map((s) => [s.cell, s.forgetGate, s.forgetBias]),
+      [
+        ['simple-rnn', false, 0],
+        ['naive-lstm', false, 0],
+        ['naive-lstm', true, 1],
+        ['naive-lstm', true, 0],
+        ['naive-lstm', true, -1],
+      ],
+    );
     assert.ok(series.every((s) => s.norms.length === steps && s.norms.every(Number.isFinite)));
 
-    const inputs = JSON.parse(fs.readFileSync(path.join(dump, 'probe-inputs.json'), 'utf8')) as { x: number[][][]; series: { name: string; cell: string; weights: Record<string, number[][] | number[]> }[] };
+    const inputs = JSON.parse(fs.readFileSync(path.join(dump, 'probe-inputs.json'), 'utf8')) as {
+      x: number[][][];
+      series: { name: string; cell: string; weights: Record<string, number[][] | number[]> }[];
+    };
     assert.equal(inputs.x.length, 3);
     assert.equal(inputs.x[0]!.length, steps);
     assert.equal(inputs.x[0]![0]!.length, 4);
@@ -286,7 +336,11 @@ describe('lstm-lab CLI', function () {
     try {
       for (const k of [1, 2, 4]) {
         const spec = series[k]!;
-        const again = await probeSeries(x, { name: spec.name, cell: 'naive-lstm', forgetGate: spec.forgetGate, forgetBias: spec.forgetBias }, { steps, hiddenSize: 5, seed: 12345, weights: inputs.series[k]!.weights });
+        const again = await probeSeries(
+          x,
+          { name: spec.name, cell: 'naive-lstm', forgetGate: spec.forgetGate, forgetBias: spec.forgetBias },
+          { steps, hiddenSize: 5, seed: 12345, weights: inputs.series[k]!.weights },
+        );
         again.norms.forEach((norm, t) => assert.ok(Math.abs(norm - spec.norms[t]!) <= 1e-5 * Math.max(1, norm), `${spec.name} t=${t + 1}: ${norm} vs ${spec.norms[t]}`));
       }
     } finally {

@@ -20,7 +20,9 @@ function run(title: string, maxBatches: number | undefined, batches: number, bat
 
 describe('the comparison table', () => {
   it('says what each run trained on: batches for a Quick run (not an epoch), epochs for a whole one', () => {
-    const lines = comparisonTable([run('quick run', 50, 50, 338), run('notebook run', undefined, 338, 338)]).trim().split('\n');
+    const lines = comparisonTable([run('quick run', 50, 50, 338), run('notebook run', undefined, 338, 338)])
+      .trim()
+      .split('\n');
     assert.equal(lines[0], '| model | trained on | time | train loss (epoch avg.) | val loss | bits/char | chars/s | peak MB | backend | status |');
     assert.ok(!lines[0].includes('epoch time'), 'no "epoch time" column');
     assert.match(lines[2], /^\| quick run \| 50 batches \| 1:05 \| 3\.100 \| 2\.957 \| 4\.266 \| 1000 \| 400 \| wasm \| done \|$/);

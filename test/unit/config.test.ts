@@ -6,7 +6,7 @@ import { buildProbeConfig, buildTrainConfig, estimateTrainMemoryMB, parseForgetB
 const brown = { kind: 'brown' } as const;
 
 describe('host config: presets', () => {
-  it('Notebook preset is the notebook\'s configuration (embedding 50, hidden 125, batch 32, 500 chars, Adam 1e-3, one epoch, 90/10 split)', () => {
+  it("Notebook preset is the notebook's configuration (embedding 50, hidden 125, batch 32, 500 chars, Adam 1e-3, one epoch, 90/10 split)", () => {
     const { config, errors } = buildTrainConfig({ cell: 'naive-lstm', preset: 'notebook', corpus: brown }, {});
     assert.deepEqual(errors, []);
     assert.ok(config);
@@ -22,7 +22,7 @@ describe('host config: presets', () => {
     assert.equal(config.maxBatches, undefined, 'the notebook trains the whole epoch');
   });
 
-  it('Notebook preset ignores the user\'s settings (it is the notebook, whatever they set)', () => {
+  it("Notebook preset ignores the user's settings (it is the notebook, whatever they set)", () => {
     const { config } = buildTrainConfig({ cell: 'fused-lstm', preset: 'notebook', corpus: brown }, { hiddenSize: 7, seqLen: 3 });
     assert.equal(config?.hiddenSize, 125);
     assert.equal(config?.seqLen, 500);
@@ -36,12 +36,12 @@ describe('host config: presets', () => {
   });
 
   it('Custom preset takes the settings', () => {
-    const { config, errors } = buildTrainConfig({ cell: 'simple-rnn', preset: 'custom', corpus: brown }, { hiddenSize: 64, embeddingSize: 16, batchSize: 8, seqLen: 50, epochs: 3, learningRate: 0.01, seed: 7 });
-    assert.deepEqual(errors, []);
-    assert.deepEqual(
-      [config?.hiddenSize, config?.embeddingSize, config?.batchSize, config?.seqLen, config?.epochs, config?.learningRate, config?.seed],
-      [64, 16, 8, 50, 3, 0.01, 7],
+    const { config, errors } = buildTrainConfig(
+      { cell: 'simple-rnn', preset: 'custom', corpus: brown },
+      { hiddenSize: 64, embeddingSize: 16, batchSize: 8, seqLen: 50, epochs: 3, learningRate: 0.01, seed: 7 },
     );
+    assert.deepEqual(errors, []);
+    assert.deepEqual([config?.hiddenSize, config?.embeddingSize, config?.batchSize, config?.seqLen, config?.epochs, config?.learningRate, config?.seed], [64, 16, 8, 50, 3, 0.01, 7]);
   });
 
   it('overrides from a command argument are applied and checked', () => {
@@ -105,7 +105,7 @@ describe('host config: bad settings are refused with the setting named and its r
 });
 
 describe('host config: memory estimate', () => {
-  it('puts the notebook\'s configuration near the 1–1.5 GB peak measured here, and grows with sequence length', () => {
+  it("puts the notebook's configuration near the 1–1.5 GB peak measured here, and grows with sequence length", () => {
     const notebook = estimateTrainMemoryMB({ batchSize: 32, seqLen: 500, hiddenSize: 125, embeddingSize: 50 });
     assert.ok(notebook > 800 && notebook < 2000, `estimate ${notebook} MB`);
     const quick = estimateTrainMemoryMB({ batchSize: 32, seqLen: 100, hiddenSize: 125, embeddingSize: 50 });
@@ -114,7 +114,7 @@ describe('host config: memory estimate', () => {
 });
 
 describe('host config: probe', () => {
-  it('defaults to the notebook\'s five series, 100 steps, B 32, E 50, H 125', () => {
+  it("defaults to the notebook's five series, 100 steps, B 32, E 50, H 125", () => {
     const { config, errors } = buildProbeConfig({}, {});
     assert.deepEqual(errors, []);
     assert.equal(config?.series.length, 5);

@@ -20,7 +20,10 @@ describe('corpus', () => {
     assert.equal(corpus.stats.valInstances, 1);
     assert.equal(corpus.stats.name, 'cat.txt');
     const batches = [...all(corpus.trainBatches(2)), ...all(corpus.valBatches(2))];
-    assert.deepEqual(batches.map((b) => b.batchSize), [2, 2, 1]);
+    assert.deepEqual(
+      batches.map((b) => b.batchSize),
+      [2, 2, 1],
+    );
     // With stride = seqLen every character but the first is a target exactly once.
     const targets = batches.reduce((n, b) => n + b.targets.filter((id) => id !== 0).length, 0);
     assert.equal(targets, 23);
@@ -61,7 +64,10 @@ describe('corpus', () => {
     const rows = (corpus: typeof a, epoch: number) =>
       all(corpus.trainBatches(4, epoch)).flatMap((batch) => Array.from({ length: batch.batchSize }, (_, r) => Array.from(batch.inputs.subarray(r * 10, (r + 1) * 10)).join(',')));
     assert.deepEqual(rows(a, 1), rows(b, 1));
-    assert.deepEqual(all(a.valBatches(4)).map((x) => Array.from(x.inputs).join(',')), all(b.valBatches(4)).map((x) => Array.from(x.inputs).join(',')));
+    assert.deepEqual(
+      all(a.valBatches(4)).map((x) => Array.from(x.inputs).join(',')),
+      all(b.valBatches(4)).map((x) => Array.from(x.inputs).join(',')),
+    );
     assert.notDeepEqual(rows(a, 1), rows(c, 1));
     assert.notDeepEqual(rows(a, 1), rows(a, 2), 'each epoch reshuffles');
     assert.deepEqual(rows(a, 1).slice().sort(), rows(a, 2).slice().sort(), 'but over the same instances');
@@ -99,7 +105,12 @@ describe('corpus', () => {
     const size = fs.statSync(file).size;
     const corpus = await loadCorpus({ kind: 'file', path: file }, { seqLen: 10, valFraction: 0.1, seed: 0 }, { maxBytes: 1000 });
     const kept = fs.readFileSync(file, 'utf8').slice(0, 1000);
-    const expected = kept.slice(0, kept.lastIndexOf('\n')).split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+    const expected = kept
+      .slice(0, kept.lastIndexOf('\n'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .join(' ');
     assert.equal(corpus.stats.chars, expected.length);
     assert.equal(corpus.stats.name, 'small.txt (first 1000 bytes)');
     assert.deepEqual(corpus.warnings, [`${file} is ${size} bytes; only its first 1000 bytes are used.`]);
@@ -123,6 +134,9 @@ describe('corpus', () => {
     assert.equal(figures.trainBatches, 345);
     assert.equal(figures.valBatches, 39);
     assert.equal(figures.vocabSize, 60);
-    assert.ok(corpus.vocab.slice(2).every((c) => c === c.toLowerCase()), 'lower-cased');
+    assert.ok(
+      corpus.vocab.slice(2).every((c) => c === c.toLowerCase()),
+      'lower-cased',
+    );
   });
 });

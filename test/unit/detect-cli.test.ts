@@ -20,7 +20,16 @@ describe('lstm-lab detect', function () {
     const { code, stdout } = lab([path.join(fixtures, 'pytorch_gru.py'), '--json']);
     assert.equal(code, 0);
     assert.deepEqual(JSON.parse(stdout), {
-      cells: [{ name: 'GRUCell', kind: 'gru', layout: 'fused', optionalForgetGate: false, range: { start: 6, end: 26 }, gates: { r: [17, 18, 19, 20, 22], z: [17, 18, 19, 20, 23], n: [17, 18, 19, 20, 24], h: [25] } }],
+      cells: [
+        {
+          name: 'GRUCell',
+          kind: 'gru',
+          layout: 'fused',
+          optionalForgetGate: false,
+          range: { start: 6, end: 26 },
+          gates: { r: [17, 18, 19, 20, 22], z: [17, 18, 19, 20, 23], n: [17, 18, 19, 20, 24], h: [25] },
+        },
+      ],
       forgetBiasSettings: [],
     });
   });

@@ -10,7 +10,14 @@ const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
 
 function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'layout' | 'optionalForgetGate' | 'peephole' | 'gates'>[] {
   const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, layout, optionalForgetGate, peephole, gates }) => ({ name, kind, layout, optionalForgetGate, peephole, gates }));
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, layout, optionalForgetGate, peephole, gates }) => ({
+    name,
+    kind,
+    layout,
+    optionalForgetGate,
+    peephole,
+    gates,
+  }));
 }
 
 describe('detectCells: styles from the fresh hold-out', () => {
@@ -52,7 +59,14 @@ describe('detectCells: styles from the fresh hold-out', () => {
   });
 
   it('a backward pass holding products of tanh(c) is not a cell update with unnamed gates', () => {
-    const source = ['def backward(self, dh, dc_next, dW):', '    do = dh * np.tanh(self.c)', '    dc = dc_next + dh * self.o * (1 - np.tanh(self.c) ** 2)', '    dz = np.concatenate([do, dc])', '    dW += np.dot(dz, self.xh.T)', '    return dW'].join('\n');
+    const source = [
+      'def backward(self, dh, dc_next, dW):',
+      '    do = dh * np.tanh(self.c)',
+      '    dc = dc_next + dh * self.o * (1 - np.tanh(self.c) ** 2)',
+      '    dz = np.concatenate([do, dc])',
+      '    dW += np.dot(dz, self.xh.T)',
+      '    return dW',
+    ].join('\n');
     assert.deepEqual(detectCells(source, 'python'), []);
   });
 

@@ -60,7 +60,9 @@ describe('detectCells: styles from real projects', () => {
   it('numpy: several activations on one line; the backward pass beside the forward is never mapped', () => {
     const found = cells('numpy_bwd.py');
     assert.deepEqual(found, [{ name: 'NumpyLSTM', kind: 'lstm', layout: 'fused', peephole: undefined, gates: { i: [3, 4], f: [3, 4], g: [3, 5], o: [3, 4], c: [6], h: [7] } }]);
-    const backward = Object.values(found[0].gates).flat().filter((line) => line >= 11);
+    const backward = Object.values(found[0].gates)
+      .flat()
+      .filter((line) => line >= 11);
     assert.deepEqual(backward, []);
   });
 
@@ -83,6 +85,8 @@ describe('detectCells: styles from real projects', () => {
   });
 
   it('a split written in both branches of an if (a five-way chunk with a highway gate, else four): both belong to each gate', () => {
-    assert.deepEqual(cells('branches.py'), [{ name: 'highway_step', kind: 'lstm', layout: 'fused', peephole: undefined, gates: { i: [2, 4, 7, 8], f: [2, 4, 7, 9], g: [2, 4, 7, 10], o: [2, 4, 7, 11], c: [12], h: [13] } }]);
+    assert.deepEqual(cells('branches.py'), [
+      { name: 'highway_step', kind: 'lstm', layout: 'fused', peephole: undefined, gates: { i: [2, 4, 7, 8], f: [2, 4, 7, 9], g: [2, 4, 7, 10], o: [2, 4, 7, 11], c: [12], h: [13] } },
+    ]);
   });
 });

@@ -80,7 +80,16 @@ describe('detectNotebook on the committed fixture notebook', () => {
 
   it('finds the NaiveLSTM-style and OptimizedLSTM-style cells, ignoring markdown, magics and usage cells', () => {
     assert.deepEqual(detectNotebook(ipynb), [
-      { cellIndex: 2, name: 'ScratchLSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, forgetBias: 1, range: { start: 1, end: 31 }, gates: { i: [24], f: [25], g: [26], o: [27], c: [28], h: [29] } },
+      {
+        cellIndex: 2,
+        name: 'ScratchLSTM',
+        kind: 'lstm',
+        layout: 'per-gate',
+        optionalForgetGate: false,
+        forgetBias: 1,
+        range: { start: 1, end: 31 },
+        gates: { i: [24], f: [25], g: [26], o: [27], c: [28], h: [29] },
+      },
       {
         cellIndex: 4,
         name: 'FusedLSTM',

@@ -69,7 +69,14 @@ class TutorialRNN(nn.Module):
         return output, hidden
 `;
     assert.deepEqual(detectCells(source, 'python'), [
-      { name: 'lstm_cell', kind: 'lstm', layout: 'fused', optionalForgetGate: false, range: { start: 4, end: 14 }, gates: { i: [6, 7, 8], f: [6, 7, 9], g: [6, 7, 10], o: [6, 7, 11], c: [12], h: [13] } },
+      {
+        name: 'lstm_cell',
+        kind: 'lstm',
+        layout: 'fused',
+        optionalForgetGate: false,
+        range: { start: 4, end: 14 },
+        gates: { i: [6, 7, 8], f: [6, 7, 9], g: [6, 7, 10], o: [6, 7, 11], c: [12], h: [13] },
+      },
       { name: 'peephole', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, peephole: true, range: { start: 17, end: 24 }, gates: { i: [19], f: [20], g: [18], o: [22], c: [21], h: [23] } },
       { name: 'TutorialRNN', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 27, end: 37 }, gates: { h: [35] } },
     ]);
@@ -108,7 +115,14 @@ def relu_rnn2(x, h_prev, W_xh, W_hh, b):
 `;
     assert.deepEqual(detectCells(source, 'python'), [
       { name: 'lstm_1997', kind: 'lstm-no-forget', layout: 'per-gate', optionalForgetGate: false, range: { start: 1, end: 7 }, gates: { i: [2], g: [4], o: [3], c: [5], h: [6] } },
-      { name: 'step', kind: 'lstm', layout: 'fused', optionalForgetGate: true, range: { start: 9, end: 16 }, gates: { i: [10, 11, 12], f: [10, 11, 13], g: [10, 11, 12], o: [10, 11, 12], c: [13, 14], h: [15] } },
+      {
+        name: 'step',
+        kind: 'lstm',
+        layout: 'fused',
+        optionalForgetGate: true,
+        range: { start: 9, end: 16 },
+        gates: { i: [10, 11, 12], f: [10, 11, 13], g: [10, 11, 12], o: [10, 11, 12], c: [13, 14], h: [15] },
+      },
       { name: 'gates_only', kind: 'unknown', layout: 'per-gate', optionalForgetGate: false, range: { start: 18, end: 22 }, gates: { i: [19], f: [20], o: [21] } },
       { name: 'relu_rnn', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 24, end: 25 }, gates: { h: [25] } },
       { name: 'relu_rnn2', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 27, end: 29 }, gates: { h: [28] } },
@@ -148,7 +162,10 @@ export const rnnStep = (x: tf.Tensor, h: tf.Tensor, w: tf.Tensor, u: tf.Tensor) 
       { name: 'MinimalGru', kind: 'gru', layout: 'per-gate', optionalForgetGate: false, range: { start: 2, end: 13 }, gates: { r: [7], z: [6], n: [8], h: [9] } },
       { name: 'rnnStep', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 15, end: 15 }, gates: { h: [15] } },
     ]);
-    assert.deepEqual(detectForgetBiases(source, 'typescript').map((b) => [b.line, b.value]), [[14, 1]]);
+    assert.deepEqual(
+      detectForgetBiases(source, 'typescript').map((b) => [b.line, b.value]),
+      [[14, 1]],
+    );
   });
 });
 
@@ -267,7 +284,14 @@ describe('detectCells: gates without a variable of their own', () => {
 `;
     assert.deepEqual(detectCells(source, 'python'), [
       // x_c (line 7) feeds the candidate computed inside the c update, so it is a c line.
-      { name: 'KerasStyleLSTMCell', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, range: { start: 1, end: 14 }, gates: { i: [5, 9], f: [6, 10], g: [11], o: [8, 12], c: [7, 11], h: [13] } },
+      {
+        name: 'KerasStyleLSTMCell',
+        kind: 'lstm',
+        layout: 'per-gate',
+        optionalForgetGate: false,
+        range: { start: 1, end: 14 },
+        gates: { i: [5, 9], f: [6, 10], g: [11], o: [8, 12], c: [7, 11], h: [13] },
+      },
     ]);
   });
 
@@ -329,7 +353,10 @@ describe('detectForgetBiases: literal settings', () => {
   ];
   for (const [line, value] of cases) {
     it(`${line} → ${value}`, () => {
-      assert.deepEqual(detectForgetBiases(line, 'python').map((b) => b.value), [value]);
+      assert.deepEqual(
+        detectForgetBiases(line, 'python').map((b) => b.value),
+        [value],
+      );
     });
   }
 
@@ -341,7 +368,16 @@ describe('detectForgetBiases: literal settings', () => {
 
 describe('detectCells: robustness and errors', () => {
   it('empty, unbalanced or garbled sources give no cells and do not throw', () => {
-    const inputs = ['', '\n\n', 'def f(:\n    i = torch.sigmoid(', 'class {{{ ]]] )))', '"""unterminated\ni = sigmoid(x)', 'function f() { const i = tf.sigmoid(', '}}}}', "'unterminated\n`template ${x}"];
+    const inputs = [
+      '',
+      '\n\n',
+      'def f(:\n    i = torch.sigmoid(',
+      'class {{{ ]]] )))',
+      '"""unterminated\ni = sigmoid(x)',
+      'function f() { const i = tf.sigmoid(',
+      '}}}}',
+      "'unterminated\n`template ${x}",
+    ];
     for (const source of inputs) {
       for (const language of ['python', 'typescript', 'javascript'] as const) assert.deepEqual(detectCells(source, language), [], `${language}: ${JSON.stringify(source)}`);
     }

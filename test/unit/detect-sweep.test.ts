@@ -11,12 +11,21 @@ describe('detectCells: no false positives over large bodies of ordinary code', f
 
   it('the Python standard library has no cell', function () {
     if (!fs.existsSync(PYTHON_LIB)) this.skip();
-    assert.deepEqual(sweepCells([PYTHON_LIB], ['.py'], 'python').filter((c) => !c.real), []);
+    assert.deepEqual(
+      sweepCells([PYTHON_LIB], ['.py'], 'python').filter((c) => !c.real),
+      [],
+    );
   });
 
   it("JavaScript libraries (chart.js, KaTeX, tfjs-core ops, mocha, esbuild) have no cell but tfjs-core's basicLSTMCell", () => {
     const found = sweepCells(JS_ROOTS, ['.js', '.cjs', '.mjs'], 'javascript');
-    assert.deepEqual(found.filter((c) => !c.real), []);
-    assert.ok(found.some((c) => c.real), 'basicLSTMCell (a real LSTM step) is found');
+    assert.deepEqual(
+      found.filter((c) => !c.real),
+      [],
+    );
+    assert.ok(
+      found.some((c) => c.real),
+      'basicLSTMCell (a real LSTM step) is found',
+    );
   });
 });

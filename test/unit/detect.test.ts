@@ -88,7 +88,10 @@ describe('detectCells on fixtures', () => {
     assertGateVariables(source, cells[0], { i: /\bi = sigmoid/, f: /\bf = sigmoid/, g: /\bg = np\.tanh/, o: /\bo = sigmoid/, c: /next_c =/, h: /next_h =/ });
     assertGateVariables(source, cells[1], { g: /c_tilde =/, c: /\bc = f \* c/, h: /\bh = o/ });
     // The forget bias set in init_lstm is outside both cells: listed for the file, attached to neither.
-    assert.deepEqual(detectForgetBiases(source, language).map((b) => [b.line, b.value]), [[12, 1]]);
+    assert.deepEqual(
+      detectForgetBiases(source, language).map((b) => [b.line, b.value]),
+      [[12, 1]],
+    );
   });
 
   it('TF.js/TypeScript step with tf.split inside tf.tidy: camelCase cTilde is the candidate', () => {
@@ -157,9 +160,7 @@ describe('detectCells on fixtures', () => {
 
   it('TypeScript Elman RNN on arrays: the two products feeding tanh are h lines', () => {
     const { source, language } = load('ts_rnn.ts');
-    assert.deepEqual(detectCells(source, language), [
-      { name: 'ElmanRnn', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 9, end: 32 }, gates: { h: [17, 18, 19] } },
-    ]);
+    assert.deepEqual(detectCells(source, language), [{ name: 'ElmanRnn', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, range: { start: 9, end: 32 }, gates: { h: [17, 18, 19] } }]);
   });
 
   it('ordinary Python (MLP, CNN, a class with h and c, a dataclass, a deep tanh net) yields nothing', () => {

@@ -9,7 +9,11 @@ import { getCell } from '../../src/engine/cells/registry';
 import { mulberry32 } from '../../src/engine/random';
 
 const random = mulberry32(11);
-const uniform = (shape: [number, number], scale = 1) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => (random() * 2 - 1) * scale), shape);
+const uniform = (shape: [number, number], scale = 1) =>
+  tf.tensor2d(
+    Float32Array.from({ length: shape[0] * shape[1] }, () => (random() * 2 - 1) * scale),
+    shape,
+  );
 
 function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);

@@ -88,8 +88,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const seqWeight = tf.tensor3d(randomArray(B * c.steps * H, random), [B, c.steps, H]);
         const hWeight = tf.tensor2d(randomArray(B * H, random), [B, H]);
         const cWeight = tf.tensor2d(randomArray(B * H, random), [B, H]);
-        const lossOf = (seq: tf.Tensor, h: tf.Tensor, cc: tf.Tensor): tf.Scalar =>
-          tf.addN([tf.sum(tf.mul(seq, seqWeight)), tf.sum(tf.mul(h, hWeight)), tf.sum(tf.mul(cc, cWeight))]) as tf.Scalar;
+        const lossOf = (seq: tf.Tensor, h: tf.Tensor, cc: tf.Tensor): tf.Scalar => tf.addN([tf.sum(tf.mul(seq, seqWeight)), tf.sum(tf.mul(h, hWeight)), tf.sum(tf.mul(cc, cWeight))]) as tf.Scalar;
 
         // Gradients with respect to x and the initial state; the weights' come from variableGrads.
         // (With no initial state given, h0/c0 take no part: only x.)
@@ -129,9 +128,34 @@ for (const backend of ['wasm', 'cpu'] as const) {
         if (!c.forgetGate) {
           // Without a forget gate the f columns play no part: their gradient is exactly zero.
           const dW = weightGrads.grads[wHhVar.name]!.arraySync() as number[][];
-          assert.ok(dW.every((row) => row.slice(H, 2 * H).every((v) => v === 0)), 'f-column gradient must be 0 without a forget gate');
+          assert.ok(
+            dW.every((row) => row.slice(H, 2 * H).every((v) => v === 0)),
+            'f-column gradient must be 0 without a forget gate',
+          );
         }
-        tf.dispose([x, h0, c0, zeros, seqWeight, hWeight, cWeight, dxFast!, ...(dh0Fast ? [dh0Fast, dc0Fast!] : []), fastOut.hiddenSeq, fastOut.final.h, fastOut.final.c!, refOut.hiddenSeq, refOut.h, refOut.c, dxRef!, dh0Ref!, dc0Ref!, dWIhRef!, dWHhRef!, dBiasRef!]);
+        tf.dispose([
+          x,
+          h0,
+          c0,
+          zeros,
+          seqWeight,
+          hWeight,
+          cWeight,
+          dxFast!,
+          ...(dh0Fast ? [dh0Fast, dc0Fast!] : []),
+          fastOut.hiddenSeq,
+          fastOut.final.h,
+          fastOut.final.c!,
+          refOut.hiddenSeq,
+          refOut.h,
+          refOut.c,
+          dxRef!,
+          dh0Ref!,
+          dc0Ref!,
+          dWIhRef!,
+          dWHhRef!,
+          dBiasRef!,
+        ]);
         tf.dispose(weightGrads.value);
         tf.dispose(Object.values(weightGrads.grads));
         cell.dispose();
@@ -310,8 +334,25 @@ describe('fast-lstm in a training loop', () => {
       const start = Math.floor(random() * V);
       return Array.from({ length: T + 1 }, (_, t) => (start + t) % V);
     });
-    const inputs = tf.oneHot(tf.tensor2d(ids.map((row) => row.slice(0, T)), [B, T], 'int32'), V).toFloat();
-    const targets = tf.oneHot(tf.tensor1d(ids.flatMap((row) => row.slice(1)), 'int32'), V).toFloat();
+    const inputs = tf
+      .oneHot(
+        tf.tensor2d(
+          ids.map((row) => row.slice(0, T)),
+          [B, T],
+          'int32',
+        ),
+        V,
+      )
+      .toFloat();
+    const targets = tf
+      .oneHot(
+        tf.tensor1d(
+          ids.flatMap((row) => row.slice(1)),
+          'int32',
+        ),
+        V,
+      )
+      .toFloat();
     const cell: RecurrentCell = fastLstm.create({ inputSize: E, hiddenSize: H, seed: 1 }, initLstmWeights(E, H, 1));
     const embedding = tf.variable(tf.randomUniform([V, E], -0.5, 0.5, 'float32', 2));
     const projection = tf.variable(tf.randomUniform([H, V], -0.5, 0.5, 'float32', 3));
@@ -319,18 +360,25 @@ describe('fast-lstm in a training loop', () => {
     const losses: number[] = [];
     const counts: number[] = [];
     for (let stepIndex = 0; stepIndex < 10; stepIndex++) {
-      const loss = optimizer.minimize(() => {
-        const embedded = tf.reshape(tf.matMul(tf.reshape(inputs, [B * T, V]), embedding), [B, T, E]) as tf.Tensor3D;
-        const { hiddenSeq } = cell.forward(embedded);
-        const logits = tf.matMul(tf.reshape(hiddenSeq, [B * T, H]), projection);
-        return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
-      }, true, [...cell.variables, embedding, projection])!;
+      const loss = optimizer.minimize(
+        () => {
+          const embedded = tf.reshape(tf.matMul(tf.reshape(inputs, [B * T, V]), embedding), [B, T, E]) as tf.Tensor3D;
+          const { hiddenSeq } = cell.forward(embedded);
+          const logits = tf.matMul(tf.reshape(hiddenSeq, [B * T, H]), projection);
+          return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+        },
+        true,
+        [...cell.variables, embedding, projection],
+      )!;
       losses.push(loss.dataSync()[0]!);
       loss.dispose();
       counts.push(tf.memory().numTensors);
     }
     // Adam creates its moment variables on the first step; after that nothing may grow.
-    assert.ok(counts.slice(1).every((n) => n === counts[1]), `tensor count grew across steps: ${counts.join(', ')}`);
+    assert.ok(
+      counts.slice(1).every((n) => n === counts[1]),
+      `tensor count grew across steps: ${counts.join(', ')}`,
+    );
     assert.ok(losses[9]! < losses[0]! * 0.8, `loss did not fall: ${losses.map((l) => l.toFixed(3)).join(', ')}`);
     tf.dispose([inputs, targets, embedding, projection]);
     optimizer.dispose();

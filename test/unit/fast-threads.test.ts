@@ -30,9 +30,19 @@ describe('fast-lstm over worker threads', () => {
   });
 
   it('cuts a batch into contiguous near-equal slices, never an empty one', () => {
-    assert.deepEqual(sliceRows(32, 2), [[0, 16], [16, 32]]);
-    assert.deepEqual(sliceRows(5, 3), [[0, 1], [1, 3], [3, 5]]);
-    assert.deepEqual(sliceRows(2, 4), [[0, 1], [1, 2]]);
+    assert.deepEqual(sliceRows(32, 2), [
+      [0, 16],
+      [16, 32],
+    ]);
+    assert.deepEqual(sliceRows(5, 3), [
+      [0, 1],
+      [1, 3],
+      [3, 5],
+    ]);
+    assert.deepEqual(sliceRows(2, 4), [
+      [0, 1],
+      [1, 2],
+    ]);
     // One slice per thread, never an empty one.
     assert.equal(sliceCount(32, 1), 1);
     assert.equal(sliceCount(32, 2), 2);

@@ -54,7 +54,11 @@ describe('GRU cell', function () {
     await initBackend('wasm');
   });
 
-  for (const [B, T, E, H] of [[1, 1, 1, 1], [2, 5, 3, 4], [3, 7, 2, 6]] as const) {
+  for (const [B, T, E, H] of [
+    [1, 1, 1, 1],
+    [2, 5, 3, 4],
+    [3, 7, 2, 6],
+  ] as const) {
     it(`forward equals the float64 reference, B=${B} T=${T} E=${E} H=${H}, from a given h0 and from zeros`, () => {
       const random = mulberry32(B * 10 + T);
       const weights = randomWeights(E, H, 3 + T);
@@ -68,7 +72,13 @@ describe('GRU cell', function () {
       cell.dispose();
       const expected = referenceSequence(weights, x, h0);
       assert.ok(maxAbsDiff(fromH0, expected) < 1e-5, `hidden states differ by ${maxAbsDiff(fromH0, expected)}`);
-      assert.ok(maxAbsDiff(final, expected.map((seq) => seq[T - 1])) < 1e-5, 'final h');
+      assert.ok(
+        maxAbsDiff(
+          final,
+          expected.map((seq) => seq[T - 1]),
+        ) < 1e-5,
+        'final h',
+      );
       assert.ok(maxAbsDiff(fromZero, referenceSequence(weights, x, [new Array<number>(H).fill(0)])) < 1e-5, 'from h0 = 0');
     });
   }
@@ -162,7 +172,10 @@ print(json.dumps(out.tolist()))
     try {
       const capture = await captureActivations({ model, vocab }, 'ab ba');
       assert.deepEqual(capture.gateNames, ['r', 'z', 'n', 'h']);
-      assert.deepEqual(cellEquations('gru', { forgetGate: true }).map((line) => line.gate), capture.gateNames);
+      assert.deepEqual(
+        cellEquations('gru', { forgetGate: true }).map((line) => line.gate),
+        capture.gateNames,
+      );
       const weights = model.cell.exportWeights();
       const embedding = tf.tidy(() => model.embed(tf.tensor2d([capture.ids], [1, capture.ids.length], 'int32')).arraySync()[0]!);
       let h = new Array<number>(4).fill(0);

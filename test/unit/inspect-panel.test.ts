@@ -80,7 +80,15 @@ describe('inspect panel: messages, model, worker', function () {
     }
     assert.throws(() => positionsOfPattern(c.chars, '(['), /not a valid regular expression/);
     assert.throws(() => rankUnits(c, [], 'h'), /matches no character/);
-    assert.throws(() => rankUnits(c, c.chars.map((_, t) => t), 'h'), /matches every character/);
+    assert.throws(
+      () =>
+        rankUnits(
+          c,
+          c.chars.map((_, t) => t),
+          'h',
+        ),
+      /matches every character/,
+    );
   });
 
   it('heat colours: opacity is the value on [0, 1] for sigmoid gates, |value| / bound for g, h and c, in the theme colour of its sign', () => {
@@ -102,13 +110,28 @@ describe('inspect panel: messages, model, worker', function () {
     runs = applySaturation(runs, 'r', report(4));
     runs = applySaturation(runs, 'r', report(3));
     runs = applySaturation(runs, 'unknown', report(9));
-    assert.deepEqual(runs.map((r) => r.saturation?.map((s) => s.step)), [[2, 4]]);
+    assert.deepEqual(
+      runs.map((r) => r.saturation?.map((s) => s.step)),
+      [[2, 4]],
+    );
     const c = capture();
     const lines = captureCsv(c).trim().split('\n');
     assert.equal(lines.length, 1 + c.chars.length * c.gateNames.length);
     assert.equal(lines[1], `0,t,i,${c.gates.i![0].join(',')}`);
     assert.ok(lines.includes(`9,",",h,${c.gates.h![9].join(',')}`), 'a comma is quoted');
-    const flowCsv = gradientFlowCsv({ cell: 'naive-lstm', chars: ['a', 'b', 'c'], targets: ['b', 'c', 'd'], norms: [[1, 0, 0], [0.5, 2, 0], [0.1, 0.2, 3]], losses: [1, 1, 1], byDistance: [2, 0.35, 0.1], seconds: 0 });
+    const flowCsv = gradientFlowCsv({
+      cell: 'naive-lstm',
+      chars: ['a', 'b', 'c'],
+      targets: ['b', 'c', 'd'],
+      norms: [
+        [1, 0, 0],
+        [0.5, 2, 0],
+        [0.1, 0.2, 3],
+      ],
+      losses: [1, 1, 1],
+      byDistance: [2, 0.35, 0.1],
+      seconds: 0,
+    });
     assert.deepEqual(flowCsv.trim().split('\n'), ['t,s,input_char_s,target_char_t,norm', '0,0,a,b,1', '1,0,a,c,0.5', '1,1,b,c,2', '2,0,a,d,0.1', '2,1,b,d,0.2', '2,2,c,d,3']);
   });
 
@@ -117,7 +140,7 @@ describe('inspect panel: messages, model, worker', function () {
     const restored = restoreInspectState({ text: 'abc', gate: 'q', unit: -2, temperature: 9, length: 50, open: { saturation: false, inspect: 'yes' } });
     assert.equal(restored.text, 'abc');
     assert.equal(restored.gate, defaultInspectState().gate);
-    assert.equal(restored.unit, null, "no unit chosen: the capture opens on its most varying one");
+    assert.equal(restored.unit, null, 'no unit chosen: the capture opens on its most varying one');
     assert.equal(restored.temperature, defaultInspectState().temperature);
     assert.equal(restored.length, 50);
     assert.deepEqual(restored.open, { saturation: false, inspect: true });
@@ -127,7 +150,21 @@ describe('inspect panel: messages, model, worker', function () {
     await initBackend('auto');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inspect-panel-'));
     const text = fs.readFileSync(path.join(__dirname, '../fixtures/text/small.txt'), 'utf8');
-    const config: TrainConfig = { cell: 'fused-lstm', forgetGate: true, forgetBias: 0, hiddenSize: 8, embeddingSize: 4, batchSize: 4, seqLen: 12, epochs: 1, maxBatches: 3, learningRate: 0.01, seed: 1, valFraction: 0.2, corpus: { kind: 'text', text, name: 'small' } };
+    const config: TrainConfig = {
+      cell: 'fused-lstm',
+      forgetGate: true,
+      forgetBias: 0,
+      hiddenSize: 8,
+      embeddingSize: 4,
+      batchSize: 4,
+      seqLen: 12,
+      epochs: 1,
+      maxBatches: 3,
+      learningRate: 0.01,
+      seed: 1,
+      valFraction: 0.2,
+      corpus: { kind: 'text', text, name: 'small' },
+    };
     const sent: WorkerToHost[] = [];
     const loop = new WorkerLoop(
       { initBackend: async () => 'wasm', train, probe, sample: ({ corpusDir: _c, ...c }) => sample(c), inspect: runInspectJob, checkCell: checkTfjsInput },
@@ -145,7 +182,10 @@ describe('inspect panel: messages, model, worker', function () {
     assert.ok(done?.result.checkpoint, JSON.stringify(sent.filter((m) => m.type === 'error')));
     const saturation = sent.filter((m): m is Extract<WorkerToHost, { type: 'saturation' }> => m.type === 'saturation');
     // maxBatches 3 → a report after every batch, and one after the epoch on validation text.
-    assert.deepEqual(saturation.map((m) => `${m.report.scope}${m.report.batch}`), ['batch1', 'batch2', 'batch3', 'epoch3']);
+    assert.deepEqual(
+      saturation.map((m) => `${m.report.scope}${m.report.batch}`),
+      ['batch1', 'batch2', 'batch3', 'epoch3'],
+    );
     for (const m of sent) assert.ok(isWorkerToHost(m), `every message the worker sends passes the host's guard (${m.type})`);
 
     loop.handle({ type: 'inspect', id: 'i1', job: { kind: 'capture', text: 'the cat', checkpoint: done.result.checkpoint } });

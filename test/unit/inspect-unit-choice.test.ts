@@ -27,7 +27,19 @@ describe('the unit Gate activations opens on', () => {
   });
 
   it('with every unit flat it keeps unit 0; a gate the capture lacks also gives 0', () => {
-    assert.equal(mostVaryingUnit(capture(() => 0.5), 'h'), 0);
-    assert.equal(mostVaryingUnit(capture(() => 0.5), 'f'), 0);
+    assert.equal(
+      mostVaryingUnit(
+        capture(() => 0.5),
+        'h',
+      ),
+      0,
+    );
+    assert.equal(
+      mostVaryingUnit(
+        capture(() => 0.5),
+        'f',
+      ),
+      0,
+    );
   });
 });

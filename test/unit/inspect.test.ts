@@ -12,17 +12,7 @@ import { initBackend } from '../../src/engine/backend';
 import type { CellKind, NotebookWeights } from '../../src/engine/cells/types';
 import { loadCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from '../../src/engine/corpus';
-import {
-  captureActivations,
-  gateSaturation,
-  gradientFlow,
-  measureSaturation,
-  positionsMatching,
-  probeTrained,
-  sampleWithProbabilities,
-  topUnits,
-  type LoadedModel,
-} from '../../src/engine/inspect';
+import { captureActivations, gateSaturation, gradientFlow, measureSaturation, positionsMatching, probeTrained, sampleWithProbabilities, topUnits, type LoadedModel } from '../../src/engine/inspect';
 import type { ActivationCapture, SaturationReport } from '../../src/shared/inspect-types';
 import { crossEntropyIgnoringPadding, LanguageModel } from '../../src/engine/model';
 import { mulberry32 } from '../../src/engine/random';
@@ -115,7 +105,7 @@ describe('inspect: gate activation capture', function () {
         const ids = tf.tensor2d([capture.ids], [1, capture.ids.length], 'int32');
         const embedded = loaded.model.embed(ids);
         const ownHidden = tf.tidy(() => loaded.model.cell.forward(embedded).hiddenSeq.squeeze([0]).arraySync() as Matrix);
-        const xs = (embedded.squeeze([0]).arraySync() as Matrix);
+        const xs = embedded.squeeze([0]).arraySync() as Matrix;
         tf.dispose([ids, embedded]);
         assert.ok(maxAbsDifference(capture.gates.h!, ownHidden) < 1e-5, `h differs from ${kind}.forward by ${maxAbsDifference(capture.gates.h!, ownHidden)}`);
         const reference = referenceGates(loaded.model.cell.exportWeights(), xs, lstm, forgetGate);
@@ -136,7 +126,10 @@ describe('inspect: gate activation capture', function () {
             }
           }
           const saturation = gateSaturation(capture);
-          assert.ok(saturation.some((entry) => entry.low > 0 || entry.high > 0), 'the random weights should saturate some gate values');
+          assert.ok(
+            saturation.some((entry) => entry.low > 0 || entry.high > 0),
+            'the random weights should saturate some gate values',
+          );
         }
       } finally {
         loaded.model.dispose();
@@ -199,8 +192,26 @@ describe('inspect: top units and saturation', function () {
 
   it('counts saturation by hand', () => {
     const capture: ActivationCapture = {
-      cell: 'naive-lstm', forgetGate: true, hiddenSize: 2, chars: ['a', 'b'], ids: [1, 1], gateNames: ['i', 'f', 'o'],
-      gates: { i: [[0.05, 0.5], [0.95, 0.99]], f: [[0.5, 0.5], [0.5, 0.5]], o: [[0.01, 0.02], [0.03, 0.5]] },
+      cell: 'naive-lstm',
+      forgetGate: true,
+      hiddenSize: 2,
+      chars: ['a', 'b'],
+      ids: [1, 1],
+      gateNames: ['i', 'f', 'o'],
+      gates: {
+        i: [
+          [0.05, 0.5],
+          [0.95, 0.99],
+        ],
+        f: [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+        o: [
+          [0.01, 0.02],
+          [0.03, 0.5],
+        ],
+      },
     };
     assert.deepEqual(gateSaturation(capture), [
       { gate: 'i', low: 0.25, high: 0.5 },
@@ -323,8 +334,19 @@ describe('inspect: trained checkpoints (probe, sampling, saturation during train
   const reports: SaturationReport[] = [];
   const corpusText = 'the sea and the shore are near one another on the east side of the island. '.repeat(12);
   const config: TrainConfig = {
-    cell: 'naive-lstm', forgetGate: true, forgetBias: 1, hiddenSize: 6, embeddingSize: 4, batchSize: 4, seqLen: 20, epochs: 1, maxBatches: 3,
-    learningRate: 0.01, seed: 5, valFraction: 0.2, corpus: { kind: 'text', text: corpusText, name: 'shore' },
+    cell: 'naive-lstm',
+    forgetGate: true,
+    forgetBias: 1,
+    hiddenSize: 6,
+    embeddingSize: 4,
+    batchSize: 4,
+    seqLen: 20,
+    epochs: 1,
+    maxBatches: 3,
+    learningRate: 0.01,
+    seed: 5,
+    valFraction: 0.2,
+    corpus: { kind: 'text', text: corpusText, name: 'shore' },
   };
 
   before(async () => {
@@ -340,10 +362,21 @@ describe('inspect: trained checkpoints (probe, sampling, saturation during train
   });
 
   it('the trainer reports saturation every N batches and per epoch', () => {
-    assert.deepEqual(reports.map((r) => [r.scope, r.batch, r.step]), [['batch', 1, 1], ['batch', 2, 2], ['batch', 3, 3], ['epoch', 3, 3]]);
+    assert.deepEqual(
+      reports.map((r) => [r.scope, r.batch, r.step]),
+      [
+        ['batch', 1, 1],
+        ['batch', 2, 2],
+        ['batch', 3, 3],
+        ['epoch', 3, 3],
+      ],
+    );
     for (const report of reports) {
       assert.equal(report.count, 4 * 20 * 6); // batch × seqLen × hidden, no padding in these instances
-      assert.deepEqual(report.gates.map((g) => g.gate), ['i', 'f', 'o']);
+      assert.deepEqual(
+        report.gates.map((g) => g.gate),
+        ['i', 'f', 'o'],
+      );
       for (const gate of report.gates) assert.ok(gate.low >= 0 && gate.high >= 0 && gate.low + gate.high <= 1);
     }
   });
@@ -366,7 +399,10 @@ describe('inspect: trained checkpoints (probe, sampling, saturation during train
       const withProbabilities = await sampleWithProbabilities({ ...sampleConfig, top: 3 }, checkpoint);
       assert.equal(withProbabilities.text, await sample(sampleConfig, checkpoint));
       assert.equal(withProbabilities.steps.length, 12);
-      const model = new LanguageModel({ vocabSize: checkpoint.vocab.length, embeddingSize: 4, hiddenSize: 6, cell: 'naive-lstm', forgetGate: true, forgetBias: 1, seed: config.seed }, checkpoint.weights);
+      const model = new LanguageModel(
+        { vocabSize: checkpoint.vocab.length, embeddingSize: 4, hiddenSize: 6, cell: 'naive-lstm', forgetGate: true, forgetBias: 1, seed: config.seed },
+        checkpoint.weights,
+      );
       try {
         const idOf = new Map(checkpoint.vocab.map((c, id) => [c, id] as const));
         for (const k of [0, 5, 11]) {

@@ -50,7 +50,13 @@ const NOTEBOOKS = [
     lstm: 'GateByGateLSTM',
     rnn: 'ElmanRNN',
     fused: 'FusedLSTM',
-    lenses: [['ElmanRNN', RNN], ['GateByGateLSTM', PER_GATE], ['rnn_step', RNN], ['lstm_step', OPTIONAL], ['FusedLSTM', FUSED]],
+    lenses: [
+      ['ElmanRNN', RNN],
+      ['GateByGateLSTM', PER_GATE],
+      ['rnn_step', RNN],
+      ['lstm_step', OPTIONAL],
+      ['FusedLSTM', FUSED],
+    ],
   },
   {
     label: 'the seed notebook',
@@ -58,7 +64,13 @@ const NOTEBOOKS = [
     lstm: 'NaiveLSTM',
     rnn: 'SimpleRNN',
     fused: 'OptimizedLSTM',
-    lenses: [['NaiveLSTM', PER_GATE], ['SimpleRNN', RNN], ['rnn_step', RNN], ['lstm_step', OPTIONAL], ['OptimizedLSTM', FUSED]],
+    lenses: [
+      ['NaiveLSTM', PER_GATE],
+      ['SimpleRNN', RNN],
+      ['rnn_step', RNN],
+      ['lstm_step', OPTIONAL],
+      ['OptimizedLSTM', FUSED],
+    ],
   },
 ];
 
@@ -74,7 +86,10 @@ for (const { label, file, lstm, rnn, fused, lenses } of NOTEBOOKS) {
     });
 
     it('gets a lens on its five recurrent cells and on nothing else (no Dim(IntEnum), no usage cells)', () => {
-      assert.deepEqual(notebook.map((c) => [c.name, lensTitles(c).probe]), lenses);
+      assert.deepEqual(
+        notebook.map((c) => [c.name, lensTitles(c).probe]),
+        lenses,
+      );
     });
 
     it(`runs ${lstm} as the engine's naive (per-gate) LSTM with its LSTM equations`, () => {
@@ -82,13 +97,19 @@ for (const { label, file, lstm, rnn, fused, lenses } of NOTEBOOKS) {
       assert.equal(plan.engineCell, 'naive-lstm');
       assert.equal(plan.forgetGate, 'on');
       assert.equal(plan.equations?.cell, 'naive-lstm');
-      assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['i', 'f', 'g', 'o', 'c', 'h']);
+      assert.deepEqual(
+        plan.equations?.lines.map((l) => l.gate),
+        ['i', 'f', 'g', 'o', 'c', 'h'],
+      );
     });
 
     it(`runs ${rnn} as simple-rnn with the one RNN line, and ${fused} as the fused LSTM`, () => {
       const plan = planForCell(cellNamed(notebook, rnn));
       assert.equal(plan.engineCell, 'simple-rnn');
-      assert.deepEqual(plan.equations?.lines.map((l) => l.gate), ['h']);
+      assert.deepEqual(
+        plan.equations?.lines.map((l) => l.gate),
+        ['h'],
+      );
       assert.equal(planForCell(cellNamed(notebook, fused)).engineCell, 'fused-lstm');
     });
 
@@ -108,8 +129,14 @@ for (const { label, file, lstm, rnn, fused, lenses } of NOTEBOOKS) {
 
     it('probeSeriesFor: one series per bias, a single series for an RNN, an error without biases', () => {
       const plan = planForCell(cellNamed(notebook, lstm));
-      assert.deepEqual(probeSeriesFor(plan, [1, 0, -1], 'on').map((s) => s.name), ['b_f +1', 'b_f 0', 'b_f −1']);
-      assert.deepEqual(probeSeriesFor(plan, [], 'off').map((s) => s.forgetGate), [false]);
+      assert.deepEqual(
+        probeSeriesFor(plan, [1, 0, -1], 'on').map((s) => s.name),
+        ['b_f +1', 'b_f 0', 'b_f −1'],
+      );
+      assert.deepEqual(
+        probeSeriesFor(plan, [], 'off').map((s) => s.forgetGate),
+        [false],
+      );
       assert.throws(() => probeSeriesFor(plan, [], 'on'), /at least one forget-bias value/);
       assert.equal(probeSeriesFor(planForCell(cellNamed(notebook, rnn)), [1, 0], 'both').length, 1);
     });
@@ -123,15 +150,21 @@ describe('planForCell on detected code', () => {
     assert.equal(plan.engineCell, 'fused-lstm');
     assert.equal(cell.forgetBias, 1);
     assert.deepEqual(probeSeriesFor(plan, [cell.forgetBias!], 'on'), [{ name: 'b_f +1', cell: 'fused-lstm', forgetGate: true, forgetBias: 1 }]);
-    assert.match(plan.equations!.lines[0].latex, /W_\{ih\}/, 'the fused cell\'s own notation');
+    assert.match(plan.equations!.lines[0].latex, /W_\{ih\}/, "the fused cell's own notation");
   });
 
-  it('runs a detected GRU on the engine\'s GRU, with its r, z, n, h equations', () => {
+  it("runs a detected GRU on the engine's GRU, with its r, z, n, h equations", () => {
     const plan = planForCell(cellNamed(detectCells(fixture('pytorch_gru.py'), 'python'), 'GRUCell'));
     assert.equal(plan.engineCell, 'gru');
     assert.equal(plan.forgetGate, 'off');
-    assert.deepEqual(plan.equations.lines.map((l) => l.gate), ['r', 'z', 'n', 'h']);
-    assert.deepEqual(probeSeriesFor(plan, [1, 0], 'both').map((s) => [s.cell, s.forgetGate]), [['gru', false]]);
+    assert.deepEqual(
+      plan.equations.lines.map((l) => l.gate),
+      ['r', 'z', 'n', 'h'],
+    );
+    assert.deepEqual(
+      probeSeriesFor(plan, [1, 0], 'both').map((s) => [s.cell, s.forgetGate]),
+      [['gru', false]],
+    );
     const title = lensTitles(cellNamed(detectCells(fixture('numpy_gru.py'), 'python'), 'gru_step')).probe;
     assert.match(title, /Probe gradient \(built-in GRU stand-in\) — GRU/);
     assert.doesNotMatch(title, /LSTM/);
@@ -152,12 +185,18 @@ describe('planForCell on detected code', () => {
   });
 });
 
-describe("the forget-bias prompt agrees with the code", () => {
+describe('the forget-bias prompt agrees with the code', () => {
   it("reads the tutorial GateByGateLSTM's tuple assignment `self.W_xf, self.W_hf, self.b_f = xavier(E, H), xavier(H, H), zeros(H)` as b_f = 0", () => {
     const cells = detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8'));
     assert.equal(cellNamed(cells, 'GateByGateLSTM').forgetBias, 0);
     assert.equal(cellNamed(cells, 'SwitchableForgetLSTM').forgetBias, 1, 'its forget_bias=1.0 default');
-    assert.equal(detectCells('class C:\n    def __init__(self, E, H):\n        self.W_f, self.b_f = xavier(E, H), ones(H)\n    def forward(self, x, h, c):\n        f = torch.sigmoid(x @ self.W_f + self.b_f)\n        i = torch.sigmoid(x @ self.W_i)\n        g = torch.tanh(x @ self.W_g)\n        o = torch.sigmoid(x @ self.W_o)\n        c = f * c + i * g\n        return o * torch.tanh(c), c\n', 'python')[0]?.forgetBias, 1);
+    assert.equal(
+      detectCells(
+        'class C:\n    def __init__(self, E, H):\n        self.W_f, self.b_f = xavier(E, H), ones(H)\n    def forward(self, x, h, c):\n        f = torch.sigmoid(x @ self.W_f + self.b_f)\n        i = torch.sigmoid(x @ self.W_i)\n        g = torch.tanh(x @ self.W_g)\n        o = torch.sigmoid(x @ self.W_o)\n        c = f * c + i * g\n        return o * torch.tanh(c), c\n',
+        'python',
+      )[0]?.forgetBias,
+      1,
+    );
   });
 
   it("says the code's value, where it is, and prefills it (training and probe)", () => {
@@ -208,7 +247,7 @@ describe('one-line summaries', () => {
     assert.equal(probeSummary([series('a', [1, 2]), series('b', [1, 3]), series('c', [1, 4])], 2), 'gradient to h0: 1 → 2 (a) · 3 (b) · 4 (c)');
   });
 
-  it('names the built-in cell wherever a lens runs it in place of the user\'s code, and explains it once', () => {
+  it("names the built-in cell wherever a lens runs it in place of the user's code, and explains it once", () => {
     const plan = planForCell(cellNamed(detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8')), 'GateByGateLSTM'));
     assert.equal(builtInName(plan), 'NaiveLSTM');
     assert.equal(standInName('lstmStep'), 'built-in stand-in for lstmStep');
@@ -232,7 +271,7 @@ describe('one-line summaries', () => {
 });
 
 describe('equations in the host', () => {
-  it('are the engine cells\' own lines for every kind, with and without the forget gate', () => {
+  it("are the engine cells' own lines for every kind, with and without the forget gate", () => {
     for (const kind of CELL_KINDS as readonly CellKind[]) {
       for (const forgetGate of [true, false]) {
         const fromCell = (() => {
@@ -278,7 +317,10 @@ describe('equations in the host', () => {
       absWorkingDir: root,
     });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.some((i) => i.endsWith('src/host/lens-plan.ts') || i.includes('src/host/')), 'the bundle holds the host modules');
+    assert.ok(
+      inputs.some((i) => i.endsWith('src/host/lens-plan.ts') || i.includes('src/host/')),
+      'the bundle holds the host modules',
+    );
     const tfjs = inputs.filter((i) => i.includes('@tensorflow'));
     assert.deepEqual(tfjs, [], 'TF.js modules in the host bundle');
   });

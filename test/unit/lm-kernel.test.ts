@@ -43,7 +43,12 @@ function referenceModel(c: Case, seed: number): LanguageModel {
   const model = new LanguageModel({ vocabSize: c.vocab, embeddingSize: c.embedding, hiddenSize: c.hidden, cell: 'fused-lstm', forgetGate: c.forgetGate, forgetBias: 0, seed });
   const random = mulberry32(seed + 1);
   for (const variable of model.variables) {
-    variable.assign(tf.tensor(Float32Array.from({ length: variable.size }, () => (random() * 2 - 1) * 0.6), variable.shape));
+    variable.assign(
+      tf.tensor(
+        Float32Array.from({ length: variable.size }, () => (random() * 2 - 1) * 0.6),
+        variable.shape,
+      ),
+    );
   }
   return model;
 }
@@ -114,7 +119,11 @@ describe('the committed fast-lstm kernel binary', () => {
   const source = path.join(root, 'src/engine/kernels/c/lstm_lm.c');
 
   it('was built from the C source as it is now (else: node scripts/build-kernels.mjs)', () => {
-    const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).update(fs.readFileSync(path.join(path.dirname(source), 'simd.h'))).digest('hex');
+    const hash = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(source))
+      .update(fs.readFileSync(path.join(path.dirname(source), 'simd.h')))
+      .digest('hex');
     assert.equal(hash, LSTM_LM_WASM_SOURCE_SHA256, 'lstm_lm.c or simd.h changed since lstm-lm-wasm.ts was generated: run node scripts/build-kernels.mjs');
   });
 

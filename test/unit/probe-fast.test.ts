@@ -9,7 +9,11 @@ import { probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
 import { DEFAULT_PROBE_SERIES, type ProbeSeriesSpec } from '../../src/shared/types';
 
-const SPECS: ProbeSeriesSpec[] = [...DEFAULT_PROBE_SERIES, { name: 'fused, b_f 0.5', cell: 'fused-lstm', forgetGate: true, forgetBias: 0.5 }, { name: 'fast, no forget', cell: 'fast-lstm', forgetGate: false, forgetBias: 0 }];
+const SPECS: ProbeSeriesSpec[] = [
+  ...DEFAULT_PROBE_SERIES,
+  { name: 'fused, b_f 0.5', cell: 'fused-lstm', forgetGate: true, forgetBias: 0.5 },
+  { name: 'fast, no forget', cell: 'fast-lstm', forgetGate: false, forgetBias: 0 },
+];
 
 for (const backend of ['wasm', 'cpu'] as const) {
   describe(`fast probe equals the reference probe (${backend})`, () => {
@@ -17,7 +21,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
     before(async () => {
       await initBackend(backend);
       const random = mulberry32(3);
-      x = tf.tensor3d(Float32Array.from({ length: 3 * 9 * 4 }, () => random() * 4 - 2), [3, 9, 4]);
+      x = tf.tensor3d(
+        Float32Array.from({ length: 3 * 9 * 4 }, () => random() * 4 - 2),
+        [3, 9, 4],
+      );
     });
     after(() => x.dispose());
 
@@ -35,7 +42,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
           const expected = reference.norms[k]!;
           assert.ok(Math.abs(norm - expected) <= 1e-4 * Math.max(Math.abs(expected), 1e-3 * scale), `t=${k + 1}: fast ${norm} vs reference ${expected}`);
         });
-        assert.deepEqual(streamed, fast.norms.flatMap((norm, k) => [k + 1, norm]));
+        assert.deepEqual(
+          streamed,
+          fast.norms.flatMap((norm, k) => [k + 1, norm]),
+        );
         assert.deepEqual({ ...fast, norms: [], seconds: 0 }, { ...spec, norms: [], seconds: 0 });
       });
     }
@@ -71,7 +81,16 @@ describe('fast probe: threads', () => {
     const random = mulberry32(11);
     const [B, steps, E, H] = [5, 13, 6, 9];
     const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
-    const input = { family: 'lstm' as const, batch: B, steps, embedding: E, hidden: H, forgetGate: true, x: uniform(B * steps * E, 2), weights: { weightIh: uniform(E * 4 * H, 0.5), weightHh: uniform(H * 4 * H, 0.5), bias: uniform(4 * H, 0.5) } };
+    const input = {
+      family: 'lstm' as const,
+      batch: B,
+      steps,
+      embedding: E,
+      hidden: H,
+      forgetGate: true,
+      x: uniform(B * steps * E, 2),
+      weights: { weightIh: uniform(E * 4 * H, 0.5), weightHh: uniform(H * 4 * H, 0.5), bias: uniform(4 * H, 0.5) },
+    };
     const one = await probeNormsOnKernel(input, undefined, 'lstm', 1);
     assert.equal(one.length, steps);
     assert.ok(one.every((norm) => norm > 0));

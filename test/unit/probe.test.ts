@@ -17,7 +17,6 @@ import { mulberry32 } from '../../src/engine/random';
 import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeries } from '../../src/shared/types';
 import { referenceLstmStep, type Matrix } from './helpers/reference-lstm';
 
-
 /** loss_t = Σ_b Σ_j |h_t[b, j]| of the notebook's LSTM step, float64, h_0 shared over the batch, c_0 = 0. */
 function referenceLstmLoss(w: NotebookWeights, x: number[][][], h0: number[], steps: number, forgetGate: boolean): number {
   const H = h0.length;
@@ -66,7 +65,10 @@ describe('gradient probe', function () {
       const base = initLstmWeights(E, H, 1);
       // Random biases as well, so every term of the gradient is exercised.
       const weights: NotebookWeights = Object.fromEntries(
-        Object.entries(base).map(([name, value]) => [name, Array.isArray(value[0]) ? randomMatrix(value.length, (value[0] as number[]).length, random) : (value as number[]).map(() => random() - 0.5)]),
+        Object.entries(base).map(([name, value]) => [
+          name,
+          Array.isArray(value[0]) ? randomMatrix(value.length, (value[0] as number[]).length, random) : (value as number[]).map(() => random() - 0.5),
+        ]),
       );
       const xValues = Array.from({ length: B }, () => randomMatrix(T, E, random));
       const x = tf.tensor3d(xValues);
@@ -77,7 +79,14 @@ describe('gradient probe', function () {
       const epsilon = 1e-6;
       for (let t = 1; t <= T; t++) {
         const gradient = Array.from({ length: H }, (_, j) => {
-          const at = (delta: number) => referenceLstmLoss(used, xValues, Array.from({ length: H }, (_, k) => (k === j ? delta : 0)), t, forgetGate);
+          const at = (delta: number) =>
+            referenceLstmLoss(
+              used,
+              xValues,
+              Array.from({ length: H }, (_, k) => (k === j ? delta : 0)),
+              t,
+              forgetGate,
+            );
           return (at(epsilon) - at(-epsilon)) / (2 * epsilon);
         });
         const expected = Math.hypot(...gradient);
@@ -86,7 +95,7 @@ describe('gradient probe', function () {
     });
   }
 
-  it("reproduces the notebook figure at its size: B=32, E=50, H=125, 100 steps on Brown", async function () {
+  it('reproduces the notebook figure at its size: B=32, E=50, H=125, 100 steps on Brown', async function () {
     // probe() takes the fast path here (one backward sweep for all steps), so the notebook's
     // full 100 steps take seconds; probe-fast.test.ts checks that path against probeSeries.
     this.timeout(240_000);
@@ -94,7 +103,11 @@ describe('gradient probe', function () {
     const streamed: string[] = [];
     const result = await probe(config, { onSeries: (series) => streamed.push(series.name) });
     assert.equal(result.backend, 'wasm');
-    assert.deepEqual(streamed, DEFAULT_PROBE_SERIES.map((s) => s.name), 'each series is streamed as it finishes, in order');
+    assert.deepEqual(
+      streamed,
+      DEFAULT_PROBE_SERIES.map((s) => s.name),
+      'each series is streamed as it finishes, in order',
+    );
     const last = (name: string) => {
       const series = result.series.find((s: ProbeSeries) => s.name === name)!;
       assert.equal(series.norms.length, 100);
@@ -107,7 +120,10 @@ describe('gradient probe', function () {
     assert.ok(plusOne > rnn, `forget bias +1 keeps more gradient than the RNN: ${figures}`);
     // At step 1 every LSTM series is the same cell (b_f does not act on c_0 = 0): same weights except b_f.
     const firstLstm = result.series.slice(1).map((s) => s.norms[0]!);
-    assert.ok(firstLstm.every((v) => Math.abs(v - firstLstm[0]!) < 1e-4 * firstLstm[0]!), `step-1 norms of the LSTM series: ${firstLstm.join(', ')}`);
+    assert.ok(
+      firstLstm.every((v) => Math.abs(v - firstLstm[0]!) < 1e-4 * firstLstm[0]!),
+      `step-1 norms of the LSTM series: ${firstLstm.join(', ')}`,
+    );
     // The RNN's gradient dies out: orders of magnitude below where it started.
     assert.ok(rnn < 1e-2 * result.series[0]!.norms[0]!, figures);
   });
@@ -119,7 +135,21 @@ describe('gradient probe', function () {
       const text = 'the quick brown fox jumps over the lazy dog. '.repeat(12);
       const corpusSpec = { kind: 'text' as const, text, name: 'fox' };
       const trained = await train(
-        { cell: 'naive-lstm', forgetGate: true, forgetBias: 0, hiddenSize: 6, embeddingSize: 4, batchSize: 2, seqLen: 12, epochs: 1, maxBatches: 2, learningRate: 1e-2, seed: 3, valFraction: 0.1, corpus: corpusSpec },
+        {
+          cell: 'naive-lstm',
+          forgetGate: true,
+          forgetBias: 0,
+          hiddenSize: 6,
+          embeddingSize: 4,
+          batchSize: 2,
+          seqLen: 12,
+          epochs: 1,
+          maxBatches: 2,
+          learningRate: 1e-2,
+          seed: 3,
+          valFraction: 0.1,
+          corpus: corpusSpec,
+        },
         { checkpointDir: dir },
       );
       assert.equal(trained.status, 'done');
@@ -134,7 +164,9 @@ describe('gradient probe', function () {
       const byHand = await probeSeries(x, spec, { steps: 5, hiddenSize: 6, seed: 0, weights: checkpoint.weights.cell });
       x.dispose();
       // probe() takes the fast path (one backward sweep); the reference differs only by float32 rounding.
-      viaCheckpoint.series[0]!.norms.forEach((norm, t) => assert.ok(Math.abs(norm - byHand.norms[t]!) <= 1e-5 * Math.max(1, Math.abs(byHand.norms[t]!)), `step ${t + 1}: ${norm} vs ${byHand.norms[t]}`));
+      viaCheckpoint.series[0]!.norms.forEach((norm, t) =>
+        assert.ok(Math.abs(norm - byHand.norms[t]!) <= 1e-5 * Math.max(1, Math.abs(byHand.norms[t]!)), `step ${t + 1}: ${norm} vs ${byHand.norms[t]}`),
+      );
       const fresh = await probe({ ...config, checkpoint: undefined });
       assert.notDeepEqual(fresh.series[0]!.norms, byHand.norms, 'without the checkpoint the probe uses fresh weights');
       await assert.rejects(probe({ ...config, hiddenSize: 7 }), /checkpoint's cell is 4→6, but the probe asks for 4→7/);

@@ -6,7 +6,18 @@ import { DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG, type ProbeConfig, typ
 import type * as v from 'valibot';
 import type { SaturationReport } from '../../src/shared/inspect-types';
 import type { CellResult, CheckInput } from '../../src/shared/cell-check';
-import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorkerToHost, MESSAGE_SCHEMAS, messageTypes, type InspectResult, type RunRecord, type ViewState } from '../../src/shared/protocol';
+import {
+  isHostToWebview,
+  isHostToWorker,
+  isRunRecord,
+  isWebviewToHost,
+  isWorkerToHost,
+  MESSAGE_SCHEMAS,
+  messageTypes,
+  type InspectResult,
+  type RunRecord,
+  type ViewState,
+} from '../../src/shared/protocol';
 
 const trainConfig: TrainConfig = { ...SEED_NOTEBOOK_TRAIN_CONFIG, cell: 'naive-lstm', corpus: { kind: 'brown' } };
 const probeConfig: ProbeConfig = { steps: 100, batchSize: 32, embeddingSize: 50, hiddenSize: 125, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };
@@ -34,7 +45,23 @@ type SchemaName = keyof typeof MESSAGE_SCHEMAS;
 /** At least one well-formed message of every variant: a variant added to a schema without one here fails to compile (and the sweep below checks the list at run time). */
 type Samples<M extends { type: string }> = { [K in M['type']]: Extract<M, { type: K }>[] };
 
-const inspectResult: InspectResult = { kind: 'capture', capture: { cell: 'naive-lstm', forgetGate: true, hiddenSize: 2, chars: ['a', 'b'], ids: [2, 3], gateNames: ['h'], gates: { h: [[0.1, 0.2], [0.3, 0.4]] } } };
+const inspectResult: InspectResult = {
+  kind: 'capture',
+  capture: {
+    cell: 'naive-lstm',
+    forgetGate: true,
+    hiddenSize: 2,
+    chars: ['a', 'b'],
+    ids: [2, 3],
+    gateNames: ['h'],
+    gates: {
+      h: [
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ],
+    },
+  },
+};
 const viewState: ViewState = { xAxis: 'time', logScale: true, hiddenRunIds: ['r1'], selectedProbeRunId: 'p1' };
 const saturation: SaturationReport = { scope: 'batch', epoch: 1, batch: 2, step: 2, count: 100, gates: [{ gate: 'f', low: 0.1, high: 0.2 }] };
 
@@ -55,7 +82,13 @@ const cellResult: CellResult = {
   reference: 'LSTM',
   maxRelDiff: 0.4,
   firstDifference: { step: 0, gate: 'f', line: 12, variable: 'f', equation: 'σ(x W_if + h W_hf + b_f)' },
-  probe: { steps: [1, 2], norms: [1, 0.5], series: [{ name: 'LSTM', forgetGate: true, forgetBias: null, norms: [1, 0.5], reference: [1, 0.4], seconds: 0.1 }], size: { E: 50, H: 125, B: 1 }, method: 'tf.grad' },
+  probe: {
+    steps: [1, 2],
+    norms: [1, 0.5],
+    series: [{ name: 'LSTM', forgetGate: true, forgetBias: null, norms: [1, 0.5], reference: [1, 0.4], seconds: 0.1 }],
+    size: { E: 50, H: 125, B: 1 },
+    method: 'tf.grad',
+  },
   message: 'f on line 12 differs from σ(x W_if + h W_hf + b_f) from step 0',
   reason: null,
   warnings: [],

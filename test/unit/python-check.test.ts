@@ -79,7 +79,8 @@ describe('checking the user’s own Python cells', function () {
         const bug = expectedBug(source, plan);
         const got = `${result.verdict} ${result.firstDifference ? `${result.firstDifference.gate}@${result.firstDifference.line}` : ''} (${result.message})`;
         if (bug) {
-          if (result.verdict !== 'differs' || result.firstDifference?.gate !== bug.gate || result.firstDifference?.line !== bug.line) failures.push(`${plan.cell.name}: expected differs ${bug.gate}@${bug.line}, got ${got}`);
+          if (result.verdict !== 'differs' || result.firstDifference?.gate !== bug.gate || result.firstDifference?.line !== bug.line)
+            failures.push(`${plan.cell.name}: expected differs ${bug.gate}@${bug.line}, got ${got}`);
           else assert.match(result.message, new RegExp(`(line ${bug.line} differs from .+ from step 0)|(differs from the reference's from step 0: look on line ${bug.line})`));
         } else {
           // A cell that computes in float32 itself agrees to float32's rounding only.
@@ -106,7 +107,10 @@ describe('checking the user’s own Python cells', function () {
     const step = byName.get('lstm_step')!;
     const cellSource = JSON.parse(source).cells[step.cellIndex!].source.join('').split('\n') as string[];
     const globalLines = cellSource.map((text, k) => (/\blstm\.b_/.test(text) ? k + 1 : 0)).filter(Boolean);
-    assert.deepEqual(step.warnings.map((w) => w.line), globalLines);
+    assert.deepEqual(
+      step.warnings.map((w) => w.line),
+      globalLines,
+    );
     assert.ok(step.warnings.every((w) => /global `lstm\.b_\w`.*instead of its parameter/.test(w.message)));
   });
 
@@ -149,7 +153,8 @@ describe('checking the user’s own Python cells', function () {
       return plan;
     }
 
-    const STEP = (body: string, imports = 'import torch') => `${imports}\n\ndef rnn_step(x_t, h_t, weight_ih, weight_hh, bias_hh):\n${body}    return torch.tanh(x_t @ weight_ih + h_t @ weight_hh + bias_hh)\n`;
+    const STEP = (body: string, imports = 'import torch') =>
+      `${imports}\n\ndef rnn_step(x_t, h_t, weight_ih, weight_hh, bias_hh):\n${body}    return torch.tanh(x_t @ weight_ih + h_t @ weight_hh + bias_hh)\n`;
 
     it('sends the cell’s print output as messages, keeps the JSON stream intact, and stays warm while the imports are the same', async () => {
       const plan = planOf(STEP('    print("hello from the cell")\n    __import__("os").write(1, b"raw bytes on descriptor 1\\n")\n'));
@@ -168,7 +173,8 @@ describe('checking the user’s own Python cells', function () {
     it('a module of the user’s beside the file is imported afresh on each check (edits show), while the child stays warm', async () => {
       const helper = path.join(tmp, 'cellhelp.py');
       fs.writeFileSync(helper, 'def offset():\n    return 0.0\n');
-      const code = 'import torch\nfrom cellhelp import offset\n\ndef rnn_step(x_t, h_t, weight_ih, weight_hh, bias_hh):\n    h_t = torch.tanh(x_t @ weight_ih + h_t @ weight_hh + bias_hh + offset())\n    return h_t\n';
+      const code =
+        'import torch\nfrom cellhelp import offset\n\ndef rnn_step(x_t, h_t, weight_ih, weight_hh, bias_hh):\n    h_t = torch.tanh(x_t @ weight_ih + h_t @ weight_hh + bias_hh + offset())\n    return h_t\n';
       const plan = planOf(code);
       assert.equal((await client.check(plan.input)).verdict, 'matches');
       const pid = client.pid;
@@ -202,14 +208,16 @@ describe('checking the user’s own Python cells', function () {
     });
 
     it('a cell it cannot call is unknown, saying what it expected and what it found', async () => {
-      const code = 'import torch\n\nclass Weird(torch.nn.Module):\n    def __init__(self, vocab, layers, dropout):\n        super().__init__()\n        self.w = torch.nn.Parameter(torch.zeros(3, 3))\n        self.u = torch.nn.Parameter(torch.zeros(3, 3))\n\n    def forward(self, x, h):\n        return torch.tanh(x @ self.w + h @ self.u)\n';
+      const code =
+        'import torch\n\nclass Weird(torch.nn.Module):\n    def __init__(self, vocab, layers, dropout):\n        super().__init__()\n        self.w = torch.nn.Parameter(torch.zeros(3, 3))\n        self.u = torch.nn.Parameter(torch.zeros(3, 3))\n\n    def forward(self, x, h):\n        return torch.tanh(x @ self.w + h @ self.u)\n';
       const result = await client.check(planOf(code, 'Weird').input);
       assert.equal(result.verdict, 'unknown');
       assert.match(result.message, /expected Weird\(input_size, hidden_size\); found Weird\(vocab, layers, dropout\)/);
     });
 
     it('a subclass it cannot call through an inherited forward is named itself, not its base class', async () => {
-      const base = 'class Base(torch.nn.Module):\n    def __init__(self, input_size, hidden_size):\n        super().__init__()\n        self.W_xh = torch.nn.Parameter(torch.zeros(input_size, hidden_size))\n        self.W_hh = torch.nn.Parameter(torch.zeros(hidden_size, hidden_size))\n\n    def forward(self, x, h, mode):\n        return self.step(x, h)\n\n';
+      const base =
+        'class Base(torch.nn.Module):\n    def __init__(self, input_size, hidden_size):\n        super().__init__()\n        self.W_xh = torch.nn.Parameter(torch.zeros(input_size, hidden_size))\n        self.W_hh = torch.nn.Parameter(torch.zeros(hidden_size, hidden_size))\n\n    def forward(self, x, h, mode):\n        return self.step(x, h)\n\n';
       const sub = 'class Child(Base):\n    def step(self, x_t, h):\n        h = torch.tanh(x_t @ self.W_xh + h @ self.W_hh)\n        return h\n';
       const result = await client.check(planOf(`import torch\n\n${base}${sub}`, 'Child').input);
       assert.equal(result.verdict, 'unknown');
@@ -219,7 +227,22 @@ describe('checking the user’s own Python cells', function () {
 
   it('reports keep the CLI shape', () => {
     const plan = planPythonFile('x.py', 'import torch\ndef rnn_step(x_t, h_t, W, U, b):\n    return torch.tanh(x_t @ W + h_t @ U + b)\n')[0];
-    const report = toReport(plan, { name: 'rnn_step', kind: 'rnn', ran: true, error: null, verdict: 'matches', reference: 'RNN', maxRelDiff: 1e-16, firstDifference: null, probe: null, message: 'm', reason: null, warnings: [], library: 'torch', timings: {} });
+    const report = toReport(plan, {
+      name: 'rnn_step',
+      kind: 'rnn',
+      ran: true,
+      error: null,
+      verdict: 'matches',
+      reference: 'RNN',
+      maxRelDiff: 1e-16,
+      firstDifference: null,
+      probe: null,
+      message: 'm',
+      reason: null,
+      warnings: [],
+      library: 'torch',
+      timings: {},
+    });
     assert.deepEqual(Object.keys(report), ['name', 'line', 'kind', 'ran', 'error', 'verdict', 'reference', 'maxRelDiff', 'firstDifference', 'probe', 'message', 'warnings']);
     assert.equal(report.line, 2);
   });

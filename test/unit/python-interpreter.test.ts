@@ -36,7 +36,10 @@ describe('python interpreter discovery', function () {
 
   it('an explicit path that does not run is an error naming the setting, never silently replaced', async () => {
     const missing = path.join(tmp, 'no-such-python');
-    await assert.rejects(findPython({ explicit: { path: missing, source: 'setting' } }), (e: unknown) => e instanceof PythonNotFoundError && /lstmLab\.pythonPath/.test(e.message) && e.message.includes(missing));
+    await assert.rejects(
+      findPython({ explicit: { path: missing, source: 'setting' } }),
+      (e: unknown) => e instanceof PythonNotFoundError && /lstmLab\.pythonPath/.test(e.message) && e.message.includes(missing),
+    );
     await assert.rejects(findPython({ explicit: { path: missing, source: 'cli' } }), (e: unknown) => e instanceof PythonNotFoundError && /--python/.test(e.message));
   });
 

@@ -37,7 +37,8 @@ describe('reliability: the CLI', function () {
       /--epochs \(epochs\) must be a positive integer \(1 or more\); got 0\./,
       /--seq-len \(seqLen\) must be an integer ≥ 2 .*got 1\./,
       /--lr \(learningRate\) must be a finite number > 0 \(notebook: 0\.001\); got -1\./,
-    ]) assert.match(result.stderr, pattern);
+    ])
+      assert.match(result.stderr, pattern);
     assert.doesNotMatch(result.stderr, /on the \w+ backend/, 'no backend was started');
     assert.equal(lab(['train', '--embedding', '2.5']).stderr.split('\n')[0], 'lstm-lab train: --embedding must be a whole number; got "2.5".');
     assert.equal(lab(['train', '--lr', 'Infinity']).stderr.split('\n')[0], 'lstm-lab train: --lr must be a finite number; got "Infinity".');
@@ -47,12 +48,18 @@ describe('reliability: the CLI', function () {
   it('an absurd size: exit 2 with the memory estimate (it used to crash with "Invalid typed array length"), --json too', () => {
     const human = lab(['train', '--hidden', '100000']);
     assert.equal(human.code, 2);
-    assert.match(human.stderr, /this configuration needs about [\d,]+ MB for training \(batch 32 × sequence 500 × hidden 100,000\), more than the [\d,]+ MB a run may use here .*lower --batch-size, --seq-len or --hidden\./);
+    assert.match(
+      human.stderr,
+      /this configuration needs about [\d,]+ MB for training \(batch 32 × sequence 500 × hidden 100,000\), more than the [\d,]+ MB a run may use here .*lower --batch-size, --seq-len or --hidden\./,
+    );
     // The probe too: 100000 steps of tape (it used to die with "memory access out of bounds").
     const probe = lab(['probe', '--steps', '100000']);
     assert.notEqual(probe.code, 0);
     assert.equal(probe.code, 2);
-    assert.match(probe.stderr, /^lstm-lab probe: this configuration needs about [\d,]+ MB for the probe \(batch 32 × sequence 100,000 × hidden 125\), more than the [\d,]+ MB .*lower --batch-size, --steps or --hidden\./);
+    assert.match(
+      probe.stderr,
+      /^lstm-lab probe: this configuration needs about [\d,]+ MB for the probe \(batch 32 × sequence 100,000 × hidden 125\), more than the [\d,]+ MB .*lower --batch-size, --steps or --hidden\./,
+    );
     const json = lab(['compare', '--json', '--hidden', '4096', '--batch-size', '4096']);
     assert.equal(json.code, 2);
     const parsed = JSON.parse(json.stdout) as { error: string; exitCode: number };
@@ -66,7 +73,10 @@ describe('reliability: the CLI', function () {
     const cases: [string[], RegExp][] = [
       [['--corpus', path.join(dir, 'nope.txt')], /Corpus file not found: .*nope\.txt\. Give the path of a UTF-8 text file, or use the Brown corpus \(--corpus brown\)\./],
       [['--corpus', binary], /Corpus file looks binary \(a NUL byte at offset 4\): .*data\.bin\. Give a UTF-8 text file\./],
-      [['--corpus', smallText, '--seq-len', '5000'], /"small\.txt" has \d+ characters, shorter than one instance of seqLen \+ 1 = 5001\. Use a shorter sequence length \(--seq-len\) or a longer text\./],
+      [
+        ['--corpus', smallText, '--seq-len', '5000'],
+        /"small\.txt" has \d+ characters, shorter than one instance of seqLen \+ 1 = 5001\. Use a shorter sequence length \(--seq-len\) or a longer text\./,
+      ],
       [['--corpus', smallText, '--batch-size', '500'], /batchSize 500 is larger than the 79 training instances of "small\.txt" at seqLen 20\./],
     ];
     for (const [args, pattern] of cases) {
@@ -90,7 +100,10 @@ describe('reliability: the CLI', function () {
     fs.writeFileSync(file, header.slice(0, 1000));
     const before = sha(file);
     const filesBefore = fs.readdirSync(good);
-    for (const args of [['sample', '--checkpoint', good], ['train', '--quiet', '--epochs', '2', '--resume', good, '--out', good, '--force']]) {
+    for (const args of [
+      ['sample', '--checkpoint', good],
+      ['train', '--quiet', '--epochs', '2', '--resume', good, '--out', good, '--force'],
+    ]) {
       const result = lab(args);
       assert.equal(result.code, 2);
       assert.match(result.stderr, /Cannot load checkpoint .*checkpoint\.json: it is truncated or corrupt \(not valid JSON at byte \d+ of 1000\)\. Use another checkpoint or train again\./);

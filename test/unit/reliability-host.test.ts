@@ -96,7 +96,10 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
     assert.equal(stored.status, 'failed');
     assert.equal(stored.reason, failed.reason);
     assert.ok(stored.batches.length >= 3, `batches kept: ${stored.batches.length}`);
-    assert.deepEqual(stored.batches.map((b) => b.step), Array.from({ length: stored.batches.length }, (_, k) => k + 1));
+    assert.deepEqual(
+      stored.batches.map((b) => b.step),
+      Array.from({ length: stored.batches.length }, (_, k) => k + 1),
+    );
 
     const next = await manager.train(config({ maxBatches: 2 }), 'after the crash').finished;
     assert.equal(next.status, 'done', next.reason);
@@ -171,7 +174,10 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
     const a = manager.train(config({ maxBatches: 4 }), 'first');
     const b = manager.train(config({ maxBatches: 4, cell: 'fused-lstm' }), 'second');
     assert.equal(manager.get(b.run.id)!.status, 'queued');
-    assert.deepEqual(manager.queuedRuns().map((r) => r.id), [b.run.id]);
+    assert.deepEqual(
+      manager.queuedRuns().map((r) => r.id),
+      [b.run.id],
+    );
     const [doneA, doneB] = await Promise.all([a.finished, b.finished]);
     assert.equal(doneA.status, 'done');
     assert.equal(doneB.status, 'done');
@@ -179,7 +185,7 @@ describe('reliability: runs survive a dying worker, a cancel, a reload (real wor
     assert.ok(doneB.startedAt! >= doneA.finishedAt!, 'the second started after the first finished');
   });
 
-  it('a diverging loss (learning rate 10) and a binary corpus: failed runs with the engine\'s message, the same worker carries on', async () => {
+  it("a diverging loss (learning rate 10) and a binary corpus: failed runs with the engine's message, the same worker carries on", async () => {
     const { store, worker, manager } = activate();
     const diverged = await manager.train(config({ learningRate: 10, maxBatches: 20 }), 'lr 10').finished;
     assert.equal(diverged.status, 'failed');
@@ -245,8 +251,15 @@ describe('reliability: the runs store on a full or read-only disk (real tmpfs)',
     const before = fs.readdirSync(folder).map((name) => [name, fs.readFileSync(path.join(folder, name), 'hex')]);
     // An embedding of 20,000 rows: 320 KB of weights, more than the 64 KB disk.
     const big: Checkpoint = { ...small, weights: { ...small.weights, embedding: Array.from({ length: 20_000 }, (_, k) => [k / 7, 1, 2, 3]) } };
-    assert.throws(() => saveCheckpoint(folder, big), /^Error: Could not write the checkpoint to .*checkpoint: the disk is full; free some space\. The previous checkpoint there, if any, is unchanged\.$/);
-    assert.deepEqual(fs.readdirSync(folder).map((name) => [name, fs.readFileSync(path.join(folder, name), 'hex')]), before, 'the same files, byte for byte: no temporary file left');
+    assert.throws(
+      () => saveCheckpoint(folder, big),
+      /^Error: Could not write the checkpoint to .*checkpoint: the disk is full; free some space\. The previous checkpoint there, if any, is unchanged\.$/,
+    );
+    assert.deepEqual(
+      fs.readdirSync(folder).map((name) => [name, fs.readFileSync(path.join(folder, name), 'hex')]),
+      before,
+      'the same files, byte for byte: no temporary file left',
+    );
     assert.equal(loadCheckpoint(folder).savedAt, small.savedAt);
     fs.rmSync(folder, { recursive: true });
   });

@@ -28,7 +28,10 @@ function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
 /** Every file under `dir` with its SHA-256, to show nothing was written. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir)) out[name] = createHash('sha256').update(fs.readFileSync(path.join(dir, name))).digest('hex');
+  for (const name of fs.readdirSync(dir))
+    out[name] = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, name)))
+      .digest('hex');
   return out;
 }
 
@@ -66,12 +69,15 @@ describe('reliability: hyperparameters are refused before any work, by the same 
     });
   }
 
-  it('an absurd size is refused with its memory estimate, in the engine\'s words and the host\'s', () => {
+  it("an absurd size is refused with its memory estimate, in the engine's words and the host's", () => {
     const absurd = config({ hiddenSize: 100_000, batchSize: 32, seqLen: 500 });
     const estimate = estimateTrainMemoryMB(absurd);
     // The parameters alone: 4 gates × H × (H + E + 1) floats, 4 bytes, 8 copies (Adam, gradients).
     assert.ok(estimate > (4 * 100_000 * 100_009 * 4 * 8) / 2 ** 20, `estimate ${estimate}`);
-    assert.match(memoryProblem(absurd, 4096) ?? '', new RegExp(`needs about ${Math.round(estimate).toLocaleString('en-US')} MB for training \\(batch 32 × sequence 500 × hidden 100,000\\), more than the 4,096 MB`));
+    assert.match(
+      memoryProblem(absurd, 4096) ?? '',
+      new RegExp(`needs about ${Math.round(estimate).toLocaleString('en-US')} MB for training \\(batch 32 × sequence 500 × hidden 100,000\\), more than the 4,096 MB`),
+    );
     const host = buildTrainConfig({ cell: 'naive-lstm', preset: 'custom', corpus: { kind: 'brown' } }, { hiddenSize: 4096, batchSize: 4096, seqLen: 10000 }, 4096);
     assert.match(host.errors.join('\n'), /needs about [\d,]+ MB .*lower lstmLab\.batchSize, lstmLab\.seqLen or lstmLab\.hiddenSize/);
     assert.equal(memoryProblem(config(), 4096), undefined, 'a small run fits');
@@ -79,17 +85,36 @@ describe('reliability: hyperparameters are refused before any work, by the same 
 
   it('a batch larger than the number of training instances is refused before the model is built', async () => {
     const events: TrainEvent[] = [];
-    await assert.rejects(train(config({ batchSize: 1000 }), { onEvent: (e) => events.push(e) }), /batchSize 1000 is larger than the 79 training instances of "small\.txt" at seqLen 20\. Use a batch size of at most 79/);
+    await assert.rejects(
+      train(config({ batchSize: 1000 }), { onEvent: (e) => events.push(e) }),
+      /batchSize 1000 is larger than the 79 training instances of "small\.txt" at seqLen 20\. Use a batch size of at most 79/,
+    );
     assert.deepEqual(events, []);
   });
 
   it('the extension host bundle holds no TF.js, with the rules in it (esbuild, as the build bundles it)', async () => {
     const esbuild = await import('esbuild');
-    const result = await esbuild.build({ entryPoints: [path.join(root, 'src/extension.ts')], bundle: true, write: false, metafile: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'silent' });
+    const result = await esbuild.build({
+      entryPoints: [path.join(root, 'src/extension.ts')],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.some((file) => file.endsWith('src/engine/validate.ts')), 'the host uses the engine\'s rules');
+    assert.ok(
+      inputs.some((file) => file.endsWith('src/engine/validate.ts')),
+      "the host uses the engine's rules",
+    );
     // A TF.js package in node_modules, not a host file whose name says it runs TF.js cells elsewhere.
-    assert.deepEqual(inputs.filter((file) => file.includes('@tensorflow') || /node_modules\/[^/]*tfjs/.test(file)), []);
+    assert.deepEqual(
+      inputs.filter((file) => file.includes('@tensorflow') || /node_modules\/[^/]*tfjs/.test(file)),
+      [],
+    );
   });
 
   it('the rules load without TF.js: the host can import them (checked in a fresh process)', () => {
@@ -211,7 +236,10 @@ describe('reliability: text inputs', function () {
     assert.deepEqual({ ...b.stats, name: '' }, { ...a.stats, name: '' });
     assert.deepEqual(b.vocab, a.vocab);
     assert.ok(!b.vocab.includes('\r'));
-    assert.deepEqual([...b.trainBatches(4, 1)].map((x) => Array.from(x.inputs)), [...a.trainBatches(4, 1)].map((x) => Array.from(x.inputs)));
+    assert.deepEqual(
+      [...b.trainBatches(4, 1)].map((x) => Array.from(x.inputs)),
+      [...a.trainBatches(4, 1)].map((x) => Array.from(x.inputs)),
+    );
   });
 
   it('a script with thousands of distinct characters trains (loss starts at ln V), or is refused with the memory it needs', async function () {
@@ -230,7 +258,9 @@ describe('reliability: text inputs', function () {
     const needs = Math.round(estimateTrainMemoryMB({ ...config(), vocabSize: 3003 }));
     await assert.rejects(
       train(config({ corpus: { kind: 'file', path: file } }), { memoryLimitMB: tight }),
-      new RegExp(`"cjk\\.txt" has 3,003 distinct characters, and this configuration needs about ${needs.toLocaleString('en-US')} MB .*× vocabulary 3,003\\), more than the ${Math.round(tight).toLocaleString('en-US')} MB`),
+      new RegExp(
+        `"cjk\\.txt" has 3,003 distinct characters, and this configuration needs about ${needs.toLocaleString('en-US')} MB .*× vocabulary 3,003\\), more than the ${Math.round(tight).toLocaleString('en-US')} MB`,
+      ),
     );
   });
 });
@@ -287,22 +317,43 @@ describe('reliability: checkpoints — a clear message and nothing overwritten',
   });
 
   it('truncated, or overwritten with binary garbage: named as such, without quoting the garbage', async () => {
-    await refusedEverywhere(variant('truncated', goodBytes.slice(0, Math.floor(goodBytes.length * 0.6))), /it is truncated or corrupt \(not valid JSON at byte \d+ of \d+\)\. Use another checkpoint or train again\.$/);
+    await refusedEverywhere(
+      variant('truncated', goodBytes.slice(0, Math.floor(goodBytes.length * 0.6))),
+      /it is truncated or corrupt \(not valid JSON at byte \d+ of \d+\)\. Use another checkpoint or train again\.$/,
+    );
     const garbage = Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 131 + 7) % 256));
     await refusedEverywhere(variant('garbage', garbage), /it holds binary data \(NUL bytes\), not a checkpoint: the file is corrupt/);
   });
 
   it('corrupted values: a weight with a null, a short row, a projection that does not fit the vocabulary', async () => {
-    await refusedEverywhere(edited('null', (c) => (c.weights.cell.W_hf[3][5] = null)), /its weight cell\.W_hf is not a 16×16 matrix of finite numbers/);
-    await refusedEverywhere(edited('short-row', (c) => c.weights.cell.W_ii[0].pop()), /its weight cell\.W_ii is not a 8×16 matrix/);
-    await refusedEverywhere(edited('bias', (c) => c.weights.projection.bias.push(0)), /its weight projection\.bias is not a list of \d+ finite numbers/);
-    await refusedEverywhere(edited('rnn-weights', (c) => (c.weights.cell = { W_ih: [], W_hh: [], b: [] })), /its naive-lstm cell weights are W_ih, W_hh, b; a naive-lstm cell has W_ii/);
-    await refusedEverywhere(edited('vocab', (c) => c.vocab.pop()), /its embedding has \d+ rows but the vocabulary \d+ entries/);
+    await refusedEverywhere(
+      edited('null', (c) => (c.weights.cell.W_hf[3][5] = null)),
+      /its weight cell\.W_hf is not a 16×16 matrix of finite numbers/,
+    );
+    await refusedEverywhere(
+      edited('short-row', (c) => c.weights.cell.W_ii[0].pop()),
+      /its weight cell\.W_ii is not a 8×16 matrix/,
+    );
+    await refusedEverywhere(
+      edited('bias', (c) => c.weights.projection.bias.push(0)),
+      /its weight projection\.bias is not a list of \d+ finite numbers/,
+    );
+    await refusedEverywhere(
+      edited('rnn-weights', (c) => (c.weights.cell = { W_ih: [], W_hh: [], b: [] })),
+      /its naive-lstm cell weights are W_ih, W_hh, b; a naive-lstm cell has W_ii/,
+    );
+    await refusedEverywhere(
+      edited('vocab', (c) => c.vocab.pop()),
+      /its embedding has \d+ rows but the vocabulary \d+ entries/,
+    );
   });
 
   it('another cell kind, or another vocabulary: resuming is refused, the checkpoint untouched', async () => {
     const before = snapshot(good);
-    await assert.rejects(train(config({ cell: 'simple-rnn', epochs: 2 }), { resumeFrom: good, checkpointDir: good }), /Cannot resume from .*good: cell is naive-lstm there, simple-rnn here\. Resume with the checkpoint's settings, or start a new run\./);
+    await assert.rejects(
+      train(config({ cell: 'simple-rnn', epochs: 2 }), { resumeFrom: good, checkpointDir: good }),
+      /Cannot resume from .*good: cell is naive-lstm there, simple-rnn here\. Resume with the checkpoint's settings, or start a new run\./,
+    );
     await assert.rejects(train(config({ hiddenSize: 32, epochs: 2 }), { resumeFrom: good, checkpointDir: good }), /hiddenSize is 16 there, 32 here/);
     const cjk = path.join(dir, 'cjk.txt');
     fs.writeFileSync(cjk, manyCharacters(200, 3));
@@ -331,13 +382,21 @@ describe('reliability: a diverging loss stops the run, says where and what to tr
     assert.equal(result.status, 'failed');
     const limit = DIVERGED_LOSS_FACTOR * Math.log(result.corpus.vocabSize);
     const step = progress.length + 1;
-    assert.match(result.reason ?? '', new RegExp(`^The loss reached [\\d.]+ at step ${step} \\(epoch 1, batch ${step}\\), more than 10 × ln\\(${result.corpus.vocabSize}\\) = ${limit.toFixed(1)} .*training diverged, so it stopped without applying that step\\. Lower the learning rate \\(now 10; try 1\\)\\.$`));
-    assert.ok(progress.every((p) => p.loss <= limit), 'every reported batch was below the limit');
+    assert.match(
+      result.reason ?? '',
+      new RegExp(
+        `^The loss reached [\\d.]+ at step ${step} \\(epoch 1, batch ${step}\\), more than 10 × ln\\(${result.corpus.vocabSize}\\) = ${limit.toFixed(1)} .*training diverged, so it stopped without applying that step\\. Lower the learning rate \\(now 10; try 1\\)\\.$`,
+      ),
+    );
+    assert.ok(
+      progress.every((p) => p.loss <= limit),
+      'every reported batch was below the limit',
+    );
     assert.equal(result.epochs.length, 0);
     assert.equal(fs.existsSync(path.join(dir, CHECKPOINT_FILE)), false, 'no checkpoint of exploded weights');
   });
 
-  it('diverging after a good epoch keeps that epoch\'s checkpoint byte for byte and its summary', async () => {
+  it("diverging after a good epoch keeps that epoch's checkpoint byte for byte and its summary", async () => {
     const first = await train(config({ maxBatches: 3 }), { checkpointDir: dir });
     assert.equal(first.status, 'done');
     const before = snapshot(dir);
@@ -346,7 +405,7 @@ describe('reliability: a diverging loss stops the run, says where and what to tr
     assert.equal(second.status, 'failed');
     assert.match(second.reason ?? '', /at step 5 \(epoch 2, batch 2\).*the last good checkpoint is .*Lower the learning rate \(now 1000000; try 100000\)/);
     assert.equal(second.checkpoint, dir, 'the result points at the last good checkpoint');
-    assert.deepEqual(second.epochs, first.epochs, 'the good epoch\'s summary is kept');
+    assert.deepEqual(second.epochs, first.epochs, "the good epoch's summary is kept");
     assert.deepEqual(snapshot(dir), before, 'the good checkpoint is unchanged');
   });
 });

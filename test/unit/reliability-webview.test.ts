@@ -27,8 +27,16 @@ function html(overrides: Partial<Parameters<typeof renderPanelHtml>[0]> = {}): s
 function policyOf(page: string): Record<string, string[]> {
   const metas = [...page.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
   assert.equal(metas.length, 1, 'exactly one CSP meta tag');
-  const content = metas[0]![1]!.replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  return Object.fromEntries(content.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  const content = metas[0]![1]!
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+  return Object.fromEntries(
+    content
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 }
 
 describe('reliability: the panel HTML is served under a strict Content-Security-Policy', () => {

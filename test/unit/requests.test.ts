@@ -51,7 +51,10 @@ describe('PendingRequests', () => {
     const slow = requests.request(() => true, { timeoutMs: 10, onTimeout: () => new Error('no chart images within 0.01 s') });
     await assert.rejects(slow, /no chart images within 0\.01 s/);
 
-    await assert.rejects(requests.request(() => false, { onSendFailed: () => new Error('the worker is not running') }), /the worker is not running/);
+    await assert.rejects(
+      requests.request(() => false, { onSendFailed: () => new Error('the worker is not running') }),
+      /the worker is not running/,
+    );
     await assert.rejects(
       requests.request(() => {
         throw new Error('channel closed');

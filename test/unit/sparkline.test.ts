@@ -42,20 +42,18 @@ describe('sparklineSvg', () => {
   });
 
   it('leaves gaps at NaN and ±Infinity and shares one y scale between series', () => {
-    const svg = sparklineSvg(
-      [
-        { values: [1, NaN, 3], label: 'a' },
-        { values: [Infinity, 2, 4] },
-      ],
-      { width: 10, height: 10, padding: 0 },
-    );
+    const svg = sparklineSvg([{ values: [1, NaN, 3], label: 'a' }, { values: [Infinity, 2, 4] }], { width: 10, height: 10, padding: 0 });
     const [first, second] = paths(svg);
     assert.equal(first.length, 2);
     assert.deepEqual(first[0][0], [0, 10], 'value 1 is the shared minimum');
-    assert.deepEqual(second[0], [
-      [5, 6.67],
-      [10, 0],
-    ], 'value 4 is the shared maximum');
+    assert.deepEqual(
+      second[0],
+      [
+        [5, 6.67],
+        [10, 0],
+      ],
+      'value 4 is the shared maximum',
+    );
   });
 
   it('draws a flat series through the middle and a single value as a centred dot', () => {

@@ -69,7 +69,10 @@ describe('runs store', () => {
     const q = runs.find((x) => x.id === 'q');
     assert.equal(r?.status, 'interrupted');
     assert.match(r?.reason ?? '', /closed or reloaded while this run was training/);
-    assert.deepEqual(r?.batches.map((b) => b.loss), [4.0, 3.8, 3.6]);
+    assert.deepEqual(
+      r?.batches.map((b) => b.loss),
+      [4.0, 3.8, 3.6],
+    );
     assert.equal(q?.status, 'interrupted');
     const onDisk = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'r.json'), 'utf8')) as RunRecord;
     assert.equal(onDisk.status, 'interrupted');
@@ -97,7 +100,10 @@ describe('runs store', () => {
     fs.writeFileSync(path.join(dir, 'runs', 'a.json.999.abc.tmp'), '{"id":"a", "kind": "tr');
     const { runs, warnings } = await new RunsStore(dir).load();
     assert.deepEqual(warnings, []);
-    assert.deepEqual(runs[0].batches.map((b) => b.loss), [4.0]);
+    assert.deepEqual(
+      runs[0].batches.map((b) => b.loss),
+      [4.0],
+    );
     assert.deepEqual(fs.readdirSync(path.join(dir, 'runs')), ['a.json'], 'stale temporary file removed, nothing else left');
   });
 
@@ -128,7 +134,10 @@ describe('runs store', () => {
     store.dispose();
     const { runs } = await new RunsStore(dir).load();
     assert.equal(runs[0].status, 'interrupted');
-    assert.deepEqual(runs[0].batches.map((b) => b.loss), [4, 3]);
+    assert.deepEqual(
+      runs[0].batches.map((b) => b.loss),
+      [4, 3],
+    );
   });
 
   it('delete removes the run file and its checkpoint folder', async () => {
@@ -148,6 +157,10 @@ describe('runs store', () => {
     assert.equal(run.batches[0].step, 1);
     assert.equal(run.batches[run.batches.length - 1].step, 25);
     const steps = run.batches.map((b) => b.step);
-    assert.deepEqual(steps, [...steps].sort((a, b) => a - b), 'still in order');
+    assert.deepEqual(
+      steps,
+      [...steps].sort((a, b) => a - b),
+      'still in order',
+    );
   });
 });

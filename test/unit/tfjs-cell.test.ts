@@ -54,7 +54,10 @@ describe('TF.js cells run as written', function () {
       assert.ok(result.probe && 'series' in result.probe, 'probe ran');
       const { norms, reference: fd } = result.probe.series[0];
       assert.equal(norms.length, 12);
-      assert.deepEqual(result.probe.steps, Array.from({ length: 12 }, (_, k) => k + 1));
+      assert.deepEqual(
+        result.probe.steps,
+        Array.from({ length: 12 }, (_, k) => k + 1),
+      );
       assert.ok(fd, 'reference norms computed');
       norms.forEach((n, t) => {
         assert.ok(n !== null && n > 0, `norm at step ${t + 1}`);
@@ -111,7 +114,7 @@ describe('TF.js cells run as written', function () {
     assert.match(out.split('\n')[19], /const f = tf\.sigmoid\(zf\);;__lstmlab_record\("f", 20, "f", f\);/);
   });
 
-  describe('an exception in the user\'s code names their line (mapped back through the transpiler)', () => {
+  describe("an exception in the user's code names their line (mapped back through the transpiler)", () => {
     for (const [file, pattern] of [
       ['error_throws.ts', /not finished: h from o 3,16 and c 3,16/],
       ['error_shape_mismatch.ts', /matMul|shape|inner dimensions/i],
@@ -143,7 +146,9 @@ describe('TF.js cells run as written', function () {
     const cases: [string, ReferenceWeights][] = (['lstm', 'lstm-no-forget', 'rnn', 'gru'] as ReferenceKind[]).flatMap((kind) => {
       const gates = Object.fromEntries(WEIGHTED_GATES[kind].map((g) => [g, gate()]));
       if (kind !== 'gru') return [[kind, { kind, gates }]];
-      return (['keep', 'take'] as const).flatMap((z) => (['after', 'before'] as const).map((reset): [string, ReferenceWeights] => [`gru (z ${z}s, reset ${reset})`, { kind, gates, gru: { z, reset } }]));
+      return (['keep', 'take'] as const).flatMap((z) =>
+        (['after', 'before'] as const).map((reset): [string, ReferenceWeights] => [`gru (z ${z}s, reset ${reset})`, { kind, gates, gru: { z, reset } }]),
+      );
     });
     for (const [name, weights] of cases) {
       it(name, () => {
@@ -151,7 +156,12 @@ describe('TF.js cells run as written', function () {
         const h0 = m(1, H, 0.5)[0]!;
         const c0 = m(1, H, 0.5)[0]!;
         const norms = probeNorms(referenceTensorStep(weights), xs, h0, c0);
-        const fd = finiteDifferenceNorms(weights, xs.map((x) => [x]), [h0], [c0]);
+        const fd = finiteDifferenceNorms(
+          weights,
+          xs.map((x) => [x]),
+          [h0],
+          [c0],
+        );
         norms.forEach((n, t) => assert.ok(n !== null && Math.abs(n - fd[t]!) <= 2e-3 * fd[t]! + 1e-6, `step ${t + 1}: tf.grad ${n} vs finite differences ${fd[t]}`));
       });
     }

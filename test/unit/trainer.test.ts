@@ -52,7 +52,10 @@ describe('trainer', function () {
       const vocabSize = result.corpus.vocabSize;
       const losses = seen.progress.map((p) => p.loss);
       assert.equal(losses.length, 20);
-      assert.deepEqual(seen.progress.map((p) => p.step), Array.from({ length: 20 }, (_, k) => k + 1));
+      assert.deepEqual(
+        seen.progress.map((p) => p.step),
+        Array.from({ length: 20 }, (_, k) => k + 1),
+      );
       // Small initial logits ⇒ nearly uniform predictions ⇒ cross-entropy ≈ ln V.
       assert.ok(Math.abs(losses[0]! - Math.log(vocabSize)) < 0.3, `first loss ${losses[0]} vs ln ${vocabSize} = ${Math.log(vocabSize)}`);
       assert.ok(mean(losses.slice(-5)) < losses[0]! - 0.4, `losses did not fall: ${losses.map((l) => l.toFixed(2)).join(' ')}`);
@@ -62,9 +65,16 @@ describe('trainer', function () {
       assert.ok(Math.abs(epoch.bitsPerChar - epoch.valLoss / Math.LN2) < 1e-12);
       assert.ok(epoch.valLoss < Math.log(vocabSize), 'validation loss below the uniform guess');
       assert.ok(epoch.peakRssMB > 10 && epoch.charsPerSecond > 0 && epoch.seconds > 0);
-      assert.deepEqual(seen.events.map((e) => e.type).filter((t) => t !== 'progress' && t !== 'validation'), ['corpus', 'epoch']);
+      assert.deepEqual(
+        seen.events.map((e) => e.type).filter((t) => t !== 'progress' && t !== 'validation'),
+        ['corpus', 'epoch'],
+      );
       const validation = seen.events.flatMap((e) => (e.type === 'validation' ? [[e.batch, e.batches]] : []));
-      assert.deepEqual(validation, validation.map((_, k) => [k + 1, validation.length]), 'one validation event per batch, counting to the total');
+      assert.deepEqual(
+        validation,
+        validation.map((_, k) => [k + 1, validation.length]),
+        'one validation event per batch, counting to the total',
+      );
     });
   }
 
@@ -72,7 +82,10 @@ describe('trainer', function () {
     const seen = collect();
     const result = await train(config({ maxBatches: 3, epochs: 2 }), { onEvent: seen.onEvent });
     assert.equal(result.status, 'done');
-    assert.deepEqual(seen.progress.map((p) => `${p.epoch}.${p.batch}/${p.batchesPerEpoch}`), ['1.1/3', '1.2/3', '1.3/3', '2.1/3', '2.2/3', '2.3/3']);
+    assert.deepEqual(
+      seen.progress.map((p) => `${p.epoch}.${p.batch}/${p.batchesPerEpoch}`),
+      ['1.1/3', '1.2/3', '1.3/3', '2.1/3', '2.2/3', '2.3/3'],
+    );
     assert.equal(result.epochs.length, 2);
   });
 
@@ -81,7 +94,10 @@ describe('trainer', function () {
     const seen = collect();
     const result = await train(cfg, { checkpointDir: dir, onEvent: seen.onEvent });
     assert.equal(result.checkpoint, dir);
-    assert.deepEqual(seen.events.filter((e) => e.type === 'checkpoint'), [{ type: 'checkpoint', path: dir }]);
+    assert.deepEqual(
+      seen.events.filter((e) => e.type === 'checkpoint'),
+      [{ type: 'checkpoint', path: dir }],
+    );
     const checkpoint = loadCheckpoint(dir);
     assert.deepEqual(checkpoint.cell, { kind: 'naive-lstm', inputSize: 12, hiddenSize: 24, forgetGate: true, forgetBias: 0 });
     assert.deepEqual(Object.keys(checkpoint.weights.cell).sort(), ['W_hf', 'W_hg', 'W_hi', 'W_ho', 'W_if', 'W_ig', 'W_ii', 'W_io', 'b_f', 'b_g', 'b_i', 'b_o'].sort());
@@ -126,7 +142,10 @@ describe('trainer', function () {
     const second = collect();
     const resumed = await train(cfg, { resumeFrom: dir, checkpointDir: dir, onEvent: second.onEvent });
     assert.equal(resumed.status, 'done');
-    assert.deepEqual(second.progress.map((p) => `${p.step}:${p.epoch}.${p.batch}`), ['9:2.3', '10:2.4', '11:2.5', '12:2.6']);
+    assert.deepEqual(
+      second.progress.map((p) => `${p.step}:${p.epoch}.${p.batch}`),
+      ['9:2.3', '10:2.4', '11:2.5', '12:2.6'],
+    );
     // Same data order, same weights and Adam state ⇒ the same losses as the run that was never stopped.
     assert.equal(resumed.epochs.length, 2);
     for (let k = 0; k < 2; k++) {
@@ -141,7 +160,10 @@ describe('trainer', function () {
     assert.equal(result.status, 'failed');
     const failedStep = seen.progress.length + 1;
     assert.match(result.reason ?? '', new RegExp(`loss became (NaN|-?Infinity) at step ${failedStep} .*Lower the learning rate \\(now 1e\\+38; try 1e\\+37\\)`));
-    assert.ok(seen.progress.every((p) => Number.isFinite(p.loss)), 'no non-finite loss is reported as progress');
+    assert.ok(
+      seen.progress.every((p) => Number.isFinite(p.loss)),
+      'no non-finite loss is reported as progress',
+    );
     assert.equal(result.epochs.length, 0);
     assert.equal(result.checkpoint, undefined, 'no checkpoint of diverged weights');
     assert.equal(fs.existsSync(path.join(dir, CHECKPOINT_FILE)), false);
@@ -150,8 +172,21 @@ describe('trainer', function () {
   it('validates the configuration before any work, naming each bad setting and its range', async () => {
     const bad = config({ hiddenSize: 0, embeddingSize: 2.5, batchSize: -1, seqLen: 1, epochs: 0, learningRate: Number.NaN, valFraction: 1, maxBatches: 0, forgetBias: Infinity });
     const problems = validateTrainConfig(bad);
-    for (const pattern of [/hiddenSize must be a positive integer.*got 0/, /embeddingSize .*got 2\.5/, /batchSize .*got -1/, /seqLen must be an integer ≥ 2.*got 1/, /epochs .*got 0/, /learningRate must be a finite number > 0.*got NaN/, /valFraction must be strictly between 0 and 1.*got 1/, /maxBatches .*got 0/, /forgetBias must be a finite number/]) {
-      assert.ok(problems.some((p) => pattern.test(p)), `no message matching ${pattern}: ${problems.join(' | ')}`);
+    for (const pattern of [
+      /hiddenSize must be a positive integer.*got 0/,
+      /embeddingSize .*got 2\.5/,
+      /batchSize .*got -1/,
+      /seqLen must be an integer ≥ 2.*got 1/,
+      /epochs .*got 0/,
+      /learningRate must be a finite number > 0.*got NaN/,
+      /valFraction must be strictly between 0 and 1.*got 1/,
+      /maxBatches .*got 0/,
+      /forgetBias must be a finite number/,
+    ]) {
+      assert.ok(
+        problems.some((p) => pattern.test(p)),
+        `no message matching ${pattern}: ${problems.join(' | ')}`,
+      );
     }
     assert.deepEqual(validateTrainConfig(config()), []);
     const events: TrainEvent[] = [];
@@ -185,7 +220,10 @@ describe('trainer', function () {
     assert.notEqual(a, c);
     assert.ok(a.startsWith('The ') && [...a].length === 44);
     const vocab = new Set(loadCheckpoint(dir).vocab);
-    assert.ok([...a.slice(4)].every((ch) => vocab.has(ch)), 'only vocabulary characters');
+    assert.ok(
+      [...a.slice(4)].every((ch) => vocab.has(ch)),
+      'only vocabulary characters',
+    );
     const greedy = await sample({ ...base, temperature: 0, seed: 1 });
     assert.equal(greedy, await sample({ ...base, temperature: 0, seed: 5 }), 'temperature 0 ignores the seed');
     await assert.rejects(sample({ ...base, temperature: -1 }), /temperature must be a finite number ≥ 0/);

@@ -13,7 +13,10 @@ function randomValues(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, () => random() * 2 - 1);
 }
 
-interface Operand { shape: number[]; values: Float32Array }
+interface Operand {
+  shape: number[];
+  values: Float32Array;
+}
 
 async function onBackend<T>(name: 'cpu' | 'wasm', fn: () => T): Promise<T> {
   await initBackend(name);
@@ -30,7 +33,10 @@ const LAYOUTS: [number[], number[]][] = [
   [[3], [1]],
   [[4], [4]],
   [[1], [4]],
-  [[2, 3], [2, 3]],
+  [
+    [2, 3],
+    [2, 3],
+  ],
   [[2, 3], []],
 ];
 
@@ -50,15 +56,21 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
         it(`a [${[...outerA, transposeA ? 'K' : 'M', transposeA ? 'M' : 'K']}] b [${[...outerB, transposeB ? 'N' : 'K', transposeB ? 'K' : 'N']}] transposeA=${transposeA} transposeB=${transposeB}`, async () => {
           const a: Operand = { shape: [...outerA, ...(transposeA ? [K, M] : [M, K])], values: new Float32Array() };
           const b: Operand = { shape: [...outerB, ...(transposeB ? [N, K] : [K, N])], values: new Float32Array() };
-          a.values = randomValues(a.shape.reduce((p, d) => p * d, 1), 1);
-          b.values = randomValues(b.shape.reduce((p, d) => p * d, 1), 2);
+          a.values = randomValues(
+            a.shape.reduce((p, d) => p * d, 1),
+            1,
+          );
+          b.values = randomValues(
+            b.shape.reduce((p, d) => p * d, 1),
+            2,
+          );
           const run = () =>
             tf.tidy(() => {
               const product = tf.matMul(tf.tensor(a.values, a.shape), tf.tensor(b.values, b.shape), transposeA, transposeB);
               return { shape: product.shape, values: product.dataSync() };
             });
           const expected = await onBackend('cpu', run);
-          const numTensorsBefore = (await onBackend('wasm', () => tf.memory().numTensors));
+          const numTensorsBefore = await onBackend('wasm', () => tf.memory().numTensors);
           const actual = await onBackend('wasm', run);
           assert.deepEqual(actual.shape, expected.shape);
           const error = relativeError(actual.values, expected.values);
@@ -80,11 +92,7 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
     const b = randomValues(N * K, 4);
     const bias = randomValues(N, 5);
     const run = () =>
-      tf.tidy(() =>
-        tf.fused
-          .matMul({ a: tf.tensor2d(a, [K, M]), b: tf.tensor2d(b, [N, K]), transposeA: true, transposeB: true, bias: tf.tensor1d(bias), activation: 'relu' })
-          .dataSync(),
-      );
+      tf.tidy(() => tf.fused.matMul({ a: tf.tensor2d(a, [K, M]), b: tf.tensor2d(b, [N, K]), transposeA: true, transposeB: true, bias: tf.tensor1d(bias), activation: 'relu' }).dataSync());
     const expected = await onBackend('cpu', run);
     const actual = await onBackend('wasm', run);
     assert.ok(relativeError(actual, expected) < 1e-6);
@@ -111,11 +119,12 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
       // a · bᵀ written out: independent of any kernel.
       const out = new Float32Array(4 * rows);
       const aValues = a.dataSync();
-      for (let r = 0; r < 4; r++) for (let c = 0; c < rows; c++) {
-        let sum = 0;
-        for (let k = 0; k < columns; k++) sum += aValues[r * 6 + k]! * bValues[c * columns + k]!;
-        out[r * rows + c] = sum;
-      }
+      for (let r = 0; r < 4; r++)
+        for (let c = 0; c < rows; c++) {
+          let sum = 0;
+          for (let k = 0; k < columns; k++) sum += aValues[r * 6 + k]! * bValues[c * columns + k]!;
+          out[r * rows + c] = sum;
+        }
       return out;
     };
     for (let round = 0; round < 3; round++) {
@@ -132,11 +141,12 @@ describe('transposed-matmul fix (wasm) equals the cpu backend', () => {
       const product = tf.matMul(other, reshaped, false, true);
       const otherValues = other.dataSync();
       const expected = new Float32Array(4 * 6);
-      for (let r = 0; r < 4; r++) for (let c = 0; c < 6; c++) {
-        let sum = 0;
-        for (let k = 0; k < 5; k++) sum += otherValues[r * 5 + k]! * values[c * 5 + k]!;
-        expected[r * 6 + c] = sum;
-      }
+      for (let r = 0; r < 4; r++)
+        for (let c = 0; c < 6; c++) {
+          let sum = 0;
+          for (let k = 0; k < 5; k++) sum += otherValues[r * 5 + k]! * values[c * 5 + k]!;
+          expected[r * 6 + c] = sum;
+        }
       assert.ok(relativeError(product.dataSync(), expected) < 1e-6, 'reshaped view');
       tf.dispose([b, reshaped, other, product]);
     }

@@ -89,12 +89,21 @@ print(json.dumps({
 
     it("LSTM Lab's own check runs each of the four cells as written and finds it matches its reference", () => {
       const root = path.join(__dirname, '../..');
-      const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'check', TUTORIAL, '--json', '--python', PYTHON], { cwd: root, encoding: 'utf8', timeout: 110_000 });
+      const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'check', TUTORIAL, '--json', '--python', PYTHON], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 110_000,
+      });
       assert.equal(run.status, 0, run.stderr);
       const report = JSON.parse(run.stdout) as { cells: { name: string; verdict: string; error: unknown }[] };
       assert.deepEqual(
         report.cells.map((c) => [c.name, c.verdict]),
-        [['GateByGateLSTM', 'matches'], ['SideBySideLSTM', 'matches'], ['TanhRNN', 'matches'], ['SwitchableForgetLSTM', 'matches']],
+        [
+          ['GateByGateLSTM', 'matches'],
+          ['SideBySideLSTM', 'matches'],
+          ['TanhRNN', 'matches'],
+          ['SwitchableForgetLSTM', 'matches'],
+        ],
         JSON.stringify(report.cells.map((c) => c.error)),
       );
     });

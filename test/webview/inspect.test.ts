@@ -42,7 +42,15 @@ function captureFixture(text = TEXT): ActivationCapture {
   });
   // Unit 2's input gate fires on 'a' (what "find units" must discover).
   chars.forEach((ch, t) => (i[t][2] = ch === 'a' ? 0.97 : 0.05));
-  return { cell: 'fused-lstm', forgetGate: true, hiddenSize: HIDDEN, chars, ids: chars.map((ch) => (ch === '.' ? 1 : 2 + ch.charCodeAt(0) % 30)), gateNames: ['i', 'f', 'g', 'o', 'c', 'h'], gates: { i, f, g, o, c, h } };
+  return {
+    cell: 'fused-lstm',
+    forgetGate: true,
+    hiddenSize: HIDDEN,
+    chars,
+    ids: chars.map((ch) => (ch === '.' ? 1 : 2 + (ch.charCodeAt(0) % 30))),
+    gateNames: ['i', 'f', 'g', 'o', 'c', 'h'],
+    gates: { i, f, g, o, c, h },
+  };
 }
 
 function flowFixture(T = 12): GradientFlow {
@@ -54,13 +62,28 @@ function flowFixture(T = 12): GradientFlow {
 }
 
 function probeFixture(): TrainedProbeResult {
-  const series = (name: string, rate: number) => ({ name, cell: 'fused-lstm' as const, forgetGate: true, forgetBias: 0, norms: Array.from({ length: 50 }, (_, t) => 2 * Math.exp(-rate * t)), seconds: 1 });
+  const series = (name: string, rate: number) => ({
+    name,
+    cell: 'fused-lstm' as const,
+    forgetGate: true,
+    forgetBias: 0,
+    norms: Array.from({ length: 50 }, (_, t) => 2 * Math.exp(-rate * t)),
+    seconds: 1,
+  });
   return { cell: 'fused-lstm', steps: 50, batchSize: 32, trained: series('trained', 0.05), fresh: series('fresh', 0.3) };
 }
 
 function sampleFixture(): SampleWithProbabilities {
   const generated = Array.from('he cat is here');
-  const steps = generated.map((ch, k) => ({ char: ch, probability: (k % 5) / 5 + 0.1, samplingProbability: (k % 5) / 5 + 0.15, top: [{ char: 'e', p: 0.4 }, { char: ch, p: (k % 5) / 5 + 0.1 }] }));
+  const steps = generated.map((ch, k) => ({
+    char: ch,
+    probability: (k % 5) / 5 + 0.1,
+    samplingProbability: (k % 5) / 5 + 0.15,
+    top: [
+      { char: 'e', p: 0.4 },
+      { char: ch, p: (k % 5) / 5 + 0.1 },
+    ],
+  }));
   return { prime: 'the cat said t', temperature: 0.8, text: 'the cat said t' + generated.join(''), steps };
 }
 
@@ -68,9 +91,31 @@ function trainedRun(): RunRecord {
   const run = compareRuns()[1];
   const saturation: SaturationReport[] = [];
   for (let step = 20; step <= 338; step += 20) {
-    saturation.push({ scope: 'batch', epoch: 1, batch: step, step, count: 32 * 100 * 125, gates: [{ gate: 'i', low: 0.05 + step / 2000, high: 0.02 + step / 3000 }, { gate: 'f', low: 0.01, high: 0.1 + step / 1000 }, { gate: 'o', low: 0.08, high: 0.05 }] });
+    saturation.push({
+      scope: 'batch',
+      epoch: 1,
+      batch: step,
+      step,
+      count: 32 * 100 * 125,
+      gates: [
+        { gate: 'i', low: 0.05 + step / 2000, high: 0.02 + step / 3000 },
+        { gate: 'f', low: 0.01, high: 0.1 + step / 1000 },
+        { gate: 'o', low: 0.08, high: 0.05 },
+      ],
+    });
   }
-  saturation.push({ scope: 'epoch', epoch: 1, batch: 338, step: 338, count: 32 * 500 * 125, gates: [{ gate: 'i', low: 0.2, high: 0.12 }, { gate: 'f', low: 0.01, high: 0.4 }, { gate: 'o', low: 0.08, high: 0.05 }] });
+  saturation.push({
+    scope: 'epoch',
+    epoch: 1,
+    batch: 338,
+    step: 338,
+    count: 32 * 500 * 125,
+    gates: [
+      { gate: 'i', low: 0.2, high: 0.12 },
+      { gate: 'f', low: 0.01, high: 0.4 },
+      { gate: 'o', low: 0.08, high: 0.05 },
+    ],
+  });
   return { ...run, checkpoint: '/tmp/checkpoints/run', saturation };
 }
 
@@ -84,7 +129,11 @@ describe('inspect views in headless Chromium', function () {
   before(async function () {
     requireChromiumAndBuild();
     ({ server, origin } = await startPanelServer(NONCE));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+    });
     fs.mkdirSync(screenshotDir, { recursive: true });
   });
 
@@ -110,7 +159,11 @@ describe('inspect views in headless Chromium', function () {
       w.__posted = posted;
       w.__cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => (w.__cspViolations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))), getState: () => state, setState: (s: unknown) => (state = JSON.parse(JSON.stringify(s))) });
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => state,
+        setState: (s: unknown) => (state = JSON.parse(JSON.stringify(s))),
+      });
       w.__getState = () => state;
     }, savedState);
     const page = await context.newPage();
@@ -207,7 +260,12 @@ describe('inspect views in headless Chromium', function () {
     await send(page, { type: 'runs', runs: [run] } satisfies HostToWebview);
     const capture = captureFixture();
     // A result the host started (Inspect Selection): the text arrives first, then the capture.
-    await send(page, { type: 'inspectText', text: TEXT, runId: run.id }, { type: 'inspectResult', requestId: 'selection-1', runId: run.id, result: { kind: 'capture', capture } } satisfies HostToWebview);
+    await send(page, { type: 'inspectText', text: TEXT, runId: run.id }, {
+      type: 'inspectResult',
+      requestId: 'selection-1',
+      runId: run.id,
+      result: { kind: 'capture', capture },
+    } satisfies HostToWebview);
     assert.equal(await page.$eval('.inspect-text', (t) => (t as HTMLTextAreaElement).value), TEXT);
     await page.fill('.inspect-unit', '4');
     const position = 4; // 'c'
@@ -310,22 +368,48 @@ describe('inspect views in headless Chromium', function () {
   it('saturation: each gate’s chart (LSTM i, f, o; GRU r, z) lists only the runs whose cell has that gate, under one legend of line styles and run colours', async () => {
     const { page, errors } = await openPanel(DARK_MODERN);
     const lstm = trainedRun();
-    const noForget: RunRecord = { ...lstm, id: 'no-forget', title: 'NoForget · quick · Brown', createdAt: lstm.createdAt + 1, saturation: lstm.saturation!.map((r) => ({ ...r, gates: r.gates.filter((g) => g.gate !== 'f') })) };
+    const noForget: RunRecord = {
+      ...lstm,
+      id: 'no-forget',
+      title: 'NoForget · quick · Brown',
+      createdAt: lstm.createdAt + 1,
+      saturation: lstm.saturation!.map((r) => ({ ...r, gates: r.gates.filter((g) => g.gate !== 'f') })),
+    };
     // A SimpleRNN has no gates: the trainer's reports for it list none.
     const rnn: RunRecord = { ...compareRuns()[2], saturation: lstm.saturation!.map((r) => ({ ...r, gates: [] })) };
     // A GRU's reports carry its reset and update gates.
     const gruBase = compareRuns()[3];
-    const gru: RunRecord = { ...gruBase, id: 'gru', title: 'GRU · quick · Brown', config: { ...gruBase.config!, cell: 'gru' }, saturation: lstm.saturation!.map((r) => ({ ...r, gates: [{ gate: 'r', low: 0.3, high: 0.1 }, { gate: 'z', low: 0.05, high: 0.6 }] })) };
+    const gru: RunRecord = {
+      ...gruBase,
+      id: 'gru',
+      title: 'GRU · quick · Brown',
+      config: { ...gruBase.config!, cell: 'gru' },
+      saturation: lstm.saturation!.map((r) => ({
+        ...r,
+        gates: [
+          { gate: 'r', low: 0.3, high: 0.1 },
+          { gate: 'z', low: 0.05, high: 0.6 },
+        ],
+      })),
+    };
     await send(page, { type: 'runs', runs: [lstm, noForget, rnn, gru] } satisfies HostToWebview);
     type ChartLike = { data: { datasets: { label: string; borderDash?: number[]; showLine?: boolean }[] }; options: { plugins: { legend: { display: boolean } } } };
     const charts = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLCanvasElement>('[data-section="saturation"] canvas')].map((canvas) => {
         const chart = (window as unknown as { lstmLabPanel: { chartOf: (c: HTMLCanvasElement) => ChartLike | undefined } }).lstmLabPanel.chartOf(canvas)!;
-        return { gate: canvas.dataset.chart, shown: !canvas.closest<HTMLElement>('.chart-box')!.hidden, datasets: chart.data.datasets.map((d) => ({ label: d.label, dash: d.borderDash ?? [], line: d.showLine !== false })), legend: chart.options.plugins.legend.display };
+        return {
+          gate: canvas.dataset.chart,
+          shown: !canvas.closest<HTMLElement>('.chart-box')!.hidden,
+          datasets: chart.data.datasets.map((d) => ({ label: d.label, dash: d.borderDash ?? [], line: d.showLine !== false })),
+          legend: chart.options.plugins.legend.display,
+        };
       }),
     );
     const runsOn = (gate: string) => [...new Set(charts.find((c) => c.gate === gate)!.datasets.map((d) => d.label.split(':')[0]))];
-    assert.deepEqual(charts.map((c) => [c.gate, c.shown, c.legend]), ['i', 'f', 'o', 'r', 'z'].map((g) => [`saturation-${g}`, true, false]));
+    assert.deepEqual(
+      charts.map((c) => [c.gate, c.shown, c.legend]),
+      ['i', 'f', 'o', 'r', 'z'].map((g) => [`saturation-${g}`, true, false]),
+    );
     assert.deepEqual(runsOn('saturation-i'), [lstm.title, noForget.title]);
     assert.deepEqual(runsOn('saturation-f'), [lstm.title]);
     assert.deepEqual(runsOn('saturation-o'), [lstm.title, noForget.title]);
@@ -333,21 +417,29 @@ describe('inspect views in headless Chromium', function () {
     assert.deepEqual(runsOn('saturation-z'), [gru.title]);
     // The chart draws what the key says: open solid, closed dashed, epoch reports as dots without a line.
     const rLines = charts.find((c) => c.gate === 'saturation-r')!.datasets;
-    assert.deepEqual(rLines.map((d) => [d.label, d.dash.length > 0, d.line]), [
-      [`${gru.title}: open (> 0.9)`, false, true],
-      [`${gru.title}: open (> 0.9) on validation text`, false, false],
-      [`${gru.title}: closed (< 0.1)`, true, true],
-      [`${gru.title}: closed (< 0.1) on validation text`, false, false],
-    ]);
+    assert.deepEqual(
+      rLines.map((d) => [d.label, d.dash.length > 0, d.line]),
+      [
+        [`${gru.title}: open (> 0.9)`, false, true],
+        [`${gru.title}: open (> 0.9) on validation text`, false, false],
+        [`${gru.title}: closed (< 0.1)`, true, true],
+        [`${gru.title}: closed (< 0.1) on validation text`, false, false],
+      ],
+    );
     const key = await page.$$eval('.saturation-key li', (items) => items.map((i) => ({ text: (i.textContent ?? '').trim(), style: getComputedStyle(i.firstElementChild!).borderTopStyle })));
     assert.deepEqual(key, [
       { text: 'open: above 0.9', style: 'solid' },
       { text: 'closed: below 0.1', style: 'dashed' },
       { text: 'after each epoch, on validation text', style: 'none' },
     ]);
-    const legend = await page.$$eval('[data-section="saturation"] .legend-run', (items) => items.map((i) => ({ text: i.textContent, color: getComputedStyle(i.querySelector('.legend-run-swatch')!).backgroundColor })));
+    const legend = await page.$$eval('[data-section="saturation"] .legend-run', (items) =>
+      items.map((i) => ({ text: i.textContent, color: getComputedStyle(i.querySelector('.legend-run-swatch')!).backgroundColor })),
+    );
     // The copy's losses equal the original's: its lines lie under them, and the legend says so.
-    assert.deepEqual(legend.map((l) => l.text), [lstm.title, `${noForget.title} (under ${lstm.title}'s line)`, gru.title]);
+    assert.deepEqual(
+      legend.map((l) => l.text),
+      [lstm.title, `${noForget.title} (under ${lstm.title}'s line)`, gru.title],
+    );
     assert.equal(new Set(legend.map((l) => l.color)).size, 3);
     await page.setViewportSize({ width: 300, height: 1600 });
     await page.locator('[data-section="saturation"]').screenshot({ path: path.join(screenshotDir, 'inspect-saturation-300px.png') });
@@ -358,7 +450,13 @@ describe('inspect views in headless Chromium', function () {
     const { page, errors } = await openPanel(LIGHT_MODERN);
     await send(page, { type: 'runs', runs: [trainedRun()] } satisfies HostToWebview);
     const boxes = await page.$$eval('[data-section="saturation"] .chart-box', (b) => b.map((x) => [x.getAttribute('data-chart-box'), (x as HTMLElement).hidden]));
-    assert.deepEqual(boxes, [['saturation-i', false], ['saturation-f', false], ['saturation-o', false], ['saturation-r', true], ['saturation-z', true]]);
+    assert.deepEqual(boxes, [
+      ['saturation-i', false],
+      ['saturation-f', false],
+      ['saturation-o', false],
+      ['saturation-r', true],
+      ['saturation-z', true],
+    ]);
     assert.deepEqual(errors, []);
   });
 
@@ -369,10 +467,27 @@ describe('inspect views in headless Chromium', function () {
     const order = await page.$$eval('main > *', (children) => children.map((c) => c.getAttribute('data-section') ?? c.className));
     assert.deepEqual(order.indexOf('saturation'), order.indexOf('loss') + 1, `sections: ${order.join(', ')}`);
     // One chart per sigmoid gate, each with data (its "no saturation yet" note hidden).
-    const boxes = await page.$$eval('[data-section="saturation"] .chart-box', (b) => b.map((x) => ({ name: x.getAttribute('data-chart-box'), showsData: (x.querySelector('.chart-empty') as HTMLElement).hidden })));
-    assert.deepEqual(boxes.slice(0, 3), [{ name: 'saturation-i', showsData: true }, { name: 'saturation-f', showsData: true }, { name: 'saturation-o', showsData: true }]);
+    const boxes = await page.$$eval('[data-section="saturation"] .chart-box', (b) =>
+      b.map((x) => ({ name: x.getAttribute('data-chart-box'), showsData: (x.querySelector('.chart-empty') as HTMLElement).hidden })),
+    );
+    assert.deepEqual(boxes.slice(0, 3), [
+      { name: 'saturation-i', showsData: true },
+      { name: 'saturation-f', showsData: true },
+      { name: 'saturation-o', showsData: true },
+    ]);
     // A live report for a run the panel knows is appended to it; a stale one is not.
-    const live: SaturationReport = { scope: 'batch', epoch: 2, batch: 20, step: 358, count: 1000, gates: [{ gate: 'i', low: 0.5, high: 0.25 }, { gate: 'f', low: 0, high: 0.6 }, { gate: 'o', low: 0.1, high: 0.1 }] };
+    const live: SaturationReport = {
+      scope: 'batch',
+      epoch: 2,
+      batch: 20,
+      step: 358,
+      count: 1000,
+      gates: [
+        { gate: 'i', low: 0.5, high: 0.25 },
+        { gate: 'f', low: 0, high: 0.6 },
+        { gate: 'o', low: 0.1, high: 0.1 },
+      ],
+    };
     await send(page, { type: 'saturation', runId: run.id, report: live }, { type: 'saturation', runId: run.id, report: { ...live, step: 100 } });
     await page.locator('[data-section="saturation"]').screenshot({ path: path.join(screenshotDir, 'inspect-saturation.png') });
 
@@ -388,7 +503,8 @@ describe('inspect views in headless Chromium', function () {
     const answer = (await posted()).filter((m): m is Extract<WebviewToHost, { type: 'chartImages' }> => m.type === 'chartImages').pop();
     assert.ok(answer);
     const names = answer.images.map((i) => i.name);
-    for (const name of ['loss.png', 'saturation-i.png', 'saturation-f.png', 'saturation-o.png', 'activations.png', 'gradient-flow.png', 'gradient-flow-by-distance.png', 'h0-probe.png', 'sample.png']) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
+    for (const name of ['loss.png', 'saturation-i.png', 'saturation-f.png', 'saturation-o.png', 'activations.png', 'gradient-flow.png', 'gradient-flow-by-distance.png', 'h0-probe.png', 'sample.png'])
+      assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
     for (const image of answer.images) {
       const png = Buffer.from(image.pngDataUrl.slice('data:image/png;base64,'.length), 'base64');
       assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', image.name);
@@ -399,7 +515,10 @@ describe('inspect views in headless Chromium', function () {
     // Saturation: the stored reports plus the live one (the stale one was dropped).
     const saturationRows = csv['saturation.csv'].trim().split('\n');
     assert.equal(saturationRows.length, 1 + (run.saturation!.length + 1) * 3);
-    assert.ok(saturationRows.some((row) => row === 'batch,2,20,358,1000,i,0.5,0.25'), 'live report row');
+    assert.ok(
+      saturationRows.some((row) => row === 'batch,2,20,358,1000,i,0.5,0.25'),
+      'live report row',
+    );
     // Activations: T positions × 6 gates, H units each; gradient flow: T(T+1)/2 cells.
     const capture = captureFixture();
     // (The line break of the text is a quoted field spanning two lines: count records by their leading position.)
@@ -440,7 +559,11 @@ describe('inspect views in headless Chromium', function () {
     // A well-formed error from the host is shown as an error.
     await page.fill('.inspect-text', 'x'.repeat(20));
     const request = await clickAndGetRequest(page, 'vscode-button[data-inspect="gradientFlow"]');
-    await send(page, { type: 'inspectError', requestId: request.requestId, message: 'The text has 1,200 characters; the gradient flow reads at most 1,000. Select a shorter passage.' } satisfies HostToWebview);
+    await send(page, {
+      type: 'inspectError',
+      requestId: request.requestId,
+      message: 'The text has 1,200 characters; the gradient flow reads at most 1,000. Select a shorter passage.',
+    } satisfies HostToWebview);
     assert.equal(await page.$eval('.inspect-status', (p) => p.className), 'inspect-status error');
     assert.match(await page.$eval('.inspect-status', (p) => p.textContent ?? ''), /reads at most 1,000/);
     assert.equal(await page.$eval('vscode-button[data-inspect="gradientFlow"]', (b) => b.hasAttribute('disabled')), false);
@@ -455,7 +578,12 @@ describe('inspect views in headless Chromium', function () {
 
   it('keeps the typed text, gate, unit and sampling choices across a hide and show (getState/setState)', async () => {
     const first = await openPanel(DARK_MODERN);
-    await send(first.page, { type: 'runs', runs: [trainedRun()] }, { type: 'inspectResult', requestId: 'selection-1', runId: trainedRun().id, result: { kind: 'capture', capture: captureFixture() } } satisfies HostToWebview);
+    await send(first.page, { type: 'runs', runs: [trainedRun()] }, {
+      type: 'inspectResult',
+      requestId: 'selection-1',
+      runId: trainedRun().id,
+      result: { kind: 'capture', capture: captureFixture() },
+    } satisfies HostToWebview);
     await first.page.fill('.inspect-text', 'a remembered sentence');
     await first.page.selectOption('.inspect-gate', 'f');
     await first.page.fill('.inspect-unit', '7');

@@ -17,7 +17,13 @@ describe('panel model', () => {
     runs = applyProgress(runs, run.id, { ...last, step: last.step + 1, loss: 1 });
     runs = applyProgress(runs, run.id, { ...last, step: last.step - 3, loss: 99 });
     runs = applyProgress(runs, run.id, { ...last, step: last.step + 1, loss: 99 });
-    assert.deepEqual(runs[0].batches.slice(-2).map((b) => [b.step, b.loss]), [[last.step, last.loss], [last.step + 1, 1]]);
+    assert.deepEqual(
+      runs[0].batches.slice(-2).map((b) => [b.step, b.loss]),
+      [
+        [last.step, last.loss],
+        [last.step + 1, 1],
+      ],
+    );
     runs = applyProgress(runs, 'unknown', { ...last, step: 1 });
     assert.equal(runs.length, 2);
     assert.equal(runs[1].kind, 'train');
@@ -30,7 +36,10 @@ describe('panel model', () => {
     const local = { ...run, batches: [...run.batches, newer] };
     const merged = mergeRun(local, { ...run, title: 'renamed' });
     assert.equal(merged.title, 'renamed');
-    assert.deepEqual(merged.batches.map((b) => b.step), [...run.batches.map((b) => b.step), 11]);
+    assert.deepEqual(
+      merged.batches.map((b) => b.step),
+      [...run.batches.map((b) => b.step), 11],
+    );
     // A fresh record that already has those batches wins as it is.
     assert.equal(mergeRun(local, local).batches.length, 11);
   });
@@ -40,7 +49,13 @@ describe('panel model', () => {
     let runs = applyProbeSeries([], 'p', rnn);
     runs = applyProbeSeries(runs, 'p', noForget);
     runs = applyProbeSeries(runs, 'p', { ...rnn, norms: [1, 2, 3] });
-    assert.deepEqual(runs[0].probeSeries.map((s) => [s.name, s.norms.length]), [['SimpleRNN', 3], ['LSTM, no forget gate', 5]]);
+    assert.deepEqual(
+      runs[0].probeSeries.map((s) => [s.name, s.norms.length]),
+      [
+        ['SimpleRNN', 3],
+        ['LSTM, no forget gate', 5],
+      ],
+    );
   });
 
   it('shows the chosen probe run on the gradient chart, else the latest with series', () => {
@@ -77,10 +92,20 @@ describe('saved panel state', () => {
   it('falls back to defaults, field by field, for anything missing or malformed', () => {
     assert.deepEqual(restoreState(undefined), defaultState());
     assert.deepEqual(restoreState({ version: 2, xAxis: 'time' }), defaultState());
-    const restored = restoreState({ version: 1, xAxis: 'sideways', logScale: 'yes', runs: [{ id: 'broken' }, probeRun()], equations: { cell: 'x', set: 'nope', title: 't', lines: [] }, highlightedGate: 'q' });
+    const restored = restoreState({
+      version: 1,
+      xAxis: 'sideways',
+      logScale: 'yes',
+      runs: [{ id: 'broken' }, probeRun()],
+      equations: { cell: 'x', set: 'nope', title: 't', lines: [] },
+      highlightedGate: 'q',
+    });
     assert.equal(restored.xAxis, 'step');
     assert.equal(restored.logScale, true);
-    assert.deepEqual(restored.runs.map((r) => r.id), ['probe-1']);
+    assert.deepEqual(
+      restored.runs.map((r) => r.id),
+      ['probe-1'],
+    );
     assert.equal(restored.equations.set, 'lstm');
     assert.equal(restored.highlightedGate, null);
   });
@@ -95,10 +120,13 @@ describe('saved panel state', () => {
 });
 
 describe('runs table rows', () => {
-  it('puts the last run\'s final losses in the summary line, or how it ended', () => {
+  it("puts the last run's final losses in the summary line, or how it ended", () => {
     const runs = compareRuns();
     const last = runs[runs.length - 1].epochs[0];
-    assert.equal(idleSummary(runs), `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)} (average over the epoch)`);
+    assert.equal(
+      idleSummary(runs),
+      `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)} (average over the epoch)`,
+    );
     const failed: RunRecord = { ...runs[0], status: 'failed', reason: 'batchSize 32 is larger than the 17 training instances', epochs: [] };
     assert.equal(idleSummary([failed]), '1 run · last: NaiveLSTM on wasm — failed: batchSize 32 is larger than the 17 training instances');
     assert.match(idleSummary([]), /^Ready\./);
@@ -140,11 +168,19 @@ describe('runs table rows', () => {
 });
 
 describe('panel HTML', () => {
-  const options = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'abcdefghijklmnop0123', scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/webview.js', styleUris: ['https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/katex.min.css'] };
+  const options = {
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    nonce: 'abcdefghijklmnop0123',
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/webview.js',
+    styleUris: ['https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/katex.min.css'],
+  };
 
   it('declares a CSP that allows nothing by default, scripts by nonce, and resources only from the extension', () => {
     const html = renderPanelHtml(options);
-    assert.equal(contentSecurityPolicy(options.cspSource, options.nonce), `default-src 'none'; script-src 'nonce-abcdefghijklmnop0123'; style-src ${options.cspSource}; font-src ${options.cspSource}; img-src ${options.cspSource}`);
+    assert.equal(
+      contentSecurityPolicy(options.cspSource, options.nonce),
+      `default-src 'none'; script-src 'nonce-abcdefghijklmnop0123'; style-src ${options.cspSource}; font-src ${options.cspSource}; img-src ${options.cspSource}`,
+    );
     assert.ok(html.includes(`content="${contentSecurityPolicy(options.cspSource, options.nonce)}"`));
     assert.equal(html.match(/<script/g)?.length, 1);
     assert.ok(html.includes(`<script nonce="${options.nonce}" src="${options.scriptUri}"></script>`));

@@ -45,7 +45,17 @@ describe('side panel in headless Chromium', function () {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
       // playwright's launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
     fs.mkdirSync(screenshotDir, { recursive: true });
@@ -136,7 +146,17 @@ describe('side panel in headless Chromium', function () {
 
   async function chart(page: Page, which: 'lossChart' | 'gradientChart'): Promise<ChartSnapshot> {
     return page.evaluate((name) => {
-      const panel = (window as unknown as { lstmLabPanel: Record<string, { data: { datasets: { label: string; data: { x: number; y: number | null }[]; borderColor: string }[] }; options: { scales: Record<string, { type: string; title: { text: string }; ticks: { color: string } }> } }> }).lstmLabPanel;
+      const panel = (
+        window as unknown as {
+          lstmLabPanel: Record<
+            string,
+            {
+              data: { datasets: { label: string; data: { x: number; y: number | null }[]; borderColor: string }[] };
+              options: { scales: Record<string, { type: string; title: { text: string }; ticks: { color: string } }> };
+            }
+          >;
+        }
+      ).lstmLabPanel;
       const c = panel[name];
       return {
         datasets: c.data.datasets.map((d) => ({ label: d.label, points: d.data.length, borderColor: d.borderColor, first: d.data[0], last: d.data[d.data.length - 1] })),
@@ -165,7 +185,12 @@ describe('side panel in headless Chromium', function () {
   it('serves a strict Content-Security-Policy and loads with no violation, no error and no request off the machine', async () => {
     const { page, errors } = await openPanel();
     const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content') ?? '');
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     assert.deepEqual(directives['default-src'], ["'none'"]);
     assert.deepEqual(directives['script-src'], [`'nonce-${NONCE}'`]);
     for (const name of ['style-src', 'font-src', 'img-src']) assert.deepEqual(directives[name], [origin], name);
@@ -180,16 +205,30 @@ describe('side panel in headless Chromium', function () {
     assert.deepEqual(errors, []);
     const offMachine = requests.filter((u) => !u.startsWith(origin));
     assert.deepEqual(offMachine, [], 'only the local server is contacted');
-    assert.ok(requests.some((u) => /KaTeX_.*\.woff2$/.test(u)), 'KaTeX fonts come from the local server');
+    assert.ok(
+      requests.some((u) => /KaTeX_.*\.woff2$/.test(u)),
+      'KaTeX fonts come from the local server',
+    );
   });
 
   it("posts ready on load and shows the LSTM's six equations, each labelled with its gate, before the host sends any", async () => {
     const { page, posted } = await openPanel();
     assert.deepEqual((await posted())[0], { type: 'ready' });
-    const lines = await page.$$eval('.equation-line', (rows) => rows.map((r) => ({ gate: r.getAttribute('data-gate'), label: r.querySelector('.equation-label')?.textContent, katex: !!r.querySelector('.katex') })));
-    assert.deepEqual(lines.map((l) => l.gate), ['i', 'f', 'g', 'o', 'c', 'h']);
-    assert.deepEqual(lines.map((l) => l.label), ['input gate', 'forget gate', 'candidate', 'output gate', 'cell state', 'hidden state']);
-    assert.ok(lines.every((l) => l.katex), 'every line is rendered by KaTeX');
+    const lines = await page.$$eval('.equation-line', (rows) =>
+      rows.map((r) => ({ gate: r.getAttribute('data-gate'), label: r.querySelector('.equation-label')?.textContent, katex: !!r.querySelector('.katex') })),
+    );
+    assert.deepEqual(
+      lines.map((l) => l.gate),
+      ['i', 'f', 'g', 'o', 'c', 'h'],
+    );
+    assert.deepEqual(
+      lines.map((l) => l.label),
+      ['input gate', 'forget gate', 'candidate', 'output gate', 'cell state', 'hidden state'],
+    );
+    assert.ok(
+      lines.every((l) => l.katex),
+      'every line is rendered by KaTeX',
+    );
   });
 
   it('draws every run of a comparison on the loss chart and lists it in the runs table', async () => {
@@ -197,12 +236,22 @@ describe('side panel in headless Chromium', function () {
     const runs = compareRuns();
     await send(page, { type: 'runs', runs: [...runs, probeRun()] });
     const loss = await chart(page, 'lossChart');
-    assert.deepEqual(loss.datasets.map((d) => d.label), runs.flatMap((r) => [r.title, `${r.title} (val)`]));
-    assert.deepEqual(loss.datasets.map((d) => d.points), runs.flatMap((r) => [r.batches.length, 1]));
+    assert.deepEqual(
+      loss.datasets.map((d) => d.label),
+      runs.flatMap((r) => [r.title, `${r.title} (val)`]),
+    );
+    assert.deepEqual(
+      loss.datasets.map((d) => d.points),
+      runs.flatMap((r) => [r.batches.length, 1]),
+    );
     assert.deepEqual(loss.datasets[1].last, { x: 338, y: 2.32 }, "NaiveLSTM's validation loss at the end of its epoch");
     assert.equal(loss.xType, 'linear');
     const rows = await tableRows(page);
-    assert.deepEqual(rows.map((r) => r.id), [...runs.map((r) => r.id), 'probe-1'], 'in the order they started');
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      [...runs.map((r) => r.id), 'probe-1'],
+      'in the order they started',
+    );
     const naive = rows[0].cells;
     assert.equal(naive.cell, 'NaiveLSTM');
     assert.equal(naive.backend, 'wasm');
@@ -216,7 +265,10 @@ describe('side panel in headless Chromium', function () {
     // A probe has no losses: its own facts stand where they are, and no loss column is left empty.
     const probe = rows[4].cells;
     assert.equal(probe.cell, 'SimpleRNN, NaiveLSTM');
-    assert.deepEqual(['trainLoss', 'valLoss', 'bitsPerChar', 'charsPerSecond', 'peakMemory'].filter((c) => c in probe), []);
+    assert.deepEqual(
+      ['trainLoss', 'valLoss', 'bitsPerChar', 'charsPerSecond', 'peakMemory'].filter((c) => c in probe),
+      [],
+    );
     assert.match(probe.probe, /^Series: 5Steps: 100Forget bias: \+1, 0, −1; none \(no forget gate\)‖∂loss\/∂h₀‖ at step 100: SimpleRNN /);
     assert.equal(probe.configuration, 'Brown · E50 H125 B32 · seed 0');
   });
@@ -228,7 +280,11 @@ describe('side panel in headless Chromium', function () {
     const run = runningRun();
     await send(page, { type: 'runUpdated', run });
     const last = run.batches[run.batches.length - 1];
-    const updates: HostToWebview[] = Array.from({ length: 30 }, (_, k) => ({ type: 'progress', runId: run.id, progress: { ...last, batch: last.batch + k + 1, step: last.step + k + 1, loss: 2.5 - k * 0.01, elapsedMs: last.elapsedMs + (k + 1) * 800 } }));
+    const updates: HostToWebview[] = Array.from({ length: 30 }, (_, k) => ({
+      type: 'progress',
+      runId: run.id,
+      progress: { ...last, batch: last.batch + k + 1, step: last.step + k + 1, loss: 2.5 - k * 0.01, elapsedMs: last.elapsedMs + (k + 1) * 800 },
+    }));
     // A stale update (an old step) must not be drawn twice.
     await send(page, ...updates, updates[5]);
     const loss = await chart(page, 'lossChart');
@@ -277,7 +333,9 @@ describe('side panel in headless Chromium', function () {
     assert.ok(quick);
     assert.equal(quick.points, 1500, 'thinned to the per-line limit');
     assert.deepEqual(quick.last, { x: 5000, y: 4 / Math.sqrt(5000) });
-    console.log(`      progress: ${figures.perFrameMs.toFixed(2)} ms to redraw after one message (5 runs, ~1600 points drawn); a burst of 4800 messages handled and drawn in ${figures.burstMs.toFixed(0)} ms`);
+    console.log(
+      `      progress: ${figures.perFrameMs.toFixed(2)} ms to redraw after one message (5 runs, ~1600 points drawn); a burst of 4800 messages handled and drawn in ${figures.burstMs.toFixed(0)} ms`,
+    );
   });
 
   it('draws probe series on a log-scale gradient chart as they arrive, and switches to linear', async () => {
@@ -287,7 +345,10 @@ describe('side panel in headless Chromium', function () {
     const series = probeSeries();
     await send(page, { type: 'probeSeries', runId: probe.id, series: series[0] }, { type: 'probeSeries', runId: probe.id, series: series[1] });
     let gradient = await chart(page, 'gradientChart');
-    assert.deepEqual(gradient.datasets.map((d) => d.label), ['SimpleRNN', 'LSTM, no forget gate']);
+    assert.deepEqual(
+      gradient.datasets.map((d) => d.label),
+      ['SimpleRNN', 'LSTM, no forget gate'],
+    );
     assert.equal(gradient.yType, 'logarithmic');
     await send(page, ...series.slice(2).map((s) => ({ type: 'probeSeries', runId: probe.id, series: s })));
     gradient = await chart(page, 'gradientChart');
@@ -301,13 +362,18 @@ describe('side panel in headless Chromium', function () {
 
   it('in a narrow side bar: empty sections are one line each, the gradient axis labels do not collide, equations stay on one line', async () => {
     const { page, errors } = await openPanel({ width: 280, height: 900, theme: DARK_MODERN });
-    const box = (selector: string) => page.$eval(selector, (e) => {
-      const r = e.getBoundingClientRect();
-      return { top: r.top, bottom: r.bottom, height: r.height, shown: r.height > 0 && getComputedStyle(e).display !== 'none' };
-    });
+    const box = (selector: string) =>
+      page.$eval(selector, (e) => {
+        const r = e.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, height: r.height, shown: r.height > 0 && getComputedStyle(e).display !== 'none' };
+      });
     // Empty: each section is its heading line, which says why; the canvas takes no room.
     for (const name of ['loss', 'saturation', 'gradient', 'runs', 'inspect']) {
-      const section = await page.$eval(`[data-section="${name}"]`, (e) => ({ open: (e as unknown as { open: boolean }).open, note: (e as unknown as { description: string }).description, height: e.getBoundingClientRect().height }));
+      const section = await page.$eval(`[data-section="${name}"]`, (e) => ({
+        open: (e as unknown as { open: boolean }).open,
+        note: (e as unknown as { description: string }).description,
+        height: e.getBoundingClientRect().height,
+      }));
       assert.equal(section.open, false, `${name} collapsed while empty`);
       assert.match(section.note, /yet|first/, `${name} says why it is empty`);
       assert.ok(section.height < 40, `${name} is one line (${section.height} px)`);
@@ -320,7 +386,12 @@ describe('side panel in headless Chromium', function () {
     const rows = await page.$$eval('.equation-line', (lines) =>
       lines.map((line) => {
         const tops = [...line.querySelectorAll('.katex-html > .base')].map((b) => Math.round(b.getBoundingClientRect().top));
-        return { gate: (line as HTMLElement).dataset.gate, rows: new Set(tops).size, labelBottom: line.querySelector('.equation-label')!.getBoundingClientRect().bottom, mathTop: line.querySelector('.equation-math')!.getBoundingClientRect().top };
+        return {
+          gate: (line as HTMLElement).dataset.gate,
+          rows: new Set(tops).size,
+          labelBottom: line.querySelector('.equation-label')!.getBoundingClientRect().bottom,
+          mathTop: line.querySelector('.equation-math')!.getBoundingClientRect().top,
+        };
       }),
     );
     assert.equal(rows.length, 6);
@@ -335,7 +406,19 @@ describe('side panel in headless Chromium', function () {
     const canvas = await box('[data-chart-box="gradient"] canvas');
     assert.ok(canvas.shown && canvas.height >= 200, `gradient canvas ${JSON.stringify(canvas)}`);
     const axis = await page.evaluate(() => {
-      const chart = (window as unknown as { lstmLabPanel: { gradientChart: { ctx: CanvasRenderingContext2D; scales: Record<string, { ticks: unknown[]; top: number; bottom: number; getPixelForTick(i: number): number; options: { title: { text: string; font: { size: number; family?: string } } } }> } } }).lstmLabPanel.gradientChart;
+      const chart = (
+        window as unknown as {
+          lstmLabPanel: {
+            gradientChart: {
+              ctx: CanvasRenderingContext2D;
+              scales: Record<
+                string,
+                { ticks: unknown[]; top: number; bottom: number; getPixelForTick(i: number): number; options: { title: { text: string; font: { size: number; family?: string } } } }
+              >;
+            };
+          };
+        }
+      ).lstmLabPanel.gradientChart;
       const y = chart.scales.y;
       const pixels = y.ticks.map((_, i) => y.getPixelForTick(i)).sort((a, b) => a - b);
       chart.ctx.save();
@@ -358,7 +441,12 @@ describe('side panel in headless Chromium', function () {
     assert.ok(before > 600, `equations start below the fold (${before} px)`);
     await send(page, { type: 'reveal', section: 'equations' });
     await page.waitForTimeout(800); // the smooth scroll
-    const after = await page.$eval('[data-section="equations"]', (e) => ({ open: (e as unknown as { open: boolean }).open, top: e.getBoundingClientRect().top, bottom: e.getBoundingClientRect().bottom, marked: e.classList.contains('just-revealed') }));
+    const after = await page.$eval('[data-section="equations"]', (e) => ({
+      open: (e as unknown as { open: boolean }).open,
+      top: e.getBoundingClientRect().top,
+      bottom: e.getBoundingClientRect().bottom,
+      marked: e.classList.contains('just-revealed'),
+    }));
     assert.deepEqual({ open: after.open, marked: after.marked }, { open: true, marked: true });
     // At the top of the view, or wholly in it when it is the last section.
     assert.ok(after.top >= 0 && (after.top < 100 || after.bottom <= 601), `equations in view (${after.top}–${after.bottom} px)`);
@@ -374,20 +462,27 @@ describe('side panel in headless Chromium', function () {
 
   it('loss x axis: whole batches, ending at the last batch; runs whose losses coincide are said and drawn in offset dashes', async () => {
     const { page, errors } = await openPanel({ width: 300, height: 900, theme: DARK_MODERN });
-    const xAxis = () => page.evaluate(() => {
-      const x = (window as unknown as { lstmLabPanel: { lossChart: { scales: Record<string, { max: number; ticks: { value: number }[] }> } } }).lstmLabPanel.lossChart.scales.x;
-      return { max: x.max, ticks: x.ticks.map((t) => t.value) };
-    });
+    const xAxis = () =>
+      page.evaluate(() => {
+        const x = (window as unknown as { lstmLabPanel: { lossChart: { scales: Record<string, { max: number; ticks: { value: number }[] }> } } }).lstmLabPanel.lossChart.scales.x;
+        return { max: x.max, ticks: x.ticks.map((t) => t.value) };
+      });
     await send(page, { type: 'runs', runs: [runningRun()] });
     const early = await xAxis();
     assert.equal(early.max, 10, 'the axis ends at batch 10, the last one');
-    assert.ok(early.ticks.every((v) => Number.isInteger(v) && v <= 10), `ticks ${early.ticks}`);
+    assert.ok(
+      early.ticks.every((v) => Number.isInteger(v) && v <= 10),
+      `ticks ${early.ticks}`,
+    );
     const [a] = compareRuns();
     const copy = (k: number) => ({ ...a, id: `same-${k}`, title: `Copy ${k} · quick · Brown`, createdAt: a.createdAt + k });
     await send(page, { type: 'runs', runs: [a, copy(1), copy(2), compareRuns()[2]] });
     const late = await xAxis();
     assert.equal(late.max, BATCHES_PER_EPOCH);
-    assert.ok(late.ticks.every((v) => Number.isInteger(v)), `ticks ${late.ticks}`);
+    assert.ok(
+      late.ticks.every((v) => Number.isInteger(v)),
+      `ticks ${late.ticks}`,
+    );
     const note = await page.$eval('[data-note="coincide"]', (e) => ({ text: e.textContent ?? '', shown: !(e as HTMLElement).hidden }));
     assert.ok(note.shown, 'the note is shown');
     assert.match(note.text, /^3 runs coincide: NaiveLSTM, Copy 1 and Copy 2 draw one line/);
@@ -396,7 +491,12 @@ describe('side panel in headless Chromium', function () {
         .filter((d) => !d.label.endsWith('(val)'))
         .map((d) => [d.borderDash ?? [], d.borderDashOffset ?? 0]),
     );
-    assert.deepEqual(dashes, [[[6, 12], 0], [[6, 12], 6], [[6, 12], 12], [[], 0]]);
+    assert.deepEqual(dashes, [
+      [[6, 12], 0],
+      [[6, 12], 6],
+      [[6, 12], 12],
+      [[], 0],
+    ]);
     assert.deepEqual(errors, []);
   });
 
@@ -404,11 +504,18 @@ describe('side panel in headless Chromium', function () {
     const { page, errors } = await openPanel({ width: 300, height: 900, theme: DARK_MODERN });
     await send(page, { type: 'runs', runs: [probeRun()] });
     const layout = await page.evaluate(() => {
-      const chart = (window as unknown as { lstmLabPanel: { gradientChart: { height: number; legend: { top: number; bottom: number; legendItems: unknown[] }; scales: Record<string, { ticks: { value: number }[] }> } } }).lstmLabPanel.gradientChart;
+      const chart = (
+        window as unknown as {
+          lstmLabPanel: { gradientChart: { height: number; legend: { top: number; bottom: number; legendItems: unknown[] }; scales: Record<string, { ticks: { value: number }[] }> } };
+        }
+      ).lstmLabPanel.gradientChart;
       return { ticks: chart.scales.y.ticks.map((t) => t.value), legendBottom: chart.legend.bottom, legendItems: chart.legend.legendItems.length, height: chart.height };
     });
     const exponents = layout.ticks.map((v) => Math.log10(v));
-    assert.ok(exponents.every((e) => Math.abs(e - Math.round(e)) < 1e-9), `ticks are powers of ten: ${layout.ticks}`);
+    assert.ok(
+      exponents.every((e) => Math.abs(e - Math.round(e)) < 1e-9),
+      `ticks are powers of ten: ${layout.ticks}`,
+    );
     const steps = new Set(exponents.slice(1).map((e, i) => Math.round(e - exponents[i])));
     assert.equal(steps.size, 1, `evenly spaced: ${layout.ticks}`);
     assert.ok(layout.ticks.length >= 3 && layout.ticks.length <= 7, `${layout.ticks.length} ticks`);
@@ -423,7 +530,16 @@ describe('side panel in headless Chromium', function () {
     await send(page, { type: 'runs', runs: [probeRun()] });
     assert.equal(await note(), null, 'no note for the notebook series');
     const [mine, reference] = probeSeries().slice(2, 4);
-    const ownCode: RunRecord = { ...probeRun(), id: 'own', createdAt: probeRun().createdAt + 1, title: 'MyLSTM · your code', probeSeries: [{ ...mine, name: 'your code: MyLSTM', origin: 'your-code' }, { ...reference, name: 'reference LSTM', origin: 'reference' }] };
+    const ownCode: RunRecord = {
+      ...probeRun(),
+      id: 'own',
+      createdAt: probeRun().createdAt + 1,
+      title: 'MyLSTM · your code',
+      probeSeries: [
+        { ...mine, name: 'your code: MyLSTM', origin: 'your-code' },
+        { ...reference, name: 'reference LSTM', origin: 'reference' },
+      ],
+    };
     await send(page, { type: 'runs', runs: [probeRun(), ownCode] });
     const text = await note();
     assert.match(text ?? '', /^Solid: your code; dashed: the reference cell/);
@@ -457,14 +573,30 @@ describe('side panel in headless Chromium', function () {
     const { page, errors } = await openPanel({ width: 300, height: 1400, theme: LIGHT_MODERN });
     const run = probeRun();
     await send(page, { type: 'runs', runs: [run] });
-    const facts = await page.$$eval('.runs-table td[data-column="probe"] .probe-fact', (spans) => spans.map((s) => ({ text: s.textContent ?? '', top: s.getBoundingClientRect().top, right: s.getBoundingClientRect().right })));
-    assert.deepEqual(facts.map((f) => f.text.split(':')[0]), ['Series', 'Steps', 'Forget bias', '‖∂loss/∂h₀‖ at step 100']);
-    assert.ok(facts.every((f, k) => k === 0 || f.top > facts[k - 1].top), 'one fact per line');
+    const facts = await page.$$eval('.runs-table td[data-column="probe"] .probe-fact', (spans) =>
+      spans.map((s) => ({ text: s.textContent ?? '', top: s.getBoundingClientRect().top, right: s.getBoundingClientRect().right })),
+    );
+    assert.deepEqual(
+      facts.map((f) => f.text.split(':')[0]),
+      ['Series', 'Steps', 'Forget bias', '‖∂loss/∂h₀‖ at step 100'],
+    );
+    assert.ok(
+      facts.every((f, k) => k === 0 || f.top > facts[k - 1].top),
+      'one fact per line',
+    );
     const width = await page.evaluate(() => document.documentElement.clientWidth);
-    assert.ok(facts.every((f) => f.right <= width + 0.5), 'nothing off the side');
+    assert.ok(
+      facts.every((f) => f.right <= width + 0.5),
+      'nothing off the side',
+    );
     // Each series' value is its norm at step 100, to the digits shown.
-    const items = await page.$$eval('.runs-table td[data-column="probe"] .probe-fact:last-child .probe-fact-item', (spans) => spans.map((s) => ({ text: s.textContent ?? '', top: s.getBoundingClientRect().top })));
-    assert.ok(items.every((item, k) => k === 0 || item.top > items[k - 1].top), 'one series per line');
+    const items = await page.$$eval('.runs-table td[data-column="probe"] .probe-fact:last-child .probe-fact-item', (spans) =>
+      spans.map((s) => ({ text: s.textContent ?? '', top: s.getBoundingClientRect().top })),
+    );
+    assert.ok(
+      items.every((item, k) => k === 0 || item.top > items[k - 1].top),
+      'one series per line',
+    );
     const shown = items.map((item) => item.text);
     assert.equal(shown.length, run.probeSeries.length);
     run.probeSeries.forEach((series, k) => {
@@ -478,7 +610,10 @@ describe('side panel in headless Chromium', function () {
     assert.doesNotMatch(await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => tr.textContent ?? ''), /—/);
     const { backend: _backend, probeConfig: _config, ...bare } = run;
     await send(page, { type: 'runs', runs: [{ ...bare, id: 'own', probeSeries: run.probeSeries.map((s) => ({ ...s, origin: 'your-code' as const })) }] });
-    const own = await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => ({ text: tr.textContent ?? '', shown: [...tr.querySelectorAll('td')].filter((td) => getComputedStyle(td).display !== 'none').map((td) => td.getAttribute('data-column')) }));
+    const own = await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => ({
+      text: tr.textContent ?? '',
+      shown: [...tr.querySelectorAll('td')].filter((td) => getComputedStyle(td).display !== 'none').map((td) => td.getAttribute('data-column')),
+    }));
     assert.doesNotMatch(own.text, /—/);
     assert.deepEqual(own.shown, ['run', 'epochTime', 'probe', 'status', 'cell']);
     await send(page, { type: 'runs', runs: [run] });
@@ -488,10 +623,17 @@ describe('side panel in headless Chromium', function () {
     await send(page, { type: 'runs', runs: [...compareRuns(), run] });
     const box = await page.$eval('.runs-table tr[data-kind="probe"]', (tr) => {
       const rect = (selector: string) => tr.querySelector(selector)!.getBoundingClientRect();
-      return { facts: rect('td[data-column="probe"]'), status: rect('td[data-column="status"]'), items: [...tr.querySelectorAll('.probe-fact, .probe-fact-item')].map((e) => e.getBoundingClientRect().right) };
+      return {
+        facts: rect('td[data-column="probe"]'),
+        status: rect('td[data-column="status"]'),
+        items: [...tr.querySelectorAll('.probe-fact, .probe-fact-item')].map((e) => e.getBoundingClientRect().right),
+      };
     });
     assert.ok(box.facts.right <= box.status.left + 0.5, `facts end at ${box.facts.right}, status starts at ${box.status.left}`);
-    assert.ok(box.items.every((right) => right <= box.facts.right + 0.5), `a fact runs past its cell (${Math.max(...box.items)} > ${box.facts.right})`);
+    assert.ok(
+      box.items.every((right) => right <= box.facts.right + 0.5),
+      `a fact runs past its cell (${Math.max(...box.items)} > ${box.facts.right})`,
+    );
     await page.locator('[data-section="runs"]').screenshot({ path: path.join(screenshotDir, 'runs-probe-wide.png') });
     assert.deepEqual(errors, []);
   });
@@ -575,7 +717,10 @@ describe('side panel in headless Chromium', function () {
     await page.focus('.equation-line[data-gate="h"]');
     await page.keyboard.press('Enter');
     const reveals = (await posted()).filter((m) => m.type === 'revealGate');
-    assert.deepEqual(reveals, [{ type: 'revealGate', gate: 'o' }, { type: 'revealGate', gate: 'h' }]);
+    assert.deepEqual(reveals, [
+      { type: 'revealGate', gate: 'o' },
+      { type: 'revealGate', gate: 'h' },
+    ]);
   });
 
   it("replaces the equations with the host's: a simple RNN's single line, an LSTM without forget gate", async () => {
@@ -597,9 +742,26 @@ describe('side panel in headless Chromium', function () {
     });
     // The malformed line makes the whole message malformed: it is ignored.
     assert.deepEqual(await page.$$eval('.equation-line', (r) => r.map((x) => x.getAttribute('data-gate'))), ['h']);
-    await send(page, { type: 'equations', cell: 'lstm-no-forget', title: 'LSTM without forget gate', lines: [{ gate: 'c', label: 'cell state', latex: 'c_t = c_{t-1} + i_t \\odot g_t' }, { gate: 'f', label: 'bad', latex: '\\frac{' }] });
-    const lines = await page.$$eval('.equation-line', (r) => r.map((x) => ({ gate: x.getAttribute('data-gate'), katex: !!x.querySelector('.katex'), error: x.querySelector('.equation-error')?.textContent ?? null })));
-    assert.deepEqual(lines, [{ gate: 'c', katex: true, error: null }, { gate: 'f', katex: false, error: '\\frac{' }], 'LaTeX KaTeX cannot parse is shown as source');
+    await send(page, {
+      type: 'equations',
+      cell: 'lstm-no-forget',
+      title: 'LSTM without forget gate',
+      lines: [
+        { gate: 'c', label: 'cell state', latex: 'c_t = c_{t-1} + i_t \\odot g_t' },
+        { gate: 'f', label: 'bad', latex: '\\frac{' },
+      ],
+    });
+    const lines = await page.$$eval('.equation-line', (r) =>
+      r.map((x) => ({ gate: x.getAttribute('data-gate'), katex: !!x.querySelector('.katex'), error: x.querySelector('.equation-error')?.textContent ?? null })),
+    );
+    assert.deepEqual(
+      lines,
+      [
+        { gate: 'c', katex: true, error: null },
+        { gate: 'f', katex: false, error: '\\frac{' },
+      ],
+      'LaTeX KaTeX cannot parse is shown as source',
+    );
   });
 
   it('ignores malformed messages with a console warning and keeps working', async () => {
@@ -643,7 +805,10 @@ describe('side panel in headless Chromium', function () {
     await send(page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, { type: 'exportCharts' });
     const reply = (await posted()).find((m): m is Extract<WebviewToHost, { type: 'chartImages' }> => m.type === 'chartImages');
     assert.ok(reply, 'a chartImages message was posted');
-    assert.deepEqual(reply.images.map((i) => i.name), ['loss.png', 'gradient.png']);
+    assert.deepEqual(
+      reply.images.map((i) => i.name),
+      ['loss.png', 'gradient.png'],
+    );
     for (const image of reply.images) {
       const bytes = Buffer.from(image.pngDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
       assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
@@ -654,14 +819,20 @@ describe('side panel in headless Chromium', function () {
     // Only the named run: a probe run gives only the gradient chart.
     await send(page, { type: 'exportCharts', runId: 'probe-1' });
     const replies = (await posted()).filter((m): m is Extract<WebviewToHost, { type: 'chartImages' }> => m.type === 'chartImages');
-    assert.deepEqual(replies[1].images.map((i) => i.name), ['gradient.png']);
+    assert.deepEqual(
+      replies[1].images.map((i) => i.name),
+      ['gradient.png'],
+    );
   });
 
   it('posts a command for each toolbar button', async () => {
     const { page, posted } = await openPanel();
     await send(page, { type: 'runUpdated', run: runningRun() });
     for (const command of ['train', 'compare', 'probe', 'stop', 'export', 'clear']) await page.click(`vscode-button[data-command="${command}"]`);
-    assert.deepEqual((await posted()).filter((m) => m.type === 'command'), ['train', 'compare', 'probe', 'stop', 'export', 'clear'].map((command) => ({ type: 'command', command })));
+    assert.deepEqual(
+      (await posted()).filter((m) => m.type === 'command'),
+      ['train', 'compare', 'probe', 'stop', 'export', 'clear'].map((command) => ({ type: 'command', command })),
+    );
   });
 
   it('restores its runs and choices from getState when the view is shown again', async () => {
@@ -696,7 +867,11 @@ describe('side panel in headless Chromium', function () {
     assert.equal(loss.datasets[0].borderColor, DARK_MODERN.variables['--vscode-charts-blue']);
     assert.equal(loss.tickColor, DARK_MODERN.variables['--vscode-charts-foreground']);
     // A theme with its own palette (high contrast, a custom theme): its colours, not defaults.
-    await applyTheme(page, { bodyClass: 'vscode-high-contrast', themeKind: 'vscode-high-contrast', variables: { ...DARK_MODERN.variables, '--vscode-charts-blue': '#ff00ff', '--vscode-charts-foreground': '#ffffff' } });
+    await applyTheme(page, {
+      bodyClass: 'vscode-high-contrast',
+      themeKind: 'vscode-high-contrast',
+      variables: { ...DARK_MODERN.variables, '--vscode-charts-blue': '#ff00ff', '--vscode-charts-foreground': '#ffffff' },
+    });
     const gradient = await chart(page, 'gradientChart');
     assert.equal(gradient.datasets[0].borderColor, '#ff00ff');
     assert.equal(gradient.tickColor, '#ffffff');

@@ -100,6 +100,10 @@ describe('panel page at full width', function () {
     const sections = Object.entries(b).filter(([id]) => id !== 'toolbar');
     for (const [id, box] of sections) assert.ok(box.width > b.toolbar!.width - 2, `${id} full width`);
     const ys = sections.map(([, box]) => box.y);
-    assert.deepEqual(ys, [...ys].sort((p, q) => p - q), 'sections stacked in DOM order');
+    assert.deepEqual(
+      ys,
+      [...ys].sort((p, q) => p - q),
+      'sections stacked in DOM order',
+    );
   });
 });

@@ -115,7 +115,11 @@ export class ActivationsPart {
     this.renderLegend(scale, colors, `${GATE_TITLES[gate]}, unit ${unit} of ${capture.hiddenSize}`);
     const cells: Node[] = [];
     capture.chars.forEach((character, t) => {
-      const cell = el('span', { class: 'heat-cell', 'data-position': String(t), 'data-value': String(values[t]), title: gateTooltip(capture, t, unit) }, character === '\n' ? '↵' : character === '\t' ? '⇥' : character);
+      const cell = el(
+        'span',
+        { class: 'heat-cell', 'data-position': String(t), 'data-value': String(values[t]), title: gateTooltip(capture, t, unit) },
+        character === '\n' ? '↵' : character === '\t' ? '⇥' : character,
+      );
       if (capture.ids[t] === 1) cell.classList.add('unknown');
       cell.style.backgroundColor = heatColor(values[t], scale, colors);
       // Text stays readable on the strongest colours.
@@ -156,7 +160,11 @@ export class ActivationsPart {
           const item = el(
             'li',
             {},
-            el('button', { class: 'unit-pick', type: 'button', 'data-unit': String(score.unit), title: `mean ${gate} on the pattern ${score.meanOn.toFixed(3)}, elsewhere ${score.meanOff.toFixed(3)}` }, `unit ${score.unit}`),
+            el(
+              'button',
+              { class: 'unit-pick', type: 'button', 'data-unit': String(score.unit), title: `mean ${gate} on the pattern ${score.meanOn.toFixed(3)}, elsewhere ${score.meanOff.toFixed(3)}` },
+              `unit ${score.unit}`,
+            ),
             ` ${score.score >= 0 ? '+' : ''}${score.score.toFixed(3)} (${score.meanOn.toFixed(2)} vs ${score.meanOff.toFixed(2)})`,
           );
           item.querySelector('button')!.addEventListener('click', () => {
@@ -170,7 +178,10 @@ export class ActivationsPart {
       );
       this.host.status(`Units whose ${gate} is highest on ${positions.length} selected character${positions.length === 1 ? '' : 's'} compared with the rest; click one to show it.`, false);
     } catch (error) {
-      this.host.status((error as Error).message.replace(/^./, (c) => c.toUpperCase()), true);
+      this.host.status(
+        (error as Error).message.replace(/^./, (c) => c.toUpperCase()),
+        true,
+      );
     }
   }
 
@@ -189,7 +200,18 @@ export class ActivationsPart {
     const scale = gateScale(gate, values);
     const heat = themeHeatColors(theme.colors);
     return {
-      images: [{ name: 'activations.png', pngDataUrl: renderStripImage(`${GATE_TITLES[gate]}, unit ${unit}`, capture.chars, values.map((v) => heatColor(v, scale, heat)), theme.colors.foreground, theme.background) }],
+      images: [
+        {
+          name: 'activations.png',
+          pngDataUrl: renderStripImage(
+            `${GATE_TITLES[gate]}, unit ${unit}`,
+            capture.chars,
+            values.map((v) => heatColor(v, scale, heat)),
+            theme.colors.foreground,
+            theme.background,
+          ),
+        },
+      ],
       csv: [{ name: 'activations.csv', text: captureCsv(capture) }],
     };
   }

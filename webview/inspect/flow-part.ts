@@ -21,7 +21,15 @@ export class FlowPart {
   private readonly distanceChart = new ChartView('flow-distance', 'Gradient flow by distance appears here.');
 
   constructor() {
-    this.element = el('div', { class: 'inspect-part', 'data-part': 'flow' }, el('h4', {}, 'Per-step gradient flow ‖∂loss_t/∂x_s‖'), el('div', { class: 'flow-scroll' }, this.canvas), this.detail, this.caption, this.distanceChart.element);
+    this.element = el(
+      'div',
+      { class: 'inspect-part', 'data-part': 'flow' },
+      el('h4', {}, 'Per-step gradient flow ‖∂loss_t/∂x_s‖'),
+      el('div', { class: 'flow-scroll' }, this.canvas),
+      this.detail,
+      this.caption,
+      this.distanceChart.element,
+    );
     this.canvas.addEventListener('mousemove', (event) => {
       const cell = this.cellAt(event.offsetX, event.offsetY);
       this.detail.textContent = cell ?? '';

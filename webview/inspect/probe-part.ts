@@ -22,7 +22,13 @@ export class ProbePart {
       if (Number.isInteger(steps) && steps >= 1 && steps <= 500) state.probeSteps = steps;
       changed();
     });
-    this.element = el('div', { class: 'inspect-part', 'data-part': 'probe' }, el('h4', {}, 'h₀ probe: trained cell vs fresh cell'), row(label('steps'), this.stepsInput, this.button), this.chart.element);
+    this.element = el(
+      'div',
+      { class: 'inspect-part', 'data-part': 'probe' },
+      el('h4', {}, 'h₀ probe: trained cell vs fresh cell'),
+      row(label('steps'), this.stepsInput, this.button),
+      this.chart.element,
+    );
   }
 
   show(probe: TrainedProbeResult): void {

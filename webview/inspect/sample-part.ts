@@ -73,7 +73,11 @@ export class SamplePart {
     const colors = themeHeatColors(this.theme.colors);
     const prime = el('span', { class: 'sample-prime', title: 'priming text' }, sample.prime);
     const cells = sample.steps.map((step, index) => {
-      const cell = el('span', { class: 'sample-cell', 'data-index': String(index), 'data-probability': String(step.probability), title: sampleTooltip(sample, index) }, step.char === '\n' ? '↵' : step.char);
+      const cell = el(
+        'span',
+        { class: 'sample-cell', 'data-index': String(index), 'data-probability': String(step.probability), title: sampleTooltip(sample, index) },
+        step.char === '\n' ? '↵' : step.char,
+      );
       cell.style.backgroundColor = heatColor(step.probability, PROBABILITY, colors);
       if (step.probability > 0.6) cell.classList.add('strong');
       return cell;
@@ -88,7 +92,12 @@ export class SamplePart {
     const chars = [...Array.from(sample.prime), ...sample.steps.map((s) => s.char)];
     const fills = [...Array.from(sample.prime).map(() => 'transparent'), ...sample.steps.map((s) => heatColor(s.probability, PROBABILITY, heat))];
     return {
-      images: [{ name: 'sample.png', pngDataUrl: renderStripImage(`sample at temperature ${sample.temperature} (colour: the model's probability of each character)`, chars, fills, theme.colors.foreground, theme.background) }],
+      images: [
+        {
+          name: 'sample.png',
+          pngDataUrl: renderStripImage(`sample at temperature ${sample.temperature} (colour: the model's probability of each character)`, chars, fills, theme.colors.foreground, theme.background),
+        },
+      ],
       csv: [{ name: 'sample.csv', text: sampleCsv(sample) }],
     };
   }

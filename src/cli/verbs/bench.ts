@@ -9,7 +9,20 @@ import { cellKinds, getCell } from '../../engine/cells/registry';
 import type { BenchResultRow, CellKind } from '../../shared/types';
 import { cliEntry } from '../child';
 import { formatNumber } from '../../shared/table';
-import { BACKEND_OPTION, backendPreferenceOf, formatOptions, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, UsageError, type OptionSpec, type OptionValues } from '../args';
+import {
+  BACKEND_OPTION,
+  backendPreferenceOf,
+  formatOptions,
+  JSON_OPTION,
+  parseArgs,
+  printJson,
+  QUIET_OPTION,
+  threadsOf,
+  THREADS_OPTION,
+  UsageError,
+  type OptionSpec,
+  type OptionValues,
+} from '../args';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'seq-len', type: 'integer', value: 'T', help: 'characters per instance (default 500)' },
@@ -19,7 +32,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'hidden', type: 'integer', value: 'H', help: 'hidden size (default 125)' },
   { name: 'embedding', type: 'integer', value: 'E', help: 'embedding size (default 50)' },
   { name: 'in-process', type: 'boolean', help: 'measure every cell in this process (peak RSS is then the running maximum)' },
-  { name: 'no-stock-baseline', type: 'boolean', help: 'skip the extra builtin-lstm row timed on TF.js as shipped (without LSTM Lab\'s matmul fix)' },
+  { name: 'no-stock-baseline', type: 'boolean', help: "skip the extra builtin-lstm row timed on TF.js as shipped (without LSTM Lab's matmul fix)" },
   THREADS_OPTION,
   { name: 'no-levers', type: 'boolean', help: 'skip the extra fast-lstm rows (on TF.js ops; its kernel on one thread) that show what each speed-up buys' },
   { name: 'vs-pytorch', type: 'boolean', help: 'also time the same batch in PyTorch (nn.LSTM, 1 thread and every core) in this run and print the ratio' },
@@ -149,7 +162,9 @@ export async function run(argv: string[]): Promise<number> {
   const entry = values['in-process'] === true ? undefined : cliEntry();
   const python = values['vs-pytorch'] === true ? await pythonWithTorch(values) : undefined;
   if (python) log(`PyTorch: ${python.path} (torch ${python.torch}), timed after LSTM Lab's cells`);
-  log(`lstm-lab bench on the ${backend} backend: T=${config.seqLen} B=${config.batchSize}, ${config.batches} timed batch(es) per cell after ${config.warmup} warm-up${entry ? ', one child process per cell' : ', in this process'}`);
+  log(
+    `lstm-lab bench on the ${backend} backend: T=${config.seqLen} B=${config.batchSize}, ${config.batches} timed batch(es) per cell after ${config.warmup} warm-up${entry ? ', one child process per cell' : ', in this process'}`,
+  );
   const result = await bench({
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     cells,
@@ -157,7 +172,10 @@ export async function run(argv: string[]): Promise<number> {
     stockBaseline: entry !== undefined && values['no-stock-baseline'] !== true,
     levers: values['no-levers'] !== true,
     ...(python ? { pytorch: { python: python.path } } : {}),
-    onResult: (row) => log(`  ${benchRowLabel(row)}, ${row.threads} thread${row.threads === 1 ? '' : 's'}: ${formatNumber(row.msPerBatch)} ms/batch, ${formatNumber(row.minutesPerEpoch, 1)} min/epoch, peak RSS ${formatNumber(row.peakRssMB)} MB`),
+    onResult: (row) =>
+      log(
+        `  ${benchRowLabel(row)}, ${row.threads} thread${row.threads === 1 ? '' : 's'}: ${formatNumber(row.msPerBatch)} ms/batch, ${formatNumber(row.minutesPerEpoch, 1)} min/epoch, peak RSS ${formatNumber(row.peakRssMB)} MB`,
+      ),
   });
   if (values['json'] === true) printJson(result);
   else {

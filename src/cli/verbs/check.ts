@@ -15,12 +15,17 @@ const OPTIONS: OptionSpec[] = [
   { name: 'python', type: 'string', value: 'PATH', help: 'the Python to run the code with (default: python3/python on PATH, preferring one with torch)' },
   { name: 'steps', type: 'integer', value: 'N', help: 'time steps compared with the reference and probed (default 100)' },
   { name: 'timeout', type: 'number', value: 'S', help: 'stop a cell that runs longer than S seconds (default 120)' },
-  { name: 'seed', type: 'integer', value: 'N', help: `Python cells: seed of the random inputs and of your cell's own initialisation, so identical runs print identical numbers (default ${DEFAULT_CHECK_SEED})` },
+  {
+    name: 'seed',
+    type: 'integer',
+    value: 'N',
+    help: `Python cells: seed of the random inputs and of your cell's own initialisation, so identical runs print identical numbers (default ${DEFAULT_CHECK_SEED})`,
+  },
   JSON_OPTION,
 ];
 
 export const name = 'check';
-export const summary = "run your own LSTM/GRU/RNN cell (PyTorch, numpy, TF.js) and check it against the reference";
+export const summary = 'run your own LSTM/GRU/RNN cell (PyTorch, numpy, TF.js) and check it against the reference';
 export const usage = `Usage: lstm-lab check FILE [--cell NAME] [--python PATH] [--steps N] [--timeout S] [--seed N] [--json]
 
 Runs each recurrent cell that \`lstm-lab detect\` finds in FILE (.py or .ipynb) as written, in a

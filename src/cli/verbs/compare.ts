@@ -12,7 +12,24 @@ import { train, type TrainEvent } from '../../engine/trainer';
 import type { BatchProgress, CellKind, TrainResult } from '../../shared/types';
 import { cliEntry } from '../child';
 import { checkOutputFolder } from './train';
-import { backendPreferenceOf, checkTrainSettings, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
+import {
+  backendPreferenceOf,
+  checkTrainSettings,
+  FORCE_OPTION,
+  formatOptions,
+  interruptController,
+  JSON_OPTION,
+  parseArgs,
+  printJson,
+  QUIET_OPTION,
+  timestampForPath,
+  trainConfigOf,
+  TRAINING_OPTIONS,
+  UsageError,
+  type CliVerb,
+  type OptionSpec,
+  type OptionValues,
+} from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { htmlReport, resultsCsv, resultsTable, trainJson } from '../report';
 
@@ -42,7 +59,10 @@ Example: lstm-lab compare --max-batches 20 --seq-len 100`;
 function cellsOf(value: unknown): CellKind[] {
   if (value === undefined) return [...SEED_NOTEBOOK_COMPARISON];
   const known = cellKinds();
-  const cells = String(value).split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const cells = String(value)
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   for (const cell of cells) if (!known.includes(cell as CellKind)) throw new UsageError(`--cells: unknown cell "${cell}"; known cells: ${known.join(', ')}.`);
   if (cells.length === 0) throw new UsageError('--cells needs at least one cell.');
   return cells as CellKind[];
@@ -158,7 +178,9 @@ export async function run(argv: string[]): Promise<number> {
   const losses = new Map(runs.filter((r) => r.batches.length > 0).map((r) => [r.result, { first: r.batches[0]!.loss, last: r.batches[r.batches.length - 1]!.loss }] as const));
   if (json) printJson(summary);
   else {
-    process.stdout.write(`\n${resultsTable(results, losses)}\n\nbackend: ${backend} · written: ${path.join(out, 'compare.json')}, compare.csv, report.html; checkpoints (for sample, inspect, probe --checkpoint, train --resume) in ${path.join(out, 'checkpoints', '<cell>')}\n`);
+    process.stdout.write(
+      `\n${resultsTable(results, losses)}\n\nbackend: ${backend} · written: ${path.join(out, 'compare.json')}, compare.csv, report.html; checkpoints (for sample, inspect, probe --checkpoint, train --resume) in ${path.join(out, 'checkpoints', '<cell>')}\n`,
+    );
   }
   if (interrupt.interrupted()) return 130;
   return results.every((r) => r.status === 'done') ? 0 : 1;

@@ -61,7 +61,7 @@ function jsonCell(cell: Entry): Record<string, unknown> {
 /** Lines as compact runs: 30-32,34. */
 function formatLines(lines: number[]): string {
   const runs: string[] = [];
-  for (let k = 0; k < lines.length; ) {
+  for (let k = 0; k < lines.length;) {
     let j = k;
     while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1) j++;
     runs.push(j > k ? `${lines[k]}-${lines[j]}` : `${lines[k]}`);
@@ -95,7 +95,8 @@ export async function run(argv: string[]): Promise<number> {
   const file = path.resolve(positionals[0]);
   const extension = path.extname(file).toLowerCase();
   const language = LANGUAGE_OF_EXTENSION[extension];
-  if (!language) throw new InputError(`cannot tell the language of "${positionals[0]}" from its extension "${extension || '(none)'}"; use a file ending in ${Object.keys(LANGUAGE_OF_EXTENSION).join(', ')}.`);
+  if (!language)
+    throw new InputError(`cannot tell the language of "${positionals[0]}" from its extension "${extension || '(none)'}"; use a file ending in ${Object.keys(LANGUAGE_OF_EXTENSION).join(', ')}.`);
   let source: string;
   let isFile = false;
   try {
@@ -124,13 +125,18 @@ export async function run(argv: string[]): Promise<number> {
   // Forget-bias settings outside any cell (the notebook sets b_f in cells of their own).
   const outside = biases.filter((b) => !cells.some((c) => (language !== 'notebook' || c.cellIndex === b.cellIndex) && b.line >= c.range.start && b.line <= c.range.end));
   if (json) {
-    printJson({ cells: cells.map(jsonCell), forgetBiasSettings: outside.map((b) => (b.cellIndex !== undefined ? { cellIndex: b.cellIndex, line: b.line, value: b.value } : { line: b.line, value: b.value })) });
+    printJson({
+      cells: cells.map(jsonCell),
+      forgetBiasSettings: outside.map((b) => (b.cellIndex !== undefined ? { cellIndex: b.cellIndex, line: b.line, value: b.value } : { line: b.line, value: b.value })),
+    });
     return 0;
   }
   if (!cells.length) process.stdout.write(`No recurrent cell found in ${positionals[0]}.\n`);
   else process.stdout.write(`${table(cells, language === 'notebook')}\n`);
   if (outside.length) {
-    process.stdout.write(`\nForget-bias settings outside the cells:\n${outside.map((b) => `  ${b.cellIndex !== undefined ? `cell ${b.cellIndex} ` : ''}line ${b.line}: b_f = ${b.value}`).join('\n')}\n`);
+    process.stdout.write(
+      `\nForget-bias settings outside the cells:\n${outside.map((b) => `  ${b.cellIndex !== undefined ? `cell ${b.cellIndex} ` : ''}line ${b.line}: b_f = ${b.value}`).join('\n')}\n`,
+    );
   }
   return 0;
 }

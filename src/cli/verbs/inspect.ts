@@ -14,7 +14,13 @@ const GATES: readonly CapturedGate[] = GATE_NAMES;
 
 const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'checkpoint folder written by train or compare (required)' },
-  { name: 'text', type: 'string', value: 'TEXT', help: `the text to read (required; at most ${formatNumber(MAX_CAPTURE_CHARS)} characters, ${formatNumber(MAX_GRADIENT_FLOW_CHARS)} with the gradient flow)`, freeText: true },
+  {
+    name: 'text',
+    type: 'string',
+    value: 'TEXT',
+    help: `the text to read (required; at most ${formatNumber(MAX_CAPTURE_CHARS)} characters, ${formatNumber(MAX_GRADIENT_FLOW_CHARS)} with the gradient flow)`,
+    freeText: true,
+  },
   { name: 'gate', type: 'string', value: 'NAME', help: 'gate or state to show (default h; the RNN has only h)', choices: GATES },
   { name: 'unit', type: 'integer', value: 'N', help: 'hidden unit to show (default: the top unit for --pattern, else 0)' },
   { name: 'pattern', type: 'string', value: 'REGEX', help: 'rank the units most active on the characters this regular expression matches', freeText: true },
@@ -66,11 +72,22 @@ function rangeOf(gate: CapturedGate, values: number[]): [number, number] {
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
-function describe(capture: ActivationCapture, gate: CapturedGate, unit: number, ranked: UnitScore[] | undefined, pattern: string | undefined, flow: GradientFlow | undefined, probe: TrainedProbeResult | undefined, timings: Record<string, number>): string {
+function describe(
+  capture: ActivationCapture,
+  gate: CapturedGate,
+  unit: number,
+  ranked: UnitScore[] | undefined,
+  pattern: string | undefined,
+  flow: GradientFlow | undefined,
+  probe: TrainedProbeResult | undefined,
+  timings: Record<string, number>,
+): string {
   const lines: string[] = [];
   const values = capture.gates[gate]!.map((row) => row[unit]!);
   const [low, high] = rangeOf(gate, values);
-  lines.push(`${capture.cell}${capture.forgetGate || !hasForgetGate(capture.cell) ? '' : ' (no forget gate)'}, hidden ${capture.hiddenSize}; ${capture.chars.length} characters (${capture.ids.filter((id) => id === 1).length} unknown to the model)`);
+  lines.push(
+    `${capture.cell}${capture.forgetGate || !hasForgetGate(capture.cell) ? '' : ' (no forget gate)'}, hidden ${capture.hiddenSize}; ${capture.chars.length} characters (${capture.ids.filter((id) => id === 1).length} unknown to the model)`,
+  );
   lines.push('', `${gate} of unit ${unit} (blocks from ${low.toFixed(2)} to ${high.toFixed(2)}; min ${Math.min(...values).toFixed(3)}, max ${Math.max(...values).toFixed(3)}):`);
   const text = capture.chars.map(visible).join('');
   const strip = heatStrip(values, low, high);
@@ -82,25 +99,56 @@ function describe(capture: ActivationCapture, gate: CapturedGate, unit: number, 
   }
   const saturation = gateSaturation(capture);
   if (saturation.length > 0) {
-    lines.push('', 'saturation of the sigmoid gates on this text:', textTable(['gate', '< 0.1', '> 0.9'], saturation.map((entry) => [entry.gate, percent(entry.low), percent(entry.high)]), [false, true, true]));
+    lines.push(
+      '',
+      'saturation of the sigmoid gates on this text:',
+      textTable(
+        ['gate', '< 0.1', '> 0.9'],
+        saturation.map((entry) => [entry.gate, percent(entry.low), percent(entry.high)]),
+        [false, true, true],
+      ),
+    );
   }
   if (ranked && pattern !== undefined) {
     lines.push('', `units whose ${gate} is most active on /${pattern}/ (score = mean on matches − mean elsewhere):`);
-    lines.push(textTable(['unit', 'score', 'on matches', 'elsewhere'], ranked.map((entry) => [String(entry.unit), entry.score.toFixed(3), entry.meanOn.toFixed(3), entry.meanOff.toFixed(3)]), [true, true, true, true]));
+    lines.push(
+      textTable(
+        ['unit', 'score', 'on matches', 'elsewhere'],
+        ranked.map((entry) => [String(entry.unit), entry.score.toFixed(3), entry.meanOn.toFixed(3), entry.meanOff.toFixed(3)]),
+        [true, true, true, true],
+      ),
+    );
   }
   if (flow) {
     const meanLoss = flow.losses.reduce((s, v) => s + v, 0) / flow.losses.length;
     lines.push('', `gradient flow over ${flow.norms.length} predictions (mean loss ${meanLoss.toFixed(3)} nats, ${(meanLoss / Math.LN2).toFixed(3)} bits/char):`);
     const base = flow.byDistance[0]! || 1;
     const distances = [0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500].filter((d) => d < flow.byDistance.length);
-    lines.push(textTable(['distance t−s', 'mean ‖∂loss_t/∂x_s‖', 'relative to distance 0'], distances.map((d) => [String(d), flow.byDistance[d]!.toExponential(3), (flow.byDistance[d]! / base).toExponential(2)]), [true, true, true]));
+    lines.push(
+      textTable(
+        ['distance t−s', 'mean ‖∂loss_t/∂x_s‖', 'relative to distance 0'],
+        distances.map((d) => [String(d), flow.byDistance[d]!.toExponential(3), (flow.byDistance[d]! / base).toExponential(2)]),
+        [true, true, true],
+      ),
+    );
   }
   if (probe) {
     lines.push('', `h0 probe (‖∂Σ|h_t|/∂h0‖, batch ${probe.batchSize}):`);
     const steps = [1, 2, 5, 10, 20, 50, 100].filter((s) => s <= probe.steps);
-    lines.push(textTable(['step', 'trained', 'fresh'], steps.map((step) => [String(step), probe.trained.norms[step - 1]!.toExponential(3), probe.fresh.norms[step - 1]!.toExponential(3)]), [true, true, true]));
+    lines.push(
+      textTable(
+        ['step', 'trained', 'fresh'],
+        steps.map((step) => [String(step), probe.trained.norms[step - 1]!.toExponential(3), probe.fresh.norms[step - 1]!.toExponential(3)]),
+        [true, true, true],
+      ),
+    );
   }
-  lines.push('', `timings: ${Object.entries(timings).map(([key, seconds]) => `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${seconds.toFixed(3)} s`).join(', ')}`);
+  lines.push(
+    '',
+    `timings: ${Object.entries(timings)
+      .map(([key, seconds]) => `${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${seconds.toFixed(3)} s`)
+      .join(', ')}`,
+  );
   return lines.join('\n');
 }
 

@@ -14,7 +14,24 @@ import { loadCorpus } from '../../engine/corpus';
 import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engine/probe';
 import { deriveSeed } from '../../engine/random';
 import { DEFAULT_PROBE_SERIES, type CellKind, type ProbeConfig, type ProbeSeries, type ProbeSeriesSpec } from '../../shared/types';
-import { BACKEND_OPTION, backendPreferenceOf, CORPUS_OPTION, corpusSpecOf, refuseForgetGateFlags, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, SEED_OPTION, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
+import {
+  BACKEND_OPTION,
+  backendPreferenceOf,
+  CORPUS_OPTION,
+  corpusSpecOf,
+  refuseForgetGateFlags,
+  formatOptions,
+  interruptController,
+  JSON_OPTION,
+  parseArgs,
+  printJson,
+  QUIET_OPTION,
+  SEED_OPTION,
+  UsageError,
+  type CliVerb,
+  type OptionSpec,
+  type OptionValues,
+} from '../args';
 import { probeJson, htmlReport } from '../report';
 import { textTable } from '../../shared/table';
 import { ProgressBar } from '../progress';
@@ -23,7 +40,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'checkpoint', type: 'string', value: 'DIR', help: 'probe this trained cell as saved (its embedding, weights and trained b_f) instead of the five fresh series' },
   { name: 'cell', type: 'string', value: 'KIND', help: "probe this one fresh cell instead of the notebook's five series", choices: cellKinds() },
   { name: 'no-forget-gate', type: 'boolean', help: 'with --cell or --checkpoint: the LSTM without a forget gate' },
-  { name: 'forget-bias', type: 'number', value: 'B', help: "with --cell: b_f (default 0); with --checkpoint: replace the trained b_f by B" },
+  { name: 'forget-bias', type: 'number', value: 'B', help: 'with --cell: b_f (default 0); with --checkpoint: replace the trained b_f by B' },
   { name: 'steps', type: 'integer', value: 'N', help: 'time steps to record (default 100)' },
   { name: 'batch-size', type: 'integer', value: 'B', help: 'instances in the probe batch (default 32)' },
   { name: 'hidden', type: 'integer', value: 'H', help: "hidden size (default 125, or the checkpoint's)" },
@@ -77,7 +94,9 @@ const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0
 function checkpointSeries(values: OptionValues, checkpoint: Checkpoint): ProbeSeriesSpec {
   const kind = checkpoint.cell.kind;
   if (values['cell'] !== undefined && getCell(String(values['cell'])).family !== getCell(kind).family) {
-    throw new UsageError(`--cell ${String(values['cell'])} cannot start from this checkpoint's ${kind} weights; leave out --cell to probe the trained ${kind}, or leave out --checkpoint to probe a fresh ${String(values['cell'])}.`);
+    throw new UsageError(
+      `--cell ${String(values['cell'])} cannot start from this checkpoint's ${kind} weights; leave out --cell to probe the trained ${kind}, or leave out --checkpoint to probe a fresh ${String(values['cell'])}.`,
+    );
   }
   const cell = (values['cell'] as CellKind | undefined) ?? kind;
   if (!hasForgetGate(cell)) {
@@ -108,7 +127,13 @@ function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: C
   const definition = getCell(spec.cell);
   const fromCheckpoint = checkpoint && getCell(checkpoint.cell.kind).family === definition.family ? checkpoint.weights.cell : undefined;
   if (fromCheckpoint) return probeStartWeights(fromCheckpoint, spec);
-  const cell = definition.create({ inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, forgetGate: spec.forgetGate, forgetBias: spec.forgetBias, seed: deriveSeed(config.seed, 'probe-cell') });
+  const cell = definition.create({
+    inputSize: config.embeddingSize,
+    hiddenSize: config.hiddenSize,
+    forgetGate: spec.forgetGate,
+    forgetBias: spec.forgetBias,
+    seed: deriveSeed(config.seed, 'probe-cell'),
+  });
   try {
     return cell.exportWeights();
   } finally {
@@ -151,7 +176,9 @@ export async function run(argv: string[]): Promise<number> {
     ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
   if (checkpoint && (config.embeddingSize !== checkpoint.cell.inputSize || config.hiddenSize !== checkpoint.cell.hiddenSize)) {
-    throw new UsageError(`the checkpoint's cell is ${checkpoint.cell.inputSize}→${checkpoint.cell.hiddenSize}; leave out --embedding and --hidden (or give ${checkpoint.cell.inputSize} and ${checkpoint.cell.hiddenSize}).`);
+    throw new UsageError(
+      `the checkpoint's cell is ${checkpoint.cell.inputSize}→${checkpoint.cell.hiddenSize}; leave out --embedding and --hidden (or give ${checkpoint.cell.inputSize} and ${checkpoint.cell.hiddenSize}).`,
+    );
   }
   try {
     validateProbeConfig(config, { batchSize: '--batch-size', seqLen: '--steps', hiddenSize: '--hidden' });
@@ -161,7 +188,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const bar = new ProgressBar(process.stderr, values['quiet'] !== true);
   const backend = await initBackend(backendPreferenceOf(values));
-  bar.line(`lstm-lab probe: ${config.series.length === 1 ? config.series[0]!.name : `${config.series.length} series`}${checkpointPath ? ` from ${checkpointPath}` : ''}, ${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, on the ${backend} backend`);
+  bar.line(
+    `lstm-lab probe: ${config.series.length === 1 ? config.series[0]!.name : `${config.series.length} series`}${checkpointPath ? ` from ${checkpointPath}` : ''}, ${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, on the ${backend} backend`,
+  );
   const interrupt = interruptController(() => bar.line('Stopping the probe…'));
   const x = await embeddedBatch(config, checkpoint);
   try {
@@ -185,7 +214,10 @@ export async function run(argv: string[]): Promise<number> {
       const dir = path.resolve(String(values['out']));
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(probeJson(result, config), null, 2) + '\n');
-      fs.writeFileSync(path.join(dir, 'report.html'), htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: probeSubtitle(config, backend), probe: result, tables: [probeTable(result.series, result.steps)] }));
+      fs.writeFileSync(
+        path.join(dir, 'report.html'),
+        htmlReport({ title: 'LSTM Lab — gradient probe', subtitle: probeSubtitle(config, backend), probe: result, tables: [probeTable(result.series, result.steps)] }),
+      );
     }
     if (values['json'] === true) printJson(probeJson(result, config));
     else process.stdout.write(`\n${probeTable(result.series, result.steps)}\n\n${probeSubtitle(config, result.backend)}\n`);

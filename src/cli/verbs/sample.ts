@@ -49,7 +49,11 @@ export async function run(argv: string[]): Promise<number> {
   const { lowerCased, unknown } = primeChanges(config.prime, checkpoint.vocab);
   const notes = [
     ...(lowerCased ? ['the model reads the prime lower-cased, as it was trained'] : []),
-    ...(unknown.length > 0 ? [`${unknown.length} of the prime's characters ${unknown.length === 1 ? 'is' : 'are'} not in the model's vocabulary and are read as "unknown": ${unknown.map((c) => JSON.stringify(c)).join(' ')}`] : []),
+    ...(unknown.length > 0
+      ? [
+          `${unknown.length} of the prime's characters ${unknown.length === 1 ? 'is' : 'are'} not in the model's vocabulary and are read as "unknown": ${unknown.map((c) => JSON.stringify(c)).join(' ')}`,
+        ]
+      : []),
   ];
   if (values['quiet'] !== true) {
     process.stderr.write(`lstm-lab sample: ${checkpoint.cell.kind} from ${config.checkpoint} on the ${backend} backend, temperature ${config.temperature}, seed ${config.seed}\n`);
@@ -57,7 +61,19 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = await sample(config, checkpoint);
   const generated = text.slice(config.prime.length);
-  if (values['json'] === true) printJson({ backend, checkpoint: config.checkpoint, cell: checkpoint.cell.kind, prime: config.prime, temperature: config.temperature, length: config.length, seed: config.seed, generated, text, notes });
+  if (values['json'] === true)
+    printJson({
+      backend,
+      checkpoint: config.checkpoint,
+      cell: checkpoint.cell.kind,
+      prime: config.prime,
+      temperature: config.temperature,
+      length: config.length,
+      seed: config.seed,
+      generated,
+      text,
+      notes,
+    });
   else process.stdout.write(text + '\n');
   return 0;
 }

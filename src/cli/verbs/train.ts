@@ -6,7 +6,27 @@ import { cellKinds } from '../../engine/cells/registry';
 import { hasCheckpoint, loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { train } from '../../engine/trainer';
 import type { CellKind, TrainConfig } from '../../shared/types';
-import { backendPreferenceOf, checkTrainSettings, refuseForgetGateFlags, FORCE_OPTION, formatOptions, interruptController, JSON_OPTION, parseArgs, printJson, QUIET_OPTION, threadsOf, THREADS_OPTION, timestampForPath, trainConfigOf, TRAINING_OPTIONS, UsageError, type CliVerb, type OptionSpec, type OptionValues } from '../args';
+import {
+  backendPreferenceOf,
+  checkTrainSettings,
+  refuseForgetGateFlags,
+  FORCE_OPTION,
+  formatOptions,
+  interruptController,
+  JSON_OPTION,
+  parseArgs,
+  printJson,
+  QUIET_OPTION,
+  threadsOf,
+  THREADS_OPTION,
+  timestampForPath,
+  trainConfigOf,
+  TRAINING_OPTIONS,
+  UsageError,
+  type CliVerb,
+  type OptionSpec,
+  type OptionValues,
+} from '../args';
 import { ProgressBar, trainProgress } from '../progress';
 import { resultsTable, trainJson } from '../report';
 
@@ -15,7 +35,7 @@ const OPTIONS: OptionSpec[] = [
   ...TRAINING_OPTIONS,
   THREADS_OPTION,
   { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint folder (default runs/train-<cell>-<time>)' },
-  { name: 'resume', type: 'string', value: 'DIR', help: "continue from this checkpoint folder, with its settings (--epochs, --max-batches and --lr may change)" },
+  { name: 'resume', type: 'string', value: 'DIR', help: 'continue from this checkpoint folder, with its settings (--epochs, --max-batches and --lr may change)' },
   FORCE_OPTION,
   JSON_OPTION,
   QUIET_OPTION,
@@ -59,8 +79,8 @@ const shown = (value: unknown) => (typeof value === 'object' && value !== null &
 export function resumeConfig(values: OptionValues, checkpoint: Checkpoint): { config: TrainConfig; notes: string[] } {
   const saved = checkpoint.config;
   const config = trainConfigOf(values, (values['cell'] as CellKind | undefined) ?? saved.cell, saved);
-  const conflicts = FIXED_ON_RESUME.filter(([flag, key]) => values[flag] !== undefined && JSON.stringify(config[key]) !== JSON.stringify(saved[key])).map(
-    ([flag, key]) => `--${flag} ${flag === 'no-forget-gate' ? '' : `${shown(config[key])} `}(the checkpoint has ${key} ${shown(saved[key])})`.replace('  ', ' '),
+  const conflicts = FIXED_ON_RESUME.filter(([flag, key]) => values[flag] !== undefined && JSON.stringify(config[key]) !== JSON.stringify(saved[key])).map(([flag, key]) =>
+    `--${flag} ${flag === 'no-forget-gate' ? '' : `${shown(config[key])} `}(the checkpoint has ${key} ${shown(saved[key])})`.replace('  ', ' '),
   );
   if (conflicts.length > 0) {
     throw new UsageError(`a resumed run keeps its checkpoint's settings, and these differ: ${conflicts.join('; ')}. Leave them out to continue the run, or start a new run without --resume.`);
@@ -70,7 +90,11 @@ export function resumeConfig(values: OptionValues, checkpoint: Checkpoint): { co
     throw new UsageError(`the checkpoint has already trained ${done} epoch${done === 1 ? '' : 's'}; give --epochs ${done + 1} or more to train further.`);
   }
   const notes: string[] = [];
-  for (const [flag, key] of [['lr', 'learningRate'], ['max-batches', 'maxBatches'], ['epochs', 'epochs']] as const) {
+  for (const [flag, key] of [
+    ['lr', 'learningRate'],
+    ['max-batches', 'maxBatches'],
+    ['epochs', 'epochs'],
+  ] as const) {
     if (values[flag] !== undefined && config[key] !== saved[key]) notes.push(`--${flag} ${String(config[key])} (the checkpoint had ${String(saved[key] ?? 'none')})`);
   }
   return { config, notes };
@@ -110,7 +134,9 @@ export async function run(argv: string[]): Promise<number> {
     bar.clear();
     if (json) printJson(trainJson(result));
     else {
-      process.stdout.write(`\n${resultsTable([result])}\n\nbackend: ${result.backend}${result.compute ? ` · computed by ${result.compute.description}` : ''} · checkpoint: ${result.checkpoint ?? 'none'}\n`);
+      process.stdout.write(
+        `\n${resultsTable([result])}\n\nbackend: ${result.backend}${result.compute ? ` · computed by ${result.compute.description}` : ''} · checkpoint: ${result.checkpoint ?? 'none'}\n`,
+      );
       if (result.reason) process.stderr.write(`lstm-lab train: ${result.status}: ${result.reason}\n`);
     }
     return result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1;

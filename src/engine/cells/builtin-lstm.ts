@@ -12,15 +12,7 @@
 // It always has a forget gate: forgetGate: false is refused.
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
-import {
-  checkNotebookWeights,
-  checkSequenceInput,
-  checkStateTensor,
-  fuseLstmWeights,
-  lstmWeightShapes,
-  splitLstmWeights,
-  zeroState,
-} from './notebook-layout';
+import { checkNotebookWeights, checkSequenceInput, checkStateTensor, fuseLstmWeights, lstmWeightShapes, splitLstmWeights, zeroState } from './notebook-layout';
 import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'builtin-lstm';
@@ -36,9 +28,7 @@ class BuiltinLstmCell implements RecurrentCell {
 
   constructor(options: CellOptions, weights?: NotebookWeights) {
     if (options.forgetGate === false) {
-      throw new Error(
-        'builtin-lstm: tf.layers.lstm always has a forget gate, so forgetGate: false is not possible with it. Use naive-lstm or fused-lstm for the LSTM without a forget gate.',
-      );
+      throw new Error('builtin-lstm: tf.layers.lstm always has a forget gate, so forgetGate: false is not possible with it. Use naive-lstm or fused-lstm for the LSTM without a forget gate.');
     }
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
@@ -99,7 +89,6 @@ class BuiltinLstmCell implements RecurrentCell {
     for (const weight of this.layer.weights) weight.dispose();
   }
 }
-
 
 export const builtinLstm: CellImplementation<'builtin-lstm'> = {
   kind: 'builtin-lstm',

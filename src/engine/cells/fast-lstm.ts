@@ -6,14 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastLstmSequence } from '../fast/lstm-sequence';
 import { startingLstmWeights } from './init';
-import {
-  checkNotebookWeights,
-  checkSequenceInput,
-  checkStateTensor,
-  fuseLstmWeights,
-  lstmWeightShapes,
-  splitLstmWeights,
-} from './notebook-layout';
+import { checkNotebookWeights, checkSequenceInput, checkStateTensor, fuseLstmWeights, lstmWeightShapes, splitLstmWeights } from './notebook-layout';
 import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'fast-lstm';
@@ -51,7 +44,10 @@ class FastLstmCell implements RecurrentCell {
     checkSequenceInput(x, this.inputSize, WHO);
     checkStateTensor(initial?.h, this.hiddenSize, 'h', WHO);
     checkStateTensor(initial?.c, this.hiddenSize, 'c', WHO);
-    for (const [name, state] of [['h', initial?.h], ['c', initial?.c]] as const) {
+    for (const [name, state] of [
+      ['h', initial?.h],
+      ['c', initial?.c],
+    ] as const) {
       if (state && state.shape[0] !== 1 && state.shape[0] !== x.shape[0]) {
         throw new Error(`${WHO}: initial ${name} has batch ${state.shape[0]} but the input has batch ${x.shape[0]}; give [${x.shape[0]}, ${this.hiddenSize}] or [1, ${this.hiddenSize}].`);
       }

@@ -12,15 +12,7 @@
 // the LSTM family's (../families/lstm.ts), which inspection and the fast probe share.
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
-import {
-  checkNotebookWeights,
-  checkSequenceInput,
-  checkStateTensor,
-  fuseLstmWeights,
-  lstmWeightShapes,
-  splitLstmWeights,
-  unrollSteps,
-} from './notebook-layout';
+import { checkNotebookWeights, checkSequenceInput, checkStateTensor, fuseLstmWeights, lstmWeightShapes, splitLstmWeights, unrollSteps } from './notebook-layout';
 import { lstmMaths } from '../families/lstm';
 import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
@@ -55,7 +47,14 @@ class FusedLstmCell implements RecurrentCell {
   }
 
   step(xT: tf.Tensor2D, state: CellState): CellState {
-    const weights = { inputSize: this.inputSize, hiddenSize: this.hiddenSize, forgetGate: this.forgetGate, weightIh: this.weightIh as tf.Tensor2D, weightHh: this.weightHh as tf.Tensor2D, bias: this.bias as tf.Tensor1D };
+    const weights = {
+      inputSize: this.inputSize,
+      hiddenSize: this.hiddenSize,
+      forgetGate: this.forgetGate,
+      weightIh: this.weightIh as tf.Tensor2D,
+      weightHh: this.weightHh as tf.Tensor2D,
+      bias: this.bias as tf.Tensor1D,
+    };
     const { h, c } = lstmMaths.step(weights, tf.add(tf.matMul(xT, weights.weightIh), weights.bias), state.h, state.c);
     return { h, c };
   }

@@ -41,7 +41,11 @@ class GruCell implements RecurrentCell {
   /** The per-gate variables as the family's fused tensors (differentiable: gradients reach the variables). */
   private fused(): FusedTensors {
     const p = this.params;
-    const blocks = (prefix: string) => tf.concat(['r', 'z', 'n'].map((g) => p[`${prefix}${g}`]!), 1) as tf.Tensor2D;
+    const blocks = (prefix: string) =>
+      tf.concat(
+        ['r', 'z', 'n'].map((g) => p[`${prefix}${g}`]!),
+        1,
+      ) as tf.Tensor2D;
     return {
       inputSize: this.inputSize,
       hiddenSize: this.hiddenSize,

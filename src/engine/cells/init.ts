@@ -21,7 +21,10 @@ export function xavierUniform(rows: number, cols: number, random: () => number):
 }
 
 function checkSizes(inputSize: number, hiddenSize: number, who: string): void {
-  for (const [name, value] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
+  for (const [name, value] of [
+    ['inputSize', inputSize],
+    ['hiddenSize', hiddenSize],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${who}: ${name} must be a positive integer, got ${value}.`);
   }
 }

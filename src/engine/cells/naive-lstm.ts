@@ -60,9 +60,7 @@ class NaiveLstmCell implements RecurrentCell {
     const i = tf.sigmoid(this.gate('i', xT, hPrev));
     const g = tf.tanh(this.gate('g', xT, hPrev));
     const o = tf.sigmoid(this.gate('o', xT, hPrev));
-    const c: tf.Tensor2D = this.forgetGate
-      ? tf.add(tf.mul(tf.sigmoid(this.gate('f', xT, hPrev)), cPrev), tf.mul(i, g))
-      : tf.add(cPrev, tf.mul(i, g));
+    const c: tf.Tensor2D = this.forgetGate ? tf.add(tf.mul(tf.sigmoid(this.gate('f', xT, hPrev)), cPrev), tf.mul(i, g)) : tf.add(cPrev, tf.mul(i, g));
     const h: tf.Tensor2D = tf.mul(o, tf.tanh(c));
     return { h, c };
   }

@@ -102,9 +102,21 @@ export function splitGateColumns(fused: ArrayLike<number>, rows: number, hiddenS
 /** Per-gate LSTM weights (checked, flat) → fused weight_ih [E,4H], weight_hh [H,4H], bias [4H]. */
 export function fuseLstmWeights(flat: Record<string, Float32Array>, inputSize: number, hiddenSize: number): { weightIh: Float32Array; weightHh: Float32Array; bias: Float32Array } {
   return {
-    weightIh: fuseGateColumns(LSTM_GATE_ORDER.map((g) => flat[`W_i${g}`]!), inputSize, hiddenSize),
-    weightHh: fuseGateColumns(LSTM_GATE_ORDER.map((g) => flat[`W_h${g}`]!), hiddenSize, hiddenSize),
-    bias: fuseGateColumns(LSTM_GATE_ORDER.map((g) => flat[`b_${g}`]!), 1, hiddenSize),
+    weightIh: fuseGateColumns(
+      LSTM_GATE_ORDER.map((g) => flat[`W_i${g}`]!),
+      inputSize,
+      hiddenSize,
+    ),
+    weightHh: fuseGateColumns(
+      LSTM_GATE_ORDER.map((g) => flat[`W_h${g}`]!),
+      hiddenSize,
+      hiddenSize,
+    ),
+    bias: fuseGateColumns(
+      LSTM_GATE_ORDER.map((g) => flat[`b_${g}`]!),
+      1,
+      hiddenSize,
+    ),
   };
 }
 

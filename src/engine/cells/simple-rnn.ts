@@ -5,7 +5,18 @@
 // W_ih (E×H), W_hh (H×H) xavier-uniform, b (H) zero; h_0 = 0 unless given. No cell state.
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
-import { RNN_WEIGHT_NAMES, checkNotebookWeights, checkSequenceInput, checkStateTensor, assignNamedWeights, createNamedVariables, exportNamedWeights, rnnWeightShapes, unrollSteps, type WeightShapes } from './notebook-layout';
+import {
+  RNN_WEIGHT_NAMES,
+  checkNotebookWeights,
+  checkSequenceInput,
+  checkStateTensor,
+  assignNamedWeights,
+  createNamedVariables,
+  exportNamedWeights,
+  rnnWeightShapes,
+  unrollSteps,
+  type WeightShapes,
+} from './notebook-layout';
 import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
 
 const WHO = 'simple-rnn';

@@ -21,7 +21,6 @@ export interface CellOptions {
   seed?: number;
 }
 
-
 /** Recurrent state. c is present for LSTMs only. Shapes [B, H] (or [1, H], broadcast over the batch). */
 export interface CellState {
   h: tf.Tensor2D;

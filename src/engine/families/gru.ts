@@ -19,8 +19,16 @@ const GATES = ['r', 'z', 'n'] as const;
 function fuse(weights: NotebookWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
   const flat = checkNotebookWeights(weights, familyWeightShapes('gru', inputSize, hiddenSize), who);
   return {
-    weightIh: fuseGateColumns(GATES.map((g) => flat[`W_i${g}`]!), inputSize, hiddenSize),
-    weightHh: fuseGateColumns(GATES.map((g) => flat[`W_h${g}`]!), hiddenSize, hiddenSize),
+    weightIh: fuseGateColumns(
+      GATES.map((g) => flat[`W_i${g}`]!),
+      inputSize,
+      hiddenSize,
+    ),
+    weightHh: fuseGateColumns(
+      GATES.map((g) => flat[`W_h${g}`]!),
+      hiddenSize,
+      hiddenSize,
+    ),
     bias: fuseGateColumns([flat['b_r']!, flat['b_z']!, flat['b_in']!], 1, hiddenSize),
     hiddenBias: flat['b_hn']!,
   };
@@ -107,46 +115,54 @@ async function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, _forgetG
   try {
     const tape = forwardTape(pre, weightHh, fused.hiddenBias!, B, steps, H);
     const [rFactor, zFactor, nFactor, carry] = Array.from({ length: 4 }, () => new Float32Array(B * H)) as [Float32Array, Float32Array, Float32Array, Float32Array];
-    return await sweep(steps, B, H, weightHhT, (k, active, dh, into) => {
-      const s = k - 1;
-      const newBlock = active - 1; // target t = k enters: dloss_k/dh_k = sign(h_k)
-      for (let b = 0; b < B; b++) {
-        const row = (b * steps + s) * H;
-        const stackRow = (newBlock * B + b) * H;
-        for (let j = 0; j < H; j++) dh[stackRow + j] = absSlope(tape.h[row + j]!);
-      }
-      // Step k's local derivatives (each multiplies a target's dh), shared by every target.
-      for (let b = 0; b < B; b++) {
-        const row = (b * steps + s) * H;
-        const previousRow = row - H; // h_{k-1} of the same b (s > 0)
-        for (let j = 0; j < H; j++) {
-          const r = tape.r[row + j]!;
-          const z = tape.z[row + j]!;
-          const n = tape.n[row + j]!;
-          const hPrev = s > 0 ? tape.h[previousRow + j]! : 0;
-          const at = b * H + j;
-          const dPreN = (1 - z) * (1 - n * n);
-          nFactor[at] = dPreN * r; // into the recurrent part of n
-          rFactor[at] = dPreN * tape.hn[row + j]! * r * (1 - r);
-          zFactor[at] = (hPrev - n) * z * (1 - z);
-          carry[at] = z;
-        }
-      }
-      for (let q = 0; q < active; q++) {
+    return await sweep(
+      steps,
+      B,
+      H,
+      weightHhT,
+      (k, active, dh, into) => {
+        const s = k - 1;
+        const newBlock = active - 1; // target t = k enters: dloss_k/dh_k = sign(h_k)
         for (let b = 0; b < B; b++) {
-          const stackRow = (q * B + b) * H;
-          const intoRow = (q * B + b) * 3 * H;
-          const local = b * H;
+          const row = (b * steps + s) * H;
+          const stackRow = (newBlock * B + b) * H;
+          for (let j = 0; j < H; j++) dh[stackRow + j] = absSlope(tape.h[row + j]!);
+        }
+        // Step k's local derivatives (each multiplies a target's dh), shared by every target.
+        for (let b = 0; b < B; b++) {
+          const row = (b * steps + s) * H;
+          const previousRow = row - H; // h_{k-1} of the same b (s > 0)
           for (let j = 0; j < H; j++) {
-            const dhValue = dh[stackRow + j]!;
-            into[intoRow + j] = dhValue * rFactor[local + j]!;
-            into[intoRow + H + j] = dhValue * zFactor[local + j]!;
-            into[intoRow + 2 * H + j] = dhValue * nFactor[local + j]!;
+            const r = tape.r[row + j]!;
+            const z = tape.z[row + j]!;
+            const n = tape.n[row + j]!;
+            const hPrev = s > 0 ? tape.h[previousRow + j]! : 0;
+            const at = b * H + j;
+            const dPreN = (1 - z) * (1 - n * n);
+            nFactor[at] = dPreN * r; // into the recurrent part of n
+            rFactor[at] = dPreN * tape.hn[row + j]! * r * (1 - r);
+            zFactor[at] = (hPrev - n) * z * (1 - z);
+            carry[at] = z;
           }
         }
-      }
-      return carry;
-    }, signal, name);
+        for (let q = 0; q < active; q++) {
+          for (let b = 0; b < B; b++) {
+            const stackRow = (q * B + b) * H;
+            const intoRow = (q * B + b) * 3 * H;
+            const local = b * H;
+            for (let j = 0; j < H; j++) {
+              const dhValue = dh[stackRow + j]!;
+              into[intoRow + j] = dhValue * rFactor[local + j]!;
+              into[intoRow + H + j] = dhValue * zFactor[local + j]!;
+              into[intoRow + 2 * H + j] = dhValue * nFactor[local + j]!;
+            }
+          }
+        }
+        return carry;
+      },
+      signal,
+      name,
+    );
   } finally {
     weightHh.dispose();
     weightHhT.dispose();

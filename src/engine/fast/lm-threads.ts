@@ -86,7 +86,8 @@ export class LmKernelPool {
    */
   async run(model: LmModelShapes, batch: number, params: Float32Array, ids: Int32Array, targets: Int32Array, backward: boolean): Promise<LmBatchResult> {
     const { steps } = model;
-    if (ids.length !== batch * steps || targets.length !== batch * steps) throw new Error(`fast-lstm: a batch of ${batch} × ${steps} needs ${batch * steps} ids and targets, got ${ids.length} and ${targets.length}.`);
+    if (ids.length !== batch * steps || targets.length !== batch * steps)
+      throw new Error(`fast-lstm: a batch of ${batch} × ${steps} needs ${batch * steps} ids and targets, got ${ids.length} and ${targets.length}.`);
     let count = 0;
     for (let k = 0; k < targets.length; k++) if (targets[k] !== PADDING_ID) count++;
     const scale = 1 / Math.max(count, 1);

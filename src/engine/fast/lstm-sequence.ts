@@ -250,15 +250,7 @@ function backwardPass(s: Shapes, forgetGate: boolean, tape: Tape, dy: Float32Arr
  * Runs the LSTM over x [B, T, E] from (h0, c0) ([B, H] or [1, H]). Differentiable with
  * respect to x, h0, c0 and the three weights. Call inside tf.tidy (it returns new tensors).
  */
-export function fastLstmSequence(
-  x: tf.Tensor3D,
-  weightIh: tf.Tensor2D,
-  weightHh: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  h0: tf.Tensor2D,
-  c0: tf.Tensor2D,
-  forgetGate: boolean,
-): LstmSequenceOutput {
+export function fastLstmSequence(x: tf.Tensor3D, weightIh: tf.Tensor2D, weightHh: tf.Tensor2D, bias: tf.Tensor1D, h0: tf.Tensor2D, c0: tf.Tensor2D, forgetGate: boolean): LstmSequenceOutput {
   const [B, T, E] = x.shape;
   const H = weightHh.shape[0];
   const shapes: Shapes = { batch: B, steps: T, inputSize: E, hiddenSize: H };

@@ -114,7 +114,6 @@ function probeThreads(threads: number): { local: ProbeKernel; workers: typeof wo
   return { local, workers: workers.slice(0, threads - 1) };
 }
 
-
 /**
  * norm_t for t = 1..steps (see probe-fast.ts), on `threads` threads (default: every core).
  * `signal` is checked every few steps of this thread's share; `name` names the series in a

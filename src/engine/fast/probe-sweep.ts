@@ -102,4 +102,3 @@ export async function sweep(
   // Block q is target t = steps − q; report in t order.
   return normsOfBatchSums(dh, steps, B, H).reverse();
 }
-

@@ -9,7 +9,6 @@ import { cellMaths, disposeCellMaths, runEquations } from './steps';
 /** Longest text an activation capture accepts (one step per character). */
 export const MAX_CAPTURE_CHARS = 5000;
 
-
 /**
  * Every gate's value at every character of `text` ([T][H] per gate), starting from
  * h_0 = c_0 = 0. The model reads the text lower-cased; characters outside its vocabulary
@@ -25,7 +24,12 @@ export async function captureActivations(source: InspectSource, text: string): P
         const x = model.embed(tf.tensor2d([ids], [1, ids.length], 'int32'));
         const steps = runEquations(maths, x);
         // [T, H] per gate (batch of one).
-        return names.map((name) => tf.concat(steps.map((step) => step[name]!), 0));
+        return names.map((name) =>
+          tf.concat(
+            steps.map((step) => step[name]!),
+            0,
+          ),
+        );
       });
       const gates: ActivationCapture['gates'] = {};
       names.forEach((name, k) => (gates[name] = stacked[k]!.arraySync() as number[][]));

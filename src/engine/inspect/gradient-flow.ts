@@ -46,7 +46,14 @@ export async function gradientFlow(source: InspectSource, text: string, options:
           values.push(next);
           state = { h: next.h, ...(next.c ? { c: next.c } : {}) };
         }
-        const logProbabilities = tf.logSoftmax(model.project(tf.concat(values.map((value) => value.h), 0) as tf.Tensor2D));
+        const logProbabilities = tf.logSoftmax(
+          model.project(
+            tf.concat(
+              values.map((value) => value.h),
+              0,
+            ) as tf.Tensor2D,
+          ),
+        );
         const targets = tf.oneHot(tf.tensor1d(targetIds, 'int32'), model.options.vocabSize).toFloat();
         const losses = tf.neg(tf.sum(tf.mul(logProbabilities, targets), 1));
         const seeds = tf.matMul(tf.sub(tf.exp(logProbabilities), targets), tf.transpose(model.projectionWeight)) as tf.Tensor2D;

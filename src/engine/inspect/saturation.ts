@@ -49,7 +49,10 @@ export function measureSaturation(model: LanguageModel, ids: Int32Array, batch: 
       const mask = tf.expandDims(tf.notEqual(idTensor, tf.scalar(PADDING_ID, 'int32')).toFloat(), 2); // [B, T, 1]
       const counted = tf.mul(tf.sum(mask), maths.weights.hiddenSize);
       const perGate = names.map((name) => {
-        const values = tf.stack(steps.map((step) => step[name]!), 1); // [B, T, H]
+        const values = tf.stack(
+          steps.map((step) => step[name]!),
+          1,
+        ); // [B, T, H]
         const low = tf.sum(tf.mul(tf.less(values, SATURATION_THRESHOLD).toFloat(), mask));
         const high = tf.sum(tf.mul(tf.greater(values, 1 - SATURATION_THRESHOLD).toFloat(), mask));
         return tf.stack([low, high]);

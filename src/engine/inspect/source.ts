@@ -46,7 +46,8 @@ export async function withModel<T>(source: InspectSource, use: (loaded: LoadedMo
 export function encodeText(text: string, vocab: string[], maxChars: number, what: string): { chars: string[]; ids: number[] } {
   if (typeof text !== 'string' || text.length === 0) throw new InputError('The text is empty; give at least one character (e.g. a sentence from the corpus).');
   const chars = Array.from(text);
-  if (chars.length > maxChars) throw new InputError(`The text has ${chars.length.toLocaleString('en-US')} characters; ${what} reads at most ${maxChars.toLocaleString('en-US')}. Select a shorter passage.`);
+  if (chars.length > maxChars)
+    throw new InputError(`The text has ${chars.length.toLocaleString('en-US')} characters; ${what} reads at most ${maxChars.toLocaleString('en-US')}. Select a shorter passage.`);
   const idOf = new Map(vocab.map((character, id) => [character, id] as const));
   const ids = chars.map((character) => {
     const id = idOf.get(character.toLowerCase());

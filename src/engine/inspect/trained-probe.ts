@@ -65,11 +65,18 @@ export async function probeTrained(checkpointOrPath: string | Checkpoint, option
   const checkpoint = typeof checkpointOrPath === 'string' ? loadCheckpoint(checkpointOrPath) : checkpointOrPath;
   const steps = options.steps ?? 100;
   const batchSize = options.batchSize ?? 32;
-  for (const [name, value] of [['steps', steps], ['batchSize', batchSize]] as const) {
+  for (const [name, value] of [
+    ['steps', steps],
+    ['batchSize', batchSize],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`The probe's ${name} must be a positive integer, got ${value}.`);
   }
   const { kind, inputSize, hiddenSize, forgetGate, forgetBias } = checkpoint.cell;
-  const corpus = await loadCorpus(options.corpus ?? checkpoint.config.corpus, { seqLen: steps, valFraction: checkpoint.config.valFraction, seed: checkpoint.config.seed }, { corpusDir: options.corpusDir, vocab: checkpoint.vocab });
+  const corpus = await loadCorpus(
+    options.corpus ?? checkpoint.config.corpus,
+    { seqLen: steps, valFraction: checkpoint.config.valFraction, seed: checkpoint.config.seed },
+    { corpusDir: options.corpusDir, vocab: checkpoint.vocab },
+  );
   const first = corpus.trainBatches(batchSize, 0).next();
   if (first.done) throw new InputError(`The corpus has no training batch of ${steps} characters; use fewer steps.`);
   const x = embedIds(first.value.inputs, first.value.batchSize, steps, Float32Array.from(checkpoint.weights.embedding.flat()), inputSize);

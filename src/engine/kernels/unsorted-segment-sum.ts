@@ -23,9 +23,7 @@ function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; attrs?: t
   }
   const idsShape = segmentIds.shape;
   if (idsShape.length > x.shape.length || idsShape.some((size, axis) => size !== x.shape[axis])) {
-    throw new Error(
-      `UnsortedSegmentSum (wasm): segmentIds shape [${idsShape.join(', ')}] must be a prefix of x shape [${x.shape.join(', ')}].`,
-    );
+    throw new Error(`UnsortedSegmentSum (wasm): segmentIds shape [${idsShape.join(', ')}] must be a prefix of x shape [${x.shape.join(', ')}].`);
   }
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
     throw new Error(`UnsortedSegmentSum (wasm): x must be float32 or int32, got ${x.dtype}.`);

@@ -40,7 +40,10 @@ function showComparisonProgress(deps: CommandDeps, title: string, started: Start
         const run = started[index].run;
         const total = p.batchesPerEpoch * (run.config?.epochs ?? 1);
         const overall = (index + (total > 0 ? Math.min(1, p.step / total) : 0)) / ids.length;
-        progress.report({ message: `${index + 1}/${ids.length} ${run.title.split(' · ')[0]} · batch ${p.batch}/${p.batchesPerEpoch} · loss ${p.loss.toFixed(3)}`, increment: (overall - reported) * 100 });
+        progress.report({
+          message: `${index + 1}/${ids.length} ${run.title.split(' · ')[0]} · batch ${p.batch}/${p.batchesPerEpoch} · loss ${p.loss.toFixed(3)}`,
+          increment: (overall - reported) * 100,
+        });
         reported = overall;
       },
     });

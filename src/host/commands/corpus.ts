@@ -17,7 +17,13 @@ function activeEditorText(): { name: string; text: string } | undefined {
   const notebook = vscode.window.activeNotebookEditor?.notebook;
   const editor = vscode.window.activeTextEditor;
   if (notebook && (!editor || editor.document.uri.scheme === 'vscode-notebook-cell')) {
-    return { name: path.basename(notebook.uri.fsPath) || 'untitled notebook', text: notebook.getCells().map((cell) => cell.document.getText()).join('\n\n') };
+    return {
+      name: path.basename(notebook.uri.fsPath) || 'untitled notebook',
+      text: notebook
+        .getCells()
+        .map((cell) => cell.document.getText())
+        .join('\n\n'),
+    };
   }
   if (!editor) return undefined;
   return { name: path.basename(editor.document.fileName) || 'untitled', text: editor.document.getText() };
@@ -50,7 +56,12 @@ export async function pickCorpusStep(title: string, step: number, totalSteps: nu
     const choice = picked[0].value;
     if (choice === 'brown') return { kind: 'brown' };
     if (choice === 'editor') return editorCorpus();
-    const files = await vscode.window.showOpenDialog({ title: 'LSTM Lab: train on which text file?', canSelectMany: false, openLabel: 'Train on this file', filters: { Text: ['txt', 'md', 'py', 'ts', 'js', 'csv', '*'] } });
+    const files = await vscode.window.showOpenDialog({
+      title: 'LSTM Lab: train on which text file?',
+      canSelectMany: false,
+      openLabel: 'Train on this file',
+      filters: { Text: ['txt', 'md', 'py', 'ts', 'js', 'csv', '*'] },
+    });
     if (files?.[0]) return { kind: 'file', path: files[0].fsPath };
   }
 }
@@ -58,7 +69,8 @@ export async function pickCorpusStep(title: string, step: number, totalSteps: nu
 function editorCorpus(): CorpusSpec {
   const active = activeEditorText();
   if (!active) throw new UserError('no editor is open to train on; open a text file first, or choose the Brown corpus.', [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
-  if (!active.text.trim()) throw new UserError(`${active.name} is empty; open a file with some text in it, or choose the Brown corpus.`, [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
+  if (!active.text.trim())
+    throw new UserError(`${active.name} is empty; open a file with some text in it, or choose the Brown corpus.`, [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
   return { kind: 'text', text: active.text, name: active.name };
 }
 

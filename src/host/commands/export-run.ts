@@ -82,7 +82,9 @@ export function registerExportRun(deps: CommandDeps): vscode.Disposable {
     deps.log(`exported ${run.id}: ${written.join(', ')}`);
     if (interactive) {
       const target = folder;
-      void vscode.window.showInformationMessage(`LSTM Lab: exported ${written.length} files to ${target}.`, 'Reveal').then((c) => c && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target)));
+      void vscode.window
+        .showInformationMessage(`LSTM Lab: exported ${written.length} files to ${target}.`, 'Reveal')
+        .then((c) => c && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target)));
     }
     return written;
   });

@@ -36,36 +36,36 @@ function configOrThrow(cell: CellKind, preset: Preset, corpus: CorpusSpec, overr
 /** Shows a run's cancellable progress notification until it finishes (cancel = Stop). */
 export function showProgress(deps: CommandDeps, run: RunRecord, finished: Promise<RunRecord>): void {
   const { manager } = deps;
-  void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `LSTM Lab: ${run.title}`, cancellable: true },
-    async (progress, token) => {
-      token.onCancellationRequested(() => manager.stop(run.id));
-      let lastFraction = 0;
-      const sub = manager.on({
-        progress: (id, p: BatchProgress) => {
-          if (id !== run.id) return;
-          const total = p.batchesPerEpoch * (run.config?.epochs ?? 1);
-          const fraction = total > 0 ? Math.min(1, p.step / total) : 0;
-          progress.report({ message: `epoch ${p.epoch}, batch ${p.batch}/${p.batchesPerEpoch} · loss ${p.loss.toFixed(3)} · ${Math.round(p.charsPerSecond)} chars/s`, increment: (fraction - lastFraction) * 100 });
-          lastFraction = fraction;
-        },
-        probeSeries: (id, series) => {
-          if (id !== run.id) return;
-          const total = run.probeConfig?.series.length ?? 1;
-          progress.report({ message: `${series.name} done (${run.probeSeries.length}/${total})`, increment: 100 / total });
-        },
-        runUpdated: (r) => {
-          if (r.id === run.id && r.status === 'running' && lastFraction === 0) progress.report({ message: `running on ${r.backend ?? 'the worker'}…` });
-        },
-      });
-      progress.report({ message: manager.busy && manager.activeRun()?.id !== run.id ? 'queued behind the current run…' : 'starting the worker…' });
-      try {
-        await finished;
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LSTM Lab: ${run.title}`, cancellable: true }, async (progress, token) => {
+    token.onCancellationRequested(() => manager.stop(run.id));
+    let lastFraction = 0;
+    const sub = manager.on({
+      progress: (id, p: BatchProgress) => {
+        if (id !== run.id) return;
+        const total = p.batchesPerEpoch * (run.config?.epochs ?? 1);
+        const fraction = total > 0 ? Math.min(1, p.step / total) : 0;
+        progress.report({
+          message: `epoch ${p.epoch}, batch ${p.batch}/${p.batchesPerEpoch} · loss ${p.loss.toFixed(3)} · ${Math.round(p.charsPerSecond)} chars/s`,
+          increment: (fraction - lastFraction) * 100,
+        });
+        lastFraction = fraction;
+      },
+      probeSeries: (id, series) => {
+        if (id !== run.id) return;
+        const total = run.probeConfig?.series.length ?? 1;
+        progress.report({ message: `${series.name} done (${run.probeSeries.length}/${total})`, increment: 100 / total });
+      },
+      runUpdated: (r) => {
+        if (r.id === run.id && r.status === 'running' && lastFraction === 0) progress.report({ message: `running on ${r.backend ?? 'the worker'}…` });
+      },
+    });
+    progress.report({ message: manager.busy && manager.activeRun()?.id !== run.id ? 'queued behind the current run…' : 'starting the worker…' });
+    try {
+      await finished;
+    } finally {
+      sub.dispose();
+    }
+  });
 }
 
 /** "done — val loss 2.957 (3.1 bits/char)", or what a probe produced. */
@@ -79,7 +79,9 @@ export function finishedSummary(run: RunRecord): string {
 /** Says how a run ended, with a button to where its result is. */
 export function reportFinished(deps: CommandDeps, run: RunRecord): void {
   if (run.status === 'done') {
-    void vscode.window.showInformationMessage(`LSTM Lab: ${run.title} ${finishedSummary(run)}`, 'Show').then((c) => c && deps.panel.reveal(run.kind === 'probe' ? 'gradient' : 'loss', { preserveFocus: false }));
+    void vscode.window
+      .showInformationMessage(`LSTM Lab: ${run.title} ${finishedSummary(run)}`, 'Show')
+      .then((c) => c && deps.panel.reveal(run.kind === 'probe' ? 'gradient' : 'loss', { preserveFocus: false }));
   } else if (run.status === 'failed') {
     void vscode.window.showErrorMessage(`LSTM Lab: ${run.title} failed: ${run.reason ?? 'unknown reason'}`, 'Show Log').then((c) => c && deps.output.show(true));
   } else if (run.status === 'cancelled') {
@@ -103,7 +105,9 @@ export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Pres
   return configs.map((config) => {
     const title = `${options.name ?? CELL_CATALOG[config.cell].shortName} · ${preset} · ${corpusName(corpus)}`;
     const started = deps.manager.train(config, title, options.resumeFrom, options.codeCell);
-    deps.log(`[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`);
+    deps.log(
+      `[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`,
+    );
     if (!options.quiet) {
       showProgress(deps, started.run, started.finished);
       void started.finished.then((run) => reportFinished(deps, run));

@@ -47,7 +47,11 @@ export function registerSample(deps: CommandDeps): vscode.Disposable {
       });
       if (t === undefined) return undefined;
       temperature = Number(t);
-      const p = await vscode.window.showInputBox({ title: `LSTM Lab: Sample Text from ${run.title} — priming text`, prompt: `The model continues this text with ${args?.length ?? SAMPLE_DEFAULTS.length} characters.`, value: prime });
+      const p = await vscode.window.showInputBox({
+        title: `LSTM Lab: Sample Text from ${run.title} — priming text`,
+        prompt: `The model continues this text with ${args?.length ?? SAMPLE_DEFAULTS.length} characters.`,
+        value: prime,
+      });
       if (p === undefined) return undefined;
       prime = p;
     }
