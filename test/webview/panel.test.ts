@@ -706,6 +706,36 @@ describe('side panel in headless Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('shows "your code differs" under the marked equation in text readable on its background (WCAG contrast >= 4.5) in light and dark', async () => {
+    for (const theme of [LIGHT_MODERN, DARK_MODERN]) {
+      const { page, errors } = await openPanel({ width: 300, height: 900, theme });
+      const verdict = { cell: 'TanhRNN (cell 11, line 1)', verdict: 'differs', message: 'h on line 16 differs from step 0', gate: 'h' };
+      await send(page, { type: 'codeVerdict', verdict }, { type: 'highlight', gate: 'h' });
+      const label = page.locator('.equation-line[data-gate="h"] .equation-departs');
+      assert.equal(await label.textContent(), 'your code differs');
+      // The text colour against the colour behind it: the label's and its ancestors' backgrounds composited over each other.
+      const ratio = await label.evaluate((node) => {
+        const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number).concat(1).slice(0, 4);
+        const over = (top: number[], below: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
+        const layers: number[][] = [];
+        for (let e: Element | null = node; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
+        const background = layers.reduceRight((below, top) => over(top, below), [255, 255, 255, 1]);
+        const text = over(rgba(getComputedStyle(node).color), background);
+        const luminance = (c: number[]) =>
+          [0, 1, 2]
+            .map((i) => c[i] / 255)
+            .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+        return (hi + 0.05) / (lo + 0.05);
+      });
+      await page.locator('[data-section="equations"]').screenshot({ path: path.join(screenshotDir, `equation-departs-${theme.bodyClass}.png`) });
+      console.log(`      ${theme.bodyClass}: "your code differs" contrast ${ratio.toFixed(2)}`);
+      assert.ok(ratio >= 4.5, `${theme.bodyClass}: contrast ${ratio.toFixed(2)} is below 4.5`);
+      assert.deepEqual(errors, []);
+    }
+  });
+
   it('highlights a line on hover and asks the host to reveal its gate on click', async () => {
     const { page, posted } = await openPanel();
     await send(page, { type: 'highlight', gate: 'i' });
