@@ -33,7 +33,7 @@ describe('the tutorial notebook', () => {
   it('defines four recurrent cells in the order per-gate LSTM, fused LSTM, RNN, switchable forget gate, all detected', () => {
     const found = detectNotebook(ipynb).map((c) => ({ name: c.name, kind: c.kind, layout: c.layout, optionalForgetGate: c.optionalForgetGate, forgetBias: c.forgetBias }));
     assert.deepEqual(found, [
-      { name: 'GateByGateLSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, forgetBias: undefined },
+      { name: 'GateByGateLSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: false, forgetBias: 0 },
       { name: 'SideBySideLSTM', kind: 'lstm', layout: 'fused', optionalForgetGate: false, forgetBias: undefined },
       { name: 'TanhRNN', kind: 'rnn', layout: 'per-gate', optionalForgetGate: false, forgetBias: undefined },
       { name: 'SwitchableForgetLSTM', kind: 'lstm', layout: 'per-gate', optionalForgetGate: true, forgetBias: 1 },
