@@ -47,7 +47,7 @@ async function until<T>(what: string, read: () => Thenable<T> | T, ok: (value: T
 async function run<T>(id: string, ...args: unknown[]): Promise<T> {
   const t0 = Date.now();
   let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${id} ${JSON.stringify(args)} did not settle within 60 s`)), 60_000)));
+  const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${id} ${JSON.stringify(args)} did not settle within 120 s`)), 120_000)));
   try {
     return await Promise.race([vscode.commands.executeCommand<T>(id, ...args), hung]);
   } finally {
