@@ -13,6 +13,7 @@ import { PADDING_TOKEN, UNKNOWN_TOKEN } from './corpus';
 import { CELL_KINDS, weightShapes } from '../shared/catalog';
 import { InputError } from './errors';
 import { packTensors, unpackTensors, weightsFromTensors, weightTensors, type TensorEntry } from './checkpoint-binary';
+import { fileErrorCause } from '../shared/fs-errors';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'lstm-lab-checkpoint';
@@ -119,15 +120,7 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): string {
     fs.renameSync(temporaries[1]!, path.join(dir, CHECKPOINT_FILE));
   } catch (error) {
     for (const file of [...temporaries, path.join(dir, weightsFile)]) fs.rmSync(file, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    const cause =
-      code === 'ENOSPC'
-        ? 'the disk is full; free some space'
-        : code === 'EROFS'
-          ? 'the storage is read-only'
-          : code === 'EACCES' || code === 'EPERM'
-            ? "permission denied; check the folder's permissions"
-            : (error as Error).message;
+    const cause = fileErrorCause(error);
     throw new Error(`Could not write the checkpoint to ${dir}: ${cause}. The previous checkpoint there, if any, is unchanged.`);
   }
   // The previous weights file (and any left by a crash) is no longer referenced.

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BatchProgress } from '../shared/types';
 import { isRunRecord, type RunRecord } from '../shared/protocol';
+import { fileErrorCause } from '../shared/fs-errors';
 
 /** Most per-batch points kept in a record; beyond it every other point is dropped (the chart thins further). */
 export const MAX_BATCH_POINTS = 4000;
@@ -50,15 +51,7 @@ export function appendBatch(run: RunRecord, progress: BatchProgress, limit = MAX
 }
 
 function describeFsError(error: unknown, action: string, target: string): Error {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  const hint =
-    code === 'ENOSPC'
-      ? 'the disk is full; free some space'
-      : code === 'EROFS'
-        ? 'the storage is read-only'
-        : code === 'EACCES' || code === 'EPERM'
-          ? "permission denied; check the folder's permissions"
-          : ((error as Error)?.message ?? String(error));
+  const hint = fileErrorCause(error);
   return new Error(`LSTM Lab could not ${action} ${target}: ${hint}. The run continues in memory but is not saved.`);
 }
 
