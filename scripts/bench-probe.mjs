@@ -3,7 +3,8 @@
 // reports) and the whole command (wall time of the process: start-up, corpus, series, output),
 // with the load average beside each run. With --baseline REV it builds REV's tree in a
 // temporary folder and alternates runs of both, so both see the same machine load, and prints
-// the medians and their ratio.
+// the medians and their ratio. Under load, compare the ratios (and the CPU seconds), not the
+// absolute times.
 // Usage: node scripts/bench-probe.mjs [--runs N (default 3)] [--baseline REV]
 // Needs dist/cli.js built from this tree (npm run build).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,22 +30,41 @@ function buildAt(rev) {
 
 const load = () => os.loadavg()[0].toFixed(1);
 
-/** One `lstm-lab probe --json` in `dir`: the five series' seconds and the command's wall time. */
+const TIME = '/usr/bin/time';
+
+/**
+ * One `lstm-lab probe --json` in `dir`: the five series' seconds, the command's wall time and,
+ * where /usr/bin/time exists, its CPU time (user + system, every thread: less noisy under load).
+ */
 function timeProbe(dir) {
   const loadBefore = load();
+  const cpuFile = path.join(os.tmpdir(), `bench-probe-cpu-${process.pid}`);
+  const command = ['node', path.join(dir, 'dist/cli.js'), 'probe', '--json', '--quiet'];
+  const [program, ...rest] = fs.existsSync(TIME) ? [TIME, '-f', '%U %S', '-o', cpuFile, ...command] : command;
   const started = process.hrtime.bigint();
-  const child = spawnSync('node', [path.join(dir, 'dist/cli.js'), 'probe', '--json', '--quiet'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(program, rest, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (child.status !== 0) throw new Error(`lstm-lab probe in ${dir} failed (${child.status}): ${child.stderr}`);
+  const cpu = fs.existsSync(cpuFile)
+    ? fs
+        .readFileSync(cpuFile, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .map(Number)
+        .reduce((sum, s) => sum + s, 0)
+    : NaN;
+  fs.rmSync(cpuFile, { force: true });
   const series = JSON.parse(child.stdout).series.map((s) => s.seconds);
-  return { series, five: series.reduce((sum, s) => sum + s, 0), wall, load: `${loadBefore}→${load()}` };
+  return { series, five: series.reduce((sum, s) => sum + s, 0), wall, cpu, load: `${loadBefore}→${load()}` };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function report(label, times) {
   for (const t of times) {
-    console.log(`  ${label.padEnd(9)} five series ${t.five.toFixed(2)} s (${t.series.map((s) => s.toFixed(2)).join(' + ')}), whole command ${t.wall.toFixed(2)} s, load ${t.load}`);
+    console.log(
+      `  ${label.padEnd(9)} five series ${t.five.toFixed(2)} s (${t.series.map((s) => s.toFixed(2)).join(' + ')}), whole command ${t.wall.toFixed(2)} s (${t.cpu.toFixed(2)} CPU s), load ${t.load}`,
+    );
   }
 }
 
@@ -66,12 +86,14 @@ function main() {
   report('this tree', current);
   const five = median(current.map((t) => t.five));
   const wall = median(current.map((t) => t.wall));
-  console.log(`median: five series ${five.toFixed(2)} s, whole command ${wall.toFixed(2)} s (this tree)`);
+  const cpu = median(current.map((t) => t.cpu));
+  console.log(`median: five series ${five.toFixed(2)} s, whole command ${wall.toFixed(2)} s, ${cpu.toFixed(2)} CPU s (this tree)`);
   if (baselineDir) {
     const baseFive = median(baseline.map((t) => t.five));
     const baseWall = median(baseline.map((t) => t.wall));
-    console.log(`median: five series ${baseFive.toFixed(2)} s, whole command ${baseWall.toFixed(2)} s (${baselineRev})`);
-    console.log(`ratio this tree / ${baselineRev}: five series ${(five / baseFive).toFixed(2)}×, whole command ${(wall / baseWall).toFixed(2)}×`);
+    const baseCpu = median(baseline.map((t) => t.cpu));
+    console.log(`median: five series ${baseFive.toFixed(2)} s, whole command ${baseWall.toFixed(2)} s, ${baseCpu.toFixed(2)} CPU s (${baselineRev})`);
+    console.log(`ratio this tree / ${baselineRev}: five series ${(five / baseFive).toFixed(2)}×, whole command ${(wall / baseWall).toFixed(2)}×, CPU ${(cpu / baseCpu).toFixed(2)}×`);
   }
 }
 
