@@ -20,4 +20,11 @@ describe('detectCells: styles from the fourth hold-out', () => {
       { name: 'scan_lstm', kind: 'lstm', range: { start: 20, end: 29 }, layout: 'fused', gates: { i: [23, 24, 25], f: [23, 24, 25], g: [23, 24, 25], o: [23, 24, 26], c: [25], h: [26] } },
     ]);
   });
+
+  it("the activated values' names beat a split's own (`i, ig, fg, og = split(z)` then `input_gate = sigmoid(ig)`: the split's i is the candidate); a cell state and hidden state mixed on by a time gate", () => {
+    assert.deepEqual(cells('split_names.py'), [
+      { name: 'RenamedSplitCell', kind: 'lstm', range: { start: 4, end: 15 }, layout: 'fused', gates: { i: [7, 8, 10], f: [7, 8, 11], g: [7, 8, 9], o: [7, 8, 12], c: [13], h: [14] } },
+      { name: 'TimeGatedCell', kind: 'lstm', range: { start: 18, end: 32 }, layout: 'fused', gates: { i: [22, 23, 25], f: [22, 23, 26], g: [22, 23, 24], o: [22, 23, 27], c: [28, 29], h: [30, 31] } },
+    ]);
+  });
 });
