@@ -11,6 +11,7 @@ import {
   classify,
   CONCAT,
   EXPLICITLY_PREVIOUS,
+  MATMUL,
   GRU_NAMES,
   GRU_SUFFIXES,
   hasActivation,
@@ -257,8 +258,10 @@ const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
-    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
-    if (!isH || !RNN_ACTIVATION.test(d.rhs)) continue;
+    // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
+    const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name);
+    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
+    if (!isH || !(RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs))) continue;
     // Everything the new state is computed from, through pre-activations.
     const closure: Def[] = [];
     const refs = new Set(d.refs);
@@ -301,27 +304,53 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
   return { kind: 'unknown', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o']), optionalForgetGate: false };
 }
 
-export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[], helpers?: ClassHelpers): UnitAnalysis | undefined {
-  const modules = linearModules.length
-    ? new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g')
-    : undefined;
-  const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf, helpers);
+/** What calling a name defined elsewhere in the file computes. */
+export interface FileLayers {
+  /** A product with weights: `self.fc = nn.Linear(...)`, a function returning `np.dot(...)`. */
+  products: string[];
+  /** Of those, the ones concatenating their inputs first (`[x, h] @ W` is two products in one). */
+  concatenating: string[];
+  /** Layers made with an activation (`Dense(units, activation="tanh")`): their output is activated. */
+  activated: string[];
+}
+
+/** A call of one of `names`: bare, or as `self.X(`, `this.X.apply(`. */
+function callOf(names: string[]): RegExp | undefined {
+  if (!names.length) return undefined;
+  return new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${names.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g');
+}
+
+export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
+  const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated) };
+  const flow = new Flow(parseDefs(stmts, lineOf), params, calls, lineOf, helpers);
   return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
+
+const LAYER =
+  /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/;
+/** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
+const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
 
 /**
  * `self.X = nn.Linear(...)`, `this.X = tf.layers.dense(...)`, and local layers (`dense_i =
  * partial(Dense, ...)`, `input_to_hidden = hk.Linear(...)`, `conv = hk.ConvND(...)`): calling
- * X is a product with weights.
+ * X is a product with weights. So is calling a function of the file that returns a product
+ * (`def concat_and_multiply(weights, *args): ...; return np.dot(cat_state, weights)`).
  */
-export function findLinearModules(stmts: Stmt[]): string[] {
-  const names: string[] = [];
-  for (const s of stmts) {
-    const m =
-      /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/.exec(
-        s.text,
-      );
-    if (m) names.push(m[2]);
+export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[]): FileLayers {
+  const layers: FileLayers = { products: [], concatenating: [], activated: [] };
+  for (const u of units) {
+    for (const s of u.stmts) {
+      const m = LAYER.exec(s.text);
+      if (!m) continue;
+      layers.products.push(m[2]);
+      if (LAYER_ACTIVATION.test(s.text)) layers.activated.push(m[2]);
+    }
+    if (u.type !== 'function' || u.stmts.length > 4) continue;
+    const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
+    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
+    layers.products.push(u.name);
+    if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }
-  return names;
+  return layers;
 }
