@@ -197,11 +197,11 @@ export async function probe(config: ProbeConfig, options: ProbeOptions = {}): Pr
   const series: ProbeSeries[] = [];
   try {
     if (options.signal?.aborted) throw cancelled(`after 0 of ${config.series.length} series`);
+    let previousDone = Date.now();
     // Every fast series starts now (each reads x before it returns): their sweeps queue on the
     // kernel's threads, which go from one series to the next without waiting for this thread.
     const fast = config.series.map((spec) => (canProbeFast(spec.cell) ? run(spec, probeSeriesFast) : undefined));
     fast.forEach((pending) => pending?.catch(() => undefined)); // awaited below; never unhandled meanwhile
-    let previousDone = Date.now();
     for (const [k, spec] of config.series.entries()) {
       if (options.signal?.aborted) throw cancelled(`after ${series.length} of ${config.series.length} series`);
       const result = await (fast[k] ?? run(spec, probeSeries));
