@@ -51,10 +51,17 @@ export class Flow {
   definitionsOf(key: string): Def[] {
     return this.byKey.get(key) ?? [];
   }
-  /** `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here. */
+  /**
+   * `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here; so it is
+   * beside a bare `matmul(...)` (deepnet.js imports both).
+   */
   private readonly elementwiseAlias: boolean;
   private static aliasOf = (defs: Def[]) =>
-    defs.some((d) => /^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs));
+    defs.some(
+      (d) =>
+        (/^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs)) ||
+        /(?:^|[^\w$.])matmul\s*\(/.test(d.rhs),
+    );
   matmulCount(text: string): number {
     let n = (text.match(MATMUL) ?? []).length;
     if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
