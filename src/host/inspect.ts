@@ -7,7 +7,7 @@ import type { ActivationCapture } from '../shared/inspect-types';
 import type { InspectRequest, InspectResult, RunRecord } from '../shared/protocol';
 import { registerCommand, TRAIN_MODEL, UserError } from './commands/wrapper';
 import type { PanelProvider } from './panel';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './core/run-manager';
 
 export interface InspectDeps {
   manager: RunManager;
