@@ -6,7 +6,7 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, hasActivation, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
+import { ACTIVATION, ELEMENT_PRODUCT, hasActivation, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -63,7 +63,7 @@ export class Flow {
         /(?:^|[^\w$.])matmul\s*\(/.test(d.rhs),
     );
   matmulCount(text: string): number {
-    let n = (text.match(MATMUL) ?? []).length;
+    let n = (text.match(MATMUL) ?? []).length + (text.match(ELEMENT_PRODUCT) ?? []).length;
     if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
     if (this.calls.products) n += (text.match(this.calls.products) ?? []).length;
     // `concat_and_multiply(W, x, h)` is `[x, h] @ W`: a product of x and one of h.

@@ -65,3 +65,20 @@ describe('detectCells: framework idioms', () => {
     assert.deepEqual(cell('frameworks.py', 'ConcatRNN'), { kind: 'rnn', range: { start: 83, end: 93 }, layout: 'per-gate', gates: { h: [90] } });
   });
 });
+
+describe('detectCells: cells written without a tensor library', () => {
+  const all = (file: string, language: 'python' | 'javascript') =>
+    detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, gates }) => ({ name, kind, range, gates }));
+
+  it('products written out element by element (`p["Wi"][j][k] * x[k]` in a sum, `W.Wi[j][k] * x[k]` accumulated) are the pre-activations; a numpy class with its backward pass beside; a GRU named update/reset/candidate; the 1997 LSTM', () => {
+    assert.deepEqual(all('plain_python.py', 'python'), [
+      { name: 'lstm_unit', kind: 'lstm', range: { start: 4, end: 21 }, gates: { i: [11, 15], f: [12, 16], g: [13, 17], o: [14, 18], c: [19], h: [20] } },
+      { name: 'NumpyLSTM', kind: 'lstm', range: { start: 24, end: 42 }, gates: { i: [28], f: [27], g: [29], o: [30], c: [31], h: [32] } },
+      { name: 'gru_forward', kind: 'gru', range: { start: 45, end: 50 }, gates: { r: [47], z: [46], n: [48], h: [49] } },
+      { name: 'lstm_no_forget', kind: 'lstm-no-forget', range: { start: 53, end: 59 }, gates: { i: [54], g: [56], o: [55], c: [57], h: [58] } },
+    ]);
+    assert.deepEqual(all('element_loops.js', 'javascript'), [
+      { name: 'lstmStep', kind: 'lstm', range: { start: 1, end: 19 }, gates: { i: [6, 11], f: [7, 12], g: [8, 13], o: [9, 14], c: [16], h: [17] } },
+    ]);
+  });
+});
