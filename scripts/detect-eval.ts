@@ -3,7 +3,9 @@
 // entry is read from a fetched git mirror (DETECT_MIRRORS, default /work/.mirror, holding
 // owner+name/repo) at the entry's commit, or from a plain folder (DETECT_CORPUS, default
 // /work/detect-corpus, holding owner+name/path). Entries whose source is absent are skipped.
-// Usage: npx tsx scripts/detect-eval.ts [--verbose] [--json] [--holdout-notes]
+// Every split but 'tune' is a hold-out: its findings stay hidden unless --holdout-notes. The
+// table lists every split the manifest holds, in the order they first appear.
+// Usage: npx tsx scripts/detect-eval.ts [--verbose] [--json] [--holdout-notes] [--split NAME] [--manifest FILE]
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +24,8 @@ interface Entry {
   commit: string;
   path: string;
   language: DetectLanguage;
-  split: 'tune' | 'holdout' | 'fresh' | 'fresh2' | 'fresh3';
+  /** 'tune' (tuned on) or the name of a hold-out ('holdout', 'fresh', 'fresh4', …): any other name is a hold-out. */
+  split: string;
   licence?: string;
   ignore?: string[];
   cells: LabelledCell[];
@@ -115,7 +118,7 @@ function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean
   }
   // Hold-out (and fresh hold-out) findings stay hidden unless asked for, so they cannot steer tuning.
   if (entry.split !== 'tune' && !showHoldout) return;
-  if (verbose || notes.length) console.log(`${entry.split.padEnd(7)} ${entry.id}${notes.length ? '' : ': all right'}${notes.length ? `\n${notes.join('\n')}` : ''}`);
+  if (verbose || notes.length) console.log(`${entry.split.padEnd(8)} ${entry.id}${notes.length ? '' : ': all right'}${notes.length ? `\n${notes.join('\n')}` : ''}`);
 }
 
 function summary(t: Tally) {
@@ -135,26 +138,38 @@ function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
   const showHoldout = args.includes('--holdout-notes');
-  const manifestPath = path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
+  const only = args.includes('--split') ? args[args.indexOf('--split') + 1] : undefined;
+  const manifestPath = args.includes('--manifest') ? path.resolve(args[args.indexOf('--manifest') + 1]) : path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
   const { entries } = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { entries: Entry[] };
-  const tallies: Record<Entry['split'], Tally> = { tune: emptyTally(), holdout: emptyTally(), fresh: emptyTally(), fresh2: emptyTally(), fresh3: emptyTally() };
+  const splits = [...new Set(entries.map((e) => e.split))].filter((s) => only === undefined || s === only);
+  if (only !== undefined && !splits.length) {
+    console.error(`no entry in split '${only}'; the manifest's splits are ${[...new Set(entries.map((e) => e.split))].join(', ')}.`);
+    process.exitCode = 2;
+    return;
+  }
+  const tallies = new Map(splits.map((s) => [s, emptyTally()]));
   const skipped: string[] = [];
   for (const entry of entries) {
+    const tally = tallies.get(entry.split);
+    if (!tally) continue;
     const source = readSource(entry);
     if (source === undefined) skipped.push(entry.id);
-    else scoreEntry(entry, source, tallies[entry.split], verbose, showHoldout);
+    else scoreEntry(entry, source, tally, verbose, showHoldout);
   }
-  const result = { tune: summary(tallies.tune), holdout: summary(tallies.holdout), fresh: summary(tallies.fresh), fresh2: summary(tallies.fresh2), fresh3: summary(tallies.fresh3), skipped };
+  const result: Record<string, ReturnType<typeof summary> | string[]> = {};
+  for (const [split, tally] of tallies) result[split] = summary(tally);
+  result['skipped'] = skipped;
   if (args.includes('--json')) {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  console.log('\nsplit    entries cells found spurious kind    precision recall');
-  for (const split of ['tune', 'holdout', 'fresh', 'fresh2', 'fresh3'] as const) {
-    const s = result[split];
+  const width = Math.max(8, ...splits.map((s) => s.length));
+  console.log(`\n${'split'.padEnd(width)} entries cells found spurious kind    precision recall`);
+  for (const [split, tally] of tallies) {
+    const s = summary(tally);
     console.log(
-      `${split.padEnd(8)} ${String(s.entries).padStart(7)} ${String(s.cells).padStart(5)} ${String(s.found).padStart(5)} ${String(s.spurious).padStart(8)} ${pct(s.kindAccuracy).padStart(6)} ${pct(s.precision).padStart(9)} ${pct(s.gateLineRecall).padStart(6)}`,
+      `${split.padEnd(width)} ${String(s.entries).padStart(7)} ${String(s.cells).padStart(5)} ${String(s.found).padStart(5)} ${String(s.spurious).padStart(8)} ${pct(s.kindAccuracy).padStart(6)} ${pct(s.precision).padStart(9)} ${pct(s.gateLineRecall).padStart(6)}`,
     );
   }
   if (skipped.length) console.log(`skipped (source absent): ${skipped.join(', ')}`);

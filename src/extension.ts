@@ -5,16 +5,16 @@ import { registerEditorFeatures } from './host/editor-features';
 import { registerCommands, storageDirOf } from './host/commands/index';
 import { registerInspect } from './host/inspect';
 import { PANEL_VIEW_ID, PanelProvider } from './host/panel';
-import { RunManager } from './host/run-manager';
-import { RunsStore } from './host/runs-store';
+import { RunManager } from './host/core/run-manager';
+import { RunsStore } from './host/core/runs-store';
 import { createStatusBar } from './host/status-bar';
-import { trainedAsTitle } from './host/lens-plan';
+import { trainedAsTitle } from './host/core/lens-plan';
 import { TUTORIAL_FILE } from './host/tutorial';
 import { trackWalkthrough, type WalkthroughMilestone } from './host/walkthrough';
-import { WorkerClient } from './host/worker-client';
+import { WorkerClient } from './host/core/worker-client';
 import { UserCodeRunner } from './host/user-code';
 import { rawSettings } from './host/commands/index';
-import { readSettings } from './host/config';
+import { readSettings } from './host/core/config';
 
 export interface LstmLabApi {
   manager: RunManager;

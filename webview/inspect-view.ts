@@ -61,6 +61,8 @@ export class InspectView {
   private readonly latest: Partial<Record<Kind, string>> = {};
   /** The panel's own requests, answered by inspectResult / inspectError with the same requestId. */
   private readonly requests = new PendingRequests<InspectAnswer>('inspect');
+  /** The host's own capture (Inspect Selection) is out: announced by inspectText, ended by its result or error. */
+  private editorCaptureOut = false;
 
   private readonly runSelect = el('select', { class: 'inspect-run', 'aria-label': 'Run to inspect' });
   private readonly textInput = el('textarea', {
@@ -211,17 +213,21 @@ export class InspectView {
           this.state.runId = message.runId;
           this.renderRunOptions();
         }
+        this.editorCaptureOut = true;
         this.setBusy('capture', true);
         this.setStatus(`${KIND_LABELS.capture} from the editor…`, false);
         this.onStateChange();
         return;
-      // The answer to one of the panel's requests settles it; an answer to a request the host made itself (Inspect Selection) is shown as it comes.
+      // The answer to one of the panel's requests settles it. Anything else is the outcome of an
+      // inspection the host ran itself (Inspect Selection, a push: docs/architecture.md says why),
+      // shown as it comes.
       case 'inspectResult':
         if (!this.requests.resolve(message.requestId, message)) this.show(message);
         return;
       case 'inspectError':
         if (this.requests.reject(message.requestId, new Error(message.message))) return;
-        if (message.requestId.startsWith('selection-')) this.setBusy('capture', false);
+        if (this.editorCaptureOut) this.setBusy('capture', false);
+        this.editorCaptureOut = false;
         this.setStatus(message.message, true);
         return;
     }
@@ -229,6 +235,7 @@ export class InspectView {
 
   private show(message: InspectAnswer): void {
     const kind = message.result.kind;
+    if (kind === 'capture') this.editorCaptureOut = false;
     this.setBusy(kind, false);
     this.resultRunId[kind] = message.runId;
     this.accept(message.result);

@@ -32,13 +32,14 @@ export function probeJson(result: ProbeResult, config: ProbeConfig) {
     backend: result.backend,
     config: { steps, batchSize, embeddingSize, hiddenSize, seed, corpus, checkpoint: config.checkpoint ?? null },
     steps: result.steps,
-    series: result.series.map(({ name, cell, forgetGate, forgetBias, keepTrainedForgetBias, norms }) => ({
+    series: result.series.map(({ name, cell, forgetGate, forgetBias, keepTrainedForgetBias, norms, seconds }) => ({
       name,
       cell,
       forgetGate,
       forgetBias,
       trainedForgetBias: keepTrainedForgetBias === true,
       norms,
+      seconds,
     })),
   };
 }

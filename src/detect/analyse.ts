@@ -5,12 +5,13 @@
 import { extractRefs, parseDefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
-import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, type Roles } from './flow';
+import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
 import {
   classify,
   CONCAT,
   EXPLICITLY_PREVIOUS,
+  MATMUL,
   GRU_NAMES,
   GRU_SUFFIXES,
   hasActivation,
@@ -46,6 +47,29 @@ function suffixRole<K extends GateName>(name: string, suffixes: Record<string, K
   return undefined;
 }
 
+/**
+ * The names of the activated values beat the split's own names: after `i, ig, fg, og = split(z)`,
+ * `input_activation = tanh(i)` and `input_gate = sigmoid(ig)` (ODE-LSTM), ig is the input gate and
+ * the split's `i` loses that role (it is left over, and so the candidate).
+ */
+function renameByActivatedNames<K extends GateName>(flow: Flow, vocab: Record<string, string[]>, gateRoles: K[], roles: Roles, group: Def[]): void {
+  const activatedAs = (d: Def): K | undefined => {
+    const named = flow.defs
+      .filter((a) => a.order > d.order && a.targetCount === 1 && hasActivation(a.rhs) && flow.reaching(d.key, a.order) === d && a.refs.includes(d.key))
+      .filter((a) => group.every((other) => other === d || !a.refs.includes(other.key)))
+      .map((a) => classify(a.name, vocab, a.targetSubscripted) as K | undefined)
+      .filter((r): r is K => r !== undefined && gateRoles.includes(r));
+    return named.length === 1 ? named[0] : undefined;
+  };
+  const renamed = group.map(activatedAs);
+  if (new Set(renamed.filter(Boolean)).size !== renamed.filter(Boolean).length) return;
+  group.forEach((d, k) => {
+    const role = renamed[k];
+    if (role) roles.set(d, role);
+    else if (roles.has(d) && renamed.includes(roles.get(d) as K)) roles.delete(d);
+  });
+}
+
 function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, string[]>, gateRoles: K[], positional: K[], suffixes: Record<string, K>): Roles {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -59,17 +83,18 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
   for (const group of byStmt.values()) {
     if (group.length !== positional.length) continue;
+    const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
+    // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
+    const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
+    const splitsProduct = Boolean(source) || splitParam || flow.matmulCount(group[0].rhs) > 0;
+    if (splitsProduct) renameByActivatedNames(flow, vocab, gateRoles, roles, group);
     const unnamed = group.filter((d) => !roles.has(d));
     const missing = positional.filter((r) => !group.some((d) => roles.get(d) === r));
     if (unnamed.length === 1 && missing.length === 1) {
       // `a, i, f, o = split_axis(...)`: the one output not named as a gate is the gate left over.
       roles.set(unnamed[0], missing[0]);
     } else {
-      if (unnamed.length < group.length) continue;
-      const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));
-      // A parameter unpacked by position is a split pre-activation only when its name says so (`z`, `gates`), not `x` or `h_tm1`.
-      const splitParam = unpacking(group[0]) && group[0].refs.some((r) => flow.isParam(r) && /^(?:z|gates?|pre_?acts?|preactivations?|ifgo|lin|affine)$/i.test(r));
-      if (!source && !splitParam && flow.matmulCount(group[0].rhs) === 0) continue;
+      if (unnamed.length < group.length || !splitsProduct) continue;
       // Names ending in a gate letter say the order (Keras' GRU is z, r, h); otherwise the framework's order.
       const hinted = group.map((d) => suffixRole(d.name, suffixes));
       const byHint = hinted.every((r) => r !== undefined) && new Set(hinted).size === group.length;
@@ -136,6 +161,9 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       cDefs.push(d);
     }
   }
+  // Phased LSTM's `c_tilde = f * c_prev + i * g; c = k * c_tilde + (1 - k) * c_prev`: the value mixed
+  // into the cell state that itself combines the gates is a cell state too (`h_tilde = o * tanh(c_tilde)`).
+  for (const d of cDefs) for (const m of readsThroughMixers(flow, roles, d).mixers) if (rolesReached(flow, m, roles, ['i', 'f', 'g']) >= 2) roles.set(m, 'c');
   renameShiftedCandidate(flow, roles, cDefs);
   inferGatesFeeding(flow, roles, cDefs, [
     [TANH_LIKE, 'g'],
@@ -146,7 +174,9 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
     const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
-    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
+    // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name.
+    const mixedOn = isH && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
+    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
@@ -228,8 +258,10 @@ const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
-    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
-    if (!isH || !RNN_ACTIVATION.test(d.rhs)) continue;
+    // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
+    const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name);
+    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
+    if (!isH || !(RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs))) continue;
     // Everything the new state is computed from, through pre-activations.
     const closure: Def[] = [];
     const refs = new Set(d.refs);
@@ -272,27 +304,53 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
   return { kind: 'unknown', gates: gatesOf(flow, roles, ['i', 'f', 'g', 'o']), optionalForgetGate: false };
 }
 
-export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, linearModules: string[], helpers?: ClassHelpers): UnitAnalysis | undefined {
-  const modules = linearModules.length
-    ? new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${linearModules.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g')
-    : undefined;
-  const flow = new Flow(parseDefs(stmts, lineOf), params, modules, lineOf, helpers);
+/** What calling a name defined elsewhere in the file computes. */
+export interface FileLayers {
+  /** A product with weights: `self.fc = nn.Linear(...)`, a function returning `np.dot(...)`. */
+  products: string[];
+  /** Of those, the ones concatenating their inputs first (`[x, h] @ W` is two products in one). */
+  concatenating: string[];
+  /** Layers made with an activation (`Dense(units, activation="tanh")`): their output is activated. */
+  activated: string[];
+}
+
+/** A call of one of `names`: bare, or as `self.X(`, `this.X.apply(`. */
+function callOf(names: string[]): RegExp | undefined {
+  if (!names.length) return undefined;
+  return new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${names.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g');
+}
+
+export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
+  const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated) };
+  const flow = new Flow(parseDefs(stmts, lineOf), params, calls, lineOf, helpers);
   return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
+
+const LAYER =
+  /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/;
+/** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
+const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
 
 /**
  * `self.X = nn.Linear(...)`, `this.X = tf.layers.dense(...)`, and local layers (`dense_i =
  * partial(Dense, ...)`, `input_to_hidden = hk.Linear(...)`, `conv = hk.ConvND(...)`): calling
- * X is a product with weights.
+ * X is a product with weights. So is calling a function of the file that returns a product
+ * (`def concat_and_multiply(weights, *args): ...; return np.dot(cat_state, weights)`).
  */
-export function findLinearModules(stmts: Stmt[]): string[] {
-  const names: string[] = [];
-  for (const s of stmts) {
-    const m =
-      /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/.exec(
-        s.text,
-      );
-    if (m) names.push(m[2]);
+export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[]): FileLayers {
+  const layers: FileLayers = { products: [], concatenating: [], activated: [] };
+  for (const u of units) {
+    for (const s of u.stmts) {
+      const m = LAYER.exec(s.text);
+      if (!m) continue;
+      layers.products.push(m[2]);
+      if (LAYER_ACTIVATION.test(s.text)) layers.activated.push(m[2]);
+    }
+    if (u.type !== 'function' || u.stmts.length > 4) continue;
+    const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
+    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
+    layers.products.push(u.name);
+    if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }
-  return names;
+  return layers;
 }

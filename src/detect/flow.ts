@@ -14,7 +14,7 @@ export class Flow {
   constructor(
     readonly defs: Def[],
     readonly params: Param[],
-    private readonly linearModules: RegExp | undefined,
+    private readonly calls: { products?: RegExp; concatenating?: RegExp; activated?: RegExp },
     readonly lineOf: (offset: number) => number,
     readonly helpers?: ClassHelpers,
   ) {
@@ -58,8 +58,14 @@ export class Flow {
   matmulCount(text: string): number {
     let n = (text.match(MATMUL) ?? []).length;
     if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
-    if (this.linearModules) n += (text.match(this.linearModules) ?? []).length;
+    if (this.calls.products) n += (text.match(this.calls.products) ?? []).length;
+    // `concat_and_multiply(W, x, h)` is `[x, h] @ W`: a product of x and one of h.
+    if (this.calls.concatenating) n += (text.match(this.calls.concatenating) ?? []).length;
     return n;
+  }
+  /** An activation applied: a call (`tanh(...)`) or a layer made with one (`Dense(units, activation="sigmoid")`). */
+  activates(text: string): boolean {
+    return hasActivation(text) || (this.calls.activated !== undefined && text.match(this.calls.activated) !== null);
   }
   /** A pre-activation: a product with weights (or a split/sum of such) not yet through an activation. */
   preact(d: Def, visiting = new Set<Def>()): boolean {
@@ -68,7 +74,7 @@ export class Flow {
     if (visiting.has(d)) return false;
     visiting.add(d);
     let result = false;
-    if (!hasActivation(d.rhs)) {
+    if (!this.activates(d.rhs)) {
       const products = this.matmulCount(d.rhs);
       // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
       const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs) && !RESHAPE.test(d.rhs);
@@ -249,12 +255,12 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     const activatedBefore = own.some((d) =>
       d.refs.some((r) => {
         const s = flow.reaching(r, d.order);
-        return s !== undefined && !roles.has(s) && hasActivation(s.rhs);
+        return s !== undefined && !roles.has(s) && flow.activates(s.rhs);
       }),
     );
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
-    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs)) && !activatedBefore && !fromHelper) {
+    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {
         if (!inline.into.includes(r)) continue;
         const read = own.filter((o) => d.refs.some((ref) => ref === o.key && flow.reaching(ref, d.order) === o));

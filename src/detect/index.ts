@@ -6,7 +6,7 @@
 // or notebook cell. Forget-bias literals count for a cell only inside its own range; for a
 // notebook, assignments in other code cells (the notebook sets lstm.b_f in separate cells)
 // are listed by detectNotebookForgetBiases, not attached to any cell.
-import { analyseStatements, findLinearModules, type UnitAnalysis } from './analyse';
+import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
 import { classHelpers, helperCalled } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
@@ -107,8 +107,8 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   checkLanguage(languageId);
   const scanned = scan(source, languageId);
   const cells: DetectedCell[] = [];
-  // Layers made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
-  const modules = findLinearModules(allStmts(scanned.module));
+  // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
+  const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));

@@ -130,7 +130,7 @@ export function inferOutputGate(flow: Flow, roles: Roles): void {
 }
 
 /** A name for the cell state itself (previous or current), as a peephole reads it. */
-const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev|prev_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev|prev_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
+const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev(?:ious)?|prev(?:ious)?_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev(?:ious)?|prev(?:ious)?_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
 
 /**
  * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
@@ -144,7 +144,12 @@ export function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
       const src = flow.reaching(r, d.order);
       return src !== undefined && !roles.has(src) && !hasActivation(src.rhs) && readsCell(src.rhs);
     });
-  for (const [d, role] of roles) if ((role === 'i' || role === 'f' || role === 'o') && hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) return true;
+  // Lasagne's `ingate += cell_previous * W_cell_to_ingate` before `ingate = nonlinearity_ingate(ingate)`: added before the activation.
+  const activatedLater = (d: Def) => flow.definitionsOf(d.key).some((a) => a.order > d.order && hasActivation(a.rhs));
+  for (const [d, role] of roles) {
+    if (role !== 'i' && role !== 'f' && role !== 'o') continue;
+    if ((hasActivation(d.rhs) && (readsCell(d.rhs) || readsPeep(d))) || (!hasActivation(d.rhs) && activatedLater(d) && readsCell(d.rhs))) return true;
+  }
   for (const d of updates) {
     const re = new RegExp(SIGMOID_LIKE.source, 'g');
     let m: RegExpExecArray | null;

@@ -18,6 +18,18 @@ function keepStringKey(source: string, out: string[], open: number, close: numbe
   return true;
 }
 
+const ACTIVATION_NAMES = /^(?:sigmoid|tanh|relu|hard_sigmoid|hardSigmoid|softsign|linear|elu|selu|gelu|swish|softplus|softmax)$/;
+
+/**
+ * The name of a layer's activation (`Dense(units, activation="sigmoid")`, `{activation: 'tanh'}`)
+ * is kept: calling that layer applies it. `out[open + 1 .. close - 1]` is the string's content.
+ */
+function keepActivationName(source: string, out: string[], open: number, close: number): void {
+  const content = source.slice(open + 1, close);
+  if (!ACTIVATION_NAMES.test(content) || !/activation\s*[=:]\s*$/i.test(source.slice(Math.max(0, open - 40), open))) return;
+  for (let k = open + 1; k < close; k++) out[k] = source[k];
+}
+
 /** Splits at top-level commas (depth counted over () [] {}). */
 export function splitTopLevel(text: string, separator = ','): { text: string; offset: number }[] {
   const parts: { text: string; offset: number }[] = [];
@@ -89,6 +101,7 @@ export function blankPython(source: string): string {
         i++;
       }
       if (!triple && source[open] === '[') keepStringKey(source, out, open, i);
+      else if (!triple) keepActivationName(source, out, open + 1, i);
       i += quote.length;
     } else i++;
   }
@@ -120,6 +133,7 @@ export function blankCLike(source: string): string {
         i++;
       }
       if (ch !== '`' && source[open] === '[') keepStringKey(source, out, open, i);
+      else if (ch !== '`') keepActivationName(source, out, open + 1, i);
       i++;
     } else i++;
   }

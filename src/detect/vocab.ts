@@ -33,7 +33,7 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
   ],
   o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
-  h: ['h', 'ht', 'h_t', 'hy', 'hx', 'h_next', 'next_h', 'h_new', 'new_h', 'hidden', 'hidden_state', 'h1', 'h_out', 'state_h', 'h_state', 'hs'],
+  h: ['h', 'ht', 'h_t', 'hy', 'hx', 'h_next', 'next_h', 'h_new', 'new_h', 'hidden', 'hidden_state', 'h1', 'h_out', 'state_h', 'h_state', 'hs', 'hid'],
 };
 
 export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
@@ -69,12 +69,13 @@ export const LSTM_SUFFIXES: Record<string, 'i' | 'f' | 'g' | 'o'> = { i: 'i', f:
 export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u: 'z', i: 'z', n: 'n', h: 'n' };
 
 /** Names a previous hidden state goes by (parameters of a step function). */
-export const PREVIOUS_HIDDEN = /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hidden_?state|state|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s)$/;
+export const PREVIOUS_HIDDEN =
+  /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
-export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*state|state_?new|h_?new|new_?carry)$/;
+export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
-export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hidden|state|output|out|result|input|s)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
+export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hid|hidden|state|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
 
 export function roleName(raw: string): string {
   return raw
@@ -105,13 +106,13 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 
 // An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
 export const ACTIVATION =
-  /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/;
+  /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/;
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s*\+\s*(?:[\w$]+\s*\.\s*)?exp\s*\(\s*-/;
 export const SIGMOID_LIKE = new RegExp(
-  `${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
-export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/;
+export const TANH_LIKE = /(?:^|[^\w$])(?:tanh_?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/;
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;

@@ -2,7 +2,7 @@
 // little-endian, one after another, in a weights-*.bin file; the JSON header lists each
 // tensor's name and shape in the same order (offsets follow from the shapes). Exact (the
 // engine's weights are float32) and read in one go, where version 1 wrote JSON number arrays.
-import type { NotebookWeights } from './cells/types';
+import type { PerGateWeights } from './cells/types';
 import type { LanguageModelWeights } from './model';
 
 export interface TensorEntry {
@@ -84,7 +84,7 @@ export function weightsFromTensors(tensors: Map<string, { shape: number[]; value
   for (const [name, tensor] of tensors) if (name.startsWith('cell.')) cell[name.slice('cell.'.length)] = toNestedValues(tensor);
   return {
     embedding: get('embedding') as number[][],
-    cell: cell as unknown as NotebookWeights,
+    cell: cell as unknown as PerGateWeights,
     projection: { weight: get('projection.weight') as number[][], bias: get('projection.bias') as number[] },
   };
 }

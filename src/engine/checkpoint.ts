@@ -1,7 +1,7 @@
 // A checkpoint is a directory holding checkpoint.json, a small JSON header (the format
 // version, the training configuration, the vocabulary, the cell kind and options, where
 // training stood, and the list of tensors), and weights-*.bin, every weight (the cell's in the
-// notebook's per-gate layout) and Adam's state as float32 (checkpoint-binary.ts). Version 1
+// per-gate layout, PerGateWeights) and Adam's state as float32 (checkpoint-binary.ts). Version 1
 // checkpoints (everything in checkpoint.json, weights as JSON arrays) still load.
 // Writing is atomic: a new weights file under a new name, then the header by rename, then the
 // old weights file is removed, so a crash at any point leaves the previous checkpoint whole.

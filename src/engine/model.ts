@@ -1,7 +1,7 @@
 // The notebook's character language model: embedding → recurrent cell → linear to the
 // vocabulary, with the mean cross-entropy over non-padding targets.
 import * as tf from '@tensorflow/tfjs';
-import type { CellKind, NotebookWeights, RecurrentCell } from './cells/types';
+import type { CellKind, PerGateWeights, RecurrentCell } from './cells/types';
 import type { Checkpoint } from './checkpoint';
 import { getCell } from './cells/registry';
 import { PADDING_ID } from './corpus';
@@ -21,8 +21,8 @@ export interface LanguageModelOptions {
 export interface LanguageModelWeights {
   /** [V, E]. */
   embedding: number[][];
-  /** The cell's weights in the notebook's layout. */
-  cell: NotebookWeights;
+  /** The cell's weights in the per-gate layout. */
+  cell: PerGateWeights;
   /** weight [H, V], bias [V]. */
   projection: { weight: number[][]; bias: number[] };
 }

@@ -15,7 +15,7 @@ import { canProbeFast, probeSeriesFast } from './fast/probe-fast';
 import { getCell } from './cells/registry';
 import { catalogEntry, familyOf, kindsWithoutForgetGate } from '../shared/catalog';
 import { probeStartWeights } from './cells/init';
-import type { CellState, NotebookWeights } from './cells/types';
+import type { CellState, PerGateWeights } from './cells/types';
 import { loadCheckpoint } from './checkpoint';
 import { machineMemoryLimitMB, memoryProblem } from './validate';
 import { loadCorpus } from './corpus';
@@ -28,8 +28,8 @@ export interface ProbeSeriesOptions {
   hiddenSize: number;
   /** Seed of the cell's xavier-uniform init; equal seeds give LSTMs equal weights except b_f. */
   seed: number;
-  /** Start from these weights (notebook layout) instead of a fresh init; for LSTMs b_f is then set to spec.forgetBias. */
-  weights?: NotebookWeights;
+  /** Start from these weights (per-gate layout) instead of a fresh init; for LSTMs b_f is then set to spec.forgetBias. */
+  weights?: PerGateWeights;
   signal?: AbortSignal;
   /** Called after each step with t (1-based) and its norm. */
   onStep?: (step: number, norm: number) => void;

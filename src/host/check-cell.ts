@@ -14,10 +14,10 @@ import { registerCommand, UserError, type Fix } from './commands/wrapper';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
 import type { PanelProvider } from './panel';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './core/run-manager';
 import { CellRunError, type UserCodeRunner } from './user-code';
 import { UserCodeDiagnostics, type PlacedDiagnostic } from './user-code-diagnostics';
-import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, planForTfjsFileCell, userProbeRun, verdictDetails, verdictSummary } from './user-code-report';
+import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, planForTfjsFileCell, userProbeRun, verdictDetails, verdictSummary } from './core/user-code-report';
 
 export interface CheckCellDeps {
   cells: DetectedCells;

@@ -10,7 +10,7 @@ import { GateSync } from './gate-sync';
 import { InlineResults } from './inline-results';
 import type { PanelProvider } from './panel';
 import { registerCheckCell } from './check-cell';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './core/run-manager';
 import type { UserCodeRunner } from './user-code';
 
 export function registerEditorFeatures(deps: {

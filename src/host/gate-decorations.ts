@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { gateAtLine, type DetectedCell, type GateName } from '../detect';
 import { CODE_SELECTOR, DetectedCells, lineRange } from './detected-cells';
-import { equationForGate, GATE_TEXT, gateLineText, latexToUnicode, planForCell } from './lens-plan';
+import { equationForGate, GATE_TEXT, gateLineText, latexToUnicode, planForCell } from './core/lens-plan';
 
 export const GATE_DECORATIONS_SETTING = 'gateDecorations';
 

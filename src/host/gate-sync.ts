@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { gateAtLine, linesForGate, type DetectedCell, type GateName } from '../detect';
 import type { HostToWebview } from '../shared/protocol';
 import { DetectedCells, lineRange } from './detected-cells';
-import { planForCell } from './lens-plan';
+import { planForCell } from './core/lens-plan';
 import type { PanelProvider } from './panel';
 
 type EquationsMessage = Extract<HostToWebview, { type: 'equations' }>;

@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import type { RunRecord } from '../shared/protocol';
 import { DetectedCells, lineRange } from './detected-cells';
-import { formatNumber, probeSummary, trainedAsTitle, trainSummary } from './lens-plan';
-import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './sparkline';
+import { formatNumber, probeSummary, trainedAsTitle, trainSummary } from './core/lens-plan';
+import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './core/sparkline';
 
 export interface InlineSummary {
   uri: string;

@@ -7,7 +7,7 @@ import type { ActivationCapture } from '../shared/inspect-types';
 import type { InspectRequest, InspectResult, RunRecord } from '../shared/protocol';
 import { registerCommand, TRAIN_MODEL, UserError } from './commands/wrapper';
 import type { PanelProvider } from './panel';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './core/run-manager';
 
 export interface InspectDeps {
   manager: RunManager;
@@ -74,6 +74,7 @@ export function registerInspect(deps: InspectDeps): vscode.Disposable[] {
       checkpointOfRun(manager.get(runId), runId);
       await panel.show();
       await waitForReady(panel, 10_000);
+      // The command asks and holds the answer; the panel is only told (a push: docs/architecture.md says why), under an id no webview asked for.
       const requestId = `selection-${++selectionCounter}`;
       panel.post({ type: 'inspectText', text, runId });
       try {

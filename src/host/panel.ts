@@ -9,8 +9,8 @@ import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../shared/types';
 import { PendingRequests } from '../shared/requests';
 import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type ViewState, type WebviewToHost } from '../shared/protocol';
-import { renderPanelHtml } from './panel-html';
-import { ViewSync, type ViewStore, type ViewSurface } from './view-sync';
+import { renderPanelHtml } from './core/panel-html';
+import { ViewSync, type ViewStore, type ViewSurface } from './core/view-sync';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { BatchProgress } from '../shared/types';
 import type { RunRecord } from '../shared/protocol';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './core/run-manager';
 
 export function createStatusBar(manager: RunManager): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('lstmLab.status', vscode.StatusBarAlignment.Left, 10);

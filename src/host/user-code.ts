@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import { PythonClient, PythonRunError, type CellResult, type CheckInput, type PythonInfo } from '../python';
 import { PythonEnvironment } from './python-env';
-import { CellRunError, TfjsCellRunner } from './tfjs-cell-runner';
-import type { WorkerClientOptions } from './worker-client';
+import { CellRunError, TfjsCellRunner } from './core/tfjs-cell-runner';
+import type { WorkerClientOptions } from './core/worker-client';
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 

@@ -3,7 +3,7 @@
 // window, and the steps' completionEvents wait for them (VS Code remembers a ticked step).
 import * as vscode from 'vscode';
 import type { PanelProvider } from './panel';
-import type { RunManager } from './run-manager';
+import type { RunManager } from './core/run-manager';
 import { shippedTutorialMatcher } from './tutorial-code';
 
 export const WALKTHROUGH_CONTEXT = {

@@ -50,7 +50,7 @@ export interface EquationLine {
 export type WeightDim = 'E' | 'H';
 
 /**
- * One weight in the notebook's layout, in the order the seeded initialisation draws them:
+ * One weight in the per-gate layout (PerGateWeights in types.ts), in the order the seeded initialisation draws them:
  * matrices xavier-uniform from one stream, biases zero (b_f: the forget bias).
  */
 export interface WeightSpec {
@@ -78,7 +78,7 @@ export interface FamilySpec {
   sigmoidGates: readonly GateName[];
   /** Recurrent state carried from step to step. */
   state: readonly ('h' | 'c')[];
-  /** Weights in the notebook's layout, in initialisation order. */
+  /** Weights in the per-gate layout, in initialisation order. */
   weights: readonly WeightSpec[];
   /** The equation lines, given the cell's notation; forgetGate only matters where the family has one. */
   equations(forgetGate: boolean, preActivation: PreActivation): EquationLine[];
@@ -310,7 +310,7 @@ export function shownEquations(kind: CellKind, forgetGate: boolean): { cell: Cel
 
 export type WeightShape = [number] | [number, number];
 
-/** Weight names of `kind`, in the notebook's layout and initialisation order. */
+/** Weight names of `kind`, in the per-gate layout and initialisation order. */
 export function weightNames(kind: CellKind): string[] {
   return familyOf(kind).weights.map((w) => w.name);
 }

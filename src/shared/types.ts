@@ -9,12 +9,14 @@ import { anyNumber, finite, num, numberRow } from './guards';
 export type { CellKind, GateName, EquationLine } from './catalog';
 
 /**
- * Weights in the notebook's own layout, as plain nested arrays, so they can be saved,
- * dumped for another framework, and mapped between cell kinds. The names and shapes of each
- * family are in the catalog (CELL_FAMILIES[family].weights). An LSTM without a forget gate
- * still has its f entries (ignored).
+ * A cell's weights in the per-gate layout: one plain array per weight, named and shaped as
+ * the catalog says (CELL_FAMILIES[family].weights: an LSTM's W_ii, W_hi, b_i, … for each gate,
+ * the layout of the seed notebook's NaiveLSTM). Every cell kind exports and imports its
+ * weights this way, whatever it holds inside (a fused kind splits its matrices by gate), so
+ * checkpoints, probe dumps and mappings between kinds of one family use one format. An LSTM
+ * without a forget gate still has its f entries (ignored).
  */
-export type NotebookWeights = Record<string, number[][] | number[]>;
+export type PerGateWeights = Record<string, number[][] | number[]>;
 
 export const CellKindSchema = v.picklist(CELL_KINDS);
 export const GateNameSchema = v.picklist(GATE_NAMES);

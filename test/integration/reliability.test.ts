@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LstmLabApi } from '../../src/extension';
 import type { RunRecord } from '../../src/shared/protocol';
-import { RunsStore } from '../../src/host/runs-store';
+import { RunsStore } from '../../src/host/core/runs-store';
 
 const EXTENSION_ID = 'lstm-lab.lstm-lab';
 const TINY = { preset: 'quick', seqLen: 20, hiddenSize: 16, embeddingSize: 8, batchSize: 4 } as const;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { WorkerClient, WorkerDiedError } from '../../src/host/worker-client';
+import { WorkerClient, WorkerDiedError } from '../../src/host/core/worker-client';
 import { isWorkerToHost, type WorkerToHost } from '../../src/shared/protocol';
 import type { RunRecord } from '../../src/shared/protocol';
 

@@ -8,8 +8,8 @@ import katex from 'katex';
 import { initBackend } from '../../src/engine/backend';
 import { getCell, cellKinds } from '../../src/engine/cells/registry';
 import { initLstmWeights, initRnnWeights } from '../../src/engine/cells/init';
-import { LSTM_WEIGHT_NAMES } from '../../src/engine/cells/notebook-layout';
-import type { CellKind, CellState, NotebookWeights, RecurrentCell } from '../../src/engine/cells/types';
+import { LSTM_WEIGHT_NAMES } from '../../src/engine/cells/per-gate-weights';
+import type { CellKind, CellState, PerGateWeights, RecurrentCell } from '../../src/engine/cells/types';
 import { mulberry32 } from '../../src/engine/random';
 import { referenceLstmStep, referenceRnnStep, type Matrix } from './helpers/reference-lstm';
 
@@ -21,7 +21,7 @@ interface ReferenceRun {
   h: Matrix;
   c?: Matrix;
 }
-function referenceLstm(w: NotebookWeights, x: number[][][], forgetGate: boolean, h0: Matrix, c0: Matrix): ReferenceRun {
+function referenceLstm(w: PerGateWeights, x: number[][][], forgetGate: boolean, h0: Matrix, c0: Matrix): ReferenceRun {
   const hidden: number[][][] = [];
   const hs: Matrix = [];
   const cs: Matrix = [];
@@ -39,7 +39,7 @@ function referenceLstm(w: NotebookWeights, x: number[][][], forgetGate: boolean,
   });
   return { hidden, h: hs, c: cs };
 }
-function referenceRnn(w: NotebookWeights, x: number[][][], h0: Matrix): ReferenceRun {
+function referenceRnn(w: PerGateWeights, x: number[][][], h0: Matrix): ReferenceRun {
   const hidden: number[][][] = [];
   const hs: Matrix = [];
   x.forEach((sequence, batchIndex) => {
@@ -60,10 +60,10 @@ function randomMatrix(rows: number, cols: number, random: () => number, scale = 
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * scale));
 }
 /** Weights with every entry random, biases included, so that a mapping mistake shows. */
-function randomWeights(kind: CellKind, inputSize: number, hiddenSize: number, seed: number): NotebookWeights {
+function randomWeights(kind: CellKind, inputSize: number, hiddenSize: number, seed: number): PerGateWeights {
   const random = mulberry32(seed);
   const base = kind === 'simple-rnn' ? initRnnWeights(inputSize, hiddenSize, seed) : initLstmWeights(inputSize, hiddenSize, seed);
-  const out: NotebookWeights = {};
+  const out: PerGateWeights = {};
   for (const [name, value] of Object.entries(base)) {
     out[name] = Array.isArray(value[0]) ? randomMatrix(value.length, (value[0] as number[]).length, random, 0.8) : (value as number[]).map(() => random() * 2 - 1);
   }
@@ -72,7 +72,7 @@ function randomWeights(kind: CellKind, inputSize: number, hiddenSize: number, se
 function flatten(value: unknown): number[] {
   if (Array.isArray(value)) return value.flatMap((v) => flatten(v));
   if (typeof value === 'number') return [value];
-  // NotebookWeights: every entry, in name order.
+  // PerGateWeights: every entry, in name order.
   const record = value as Record<string, unknown>;
   return Object.keys(record)
     .sort()
@@ -84,7 +84,7 @@ function maxAbsDiff(a: unknown, b: unknown): number {
   assert.equal(fa.length, fb.length, 'compared arrays differ in size');
   return fa.reduce((worst, v, k) => Math.max(worst, Math.abs(v - fb[k]!)), 0);
 }
-function makeCell(kind: CellKind, inputSize: number, hiddenSize: number, forgetGate: boolean, weights?: NotebookWeights, seed = 0): RecurrentCell {
+function makeCell(kind: CellKind, inputSize: number, hiddenSize: number, forgetGate: boolean, weights?: PerGateWeights, seed = 0): RecurrentCell {
   return getCell(kind).create({ inputSize, hiddenSize, forgetGate, seed }, weights);
 }
 
@@ -320,7 +320,7 @@ describe('cells', function () {
 
     it('round-trips weights through every layout (export → import elsewhere → export)', () => {
       const weights = randomWeights('naive-lstm', 3, 5, 77);
-      const asFloat32 = (w: NotebookWeights) => JSON.parse(JSON.stringify(w, (_k, v) => (typeof v === 'number' ? Math.fround(v) : v))) as NotebookWeights;
+      const asFloat32 = (w: PerGateWeights) => JSON.parse(JSON.stringify(w, (_k, v) => (typeof v === 'number' ? Math.fround(v) : v))) as PerGateWeights;
       let current = weights;
       for (const kind of [...LSTM_KINDS, 'naive-lstm' as CellKind]) {
         const cell = makeCell(kind, 3, 5, true);

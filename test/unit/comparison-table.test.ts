@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { comparisonTable } from '../../src/host/export';
+import { comparisonTable } from '../../src/host/core/export';
 import type { RunRecord } from '../../src/shared/protocol';
 import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 

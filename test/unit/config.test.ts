@@ -1,7 +1,7 @@
 // Settings → TrainConfig/ProbeConfig: presets match the notebook, every bad value is refused
 // with a message naming the setting and its accepted range.
 import assert from 'node:assert/strict';
-import { buildProbeConfig, buildTrainConfig, estimateTrainMemoryMB, parseForgetBiases, readSettings } from '../../src/host/config';
+import { buildProbeConfig, buildTrainConfig, estimateTrainMemoryMB, parseForgetBiases, readSettings } from '../../src/host/core/config';
 
 const brown = { kind: 'brown' } as const;
 

@@ -164,7 +164,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
-describe('fast-lstm equals the fused-lstm cell given the same NotebookWeights', () => {
+describe('fast-lstm equals the fused-lstm cell given the same PerGateWeights', () => {
   before(async () => {
     await initBackend('wasm');
   });
@@ -225,7 +225,7 @@ describe('fast-lstm equals the fused-lstm cell given the same NotebookWeights', 
     });
   }
 
-  it('exports exactly the NotebookWeights it was given (the fused-lstm layout)', () => {
+  it('exports exactly the PerGateWeights it was given (the fused-lstm layout)', () => {
     const weights = initLstmWeights(3, 4, 9, 1);
     const fast = fastLstm.create({ inputSize: 3, hiddenSize: 4 }, weights);
     const fused = getCell('fused-lstm').create({ inputSize: 3, hiddenSize: 4 }, weights);

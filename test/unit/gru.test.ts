@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
 import { getCell } from '../../src/engine/cells/registry';
 import { initFamilyWeights } from '../../src/engine/cells/init';
-import type { NotebookWeights } from '../../src/engine/cells/types';
+import type { PerGateWeights } from '../../src/engine/cells/types';
 import { loadCheckpoint } from '../../src/engine/checkpoint';
 import { canProbeFast, probeSeriesFast } from '../../src/engine/fast/probe-fast';
 import { captureActivations } from '../../src/engine/inspect';
@@ -28,15 +28,15 @@ function randomMatrix(rows: number, cols: number, random: () => number, scale = 
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * scale));
 }
 /** Every entry random, biases included, so that a mapping mistake shows. */
-function randomWeights(E: number, H: number, seed: number): NotebookWeights {
+function randomWeights(E: number, H: number, seed: number): PerGateWeights {
   const random = mulberry32(seed);
-  const out: NotebookWeights = {};
+  const out: PerGateWeights = {};
   for (const [name, value] of Object.entries(initFamilyWeights('gru', E, H, seed))) {
     out[name] = Array.isArray(value[0]) ? randomMatrix(value.length, (value[0] as number[]).length, random, 0.8) : (value as number[]).map(() => random() * 2 - 1);
   }
   return out;
 }
-function referenceSequence(w: NotebookWeights, x: number[][][], h0: Matrix): number[][][] {
+function referenceSequence(w: PerGateWeights, x: number[][][], h0: Matrix): number[][][] {
   return x.map((sequence, b) => {
     let h = h0[b % h0.length]!.slice();
     return sequence.map((xT) => (h = referenceGruStep(w, xT, h).h));

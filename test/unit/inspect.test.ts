@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
-import type { CellKind, NotebookWeights } from '../../src/engine/cells/types';
+import type { CellKind, PerGateWeights } from '../../src/engine/cells/types';
 import { loadCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import { PADDING_TOKEN, UNKNOWN_TOKEN } from '../../src/engine/corpus';
 import { captureActivations, gateSaturation, gradientFlow, measureSaturation, positionsMatching, probeTrained, sampleWithProbabilities, topUnits, type LoadedModel } from '../../src/engine/inspect';
@@ -30,10 +30,10 @@ function randomMatrix(rows: number, cols: number, scale: number, random: () => n
 }
 
 /** Random weights large enough that some gates saturate, biases non-zero (unlike the notebook's init). */
-function randomCellWeights(kind: CellKind, seed: number): NotebookWeights {
+function randomCellWeights(kind: CellKind, seed: number): PerGateWeights {
   const random = mulberry32(seed);
   if (kind === 'simple-rnn') return { W_ih: randomMatrix(EMBEDDING, HIDDEN, 1.2, random), W_hh: randomMatrix(HIDDEN, HIDDEN, 0.8, random), b: randomMatrix(1, HIDDEN, 0.5, random)[0]! };
-  const weights: NotebookWeights = {};
+  const weights: PerGateWeights = {};
   for (const gate of ['i', 'f', 'g', 'o']) {
     weights[`W_i${gate}`] = randomMatrix(EMBEDDING, HIDDEN, 1.2, random);
     weights[`W_h${gate}`] = randomMatrix(HIDDEN, HIDDEN, 0.8, random);
@@ -51,7 +51,7 @@ function smallModel(kind: CellKind, forgetGate = true, seed = 1): LoadedModel {
 }
 
 /** The notebook's equations in float64 over one sequence of embedded inputs. */
-function referenceGates(weights: NotebookWeights, xs: number[][], lstm: boolean, forgetGate: boolean): Record<string, Matrix> {
+function referenceGates(weights: PerGateWeights, xs: number[][], lstm: boolean, forgetGate: boolean): Record<string, Matrix> {
   const H = HIDDEN;
   let h = new Array<number>(H).fill(0);
   let c = new Array<number>(H).fill(0);

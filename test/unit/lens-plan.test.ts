@@ -27,7 +27,7 @@ import {
   builtInExplained,
   forgetBiasPrompt,
   INLINE_SUMMARY_CHARS,
-} from '../../src/host/lens-plan';
+} from '../../src/host/core/lens-plan';
 
 const root = path.resolve(__dirname, '../..');
 const fixture = (name: string) => fs.readFileSync(path.join(root, 'test/fixtures/detect', name), 'utf8');
@@ -318,7 +318,7 @@ describe('equations in the host', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     assert.ok(
-      inputs.some((i) => i.endsWith('src/host/lens-plan.ts') || i.includes('src/host/')),
+      inputs.some((i) => i.endsWith('src/host/core/lens-plan.ts') || i.includes('src/host/')),
       'the bundle holds the host modules',
     );
     const tfjs = inputs.filter((i) => i.includes('@tensorflow'));

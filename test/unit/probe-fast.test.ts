@@ -52,6 +52,35 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
+describe("fast probe at the notebook's width", () => {
+  // H = 125 and a batch of 30 are padded to 128 and 32 by the kernel; the LSTM's step back is
+  // factored per instance ([dc_total | dh] · [M_c; M_o]), which the tiny cases above exercise
+  // only at H = 5.
+  let x: tf.Tensor3D;
+  before(async () => {
+    await initBackend('wasm');
+    const random = mulberry32(21);
+    x = tf.tensor3d(
+      Float32Array.from({ length: 30 * 7 * 50 }, () => random() * 4 - 2),
+      [30, 7, 50],
+    );
+  });
+  after(() => x.dispose());
+
+  for (const spec of [DEFAULT_PROBE_SERIES[0]!, DEFAULT_PROBE_SERIES[1]!, DEFAULT_PROBE_SERIES[4]!]) {
+    it(`${spec.name}: every ‖∂loss_t/∂h0‖ to 1e-4 of the reference`, async function () {
+      this.timeout(60_000);
+      const options = { steps: 7, hiddenSize: 125, seed: 5 };
+      const reference = await probeSeries(x, spec, options);
+      const fast = await probeSeriesFast(x, spec, options);
+      fast.norms.forEach((norm, k) => {
+        const expected = reference.norms[k]!;
+        assert.ok(Math.abs(norm - expected) <= 1e-4 * Math.abs(expected), `t=${k + 1}: fast ${norm} vs reference ${expected}`);
+      });
+    });
+  }
+});
+
 describe('fast probe: cancellation', () => {
   it('stops with an AbortError when the signal is aborted', async () => {
     await initBackend('wasm');

@@ -11,14 +11,14 @@ import { loadCorpus } from '../../src/engine/corpus';
 import { train } from '../../src/engine/trainer';
 import { initBackend } from '../../src/engine/backend';
 import { initLstmWeights } from '../../src/engine/cells/init';
-import type { NotebookWeights } from '../../src/engine/cells/types';
+import type { PerGateWeights } from '../../src/engine/cells/types';
 import { embedIds, probe, probeSeries } from '../../src/engine/probe';
 import { mulberry32 } from '../../src/engine/random';
 import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeries } from '../../src/shared/types';
 import { referenceLstmStep, type Matrix } from './helpers/reference-lstm';
 
 /** loss_t = Σ_b Σ_j |h_t[b, j]| of the notebook's LSTM step, float64, h_0 shared over the batch, c_0 = 0. */
-function referenceLstmLoss(w: NotebookWeights, x: number[][][], h0: number[], steps: number, forgetGate: boolean): number {
+function referenceLstmLoss(w: PerGateWeights, x: number[][][], h0: number[], steps: number, forgetGate: boolean): number {
   const H = h0.length;
   let total = 0;
   for (const sequence of x) {
@@ -64,7 +64,7 @@ describe('gradient probe', function () {
       const [B, T, E, H] = [2, 5, 3, 4];
       const base = initLstmWeights(E, H, 1);
       // Random biases as well, so every term of the gradient is exercised.
-      const weights: NotebookWeights = Object.fromEntries(
+      const weights: PerGateWeights = Object.fromEntries(
         Object.entries(base).map(([name, value]) => [
           name,
           Array.isArray(value[0]) ? randomMatrix(value.length, (value[0] as number[]).length, random) : (value as number[]).map(() => random() - 0.5),

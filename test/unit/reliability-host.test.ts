@@ -13,9 +13,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import type { BatchProgress, TrainConfig } from '../../src/shared/types';
 import { smallTextConfig } from './helpers/small-text';
-import { RunManager } from '../../src/host/run-manager';
-import { RunsStore } from '../../src/host/runs-store';
-import { WorkerClient } from '../../src/host/worker-client';
+import { RunManager } from '../../src/host/core/run-manager';
+import { RunsStore } from '../../src/host/core/runs-store';
+import { WorkerClient } from '../../src/host/core/worker-client';
 import type { RunRecord } from '../../src/shared/protocol';
 
 const root = path.resolve(__dirname, '../..');

@@ -16,7 +16,7 @@ import { DIVERGED_LOSS_FACTOR, train, type TrainEvent } from '../../src/engine/t
 import type { BatchProgress, TrainConfig } from '../../src/shared/types';
 import { smallText, smallTextConfig } from './helpers/small-text';
 import { estimateTrainMemoryMB, memoryProblem, validateTrainConfig } from '../../src/engine/validate';
-import { buildTrainConfig } from '../../src/host/config';
+import { buildTrainConfig } from '../../src/host/core/config';
 
 const root = path.resolve(__dirname, '../..');
 const corpusOptions = { seqLen: 20, valFraction: 0.1, seed: 0 };
@@ -118,7 +118,7 @@ describe('reliability: hyperparameters are refused before any work, by the same 
   });
 
   it('the rules load without TF.js: the host can import them (checked in a fresh process)', () => {
-    const script = "require('./src/engine/validate'); require('./src/host/config'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')).length));";
+    const script = "require('./src/engine/validate'); require('./src/host/core/config'); process.stdout.write(String(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')).length));";
     const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, '0', 'modules from @tensorflow were loaded');

@@ -4,7 +4,7 @@
 // with its reason). The browser-side checks (CSP violations, malformed messages ignored,
 // escaping) are in test/webview/panel.test.ts.
 import { strict as assert } from 'node:assert';
-import { renderPanelHtml } from '../../src/host/panel-html';
+import { renderPanelHtml } from '../../src/host/core/panel-html';
 import type { RunRecord } from '../../src/shared/protocol';
 import { runRow } from '../../webview/run-rows';
 import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';

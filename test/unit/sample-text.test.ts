@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { sampleDocument, wrapText } from '../../src/host/sample-text';
+import { sampleDocument, wrapText } from '../../src/host/core/sample-text';
 
 describe('the Sample Text document', () => {
   const text = 'the jury said it did find that the court had been given the '.repeat(9) + 'x'.repeat(95) + '\nsecond paragraph of the model';

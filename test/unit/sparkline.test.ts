@@ -1,7 +1,7 @@
 // The hover sparkline: points land where the scale says (linear and log), gaps where a
 // value cannot be drawn, text is escaped, and the data: URI decodes to the same SVG.
 import assert from 'node:assert/strict';
-import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from '../../src/host/sparkline';
+import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from '../../src/host/core/sparkline';
 
 /** Each <path>'s subpaths as lists of [x, y] points. */
 function paths(svg: string): [number, number][][][] {

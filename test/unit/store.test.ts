@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/shared/protocol';
-import { appendBatch, RunsStore } from '../../src/host/runs-store';
-import { RunManager } from '../../src/host/run-manager';
-import { WorkerClient } from '../../src/host/worker-client';
+import { appendBatch, RunsStore } from '../../src/host/core/runs-store';
+import { RunManager } from '../../src/host/core/run-manager';
+import { WorkerClient } from '../../src/host/core/worker-client';
 import { SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
 function trainRun(id: string, status: RunRecord['status'], losses: number[]): RunRecord {

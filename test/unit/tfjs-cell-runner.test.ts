@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { planTfjsFile } from '../../src/python/check';
-import { CellRunError, TfjsCellRunner } from '../../src/host/tfjs-cell-runner';
-import { WorkerClient, type WorkerClientOptions } from '../../src/host/worker-client';
+import { CellRunError, TfjsCellRunner } from '../../src/host/core/tfjs-cell-runner';
+import { WorkerClient, type WorkerClientOptions } from '../../src/host/core/worker-client';
 
 const root = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(root, 'test/fixtures/user-cells-tfjs');

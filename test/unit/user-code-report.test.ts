@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PythonClient } from '../../src/python/client';
 import { isRunRecord } from '../../src/shared/protocol';
-import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, userFrame, userProbeRun, verdictDetails, verdictSummary } from '../../src/host/user-code-report';
+import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, userFrame, userProbeRun, verdictDetails, verdictSummary } from '../../src/host/core/user-code-report';
 
 const root = path.resolve(__dirname, '../..');
 const workspace = path.join(root, 'test/fixtures/workspace');

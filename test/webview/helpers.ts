@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { renderPanelHtml } from '../../src/host/panel-html';
+import { renderPanelHtml } from '../../src/host/core/panel-html';
 
 const root = path.resolve(__dirname, '../..');
 const distWebview = path.join(root, 'dist/webview');

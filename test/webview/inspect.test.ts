@@ -576,6 +576,24 @@ describe('inspect views in headless Chromium', function () {
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
   });
 
+  it('Inspect Selection that fails: the host’s error is shown and Read gates works again', async () => {
+    const { page, posted, errors } = await openPanel(DARK_MODERN);
+    const run = trainedRun();
+    await send(page, { type: 'runs', runs: [run] } satisfies HostToWebview);
+    const readGates = 'vscode-button[data-inspect="capture"]';
+    await send(page, { type: 'inspectText', text: 'the cat', runId: run.id } satisfies HostToWebview);
+    assert.equal(await page.$eval(readGates, (b) => b.hasAttribute('disabled')), true, 'busy while the host reads the selection');
+    await send(page, { type: 'inspectError', requestId: 'selection-1', message: 'The run has no checkpoint; train it to the end of an epoch first.' } satisfies HostToWebview);
+    assert.equal(await page.$eval('.inspect-status', (p) => p.className), 'inspect-status error');
+    assert.match(await page.$eval('.inspect-status', (p) => p.textContent ?? ''), /no checkpoint/);
+    assert.equal(await page.$eval(readGates, (b) => b.hasAttribute('disabled')), false);
+    // And its own request goes out with the text the host put there.
+    const request = await clickAndGetRequest(page, readGates);
+    assert.deepEqual(request.request, { kind: 'capture', text: 'the cat' });
+    assert.equal((await posted()).filter((m) => m.type === 'inspect').length, 1);
+    assert.deepEqual(errors, []);
+  });
+
   it('keeps the typed text, gate, unit and sampling choices across a hide and show (getState/setState)', async () => {
     const first = await openPanel(DARK_MODERN);
     await send(first.page, { type: 'runs', runs: [trainedRun()] }, {

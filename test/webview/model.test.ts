@@ -2,7 +2,7 @@
 // formatting, and the HTML/CSP it is served with.
 // Run: npx mocha --no-config -r tsx/cjs test/webview/model.test.ts
 import assert from 'node:assert/strict';
-import { contentSecurityPolicy, renderPanelHtml } from '../../src/host/panel-html';
+import { contentSecurityPolicy, renderPanelHtml } from '../../src/host/core/panel-html';
 import type { RunRecord } from '../../src/shared/protocol';
 import { describeConfig, formatDuration, idleSummary, runRow } from '../../webview/run-rows';
 import { applyMessage, applyProbeSeries, applyProgress, defaultState, mergeRun, probeRunToShow, restoreState, stateForSaving, SAVED_BATCHES_PER_RUN } from '../../webview/state';

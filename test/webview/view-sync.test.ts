@@ -1,12 +1,12 @@
 // The view choices shared by the side view and the charts editor tab: two copies of the
-// panel's page in headless Chromium, joined by the host's own ViewSync (src/host/view-sync.ts)
+// panel's page in headless Chromium, joined by the host's own ViewSync (src/host/core/view-sync.ts)
 // the way PanelProvider joins two webviews (the test only carries the messages). A choice made
 // with the controls of one page shows on the other page's charts and controls, and a page
 // loaded afterwards (a reload: a new ViewSync on the same saved workspace state) shows it too.
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ViewSync, type ViewSurface } from '../../src/host/view-sync';
+import { ViewSync, type ViewSurface } from '../../src/host/core/view-sync';
 import { isWebviewToHost, type HostToWebview, type RunRecord } from '../../src/shared/protocol';
 import { compareRuns, probeRun } from './fixtures';
 import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';

@@ -8,7 +8,7 @@ import { initBackend } from '../../engine/backend';
 import { cellKinds, getCell } from '../../engine/cells/registry';
 import { hasForgetGate } from '../../shared/catalog';
 import { probeStartWeights } from '../../engine/cells/init';
-import type { NotebookWeights } from '../../shared/types';
+import type { PerGateWeights } from '../../shared/types';
 import { loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { loadCorpus } from '../../engine/corpus';
 import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engine/probe';
@@ -47,7 +47,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'embedding', type: 'integer', value: 'E', help: "embedding size (default 50, or the checkpoint's)" },
   { ...CORPUS_OPTION, help: "the Brown corpus (default, or the checkpoint's text) or a UTF-8 text file" },
   SEED_OPTION,
-  { name: 'dump', type: 'string', value: 'DIR', help: "also write DIR/probe-inputs.json: the embedded batch x and every series' weights (notebook layout)" },
+  { name: 'dump', type: 'string', value: 'DIR', help: "also write DIR/probe-inputs.json: the embedded batch x and every series' weights (per-gate layout: W_ii, W_hi, b_i, …)" },
   { name: 'out', type: 'string', value: 'DIR', help: 'also write DIR/probe.json and DIR/report.html (gradient chart)' },
   BACKEND_OPTION,
   JSON_OPTION,
@@ -123,7 +123,7 @@ async function embeddedBatch(config: ProbeConfig, checkpoint: Checkpoint | undef
 }
 
 /** The weights each series starts from, as engine/probe.ts chooses them (checkpoint's, else the seeded init). */
-function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: Checkpoint | undefined): NotebookWeights {
+function seriesWeights(config: ProbeConfig, spec: ProbeSeriesSpec, checkpoint: Checkpoint | undefined): PerGateWeights {
   const definition = getCell(spec.cell);
   const fromCheckpoint = checkpoint && getCell(checkpoint.cell.kind).family === definition.family ? checkpoint.weights.cell : undefined;
   if (fromCheckpoint) return probeStartWeights(fromCheckpoint, spec);

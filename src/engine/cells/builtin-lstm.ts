@@ -12,8 +12,9 @@
 // It always has a forget gate: forgetGate: false is refused.
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
-import { checkNotebookWeights, checkSequenceInput, checkStateTensor, fuseLstmWeights, lstmWeightShapes, splitLstmWeights, zeroState } from './notebook-layout';
-import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import { checkPerGateWeights, fuseLstmWeights, lstmWeightShapes, splitLstmWeights } from './per-gate-weights';
+import { checkSequenceInput, checkStateTensor, zeroState } from './sequence';
+import type { CellImplementation, CellOptions, CellState, PerGateWeights, RecurrentCell } from './types';
 
 const WHO = 'builtin-lstm';
 type LstmLayer = ReturnType<typeof tf.layers.lstm>;
@@ -26,7 +27,7 @@ class BuiltinLstmCell implements RecurrentCell {
   readonly variables: tf.Variable[];
   private readonly layer: LstmLayer;
 
-  constructor(options: CellOptions, weights?: NotebookWeights) {
+  constructor(options: CellOptions, weights?: PerGateWeights) {
     if (options.forgetGate === false) {
       throw new Error('builtin-lstm: tf.layers.lstm always has a forget gate, so forgetGate: false is not possible with it. Use naive-lstm or fused-lstm for the LSTM without a forget gate.');
     }
@@ -72,14 +73,14 @@ class BuiltinLstmCell implements RecurrentCell {
     }) as { hiddenSeq: tf.Tensor3D; final: CellState };
   }
 
-  exportWeights(): NotebookWeights {
+  exportWeights(): PerGateWeights {
     const [kernel, recurrentKernel, bias] = this.layer.getWeights();
     return splitLstmWeights(kernel!.dataSync(), recurrentKernel!.dataSync(), bias!.dataSync(), this.inputSize, this.hiddenSize);
   }
 
-  importWeights(weights: NotebookWeights): void {
+  importWeights(weights: PerGateWeights): void {
     const { inputSize: E, hiddenSize: H } = this;
-    const fused = fuseLstmWeights(checkNotebookWeights(weights, lstmWeightShapes(E, H), WHO), E, H);
+    const fused = fuseLstmWeights(checkPerGateWeights(weights, lstmWeightShapes(E, H), WHO), E, H);
     tf.tidy(() => {
       this.layer.setWeights([tf.tensor2d(fused.weightIh, [E, 4 * H]), tf.tensor2d(fused.weightHh, [H, 4 * H]), tf.tensor1d(fused.bias)]);
     });

@@ -6,8 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastLstmSequence } from '../fast/lstm-sequence';
 import { startingLstmWeights } from './init';
-import { checkNotebookWeights, checkSequenceInput, checkStateTensor, fuseLstmWeights, lstmWeightShapes, splitLstmWeights } from './notebook-layout';
-import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import { checkPerGateWeights, fuseLstmWeights, lstmWeightShapes, splitLstmWeights } from './per-gate-weights';
+import { checkSequenceInput, checkStateTensor } from './sequence';
+import type { CellImplementation, CellOptions, CellState, PerGateWeights, RecurrentCell } from './types';
 
 const WHO = 'fast-lstm';
 
@@ -21,7 +22,7 @@ class FastLstmCell implements RecurrentCell {
   private readonly weightHh: tf.Variable<tf.Rank.R2>;
   private readonly bias: tf.Variable<tf.Rank.R1>;
 
-  constructor(options: CellOptions, weights?: NotebookWeights) {
+  constructor(options: CellOptions, weights?: PerGateWeights) {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.forgetGate = options.forgetGate ?? true;
@@ -35,8 +36,8 @@ class FastLstmCell implements RecurrentCell {
     this.variables = [this.weightIh, this.weightHh, this.bias];
   }
 
-  private fuse(weights: NotebookWeights): { weightIh: Float32Array; weightHh: Float32Array; bias: Float32Array } {
-    const flat = checkNotebookWeights(weights, lstmWeightShapes(this.inputSize, this.hiddenSize), WHO);
+  private fuse(weights: PerGateWeights): { weightIh: Float32Array; weightHh: Float32Array; bias: Float32Array } {
+    const flat = checkPerGateWeights(weights, lstmWeightShapes(this.inputSize, this.hiddenSize), WHO);
     return fuseLstmWeights(flat, this.inputSize, this.hiddenSize);
   }
 
@@ -68,11 +69,11 @@ class FastLstmCell implements RecurrentCell {
     });
   }
 
-  exportWeights(): NotebookWeights {
+  exportWeights(): PerGateWeights {
     return splitLstmWeights(this.weightIh.dataSync(), this.weightHh.dataSync(), this.bias.dataSync(), this.inputSize, this.hiddenSize);
   }
 
-  importWeights(weights: NotebookWeights): void {
+  importWeights(weights: PerGateWeights): void {
     const fused = this.fuse(weights); // everything checked before anything is replaced
     const [E, H] = [this.inputSize, this.hiddenSize];
     tf.tidy(() => {

@@ -8,13 +8,14 @@
 //   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                   (no forget gate: c_t = c_{t-1} + i_t ⊙ g_t)
 //   h_t = o_t ⊙ tanh(c_t)
 //
-// Weights map to the notebook's per-gate layout column block by column block. The step is
+// Weights map to the per-gate layout column block by column block. The step is
 // the LSTM family's (../families/lstm.ts), which inspection and the fast probe share.
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
-import { checkNotebookWeights, checkSequenceInput, checkStateTensor, fuseLstmWeights, lstmWeightShapes, splitLstmWeights, unrollSteps } from './notebook-layout';
+import { checkPerGateWeights, fuseLstmWeights, lstmWeightShapes, splitLstmWeights } from './per-gate-weights';
+import { checkSequenceInput, checkStateTensor, unrollSteps } from './sequence';
 import { lstmMaths } from '../families/lstm';
-import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, PerGateWeights, RecurrentCell } from './types';
 
 const WHO = 'fused-lstm';
 
@@ -28,7 +29,7 @@ class FusedLstmCell implements RecurrentCell {
   private readonly weightHh: tf.Variable;
   private readonly bias: tf.Variable;
 
-  constructor(options: CellOptions, weights?: NotebookWeights) {
+  constructor(options: CellOptions, weights?: PerGateWeights) {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.forgetGate = options.forgetGate ?? true;
@@ -40,9 +41,9 @@ class FusedLstmCell implements RecurrentCell {
     tf.dispose([fused.weightIh, fused.weightHh, fused.bias]); // the variables hold their own references
   }
 
-  private fusedFrom(weights: NotebookWeights): { weightIh: tf.Tensor2D; weightHh: tf.Tensor2D; bias: tf.Tensor1D } {
+  private fusedFrom(weights: PerGateWeights): { weightIh: tf.Tensor2D; weightHh: tf.Tensor2D; bias: tf.Tensor1D } {
     const { inputSize: E, hiddenSize: H } = this;
-    const fused = fuseLstmWeights(checkNotebookWeights(weights, lstmWeightShapes(E, H), WHO), E, H);
+    const fused = fuseLstmWeights(checkPerGateWeights(weights, lstmWeightShapes(E, H), WHO), E, H);
     return { weightIh: tf.tensor2d(fused.weightIh, [E, 4 * H]), weightHh: tf.tensor2d(fused.weightHh, [H, 4 * H]), bias: tf.tensor1d(fused.bias) };
   }
 
@@ -66,11 +67,11 @@ class FusedLstmCell implements RecurrentCell {
     return unrollSteps((xT, state) => this.step(xT, state), x, initial, this.hiddenSize, true);
   }
 
-  exportWeights(): NotebookWeights {
+  exportWeights(): PerGateWeights {
     return splitLstmWeights(this.weightIh.dataSync(), this.weightHh.dataSync(), this.bias.dataSync(), this.inputSize, this.hiddenSize);
   }
 
-  importWeights(weights: NotebookWeights): void {
+  importWeights(weights: PerGateWeights): void {
     const fused = this.fusedFrom(weights);
     this.weightIh.assign(fused.weightIh);
     this.weightHh.assign(fused.weightHh);

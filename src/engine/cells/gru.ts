@@ -11,11 +11,12 @@
 // x is [B, T, E] (batch-first); h_0 = 0 unless given. No cell state.
 import * as tf from '@tensorflow/tfjs';
 import { initFamilyWeights } from './init';
-import { assignNamedWeights, checkNotebookWeights, checkSequenceInput, checkStateTensor, createNamedVariables, exportNamedWeights, unrollSteps, type WeightShapes } from './notebook-layout';
+import { assignNamedWeights, checkPerGateWeights, createNamedVariables, exportNamedWeights, type WeightShapes } from './per-gate-weights';
+import { checkSequenceInput, checkStateTensor, unrollSteps } from './sequence';
 import { familyWeightShapes, weightNames } from '../../shared/catalog';
 import { gruMaths } from '../families/gru';
 import type { FusedTensors } from '../families/types';
-import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import type { CellImplementation, CellOptions, CellState, PerGateWeights, RecurrentCell } from './types';
 
 const WHO = 'gru';
 const NAMES = weightNames('gru');
@@ -29,11 +30,11 @@ class GruCell implements RecurrentCell {
   private readonly params: Record<string, tf.Variable>;
   private readonly shapes: WeightShapes;
 
-  constructor(options: CellOptions, weights?: NotebookWeights) {
+  constructor(options: CellOptions, weights?: PerGateWeights) {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.shapes = familyWeightShapes('gru', this.inputSize, this.hiddenSize);
-    const flat = checkNotebookWeights(weights ?? initFamilyWeights('gru', this.inputSize, this.hiddenSize, options.seed ?? 0), this.shapes, WHO);
+    const flat = checkPerGateWeights(weights ?? initFamilyWeights('gru', this.inputSize, this.hiddenSize, options.seed ?? 0), this.shapes, WHO);
     this.params = createNamedVariables(flat, NAMES, this.shapes);
     this.variables = NAMES.map((name) => this.params[name]!);
   }
@@ -77,12 +78,12 @@ class GruCell implements RecurrentCell {
     return { hiddenSeq: out.hiddenSeq, final: { h: out.finalH } };
   }
 
-  exportWeights(): NotebookWeights {
+  exportWeights(): PerGateWeights {
     return exportNamedWeights(this.params, NAMES, this.shapes);
   }
 
-  importWeights(weights: NotebookWeights): void {
-    const flat = checkNotebookWeights(weights, this.shapes, WHO); // all checked before any is replaced
+  importWeights(weights: PerGateWeights): void {
+    const flat = checkPerGateWeights(weights, this.shapes, WHO); // all checked before any is replaced
     assignNamedWeights(this.params, flat, NAMES, this.shapes);
   }
 

@@ -1,12 +1,12 @@
 // Seeded initialisation exactly as the notebook: xavier-uniform for every matrix, zeros
 // for every bias, then b_f filled with forgetBias (the notebook's `lstm.b_f.data = ...`).
 // Weights are drawn in the notebook's parameter order from one mulberry32 stream, so the
-// same seed gives the same NotebookWeights — and, mapped between layouts, the same
+// same seed gives the same PerGateWeights — and, mapped between layouts, the same
 // naive/fused/built-in LSTM.
 import { mulberry32 } from '../random';
 import { CELL_FAMILIES, familyWeightShapes, hasForgetGate, type CellFamily, type CellKind, type FamilySpec } from '../../shared/catalog';
-import { toNested } from './notebook-layout';
-import type { NotebookWeights } from './types';
+import { toNested } from './per-gate-weights';
+import type { PerGateWeights } from './types';
 
 /**
  * Xavier (Glorot) uniform: U(−a, a) with a = sqrt(6 / (fan_in + fan_out)). For a 2-D
@@ -34,13 +34,13 @@ function checkSizes(inputSize: number, hiddenSize: number, who: string): void {
  * (CELL_FAMILIES[family].weights): in that order, matrices xavier-uniform from one stream,
  * biases zero, b_f = forgetBias.
  */
-export function initFamilyWeights(family: CellFamily, inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): NotebookWeights {
+export function initFamilyWeights(family: CellFamily, inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): PerGateWeights {
   const spec: FamilySpec = CELL_FAMILIES[family];
   checkSizes(inputSize, hiddenSize, `${spec.name} initialisation`);
   if (!Number.isFinite(forgetBias)) throw new Error(`forgetBias must be a finite number, got ${forgetBias}.`);
   const random = mulberry32(seed);
   const shapes = familyWeightShapes(family, inputSize, hiddenSize);
-  const weights: NotebookWeights = {};
+  const weights: PerGateWeights = {};
   for (const { name, init } of spec.weights) {
     const shape = shapes[name]!;
     if (shape.length === 2) weights[name] = toNested(xavierUniform(shape[0], shape[1], random), shape[0], shape[1]);
@@ -50,17 +50,17 @@ export function initFamilyWeights(family: CellFamily, inputSize: number, hiddenS
 }
 
 /** The notebook's LSTM initialisation, per-gate layout (W_ii, W_hi, b_i, W_if, …). */
-export function initLstmWeights(inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): NotebookWeights {
+export function initLstmWeights(inputSize: number, hiddenSize: number, seed = 0, forgetBias = 0): PerGateWeights {
   return initFamilyWeights('lstm', inputSize, hiddenSize, seed, forgetBias);
 }
 
 /** The notebook's SimpleRNN initialisation: W_ih, W_hh xavier-uniform, b zero. */
-export function initRnnWeights(inputSize: number, hiddenSize: number, seed = 0): NotebookWeights {
+export function initRnnWeights(inputSize: number, hiddenSize: number, seed = 0): PerGateWeights {
   return initFamilyWeights('rnn', inputSize, hiddenSize, seed);
 }
 
 /** Sets every element of b_f (a copy of `weights` is returned). */
-export function withForgetBias(weights: NotebookWeights, forgetBias: number): NotebookWeights {
+export function withForgetBias(weights: PerGateWeights, forgetBias: number): PerGateWeights {
   if (!Number.isFinite(forgetBias)) throw new Error(`forgetBias must be a finite number, got ${forgetBias}.`);
   const current = weights['b_f'];
   if (!Array.isArray(current)) throw new Error('withForgetBias: these weights have no b_f (not an LSTM).');
@@ -68,7 +68,7 @@ export function withForgetBias(weights: NotebookWeights, forgetBias: number): No
 }
 
 /** A probe series' starting weights from given ones: an LSTM's b_f set to the series' forgetBias unless it keeps the trained one. */
-export function probeStartWeights(weights: NotebookWeights, spec: { cell: CellKind; forgetBias: number; keepTrainedForgetBias?: boolean }): NotebookWeights {
+export function probeStartWeights(weights: PerGateWeights, spec: { cell: CellKind; forgetBias: number; keepTrainedForgetBias?: boolean }): PerGateWeights {
   return hasForgetGate(spec.cell) && !spec.keepTrainedForgetBias ? withForgetBias(weights, spec.forgetBias) : weights;
 }
 
@@ -76,6 +76,6 @@ export function probeStartWeights(weights: NotebookWeights, spec: { cell: CellKi
  * The starting weights for an LSTM: the given ones as they are, or else the notebook's
  * seeded init with b_f = forgetBias. (To change b_f of given weights, use withForgetBias.)
  */
-export function startingLstmWeights(options: { inputSize: number; hiddenSize: number; seed?: number; forgetBias?: number }, weights?: NotebookWeights): NotebookWeights {
+export function startingLstmWeights(options: { inputSize: number; hiddenSize: number; seed?: number; forgetBias?: number }, weights?: PerGateWeights): PerGateWeights {
   return weights ?? initLstmWeights(options.inputSize, options.hiddenSize, options.seed ?? 0, options.forgetBias ?? 0);
 }

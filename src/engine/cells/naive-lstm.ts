@@ -11,21 +11,9 @@
 // x is [B, T, E] (batch-first); h_0 = c_0 = 0 unless given.
 import * as tf from '@tensorflow/tfjs';
 import { startingLstmWeights } from './init';
-import {
-  LSTM_WEIGHT_NAMES,
-  checkNotebookWeights,
-  checkSequenceInput,
-  checkStateTensor,
-  lstmWeightShapes,
-  assignNamedWeights,
-  createNamedVariables,
-  exportNamedWeights,
-  unrollSteps,
-  zeroState,
-  type LstmGate,
-  type WeightShapes,
-} from './notebook-layout';
-import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import { LSTM_WEIGHT_NAMES, checkPerGateWeights, lstmWeightShapes, assignNamedWeights, createNamedVariables, exportNamedWeights, type LstmGate, type WeightShapes } from './per-gate-weights';
+import { checkSequenceInput, checkStateTensor, unrollSteps, zeroState } from './sequence';
+import type { CellImplementation, CellOptions, CellState, PerGateWeights, RecurrentCell } from './types';
 
 const WHO = 'naive-lstm';
 
@@ -38,12 +26,12 @@ class NaiveLstmCell implements RecurrentCell {
   private readonly params: Record<string, tf.Variable>;
   private readonly shapes: WeightShapes;
 
-  constructor(options: CellOptions, weights?: NotebookWeights) {
+  constructor(options: CellOptions, weights?: PerGateWeights) {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.forgetGate = options.forgetGate ?? true;
     this.shapes = lstmWeightShapes(this.inputSize, this.hiddenSize);
-    const flat = checkNotebookWeights(startingLstmWeights(options, weights), this.shapes, WHO);
+    const flat = checkPerGateWeights(startingLstmWeights(options, weights), this.shapes, WHO);
     this.params = createNamedVariables(flat, LSTM_WEIGHT_NAMES, this.shapes);
     // Without a forget gate the f weights are kept (exported, ignored) but not trained.
     this.variables = LSTM_WEIGHT_NAMES.filter((name) => this.forgetGate || !name.endsWith('f')).map((name) => this.params[name]!);
@@ -72,12 +60,12 @@ class NaiveLstmCell implements RecurrentCell {
     return unrollSteps((xT, state) => this.step(xT, state), x, initial, this.hiddenSize, true);
   }
 
-  exportWeights(): NotebookWeights {
+  exportWeights(): PerGateWeights {
     return exportNamedWeights(this.params, LSTM_WEIGHT_NAMES, this.shapes);
   }
 
-  importWeights(weights: NotebookWeights): void {
-    const flat = checkNotebookWeights(weights, this.shapes, WHO); // all checked before any is replaced
+  importWeights(weights: PerGateWeights): void {
+    const flat = checkPerGateWeights(weights, this.shapes, WHO); // all checked before any is replaced
     assignNamedWeights(this.params, flat, LSTM_WEIGHT_NAMES, this.shapes);
   }
 

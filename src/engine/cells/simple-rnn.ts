@@ -5,19 +5,9 @@
 // W_ih (E×H), W_hh (H×H) xavier-uniform, b (H) zero; h_0 = 0 unless given. No cell state.
 import * as tf from '@tensorflow/tfjs';
 import { initRnnWeights } from './init';
-import {
-  RNN_WEIGHT_NAMES,
-  checkNotebookWeights,
-  checkSequenceInput,
-  checkStateTensor,
-  assignNamedWeights,
-  createNamedVariables,
-  exportNamedWeights,
-  rnnWeightShapes,
-  unrollSteps,
-  type WeightShapes,
-} from './notebook-layout';
-import type { CellImplementation, CellOptions, CellState, NotebookWeights, RecurrentCell } from './types';
+import { RNN_WEIGHT_NAMES, checkPerGateWeights, assignNamedWeights, createNamedVariables, exportNamedWeights, rnnWeightShapes, type WeightShapes } from './per-gate-weights';
+import { checkSequenceInput, checkStateTensor, unrollSteps } from './sequence';
+import type { CellImplementation, CellOptions, CellState, PerGateWeights, RecurrentCell } from './types';
 
 const WHO = 'simple-rnn';
 
@@ -30,11 +20,11 @@ class SimpleRnnCell implements RecurrentCell {
   private readonly params: Record<string, tf.Variable>;
   private readonly shapes: WeightShapes;
 
-  constructor(options: CellOptions, weights?: NotebookWeights) {
+  constructor(options: CellOptions, weights?: PerGateWeights) {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.shapes = rnnWeightShapes(this.inputSize, this.hiddenSize);
-    const flat = checkNotebookWeights(weights ?? initRnnWeights(this.inputSize, this.hiddenSize, options.seed ?? 0), this.shapes, WHO);
+    const flat = checkPerGateWeights(weights ?? initRnnWeights(this.inputSize, this.hiddenSize, options.seed ?? 0), this.shapes, WHO);
     this.params = createNamedVariables(flat, RNN_WEIGHT_NAMES, this.shapes);
     this.variables = RNN_WEIGHT_NAMES.map((name) => this.params[name]!);
   }
@@ -50,12 +40,12 @@ class SimpleRnnCell implements RecurrentCell {
     return unrollSteps((xT, state) => this.step(xT, state), x, initial, this.hiddenSize, false);
   }
 
-  exportWeights(): NotebookWeights {
+  exportWeights(): PerGateWeights {
     return exportNamedWeights(this.params, RNN_WEIGHT_NAMES, this.shapes);
   }
 
-  importWeights(weights: NotebookWeights): void {
-    const flat = checkNotebookWeights(weights, this.shapes, WHO);
+  importWeights(weights: PerGateWeights): void {
+    const flat = checkPerGateWeights(weights, this.shapes, WHO);
     assignNamedWeights(this.params, flat, RNN_WEIGHT_NAMES, this.shapes);
   }
 

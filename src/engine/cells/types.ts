@@ -4,11 +4,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CatalogEntry, CellKind, EquationLine, GateName } from '../../shared/catalog';
 
-import type { NotebookWeights } from '../../shared/types';
+import type { PerGateWeights } from '../../shared/types';
 
 export type { CellKind, EquationLine, GateName } from '../../shared/catalog';
 // The weights' plain-JSON layout (see shared/types.ts) is shared data: checkpoints, the CLI.
-export type { NotebookWeights } from '../../shared/types';
+export type { PerGateWeights } from '../../shared/types';
 
 export interface CellOptions {
   inputSize: number;
@@ -42,17 +42,17 @@ export interface RecurrentCell {
   forward(x: tf.Tensor3D, initial?: CellState): { hiddenSeq: tf.Tensor3D; final: CellState };
   /** One time step: x_t [B, E]. Differentiable. Used by the gradient probe. */
   step(xT: tf.Tensor2D, state: CellState): CellState;
-  /** The weights in the notebook's layout (see NotebookWeights). */
-  exportWeights(): NotebookWeights;
-  /** Replace the weights from the notebook's layout (shapes checked; clear error on mismatch). */
-  importWeights(weights: NotebookWeights): void;
+  /** The weights in the per-gate layout (see PerGateWeights). */
+  exportWeights(): PerGateWeights;
+  /** Replace the weights from the per-gate layout (shapes checked; clear error on mismatch). */
+  importWeights(weights: PerGateWeights): void;
   dispose(): void;
 }
 
 /** A cell kind's implementation: what the registry adds to the catalog's entry. */
 export interface CellImplementation<K extends CellKind = CellKind> {
   kind: K;
-  create(options: CellOptions, weights?: NotebookWeights): RecurrentCell;
+  create(options: CellOptions, weights?: PerGateWeights): RecurrentCell;
 }
 
 /** A cell kind as the engine uses it: the catalog's facts plus the implementation. */

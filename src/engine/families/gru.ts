@@ -7,8 +7,8 @@
 // The reset gate scales the recurrent part of n, bias b_hn included, so b_hn is kept apart
 // from b_in (FusedWeights.hiddenBias).
 import * as tf from '@tensorflow/tfjs';
-import { checkNotebookWeights, fuseGateColumns } from '../cells/notebook-layout';
-import type { NotebookWeights } from '../cells/types';
+import { checkPerGateWeights, fuseGateColumns } from '../cells/per-gate-weights';
+import type { PerGateWeights } from '../cells/types';
 import { familyWeightShapes } from '../../shared/catalog';
 import { absSlope, inputProjection, sweep, transposed } from '../fast/probe-sweep';
 import { createStepProduct } from '../fast/step-product';
@@ -16,8 +16,8 @@ import type { FamilyMaths, FusedTensors, FusedWeights, StepCotangents, StepValue
 
 const GATES = ['r', 'z', 'n'] as const;
 
-function fuse(weights: NotebookWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
-  const flat = checkNotebookWeights(weights, familyWeightShapes('gru', inputSize, hiddenSize), who);
+function fuse(weights: PerGateWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
+  const flat = checkPerGateWeights(weights, familyWeightShapes('gru', inputSize, hiddenSize), who);
   return {
     weightIh: fuseGateColumns(
       GATES.map((g) => flat[`W_i${g}`]!),
@@ -106,7 +106,7 @@ function forwardTape(pre: Float32Array, weightHh: tf.Tensor2D, hiddenBias: Float
 }
 
 /** The fast probe: forward keeping r, z, n, h W_hn + b_hn and h, then the backward sweep (stepBackward's maths in JS). */
-async function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, _forgetGate: boolean, weights: NotebookWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
+async function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, _forgetGate: boolean, weights: PerGateWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
   const [B, , E] = x.shape;
   const fused = fuse(weights, E, H, 'fast probe');
   const pre = inputProjection(x, steps, fused.weightIh, fused.bias, 3 * H);

@@ -4,14 +4,14 @@
 //
 //   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)   c = f⊙c + i⊙g (no forget gate: c + i⊙g)   h = o⊙tanh(c)
 import * as tf from '@tensorflow/tfjs';
-import { checkNotebookWeights, fuseLstmWeights, lstmWeightShapes } from '../cells/notebook-layout';
-import type { NotebookWeights } from '../cells/types';
+import { checkPerGateWeights, fuseLstmWeights, lstmWeightShapes } from '../cells/per-gate-weights';
+import type { PerGateWeights } from '../cells/types';
 import { probeNormsOnKernel } from '../fast/probe-kernel';
 import { firstSteps } from '../fast/probe-sweep';
 import type { FamilyMaths, FusedTensors, FusedWeights, StepCotangents, StepValues } from './types';
 
-function fuse(weights: NotebookWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
-  return fuseLstmWeights(checkNotebookWeights(weights, lstmWeightShapes(inputSize, hiddenSize), who), inputSize, hiddenSize);
+function fuse(weights: PerGateWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
+  return fuseLstmWeights(checkPerGateWeights(weights, lstmWeightShapes(inputSize, hiddenSize), who), inputSize, hiddenSize);
 }
 
 function step(weights: FusedTensors, xProjected: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D | undefined): StepValues {
@@ -56,7 +56,7 @@ function stepBackward(weights: FusedTensors, weightHhT: tf.Tensor2D, values: Ste
 }
 
 /** The fast probe: forward and the backward sweep on LSTM Lab's wasm kernel, over every core. */
-function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, forgetGate: boolean, weights: NotebookWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
+function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, forgetGate: boolean, weights: PerGateWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
   const [B, , E] = x.shape;
   return probeNormsOnKernel({ family: 'lstm', batch: B, steps, embedding: E, hidden: H, forgetGate, x: firstSteps(x, steps), weights: fuse(weights, E, H, 'fast probe') }, signal, name);
 }

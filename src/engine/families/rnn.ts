@@ -1,13 +1,13 @@
 // The simple (Elman, tanh) RNN's step maths, once: h = tanh(x W_ih + b + h W_hh).
 import * as tf from '@tensorflow/tfjs';
-import { checkNotebookWeights, rnnWeightShapes } from '../cells/notebook-layout';
-import type { NotebookWeights } from '../cells/types';
+import { checkPerGateWeights, rnnWeightShapes } from '../cells/per-gate-weights';
+import type { PerGateWeights } from '../cells/types';
 import { probeNormsOnKernel } from '../fast/probe-kernel';
 import { firstSteps } from '../fast/probe-sweep';
 import type { FamilyMaths, FusedTensors, FusedWeights, StepCotangents, StepValues } from './types';
 
-function fuse(weights: NotebookWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
-  const flat = checkNotebookWeights(weights, rnnWeightShapes(inputSize, hiddenSize), who);
+function fuse(weights: PerGateWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights {
+  const flat = checkPerGateWeights(weights, rnnWeightShapes(inputSize, hiddenSize), who);
   return { weightIh: flat['W_ih']!, weightHh: flat['W_hh']!, bias: flat['b']! };
 }
 
@@ -22,7 +22,7 @@ function stepBackward(_weights: FusedTensors, weightHhT: tf.Tensor2D, values: St
 }
 
 /** The fast probe: forward keeping every h, then the backward sweep (dh ⊙ (1 − h²)) · W_hhᵀ, on LSTM Lab's wasm kernel. */
-function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, _forgetGate: boolean, weights: NotebookWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
+function fastProbeNorms(x: tf.Tensor3D, steps: number, H: number, _forgetGate: boolean, weights: PerGateWeights, signal: AbortSignal | undefined, name: string): Promise<number[]> {
   const [B, , E] = x.shape;
   return probeNormsOnKernel({ family: 'rnn', batch: B, steps, embedding: E, hidden: H, forgetGate: false, x: firstSteps(x, steps), weights: fuse(weights, E, H, 'fast probe') }, signal, name);
 }

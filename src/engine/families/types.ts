@@ -3,7 +3,7 @@
 // definition per family instead of each keeping a copy.
 import type * as tf from '@tensorflow/tfjs';
 import type { GateName } from '../../shared/catalog';
-import type { NotebookWeights } from '../cells/types';
+import type { PerGateWeights } from '../cells/types';
 
 /**
  * A family's weights in fused form: the input product x W_ih + bias gives every gate's
@@ -43,8 +43,8 @@ export interface StepCotangents {
 }
 
 export interface FamilyMaths {
-  /** The notebook-layout weights (checked against the family's shapes) in fused form. */
-  fuse(weights: NotebookWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights;
+  /** The per-gate weights (checked against the family's shapes) in fused form. */
+  fuse(weights: PerGateWeights, inputSize: number, hiddenSize: number, who: string): FusedWeights;
   /**
    * One step from the input product xProjected = x_t W_ih + bias ([B, k·H]) and the state
    * (c only where the family has one; missing means zeros). Differentiable TF.js ops.
@@ -62,5 +62,5 @@ export interface FamilyMaths {
    * The gradient probe's norms ‖∂Σ|h_t|/∂h_0‖ for t = 1..steps on x [B, ≥steps, E] from
    * h_0 = 0, with a hand-written backward sweep (fast/probe-fast.ts; tests tie it to autodiff).
    */
-  fastProbeNorms(x: tf.Tensor3D, steps: number, hiddenSize: number, forgetGate: boolean, weights: NotebookWeights, signal: AbortSignal | undefined, name: string): Promise<number[]>;
+  fastProbeNorms(x: tf.Tensor3D, steps: number, hiddenSize: number, forgetGate: boolean, weights: PerGateWeights, signal: AbortSignal | undefined, name: string): Promise<number[]>;
 }

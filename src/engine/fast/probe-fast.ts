@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { probeStartWeights } from '../cells/init';
 import { getCell } from '../cells/registry';
 import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
-import type { CellKind, NotebookWeights } from '../cells/types';
+import type { CellKind, PerGateWeights } from '../cells/types';
 import type { ProbeSeriesOptions } from '../probe';
 import type { ProbeSeries, ProbeSeriesSpec } from '../../shared/types';
 import { FAMILY_MATHS } from '../families';
@@ -32,7 +32,7 @@ export function canProbeFast(kind: CellKind): boolean {
 }
 
 /** The fresh cell's weights, exactly as probeSeries would build the cell. */
-function probeWeights(spec: ProbeSeriesSpec, inputSize: number, options: ProbeSeriesOptions): NotebookWeights {
+function probeWeights(spec: ProbeSeriesSpec, inputSize: number, options: ProbeSeriesOptions): PerGateWeights {
   const definition = getCell(spec.cell);
   let weights = options.weights;
   if (weights) weights = probeStartWeights(weights, spec);

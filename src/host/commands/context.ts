@@ -1,12 +1,12 @@
 // What every command gets: the extension's long-lived parts, and the settings as plain values.
 import * as vscode from 'vscode';
 import type { ChartsEditor } from '../charts-editor';
-import type { RawSettings } from '../config';
+import type { RawSettings } from '../core/config';
 import type { PanelProvider } from '../panel';
-import type { RunManager } from '../run-manager';
+import type { RunManager } from '../core/run-manager';
 import type { UserCodeRunner } from '../user-code';
 import type { WalkthroughProgress } from '../walkthrough';
-import type { WorkerClient } from '../worker-client';
+import type { WorkerClient } from '../core/worker-client';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../shared/protocol';
-import { runToCsv } from '../export';
+import { runToCsv } from '../core/export';
 import type { CommandDeps } from './context';
 import { registerCommand, TRAIN_MODEL, UserError } from './wrapper';
 

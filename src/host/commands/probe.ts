@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CellKind, ProbeSeriesSpec } from '../../shared/types';
 import { DEFAULT_PROBE_SERIES } from '../../shared/types';
 import type { RunRecord } from '../../shared/protocol';
-import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../config';
+import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../core/config';
 import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NO_FORGET_GATE_TITLE } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
 import { corpusOfArg, type CorpusArg } from './corpus';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { BatchProgress, CellKind, CorpusSpec, ProbeSeriesSpec, TrainConfig } from '../../shared/types';
 import { machineMemoryLimitMB } from '../../engine/validate';
 import type { RunRecord } from '../../shared/protocol';
-import { buildTrainConfig, probeSeriesName, type Preset } from '../config';
+import { buildTrainConfig, probeSeriesName, type Preset } from '../core/config';
 import { CELL_CATALOG, hasForgetGate } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
 import { corpusName } from './corpus';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../shared/protocol';
 import type { CommandDeps } from './context';
 import { SAMPLE_DEFAULTS } from '../../shared/inspect-protocol';
-import { sampleDocument } from '../sample-text';
+import { sampleDocument } from '../core/sample-text';
 import { registerCommand, TRAIN_MODEL, UserError } from './wrapper';
 
 export interface SampleArgs {

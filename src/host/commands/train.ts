@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { CellKind, CorpusSpec } from '../../shared/types';
 import type { RunRecord } from '../../shared/protocol';
-import { PRESETS, readSettings, type Preset } from '../config';
+import { PRESETS, readSettings, type Preset } from '../core/config';
 import { CELL_CATALOG, CELL_KINDS } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
 import { corpusOfArg, pickCorpusStep, type CorpusArg } from './corpus';

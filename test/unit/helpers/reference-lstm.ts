@@ -1,6 +1,6 @@
 // The notebook's equations in plain float64 JavaScript, one time step at a time: the
 // independent reference the cell, probe and inspect tests compare TF.js's results with.
-import type { NotebookWeights } from '../../../src/engine/cells/types';
+import type { PerGateWeights } from '../../../src/engine/cells/types';
 
 export type Matrix = number[][];
 export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -28,7 +28,7 @@ export interface LstmStepValues {
  * One LSTM step with per-gate weights (W_i*, W_h*, b_*): i, f, o = σ(…), g = tanh(…),
  * c_t = f ⊙ c_{t−1} + i ⊙ g (without a forget gate c_{t−1} + i ⊙ g), h_t = o ⊙ tanh(c_t).
  */
-export function referenceLstmStep(w: NotebookWeights, xT: number[], h: number[], c: number[], forgetGate: boolean): LstmStepValues {
+export function referenceLstmStep(w: PerGateWeights, xT: number[], h: number[], c: number[], forgetGate: boolean): LstmStepValues {
   const gate = (name: string) => affine(xT, h, w[`W_i${name}`] as Matrix, w[`W_h${name}`] as Matrix, w[`b_${name}`] as number[]);
   const i = gate('i').map(sigmoid);
   const f = gate('f').map(sigmoid);
@@ -40,6 +40,6 @@ export function referenceLstmStep(w: NotebookWeights, xT: number[], h: number[],
 }
 
 /** One Elman RNN step: h_t = tanh(x_t W_ih + h_{t−1} W_hh + b). */
-export function referenceRnnStep(w: NotebookWeights, xT: number[], h: number[]): number[] {
+export function referenceRnnStep(w: PerGateWeights, xT: number[], h: number[]): number[] {
   return affine(xT, h, w['W_ih'] as Matrix, w['W_hh'] as Matrix, w['b'] as number[]).map(Math.tanh);
 }

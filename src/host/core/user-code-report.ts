@@ -3,11 +3,11 @@
 // file or a notebook, the inline verdict, the diagnostics (the departing gate's line, the
 // user's traceback frame), and the probe run the panel's gradient chart draws ("your code"
 // beside the reference cell from the same weights).
-import type { DetectedCell } from '../detect';
-import type { ProbeSeries } from '../shared/types';
-import type { RunRecord } from '../shared/protocol';
-import { planCodeCells, planPythonFile, planTfjsFile, type CellPlan, type CellResult, type PlanOptions, type Unit } from '../python';
-import { kindForCode, type CellKind, type GateName } from '../shared/catalog';
+import type { DetectedCell } from '../../detect';
+import type { ProbeSeries } from '../../shared/types';
+import type { RunRecord } from '../../shared/protocol';
+import { planCodeCells, planPythonFile, planTfjsFile, type CellPlan, type CellResult, type PlanOptions, type Unit } from '../../python';
+import { kindForCode, type CellKind, type GateName } from '../../shared/catalog';
 import { newRunId } from './run-manager';
 
 /** One cell of an open notebook, as the host reads it from the NotebookDocument. */

@@ -1,9 +1,9 @@
 // Settings → run configurations. Pure (no vscode, no TF.js) so unit tests load it directly
 // and the host can refuse a bad value before any worker starts.
-import type { BackendPreference, CellKind, CorpusSpec, ProbeConfig, ProbeSeriesSpec, TrainConfig } from '../shared/types';
-import { BACKEND_PREFERENCES, DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG } from '../shared/types';
-import { CELL_CATALOG, CELL_KINDS, hasForgetGate } from '../shared/catalog';
-import { estimateTrainMemoryMB, MEMORY_LIMIT_MB, memoryProblem, validateTrainConfig } from '../engine/validate';
+import type { BackendPreference, CellKind, CorpusSpec, ProbeConfig, ProbeSeriesSpec, TrainConfig } from '../../shared/types';
+import { BACKEND_PREFERENCES, DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG } from '../../shared/types';
+import { CELL_CATALOG, CELL_KINDS, hasForgetGate } from '../../shared/catalog';
+import { estimateTrainMemoryMB, MEMORY_LIMIT_MB, memoryProblem, validateTrainConfig } from '../../engine/validate';
 
 export type Preset = 'quick' | 'notebook' | 'custom';
 export const PRESETS: readonly Preset[] = ['quick', 'notebook', 'custom'];

@@ -4,7 +4,7 @@
 // reload restores it) and passes it to the other webviews; a webview that (re)loads gets it
 // on `ready`. No vscode import: PanelProvider gives it the workspace state and the webviews,
 // and the webview tests drive it the same way with two pages.
-import { isViewState, type HostToWebview, type ViewState } from '../shared/protocol';
+import { isViewState, type HostToWebview, type ViewState } from '../../shared/protocol';
 
 /** Where the choices are saved: the extension's workspace state (a `vscode.Memento`). */
 export interface ViewStore {

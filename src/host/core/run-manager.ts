@@ -2,9 +2,9 @@
 // interleaved), each run's record kept current from the worker's events and saved through
 // the store, cancel with a hard stop when the worker does not answer, and the worker's death
 // turned into a failed run with the reason. No vscode import (the commands module shows it).
-import type { BatchProgress, ProbeConfig, ProbeSeries, SampleConfig, TrainConfig } from '../shared/types';
-import type { SaturationReport } from '../shared/inspect-types';
-import type { InspectJob, InspectResult, RunRecord } from '../shared/protocol';
+import type { BatchProgress, ProbeConfig, ProbeSeries, SampleConfig, TrainConfig } from '../../shared/types';
+import type { SaturationReport } from '../../shared/inspect-types';
+import type { InspectJob, InspectResult, RunRecord } from '../../shared/protocol';
 import { appendBatch, type RunsStore } from './runs-store';
 import { WorkerDiedError, type DoneMessage, type JobEvent, type JobMessage, type WorkerClient } from './worker-client';
 

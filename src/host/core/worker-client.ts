@@ -2,9 +2,9 @@
 // death (exit code, signal, out of memory) and fails every job in flight with the reason;
 // the next request starts a fresh worker. No vscode import: the host only moves messages.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { BackendName, BackendPreference } from '../shared/types';
-import { isWorkerToHost, type HostToWorker, type JobAnswer, type JobMessage, type WorkerToHost } from '../shared/protocol';
-import { PendingRequests } from '../shared/requests';
+import type { BackendName, BackendPreference } from '../../shared/types';
+import { isWorkerToHost, type HostToWorker, type JobAnswer, type JobMessage, type WorkerToHost } from '../../shared/protocol';
+import { PendingRequests } from '../../shared/requests';
 
 export type { JobMessage };
 export type DoneMessage = JobAnswer;

@@ -1,9 +1,9 @@
-// The notebook's weight layout (NotebookWeights) and what every cell needs to read,
-// check and write it: names and shapes, shape-checked conversion to tensors, the
-// per-gate ⇄ fused [i | f | g | o] mapping. The names and shapes come from the catalog.
+// The per-gate weight layout every cell exports and imports (PerGateWeights) and what every
+// cell needs to read, check and write it: names and shapes, shape-checked conversion to
+// tensors, the per-gate ⇄ fused [i | f | g | o] mapping. The names and shapes come from the catalog.
 import * as tf from '@tensorflow/tfjs';
 import { CELL_FAMILIES, familyWeightShapes, type WeightShape } from '../../shared/catalog';
-import type { CellState, NotebookWeights } from './types';
+import type { PerGateWeights } from './types';
 
 /** LSTM gates in the notebook's (and TF.js's kernel) order. */
 export const LSTM_GATE_ORDER = ['i', 'f', 'g', 'o'] as const;
@@ -34,7 +34,7 @@ function describeShape(value: unknown): string {
  * numbers, and returns them flattened. Extra entries are rejected (they usually mean the
  * wrong cell kind). `who` names the cell in messages.
  */
-export function checkNotebookWeights(weights: NotebookWeights, shapes: WeightShapes, who: string): Record<string, Float32Array> {
+export function checkPerGateWeights(weights: PerGateWeights, shapes: WeightShapes, who: string): Record<string, Float32Array> {
   if (weights === null || typeof weights !== 'object') throw new Error(`${who}: weights must be an object of named arrays (${Object.keys(shapes).join(', ')}).`);
   const expected = Object.keys(shapes);
   const missing = expected.filter((name) => !(name in weights));
@@ -69,7 +69,7 @@ export function checkNotebookWeights(weights: NotebookWeights, shapes: WeightSha
   return flat;
 }
 
-/** Flat values of a [rows, cols] matrix → nested arrays (for NotebookWeights). */
+/** Flat values of a [rows, cols] matrix → nested arrays (for PerGateWeights). */
 export function toNested(values: ArrayLike<number>, rows: number, cols: number): number[][] {
   const out: number[][] = [];
   for (let r = 0; r < rows; r++) out.push(Array.from({ length: cols }, (_, c) => values[r * cols + c]!));
@@ -120,12 +120,12 @@ export function fuseLstmWeights(flat: Record<string, Float32Array>, inputSize: n
   };
 }
 
-/** Fused weight_ih, weight_hh, bias (flat) → the notebook's per-gate NotebookWeights. */
-export function splitLstmWeights(weightIh: ArrayLike<number>, weightHh: ArrayLike<number>, bias: ArrayLike<number>, inputSize: number, hiddenSize: number): NotebookWeights {
+/** Fused weight_ih, weight_hh, bias (flat) → PerGateWeights. */
+export function splitLstmWeights(weightIh: ArrayLike<number>, weightHh: ArrayLike<number>, bias: ArrayLike<number>, inputSize: number, hiddenSize: number): PerGateWeights {
   const ih = splitGateColumns(weightIh, inputSize, hiddenSize);
   const hh = splitGateColumns(weightHh, hiddenSize, hiddenSize);
   const b = splitGateColumns(bias, 1, hiddenSize);
-  const out: NotebookWeights = {};
+  const out: PerGateWeights = {};
   LSTM_GATE_ORDER.forEach((gate, k) => {
     out[`W_i${gate}`] = toNested(ih[k]!, inputSize, hiddenSize);
     out[`W_h${gate}`] = toNested(hh[k]!, hiddenSize, hiddenSize);
@@ -134,66 +134,7 @@ export function splitLstmWeights(weightIh: ArrayLike<number>, weightHh: ArrayLik
   return out;
 }
 
-/** Checks x is [B, T, E] with E = inputSize and T ≥ 1. */
-export function checkSequenceInput(x: tf.Tensor, inputSize: number, who: string): void {
-  if (x.rank !== 3) throw new Error(`${who}: input must be [batch, time, ${inputSize}] (batch-first), got shape [${x.shape.join(', ')}].`);
-  if (x.shape[2] !== inputSize) throw new Error(`${who}: input feature size is ${x.shape[2]}, but the cell was built for inputSize ${inputSize}.`);
-  if (x.shape[1] === 0) throw new Error(`${who}: the input sequence is empty (time dimension 0); give at least one step.`);
-}
-
-/** Checks a state tensor is [B, H] or [1, H]. */
-export function checkStateTensor(state: tf.Tensor | undefined, hiddenSize: number, name: string, who: string): void {
-  if (!state) return;
-  if (state.rank !== 2 || state.shape[1] !== hiddenSize) {
-    throw new Error(`${who}: initial ${name} must be [batch, ${hiddenSize}] or [1, ${hiddenSize}], got [${state.shape.join(', ')}].`);
-  }
-}
-
-/** Zero state [batch, H]. */
-export function zeroState(batch: number, hiddenSize: number): tf.Tensor2D {
-  return tf.zeros([batch, hiddenSize]);
-}
-
-/**
- * x [B, T, E] → T tensors x_t [B, E]. TF.js's gradient of unstack breaks when T = 1
- * ("tensors passed to stack must be a Tensor[]"), so a single step is a reshape instead.
- */
-export function timeSteps(x: tf.Tensor3D): tf.Tensor2D[] {
-  const [batch, steps, features] = x.shape;
-  if (steps === 1) return [tf.reshape(x, [batch, features])];
-  return tf.unstack(x, 1) as tf.Tensor2D[];
-}
-
-/**
- * The per-step loop shared by the cells that unroll their own `step`: from `initial` (zeros
- * where absent; c only when `withCellState`) it applies `step` to each x_t of x [B, T, E],
- * inside one tidy, and returns the hidden states stacked [B, T, H] and the final state.
- * The final state is broadcast to [B, H]: an h_0 of shape [1, H] with T = 1 would
- * otherwise come back unbroadcast.
- */
-export function unrollSteps(
-  step: (xT: tf.Tensor2D, state: CellState) => CellState,
-  x: tf.Tensor3D,
-  initial: CellState | undefined,
-  hiddenSize: number,
-  withCellState: boolean,
-): { hiddenSeq: tf.Tensor3D; final: CellState } {
-  return tf.tidy(() => {
-    const batch = x.shape[0];
-    let state: CellState = { h: initial?.h ?? zeroState(batch, hiddenSize) };
-    if (withCellState) state.c = initial?.c ?? zeroState(batch, hiddenSize);
-    const hidden: tf.Tensor2D[] = [];
-    for (const xT of timeSteps(x)) {
-      state = step(xT, state);
-      hidden.push(state.h);
-    }
-    const h = tf.broadcastTo(state.h, [batch, hiddenSize]) as tf.Tensor2D;
-    const final = withCellState ? { h, c: tf.broadcastTo(state.c!, [batch, hiddenSize]) as tf.Tensor2D } : { h };
-    return { hiddenSeq: tf.stack(hidden, 1) as tf.Tensor3D, final };
-  }) as { hiddenSeq: tf.Tensor3D; final: CellState };
-}
-
-/** Checked, flat weights (from checkNotebookWeights) → one variable per name, in the given shapes. */
+/** Checked, flat weights (from checkPerGateWeights) → one variable per name, in the given shapes. */
 export function createNamedVariables(flat: Record<string, Float32Array>, names: readonly string[], shapes: WeightShapes): Record<string, tf.Variable> {
   const params: Record<string, tf.Variable> = {};
   for (const name of names) params[name] = tf.tidy(() => tf.variable(tf.tensor(flat[name]!, shapes[name]!)));
@@ -207,9 +148,9 @@ export function assignNamedWeights(params: Record<string, tf.Variable>, flat: Re
   });
 }
 
-/** Named weight variables → the notebook's layout (nested rows for matrices, flat for biases). */
-export function exportNamedWeights(params: Record<string, tf.Variable>, names: readonly string[], shapes: WeightShapes): NotebookWeights {
-  const out: NotebookWeights = {};
+/** Named weight variables → the per-gate layout (nested rows for matrices, flat for biases). */
+export function exportNamedWeights(params: Record<string, tf.Variable>, names: readonly string[], shapes: WeightShapes): PerGateWeights {
+  const out: PerGateWeights = {};
   for (const name of names) {
     const shape = shapes[name]!;
     const values = params[name]!.dataSync();

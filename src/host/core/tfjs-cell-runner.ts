@@ -3,7 +3,7 @@
 // is synchronous in the user's code, so a cell that never returns can only be stopped by
 // killing its process, and killing this one loses no run. Stop and the timeout kill it; the
 // next check starts a fresh one. No vscode import (unit-tested with the real worker).
-import type { CellResult, CheckInput } from '../shared/cell-check';
+import type { CellResult, CheckInput } from '../../shared/cell-check';
 import { WorkerClient, WorkerDiedError, type WorkerClientOptions } from './worker-client';
 
 /** Why a check of the user's TF.js cell ended without a result. */

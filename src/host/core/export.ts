@@ -1,5 +1,5 @@
 // A run as CSV files (pure: unit tests and the Export command share it).
-import type { RunRecord } from '../shared/protocol';
+import type { RunRecord } from '../../shared/protocol';
 
 function csvField(value: unknown): string {
   const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : String(value)) : String(value ?? '');

@@ -4,9 +4,9 @@
 import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BatchProgress } from '../shared/types';
-import { isRunRecord, type RunRecord } from '../shared/protocol';
-import { fileErrorCause } from '../shared/fs-errors';
+import type { BatchProgress } from '../../shared/types';
+import { isRunRecord, type RunRecord } from '../../shared/protocol';
+import { fileErrorCause } from '../../shared/fs-errors';
 
 /** Most per-batch points kept in a record; beyond it every other point is dropped (the chart thins further). */
 export const MAX_BATCH_POINTS = 4000;

@@ -1,9 +1,9 @@
 // What a CodeLens on detected code runs and says, and how results are summarised in one
 // line: pure functions (no vscode), so unit tests check them directly.
-import type { DetectedCell, GateName } from '../detect';
-import { CELL_CATALOG, hasForgetGate, kindForCode, shownEquations } from '../shared/catalog';
-import type { CellKind, EquationLine, ProbeSeries, ProbeSeriesSpec } from '../shared/types';
-import type { RunRecord } from '../shared/protocol';
+import type { DetectedCell, GateName } from '../../detect';
+import { CELL_CATALOG, hasForgetGate, kindForCode, shownEquations } from '../../shared/catalog';
+import type { CellKind, EquationLine, ProbeSeries, ProbeSeriesSpec } from '../../shared/types';
+import type { RunRecord } from '../../shared/protocol';
 
 /** Which equations the panel shows for a cell: the engine's kinds plus the 1997 LSTM. */
 export type EquationsCell = CellKind | 'lstm-no-forget';
