@@ -16,50 +16,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliOption, isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl, sleep, THEMES, waitFor as waitForInHarness } from './harness.mjs';
-import { repoRoot } from './paths.mjs';
+import { cliOption, openDriverSession, runScript, sleep, themeOption, waitFor as waitForInHarness } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => cliOption(args, name, fallback);
-const theme = option('--theme', 'dark');
-if (!THEMES[theme]) throw new Error('--theme must be dark or light');
+const theme = themeOption(args);
 const outDir = path.resolve(option('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'firstrun-shots-'))));
 const mediaDir = option('--media') ? path.resolve(option('--media')) : undefined;
 
 const waitFor = (what, check, timeoutMs) => waitForInHarness(what, check, timeoutMs, 400);
 
 async function main() {
-  const driver = path.join(repoRoot, 'dist/test/integration/firstrun-screens.js');
-  if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
-  const signals = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-firstrun-'));
-  process.env.LSTM_LAB_SCREENS_DIR = signals;
   fs.mkdirSync(outDir, { recursive: true });
   if (mediaDir) fs.mkdirSync(mediaDir, { recursive: true });
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-newcomer-'));
-  let started;
-  let browser;
-  const cleanup = sessionCleanup(() => ({ browser, started }));
+  let session;
   try {
-    started = await startCodeServer({ userSettings: { 'workbench.colorTheme': THEMES[theme], 'workbench.startupEditor': 'none' } });
-    const authority = await remoteAuthority(started.url, workspace);
-    const url = workbenchUrl(started.url, authority, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: driver });
-    browser = await launchBrowser(started, { viewport: { width: 1600, height: 1000 }, deviceScaleFactor: mediaDir ? 2 : 1 });
-    const { page } = browser;
-    await page.exposeFunction('codeAutomationLog', () => undefined);
-    await page.exposeFunction('codeAutomationExit', () => undefined);
-    page.on('pageerror', (error) => !isNoise(String(error)) && console.error(`[workbench] ${error}`));
-    await page.goto(url);
-
-    const posed = (name) =>
-      waitFor(
-        `the driver to show ${name}`,
-        () => {
-          if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
-          return fs.existsSync(path.join(signals, `pose-${name}`));
-        },
-        6 * 60_000,
-      );
-    const taken = (name) => fs.writeFileSync(path.join(signals, `shot-${name}`), '');
+    session = await openDriverSession('firstrun-screens', {
+      workspace,
+      theme,
+      userSettings: { 'workbench.startupEditor': 'none' },
+      viewport: { width: 1600, height: 1000 },
+      deviceScaleFactor: mediaDir ? 2 : 1,
+      pollMs: 400,
+    });
+    const { page } = session;
+    const posed = (name) => session.waitForSignal(`the driver to show ${name}`, `pose-${name}`, 6 * 60_000);
+    const taken = (name) => session.signal(`shot-${name}`);
     const shot = async (name) => {
       await sleep(800);
       const file = path.join(outDir, `${name}-${theme}.png`);
@@ -196,20 +179,14 @@ async function main() {
     console.log(`firstrun-screenshots: after the reload the tab "${tabTitle}" draws ${restored} loss series (before: ${before}), gradient axis ${scaleAfter}`);
     if (restored !== before) throw new Error(`the restored charts tab draws ${restored} loss series, not ${before}`);
     if (scaleAfter !== 'linear') throw new Error(`the restored charts tab draws the gradient on a ${scaleAfter} axis: the linear scale chosen before the reload was lost`);
-    fs.writeFileSync(path.join(signals, 'done'), '');
-    console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
+    session.signal('done');
+    console.log(session.driverLog());
     console.log(`firstrun-screenshots: passed; pictures in ${outDir}`);
     return 0;
   } finally {
-    fs.writeFileSync(path.join(signals, 'done'), '');
-    await cleanup();
+    await session?.close();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.error(`firstrun-screenshots: ${error instanceof Error ? error.stack : error}`);
-  process.exitCode = 1;
-}
+await runScript('firstrun-screenshots', main);

@@ -1,6 +1,7 @@
 // A real VS Code (code-server 4.100.3, i.e. VS Code 1.100.3) in headless Debian Chromium,
 // started with throwaway folders and torn down without leaving a process behind.
-// Used by run-tests.mjs (integration suites) and screenshot.mjs (looking at the panel).
+// Used by run-tests.mjs (integration suites), screenshot.mjs and the *-screenshots.mjs drivers
+// (openWorkbench, openDriverSession: their one start-up).
 //
 // Isolation: everything lives in a fresh run folder under the system temp dir; the server
 // gets HOME/TMPDIR/XDG_* pointing there (nothing lands in ~), runs in its own process
@@ -33,6 +34,34 @@ export const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Moder
 /** `--name value` from argv, or the fallback. */
 export function cliOption(args, name, fallback) {
   return args.includes(name) ? args[args.indexOf(name) + 1] : fallback;
+}
+
+/** The `--theme` of argv (a THEMES key), or the fallback; refuses any other. */
+export function themeOption(args, fallback = 'dark') {
+  const theme = cliOption(args, '--theme', fallback);
+  if (!THEMES[theme]) throw new Error(`--theme must be ${Object.keys(THEMES).join(' or ')}, not ${theme}`);
+  return theme;
+}
+
+/** `--help`: prints the script's header comment (its usage) and exits. */
+export function printUsageAndExit(scriptUrl) {
+  const header = fs
+    .readFileSync(new URL(scriptUrl), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('//'))
+    .map((line) => line.slice(3));
+  console.log(header.join('\n'));
+  process.exit(0);
+}
+
+/** Runs a script's main() and exits with its code; an error is printed under the script's name, exit 1. */
+export async function runScript(name, main) {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    console.error(`${name}: ${error instanceof Error ? error.stack : error}`);
+    process.exitCode = 1;
+  }
 }
 
 /** Polls `check` until it returns something truthy (returned), or throws naming `what` after timeoutMs. */
@@ -326,4 +355,107 @@ export function sessionCleanup(session) {
     await started?.stop();
   };
   return () => (cleaning ??= cleanupNow());
+}
+
+/**
+ * The one start-up of every script that looks at VS Code: code-server with throwaway folders
+ * (`theme`: a THEMES key, plus `userSettings`, `vsix`, `keep`, `extraEnv` as startCodeServer
+ * takes them), then headless Chromium (`viewport`, `deviceScaleFactor`) on the workbench of
+ * `workspace`, with the extension from the source tree (or the VSIX) and, given
+ * `extensionTestsPath`, that script running in its extension host. Workbench page errors
+ * other than the offline noise are printed. A signal, or a failure half-way through start-up,
+ * stops what was started. Returns { started, browser, page, close }: close() closes the
+ * browser, then stops code-server (once, whoever calls it).
+ */
+export async function openWorkbench(options) {
+  const { workspace, theme, vsix, extensionTestsPath } = options;
+  let started;
+  let browser;
+  const close = sessionCleanup(() => ({ browser, started }));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => close().finally(() => process.exit(130)));
+  try {
+    if (theme !== undefined && !THEMES[theme]) throw new Error(`--theme must be ${Object.keys(THEMES).join(' or ')}, not ${theme}`);
+    const userSettings = { ...(theme ? { 'workbench.colorTheme': THEMES[theme] } : {}), ...options.userSettings };
+    started = await startCodeServer({ userSettings, vsix, keep: options.keep, extraEnv: options.extraEnv });
+    const authority = await remoteAuthority(started.url, workspace);
+    const url = workbenchUrl(started.url, authority, workspace, { extensionDevelopmentPath: vsix ? undefined : repoRoot, extensionTestsPath });
+    browser = await launchBrowser(started, { viewport: options.viewport, deviceScaleFactor: options.deviceScaleFactor });
+    const { page } = browser;
+    if (extensionTestsPath) {
+      // The workbench reports a test payload's log and exit through these; a screenshot driver's are not needed.
+      await page.exposeFunction('codeAutomationLog', () => undefined);
+      await page.exposeFunction('codeAutomationExit', () => undefined);
+    }
+    page.on('pageerror', (error) => !isNoise(String(error)) && console.error(`[workbench] ${error}`));
+    await page.goto(url);
+    return { started, browser, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * A screenshot script's session with its extension-side driver (`dist/test/integration/<driver>.js`,
+ * built from test/integration/<driver>.ts), which poses VS Code while this script takes the pictures.
+ * They talk through files in a fresh folder ($LSTM_LAB_SCREENS_DIR): the driver writes one when a
+ * pose is ready, `failed` (its error) when it fails, and `driver.log`; the script writes one when it
+ * has taken a picture, and `done` when it ends (close()). openWorkbench's options, plus `pollMs`.
+ * Returns openWorkbench's result plus { signals, waitForSignal(what, name, timeoutMs), signal(name, text?), driverLog() }.
+ */
+export async function openDriverSession(driver, options) {
+  const driverJs = path.join(repoRoot, `dist/test/integration/${driver}.js`);
+  if (!fs.existsSync(driverJs)) throw new Error(`${driverJs} is missing. Run: node scripts/build.mjs`);
+  const signals = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-screens-'));
+  const file = (name) => path.join(signals, name);
+  const signal = (name, text = '') => fs.writeFileSync(file(name), text);
+  const waitForSignal = (what, name, timeoutMs) =>
+    waitFor(
+      what,
+      () => {
+        if (fs.existsSync(file('failed'))) throw new Error(`the driver failed: ${fs.readFileSync(file('failed'), 'utf8')}`);
+        return fs.existsSync(file(name));
+      },
+      timeoutMs,
+      options.pollMs,
+    );
+  const driverLog = () => (fs.existsSync(file('driver.log')) ? fs.readFileSync(file('driver.log'), 'utf8').trim() : '');
+  let workbench;
+  try {
+    workbench = await openWorkbench({ ...options, extensionTestsPath: driverJs, extraEnv: { ...options.extraEnv, LSTM_LAB_SCREENS_DIR: signals } });
+  } finally {
+    if (!workbench) signal('done');
+  }
+  const close = async () => {
+    signal('done');
+    await sleep(500); // the driver sees it and ends its run
+    await workbench.close();
+  };
+  return { ...workbench, close, signals, waitForSignal, signal, driverLog };
+}
+
+/** Drags the sash on the side bar's right edge until the side bar is `width` CSS pixels wide. */
+export async function setSidebarWidth(page, width) {
+  if (!(width > 0)) throw new Error('--sidebar-width needs a width in pixels');
+  const sidebar = page.locator('.monaco-workbench .part.sidebar');
+  await sidebar.waitFor({ state: 'visible', timeout: 120_000 });
+  const box = await sidebar.boundingBox();
+  if (!box) throw new Error('the side bar is not visible');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/** The first webview frame (the panel's page) holding an element that matches `selector`. */
+export function webviewFrame(page, selector, timeoutMs = 60_000) {
+  return waitFor(
+    `the panel webview (${selector})`,
+    async () => {
+      for (const frame of page.frames()) if (await frame.$(selector).catch(() => null)) return frame;
+      return undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -5,63 +5,27 @@
 // panel, each view photographed with a hover shown. Writes docs/screenshots/inspect-*.png.
 // Usage: node scripts/build.mjs && node scripts/vscode/inspect-screenshots.mjs [--theme dark|light] [--out DIR]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { cliOption, isNoise, launchBrowser, remoteAuthority, startCodeServer, workbenchUrl, sleep, THEMES, waitFor } from './harness.mjs';
+import { cliOption, openDriverSession, runScript, setSidebarWidth, sleep, themeOption, waitFor, webviewFrame } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => cliOption(args, name, fallback);
-const theme = option('--theme', 'dark');
-if (!THEMES[theme]) throw new Error('--theme must be dark or light');
+const theme = themeOption(args);
 const outDir = path.resolve(option('--out', path.join(repoRoot, 'docs/screenshots')));
 const suffix = theme === 'dark' ? '' : '-light';
 
 async function main() {
-  const driver = path.join(repoRoot, 'dist/test/integration/inspect-screens.js');
-  if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
-  const signals = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-screens-'));
-  process.env.LSTM_LAB_SCREENS_DIR = signals;
-  const workspace = path.join(repoRoot, 'test/fixtures/workspace');
-  let started;
-  let browser;
+  const session = await openDriverSession('inspect-screens', { workspace: path.join(repoRoot, 'test/fixtures/workspace'), theme, viewport: { width: 1500, height: 1000 } });
+  const { page } = session;
   try {
-    started = await startCodeServer({ userSettings: { 'workbench.colorTheme': THEMES[theme] } });
-    const authority = await remoteAuthority(started.url, workspace);
-    const url = workbenchUrl(started.url, authority, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: driver });
-    browser = await launchBrowser(started, { viewport: { width: 1500, height: 1000 }, deviceScaleFactor: 1 });
-    const { page } = browser;
-    await page.exposeFunction('codeAutomationLog', () => undefined);
-    await page.exposeFunction('codeAutomationExit', () => undefined);
-    page.on('pageerror', (error) => !isNoise(String(error)) && console.error(`[workbench] ${error}`));
-    await page.goto(url);
     console.log('inspect-screenshots: training a Quick run on Brown in the worker…');
-    await waitFor(
-      'the driver (Quick run + Inspect Selection)',
-      async () => {
-        if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
-        return fs.existsSync(path.join(signals, 'ready.json'));
-      },
-      8 * 60_000,
-    );
-    console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
+    await session.waitForSignal('the driver (Quick run + Inspect Selection)', 'ready.json', 8 * 60_000);
+    console.log(session.driverLog());
 
     // Widen the side bar so the panel has room.
-    const sidebar = await page.locator('.part.sidebar').boundingBox();
-    if (sidebar) {
-      await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + 300);
-      await page.mouse.down();
-      await page.mouse.move(sidebar.x + 560, sidebar.y + 300, { steps: 8 });
-      await page.mouse.up();
-    }
-    const frame = await waitFor(
-      'the panel webview',
-      async () => {
-        for (const f of page.frames()) if (await f.$('.inspect-text').catch(() => null)) return f;
-        return undefined;
-      },
-      60_000,
-    );
+    await setSidebarWidth(page, 560);
+    const frame = await webviewFrame(page, '.inspect-text');
     const shot = async (name) => {
       await sleep(700);
       const file = path.join(outDir, `${name}${suffix}.png`);
@@ -116,19 +80,10 @@ async function main() {
     await fold('inspect', false);
     await frame.$eval('[data-section="loss"]', (p) => p.scrollIntoView({ block: 'start' }));
     await shot('inspect-saturation');
-    fs.writeFileSync(path.join(signals, 'done'), '');
-    await sleep(1500);
     return 0;
   } finally {
-    fs.writeFileSync(path.join(signals, 'done'), '');
-    await browser?.context.close().catch(() => undefined);
-    await started?.stop();
+    await session.close();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.error(`inspect-screenshots: ${error instanceof Error ? error.stack : error}`);
-  process.exitCode = 1;
-}
+await runScript('inspect-screenshots', main);

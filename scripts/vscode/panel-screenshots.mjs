@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliOption, isNoise, launchBrowser, remoteAuthority, startCodeServer, workbenchUrl, sleep, THEMES, waitFor } from './harness.mjs';
+import { cliOption, openDriverSession, runScript, setSidebarWidth, sleep, THEMES, waitFor, webviewFrame } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
 const args = process.argv.slice(2);
@@ -25,28 +25,11 @@ const scratchDir = path.resolve(cliOption(args, '--scratch', path.join(os.tmpdir
 const DOCS_SHOTS = new Set(['vscode-panel-light-probe', 'vscode-panel-dark-wide', 'train-wizard-dark', 'codelens-notebook-light', 'codelens-python-light']);
 
 async function main() {
-  const driver = path.join(repoRoot, 'dist/test/integration/panel-screens.js');
-  if (!fs.existsSync(driver)) throw new Error(`${driver} is missing. Run: node scripts/build.mjs`);
-  const signals = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-lab-screens-'));
-  process.env.LSTM_LAB_SCREENS_DIR = signals;
   for (const dir of [outDir, scratchDir]) fs.mkdirSync(dir, { recursive: true });
-  const workspace = path.join(repoRoot, 'test/fixtures/workspace');
-  const failed = () => {
-    if (fs.existsSync(path.join(signals, 'failed'))) throw new Error(`the driver failed: ${fs.readFileSync(path.join(signals, 'failed'), 'utf8')}`);
-  };
-  let started;
-  let browser;
+  const session = await openDriverSession('panel-screens', { workspace: path.join(repoRoot, 'test/fixtures/workspace'), theme: 'light', viewport: { width: 1500, height: 1000 } });
+  const { page } = session;
   try {
-    started = await startCodeServer({ userSettings: { 'workbench.colorTheme': THEMES.light } });
-    const authority = await remoteAuthority(started.url, workspace);
-    const url = workbenchUrl(started.url, authority, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath: driver });
-    browser = await launchBrowser(started, { viewport: { width: 1500, height: 1000 }, deviceScaleFactor: 1 });
-    const { page } = browser;
-    await page.exposeFunction('codeAutomationLog', () => undefined);
-    await page.exposeFunction('codeAutomationExit', () => undefined);
-    page.on('pageerror', (error) => !isNoise(String(error)) && console.error(`[workbench] ${error}`));
-    await page.goto(url);
-    await waitFor('the driver to open lstm_cell.py', () => (failed(), fs.existsSync(path.join(signals, 'opened'))), 120_000);
+    await session.waitForSignal('the driver to open lstm_cell.py', 'opened', 120_000);
 
     const shot = async (name) => {
       await sleep(1200);
@@ -56,11 +39,7 @@ async function main() {
     };
 
     const sidebarWidth = async (width) => {
-      const box = await page.locator('.part.sidebar').boundingBox();
-      await page.mouse.move(box.x + box.width + 1, box.y + 300);
-      await page.mouse.down();
-      await page.mouse.move(box.x + width, box.y + 300, { steps: 8 });
-      await page.mouse.up();
+      await setSidebarWidth(page, width);
       await sleep(800);
     };
 
@@ -74,14 +53,7 @@ async function main() {
       60_000,
     );
     await lens.click();
-    const frame = await waitFor(
-      'the panel webview',
-      async () => {
-        for (const f of page.frames()) if (await f.$('[data-section="runs"]').catch(() => null)) return f;
-        return undefined;
-      },
-      60_000,
-    );
+    const frame = await webviewFrame(page, '[data-section="runs"]');
     await sleep(1500);
     const focus = await page.evaluate(() => {
       const active = document.activeElement;
@@ -90,7 +62,7 @@ async function main() {
     console.log(`panel-screenshots: after the first lens click the focus is on ${focus.element} (${focus.inEditor ? 'in the editor' : 'NOT in the editor'})`);
     await shot('focus-after-first-lens-light');
     if (!focus.inEditor) throw new Error(`the first reveal of the panel took the focus: ${focus.element}`);
-    fs.writeFileSync(path.join(signals, 'lens-clicked'), '');
+    session.signal('lens-clicked');
     const fold = (open) =>
       frame.evaluate((o) => {
         for (const section of document.querySelectorAll('[data-section]')) section.open = o.includes(section.getAttribute('data-section'));
@@ -98,28 +70,28 @@ async function main() {
     const scrollTo = (selector, block) => frame.$eval(selector, (e, b) => e.scrollIntoView({ block: b }), block);
 
     // 2. The notebook's lenses, with the panel as it first opens (empty sections one line each).
-    await waitFor('the notebook', () => (failed(), fs.existsSync(path.join(signals, 'notebook-open'))), 120_000);
+    await session.waitForSignal('the notebook', 'notebook-open', 120_000);
     await sidebarWidth(300);
     await sleep(2000);
     await shot('codelens-notebook-light');
-    fs.writeFileSync(path.join(signals, 'notebook-shot'), '');
+    session.signal('notebook-shot');
 
     // 3. Probe & check your code on the .py file: the verdict, and the gradient note under the chart.
     console.log('panel-screenshots: checking lstm_cell.py with the Probe & check your code lens (Python)…');
-    await waitFor('the check of lstm_cell.py', () => (failed(), fs.existsSync(path.join(signals, 'checked'))), 6 * 60_000);
+    await session.waitForSignal('the check of lstm_cell.py', 'checked', 6 * 60_000);
     await fold(['gradient', 'equations']);
     await frame.evaluate(() => window.scrollTo(0, 0));
     await shot('codelens-python-light');
-    fs.writeFileSync(path.join(signals, 'checked-shot'), '');
+    session.signal('checked-shot');
 
     console.log('panel-screenshots: training NaiveLSTM, OptimizedLSTM and a GRU (Quick, 30 batches), then the notebook probe…');
-    await waitFor('the runs and the probe', () => (failed(), fs.existsSync(path.join(signals, 'ready'))), 12 * 60_000);
-    console.log(fs.readFileSync(path.join(signals, 'driver.log'), 'utf8').trim());
+    await session.waitForSignal('the runs and the probe', 'ready', 12 * 60_000);
+    console.log(session.driverLog());
 
     for (const theme of ['light', 'dark']) {
       if (theme === 'dark') {
-        fs.writeFileSync(path.join(signals, 'switch-theme'), THEMES.dark);
-        await waitFor('the theme switch', () => (failed(), fs.existsSync(path.join(signals, 'theme-switched'))), 60_000);
+        session.signal('switch-theme', THEMES.dark);
+        await session.waitForSignal('the theme switch', 'theme-switched', 60_000);
         await sleep(2500);
       }
       await sidebarWidth(300);
@@ -159,16 +131,8 @@ async function main() {
     await page.keyboard.press('Escape');
     return 0;
   } finally {
-    fs.writeFileSync(path.join(signals, 'done'), '');
-    await sleep(500);
-    await browser?.context.close().catch(() => undefined);
-    await started?.stop();
+    await session.close();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.error(`panel-screenshots: ${error instanceof Error ? error.stack : error}`);
-  process.exitCode = 1;
-}
+await runScript('panel-screenshots', main);

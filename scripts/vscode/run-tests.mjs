@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
-import { isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
+import { isNoise, launchBrowser, printUsageAndExit, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
 
 function emptyDevelopmentFolder(runDir) {
@@ -81,15 +81,7 @@ function parseArgs(argv) {
         break;
       case '--help':
       case '-h':
-        console.log(
-          fs
-            .readFileSync(new URL(import.meta.url), 'utf8')
-            .split('\n')
-            .filter((l) => l.startsWith('//'))
-            .map((l) => l.slice(3))
-            .join('\n'),
-        );
-        process.exit(0);
+        printUsageAndExit(import.meta.url);
       default:
         throw new Error(`unknown option ${arg} (see --help)`);
     }

@@ -30,11 +30,8 @@
 // Prerequisites: node scripts/build.mjs; node scripts/vscode/install-code-server.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isNoise, launchBrowser, remoteAuthority, sessionCleanup, startCodeServer, workbenchUrl } from './harness.mjs';
+import { openWorkbench, printUsageAndExit, setSidebarWidth, sleep, THEMES } from './harness.mjs';
 import { repoRoot } from './paths.mjs';
-
-const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseArgs(argv) {
   const options = {
@@ -118,15 +115,7 @@ function parseArgs(argv) {
       }
       case '--help':
       case '-h':
-        console.log(
-          fs
-            .readFileSync(new URL(import.meta.url), 'utf8')
-            .split('\n')
-            .filter((l) => l.startsWith('//'))
-            .map((l) => l.slice(3))
-            .join('\n'),
-        );
-        process.exit(0);
+        printUsageAndExit(import.meta.url);
       default:
         throw new Error(`unknown option ${arg} (see --help)`);
     }
@@ -153,18 +142,6 @@ async function quickInput(page, opener, text) {
   await page.keyboard.press('Enter');
 }
 
-/** Drags the sash on the side bar's right edge until the side bar is `width` CSS pixels wide. */
-async function setSidebarWidth(page, width) {
-  if (!(width > 0)) throw new Error('--sidebar-width needs a width in pixels');
-  const box = await page.locator('.monaco-workbench .part.sidebar').boundingBox();
-  if (!box) throw new Error('the side bar is not visible');
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 10 });
-  await page.mouse.up();
-}
-
 /** Scrolls to (and optionally clicks) the first element matching `selector` in any frame (webviews are nested iframes). */
 async function inWebview(page, selector, click) {
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -183,20 +160,16 @@ async function inWebview(page, selector, click) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!options.vsix && !fs.existsSync(path.join(repoRoot, 'dist/extension.js'))) throw new Error('dist/extension.js is missing. Run: node scripts/build.mjs');
-  let started;
-  let browser;
-  const cleanup = sessionCleanup(() => ({ browser, started }));
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+  const { page, close } = await openWorkbench({
+    workspace: options.workspace,
+    theme: options.theme,
+    userSettings: { 'window.commandCenter': true, ...options.settings },
+    vsix: options.vsix,
+    keep: options.keep,
+    viewport: options.size,
+    deviceScaleFactor: options.scale,
+  });
   try {
-    started = await startCodeServer({ vsix: options.vsix, keep: options.keep, userSettings: { 'workbench.colorTheme': THEMES[options.theme], 'window.commandCenter': true, ...options.settings } });
-    const authority = await remoteAuthority(started.url, options.workspace);
-    const url = workbenchUrl(started.url, authority, options.workspace, { extensionDevelopmentPath: options.vsix ? undefined : repoRoot });
-    browser = await launchBrowser(started, { viewport: options.size, deviceScaleFactor: options.scale });
-    const { page } = browser;
-    page.on('pageerror', (error) => {
-      if (!isNoise(String(error))) console.error(`[workbench] ${error}`);
-    });
-    await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
     await sleep(3000); // extensions activate, the explorer fills in
     let shots = 0;
@@ -223,7 +196,7 @@ async function main() {
     if (shots === 0) await shoot(options.out);
     return 0;
   } finally {
-    await cleanup();
+    await close();
   }
 }
 

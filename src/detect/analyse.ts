@@ -259,9 +259,13 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
     // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
-    const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name);
+    const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
     const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
-    if (!isH || !(RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs))) continue;
+    // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
+    // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
+    const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
+    const linearUpdate = !activated && d.targetCount === 1 && stateRole(d.name, d.targetSubscripted) === 'h' && flow.isParam(d.key);
+    if (!isH || !(activated || linearUpdate)) continue;
     // Everything the new state is computed from, through pre-activations.
     const closure: Def[] = [];
     const refs = new Set(d.refs);
@@ -279,7 +283,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
-    if (products === 0 || (products < 2 && !CONCAT.test(texts))) continue;
+    if (products === 0 || (products < 2 && !CONCAT.test(texts)) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
     const previousHidden = [...refs].some((r) => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name)) return true;

@@ -6,7 +6,7 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, hasActivation, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
+import { ACTIVATION, ELEMENT_PRODUCT, hasActivation, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -51,12 +51,19 @@ export class Flow {
   definitionsOf(key: string): Def[] {
     return this.byKey.get(key) ?? [];
   }
-  /** `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here. */
+  /**
+   * `multiply = tf.multiply` (TF's BasicLSTMCell): bare multiply(...) is elementwise here; so it is
+   * beside a bare `matmul(...)` (deepnet.js imports both).
+   */
   private readonly elementwiseAlias: boolean;
   private static aliasOf = (defs: Def[]) =>
-    defs.some((d) => /^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs));
+    defs.some(
+      (d) =>
+        (/^(?:mul|multiply)$/.test(d.key) && /\.\s*(?:mul|multiply)\b(?!\s*\.\s*bind)/.test(d.rhs) && !/\b(?:equation|graph|G)\s*\.\s*(?:mul|multiply)\b/.test(d.rhs)) ||
+        /(?:^|[^\w$.])matmul\s*\(/.test(d.rhs),
+    );
   matmulCount(text: string): number {
-    let n = (text.match(MATMUL) ?? []).length;
+    let n = (text.match(MATMUL) ?? []).length + (text.match(ELEMENT_PRODUCT) ?? []).length;
     if (this.elementwiseAlias) n -= (text.match(/(?:^|[^\w$.])(?:mul|multiply)\s*\(/g) ?? []).length;
     if (this.calls.products) n += (text.match(this.calls.products) ?? []).length;
     // `concat_and_multiply(W, x, h)` is `[x, h] @ W`: a product of x and one of h.
@@ -199,7 +206,8 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       if (src === d) continue;
       const role = roles.get(src);
       if (role === gate) visit(src);
-      else if (role === undefined && flow.preact(src)) visit(src);
+      // Keras' `c = f * c_tm1 + i * self.activation(x_c + ...)`: x_c is the candidate's, not c's.
+      else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key))) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
       else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate])) visit(src);
       // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
@@ -222,24 +230,41 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
 
 const ACTIVATION_CALL = new RegExp(ACTIVATION.source, 'g');
 
+/** The [open, close] parentheses of each activation call in `text`. */
+function activationCalls(text: string): [number, number, number][] {
+  const calls: [number, number, number][] = [];
+  for (const m of text.matchAll(ACTIVATION_CALL)) {
+    const open = m.index + m[0].lastIndexOf('(');
+    const close = matchBracket(text, open);
+    if (open >= m.index && close > open) calls.push([m.index + (m[0].length - m[0].trimStart().length), open, close]);
+  }
+  return calls;
+}
+
+const usesOf = (text: string, key: string) => {
+  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  return [...text.matchAll(new RegExp(`(?<![\\w$])${key.includes('.') ? '' : '(?<!\\.\\s*)'}${name}(?![\\w$])`, 'g'))].map((m) => m.index);
+};
+
+/** Every use of `key` in `text` is inside an activation call's argument. */
+export function onlyInsideActivations(text: string, key: string): boolean {
+  const uses = usesOf(text, key);
+  if (!uses.length) return false;
+  const calls = activationCalls(text);
+  return uses.every((at) => calls.some(([, open, close]) => open < at && at < close));
+}
+
 /**
  * The lines of update `d` that compute a gate read as `key`: the activation call around each
  * use (`sigmoid(\n f + w_f_diag * c_prev\n)`), or the use's own line when none encloses it.
  */
 function inlineLines(flow: Flow, d: Def, key: string): number[] {
-  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
-  const dotted = key.includes('.');
-  const calls: [number, number, number][] = [];
-  for (const m of d.rhs.matchAll(ACTIVATION_CALL)) {
-    const open = m.index + m[0].lastIndexOf('(');
-    const close = matchBracket(d.rhs, open);
-    if (open >= m.index && close > open) calls.push([m.index + (m[0].length - m[0].trimStart().length), open, close]);
-  }
+  const calls = activationCalls(d.rhs);
   const at = (offset: number) => flow.lineOf(d.stmt.offset + d.rhsOffset + offset);
   const lines: number[] = [];
-  for (const use of d.rhs.matchAll(new RegExp(`(?<![\\w$])${dotted ? '' : '(?<!\\.\\s*)'}${name}(?![\\w$])`, 'g'))) {
-    const enclosing = calls.filter(([, open, close]) => open < use.index && use.index < close).sort((a, b) => b[1] - a[1])[0];
-    if (!enclosing) lines.push(at(use.index));
+  for (const use of usesOf(d.rhs, key)) {
+    const enclosing = calls.filter(([, open, close]) => open < use && use < close).sort((a, b) => b[1] - a[1])[0];
+    if (!enclosing) lines.push(at(use));
     else for (let l = at(enclosing[0]); l <= at(enclosing[2]); l++) lines.push(l);
   }
   return lines;

@@ -5,7 +5,7 @@ import { extractRefs, type Def } from './defs';
 import { Flow, isMixer, readsThroughMixers, rolesReached, type Roles } from './flow';
 import { matchBracket } from './text';
 import type { GateName } from './types';
-import { ACTIVATION, classify, GRU_NAMES, hasActivation, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
+import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
 
 /** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`). */
 function productPartners(text: string, key: string): string[] {
@@ -182,11 +182,25 @@ export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept
     while ((m = re.exec(d.rhs))) {
       const open = m.index + m[0].length - 1;
       const close = matchBracket(d.rhs, open);
-      if (!accept(close > open ? d.rhs.slice(open + 1, close) : '')) continue;
+      const argument = close > open ? d.rhs.slice(open + 1, close) : '';
+      if (!accept(argument)) continue;
       const from = flow.lineOf(d.stmt.offset + d.rhsOffset + open);
       const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
       for (let l = from; l <= to; l++) lines.add(l);
+      // The pre-activations it reads are that gate's too (Keras' `i * self.activation(x_c + ...)`: x_c's line).
+      for (const l of preactLines(flow, extractRefs(argument), d.order)) lines.add(l);
     }
   }
   return lines;
+}
+
+/** The lines of the pre-activations `refs` read at `order`, through the pre-activations they read. */
+function preactLines(flow: Flow, refs: string[], order: number, seen = new Set<Def>()): number[] {
+  return refs.flatMap((r) => {
+    const src = flow.reaching(r, order);
+    // A gate through relu (fundl's `r_t = relu(...)`) is activated, not a pre-activation.
+    if (!src || seen.has(src) || !flow.preact(src) || RNN_ACTIVATION.test(src.rhs)) return [];
+    seen.add(src);
+    return [...src.lines, ...preactLines(flow, src.refs, src.order, seen)];
+  });
 }

@@ -233,6 +233,9 @@ function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlo
   const h = header.replace(/\s+/g, ' ').trim();
   let m = /^(?:export )?(?:default )?(?:abstract )?class ([A-Za-z_$][\w$]*)/.exec(h);
   if (m) return { kind: 'unit', name: m[1], type: 'class' };
+  // `module.exports = class lstm {`, `const Cell = class {`, `exports.Cell = class Cell extends Layer {`.
+  m = /^(?:(?:const|let|var) )?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*) ?= ?class(?: ([A-Za-z_$][\w$]*))?\b/.exec(h);
+  if (m) return { kind: 'unit', name: m[2] ?? m[1].slice(m[1].lastIndexOf('.') + 1), type: 'class' };
   m = /^(?:export )?(?:default )?(?:async )?function\*? ?([A-Za-z_$][\w$]*)?\s*[(<]/.exec(h);
   if (m) return { kind: 'unit', name: m[1] ?? '<anonymous>', type: 'function' };
   m = /^(?:export )?(?:const|let|var) ([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async )?(?:function\b|\(.*\)\s*(?::.*)?=>$|[A-Za-z_$][\w$]*\s*=>$)/.exec(h);

@@ -26,7 +26,7 @@ const ACTIVATION_NAMES = /^(?:sigmoid|tanh|relu|hard_sigmoid|hardSigmoid|softsig
  */
 function keepActivationName(source: string, out: string[], open: number, close: number): void {
   const content = source.slice(open + 1, close);
-  if (!ACTIVATION_NAMES.test(content) || !/activation\s*[=:]\s*$/i.test(source.slice(Math.max(0, open - 40), open))) return;
+  if (!ACTIVATION_NAMES.test(content) || !/(?:activation|act_type)\s*[=:]\s*$/i.test(source.slice(Math.max(0, open - 40), open))) return;
   for (let k = open + 1; k < close; k++) out[k] = source[k];
 }
 

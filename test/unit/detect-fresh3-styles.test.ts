@@ -55,4 +55,8 @@ describe('detectCells: styles from the fourth hold-out', () => {
       { name: 'forward_step', kind: 'rnn', range: { start: 23, end: 28 }, layout: 'per-gate', gates: { h: [24, 25, 26, 27] } },
     ]);
   });
+
+  it('a class assigned to module.exports (or exports.X) is a class; beside a bare matmul(...), multiply(...) is elementwise, so a loop that only gates its state is no cell', () => {
+    assert.deepEqual(cells('exported_class.js'), [{ name: 'GatedCell', kind: 'lstm', range: { start: 3, end: 13 }, layout: 'per-gate', gates: { i: [5], f: [6], g: [7], o: [8], c: [9], h: [10] } }]);
+  });
 });

@@ -283,14 +283,14 @@ describe('detectCells: gates without a variable of their own', () => {
         return h, [h, c]
 `;
     assert.deepEqual(detectCells(source, 'python'), [
-      // x_c (line 7) feeds the candidate computed inside the c update, so it is a c line.
+      // x_c (line 7) is read only inside the candidate's activation in the c update: it is the candidate's pre-activation.
       {
         name: 'KerasStyleLSTMCell',
         kind: 'lstm',
         layout: 'per-gate',
         optionalForgetGate: false,
         range: { start: 1, end: 14 },
-        gates: { i: [5, 9], f: [6, 10], g: [11], o: [8, 12], c: [7, 11], h: [13] },
+        gates: { i: [5, 9], f: [6, 10], g: [7, 11], o: [8, 12], c: [11], h: [13] },
       },
     ]);
   });
