@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ActivationCapture, GradientFlow, SampleWithProbabilities, SaturationReport, TrainedProbeResult } from '../../src/shared/inspect-types';
 import type { HostToWebview, RunRecord, WebviewToHost } from '../../src/shared/protocol';
-import { compareRuns } from './fixtures';
+import { compareRuns, lstmSaturation } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 
@@ -88,35 +88,7 @@ function sampleFixture(): SampleWithProbabilities {
 }
 
 function trainedRun(): RunRecord {
-  const run = compareRuns()[1];
-  const saturation: SaturationReport[] = [];
-  for (let step = 20; step <= 338; step += 20) {
-    saturation.push({
-      scope: 'batch',
-      epoch: 1,
-      batch: step,
-      step,
-      count: 32 * 100 * 125,
-      gates: [
-        { gate: 'i', low: 0.05 + step / 2000, high: 0.02 + step / 3000 },
-        { gate: 'f', low: 0.01, high: 0.1 + step / 1000 },
-        { gate: 'o', low: 0.08, high: 0.05 },
-      ],
-    });
-  }
-  saturation.push({
-    scope: 'epoch',
-    epoch: 1,
-    batch: 338,
-    step: 338,
-    count: 32 * 500 * 125,
-    gates: [
-      { gate: 'i', low: 0.2, high: 0.12 },
-      { gate: 'f', low: 0.01, high: 0.4 },
-      { gate: 'o', low: 0.08, high: 0.05 },
-    ],
-  });
-  return { ...run, checkpoint: '/tmp/checkpoints/run', saturation };
+  return { ...compareRuns()[1], checkpoint: '/tmp/checkpoints/run', saturation: lstmSaturation() };
 }
 
 describe('inspect views in headless Chromium', function () {
