@@ -100,7 +100,7 @@ describe('detectCells: more PyTorch and Keras idioms', () => {
 
 describe('detectCells: TS/JS idioms', () => {
   it("math.js's multiply is a product, `.map(sigmoid)` an activation over the elements; a TF.js GRU returning its new state from tf.tidy; activations as tensor methods (f.sigmoid().mul(cPrev)) after layers' apply", () => {
-    const found = detectCells(fs.readFileSync(path.join(dir, 'js_idioms.ts'), 'utf8'), 'typescript').map(({ name, kind, gates }) => ({ name, kind, gates }));
+    const found = detectCells(fs.readFileSync(path.join(dir, 'js_idioms.js'), 'utf8'), 'javascript').map(({ name, kind, gates }) => ({ name, kind, gates }));
     assert.deepEqual(found, [
       { name: 'lstmForward', kind: 'lstm', gates: { i: [4, 6], f: [4, 7], g: [4, 9], o: [4, 8], c: [10], h: [11] } },
       { name: 'TfjsGRU', kind: 'gru', gates: { r: [18, 19, 20, 21, 23], z: [18, 19, 20, 21, 22], n: [18, 19, 20, 21, 24], h: [25] } },
