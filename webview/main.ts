@@ -139,7 +139,14 @@ function section(id: SectionId, heading: string, ...content: HTMLElement[]): Sec
 
 const sections = {
   loss: section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element, coincideNoteElement),
-  gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element, gradientUndrawnElement, gradientNoteElement),
+  gradient: section(
+    'gradient',
+    'Gradient flow',
+    el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })),
+    gradientChart.element,
+    gradientUndrawnElement,
+    gradientNoteElement,
+  ),
   runs: section('runs', 'Runs', runsView.element),
   equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
 };

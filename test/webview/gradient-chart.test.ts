@@ -112,7 +112,8 @@ describe('gradient chart of a probe of your own code', function () {
     }
     // Screen y grows downwards: ordered by value, the pixels go up (ties aside).
     const byValue = [...placed].sort((a, b) => (a.value as number) - (b.value as number));
-    for (let k = 1; k < byValue.length; k++) if ((byValue[k].value as number) > (byValue[k - 1].value as number)) assert.ok(byValue[k].y <= byValue[k - 1].y + 1e-6, `${line.label}: ${byValue[k].value} drawn above ${byValue[k - 1].value}`);
+    for (let k = 1; k < byValue.length; k++)
+      if ((byValue[k].value as number) > (byValue[k - 1].value as number)) assert.ok(byValue[k].y <= byValue[k - 1].y + 1e-6, `${line.label}: ${byValue[k].value} drawn above ${byValue[k - 1].value}`);
   }
 
   it('draws all six series (norms from 3.1 down to 2e-32) as lines on a log axis with labelled decades, and on a linear one', async () => {
