@@ -15,8 +15,7 @@ import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
 import { EquationsView } from './equations-view';
 import { InspectView, type InspectMessage, type InspectUiState } from './inspect-view';
-import { CELL_CATALOG, isCellKind } from '../src/shared/catalog';
-import { idleSummary } from './run-rows';
+import { panelSummary } from './run-rows';
 import { RunsView } from './runs-view';
 import { LitEquationLine } from './lit-equation';
 import { Section } from './sections';
@@ -244,26 +243,11 @@ function renderCharts(runs: readonly RunRecord[]): void {
 }
 
 function renderStatus(runs: readonly RunRecord[]): void {
-  const active = runs.filter((r) => r.status === 'running' || r.status === 'queued');
-  const running = active.find((r) => r.status === 'running');
-  buttons.stop.toggleAttribute('disabled', active.length === 0);
-  if (running) {
-    const last = running.batches[running.batches.length - 1];
-    const cell = running.config && isCellKind(running.config.cell) ? CELL_CATALOG[running.config.cell].shortName : undefined;
-    const parts = [`Running ${running.title}${cell && !running.title.includes(cell) ? ` (${cell})` : ''}`];
-    if (running.backend) parts.push(`backend ${running.backend === 'tensorflow' ? 'tfjs-node' : running.backend}`);
-    if (last)
-      parts.push(
-        `epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}`,
-        `loss ${Number.isFinite(last.loss) ? last.loss.toFixed(3) : String(last.loss)}`,
-        `${Math.round(last.charsPerSecond)} chars/s`,
-      );
-    if (running.kind === 'probe') parts.push(`${running.probeSeries.length} series so far`);
-    if (active.length > 1) parts.push(`${active.length - 1} more queued`);
-    statusLine.textContent = parts.join(' · ');
-  } else {
-    statusLine.textContent = idleSummary(runs);
-  }
+  buttons.stop.toggleAttribute('disabled', !runs.some((r) => r.status === 'running' || r.status === 'queued'));
+  // Short and plain; the run in full, its backend and speed on hover.
+  const summary = panelSummary(runs);
+  statusLine.textContent = summary.text;
+  statusLine.title = summary.detail;
 }
 
 function renderEquations(): void {

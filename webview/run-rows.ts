@@ -34,9 +34,27 @@ export interface ProbeFact {
   items: string[];
 }
 
-export type RunRow = Record<RunColumnKey, string> & { id: string; title: string; statusReason?: string; probeFacts?: ProbeFact[] };
+/** The columns that say what ran (not how it went): a table of medium width folds them under the run's name. */
+export const DETAIL_COLUMNS: readonly RunColumnKey[] = ['cell', 'backend', 'configuration'];
+
+export type RunRow = Record<RunColumnKey, string> & { id: string; title: string; started: string; statusReason?: string; probeFacts?: ProbeFact[] };
 
 const BACKEND_NAMES: Record<string, string> = { tensorflow: 'tfjs-node', wasm: 'wasm', cpu: 'cpu' };
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * When a run started, in local time, so that two runs of the same name (two probes of one cell)
+ * are told apart: "22:41:05" today, "Nov 29, 22:41" another day.
+ */
+export function formatStarted(ms: number, now: number = Date.now()): string {
+  if (!Number.isFinite(ms)) return '—';
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  if (date.toDateString() === new Date(now).toDateString()) return `${clock}:${pad(date.getSeconds())}`;
+  return `${MONTHS[date.getMonth()]} ${date.getDate()}, ${clock}`;
+}
 
 /** m:ss like the notebook's table (17:04), h:mm:ss past an hour. */
 export function formatDuration(seconds: number): string {
@@ -134,7 +152,14 @@ function withCodeCell(run: RunRecord, cell: string): string {
 export function runRow(run: RunRecord): RunRow {
   const lastEpoch = run.epochs[run.epochs.length - 1];
   const lastBatch = run.batches[run.batches.length - 1];
-  const base = { id: run.id, title: run.title, statusReason: run.reason, backend: run.backend ? (BACKEND_NAMES[run.backend] ?? run.backend) : '—', status: statusText(run) };
+  const base = {
+    id: run.id,
+    title: run.title,
+    started: formatStarted(run.startedAt ?? run.createdAt),
+    statusReason: run.reason,
+    backend: run.backend ? (BACKEND_NAMES[run.backend] ?? run.backend) : '—',
+    status: statusText(run),
+  };
   if (run.kind === 'probe') {
     const seconds = run.probeSeries.reduce((sum, s) => sum + s.seconds, 0);
     const cells = [...new Set((run.probeConfig?.series ?? run.probeSeries).map((s) => (isCellKind(s.cell) ? CELL_CATALOG[s.cell].shortName : s.cell)))];
@@ -173,19 +198,81 @@ export function probeDone(run: RunRecord): string {
   return run.title.includes(count) ? 'done' : `done — ${count}`;
 }
 
+/** What a run is called in the summary line: the user's cell for a lens run, else the cell's short name. */
+function shortName(run: RunRecord): string {
+  if (run.kind === 'probe') return run.codeCell?.role === 'stand-in' ? `Stand-in probe for ${run.codeCell.name}` : 'Gradient probe';
+  if (run.codeCell) return run.codeCell.name;
+  return run.config && isCellKind(run.config.cell) ? CELL_CATALOG[run.config.cell].shortName : run.title;
+}
+
+function backendName(run: RunRecord): string | undefined {
+  return run.backend ? (BACKEND_NAMES[run.backend] ?? run.backend) : undefined;
+}
+
 /**
- * The panel's summary line when nothing runs: the last run and how it ended, with its final
- * losses ("done — val loss 2.957 (3.10 bits/char)") so the result is where the eye is.
+ * The panel's summary line, short and plain, and its hover with the details. Running: what and
+ * how far ("Training NaiveLSTM: batch 23 of 50, loss 3.124"); else the latest run's result
+ * ("NaiveLSTM done: val loss 2.957 · 3.10 bits/char") or how it ended. The hover names the run
+ * in full, its backend and speed, and how many runs there are; the Runs table has the rest.
+ */
+export function panelSummary(runs: readonly RunRecord[]): { text: string; detail: string } {
+  const latest = runs[runs.length - 1];
+  if (!latest) return { text: 'Ready. Train a model, compare architectures or probe gradient flow.', detail: 'No runs yet.' };
+  const active = runs.filter((r) => r.status === 'running' || r.status === 'queued');
+  const running = active.find((r) => r.status === 'running');
+  if (running) {
+    const queued = active.length > 1 ? ` (+${active.length - 1} queued)` : '';
+    return { text: runningText(running) + queued, detail: runningDetail(running, active.length - 1) };
+  }
+  if (active.length > 0) return { text: `${shortName(active[0])}: queued${active.length > 1 ? ` (${active.length - 1} more)` : ''}`, detail: idleSummary(runs) };
+  return { text: outcomeText(latest), detail: idleSummary(runs) };
+}
+
+function runningText(run: RunRecord): string {
+  if (run.kind === 'probe') {
+    const total = run.probeConfig?.series.length;
+    return `Probing the gradient: ${run.probeSeries.length}${total !== undefined ? ` of ${total}` : ''} series done`;
+  }
+  const last = run.batches[run.batches.length - 1];
+  if (!last) return `Training ${shortName(run)}: starting`;
+  return `Training ${shortName(run)}: batch ${last.batch} of ${last.batchesPerEpoch}${last.epoch > 1 ? ` (epoch ${last.epoch})` : ''}, loss ${fixed(last.loss, 3)}`;
+}
+
+/** The running run in full: its title, the built-in cell it runs, backend, progress and speed. */
+function runningDetail(run: RunRecord, queued: number): string {
+  const last = run.batches[run.batches.length - 1];
+  const cell = run.config && isCellKind(run.config.cell) ? CELL_CATALOG[run.config.cell].shortName : undefined;
+  const parts = [`Running ${run.title}${cell && !run.title.includes(cell) ? ` (${cell})` : ''}`];
+  const backend = backendName(run);
+  if (backend) parts.push(`backend ${backend}`);
+  if (last) parts.push(`epoch ${last.epoch}, batch ${last.batch}/${last.batchesPerEpoch}`, `loss ${fixed(last.loss, 3)}`, `${Math.round(last.charsPerSecond)} chars/s`);
+  if (run.kind === 'probe') parts.push(`${run.probeSeries.length} series so far`);
+  if (queued > 0) parts.push(`${queued} more queued`);
+  return parts.join(' · ');
+}
+
+/** How the latest run ended, in a few words: its final losses when it trained to the end. */
+function outcomeText(run: RunRecord): string {
+  const last = run.epochs[run.epochs.length - 1];
+  const name = shortName(run);
+  if (run.status === 'done' && run.kind === 'train' && last) return `${name} done: val loss ${fixed(last.valLoss, 3)} · ${fixed(last.bitsPerChar, 2)} bits/char`;
+  if (run.status === 'done' && run.kind === 'probe') return `${name} done: ${run.probeSeries.length} series`;
+  return run.reason && run.status !== 'done' ? `${name} ${run.status}: ${run.reason}` : `${name} ${run.status}`;
+}
+
+/**
+ * The summary line's hover when nothing runs: the last run and how it ended, with its final
+ * losses ("done — val loss 2.957 (3.10 bits/char)").
  */
 export function idleSummary(runs: readonly RunRecord[]): string {
   const latest = runs[runs.length - 1];
-  if (!latest) return 'Ready. Train a model, compare architectures or probe gradient flow.';
+  if (!latest) return 'No runs yet.';
   const last = latest.epochs[latest.epochs.length - 1];
   let outcome: string = latest.status;
   if (latest.status === 'done' && latest.kind === 'train' && last)
     outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
   else if (latest.status === 'done' && latest.kind === 'probe') outcome = probeDone(latest);
   else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
-  const backend = latest.backend ? ` on ${BACKEND_NAMES[latest.backend] ?? latest.backend}` : '';
-  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title}${backend} — ${outcome}`;
+  const backend = backendName(latest);
+  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title}${backend ? ` on ${backend}` : ''} — ${outcome}`;
 }

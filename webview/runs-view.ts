@@ -3,7 +3,7 @@
 // probe runs: the gradient chart, one at a time).
 import type { RunRecord } from '../src/shared/protocol';
 import { el } from './dom';
-import { RUN_COLUMNS, runRow, TRAIN_ONLY_COLUMNS, type ProbeFact } from './run-rows';
+import { DETAIL_COLUMNS, RUN_COLUMNS, runRow, TRAIN_ONLY_COLUMNS, type ProbeFact } from './run-rows';
 
 export interface RunsViewCallbacks {
   onToggleTrainRun(runId: string, shown: boolean): void;
@@ -42,7 +42,11 @@ export class RunsView {
         else this.callbacks.onSelectProbeRun(run.id);
       });
       const title = el('span', { class: 'run-title' }, row.title);
-      title.title = row.title;
+      // Under the name: when it started (two runs of one name differ there), and in a table of
+      // medium width what the hidden Cell, Backend and Configuration columns would say.
+      const details = DETAIL_COLUMNS.filter((key) => row[key] !== '—').map((key) => el('span', { class: 'run-detail', 'data-detail': key }, ` · ${row[key]}`));
+      const name = el('span', { class: 'run-name' }, title, el('span', { class: 'run-sub' }, el('span', { class: 'run-started' }, `started ${row.started}`), ...details));
+      name.title = [row.title, `started ${row.started}`, ...DETAIL_COLUMNS.filter((key) => row[key] !== '—').map((key) => row[key])].join('\n');
       const cells: HTMLElement[] = [];
       for (const column of RUN_COLUMNS) {
         // A probe has no losses: its facts take the place of those columns (one cell spanning them).
@@ -60,16 +64,20 @@ export class RunsView {
         if (column.key === 'configuration') cell.title = row.configuration;
         cells.push(cell);
       }
-      return el('tr', { 'data-run-id': run.id, 'data-kind': run.kind }, el('td', { 'data-column': 'run' }, el('span', { class: 'run-cell' }, checkbox, title)), ...cells);
+      return el('tr', { 'data-run-id': run.id, 'data-kind': run.kind }, el('td', { 'data-column': 'run' }, el('span', { class: 'run-cell' }, checkbox, name)), ...cells);
     });
     this.body.replaceChildren(...rows);
   }
 }
 
-/** The probe's facts in one cell spanning the loss columns: "Series: 5", "Steps: 100", … */
+/**
+ * The probe's facts in one cell spanning the loss columns: "Series: 5", "Steps: 100", … A line
+ * may break after a label (the space outside it), so a narrow table wraps a long fact instead
+ * of growing past its box.
+ */
 function probeFactsCell(facts: readonly ProbeFact[]): HTMLElement {
   const fact = (f: ProbeFact) =>
-    el('span', { class: 'probe-fact', 'data-fact': f.label }, el('span', { class: 'probe-fact-label' }, `${f.label}: `), ...f.items.map((item) => el('span', { class: 'probe-fact-item' }, item)));
+    el('span', { class: 'probe-fact', 'data-fact': f.label }, el('span', { class: 'probe-fact-label' }, `${f.label}:`), ' ', ...f.items.map((item) => el('span', { class: 'probe-fact-item' }, item)));
   const cell = el('td', { 'data-column': 'probe', colspan: String(TRAIN_ONLY_COLUMNS.length) }, ...facts.map(fact));
   cell.title = facts.map((f) => `${f.label}: ${f.items.join(' · ')}`).join('\n');
   return cell;

@@ -27,7 +27,9 @@ export class SaturationView {
       el('li', {}, el('span', { class: 'line-key dashed' }), ' closed: below 0.1'),
       el('li', {}, el('span', { class: 'dot-key' }), ' after each epoch, on validation text'),
     );
-    this.section = new Section({ id: 'saturation', heading: 'Gate saturation', open, onToggle }, caption, styles, this.legend, ...this.charts.map((c) => c.view.element));
+    // A grid: one chart per column in a side bar, side by side in a wide page (each keeps a chart's proportions).
+    const grid = el('div', { class: 'saturation-charts' }, ...this.charts.map((c) => c.view.element));
+    this.section = new Section({ id: 'saturation', heading: 'Gate saturation', open, onToggle }, caption, styles, this.legend, grid);
   }
 
   /** Redraws when the shown runs, their reports or the theme changed (and the section is open). */

@@ -10,7 +10,7 @@ import type { CorpusSpec } from '../shared/types';
 import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, DetectedCells, detectLanguageOf, usesTfjs } from './detected-cells';
-import { builtInExplained, builtInName, forgetBiasPrompt, lensTitles, planForCell, probeSeriesFor, standInName, trainedAsName, type CodeForgetBias } from './core/lens-plan';
+import { builtInExplained, builtInName, forgetBiasPrompt, lensTitles, planForCell, probeSeriesFor, STAND_IN_PREFIX, standInName, trainedAsName, type CodeForgetBias } from './core/lens-plan';
 import { parseForgetBiases, PRESETS, type Preset } from './core/config';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
@@ -242,8 +242,8 @@ export function registerCellCommands(deps: {
         if (!run) inline.clear(target.document, target.cell);
       }
       if (!run) return undefined;
-      // Series names in the summary without the prefix: the summary says "built-in stand-in" once, on the cell's own line.
-      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${prefix}: `, '') })) }, 'built-in stand-in · ');
+      // Series names in the summary without the prefix: the summary says "stand-in" once, on the cell's own line (the lens above and the hover in full).
+      inline.setProbe(target.document, target.cell, { ...run, probeSeries: run.probeSeries.map((s) => ({ ...s, name: s.name.replace(`${prefix}: `, '') })) }, STAND_IN_PREFIX);
       return run;
     }),
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DetectedCell } from '../detect';
 import type { RunRecord } from '../shared/protocol';
 import { DetectedCells, lineRange } from './detected-cells';
-import { formatNumber, probeSummary, trainedAsTitle, trainSummary } from './core/lens-plan';
+import { formatNumber, INLINE_MARGIN_EM, inlineSummaryBudget, probeSummary, trainedAsTitle, trainSummary } from './core/lens-plan';
 import { SPARKLINE_COLORS, sparklineSvg, svgDataUri } from './core/sparkline';
 
 export interface InlineSummary {
@@ -76,7 +76,7 @@ function trainHover(cellName: string, run: RunRecord): string {
 export class InlineResults implements vscode.Disposable {
   private readonly entries = new Map<string, Entry[]>();
   private readonly decoration = vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 3em', fontStyle: 'italic' },
+    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: `0 0 0 ${INLINE_MARGIN_EM}em`, fontStyle: 'italic' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
   private readonly subscriptions: vscode.Disposable[];
@@ -111,13 +111,20 @@ export class InlineResults implements vscode.Disposable {
     this.put(document, cell, { text: `LSTM Lab: ${what}…`, hover: `**LSTM Lab** · ${escapeMd(what)} of \`${cell.name}\` is running; its result will appear here.`, pending: true });
   }
 
-  /** A probe's summary; `prefix` says what ran when it was not the user's code ("built-in stand-in · "). */
+  /**
+   * A probe's summary; `prefix` says what ran when it was not the user's code ("stand-in · ").
+   * As long as what is left of the header line on screen allows; the whole of it on hover.
+   */
   setProbe(document: vscode.TextDocument, cell: DetectedCell, run: RunRecord, prefix = ''): void {
-    const text =
+    const budget = inlineSummaryBudget(document.getText(lineRange(document, cell.range.start)));
+    const summary = (maxChars: number) =>
       run.status === 'failed'
         ? `${prefix}gradient probe failed: ${run.reason ?? 'unknown reason'}`
-        : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0, prefix) + (run.status === 'done' ? '' : ` · ${run.status}`);
-    this.put(document, cell, { text, hover: probeHover(cell.name, run), runId: run.id, pending: false });
+        : probeSummary(run.probeSeries, run.probeConfig?.steps ?? 0, prefix, maxChars) + (run.status === 'done' ? '' : ` · ${run.status}`);
+    const text = summary(budget);
+    const full = summary(Number.POSITIVE_INFINITY);
+    const hover = probeHover(cell.name, run);
+    this.put(document, cell, { text, hover: full === text ? hover : `${escapeMd(full)}\n\n${hover}`, runId: run.id, pending: false });
   }
 
   /** The check of the user's own code: the verdict, with the details (and their probe's sparkline) in the hover. */

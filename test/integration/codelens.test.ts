@@ -228,7 +228,7 @@ describe('codelens', function () {
       );
       const summary = (await summaries()).find((s) => s.uri === uri.toString());
       assert.ok(summary, 'an inline summary on the notebook cell');
-      assert.match(summary.text, /^built-in stand-in · gradient to h0: (\S+ → \S+ \(b_f 0\)|b_f 0 \S+ → \S+) · (\S+ \(no forget gate\)|no forget gate \S+ → \S+|\+1 more)$/);
+      assert.match(summary.text, /^stand-in · gradient to h0: (\S+ → \S+ \(b_f 0\)|b_f 0 \S+ → \S+) · (\S+ \(no forget gate\)|no forget gate \S+ → \S+|\+1 more)$/);
       assert.match(run.title, /^NaiveLSTM, built-in stand-in for lstm_step · gradient probe/, "the run says the built-in cell ran, not the user's code");
       assert.deepEqual(run.codeCell, { name: 'lstm_step', role: 'stand-in' });
       assert.ok(
@@ -273,7 +273,7 @@ describe('codelens', function () {
     assert.equal(mine[0].line, 8);
     assert.equal(mine[0].pending, false);
     const fmt = (v: number) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e').replace('.0e', 'e'));
-    assert.equal(mine[0].text, `built-in stand-in · gradient to h0: ${fmt(series.norms[0])} → ${fmt(series.norms[2])} over 3 steps`);
+    assert.equal(mine[0].text, `stand-in · gradient to h0: ${fmt(series.norms[0])} → ${fmt(series.norms[2])} over 3 steps`);
     assert.match(mine[0].hover, /!\[[^\]]*\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/, 'a sparkline image in the hover');
     const svg = Buffer.from(/base64,([A-Za-z0-9+/=]+)\)/.exec(mine[0].hover)![1], 'base64').toString('utf8');
     assert.match(svg, /^<svg [^>]*><path d="M[^"]+L[^"]+"/);

@@ -27,6 +27,9 @@ import {
   builtInExplained,
   forgetBiasPrompt,
   INLINE_SUMMARY_CHARS,
+  inlineSummaryBudget,
+  STAND_IN_PREFIX,
+  VISIBLE_LINE_CHARS,
 } from '../../src/host/core/lens-plan';
 
 const root = path.resolve(__dirname, '../..');
@@ -239,9 +242,16 @@ describe('one-line summaries', () => {
   it("keeps a stand-in probe's line short: says it is the built-in stand-in, and leaves the series that do not fit to the hover", () => {
     // The newcomer's plain-JS lstmStep: three forget biases, 100 steps (their norms).
     const three = [series('b_f +1', [35.8, 3.2e-5]), series('b_f 0', [35.8, 9.1e-16]), series('b_f −1', [35.8, 4.2e-32])];
-    const text = probeSummary(three, 2, 'built-in stand-in · ');
-    assert.equal(text, 'built-in stand-in · gradient to h0: 35.8 → 3.2e-5 (b_f +1) · +2 more');
+    const text = probeSummary(three, 2, STAND_IN_PREFIX);
+    assert.equal(text, 'stand-in · gradient to h0: 35.8 → 3.2e-5 (b_f +1) · +2 more');
     assert.ok(text.length <= INLINE_SUMMARY_CHARS);
+    // After its header line, it ends within the columns a 1400 px window shows beside a 300 px side bar.
+    const header = 'export function lstmStep(x, h, c, W) {';
+    const fitted = probeSummary(three, 2, STAND_IN_PREFIX, inlineSummaryBudget(header));
+    assert.equal(fitted, 'stand-in · gradient to h0: 35.8 → 3.2e-5 (b_f +1) · +2 more');
+    assert.ok(header.length + 3 + fitted.length <= VISIBLE_LINE_CHARS, `${header.length + 3 + fitted.length} columns`);
+    // However long the header, the first series is said.
+    assert.equal(probeSummary(three, 2, STAND_IN_PREFIX, inlineSummaryBudget('x'.repeat(120))), fitted);
     assert.doesNotMatch(text, /‖|∇/, 'words, not ‖·‖');
     // Short series names all fit.
     assert.equal(probeSummary([series('a', [1, 2]), series('b', [1, 3]), series('c', [1, 4])], 2), 'gradient to h0: 1 → 2 (a) · 3 (b) · 4 (c)');

@@ -1,6 +1,7 @@
 // Messages the host would send the panel, shaped like real runs: the notebook's four-model
 // comparison (its epoch times and losses) and its five-series gradient probe.
 import type { RunRecord } from '../../src/shared/protocol';
+import type { SaturationReport } from '../../src/shared/inspect-types';
 import type { BatchProgress, CellKind, EpochSummary, ProbeSeries, TrainConfig } from '../../src/shared/types';
 import { DEFAULT_PROBE_SERIES, SEED_NOTEBOOK_TRAIN_CONFIG } from '../../src/shared/types';
 
@@ -109,4 +110,54 @@ export function probeRun(withSeries = true): RunRecord {
     epochs: [],
     probeSeries: withSeries ? series : [],
   };
+}
+
+/**
+ * Two checks of one user cell (the lens's "Probe & check your code"), a minute apart: one
+ * matched the reference, one differed. Run in Python, so no backend or probe configuration of ours.
+ */
+export function ownCodeProbes(): RunRecord[] {
+  const title = (verdict: string) => `your code · TanhRNN (lstm-lab-tutorial.ipynb cell 11, line 1) · ${verdict} · autograd, E=50 H=125 · 100 steps`;
+  const norms = (rate: number) => Array.from({ length: 100 }, (_, t) => 2 * rate ** (t + 1));
+  const base = { kind: 'probe' as const, status: 'done' as const, batches: [], epochs: [] };
+  const series = (ownRate: number) => [
+    { name: 'your code: TanhRNN', cell: 'simple-rnn' as const, forgetGate: false, forgetBias: 0, origin: 'your-code' as const, norms: norms(ownRate), seconds: 0.2 },
+    { name: 'reference RNN', cell: 'simple-rnn' as const, forgetGate: false, forgetBias: 0, origin: 'reference' as const, norms: norms(0.7), seconds: 0.2 },
+  ];
+  return [
+    { ...base, id: 'own-1', title: title('matches'), createdAt: 1_764_400_200_000, startedAt: 1_764_400_200_000, probeSeries: series(0.7) },
+    { ...base, id: 'own-2', title: title('differs'), createdAt: 1_764_400_260_000, startedAt: 1_764_400_260_000, probeSeries: series(0.75) },
+  ];
+}
+
+/** An LSTM's gate-saturation reports over one epoch of 338 batches: every 20 batches, then the epoch's. */
+export function lstmSaturation(): SaturationReport[] {
+  const saturation: SaturationReport[] = [];
+  for (let step = 20; step <= 338; step += 20) {
+    saturation.push({
+      scope: 'batch',
+      epoch: 1,
+      batch: step,
+      step,
+      count: 32 * 100 * 125,
+      gates: [
+        { gate: 'i', low: 0.05 + step / 2000, high: 0.02 + step / 3000 },
+        { gate: 'f', low: 0.01, high: 0.1 + step / 1000 },
+        { gate: 'o', low: 0.08, high: 0.05 },
+      ],
+    });
+  }
+  saturation.push({
+    scope: 'epoch',
+    epoch: 1,
+    batch: 338,
+    step: 338,
+    count: 32 * 500 * 125,
+    gates: [
+      { gate: 'i', low: 0.2, high: 0.12 },
+      { gate: 'f', low: 0.01, high: 0.4 },
+      { gate: 'o', low: 0.08, high: 0.05 },
+    ],
+  });
+  return saturation;
 }

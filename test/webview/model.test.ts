@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { contentSecurityPolicy, renderPanelHtml } from '../../src/host/core/panel-html';
 import type { RunRecord } from '../../src/shared/protocol';
-import { describeConfig, formatDuration, idleSummary, runRow } from '../../webview/run-rows';
+import { describeConfig, formatDuration, formatStarted, panelSummary, runRow } from '../../webview/run-rows';
 import { applyMessage, applyProbeSeries, applyProgress, defaultState, mergeRun, probeRunToShow, restoreState, stateForSaving, SAVED_BATCHES_PER_RUN } from '../../webview/state';
 import { EQUATION_SETS } from '../../webview/equations';
-import { compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
+import { compareRuns, ownCodeProbes, probeRun, probeSeries, runningRun } from './fixtures';
 
 describe('panel model', () => {
   it('appends progress in step order, ignoring stale or repeated steps, and creates a run it has not seen', () => {
@@ -120,19 +120,46 @@ describe('saved panel state', () => {
 });
 
 describe('runs table rows', () => {
-  it("puts the last run's final losses in the summary line, or how it ended", () => {
+  it("puts the last run's final losses in the summary line, or how it ended, short; the details on hover", () => {
     const runs = compareRuns();
     const last = runs[runs.length - 1].epochs[0];
-    assert.equal(
-      idleSummary(runs),
-      `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)} (average over the epoch)`,
-    );
+    assert.deepEqual(panelSummary(runs), {
+      text: `OptimizedLSTM done: val loss ${last.valLoss.toFixed(3)} · ${last.bitsPerChar.toFixed(2)} bits/char`,
+      detail: `4 runs · last: OptimizedLSTM on wasm — done — val loss ${last.valLoss.toFixed(3)} (${last.bitsPerChar.toFixed(2)} bits/char), train loss ${last.trainLoss.toFixed(3)} (average over the epoch)`,
+    });
     const failed: RunRecord = { ...runs[0], status: 'failed', reason: 'batchSize 32 is larger than the 17 training instances', epochs: [] };
-    assert.equal(idleSummary([failed]), '1 run · last: NaiveLSTM on wasm — failed: batchSize 32 is larger than the 17 training instances');
-    assert.match(idleSummary([]), /^Ready\./);
+    assert.equal(panelSummary([failed]).text, 'NaiveLSTM failed: batchSize 32 is larger than the 17 training instances');
+    assert.equal(panelSummary([failed]).detail, '1 run · last: NaiveLSTM on wasm — failed: batchSize 32 is larger than the 17 training instances');
+    assert.match(panelSummary([]).text, /^Ready\./);
     // A probe's outcome does not repeat the series count its title already gives.
-    assert.equal(idleSummary([probeRun()]), '1 run · last: Gradient probe (notebook) on wasm — done — 5 series');
-    assert.equal(idleSummary([{ ...probeRun(), title: 'gradient probe · 5 series · 100 steps' }]), '1 run · last: gradient probe · 5 series · 100 steps on wasm — done');
+    assert.deepEqual(panelSummary([probeRun()]), { text: 'Gradient probe done: 5 series', detail: '1 run · last: Gradient probe (notebook) on wasm — done — 5 series' });
+    assert.equal(panelSummary([{ ...probeRun(), title: 'gradient probe · 5 series · 100 steps' }]).detail, '1 run · last: gradient probe · 5 series · 100 steps on wasm — done');
+    // A lens run is named after the user's cell; a stand-in probe says it was one.
+    assert.equal(
+      panelSummary([{ ...runs[0], codeCell: { name: 'MyLSTM', role: 'trained-as' } }]).text,
+      `MyLSTM done: val loss ${runs[0].epochs[0].valLoss.toFixed(3)} · ${runs[0].epochs[0].bitsPerChar.toFixed(2)} bits/char`,
+    );
+    assert.equal(panelSummary([{ ...probeRun(), codeCell: { name: 'lstmStep', role: 'stand-in' } }]).text, 'Stand-in probe for lstmStep done: 5 series');
+  });
+
+  it('says what is running, how far, and how many wait, in a line short enough for a side bar', () => {
+    const run = runningRun();
+    const last = run.batches[run.batches.length - 1];
+    const queued: RunRecord = { ...compareRuns()[1], id: 'next', status: 'queued', epochs: [], batches: [] };
+    const summary = panelSummary([...compareRuns(), run, queued]);
+    assert.equal(summary.text, `Training NaiveLSTM: batch 10 of 50, loss ${last.loss.toFixed(3)} (+1 queued)`);
+    assert.ok(summary.text.length <= 60, `${summary.text.length} characters`);
+    assert.match(summary.detail, /^Running Quick: NaiveLSTM b_f \+1 · backend wasm · epoch 1, batch 10\/50 · loss \d\.\d{3} · \d+ chars\/s · 1 more queued$/);
+    const probing = { ...probeRun(false), probeSeries: probeRun().probeSeries.slice(0, 2) };
+    assert.equal(panelSummary([probing]).text, 'Probing the gradient: 2 of 5 series done');
+  });
+
+  it('tells two runs of one name apart by when they started: the time today, the date another day', () => {
+    const today = new Date(2026, 10, 30, 22, 41, 5).getTime();
+    assert.equal(formatStarted(today, today + 3_600_000), '22:41:05');
+    assert.equal(formatStarted(new Date(2026, 10, 29, 7, 6, 40).getTime(), today), 'Nov 29, 07:06');
+    const [first, second] = ownCodeProbes();
+    assert.notEqual(runRow(first).started, runRow({ ...second, title: first.title }).started);
   });
 
   it("formats a finished run like the notebook's table", () => {

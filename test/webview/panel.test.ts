@@ -293,9 +293,10 @@ describe('side panel in headless Chromium', function () {
     assert.equal(quick.points, 40);
     assert.deepEqual(quick.last, { x: 40, y: 2.5 - 29 * 0.01 });
     assert.equal(await page.$eval('vscode-button[data-command="stop"]', (b) => b.hasAttribute('disabled')), false);
-    const status = await page.$eval('.status-line', (p) => p.textContent ?? '');
-    assert.match(status, /Running Quick: NaiveLSTM b_f \+1/);
-    assert.match(status, /batch 40\/50/);
+    // Short and plain: what trains and how far; the run in full, its backend and speed on hover.
+    const status = await page.$eval('.status-line', (p) => ({ text: p.textContent ?? '', hover: p.getAttribute('title') ?? '' }));
+    assert.equal(status.text, `Training NaiveLSTM: batch 40 of 50, loss ${(2.5 - 29 * 0.01).toFixed(3)}`);
+    assert.match(status.hover, /^Running Quick: NaiveLSTM b_f \+1 · backend wasm · epoch 1, batch 40\/50 · loss 2\.210 · \d+ chars\/s$/);
     const row = (await tableRows(page)).find((r) => r.id === run.id);
     assert.match(row?.cells.status ?? '', /running — epoch 1, 40\/50/);
   });
@@ -449,14 +450,15 @@ describe('side panel in headless Chromium', function () {
     }));
     assert.deepEqual({ open: after.open, marked: after.marked }, { open: true, marked: true });
     // At the top of the view, or wholly in it when it is the last section.
-    assert.ok(after.top >= 0 && (after.top < 100 || after.bottom <= 601), `equations in view (${after.top}–${after.bottom} px)`);
+    // (Within a pixel: a section's top may fall between pixels, and the scroll stops on a whole one.)
+    assert.ok(after.top >= -1 && (after.top < 100 || after.bottom <= 601), `equations in view (${after.top}–${after.bottom} px)`);
     await page.waitForTimeout(1700);
     assert.equal(await page.$eval('[data-section="equations"]', (e) => e.classList.contains('just-revealed')), false, 'the mark goes away');
     // Text from the editor (Inspect Selection) reveals the inspect section by itself.
     await send(page, { type: 'inspectText', text: 'the cat', runId: 'compare-naive-lstm' });
     await page.waitForTimeout(800);
     const inspect = await page.$eval('[data-section="inspect"]', (e) => ({ open: (e as unknown as { open: boolean }).open, top: e.getBoundingClientRect().top }));
-    assert.ok(inspect.open && inspect.top >= 0 && inspect.top < 100, `inspect revealed ${JSON.stringify(inspect)}`);
+    assert.ok(inspect.open && inspect.top >= -1 && inspect.top < 100, `inspect revealed ${JSON.stringify(inspect)}`);
     assert.deepEqual(errors, []);
   });
 

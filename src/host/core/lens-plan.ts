@@ -160,11 +160,34 @@ const arrow = (norms: readonly number[]) => `${formatNumber(norms[0])} → ${for
 export const INLINE_SUMMARY_CHARS = 72;
 
 /**
- * "gradient to h0: 28.9 → 2.9e-6 over 100 steps": the size of ∂loss_t/∂h0 from the first step
- * to the last. Several series: each one's last value, as many as fit in INLINE_SUMMARY_CHARS
- * with the prefix (e.g. "built-in stand-in · "), the others counted ("+2 more", listed in the hover).
+ * The columns of a code line that are on screen in a 1400 px window with a 300 px side bar and
+ * the minimap (≈ 880 px of 14 px monospace): a summary after a long header line gets only what
+ * is left, so it ends on screen.
  */
-export function probeSummary(series: readonly ProbeSeries[], steps: number, prefix = ''): string {
+export const VISIBLE_LINE_CHARS = 100;
+
+/** The summary's gap from the code (the decoration's left margin), in ems of the editor font. */
+export const INLINE_MARGIN_EM = 1.5;
+
+/** That gap in characters (a monospace character is about 0.6 em wide). */
+const INLINE_MARGIN_CHARS = Math.ceil(INLINE_MARGIN_EM / 0.6);
+
+/** How many characters a summary after `headerLine` may take: what is left on screen, within INLINE_SUMMARY_CHARS. */
+export function inlineSummaryBudget(headerLine: string): number {
+  const used = headerLine.replace(/\t/g, '    ').trimEnd().length + INLINE_MARGIN_CHARS;
+  return Math.min(INLINE_SUMMARY_CHARS, VISIBLE_LINE_CHARS - used);
+}
+
+/** What a stand-in probe's summary starts with (the hover and the lens above say "built-in stand-in" in full). */
+export const STAND_IN_PREFIX = 'stand-in · ';
+
+/**
+ * "gradient to h0: 28.9 → 2.9e-6 over 100 steps": the size of ∂loss_t/∂h0 from the first step
+ * to the last. Several series: each one's last value, as many as fit in `maxChars` with the
+ * prefix (e.g. "stand-in · "), the others counted ("+2 more", listed in the hover); the first
+ * series is always said.
+ */
+export function probeSummary(series: readonly ProbeSeries[], steps: number, prefix = '', maxChars = INLINE_SUMMARY_CHARS): string {
   const withData = series.filter((s) => s.norms.length > 0);
   if (withData.length === 0) return `${prefix}gradient probe: no series finished`;
   const recorded = Math.max(...withData.map((s) => s.norms.length));
@@ -179,7 +202,7 @@ export function probeSummary(series: readonly ProbeSeries[], steps: number, pref
   for (; shown < parts.length; shown++) {
     const left = parts.length - shown - 1;
     const next = `${text} · ${parts[shown]}`;
-    if (next.length + (left > 0 ? ` · +${left} more`.length : partial.length) > INLINE_SUMMARY_CHARS) break;
+    if (next.length + (left > 0 ? ` · +${left} more`.length : partial.length) > maxChars) break;
     text = next;
   }
   return shown < parts.length ? `${text} · +${parts.length - shown} more${partial}` : text + partial;
