@@ -102,7 +102,7 @@ async function main() {
         if (!line || !editor) return undefined;
         const spans = [...line.querySelectorAll('span')].map((s) => s.getBoundingClientRect().right);
         const after = [...line.querySelectorAll('span')].map((s) => getComputedStyle(s, '::after').content).find((c) => c.includes('gradient'));
-        return { text: (after ?? '').replace(/\u00a0/g, ' '), right: Math.max(...spans), edge: minimap && minimap.width > 0 ? minimap.left : editor.right };
+        return { text: (after ?? '').replace(/\u00a0/g, ' ').replace(/^"|"$/g, ''), right: Math.max(...spans), edge: minimap && minimap.width > 0 ? minimap.left : editor.right };
       });
       if (!inline?.text) problems.push(`${theme}: the stand-in's inline text is not on the lstmStep line`);
       else {
