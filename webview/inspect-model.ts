@@ -177,6 +177,48 @@ export interface HeatColors {
   negative: string;
 }
 
+/** The alpha of an rgba() colour (1 for any other form parseColor reads). */
+function alphaOf(color: string): number {
+  const m = /^rgba\(\s*[\d.]+[\s,]+[\d.]+[\s,]+[\d.]+[\s,/]+([\d.]+)\s*\)$/i.exec(color.trim());
+  return m ? Math.max(0, Math.min(1, Number(m[1]))) : 1;
+}
+
+/** WCAG relative luminance of an sRGB colour. */
+function luminance(rgb: readonly number[]): number {
+  const linear = rgb.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+}
+
+/** WCAG contrast ratio of two opaque colours, 1 … 21. */
+export function contrastRatio(a: readonly number[], b: readonly number[]): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The opaque colour a (possibly translucent) `fill` shows over an opaque `background`. */
+export function composite(fill: string, background: string): [number, number, number] {
+  const under = parseColor(background) ?? [0, 0, 0];
+  const top = parseColor(fill);
+  if (!top || fill.trim() === 'transparent') return under;
+  const alpha = alphaOf(fill);
+  return [0, 1, 2].map((k) => top[k] * alpha + under[k] * (1 - alpha)) as [number, number, number];
+}
+
+/**
+ * Text colour for a character on a heat colour: `preferred` (the theme's foreground) where it
+ * keeps a WCAG contrast of 4.5 with the colour as it shows over the page, else black or white,
+ * whichever contrasts more. The theme's foreground and background alone fall to 3.3 on
+ * mid-strength blue and red in VS Code's Dark and Light Modern; black or white stays at 4.5 or
+ * more on every level there.
+ */
+export function textColorOn(fill: string, background: string, preferred?: string): string {
+  const shown = composite(fill, background);
+  const own = preferred ? parseColor(preferred) : undefined;
+  // 4.6, not 4.5: the page rounds the translucent colour to 8 bits per channel.
+  if (own && contrastRatio(shown, own) >= 4.6) return preferred!;
+  return contrastRatio(shown, [0, 0, 0]) >= contrastRatio(shown, [255, 255, 255]) ? '#000000' : '#ffffff';
+}
+
 /** The cell's background: the positive or negative colour with opacity |level|; transparent for a non-finite value. */
 export function heatColor(value: number, scale: HeatScale, colors: HeatColors): string {
   const level = heatLevel(value, scale);

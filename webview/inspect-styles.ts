@@ -30,7 +30,7 @@ const CSS = `
 .heat-strip[hidden], .sample-text[hidden] { display: none; }
 .heat-cell, .sample-cell { display: inline-block; min-width: 0.62em; text-align: center; white-space: pre; cursor: default; border-radius: 1px; }
 .heat-cell:hover, .sample-cell:hover { outline: 1px solid var(--vscode-focusBorder); }
-.heat-cell.strong, .sample-cell.strong { color: var(--vscode-editor-background, inherit); font-weight: 600; }
+.heat-cell.strong, .sample-cell.strong { font-weight: 600; }
 .heat-cell.unknown { text-decoration: underline dotted var(--vscode-errorForeground); }
 .sample-prime { color: var(--vscode-descriptionForeground); font-style: italic; }
 .heat-legend { display: flex; align-items: center; flex-wrap: wrap; gap: 2px; font-size: 0.85em; }

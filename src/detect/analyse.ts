@@ -252,7 +252,8 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
 }
 
 /** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
-const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?)\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+// Also an elementwise recurrent weight (IndRNN's `self.u * h`).
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
 const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {

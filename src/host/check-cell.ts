@@ -17,7 +17,7 @@ import type { PanelProvider } from './panel';
 import type { RunManager } from './core/run-manager';
 import { CellRunError, type UserCodeRunner } from './user-code';
 import { UserCodeDiagnostics, type PlacedDiagnostic } from './user-code-diagnostics';
-import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, planForTfjsFileCell, userProbeRun, verdictSummary } from './core/user-code-report';
+import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, planForTfjsFileCell, userProbeRun, verdictDetails, verdictSummary } from './core/user-code-report';
 
 export interface CheckCellDeps {
   cells: DetectedCells;
@@ -193,7 +193,7 @@ export function registerCheckCell(deps: CheckCellDeps): vscode.Disposable[] {
     diagnostics.set(`${document.uri.toString()}#${cell.name}`, placed);
     const probeRun = userProbeRun(located.plan, result, located.where);
     if (probeRun) manager.addFinished(probeRun);
-    inline.setCheck(document, cell, verdictSummary(result), result.message, probeRun);
+    inline.setCheck(document, cell, verdictSummary(result), verdictDetails(result), probeRun);
     sync.showEquations(document, cell);
     panel.post({ type: 'codeVerdict', verdict: { cell: label, verdict: result.verdict, message: result.message, gate: departingGate(result) } });
     checkedCell(document.getText(lineRange(document, cell.range.start, cell.range.end)));

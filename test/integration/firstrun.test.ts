@@ -43,7 +43,14 @@ async function until<T>(what: string, read: () => Thenable<T> | T, ok: (value: T
   return value;
 }
 
-/** Runs a command, failing with its name when it does not settle in time (rather than at the suite's timeout). */
+/**
+ * Runs a command, failing with its name when it does not settle in time (rather than at the suite's timeout).
+ * Why 120 s: in code-server + headless Chromium, showing a notebook a second or more after the last
+ * notebook editor closed takes 28–31 s whatever the notebook (measured: showNotebookDocument alone,
+ * the extension host idle throughout, the file copy and detection a few ms). The workbench creates
+ * the notebook's webview anew, and 30 s is its webview service worker's resource timeout: most
+ * likely a lost resource request waited out. Not LSTM Lab's work; on a loaded machine it reached 60 s.
+ */
 async function run<T>(id: string, ...args: unknown[]): Promise<T> {
   const t0 = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -163,7 +170,8 @@ describe('first run: walkthrough, tutorial notebook, charts in the editor', func
     const copy = await run<OpenedTutorial>('lstmLab.openTutorial', { ifExists: 'copy' });
     assert.deepEqual(copy, { uri: workspaceFile('lstm-lab-tutorial-2.ipynb').toString(), created: true });
     assert.equal(fs.readFileSync(workspaceFile('lstm-lab-tutorial.ipynb').fsPath, 'utf8'), mine, 'the edited file is untouched');
-    await run('workbench.action.closeAllEditors');
+    // The copy stays open: in code-server a notebook shown again a second or more after the last
+    // notebook editor closed waits ~30 s for its webview (see \`run\`), which the next test would pay.
   });
 
   it("the probe and equations steps' buttons open the tutorial at their class, the cursor on its time loop; equations shown", async () => {

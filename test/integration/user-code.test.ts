@@ -31,6 +31,8 @@ interface Summary {
   cell: string;
   line: number;
   text: string;
+  /** The hover's Markdown source. */
+  hover: string;
   pending: boolean;
 }
 
@@ -72,6 +74,8 @@ async function yourCodeRun(outcome: Outcome): Promise<RunRecord> {
   return run;
 }
 
+/** The hover's Markdown source as plain text (backslash escapes removed). */
+const unescapeMarkdown = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
 const summaryOf = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<Summary[]>('lstmLab._inlineSummaries')).find((s) => s.uri === uri.toString());
 
 function alive(pid: number): boolean {
@@ -121,7 +125,11 @@ describe('user code', function () {
 
     const summary = await summaryOf(uri);
     assert.equal(summary?.line, 8);
-    assert.match(summary?.text ?? '', /^✓ your code matches the reference LSTM/);
+    assert.equal(summary?.text, '✓ matches the reference LSTM — hover for details');
+    // The figures the short verdict leaves out are in its hover.
+    const hover = unescapeMarkdown(summary?.hover ?? '');
+    assert.ok(hover.includes(outcome.result.message), hover);
+    assert.match(hover, /‖∂loss\/∂h0‖ \S+ → \S+ over 100 steps/);
     const verdict = await vscode.commands.executeCommand<CodeVerdict | null>('lstmLab._codeVerdict');
     assert.deepEqual([verdict?.verdict, verdict?.gate, verdict?.cell], ['matches', null, 'NaiveLSTM (lstm_cell.py:8)']);
   });
@@ -142,7 +150,9 @@ describe('user code', function () {
     assert.match(diagnostics[0].message, new RegExp(`^f_t on line ${forgetLine} differs from σ\\(x W_if \\+ h W_hf \\+ b_f\\) from step 0`));
     assert.equal(document.getText(diagnostics[0].range).trim(), document.lineAt(forgetLine - 1).text.trim(), "the squiggle covers the line's code");
 
-    assert.match((await summaryOf(uri))?.text ?? '', new RegExp(`^✗ f_t on line ${forgetLine} differs`));
+    const summary = await summaryOf(uri);
+    assert.equal(summary?.text, `✗ differs at f_t (line ${forgetLine}) — hover for details`);
+    assert.ok(unescapeMarkdown(summary?.hover ?? '').includes(outcome.result.message), 'the equation is in the hover');
     const verdict = await vscode.commands.executeCommand<CodeVerdict | null>('lstmLab._codeVerdict');
     assert.deepEqual([verdict?.verdict, verdict?.gate], ['differs', 'f']);
     const run = await yourCodeRun(outcome);
@@ -186,7 +196,7 @@ describe('user code', function () {
     assert.equal(outcome.result.verdict, 'matches', outcome.result.message);
     const run = await yourCodeRun(outcome);
     assert.match(run.probeSeries.find((s) => s.origin === 'your-code')?.name ?? '', /^your code: GateByGateLSTM/);
-    assert.match((await summaryOf(uri))?.text ?? '', /^✓ your code matches/);
+    assert.equal((await summaryOf(uri))?.text, '✓ matches the reference LSTM — hover for details');
     const verdict = await vscode.commands.executeCommand<CodeVerdict | null>('lstmLab._codeVerdict');
     assert.equal(verdict?.cell, `GateByGateLSTM (lstm_notebook.ipynb cell ${index + 1}, line 1)`, 'cells counted from 1, as the notebook editor does');
   });

@@ -17,7 +17,20 @@ import { isHostToWebview, isHostToWorker, isRunRecord, isWebviewToHost, isWorker
 import { checkTfjsInput } from '../../src/tfjs-cell';
 import { runInspectJob } from '../../src/worker/inspect-jobs';
 import { WorkerLoop } from '../../src/worker/worker';
-import { applySaturation, captureCsv, gateScale, gradientFlowCsv, heatColor, heatLevel, parseColor, positionsOfPattern, rankUnits } from '../../webview/inspect-model';
+import {
+  applySaturation,
+  captureCsv,
+  composite,
+  contrastRatio,
+  gateScale,
+  gradientFlowCsv,
+  heatColor,
+  heatLevel,
+  parseColor,
+  positionsOfPattern,
+  rankUnits,
+  textColorOn,
+} from '../../webview/inspect-model';
 import { restoreInspectState, defaultInspectState } from '../../webview/inspect-view-state';
 
 function capture(): ActivationCapture {
@@ -100,6 +113,27 @@ describe('inspect panel: messages, model, worker', function () {
     assert.equal(heatColor(1.5, gateScale('c', [3, -1.5, 2]), colors), 'rgba(55, 148, 255, 0.500)');
     assert.equal(heatLevel(7, gateScale('f', [])), 1, 'clipped');
     assert.equal(heatColor(Number.NaN, gateScale('o', []), colors), 'transparent');
+  });
+
+  it('text on a heat colour: the theme foreground where it reads (WCAG 4.5), else black or white, at every strength in Dark and Light Modern', () => {
+    // WCAG's own reference points: black on white 21:1; #767676 on white 4.54:1 (the lightest grey passing AA).
+    assert.ok(Math.abs(contrastRatio([0, 0, 0], [255, 255, 255]) - 21) < 1e-9);
+    assert.ok(Math.abs(contrastRatio([0x76, 0x76, 0x76], [255, 255, 255]) - 4.54) < 0.01);
+    assert.deepEqual(composite('rgba(55, 148, 255, 0.500)', '#1f1f1f'), [43, 89.5, 143]);
+    assert.deepEqual(composite('transparent', '#1f1f1f'), [31, 31, 31]);
+    const themes = [
+      { name: 'dark', page: '#181818', foreground: '#cccccc', colors: { positive: '#3794ff', negative: '#f14c4c' } },
+      { name: 'light', page: '#f8f8f8', foreground: '#3b3b3b', colors: { positive: '#1a85ff', negative: '#e51400' } },
+    ];
+    for (const theme of themes) {
+      assert.equal(textColorOn(heatColor(0.05, gateScale('i', []), theme.colors), theme.page, theme.foreground), theme.foreground, `${theme.name}: a faint cell keeps the page's text colour`);
+      for (let k = -100; k <= 100; k++) {
+        const fill = heatColor(k / 100, gateScale('h', []), theme.colors);
+        const text = parseColor(textColorOn(fill, theme.page, theme.foreground))!;
+        const ratio = contrastRatio(text, composite(fill, theme.page));
+        assert.ok(ratio >= 4.5, `${theme.name}, level ${k / 100}: contrast ${ratio.toFixed(2)}`);
+      }
+    }
   });
 
   it('saturation reports join their run once, in order; CSV files have one record per value', () => {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PythonClient } from '../../src/python/client';
 import { isRunRecord } from '../../src/shared/protocol';
-import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, userFrame, userProbeRun, verdictSummary } from '../../src/host/core/user-code-report';
+import { departingGate, diagnosticsOf, planForFileCell, planForNotebookCell, userFrame, userProbeRun, verdictDetails, verdictSummary } from '../../src/host/core/user-code-report';
 
 const root = path.resolve(__dirname, '../..');
 const workspace = path.join(root, 'test/fixtures/workspace');
@@ -106,7 +106,13 @@ describe('user code: a real check of a buggy cell, as the editor and the panel s
     assert.deepEqual([diagnostics[0].unit, diagnostics[0].line, diagnostics[0].severity], [0, forgetLine, 'error']);
     assert.match(diagnostics[0].message, new RegExp(`^f_t on line ${forgetLine} differs from σ\\(x W_if \\+ h W_hf \\+ b_f\\) from step 0`));
     assert.equal(departingGate(result), 'f');
-    assert.match(verdictSummary(result), new RegExp(`^✗ f_t on line ${forgetLine} differs .* · ‖∂loss/∂h0‖ \\S+ → \\S+ over 10 steps$`));
+    // Inline: the gate and its line, short enough for a class line in a narrow editor; the rest is in the hover.
+    assert.equal(verdictSummary(result), `✗ differs at f_t (line ${forgetLine}) — hover for details`);
+    const details = verdictDetails(result);
+    assert.ok(details.startsWith(result.message), details);
+    const norms = result.probe && 'norms' in result.probe ? result.probe.norms : [];
+    assert.equal(norms.length, 10);
+    assert.ok(details.endsWith(` · ‖∂loss/∂h0‖ ${norms[0]!.toExponential(1)} → ${norms[9]!.toExponential(1)} over 10 steps`), details);
 
     const run = userProbeRun(plan, result, 'buggy_lstm.py:6', 1_700_000_000_000);
     assert.ok(run && isRunRecord(run), 'a run record the panel accepts');

@@ -226,6 +226,58 @@ describe('inspect views in headless Chromium', function () {
     await page.locator('[data-section="inspect"]').screenshot({ path: path.join(screenshotDir, 'inspect-activations.png') });
   });
 
+  it('keeps every character of the heat strip and its legend readable on its colour (WCAG contrast >= 4.5) in light and dark', async () => {
+    for (const theme of [LIGHT_MODERN, DARK_MODERN]) {
+      const { page, errors } = await openPanel(theme);
+      const run = trainedRun();
+      await send(page, { type: 'runs', runs: [run] } satisfies HostToWebview);
+      await send(page, { type: 'inspectText', text: TEXT, runId: run.id }, {
+        type: 'inspectResult',
+        requestId: 'selection-1',
+        runId: run.id,
+        result: { kind: 'capture', capture: captureFixture() },
+      } satisfies HostToWebview);
+      // Inspect Selection marks the section with a brief flash of the find-match colour: measure after it.
+      await page.waitForFunction(() => document.getAnimations().length === 0);
+      let worst = { ratio: Infinity, where: '' };
+      let strongest = 0;
+      // g spans −0.76 … 0.76 over the fixture (both colours, every strength up to there); i is sequential; the legends reach ±1.
+      for (const gate of ['g', 'i']) {
+        for (let unit = 0; unit < HIDDEN; unit++) {
+          await page.selectOption('.inspect-gate', gate);
+          await page.fill('.inspect-unit', String(unit));
+          // The text colour against the colour behind it: each element's background composited over its ancestors'.
+          const ratios = await page.$$eval('[data-part="activations"] .heat-cell, [data-part="activations"] .legend-swatch', (nodes) =>
+            nodes.map((node) => {
+              const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number).concat(1).slice(0, 4);
+              const over = (top: number[], below: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
+              const layers: number[][] = [];
+              for (let e: Element | null = node; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
+              const background = layers.reduceRight((below, top) => over(top, below), [255, 255, 255, 1]);
+              const text = over(rgba(getComputedStyle(node).color), background);
+              const luminance = (c: number[]) =>
+                [0, 1, 2]
+                  .map((i) => c[i] / 255)
+                  .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+                  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+              const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+              return { ratio: (hi + 0.05) / (lo + 0.05), alpha: rgba(getComputedStyle(node).backgroundColor)[3], text: node.textContent ?? '' };
+            }),
+          );
+          for (const r of ratios) {
+            strongest = Math.max(strongest, r.alpha);
+            if (r.ratio < worst.ratio) worst = { ratio: r.ratio, where: `${gate}, unit ${unit}, "${r.text}" on opacity ${r.alpha.toFixed(2)}` };
+          }
+        }
+      }
+      console.log(`      ${theme.bodyClass}: lowest contrast ${worst.ratio.toFixed(2)} (${worst.where})`);
+      assert.equal(strongest, 1, 'the legend shows full strength');
+      assert.ok(worst.ratio >= 4.5, `${theme.bodyClass}: contrast ${worst.ratio.toFixed(2)} at ${worst.where}`);
+      await page.locator('[data-part="activations"]').screenshot({ path: path.join(screenshotDir, `inspect-heat-contrast-${theme.bodyClass}.png`) });
+      assert.deepEqual(errors, []);
+    }
+  });
+
   it('shows every gate value of a character on hover, and finds the unit most active on a pattern', async () => {
     const { page } = await openPanel(LIGHT_MODERN);
     const run = trainedRun();

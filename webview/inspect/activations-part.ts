@@ -4,7 +4,7 @@ import { CAPTURED_GATES, isCapturedGate, type ActivationCapture, type CapturedGa
 import { el } from '../dom';
 import { captureCsv, GATE_TITLES, gateScale, gateTooltip, heatColor, heatLevel, mostVaryingUnit, positionsOfPattern, rankUnits, type HeatColors, type HeatScale } from '../inspect-model';
 import type { InspectUiState } from '../inspect-view-state';
-import { label, row, themeHeatColors, type ExportFiles, type PartTheme } from './part';
+import { label, paintHeat, row, themeHeatColors, type ExportFiles, type PartTheme } from './part';
 import { renderStripImage } from './strip-image';
 
 export interface ActivationsHost {
@@ -101,8 +101,9 @@ export class ActivationsPart {
 
   private renderStrip(): void {
     const capture = this.capture;
+    const theme = this.theme;
     this.element.hidden = !capture;
-    if (!capture || !this.theme) return;
+    if (!capture || !theme) return;
     const gate = this.shownGate(capture);
     const unit = this.shownUnit();
     this.unitInput.max = String(capture.hiddenSize - 1);
@@ -112,7 +113,7 @@ export class ActivationsPart {
     const values = capture.chars.map((_, t) => capture.gates[gate]?.[t]?.[unit] ?? Number.NaN);
     const scale = gateScale(gate, values);
     const colors = this.heatColors();
-    this.renderLegend(scale, colors, `${GATE_TITLES[gate]}, unit ${unit} of ${capture.hiddenSize}`);
+    this.renderLegend(scale, colors, theme, `${GATE_TITLES[gate]}, unit ${unit} of ${capture.hiddenSize}`);
     const cells: Node[] = [];
     capture.chars.forEach((character, t) => {
       const cell = el(
@@ -121,8 +122,7 @@ export class ActivationsPart {
         character === '\n' ? '↵' : character === '\t' ? '⇥' : character,
       );
       if (capture.ids[t] === 1) cell.classList.add('unknown');
-      cell.style.backgroundColor = heatColor(values[t], scale, colors);
-      // Text stays readable on the strongest colours.
+      paintHeat(cell, heatColor(values[t], scale, colors), theme);
       if (Math.abs(heatLevel(values[t], scale)) > 0.6) cell.classList.add('strong');
       cells.push(cell);
       if (character === '\n') cells.push(el('br'));
@@ -130,13 +130,13 @@ export class ActivationsPart {
     this.strip.replaceChildren(...cells);
   }
 
-  private renderLegend(scale: HeatScale, colors: HeatColors, title: string): void {
+  private renderLegend(scale: HeatScale, colors: HeatColors, theme: PartTheme, title: string): void {
     const stops = scale.diverging ? [scale.min, scale.min / 2, 0, scale.max / 2, scale.max] : [0, 0.25, 0.5, 0.75, 1].map((k) => scale.min + k * (scale.max - scale.min));
     this.legend.replaceChildren(
       el('span', { class: 'legend-title' }, title),
       ...stops.map((value) => {
         const swatch = el('span', { class: 'legend-swatch' }, formatShort(value));
-        swatch.style.backgroundColor = heatColor(value, scale, colors);
+        paintHeat(swatch, heatColor(value, scale, colors), theme);
         return swatch;
       }),
     );

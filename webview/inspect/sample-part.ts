@@ -3,7 +3,7 @@ import type { SampleWithProbabilities } from '../../src/shared/inspect-types';
 import { el } from '../dom';
 import { heatColor, sampleCsv, sampleTooltip, type HeatScale } from '../inspect-model';
 import type { InspectUiState } from '../inspect-view-state';
-import { label, row, themeHeatColors, type ExportFiles, type PartTheme } from './part';
+import { label, paintHeat, row, themeHeatColors, type ExportFiles, type PartTheme } from './part';
 import { renderStripImage } from './strip-image';
 
 const PROBABILITY: HeatScale = { min: 0, max: 1, diverging: false };
@@ -68,9 +68,10 @@ export class SamplePart {
 
   private draw(): void {
     const sample = this.sample;
+    const theme = this.theme;
     this.output.hidden = !sample;
-    if (!sample || !this.theme) return;
-    const colors = themeHeatColors(this.theme.colors);
+    if (!sample || !theme) return;
+    const colors = themeHeatColors(theme.colors);
     const prime = el('span', { class: 'sample-prime', title: 'priming text' }, sample.prime);
     const cells = sample.steps.map((step, index) => {
       const cell = el(
@@ -78,7 +79,7 @@ export class SamplePart {
         { class: 'sample-cell', 'data-index': String(index), 'data-probability': String(step.probability), title: sampleTooltip(sample, index) },
         step.char === '\n' ? '↵' : step.char,
       );
-      cell.style.backgroundColor = heatColor(step.probability, PROBABILITY, colors);
+      paintHeat(cell, heatColor(step.probability, PROBABILITY, colors), theme);
       if (step.probability > 0.6) cell.classList.add('strong');
       return cell;
     });

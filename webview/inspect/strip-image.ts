@@ -1,6 +1,6 @@
 // A heat strip as a PNG for Export Run: the characters in rows, each on its colour, under a
 // title line (the panel's own strips are DOM; the export must not depend on the panel's width).
-import { visibleChar } from '../inspect-model';
+import { textColorOn, visibleChar } from '../inspect-model';
 
 export function renderStripImage(title: string, chars: readonly string[], fills: readonly string[], foreground: string, background: string, width = 900): string {
   const cellWidth = 11;
@@ -24,7 +24,7 @@ export function renderStripImage(title: string, chars: readonly string[], fills:
     const y = 40 + Math.floor(k / perRow) * cellHeight;
     ctx.fillStyle = fills[k] ?? 'transparent';
     ctx.fillRect(x, y, cellWidth, cellHeight);
-    ctx.fillStyle = foreground;
+    ctx.fillStyle = textColorOn(fills[k] ?? 'transparent', background, foreground);
     ctx.fillText(visibleChar(character), x + cellWidth / 2, y + cellHeight / 2);
   });
   return canvas.toDataURL('image/png');

@@ -94,29 +94,33 @@ export function diagnosticsOf(plan: CellPlan, result: CellResult): CodeDiagnosti
   return out;
 }
 
-/** The one line after the cell's header: the verdict, short. */
+const HOVER_HINT = ' — hover for details';
+
+/**
+ * The one line after the cell's header: the verdict and where, short enough to sit beside a class
+ * line in a narrow editor. The figures (max difference, the probe's norms, the equation) are in
+ * `verdictDetails`, which the hover shows; the diagnostic and the panel carry the full sentence too.
+ */
 export function verdictSummary(result: CellResult): string {
   switch (result.verdict) {
     case 'matches':
-      return `✓ your code matches the reference ${result.reference ?? 'cell'}${result.maxRelDiff !== null ? ` (max rel. diff ${result.maxRelDiff.toExponential(0)})` : ''}${probeTail(result)}`;
+      return `✓ matches the reference ${result.reference ?? 'cell'}${HOVER_HINT}`;
     case 'differs': {
-      // Short, so it fits after the header line; the diagnostic and the hover carry the equation.
       const difference = result.firstDifference;
-      const where = difference && difference.line !== null ? `${difference.variable} on line ${difference.line} differs from step ${difference.step}` : result.message;
-      return `✗ ${where}${probeTail(result)}`;
+      const where = difference ? ` at ${difference.variable}${difference.line !== null ? ` (line ${difference.line})` : ''}` : ` from the reference ${result.reference ?? 'cell'}`;
+      return `✗ differs${where}${HOVER_HINT}`;
     }
     case 'unknown':
       return `? not checked: ${result.reason ?? result.message.replace(/^unknown: /, '')}`;
   }
 }
 
-function probeTail(result: CellResult): string {
+/** What the short verdict leaves out, for its hover: the child's full sentence (the equation, or the largest difference) and the probe's first and last norm. */
+export function verdictDetails(result: CellResult): string {
   const norms = result.probe && 'norms' in result.probe ? result.probe.norms : undefined;
-  if (!norms?.length) return '';
-  const first = norms[0];
-  const last = norms[norms.length - 1];
+  if (!norms?.length) return result.message;
   const fmt = (v: number | null | undefined) => (v === null || v === undefined ? 'not finite' : v.toExponential(1));
-  return ` · ‖∂loss/∂h0‖ ${fmt(first)} → ${fmt(last)} over ${norms.length} steps`;
+  return `${result.message} · ‖∂loss/∂h0‖ ${fmt(norms[0])} → ${fmt(norms[norms.length - 1])} over ${norms.length} steps`;
 }
 
 /** The gate the panel marks: the first that departs (only for "differs"). */
