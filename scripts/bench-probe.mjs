@@ -2,8 +2,8 @@
 // H 125, on Brown) as a user runs it: the five series (the sum of the seconds each series
 // reports) and the whole command (wall time of the process: start-up, corpus, series, output),
 // with the load average beside each run. Where /usr/bin/time exists it also gives CPU seconds
-// (every thread) and, from a 2-step probe run alongside (start-up, corpus, no real sweep), the
-// five series' own CPU seconds: on two free cores their wall time is about half that. With
+// (every thread) and, from a probe of one tiny series run alongside (an RNN with 4 units: the
+// same start-up, corpus and threads, next to no sweep), the five series' own CPU seconds: on two free cores their wall time is about half that. With
 // --baseline REV it builds REV's tree in a temporary folder and alternates runs of both, so both
 // see the same machine load, and prints the medians and their ratio. Under load, compare the
 // ratios (and the CPU seconds), not the absolute times.
@@ -60,10 +60,10 @@ function timeProbe(dir, extra = []) {
   return { series, five: series.reduce((sum, s) => sum + s, 0), wall, cpu, load: `${loadBefore}→${load()}` };
 }
 
-/** A full probe and a 2-step one (its start-up) in `dir`: the full one's times, and the series' own CPU seconds. */
+/** A full probe and a tiny one (its start-up) in `dir`: the full one's times, and the series' own CPU seconds. */
 function timeRound(dir) {
   const full = timeProbe(dir);
-  const startup = timeProbe(dir, ['--steps', '2']);
+  const startup = timeProbe(dir, ['--cell', 'simple-rnn', '--hidden', '4']);
   return { ...full, startupCpu: startup.cpu, seriesCpu: full.cpu - startup.cpu };
 }
 
