@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { isHostToWebview, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../src/shared/protocol';
 import { coincideNote, gradientChartConfig, gradientPairNote, lossChartConfig, undrawnNote, type LossXAxis } from '../src/shared/chart-configs';
+import { reviveNonFinite } from '../src/shared/non-finite';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
@@ -340,7 +341,8 @@ window.addEventListener('resize', updateLitEquation);
 document.addEventListener('vsc-collapsible-toggle', () => requestAnimationFrame(updateLitEquation), { capture: true });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const data = event.data;
+  // The host marks NaN and ±Infinity, which VS Code's JSON would turn into null.
+  const data = reviveNonFinite(event.data);
   if (!isHostToWebview(data)) {
     const type = typeof data === 'object' && data !== null && 'type' in data ? String((data as { type: unknown }).type) : typeof data;
     console.warn(`LSTM Lab panel: ignored a malformed message (type ${type}); expected one of runs, runUpdated, progress, probeSeries, equations, highlight, exportCharts with their fields.`);

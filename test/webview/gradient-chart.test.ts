@@ -8,6 +8,7 @@ import type http from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { planNotebook, type CellResult } from '../../src/python';
 import { userProbeRun } from '../../src/host/core/user-code-report';
+import { encodeNonFinite } from '../../src/shared/non-finite';
 import type { RunRecord } from '../../src/shared/protocol';
 import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
 import { CELL, NOTEBOOK, RECORDED } from './record-user-probe';
@@ -53,7 +54,7 @@ describe('gradient chart of a probe of your own code', function () {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   }
 
-  /** Opens the panel in a side bar's width and sends it the run as VS Code would: through JSON. */
+  /** Opens the panel in a side bar's width and sends it the run as the host and VS Code would. */
   async function panelWith(run: RunRecord): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
     const context = await browser.newContext({ viewport: { width: 460, height: 900 }, deviceScaleFactor: 1 });
     // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
@@ -64,7 +65,8 @@ describe('gradient chart of a probe of your own code', function () {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/`);
     await page.waitForSelector('[data-section="equations"]');
-    const wire = JSON.stringify({ type: 'runs', runs: [run] });
+    // What the host's panel posts (non-finite numbers marked), as VS Code carries it: in JSON.
+    const wire = JSON.stringify(encodeNonFinite({ type: 'runs', runs: [run] }));
     await page.evaluate((text) => window.postMessage(JSON.parse(text), '*'), wire);
     await settle(page);
     return { page, errors, close: () => context.close() };
@@ -171,6 +173,30 @@ describe('gradient chart of a probe of your own code', function () {
       assert.equal(linear.lines[4].points.filter((p) => p.value === 0).length, 64);
       for (const line of linear.lines) assertDrawn(linear, line);
       assert.equal(linear.note, null);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows a series whose gradient overflowed (NaN, ±∞ from the runner, null after its JSON) with a gap, and says so', async () => {
+    // The runner writes a NaN norm as null; the host reads it back as NaN; VS Code's postMessage is JSON.
+    const run = recordedRun((r) => {
+      const reference = r.probeSeries[1];
+      reference.norms = reference.norms.map((v, t) => (t + 1 === 5 ? Number.POSITIVE_INFINITY : t + 1 > 90 ? Number.NaN : v));
+    });
+    const { page, errors, close } = await panelWith(run);
+    try {
+      const log = await drawn(page);
+      assert.equal(log.lines.length, 6, 'the run arrived and is drawn');
+      const overflowed = log.lines[1];
+      assert.equal(overflowed.label, 'reference LSTM, b_f = +1');
+      assert.deepEqual(
+        overflowed.points.map((p, t) => (p.value === null ? t + 1 : 0)).filter((t) => t > 0),
+        [5, ...Array.from({ length: 10 }, (_, k) => 91 + k)],
+      );
+      for (const line of log.lines) assertDrawn(log, line);
+      assert.equal(log.note, 'Not drawn on the log scale, so the line has a gap there: reference LSTM, b_f = +1 is not finite (NaN or ±∞: the gradient overflowed) at step 5 (11 of 100 steps).');
       assert.deepEqual(errors, []);
     } finally {
       await close();
