@@ -96,13 +96,13 @@ async function main() {
       await ask('js');
       const inline = await page.evaluate(() => {
         // The summary is the line's after-text (a pseudo-element): its span's box holds it.
-        const line = [...document.querySelectorAll('.part.editor .view-line')].find((l) => l.textContent?.includes('function lstmStep'));
+        const line = [...document.querySelectorAll('.part.editor .view-line')].find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('function lstmStep'));
         const minimap = document.querySelector('.part.editor .minimap')?.getBoundingClientRect();
         const editor = document.querySelector('.part.editor .monaco-editor .overflow-guard')?.getBoundingClientRect();
         if (!line || !editor) return undefined;
         const spans = [...line.querySelectorAll('span')].map((s) => s.getBoundingClientRect().right);
-        const after = [...line.querySelectorAll('span')].map((s) => getComputedStyle(s, '::after').content).find((c) => c.includes('gradient to h0'));
-        return { text: after ?? '', right: Math.max(...spans), edge: minimap && minimap.width > 0 ? minimap.left : editor.right };
+        const after = [...line.querySelectorAll('span')].map((s) => getComputedStyle(s, '::after').content).find((c) => c.includes('gradient'));
+        return { text: (after ?? '').replace(/\u00a0/g, ' ').replace(/^"|"$/g, ''), right: Math.max(...spans), edge: minimap && minimap.width > 0 ? minimap.left : editor.right };
       });
       if (!inline?.text) problems.push(`${theme}: the stand-in's inline text is not on the lstmStep line`);
       else {

@@ -155,7 +155,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
-  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f' || r === 'g')) {
+  // No gate named but perhaps the candidate (`g = squash(net[:, 4:8])` beside unnamed `y_in`).
+  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f')) {
     for (const d of unnamedCellUpdates(flow, roles)) {
       roles.set(d, 'c');
       cDefs.push(d);
@@ -252,7 +253,8 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
 }
 
 /** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
-const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?)\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+// Also an elementwise recurrent weight (IndRNN's `self.u * h`).
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
 const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {

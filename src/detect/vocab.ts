@@ -104,18 +104,21 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 
 // ───────────────────────── expression tests ─────────────────────────
 
+/** `z.slice(0, n).map(sigmoid)`: an activation mapped over the elements (the match ends at map's parenthesis). */
+const MAP_OF = (names: string) => String.raw`\.\s*map\s*\((?=\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
 // An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
-export const ACTIVATION =
-  /(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/;
+export const ACTIVATION = new RegExp(
+  `${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|tanh_?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|logistic|softsign')}`,
+);
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
 const ACT_TYPE = (names: string) => String.raw`(?:^|[^\w$])Activation\s*\((?=[^()]*act_type\s*=\s*["'](?:${names})["'])`;
 export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s*\+\s*(?:[\w$]+\s*\.\s*)?exp\s*\(\s*-/;
 export const SIGMOID_LIKE = new RegExp(
-  `${ACT_TYPE('sigmoid|hard_sigmoid')}|${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${/(?:^|[^\w$])(?:sigmoid_?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
-  `${/(?:^|[^\w$])(?:tanh_?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}`,
+  `${/(?:^|[^\w$])(?:tanh_?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|softsign')}`,
 );
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
@@ -123,11 +126,12 @@ export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:le
 export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])relu_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
 /**
  * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
- * bare (brain.js' bound `multiply`) or on a graph (`G.mul`, recurrentjs); `tfc.mul`, `x.mul(y)`
+ * bare (brain.js' bound `multiply`), on a graph (`G.mul`, recurrentjs) or math.js's; `tfc.mul`, `x.mul(y)`
  * and `torch.mul` are elementwise (and a local `multiply = tf.multiply` is discounted by Flow).
+ * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`.
  */
 export const MATMUL =
-  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend';
 import { canProbeFast, probeSeriesFast } from './fast/probe-fast';
+import { warmProbeThreads } from './fast/probe-kernel';
 import { getCell } from './cells/registry';
 import { catalogEntry, familyOf, kindsWithoutForgetGate } from '../shared/catalog';
 import { probeStartWeights } from './cells/init';
@@ -146,6 +147,11 @@ export function validateProbeConfig(config: ProbeConfig, names: ProbeSettingName
   }
 }
 
+/** Starts the fast probe's threads now when `config` will use them, so that they are up by the time its first series starts. */
+export function warmProbe(config: ProbeConfig): void {
+  if (config.series.some((spec) => canProbeFast(spec.cell))) warmProbeThreads();
+}
+
 /**
  * The notebook's probe: the first training batch (config.batchSize instances of
  * config.steps characters) of the corpus, embedded with a fresh seeded embedding or the
@@ -157,6 +163,7 @@ export function validateProbeConfig(config: ProbeConfig, names: ProbeSettingName
  */
 export async function probe(config: ProbeConfig, options: ProbeOptions = {}): Promise<ProbeResult> {
   validateProbeConfig(config);
+  warmProbe(config); // their start-up overlaps the corpus and the embedding
   const { steps, hiddenSize, embeddingSize, seed } = config;
   const checkpoint = config.checkpoint ? loadCheckpoint(config.checkpoint) : undefined;
   if (checkpoint && (checkpoint.cell.hiddenSize !== hiddenSize || checkpoint.cell.inputSize !== embeddingSize)) {
@@ -178,17 +185,35 @@ export async function probe(config: ProbeConfig, options: ProbeOptions = {}): Pr
   }
   const cellSeed = deriveSeed(seed, 'probe-cell'); // one seed for every series: same weights except b_f
   const checkpointFamily = checkpoint ? getCell(checkpoint.cell.kind).family : undefined;
+  const embedded = x;
+  // Stops the series still running when one fails or the caller cancels.
+  const stop = new AbortController();
+  const stopAll = () => stop.abort();
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+  const run = (spec: ProbeSeriesSpec, probeOne: typeof probeSeries) => {
+    const weights = checkpoint && getCell(spec.cell).family === checkpointFamily ? checkpoint.weights.cell : undefined;
+    return probeOne(embedded, spec, { steps, hiddenSize, seed: cellSeed, signal: stop.signal, ...(weights ? { weights } : {}) });
+  };
   const series: ProbeSeries[] = [];
   try {
-    for (const spec of config.series) {
+    if (options.signal?.aborted) throw cancelled(`after 0 of ${config.series.length} series`);
+    let previousDone = Date.now();
+    // Every fast series starts now (each reads x before it returns): their sweeps queue on the
+    // kernel's threads, which go from one series to the next without waiting for this thread.
+    const fast = config.series.map((spec) => (canProbeFast(spec.cell) ? run(spec, probeSeriesFast) : undefined));
+    fast.forEach((pending) => pending?.catch(() => undefined)); // awaited below; never unhandled meanwhile
+    for (const [k, spec] of config.series.entries()) {
       if (options.signal?.aborted) throw cancelled(`after ${series.length} of ${config.series.length} series`);
-      const weights = checkpoint && getCell(spec.cell).family === checkpointFamily ? checkpoint.weights.cell : undefined;
-      const probeOne = canProbeFast(spec.cell) ? probeSeriesFast : probeSeries;
-      const result = await probeOne(x, spec, { steps, hiddenSize, seed: cellSeed, signal: options.signal, ...(weights ? { weights } : {}) });
-      series.push(result);
-      options.onSeries?.(result);
+      const result = await (fast[k] ?? run(spec, probeSeries));
+      // The series overlap: each one's seconds are the time it added after the one before.
+      const done = Date.now();
+      series.push({ ...result, seconds: (done - previousDone) / 1000 });
+      previousDone = done;
+      options.onSeries?.(series[k]!);
     }
   } finally {
+    stop.abort();
+    options.signal?.removeEventListener('abort', stopAll);
     if (ownsBatch) x.dispose();
   }
   return { backend: activeBackend(), steps, series };

@@ -116,6 +116,28 @@ describe('corpus', () => {
     assert.deepEqual(corpus.warnings, [`${file} is ${size} bytes; only its first 1000 bytes are used.`]);
   });
 
+  it('strips tags as splitting on every whitespace of a regular expression does, whatever the spaces', () => {
+    // The plain definition: tokens between runs of \s, each cut at its last slash unless that is its first character.
+    const bySplitting = (tagged: string) =>
+      tagged
+        .split(/\s+/)
+        .filter((token) => token !== '')
+        .map((token) => (token.lastIndexOf('/') > 0 ? token.slice(0, token.lastIndexOf('/')) : token))
+        .join(' ');
+    const tagged = ' The/at\tcat/nn\r\n\n/ /x a/b/c\u00a0d/\u3000e//f\u2028g/h\ufeffi\v j/k\f\u2009l/m  ';
+    assert.equal(stripBrownTags(tagged), bySplitting(tagged));
+    assert.equal(stripBrownTags(tagged), 'The cat / /x a/b d e/ g i j l');
+  });
+
+  it('orders the vocabulary by count, then by code point, characters beyond the basic plane included', async () => {
+    // 20 code points, seqLen 9: two instances, one for training (characters 0–9 or 9–18); either
+    // holds b 4, 🙂 2, a 2, c 1 ('a' comes before '🙂' by code point).
+    const corpus = await loadCorpus({ kind: 'text', text: 'b🙂ab🙂cbab'.repeat(2), name: 'v' }, { seqLen: 9, valFraction: 0.2, seed: 0 });
+    assert.equal(corpus.stats.trainInstances, 1);
+    assert.deepEqual(corpus.vocab.slice(2), ['b', 'a', '🙂', 'c']);
+    assert.deepEqual(Array.from(corpus.encode('🙂abz')), [4, 3, 2, 1]);
+  });
+
   it('reads non-ASCII UTF-8 one character per code point', async () => {
     const corpus = await loadCorpus({ kind: 'text', text: 'Grüße, 世界! 🙂🙂 '.repeat(4), name: 'u' }, { seqLen: 8, valFraction: 0.25, seed: 0 });
     // 'grüße, 世界! 🙂🙂 ' is 14 code points (16 UTF-16 units); ×4 with the final space trimmed → 55.

@@ -82,3 +82,29 @@ describe('detectCells: cells written without a tensor library', () => {
     ]);
   });
 });
+
+describe('detectCells: more PyTorch and Keras idioms', () => {
+  const all = () => detectCells(fs.readFileSync(path.join(dir, 'torch_keras.py'), 'utf8'), 'python').map(({ name, kind, peephole, gates }) => ({ name, kind, peephole, gates }));
+
+  it('a ConvLSTM, activations as tensor methods (f.sigmoid()), a tuple of activated slices, IndRNN (an elementwise recurrent weight), numpy peepholes, a Keras GRU; a loop over a cell is no cell', () => {
+    assert.deepEqual(all(), [
+      { name: 'ConvLSTMCell', kind: 'lstm', peephole: undefined, gates: { i: [9, 10, 11], f: [9, 10, 12], g: [9, 10, 14], o: [9, 10, 13], c: [15], h: [16] } },
+      { name: 'LayerNormLSTM', kind: 'lstm', peephole: undefined, gates: { i: [27, 28, 29], f: [27, 28, 29], g: [27, 28, 29], o: [27, 28, 30], c: [29], h: [30] } },
+      { name: 'NaiveLSTM', kind: 'lstm', peephole: undefined, gates: { i: [40, 42], f: [40, 43], g: [40, 44], o: [40, 45], c: [47], h: [48] } },
+      { name: 'IndRNNCell', kind: 'rnn', peephole: undefined, gates: { h: [58] } },
+      { name: 'peephole_np', kind: 'lstm', peephole: true, gates: { i: [63], f: [64], g: [65], o: [67], c: [66], h: [68] } },
+      { name: 'KerasGRU', kind: 'gru', peephole: undefined, gates: { r: [84, 85, 86, 87, 89], z: [84, 85, 86, 87, 88], n: [84, 85, 86, 87, 90, 91], h: [92] } },
+    ]);
+  });
+});
+
+describe('detectCells: TS/JS idioms', () => {
+  it("math.js's multiply is a product, `.map(sigmoid)` an activation over the elements; a TF.js GRU returning its new state from tf.tidy; activations as tensor methods (f.sigmoid().mul(cPrev)) after layers' apply", () => {
+    const found = detectCells(fs.readFileSync(path.join(dir, 'js_idioms.js'), 'utf8'), 'javascript').map(({ name, kind, gates }) => ({ name, kind, gates }));
+    assert.deepEqual(found, [
+      { name: 'lstmForward', kind: 'lstm', gates: { i: [4, 6], f: [4, 7], g: [4, 9], o: [4, 8], c: [10], h: [11] } },
+      { name: 'TfjsGRU', kind: 'gru', gates: { r: [18, 19, 20, 21, 23], z: [18, 19, 20, 21, 22], n: [18, 19, 20, 21, 24], h: [25] } },
+      { name: 'Lstm', kind: 'lstm', gates: { i: [33, 34, 35], f: [33, 34, 35], g: [33, 34, 35], o: [33, 34, 36], c: [35], h: [36] } },
+    ]);
+  });
+});

@@ -28,7 +28,7 @@ describe('detectCells: styles from the fourth hold-out', () => {
     ]);
   });
 
-  it('Theano layers: gates sliced by a local helper, activated by `self.nonlinearity_*`, peepholes added before the activation (`ingate += cell_previous * W`); a GRU state named hid', () => {
+  it('Theano layers: gates sliced by a local helper, activated by `self.nonlinearity_*`, peepholes added before the activation (`ingate += cell_previous * W`); a GRU state named hid; an RNN applying its weight layers by get_output(self.hidden_to_hidden, h)', () => {
     assert.deepEqual(cells('theano_layers.py'), [
       {
         name: 'PeepholeLayer',
@@ -38,6 +38,7 @@ describe('detectCells: styles from the fourth hold-out', () => {
         gates: { i: [10, 11, 15, 17], f: [10, 12, 16, 18], g: [10, 13, 19], o: [10, 14, 21, 22], c: [20], h: [23] },
       },
       { name: 'GatedLayer', kind: 'gru', range: { start: 29, end: 45 }, layout: 'fused', gates: { r: [35, 36, 38], z: [35, 37, 39], n: [35, 40, 41], h: [42] } },
+      { name: 'AppliedLayerRNN', kind: 'rnn', range: { start: 48, end: 55 }, layout: 'per-gate', gates: { h: [51, 52, 53] } },
     ]);
     assert.equal(detectCells(fs.readFileSync(path.join(dir, 'theano_layers.py'), 'utf8'), 'python')[0].peephole, true);
   });

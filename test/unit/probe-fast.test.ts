@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend';
 import { canProbeFast, probeSeriesFast } from '../../src/engine/fast/probe-fast';
 import { probeNormsOnKernel } from '../../src/engine/fast/probe-kernel';
-import { probeSeries } from '../../src/engine/probe';
-import { mulberry32 } from '../../src/engine/random';
-import { DEFAULT_PROBE_SERIES, type ProbeSeriesSpec } from '../../src/shared/types';
+import { probe, probeSeries } from '../../src/engine/probe';
+import { deriveSeed, mulberry32 } from '../../src/engine/random';
+import { DEFAULT_PROBE_SERIES, type ProbeConfig, type ProbeSeriesSpec } from '../../src/shared/types';
 
 const SPECS: ProbeSeriesSpec[] = [
   ...DEFAULT_PROBE_SERIES,
@@ -91,6 +91,44 @@ describe('fast probe: cancellation', () => {
     controller.abort();
     await assert.rejects(running, (error: Error) => error.name === 'AbortError' && /cancelled in lstm/.test(error.message));
     assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing left behind');
+    x.dispose();
+  });
+});
+
+describe('fast probe: the series of one probe queue on the threads together', () => {
+  it('a cancel stops the queued series with an AbortError, and the next probe gives the reference norms', async function () {
+    this.timeout(60_000);
+    await initBackend('wasm');
+    const random = mulberry32(8);
+    const x = tf.tensor3d(
+      Float32Array.from({ length: 4 * 30 * 6 }, () => random() * 4 - 2),
+      [4, 30, 6],
+    );
+    const config: ProbeConfig = { steps: 30, batchSize: 4, embeddingSize: 6, hiddenSize: 16, seed: 0, corpus: { kind: 'brown' }, series: DEFAULT_PROBE_SERIES };
+    const controller = new AbortController();
+    const streamed: string[] = [];
+    const cancelledRun = probe(config, {
+      embeddedBatch: x,
+      signal: controller.signal,
+      onSeries: (series) => {
+        streamed.push(series.name);
+        controller.abort();
+      },
+    });
+    await assert.rejects(cancelledRun, (error: Error) => error.name === 'AbortError' && /after 1 of 5 series/.test(error.message));
+    assert.deepEqual(streamed, [DEFAULT_PROBE_SERIES[0]!.name]);
+    const again = await probe(config, { embeddedBatch: x });
+    assert.deepEqual(
+      again.series.map((s) => s.name),
+      DEFAULT_PROBE_SERIES.map((s) => s.name),
+    );
+    for (const k of [0, 4]) {
+      const reference = await probeSeries(x, DEFAULT_PROBE_SERIES[k]!, { steps: 30, hiddenSize: 16, seed: deriveSeed(0, 'probe-cell') });
+      again.series[k]!.norms.forEach((norm, t) => {
+        const expected = reference.norms[t]!;
+        assert.ok(Math.abs(norm - expected) <= 1e-4 * Math.max(Math.abs(expected), 1e-3 * reference.norms[0]!), `${reference.name}, t=${t + 1}: ${norm} vs reference ${expected}`);
+      });
+    }
     x.dispose();
   });
 });

@@ -11,7 +11,7 @@ import { probeStartWeights } from '../../engine/cells/init';
 import type { PerGateWeights } from '../../shared/types';
 import { loadCheckpoint, type Checkpoint } from '../../engine/checkpoint';
 import { loadCorpus } from '../../engine/corpus';
-import { embedIds, freshEmbedding, probe, validateProbeConfig } from '../../engine/probe';
+import { embedIds, freshEmbedding, probe, validateProbeConfig, warmProbe } from '../../engine/probe';
 import { deriveSeed } from '../../engine/random';
 import { DEFAULT_PROBE_SERIES, type CellKind, type ProbeConfig, type ProbeSeries, type ProbeSeriesSpec } from '../../shared/types';
 import {
@@ -192,6 +192,7 @@ export async function run(argv: string[]): Promise<number> {
     `lstm-lab probe: ${config.series.length === 1 ? config.series[0]!.name : `${config.series.length} series`}${checkpointPath ? ` from ${checkpointPath}` : ''}, ${config.steps} steps, batch ${config.batchSize}, ${config.embeddingSize}→${config.hiddenSize}, on the ${backend} backend`,
   );
   const interrupt = interruptController(() => bar.line('Stopping the probe…'));
+  warmProbe(config); // the threads start while the corpus loads
   const x = await embeddedBatch(config, checkpoint);
   try {
     if (values['dump'] !== undefined) {

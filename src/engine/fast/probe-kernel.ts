@@ -1,7 +1,9 @@
 // The gradient probe's sweep for the LSTM and the tanh RNN on LSTM Lab's own SIMD128 wasm
 // kernel (kernels/c/probe_sweep.c), over every core: the targets t = 1..steps are independent,
-// so each thread sweeps an interleaved share of them (t ≡ part + 1 mod parts), this thread one
-// share and `threads − 1` worker threads the others. The method is probe-fast.ts's.
+// so each of `threads` worker threads sweeps an interleaved share of them (t ≡ part + 1 mod
+// parts). This thread only hands out the work: a series' shares queue behind the previous
+// series' in each worker, so a caller may start the next series before this one is done and
+// the cores never wait for it. The method is probe-fast.ts's.
 import { PROBE_SWEEP_WASM_BASE64 } from '../kernels/probe-sweep-wasm';
 import { KernelWorker } from './kernel-worker';
 import { availableCores } from './lm-threads';
@@ -83,56 +85,68 @@ interface ShareRequest {
   input: ProbeKernelInput;
   part: number;
   parts: number;
+  /** [0] becomes 1 when the caller cancels (an Int32Array over a SharedArrayBuffer: seen by the worker mid-sweep). */
+  cancel: Int32Array;
+}
+
+/** This share's norms; empty when the share was cancelled. */
+interface ShareResult {
+  norms: Float64Array;
 }
 
 /** A worker's handler (self-contained: kernel-worker.ts runs its source text). */
 function shareHandler(instantiate: string): string {
   return `(workerData) => {
     const kernel = (${instantiate})(workerData.module);
-    return ({ input, part, parts }) => {
+    return ({ input, part, parts, cancel }) => {
+      if (Atomics.load(cancel, 0) !== 0) return { norms: new Float64Array(0) };
       kernel.start(input, part, parts);
-      while (kernel.continue(workerData.stepsPerCall) > 0); // short calls: V8 moves to optimised code between them
+      // Short calls: V8 moves to optimised code between them, and a cancel is seen within a few steps.
+      while (kernel.continue(workerData.stepsPerCall) > 0) if (Atomics.load(cancel, 0) !== 0) return { norms: new Float64Array(0) };
       return { norms: kernel.norms() };
     };
   }`;
 }
 
 /**
- * Steps swept per call into the kernel (a few ms each): this thread checks for a cancel between
+ * Steps swept per call into the kernel (a few ms each): the worker checks for a cancel between
  * calls, and V8, which starts a module on its baseline compiler, runs a function's optimised code
  * from the next call on; one long call would stay on the baseline code (measured ~3× slower).
  */
 const STEPS_PER_CALL = 4;
 
-let local: ProbeKernel | undefined;
-const workers: Array<KernelWorker<ShareRequest, { norms: Float64Array }>> = [];
+const workers: Array<KernelWorker<ShareRequest, ShareResult>> = [];
 
-/** This thread's instance and `threads − 1` workers, kept for the next probe (they do not hold the process open). */
-function probeThreads(threads: number): { local: ProbeKernel; workers: typeof workers } {
-  local ??= instantiateProbeKernel(probeKernelModule());
-  while (workers.length < threads - 1) workers.push(new KernelWorker(shareHandler(instantiateProbeKernel.toString()), { module: probeKernelModule(), stepsPerCall: STEPS_PER_CALL }, 'the probe'));
-  return { local, workers: workers.slice(0, threads - 1) };
+/**
+ * `threads` worker threads with the kernel, kept for the next probe (they do not hold the
+ * process open). Starting them early (see warmProbeThreads) hides their start-up.
+ */
+function probeWorkers(threads: number): Array<KernelWorker<ShareRequest, ShareResult>> {
+  while (workers.length < threads) workers.push(new KernelWorker(shareHandler(instantiateProbeKernel.toString()), { module: probeKernelModule(), stepsPerCall: STEPS_PER_CALL }, 'the probe'));
+  return workers.slice(0, threads);
+}
+
+/** Starts the probe's worker threads (and compiles the kernel) now, so that the first series need not wait for them. */
+export function warmProbeThreads(threads = availableCores()): void {
+  probeWorkers(threads);
 }
 
 /**
- * norm_t for t = 1..steps (see probe-fast.ts), on `threads` threads (default: every core).
- * `signal` is checked every few steps of this thread's share; `name` names the series in a
- * cancel message.
+ * norm_t for t = 1..steps (see probe-fast.ts), on `threads` worker threads (default: every
+ * core). A cancel through `signal` reaches the workers within a few steps; `name` names the
+ * series in the cancel message.
  */
 export async function probeNormsOnKernel(input: ProbeKernelInput, signal: AbortSignal | undefined, name: string, threads = availableCores()): Promise<number[]> {
   if (signal?.aborted) throw cancelled(`in ${name}`);
   const parts = Math.max(1, Math.min(threads, input.steps));
-  const pool = probeThreads(parts);
-  const others = pool.workers.map((worker, k) => worker.run({ input, part: k + 1, parts }));
-  others.forEach((share) => share.catch(() => undefined)); // awaited below; never unhandled meanwhile
-  pool.local.start(input, 0, parts);
-  while (pool.local.continue(STEPS_PER_CALL) > 0) {
-    await new Promise<void>((resolve) => setImmediate(resolve)); // lets a cancel message arrive
-    if (signal?.aborted) {
-      await Promise.allSettled(others);
-      throw cancelled(`in ${name}`);
-    }
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = () => Atomics.store(cancel, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const shares = await Promise.all(probeWorkers(parts).map((worker, part) => worker.run({ input, part, parts, cancel })));
+    if (signal?.aborted) throw cancelled(`in ${name}`);
+    return Array.from({ length: input.steps }, (_, k) => shares[k % parts]!.norms[k]!);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  const shares = [pool.local.norms(), ...(await Promise.all(others)).map((r) => r.norms)];
-  return Array.from({ length: input.steps }, (_, k) => shares[k % parts]![k]!);
 }
