@@ -126,6 +126,9 @@ function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): 
   return false;
 }
 
+/** `return h` / `return (h,), h`: only names, nothing computed. */
+const RETURNS_NAMES = /^[\s(),\[\]]*[A-Za-z_$][\w$.]*(?:[\s(),\[\]]+[A-Za-z_$][\w$.]*)*[\s(),\[\]]*$/;
+
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
 function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
@@ -225,11 +228,22 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const hDefs: Def[] = [];
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>';
-    if (isH && reachesRole(flow, d, roles, ['z'])) {
-      roles.set(d, 'h');
-      hDefs.push(d);
+    if (!isH || !reachesRole(flow, d, roles, ['z'])) continue;
+    // `return current_hidden_state`: a return of names computes nothing; the value it returns is the new state.
+    const returned =
+      d.key === '<return>' && RETURNS_NAMES.test(d.rhs) ? readsThroughMixers(flow, roles, d).mixers.filter((m) => m.refs.some((r) => roles.get(flow.reaching(r, m.order)!) === 'z')) : [];
+    for (const h of returned.length ? returned : [d]) {
+      roles.set(h, 'h');
+      hDefs.push(h);
     }
   }
+  // `h_new = act(W @ x + U @ (r * h)); h_new = (1 - z) * h + z * h_new`: an activated value under the state's
+  // name, read by the update that mixes it with z, is the candidate held in the state's name.
+  for (const d of hDefs) {
+    const update = hDefs.find((u) => u.order > d.order && u.key === d.key && flow.reaching(d.key, u.order) === d && !hasActivation(u.rhs) && refsRole(flow, u, roles, ['z']));
+    if (update && hasActivation(d.rhs) && ![...roles.values()].includes('n')) roles.set(d, 'n');
+  }
+  hDefs.splice(0, hDefs.length, ...hDefs.filter((d) => roles.get(d) === 'h'));
   // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
   if (!hDefs.length) {
     const readsPrevious = (d: Def) =>

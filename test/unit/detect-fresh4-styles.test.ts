@@ -19,4 +19,11 @@ describe('detectCells: styles from the fifth set of real code', () => {
       { name: 'Lstm1997', kind: 'lstm-no-forget', range: { start: 18, end: 25 }, layout: 'per-gate', gates: { i: [20], g: [21], o: [22], c: [23], h: [24] } },
     ]);
   });
+
+  it("a GRU returning its new state by name maps the update, not the return; a candidate held in the state's name before the update that mixes it with z is n", () => {
+    assert.deepEqual(cells('gru_state_names.py'), [
+      { name: 'ScanGru', kind: 'gru', range: { start: 5, end: 11 }, layout: 'per-gate', gates: { r: [8], z: [7], n: [9], h: [10] } },
+      { name: 'JaxGru', kind: 'gru', range: { start: 14, end: 21 }, layout: 'per-gate', gates: { r: [17], z: [18], n: [19], h: [20] } },
+    ]);
+  });
 });
