@@ -284,6 +284,12 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
 const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
 const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
+/** `(h,) = state`, `h = state[0]`, `h, c = states`: a value taken as it is out of a parameter. */
+function unpackedParam(flow: Flow, ref: string, order: number): boolean {
+  const m = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
+  return m !== null && flow.isParam(m[1]);
+}
+
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -317,7 +323,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
-      if (flow.isParam(r)) return true;
+      if (flow.isParam(r) || unpackedParam(flow, r, d.order)) return true;
       // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.

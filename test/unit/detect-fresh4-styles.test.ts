@@ -26,4 +26,11 @@ describe('detectCells: styles from the fifth set of real code', () => {
       { name: 'JaxGru', kind: 'gru', range: { start: 14, end: 21 }, layout: 'per-gate', gates: { r: [17], z: [18], n: [19], h: [20] } },
     ]);
   });
+
+  it('an RNN whose previous state is taken as it is out of a parameter (`(h,) = state`, `h = carry[0]`) is a cell; a hidden layer of a feed-forward net is not', () => {
+    assert.deepEqual(cells('state_unpacked.py'), [
+      { name: 'UnpackedElman', kind: 'rnn', range: { start: 4, end: 8 }, layout: 'per-gate', gates: { h: [7] } },
+      { name: 'IndexedElman', kind: 'rnn', range: { start: 11, end: 15 }, layout: 'per-gate', gates: { h: [14] } },
+    ]);
+  });
 });
