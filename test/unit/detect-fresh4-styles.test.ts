@@ -33,4 +33,10 @@ describe('detectCells: styles from the fifth set of real code', () => {
       { name: 'IndexedElman', kind: 'rnn', range: { start: 11, end: 15 }, layout: 'per-gate', gates: { h: [14] } },
     ]);
   });
+
+  it('gates kept in numbered slots of one array (`acts[0, t] = sigmoid(...)`, read back as `acts[1, t] * c[t]`) are values of their own: three sigmoids and a tanh feeding c', () => {
+    assert.deepEqual(cells('numbered_slots.py'), [
+      { name: 'slotted_lstm', kind: 'lstm', range: { start: 4, end: 16 }, layout: 'per-gate', gates: { i: [10], f: [11], g: [12], o: [13], c: [14], h: [15] } },
+    ]);
+  });
 });
