@@ -1,10 +1,12 @@
 // Times `lstm-lab probe` (the notebook's five series at its size: batch 32, 100 steps, E 50,
 // H 125, on Brown) as a user runs it: the five series (the sum of the seconds each series
 // reports) and the whole command (wall time of the process: start-up, corpus, series, output),
-// with the load average beside each run. With --baseline REV it builds REV's tree in a
-// temporary folder and alternates runs of both, so both see the same machine load, and prints
-// the medians and their ratio. Under load, compare the ratios (and the CPU seconds), not the
-// absolute times.
+// with the load average beside each run. Where /usr/bin/time exists it also gives CPU seconds
+// (every thread) and, from a probe of one tiny series run alongside (an RNN with 4 units: the
+// same start-up, corpus and threads, next to no sweep), the five series' own CPU seconds: on two free cores their wall time is about half that. With
+// --baseline REV it builds REV's tree in a temporary folder and alternates runs of both, so both
+// see the same machine load, and prints the medians and their ratio. Under load, compare the
+// ratios (and the CPU seconds), not the absolute times.
 // Usage: node scripts/bench-probe.mjs [--runs N (default 3)] [--baseline REV]
 // Needs dist/cli.js built from this tree (npm run build).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,13 +35,13 @@ const load = () => os.loadavg()[0].toFixed(1);
 const TIME = '/usr/bin/time';
 
 /**
- * One `lstm-lab probe --json` in `dir`: the five series' seconds, the command's wall time and,
- * where /usr/bin/time exists, its CPU time (user + system, every thread: less noisy under load).
+ * One `lstm-lab probe --json` in `dir` (with `extra` arguments): the five series' seconds, the
+ * command's wall time and, where /usr/bin/time exists, its CPU time (user + system, every thread).
  */
-function timeProbe(dir) {
+function timeProbe(dir, extra = []) {
   const loadBefore = load();
   const cpuFile = path.join(os.tmpdir(), `bench-probe-cpu-${process.pid}`);
-  const command = ['node', path.join(dir, 'dist/cli.js'), 'probe', '--json', '--quiet'];
+  const command = ['node', path.join(dir, 'dist/cli.js'), 'probe', '--json', '--quiet', ...extra];
   const [program, ...rest] = fs.existsSync(TIME) ? [TIME, '-f', '%U %S', '-o', cpuFile, ...command] : command;
   const started = process.hrtime.bigint();
   const child = spawnSync(program, rest, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -58,12 +60,19 @@ function timeProbe(dir) {
   return { series, five: series.reduce((sum, s) => sum + s, 0), wall, cpu, load: `${loadBefore}→${load()}` };
 }
 
+/** A full probe and a tiny one (its start-up) in `dir`: the full one's times, and the series' own CPU seconds. */
+function timeRound(dir) {
+  const full = timeProbe(dir);
+  const startup = timeProbe(dir, ['--cell', 'simple-rnn', '--hidden', '4']);
+  return { ...full, startupCpu: startup.cpu, seriesCpu: full.cpu - startup.cpu };
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function report(label, times) {
   for (const t of times) {
     console.log(
-      `  ${label.padEnd(9)} five series ${t.five.toFixed(2)} s (${t.series.map((s) => s.toFixed(2)).join(' + ')}), whole command ${t.wall.toFixed(2)} s (${t.cpu.toFixed(2)} CPU s), load ${t.load}`,
+      `  ${label.padEnd(9)} five series ${t.five.toFixed(2)} s (${t.series.map((s) => s.toFixed(2)).join(' + ')}), whole command ${t.wall.toFixed(2)} s (${t.cpu.toFixed(2)} CPU s, of which the five series ${t.seriesCpu.toFixed(2)}), load ${t.load}`,
     );
   }
 }
@@ -76,24 +85,31 @@ function main() {
   const baseline = [];
   try {
     for (let k = 0; k < runs; k++) {
-      if (baselineDir) baseline.push(timeProbe(baselineDir));
-      current.push(timeProbe(root));
+      if (baselineDir) baseline.push(timeRound(baselineDir));
+      current.push(timeRound(root));
     }
   } finally {
     if (baselineDir) fs.rmSync(baselineDir, { recursive: true, force: true });
   }
   if (baselineDir) report(baselineRev, baseline);
   report('this tree', current);
-  const five = median(current.map((t) => t.five));
-  const wall = median(current.map((t) => t.wall));
-  const cpu = median(current.map((t) => t.cpu));
-  console.log(`median: five series ${five.toFixed(2)} s, whole command ${wall.toFixed(2)} s, ${cpu.toFixed(2)} CPU s (this tree)`);
+  const summary = (times) => ({
+    five: median(times.map((t) => t.five)),
+    wall: median(times.map((t) => t.wall)),
+    cpu: median(times.map((t) => t.cpu)),
+    seriesCpu: median(times.map((t) => t.seriesCpu)),
+  });
+  const line = (m, label) =>
+    console.log(
+      `median: five series ${m.five.toFixed(2)} s, whole command ${m.wall.toFixed(2)} s; CPU ${m.cpu.toFixed(2)} s, the five series ${m.seriesCpu.toFixed(2)} CPU s (≈ ${(m.seriesCpu / 2).toFixed(2)} s on two free cores) (${label})`,
+    );
+  const now = summary(current);
+  line(now, 'this tree');
   if (baselineDir) {
-    const baseFive = median(baseline.map((t) => t.five));
-    const baseWall = median(baseline.map((t) => t.wall));
-    const baseCpu = median(baseline.map((t) => t.cpu));
-    console.log(`median: five series ${baseFive.toFixed(2)} s, whole command ${baseWall.toFixed(2)} s, ${baseCpu.toFixed(2)} CPU s (${baselineRev})`);
-    console.log(`ratio this tree / ${baselineRev}: five series ${(five / baseFive).toFixed(2)}×, whole command ${(wall / baseWall).toFixed(2)}×, CPU ${(cpu / baseCpu).toFixed(2)}×`);
+    const before = summary(baseline);
+    line(before, baselineRev);
+    const ratio = (key) => (now[key] / before[key]).toFixed(2);
+    console.log(`ratio this tree / ${baselineRev}: five series ${ratio('five')}×, whole command ${ratio('wall')}×; CPU ${ratio('cpu')}×, the five series' CPU ${ratio('seriesCpu')}×`);
   }
 }
 

@@ -9,7 +9,8 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { isHostToWebview, type HostToWebview, type PanelSection, type RunRecord, type WebviewToHost } from '../src/shared/protocol';
-import { coincideNote, gradientChartConfig, gradientPairNote, lossChartConfig, type LossXAxis } from '../src/shared/chart-configs';
+import { coincideNote, gradientChartConfig, gradientPairNote, lossChartConfig, undrawnNote, type LossXAxis } from '../src/shared/chart-configs';
+import { reviveNonFinite } from '../src/shared/non-finite';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { EQUATION_SETS, type EquationSetId } from './equations';
@@ -101,6 +102,7 @@ const lossChart = new ChartView('loss', 'The loss appears here after the first b
 const coincideNoteElement = el('p', { class: 'chart-note', 'data-note': 'coincide' });
 const gradientChart = new ChartView('gradient', 'The gradient norms appear here as each series finishes.');
 const gradientNoteElement = el('p', { class: 'chart-note', 'data-note': 'gradient-pairs', hidden: '' });
+const gradientUndrawnElement = el('p', { class: 'chart-note', 'data-note': 'gradient-undrawn', hidden: '' });
 const runsView = new RunsView({
   onToggleTrainRun(runId, shown) {
     const hidden = new Set(state.hiddenRunIds);
@@ -137,7 +139,14 @@ function section(id: SectionId, heading: string, ...content: HTMLElement[]): Sec
 
 const sections = {
   loss: section('loss', 'Loss', el('div', { class: 'chart-controls' }, el('span', { class: 'control-label' }, 'x axis'), xAxisSelect), lossChart.element, coincideNoteElement),
-  gradient: section('gradient', 'Gradient flow', el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })), gradientChart.element, gradientNoteElement),
+  gradient: section(
+    'gradient',
+    'Gradient flow',
+    el('div', { class: 'chart-controls' }, logScaleBox, el('span', { class: 'gradient-run' })),
+    gradientChart.element,
+    gradientUndrawnElement,
+    gradientNoteElement,
+  ),
   runs: section('runs', 'Runs', runsView.element),
   equations: section('equations', 'Equations', el('div', { class: 'chart-controls' }, equationSelect, equationsTitle), codeVerdictLine, equationsView.element),
 };
@@ -227,6 +236,8 @@ function renderCharts(runs: readonly RunRecord[]): void {
   gradientChart.update(gradientChartConfig(probeRun?.probeSeries ?? [], { logScale: state.logScale, colors }));
   gradientNoteElement.textContent = gradientPairNote(probeRun?.probeSeries ?? []);
   gradientNoteElement.hidden = !gradientNoteElement.textContent;
+  gradientUndrawnElement.textContent = undrawnNote(probeRun?.probeSeries ?? [], state.logScale);
+  gradientUndrawnElement.hidden = !gradientUndrawnElement.textContent;
   const label = document.querySelector('.gradient-run');
   if (label) label.textContent = probeRun ? probeRun.title : '';
   inspectView.render(runs, shownTrainRuns(runs), colors, readBackground());
@@ -330,7 +341,8 @@ window.addEventListener('resize', updateLitEquation);
 document.addEventListener('vsc-collapsible-toggle', () => requestAnimationFrame(updateLitEquation), { capture: true });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const data = event.data;
+  // The host marks NaN and ±Infinity, which VS Code's JSON would turn into null.
+  const data = reviveNonFinite(event.data);
   if (!isHostToWebview(data)) {
     const type = typeof data === 'object' && data !== null && 'type' in data ? String((data as { type: unknown }).type) : typeof data;
     console.warn(`LSTM Lab panel: ignored a malformed message (type ${type}); expected one of runs, runUpdated, progress, probeSeries, equations, highlight, exportCharts with their fields.`);

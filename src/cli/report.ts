@@ -5,7 +5,7 @@ import type { BatchProgress, ProbeConfig, ProbeResult, TrainResult } from '../sh
 import type { RunRecord } from '../shared/protocol';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../shared/catalog';
 import { readChartJsUmd } from '../engine/paths';
-import { gradientChartConfig, lossChartConfig, LIGHT_THEME_COLORS } from '../shared/chart-configs';
+import { gradientChartConfig, lossChartConfig, LIGHT_THEME_COLORS, undrawnNote } from '../shared/chart-configs';
 import { formatClock } from './progress';
 import { formatNumber, textTable } from '../shared/table';
 
@@ -190,7 +190,7 @@ export interface HtmlReportInput {
 /** A single self-contained HTML file: the table(s) and chart.js charts (chart.js inlined). */
 export function htmlReport(input: HtmlReportInput): string {
   const chartJs = readChartJsUmd();
-  const charts: { id: string; heading: string; config: unknown }[] = [];
+  const charts: { id: string; heading: string; config: unknown; note?: string }[] = [];
   let tables = '';
   if (input.runs && input.runs.length > 0) {
     const records = input.runs.map((run, k) => runRecordOf(run.result, run.batches, k));
@@ -200,9 +200,14 @@ export function htmlReport(input: HtmlReportInput): string {
   }
   for (const table of input.tables ?? []) tables += `<pre class="table">${escapeHtml(table)}</pre>`;
   if (input.probe) {
-    charts.push({ id: 'gradient', heading: '‖∂loss_t/∂h₀‖₂ by step (log scale)', config: gradientChartConfig(input.probe.series, { logScale: true, colors: LIGHT_THEME_COLORS }) });
+    charts.push({
+      id: 'gradient',
+      heading: '‖∂loss_t/∂h₀‖₂ by step (log scale)',
+      config: gradientChartConfig(input.probe.series, { logScale: true, colors: LIGHT_THEME_COLORS }),
+      note: undrawnNote(input.probe.series, true),
+    });
   }
-  const chartHtml = charts.map((c) => `<h2>${escapeHtml(c.heading)}</h2><div class="chart"><canvas id="${c.id}"></canvas></div>`).join('\n');
+  const chartHtml = charts.map((c) => `<h2>${escapeHtml(c.heading)}</h2><div class="chart"><canvas id="${c.id}"></canvas></div>${c.note ? `<p>${escapeHtml(c.note)}</p>` : ''}`).join('\n');
   const script = chartJs
     ? `<script>${chartJs.replace(/<\/script/gi, '<\\/script')}</script>
 <script>

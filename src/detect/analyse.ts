@@ -155,7 +155,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
       }
     }
   }
-  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f' || r === 'g')) {
+  // No gate named but perhaps the candidate (`g = squash(net[:, 4:8])` beside unnamed `y_in`).
+  if (!cDefs.length && ![...roles.values()].some((r) => r === 'i' || r === 'f')) {
     for (const d of unnamedCellUpdates(flow, roles)) {
       roles.set(d, 'c');
       cDefs.push(d);

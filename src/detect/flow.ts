@@ -152,6 +152,23 @@ export function readsThroughMixers(flow: Flow, roles: Roles, d: Def): { sources:
   return { sources, mixers };
 }
 
+/**
+ * A mixer that only rearranges one gate (the 1997 block's `y_in_exp = stack([y_in[0], y_in[0], y_in[1], y_in[1]])`):
+ * every name it reads is that gate (or a library, `torch.stack`), no state and no other value, and no arithmetic.
+ */
+function reshapesOneGate(flow: Flow, roles: Roles, d: Def): boolean {
+  // `1 - z` computes (a GRU's mix); stacking or indexing does not.
+  if (/[-+*/%@]/.test(d.rhs)) return false;
+  const read = new Set<GateName>();
+  for (const r of d.refs) {
+    const src = flow.reaching(r, d.order);
+    const role = src && roles.get(src);
+    if (role) read.add(role);
+    else if (src || flow.isParam(r) || r.startsWith('self.')) return false;
+  }
+  return read.size === 1;
+}
+
 /** Whether `d` is computed, at any depth, from a value with `role` (`a_h = (r * h) @ U` depends on r). */
 export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName): boolean {
   const seen = new Set<Def>();
@@ -209,7 +226,7 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       // Keras' `c = f * c_tm1 + i * self.activation(x_c + ...)`: x_c is the candidate's, not c's.
       else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key))) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
-      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate])) visit(src);
+      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate]) && !reshapesOneGate(flow, roles, src)) visit(src);
       // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
       else if (
         role === undefined &&

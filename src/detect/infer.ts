@@ -71,7 +71,8 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
         return isMixer(flow, roles, src) ? [src, ...src.refs.map((rr) => flow.reaching(rr, src.order)).filter((s): s is Def => s !== undefined)] : [src];
       }),
     );
-    const gates = unnamedGatesRead(flow, roles, d).filter((g) => near.has(g) && isActivationCall(g.rhs));
+    const read = readsThroughMixers(flow, roles, d).sources.filter((s) => (!roles.has(s) || roles.get(s) === 'g') && s.targetCount === 1 && hasActivation(s.rhs));
+    const gates = read.filter((g) => near.has(g) && isActivationCall(g.rhs));
     // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
     const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
     return readsPrevious && gates.length >= 2 && !gruNamed;

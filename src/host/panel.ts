@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { shownEquations } from '../shared/catalog';
 import type { CellKind, GateName } from '../shared/types';
 import { PendingRequests } from '../shared/requests';
+import { encodeNonFinite } from '../shared/non-finite';
 import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type ViewState, type WebviewToHost } from '../shared/protocol';
 import { renderPanelHtml } from './core/panel-html';
 import { ViewSync, type ViewStore, type ViewSurface } from './core/view-sync';
@@ -120,7 +121,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private send(surface: Surface, message: HostToWebview): void {
-    void surface.webview.postMessage(message).then(undefined, (error: Error) => this.log(`panel (${surface.where}): post failed: ${error.message}`));
+    // postMessage goes through JSON: a NaN norm or loss would arrive as null (see non-finite.ts).
+    void surface.webview.postMessage(encodeNonFinite(message)).then(undefined, (error: Error) => this.log(`panel (${surface.where}): post failed: ${error.message}`));
   }
 
   /** The view choices the webviews share (tests read it). */

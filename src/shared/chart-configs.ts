@@ -260,8 +260,8 @@ export function gradientChartConfig(series: readonly ProbeSeries[], options: Gra
           : { borderWidth: 1.5, borderDash: cycleDash(colors, index) };
     return {
       label: s.name,
-      // A log axis cannot place zero or negative values: leave a gap instead.
-      data: s.norms.map((norm, t) => ({ x: t + 1, y: Number.isFinite(norm) && (!logScale || norm > 0) ? norm : null })),
+      // A value the axis cannot place (NaN, ±∞; 0 or below on a log axis) leaves a gap; undrawnNote says so.
+      data: s.norms.map((norm, t) => ({ x: t + 1, y: drawable(norm, logScale) ? norm : null })),
       borderColor: color,
       backgroundColor: color,
       ...style,
@@ -280,6 +280,7 @@ export function gradientChartConfig(series: readonly ProbeSeries[], options: Gra
         ...linearY,
         type: 'logarithmic' as const,
         title: { ...linearY.title, text: '‖∂loss_t/∂h₀‖₂ (log)' },
+        ...logAxisBounds(series),
         // Norms span many decades: 1e-12, not 0.000000000001 (Intl.NumberFormat options, JSON-safe).
         // The padding keeps the ticks chart.js adds at both ends of the range off their neighbours.
         ticks: { ...linearY.ticks, autoSkipPadding: 10, format: { notation: 'scientific' as const, minimumFractionDigits: 0, maximumFractionDigits: 0 } },
@@ -293,6 +294,57 @@ export function gradientChartConfig(series: readonly ProbeSeries[], options: Gra
       scales: { x: linearAxis(colors, 'step t'), y: yAxis },
     },
   };
+}
+
+/** Whether a norm can be placed on the axis: finite, and above zero on a log axis. */
+function drawable(norm: number | null, logScale: boolean): norm is number {
+  return typeof norm === 'number' && Number.isFinite(norm) && (!logScale || norm > 0);
+}
+
+/** 10^e as the literal 1e<e> (exact, where 10 ** e is not), kept inside the doubles above zero. */
+const decade = (exponent: number): number => Number(`1e${Math.max(-323, Math.min(308, exponent))}`);
+
+/**
+ * A log axis's ends: the whole decades around every value it can draw, or nothing when there is
+ * none. Given, not left to chart.js: with its ends taken from its own ticks, chart.js 4 rounds a
+ * first tick just under a decade (9.999999999999999e-33 for a smallest norm of 2.1e-32) down to
+ * 0 on its next layout pass, and from a minimum of 0 no point and no tick has a pixel: the
+ * chart of a probe whose norms fall to 1e-32 drew empty axes.
+ */
+export function logAxisBounds(series: readonly ProbeSeries[]): { min: number; max: number } | Record<string, never> {
+  let low = Number.POSITIVE_INFINITY;
+  let high = 0;
+  for (const s of series)
+    for (const norm of s.norms)
+      if (drawable(norm, true)) {
+        low = Math.min(low, norm);
+        high = Math.max(high, norm);
+      }
+  if (!(high > 0)) return {};
+  const lowExponent = Math.floor(Math.log10(low) + 1e-9);
+  const highExponent = Math.max(lowExponent + 1, Math.ceil(Math.log10(high) - 1e-9));
+  return { min: decade(lowExponent), max: decade(highExponent) };
+}
+
+/**
+ * Words under the gradient chart for every series with values the axis cannot draw (its line
+ * has gaps there): which series, what the value is, the first step and how many steps. Empty
+ * when every value is drawn.
+ */
+export function undrawnNote(series: readonly ProbeSeries[], logScale: boolean): string {
+  let zeros = false;
+  const parts = series.flatMap((s) => {
+    const undrawn = s.norms.map((norm, t) => ({ norm, step: t + 1 })).filter(({ norm }) => !drawable(norm, logScale));
+    if (undrawn.length === 0) return [];
+    const { norm, step } = undrawn[0];
+    zeros ||= undrawn.some((u) => u.norm === 0);
+    const what = typeof norm !== 'number' || !Number.isFinite(norm) ? 'is not finite (NaN or ±∞: the gradient overflowed)' : norm === 0 ? 'reaches 0' : `is negative (${norm.toExponential(1)})`;
+    return [`${s.name} ${what} at step ${step} (${undrawn.length} of ${s.norms.length} steps)`];
+  });
+  if (parts.length === 0) return '';
+  const where = logScale ? 'on the log scale' : 'on the chart';
+  const hint = logScale && zeros ? ' Untick “log scale” to see the zeros.' : '';
+  return `Not drawn ${where}, so the line has a gap there: ${parts.join('; ')}.${hint}`;
 }
 
 function font(colors: ThemeColors): { family?: string; size: number } {

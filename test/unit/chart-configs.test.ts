@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import type { Point } from 'chart.js';
-import { DARK_THEME_COLORS, decadeTicks, LIGHT_THEME_COLORS, gradientChartConfig, gradientPairNote, lossChartConfig, paletteColor, thinPoints } from '../../src/shared/chart-configs';
+import {
+  DARK_THEME_COLORS,
+  decadeTicks,
+  LIGHT_THEME_COLORS,
+  gradientChartConfig,
+  gradientPairNote,
+  logAxisBounds,
+  lossChartConfig,
+  paletteColor,
+  thinPoints,
+  undrawnNote,
+} from '../../src/shared/chart-configs';
 import type { RunRecord } from '../../src/shared/protocol';
 import type { BatchProgress, EpochSummary, ProbeSeries } from '../../src/shared/types';
 
@@ -159,6 +170,33 @@ describe('gradient chart configuration', () => {
 
   it('gives no datasets when there are no series yet', () => {
     assert.equal(gradientChartConfig([], { logScale: true, colors: DARK_THEME_COLORS }).data.datasets.length, 0);
+  });
+
+  it('ends a log axis at the whole decades around the drawable norms (never at 0), a linear one where chart.js likes', () => {
+    const tiny = series('LSTM, forget bias −1', [3.08, 0.5, 2.108e-32, 0, Number.NaN]);
+    const y = (logScale: boolean, s: ProbeSeries[]) => gradientChartConfig(s, { logScale, colors: DARK_THEME_COLORS }).options?.scales?.y as { min?: number; max?: number };
+    assert.deepEqual([y(true, [tiny, lstm]).min, y(true, [tiny, lstm]).max], [1e-32, 10]);
+    assert.deepEqual(logAxisBounds([lstm]), { min: 1, max: 10 });
+    assert.deepEqual(logAxisBounds([series('one decade', [1e-12, 1e-12])]), { min: 1e-12, max: 1e-11 }, 'at least one decade');
+    assert.deepEqual(logAxisBounds([series('nothing to draw', [0, Number.NaN])]), {});
+    assert.equal(y(false, [tiny]).min, undefined);
+  });
+
+  it('says under the chart which series has values the axis cannot draw, from which step and how many', () => {
+    const cut = series('your code: MyLSTM, b_f = −1', [1, 0.1, 0, 0, 0.001]);
+    const diverged = series('reference LSTM, b_f = +1', [1, 10, Number.POSITIVE_INFINITY, Number.NaN]);
+    assert.equal(undrawnNote([lstm], true), '');
+    assert.equal(
+      undrawnNote([lstm, cut], true),
+      'Not drawn on the log scale, so the line has a gap there: your code: MyLSTM, b_f = −1 reaches 0 at step 3 (2 of 5 steps). Untick “log scale” to see the zeros.',
+    );
+    assert.equal(undrawnNote([cut], false), '', 'a linear axis draws 0');
+    assert.equal(
+      undrawnNote([cut, diverged], false),
+      'Not drawn on the chart, so the line has a gap there: reference LSTM, b_f = +1 is not finite (NaN or ±∞: the gradient overflowed) at step 3 (2 of 4 steps).',
+    );
+    // A norm that went through JSON (VS Code's postMessage) arrives as null.
+    assert.match(undrawnNote([series('from JSON', [1, null as unknown as number])], true), /from JSON is not finite .* at step 2 \(1 of 2 steps\)\.$/);
   });
 });
 

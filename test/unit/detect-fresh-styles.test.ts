@@ -21,6 +21,12 @@ function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'layout' | 'o
 }
 
 describe('detectCells: styles from the fresh hold-out', () => {
+  it('gates shared by two cells and widened by a call (the 1997 block): the widening lines belong to neither c nor h; a candidate named g beside unnamed gates', () => {
+    assert.deepEqual(cells('shared_gates.py'), [
+      { name: 'SharedGateBlock', kind: 'lstm-no-forget', layout: 'fused', optionalForgetGate: false, peephole: undefined, gates: { i: [6, 7], g: [6, 9], o: [6, 8], c: [12], h: [13] } },
+    ]);
+  });
+
   it("activation objects' methods (self.forget_sigmoid.forward(z), self.tanh.forward(z)); a step method keeping h in self.h", () => {
     assert.deepEqual(cells('objects.py'), [
       { name: 'ObjectLSTM', kind: 'lstm', layout: 'fused', optionalForgetGate: false, peephole: undefined, gates: { i: [3, 6], f: [3, 4], g: [3, 5], o: [3, 7], c: [8], h: [9] } },
