@@ -35,7 +35,8 @@ async function main() {
     session = await openDriverSession('firstrun-screens', {
       workspace,
       theme,
-      userSettings: { 'workbench.startupEditor': 'none' },
+      // Code wraps at 72 columns, so a crop of a cell never cuts a line.
+      userSettings: { 'workbench.startupEditor': 'none', 'editor.wordWrap': 'wordWrapColumn', 'editor.wordWrapColumn': 72 },
       viewport: { width: 1600, height: 1000 },
       deviceScaleFactor: mediaDir ? 2 : 1,
       pollMs: 400,
@@ -74,13 +75,22 @@ async function main() {
       const box = await element.boundingBox();
       await mediaClip(name, { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) }, maxWidth);
     };
-    /** A notebook cell from its lens line down (the cell whose lens names `lensText`). */
+    /**
+     * A notebook cell from its lens line down (the cell whose lens names `lensText`), from the code's
+     * left edge to the end of its longest line or of the inline result after its header line
+     * (a decoration's after-text is inside its span), at least TEXT_WIDTH and at most CHART_WIDTH.
+     */
     const cellMedia = async (lensText, name) => {
       if (!mediaDir) return;
       const lens = page.locator('.notebookOverlay .codelens-decoration', { hasText: lensText }).first();
       const lensBox = await lens.boundingBox();
-      const editorBox = await lens.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " monaco-editor ")][1]').boundingBox();
-      await mediaClip(name, { x: editorBox.x - 6, y: lensBox.y - 8, width: TEXT_WIDTH, height: Math.min(editorBox.y + editorBox.height - lensBox.y + 14, 440) });
+      const editor = lens.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " monaco-editor ")][1]');
+      const editorBox = await editor.boundingBox();
+      const right = await editor.evaluate((e) => Math.max(...[...e.querySelectorAll('.view-line span')].map((s) => s.getBoundingClientRect().right)));
+      const x = lensBox.x - 8;
+      const width = Math.min(CHART_WIDTH, Math.max(TEXT_WIDTH, Math.ceil(right - x + 10)));
+      if (right - x + 10 > width) console.log(`firstrun-screenshots: ${name}: text reaches ${Math.round(right - x)} px, past the ${width} px crop`);
+      await mediaClip(name, { x, y: lensBox.y - 8, width, height: Math.min(editorBox.y + editorBox.height - lensBox.y + 14, 440) }, CHART_WIDTH);
     };
 
     await posed('walkthrough');
@@ -117,21 +127,32 @@ async function main() {
     await posed('inspect');
     const inspectFrame = await waitFor('the charts editor', () => panelFrame('editor'), 60_000);
     await waitFor('the capture', () => inspectFrame.$('.heat-cell'), 120_000);
-    // A unit that reacts to spaces says more than unit 0: find one, as a user would.
-    try {
-      await inspectFrame.fill('.inspect-pattern', ' ');
-      await inspectFrame.click('[data-part="activations"] vscode-button');
-      await inspectFrame.click('.unit-list .unit-pick', { timeout: 20_000 });
-    } catch (error) {
-      console.log(`firstrun-screenshots: kept unit 0 (${error.message.split('\n')[0]})`);
-    }
+    // The unit the panel opens on is the one whose h varies most over the sentence: its colours say the most.
     await inspectFrame.$eval('[data-section="inspect"]', (s) => s.scrollIntoView({ block: 'start' }));
     await shot('charts-editor-inspect');
     if (mediaDir) {
-      // The run, the sentence and its row of gate colours: down to the end of that row.
+      // The run, the sentence and its row of gate colours, down to the end of that row, magnified:
+      // the section laid out 430 px wide (its text wraps there, as in a narrow editor) and zoomed
+      // 1.3× to fill the image's width, so it reads at the Welcome page's size. Undone after.
+      const ZOOM = 1.3;
+      await inspectFrame.evaluate(
+        ({ zoom, width }) => {
+          const section = document.querySelector('[data-section="inspect"]');
+          section.style.maxWidth = `${width}px`;
+          section.style.zoom = String(zoom);
+          section.scrollIntoView({ block: 'start' });
+        },
+        { zoom: ZOOM, width: Math.floor(TEXT_WIDTH / ZOOM) },
+      );
+      await sleep(500);
       const section = await inspectFrame.locator('[data-section="inspect"]').boundingBox();
-      const row = await inspectFrame.locator('[data-part="activations"] .heat-cell').last().boundingBox();
-      await mediaClip('inspect', { x: section.x, y: section.y, width: section.width, height: Math.min(row.y + row.height + 12 - section.y, 440) });
+      const row = await inspectFrame.locator('[data-part="activations"] .heat-strip').boundingBox();
+      await mediaClip('inspect', { x: section.x, y: section.y, width: section.width, height: Math.min(row.y + row.height + 8 - section.y, 640) });
+      await inspectFrame.evaluate(() => {
+        const section = document.querySelector('[data-section="inspect"]');
+        section.style.maxWidth = '';
+        section.style.zoom = '';
+      });
     }
     taken('inspect');
 
