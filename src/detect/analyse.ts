@@ -127,7 +127,7 @@ function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): 
 }
 
 /** `return h` / `return (h,), h`: only names, nothing computed. */
-const RETURNS_NAMES = /^[\s(),\[\]]*[A-Za-z_$][\w$.]*(?:[\s(),\[\]]+[A-Za-z_$][\w$.]*)*[\s(),\[\]]*$/;
+const RETURNS_NAMES = /^[\s(),[\]]*[A-Za-z_$][\w$.]*(?:[\s(),[\]]+[A-Za-z_$][\w$.]*)*[\s(),[\]]*$/;
 
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
