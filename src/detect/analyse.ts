@@ -117,9 +117,18 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   return roles;
 }
 
+/** `(1 - i) * m`, `1. - z`: the update scales a value by one minus a gate of that role. */
+function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
+  for (const m of d.rhs.matchAll(/(?<![\w$.])1(?:\.0*)?\s*-\s*([A-Za-z_$][\w$.]*)/g)) {
+    const src = flow.reaching(m[1], d.order);
+    if (src && roles.get(src) === role) return true;
+  }
+  return false;
+}
+
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
-function analyseLstm(flow: Flow): UnitAnalysis | undefined {
+function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
   const cDefs: Def[] = [];
   const passedOnDefs = new Set<Def>();
@@ -189,6 +198,10 @@ function analyseLstm(flow: Flow): UnitAnalysis | undefined {
   // `c = forgetGate ? sigmoid(gate('f')) * c + i*g : c + i*g`: a forget gate computed inline, behind a flag.
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
+  // The 1997 LSTM adds the previous state as it is (`c = c + i * g`). A state kept by `(1 - i)` is
+  // a coupled mix (an attention memory's `new_M = (1 - i) * m + i * g`), not an LSTM without a forget gate.
+  // Null: decided, no cell (not even an unclassified one).
+  if (!hasForget && cUpdates.some((d) => keepsByComplementOf(flow, d, roles, 'i'))) return null;
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate = hasForget && ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) || [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
@@ -329,7 +342,9 @@ function callOf(names: string[]): RegExp | undefined {
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
   const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated) };
   const flow = new Flow(parseDefs(stmts, lineOf), params, calls, lineOf, helpers);
-  return analyseLstm(flow) ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
+  const lstm = analyseLstm(flow);
+  if (lstm === null) return undefined;
+  return lstm ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
 }
 
 const LAYER =
