@@ -202,9 +202,11 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   // The 1997 LSTM adds the previous state as it is (`c = c + i * g`). A state kept by `(1 - i)` is
-  // a coupled mix (an attention memory's `new_M = (1 - i) * m + i * g`), not an LSTM without a forget gate.
+  // a coupled mix: an LSTM whose forget gate is 1 - i when its output squashes it (`h = o * tanh(c)`),
+  // else no cell at all (an attention memory's `new_M = (1 - i) * m + i * g; new_H = o * new_M`).
+  const coupled = !hasForget && cUpdates.some((d) => keepsByComplementOf(flow, d, roles, 'i'));
   // Null: decided, no cell (not even an unclassified one).
-  if (!hasForget && cUpdates.some((d) => keepsByComplementOf(flow, d, roles, 'i'))) return null;
+  if (coupled && ![...roles].some(([d, r]) => r === 'h' && hasActivation(d.rhs))) return null;
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate = hasForget && ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) || [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
@@ -220,7 +222,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);
   fill('o', hDefs, SIGMOID_LIKE);
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
+  return { kind: hasForget || coupled ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {

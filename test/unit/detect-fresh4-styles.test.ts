@@ -14,9 +14,10 @@ function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'la
 }
 
 describe('detectCells: styles from the fifth set of real code', () => {
-  it('a memory kept by (1 - input gate) is a coupled mix (an attention memory), not an LSTM without a forget gate; the 1997 `c = c + i * g` still is one', () => {
+  it('a memory kept by (1 - input gate) and read out unsquashed is a coupled mix (an attention memory), no cell; squashed (`h = o * tanh(c)`) it is an LSTM whose forget gate is 1 - i; the 1997 `c = c + i * g` has no forget gate', () => {
     assert.deepEqual(cells('coupled_memory.py'), [
       { name: 'Lstm1997', kind: 'lstm-no-forget', range: { start: 18, end: 25 }, layout: 'per-gate', gates: { i: [20], g: [21], o: [22], c: [23], h: [24] } },
+      { name: 'CoupledGateLstm', kind: 'lstm', range: { start: 28, end: 35 }, layout: 'per-gate', gates: { i: [30], g: [31], o: [32], c: [33], h: [34] } },
     ]);
   });
 
