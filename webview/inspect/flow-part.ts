@@ -74,7 +74,7 @@ export class FlowPart {
     drawFlowHeatmap(this.canvas, flow, color, colors.foreground, background, this.layout()!);
     const range = flowLogRange(flow);
     this.renderScale(color, range);
-    this.caption.textContent = `Row t: the prediction of the character after position t; column s: the input character at s (s ≤ t). Colour: log₁₀ norm from ${range ? `1e${range.min.toFixed(1)} (faint) to 1e${range.max.toFixed(1)} (full)` : '— (all zero)'}. ${flow.chars.length} positions, ${flow.seconds.toFixed(1)} s in the worker.`;
+    this.caption.textContent = `Colour: log₁₀ norm from ${range ? `1e${range.min.toFixed(1)} (faint) to 1e${range.max.toFixed(1)} (full)` : '— (all zero)'}; blank above the diagonal, where s > t (a prediction never sees later input). ${flow.chars.length} predictions, ${flow.seconds.toFixed(1)} s in the worker.`;
     this.distanceChart.update(flowDistanceChartConfig(flow, colors));
   }
 
