@@ -44,9 +44,10 @@ export class RunsView {
       const title = el('span', { class: 'run-title' }, row.title);
       // Under the name: when it started (two runs of one name differ there), and in a table of
       // medium width what the hidden Cell, Backend and Configuration columns would say.
-      const details = DETAIL_COLUMNS.filter((key) => row[key] !== '—').map((key) => el('span', { class: 'run-detail', 'data-detail': key }, ` · ${row[key]}`));
+      const known = DETAIL_COLUMNS.filter((key) => row[key] !== '—');
+      const details = known.map((key) => el('span', { class: 'run-detail', 'data-detail': key }, ` · ${row[key]}`));
       const name = el('span', { class: 'run-name' }, title, el('span', { class: 'run-sub' }, el('span', { class: 'run-started' }, `started ${row.started}`), ...details));
-      name.title = [row.title, `started ${row.started}`, ...DETAIL_COLUMNS.filter((key) => row[key] !== '—').map((key) => row[key])].join('\n');
+      name.title = [row.title, `started ${row.started}`, ...known.map((key) => row[key])].join('\n');
       const cells: HTMLElement[] = [];
       for (const column of RUN_COLUMNS) {
         // A probe has no losses: its facts take the place of those columns (one cell spanning them).

@@ -126,6 +126,9 @@ function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): 
   return false;
 }
 
+/** `return h` / `return (h,), h`: only names, nothing computed. */
+const RETURNS_NAMES = /^[\s(),[\]]*[A-Za-z_$][\w$.]*(?:[\s(),[\]]+[A-Za-z_$][\w$.]*)*[\s(),[\]]*$/;
+
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
 function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
@@ -199,9 +202,11 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   const forgetFlag = (d: Def) => d.stmt.conditions.some(mentionsForgetFlag) || /forget\w*\s*\?|\bif\s+[\w.]*forget/i.test(d.rhs);
   const hasForget = present.has('f') || cWithForget.length > 0 || cDefs.some(forgetFlag);
   // The 1997 LSTM adds the previous state as it is (`c = c + i * g`). A state kept by `(1 - i)` is
-  // a coupled mix (an attention memory's `new_M = (1 - i) * m + i * g`), not an LSTM without a forget gate.
+  // a coupled mix: an LSTM whose forget gate is 1 - i when its output squashes it (`h = o * tanh(c)`),
+  // else no cell at all (an attention memory's `new_M = (1 - i) * m + i * g; new_H = o * new_M`).
+  const coupled = !hasForget && cUpdates.some((d) => keepsByComplementOf(flow, d, roles, 'i'));
   // Null: decided, no cell (not even an unclassified one).
-  if (!hasForget && cUpdates.some((d) => keepsByComplementOf(flow, d, roles, 'i'))) return null;
+  if (coupled && ![...roles].some(([d, r]) => r === 'h' && hasActivation(d.rhs))) return null;
   const forgetDefs = [...roles].filter(([, r]) => r === 'f').map(([d]) => d);
   const optionalForgetGate = hasForget && ((cWithForget.length > 0 && cWithForget.length < cUpdates.length) || [...forgetDefs, ...cDefs].some(forgetFlag));
   const gates = gatesOf(flow, roles, ['i', 'f', 'g', 'o', 'c', 'h'], { gates: ['i', 'f', 'g', 'o'], into: ['c', 'h'] });
@@ -217,7 +222,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);
   fill('o', hDefs, SIGMOID_LIKE);
-  return { kind: hasForget ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
+  return { kind: hasForget || coupled ? 'lstm' : 'lstm-no-forget', gates, optionalForgetGate, peephole: hasPeephole(flow, roles, [...cDefs, ...hDefs]) };
 }
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
@@ -225,11 +230,22 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const hDefs: Def[] = [];
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>';
-    if (isH && reachesRole(flow, d, roles, ['z'])) {
-      roles.set(d, 'h');
-      hDefs.push(d);
+    if (!isH || !reachesRole(flow, d, roles, ['z'])) continue;
+    // `return current_hidden_state`: a return of names computes nothing; the value it returns is the new state.
+    const returned =
+      d.key === '<return>' && RETURNS_NAMES.test(d.rhs) ? readsThroughMixers(flow, roles, d).mixers.filter((m) => m.refs.some((r) => roles.get(flow.reaching(r, m.order)!) === 'z')) : [];
+    for (const h of returned.length ? returned : [d]) {
+      roles.set(h, 'h');
+      hDefs.push(h);
     }
   }
+  // `h_new = act(W @ x + U @ (r * h)); h_new = (1 - z) * h + z * h_new`: an activated value under the state's
+  // name, read by the update that mixes it with z, is the candidate held in the state's name.
+  for (const d of hDefs) {
+    const update = hDefs.find((u) => u.order > d.order && u.key === d.key && flow.reaching(d.key, u.order) === d && !hasActivation(u.rhs) && refsRole(flow, u, roles, ['z']));
+    if (update && hasActivation(d.rhs) && ![...roles.values()].includes('n')) roles.set(d, 'n');
+  }
+  hDefs.splice(0, hDefs.length, ...hDefs.filter((d) => roles.get(d) === 'h'));
   // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
   if (!hDefs.length) {
     const readsPrevious = (d: Def) =>
@@ -270,6 +286,12 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
 const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
 const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
+/** `(h,) = state`, `h = state[0]`, `h, c = states`: a value taken as it is out of a parameter. */
+function unpackedParam(flow: Flow, ref: string, order: number): boolean {
+  const m = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
+  return m !== null && flow.isParam(m[1]);
+}
+
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -303,7 +325,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
-      if (flow.isParam(r)) return true;
+      if (flow.isParam(r) || unpackedParam(flow, r, d.order)) return true;
       // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.

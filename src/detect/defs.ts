@@ -26,6 +26,9 @@ export interface Def {
 
 // ───────────────────────── definitions ─────────────────────────
 
+/** A subscript whose first index is a number: `[0]`, `[1, :, t, :]`. */
+const SLOT = /^\s*\[\s*(\d+)\s*[,\]]/;
+
 function refKey(raw: string): string {
   return raw.replace(/^this\s*\.\s*/, 'self.').replace(/^self\s*\.\s*/, 'self.');
 }
@@ -45,6 +48,8 @@ export function extractRefs(text: string): string[] {
       const key = refKey(parts.slice(0, k).join('.'));
       if (key !== 'self') refs.push(key);
     }
+    const slot = SLOT.exec(text.slice(re.lastIndex));
+    if (slot) refs.push(`${refKey(parts.join('.'))}[${slot[1]}]`);
   }
   return refs;
 }
@@ -159,8 +164,11 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     targets.forEach((target, targetIndex) => {
       const m = /^(?:\.\.\.)?\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*(\[[\s\S]*\])?$/.exec(target);
       if (!m) return;
-      const key = refKey(m[1].replace(/\s+/g, ''));
-      const dotted = key.replace(/^self\./, '').includes('.');
+      const slot = m[2] ? SLOT.exec(m[2]) : null;
+      const base = refKey(m[1].replace(/\s+/g, ''));
+      // `gates[0, :, t, :] = sigmoid(...)`: a numbered slot of an array is a value of its own.
+      const key = slot ? `${base}[${slot[1]}]` : base;
+      const dotted = base.replace(/^self\./, '').includes('.');
       const element = elements?.[targetIndex];
       const elementText = element ? element.text : rhs;
       const refs = extractRefs(elementText);
@@ -168,7 +176,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       defs.push({
         key,
         // `self.state.g`, `state.c` (a subscript by a string key): named by the last attribute.
-        name: dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
+        name: slot ? '' : dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
         order,
         stmt,
         rhs: elementText,

@@ -10,8 +10,22 @@ import type { CorpusSpec } from '../shared/types';
 import type { PanelSection, RunRecord } from '../shared/protocol';
 import { hasForgetGate } from '../shared/catalog';
 import { CODE_SELECTOR, DetectedCells, detectLanguageOf, usesTfjs } from './detected-cells';
-import { builtInExplained, builtInName, forgetBiasPrompt, lensTitles, planForCell, probeSeriesFor, STAND_IN_PREFIX, standInName, trainedAsName, type CodeForgetBias } from './core/lens-plan';
-import { parseForgetBiases, PRESETS, type Preset } from './core/config';
+import {
+  builtInExplained,
+  builtInName,
+  forgetBiasPrompt,
+  forgetBiasTitle,
+  lensTitles,
+  planForCell,
+  probeSeriesFor,
+  STAND_IN_PREFIX,
+  standInName,
+  trainedAsName,
+  trainPresetPrompt,
+  type CodeForgetBias,
+} from './core/lens-plan';
+import { parseForgetBiases, type Preset } from './core/config';
+import { presetItems } from './commands/train';
 import type { GateSync } from './gate-sync';
 import type { InlineResults } from './inline-results';
 import { delegate, registerCommand, UserError } from './commands/wrapper';
@@ -200,7 +214,7 @@ export function registerCellCommands(deps: {
   async function askBiases(target: CellTarget, many: boolean): Promise<number[] | undefined> {
     const { prompt, value } = forgetBiasPrompt({ many, code: codeBias(target), elsewhere: suggestedBiases(target.document) });
     const text = await vscode.window.showInputBox({
-      title: `LSTM Lab: forget-gate bias of ${target.cell.name}`,
+      title: forgetBiasTitle(target.cell.name, many),
       prompt,
       value,
       validateInput: (v) => {
@@ -283,18 +297,7 @@ export function registerCellCommands(deps: {
       }
       let preset = args.preset;
       if (!preset && interactive) {
-        const pick = await vscode.window.showQuickPick(
-          PRESETS.map((p) => ({
-            label: p[0].toUpperCase() + p.slice(1),
-            description:
-              p === 'quick' ? 'sequences of 100, about 50 batches — under a minute' : p === 'notebook' ? "the notebook's configuration, one full epoch (long)" : 'from your lstmLab.* settings',
-            preset: p,
-          })),
-          {
-            title: `LSTM Lab: train ${target.cell.name}'s structure (${plan.description}) as the built-in ${builtInName(plan)} on the Brown corpus — preset`,
-            placeHolder: `${builtInExplained(plan)}: same equations as your cell, trained without PyTorch.`,
-          },
-        );
+        const pick = await vscode.window.showQuickPick(presetItems('quick'), trainPresetPrompt(target.cell.name, plan));
         if (!pick) return undefined;
         preset = pick.preset;
       }

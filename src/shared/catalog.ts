@@ -172,6 +172,8 @@ export interface CatalogEntry {
   shortName: string;
   /** What the seed notebook ("Building an LSTM from scratch"), or the framework it names, calls it, e.g. "nn.LSTM". */
   seedNotebookName: string;
+  /** The classes of LSTM Lab's tutorial notebook (media/tutorial) whose Train lens runs this kind; none for most. */
+  tutorialCells: readonly string[];
   family: CellFamily;
   /** The forget gate: switchable (the 1997 LSTM without it), always there, or not part of the family. */
   forgetGate: 'optional' | 'always' | 'none';
@@ -192,6 +194,7 @@ export const CELL_CATALOG = {
     title: 'NaiveLSTM (naive LSTM: four gates, own weights)',
     shortName: 'NaiveLSTM',
     seedNotebookName: 'NaiveLSTM',
+    tutorialCells: ['GateByGateLSTM', 'SwitchableForgetLSTM'],
     family: 'lstm',
     forgetGate: 'optional',
     layout: 'per-gate',
@@ -201,6 +204,7 @@ export const CELL_CATALOG = {
     title: 'OptimizedLSTM (fused LSTM: one matmul per step)',
     shortName: 'OptimizedLSTM',
     seedNotebookName: 'OptimizedLSTM',
+    tutorialCells: ['SideBySideLSTM'],
     family: 'lstm',
     forgetGate: 'optional',
     layout: 'fused',
@@ -210,6 +214,7 @@ export const CELL_CATALOG = {
     title: 'SimpleRNN (simple RNN, tanh)',
     shortName: 'SimpleRNN',
     seedNotebookName: 'SimpleRNN',
+    tutorialCells: ['TanhRNN'],
     family: 'rnn',
     forgetGate: 'none',
     layout: 'per-gate',
@@ -219,6 +224,7 @@ export const CELL_CATALOG = {
     title: "tf.layers.lstm (built-in LSTM, the notebook's nn.LSTM)",
     shortName: 'tf.layers.lstm',
     seedNotebookName: 'nn.LSTM',
+    tutorialCells: [],
     family: 'lstm',
     forgetGate: 'always',
     layout: 'library',
@@ -228,6 +234,7 @@ export const CELL_CATALOG = {
     title: 'FastLSTM (fast LSTM from scratch, faster than built-in)',
     shortName: 'FastLSTM',
     seedNotebookName: 'FastLSTM (the unwritten chapter)',
+    tutorialCells: [],
     family: 'lstm',
     forgetGate: 'optional',
     layout: 'fused',
@@ -237,12 +244,19 @@ export const CELL_CATALOG = {
     title: "GRU (reset and update gates, PyTorch's nn.GRU)",
     shortName: 'GRU',
     seedNotebookName: 'nn.GRU',
+    tutorialCells: [],
     family: 'gru',
     forgetGate: 'none',
     layout: 'per-gate',
     preActivation: (gate) => (gate === 'n' ? 'x_t W_{in} + b_{in} + r_t \\odot (h_{t-1} W_{hn} + b_{hn})' : `x_t W_{i${gate}} + h_{t-1} W_{h${gate}} + b_${gate}`),
   },
 } as const satisfies Record<string, CatalogEntry>;
+
+/** How a picker describes a kind: the tutorial's classes it trains, else its id. */
+export function pickerDescription(kind: CellKind): string {
+  const cells = CELL_CATALOG[kind].tutorialCells;
+  return cells.length ? `the tutorial's ${cells.join(' and ')}` : kind;
+}
 
 /** Every cell kind the engine knows. */
 export type CellKind = keyof typeof CELL_CATALOG;

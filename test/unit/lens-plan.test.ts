@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { detectCells, detectNotebook, type DetectedCell } from '../../src/detect';
-import { cellEquations } from '../../src/shared/catalog';
+import { CELL_CATALOG, cellEquations, pickerDescription } from '../../src/shared/catalog';
 import { getCell } from '../../src/engine/cells/registry';
 import type { CellKind, ProbeSeries } from '../../src/shared/types';
 import { CELL_KINDS } from '../../src/shared/protocol';
@@ -26,6 +26,9 @@ import {
   trainedAsTitle,
   builtInExplained,
   forgetBiasPrompt,
+  forgetBiasTitle,
+  trainPresetPrompt,
+  QUICK_INPUT_VISIBLE_CHARS,
   INLINE_SUMMARY_CHARS,
   inlineSummaryBudget,
   STAND_IN_PREFIX,
@@ -264,6 +267,35 @@ describe('one-line summaries', () => {
     assert.equal(trainedAsName('GateByGateLSTM', plan), 'GateByGateLSTM, trained as NaiveLSTM');
     assert.equal(trainedAsTitle('GateByGateLSTM', plan.engineCell), "GateByGateLSTM — trained as LSTM Lab's NaiveLSTM (same equations, PyTorch-free)");
     assert.equal(builtInExplained(plan), "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js");
+  });
+
+  it("the Train lens's preset pick says whole what the built-in is, and its placeholder fits the input box", () => {
+    const tutorial = detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8'));
+    for (const cell of tutorial) {
+      const plan = planForCell(cell);
+      const { title, placeHolder } = trainPresetPrompt(cell.name, plan);
+      assert.ok(title.includes(`${builtInExplained(plan)}.`), title);
+      assert.ok(placeHolder.length <= QUICK_INPUT_VISIBLE_CHARS, `${placeHolder.length} characters: ${placeHolder}`);
+    }
+  });
+
+  it('the forget-bias box says why it asks before the preset: the run starts from b_f', () => {
+    assert.match(forgetBiasTitle('GateByGateLSTM', false), /train GateByGateLSTM — first, the forget-gate bias b_f training starts from \(then the preset\)/);
+    assert.match(forgetBiasTitle('SwitchableForgetLSTM', true), /probe SwitchableForgetLSTM — which forget-gate biases b_f\? One gradient line each/);
+    assert.match(forgetBiasPrompt({ many: false, code: { value: 0 }, elsewhere: [] }).prompt, /starts there: \+1 makes the cell start out remembering, −1 forgetting/);
+  });
+
+  it("the catalog names the tutorial's classes each built-in trains, as the Train lens maps them (the Train Model picker's descriptions)", () => {
+    const tutorial = detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8'));
+    const byLens = new Map<CellKind, string[]>();
+    for (const cell of tutorial) {
+      const kind = planForCell(cell).engineCell;
+      byLens.set(kind, [...(byLens.get(kind) ?? []), cell.name]);
+    }
+    for (const kind of CELL_KINDS) assert.deepEqual([...CELL_CATALOG[kind].tutorialCells], byLens.get(kind) ?? [], kind);
+    assert.equal(pickerDescription('naive-lstm'), "the tutorial's GateByGateLSTM and SwitchableForgetLSTM");
+    assert.equal(pickerDescription('simple-rnn'), "the tutorial's TanhRNN");
+    assert.equal(pickerDescription('gru'), 'gru', 'no tutorial class: its id, as before');
   });
 
   it('summarises training by its last validation loss, epochs and time, or how it ended', () => {

@@ -127,6 +127,26 @@ describe('checking the user’s own Python cells', function () {
     assert.ok(last('b_f = +1') > last('b_f = 0') && last('b_f = 0') > last('b_f = -1'), 'the forget bias orders the decay');
   });
 
+  it('switches off a forget gate the constructor stores (use_forget_gate=False): the tutorial’s SwitchableForgetLSTM probes without it too, and a wrong no-forget branch is caught', async () => {
+    const tutorial = fs.readFileSync(path.resolve(__dirname, '../../media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8');
+    const planOf = (source: string) => planNotebook(source, { steps: 60, probe: true, probeSize: { E: 20, H: 32, B: 4 } }).find((p) => p.cell.name === 'SwitchableForgetLSTM')!;
+    const result = await client.check(planOf(tutorial).input);
+    assert.equal(result.verdict, 'matches', result.message);
+    assert.match(result.message, /use_forget_gate=False/);
+    assert.ok(result.probe && 'series' in result.probe, result.message);
+    const series = result.probe.series;
+    assert.deepEqual(
+      series.map((s) => s.name),
+      ['your code, no forget gate', 'your code, b_f = +1', 'your code, b_f = 0', 'your code, b_f = -1'],
+    );
+    const last = (k: number) => series[k]!.norms[series[k]!.norms.length - 1]!;
+    assert.ok(last(0) > last(1) && last(1) > last(2) && last(2) > last(3), `no forget gate keeps the most gradient, then b_f = +1, 0, −1: ${[0, 1, 2, 3].map(last).join(', ')}`);
+    const broken = tutorial.replace('c = c + i_t * g_t', 'c = c + g_t');
+    assert.notEqual(broken, tutorial);
+    const wrong = await client.check(planOf(broken).input);
+    assert.equal(wrong.verdict, 'differs', wrong.message);
+  });
+
   it('the probe of a numpy cell (central differences) equals the reference cell’s from the same weights', async () => {
     const source = fs.readFileSync(path.join(FIXTURES, 'numpy_cells.py'), 'utf8');
     const plan = planPythonFile(path.join(FIXTURES, 'numpy_cells.py'), source, { steps: 20 }).find((p) => p.cell.name === 'NumpyLSTM')!;

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CorpusSpec } from '../../shared/types';
+import { describeTextSource, type EditorText } from '../core/text-source';
 import { pickStep } from './multi-step';
 import { UserError } from './wrapper';
 
@@ -10,30 +11,30 @@ export type CorpusArg = CorpusSpec | { kind: 'editor' };
 type CorpusChoice = 'brown' | 'editor' | 'file';
 
 /**
- * The text of the active editor: a text file, or a whole notebook (its cells joined) when a
- * notebook is active, since a notebook has no text editor of its own unless a cell is being edited.
+ * The text of the active editor: a text file, or a whole notebook (its cells joined, never its
+ * JSON) when a notebook is active, since a notebook has no text editor of its own unless a cell
+ * is being edited.
  */
-function activeEditorText(): { name: string; text: string } | undefined {
+function activeEditorText(): EditorText | undefined {
   const notebook = vscode.window.activeNotebookEditor?.notebook;
   const editor = vscode.window.activeTextEditor;
   if (notebook && (!editor || editor.document.uri.scheme === 'vscode-notebook-cell')) {
+    const cells = notebook.getCells();
     return {
       name: path.basename(notebook.uri.fsPath) || 'untitled notebook',
-      text: notebook
-        .getCells()
-        .map((cell) => cell.document.getText())
-        .join('\n\n'),
+      text: cells.map((cell) => cell.document.getText()).join('\n\n'),
+      notebookCells: cells.length,
     };
   }
   if (!editor) return undefined;
-  return { name: path.basename(editor.document.fileName) || 'untitled', text: editor.document.getText() };
+  return { name: path.basename(editor.document.fileName) || 'untitled', text: editor.document.getText(), languageId: editor.document.languageId };
 }
 
 function corpusItems(): (vscode.QuickPickItem & { value: CorpusChoice })[] {
-  const active = activeEditorText();
+  const source = describeTextSource(activeEditorText());
   return [
     { label: '$(book) Brown corpus', description: "the notebook's text: 1.1M words of 1961 American English", value: 'brown' },
-    { label: '$(file-text) Text of the active editor', description: active ? active.name : 'no editor is open', value: 'editor' },
+    { label: '$(file-text) Text of the active editor', description: source.description, value: 'editor' },
     { label: '$(folder-opened) A text file…', value: 'file' },
   ];
 }
@@ -55,7 +56,13 @@ export async function pickCorpusStep(title: string, step: number, totalSteps: nu
     if (picked === undefined || picked === 'back') return picked;
     const choice = picked[0].value;
     if (choice === 'brown') return { kind: 'brown' };
-    if (choice === 'editor') return editorCorpus();
+    if (choice === 'editor') {
+      const source = describeTextSource(activeEditorText());
+      if (source.usable) return editorCorpus();
+      // Back to the choice, saying why: the wizard's other steps stay as picked.
+      void vscode.window.showWarningMessage(`LSTM Lab: ${source.problem}`);
+      continue;
+    }
     const files = await vscode.window.showOpenDialog({
       title: 'LSTM Lab: train on which text file?',
       canSelectMany: false,
@@ -68,9 +75,8 @@ export async function pickCorpusStep(title: string, step: number, totalSteps: nu
 
 function editorCorpus(): CorpusSpec {
   const active = activeEditorText();
-  if (!active) throw new UserError('no editor is open to train on; open a text file first, or choose the Brown corpus.', [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
-  if (!active.text.trim())
-    throw new UserError(`${active.name} is empty; open a file with some text in it, or choose the Brown corpus.`, [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
+  const source = describeTextSource(active);
+  if (!active || !source.usable) throw new UserError(source.usable ? 'no editor is open to train on.' : source.problem, [{ label: 'Open File…', command: 'workbench.action.files.openFile' }]);
   return { kind: 'text', text: active.text, name: active.name };
 }
 

@@ -85,6 +85,24 @@ export function builtInExplained(plan: CellPlan): string {
   return `${entry.shortName} is LSTM Lab's ${what}, run in TF.js`;
 }
 
+/** About as many characters as a quick pick's input box shows (at VS Code's default width) before it cuts its placeholder. */
+export const QUICK_INPUT_VISIBLE_CHARS = 72;
+
+/** The Train lens's preset pick: the title names the cell, the built-in that trains it and what that is; the placeholder fits the input box. */
+export function trainPresetPrompt(cellName: string, plan: CellPlan): { title: string; placeHolder: string } {
+  return {
+    title: `LSTM Lab: train ${cellName}'s structure (${plan.description}) on the Brown corpus. ${builtInExplained(plan)}. Preset?`,
+    placeHolder: 'Same equations as your code, trained in TF.js without PyTorch',
+  };
+}
+
+/** The forget-bias input box's title: why it asks (the code sets b_f; the run starts from it) before anything else. */
+export function forgetBiasTitle(cellName: string, many: boolean): string {
+  return many
+    ? `LSTM Lab: probe ${cellName} — which forget-gate biases b_f? One gradient line each`
+    : `LSTM Lab: train ${cellName} — first, the forget-gate bias b_f training starts from (then the preset)`;
+}
+
 /** A forget-bias literal the code sets: its value, and where when the detector knows (a parameter default has no line). */
 export interface CodeForgetBias {
   value: number;
@@ -99,7 +117,7 @@ export interface CodeForgetBias {
  */
 export function forgetBiasPrompt(options: { many: boolean; code?: CodeForgetBias; elsewhere: readonly number[] }): { prompt: string; value: string } {
   const { many, code, elsewhere } = options;
-  const what = many ? 'One probe series per value, separated by commas.' : 'Initial value of every element of b_f.';
+  const what = many ? 'One probe series per value, separated by commas.' : 'Every element of b_f starts there: +1 makes the cell start out remembering, −1 forgetting.';
   if (code) {
     const where = code.line !== undefined ? ` (line ${code.line}${code.text ? `: ${code.text}` : ''})` : '';
     return { prompt: `The code sets b_f to ${code.value}${where}; the run uses that unless you change it. ${what}`, value: String(code.value) };

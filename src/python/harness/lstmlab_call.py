@@ -207,10 +207,11 @@ class Callable:
         self.batch_first = True
         self.weights = {}  # name -> array in the layout's shapes (functions)
         self.flags = {}
+        self.flag_attributes = {}  # role -> (instance, attribute): a switch the constructor stored, set before each call
         self.globals_proxy = None
 
     def roles(self, role):
-        return [p.name for p, r in self.params if r == role]
+        return [p.name for p, r in self.params if r == role] + [name for _, name in self.flag_attributes.get(role, [])]
 
     def _state_args(self, h, c):
         args = {}
@@ -239,6 +240,10 @@ class Callable:
                 args[p.name] = self.E
             elif role == "forget-flag" and role in self.flags:
                 args[p.name] = self.flags[role]
+        for role, attributes in self.flag_attributes.items():
+            for instance, name in attributes:
+                if role in self.flags:
+                    setattr(instance, name, self.flags[role])
         args.update(self._state_args(h, c))
         if self.globals_proxy is not None:
             self.globals_proxy.__dict__.update(args)
@@ -364,6 +369,20 @@ def constructor_args(cls, E, H):
             return {unknown[0]: E, unknown[1]: H}
         raise CallError("expected %s(input_size, hidden_size); found %s%s and cannot tell what to pass for %s" % (cls.__name__, cls.__name__, str(sig).replace("(self, ", "(").replace("(self)", "()"), ", ".join(unknown)))
     return args
+
+
+def forget_flag_attributes(cls, instance):
+    """[(instance, attribute)] holding a forget-gate switch the constructor took (a bool parameter
+    with "forget" in its name, e.g. use_forget_gate=True) and stored on the instance under a name
+    with "forget" in it, so the check can turn the forget gate off as the constructor would."""
+    try:
+        sig = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return []
+    defaults = [p.default for p in sig.parameters.values() if isinstance(p.default, bool) and "forget" in p.name.lower()]
+    if not defaults:
+        return []
+    return [(instance, n) for n, v in vars(instance).items() if "forget" in n.lower() and isinstance(v, bool) and v == defaults[0]]
 
 
 class ClassWeights:
@@ -498,6 +517,10 @@ def make_callable(namespace, target, unit, kind, fused, E, H, lib, seq, rng, cap
     driven = not seq and step_method is not None and getattr(method, "__name__", None) != step_method
     callable_ = Callable(fn, roles, kind, E, H, lib, seq, unit.filename)
     callable_.globals_proxy = proxy
+    if inspect.isclass(obj) and kind.startswith("lstm"):
+        attributes = forget_flag_attributes(obj, instance)
+        if attributes:
+            callable_.flag_attributes["forget-flag"] = attributes
     if weights is None:
         weights = FunctionWeights(callable_)
     tried = []

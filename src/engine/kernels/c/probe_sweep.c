@@ -4,10 +4,11 @@
 //   loss_t = Σ_{b,j} |h_t[b, j]|,   norm_t = ‖∂loss_t / ∂h_0‖₂,   h_0 = 0 shared over the batch.
 //
 // One forward pass keeps the activations; one backward sweep then carries the cotangents of
-// every target t of this instance's share at once: at step k the stack holds one [B, H]
-// cotangent per target t ≥ k, all pushed through step k together. Targets are independent, so
-// threads split them: this instance takes t = part + 1, part + 1 + parts, … (interleaved, so
-// every share costs about the same). Layout of the forward pass as in lstm_lm.c: rows
+// every target t at once: at step k the stack holds one [B, H] cotangent per target t ≥ k, all
+// pushed through step k together. Instances b are independent until the end, where
+// ∂loss_t/∂h_0 = Σ_b ∂loss_t/∂h_0[b]: threads split the batch, each instance of this kernel
+// returns its instances' sums (probe_sums) and the caller adds them and takes the norms.
+// Layout of the forward pass as in lstm_lm.c: rows
 // time-major (t·Bp + b), widths padded to multiples of 8, batch to a multiple of 4, padded
 // weights zero; the stack's rows are q·Bp + b for target block q. Padded rows and units get zero
 // seeds, so they carry nothing. Inputs cross the boundary unpadded, in the fused layouts:
@@ -25,9 +26,9 @@
 #include "simd.h"
 
 static int B, Bp, S, Sq, E, Ep, H, Hp, G, Gu, lstm, forget_gate;
-// Unpadded inputs (what JS writes), and the norms (what JS reads).
+// Unpadded inputs (what JS writes), and the sums over this batch (what JS reads).
 static float *x_in, *wih_in, *whh_in, *bias_in;
-static double *norms;
+static double *sums;
 // Padded weights, packed right-hand operands, the tape.
 static float *wih_p, *whh_p, *wih_pk, *whh_pk, *whh_t_pk, *x_rows, *acts, *cells, *tanh_cells, *hidden;
 // The stack (dh, dc; room for every target block, rounded up to a multiple of 4), the product's
@@ -45,7 +46,7 @@ __attribute__((export_name("probe_configure"))) int probe_configure(int family, 
   int rows = S * Bp, stack = Sq * Bp * Hp;
   heap_reset();
   x_in = take(B * S * E), wih_in = take(E * Gu), whh_in = take(H * Gu), bias_in = take(Gu);
-  norms = (double *)take(2 * S);
+  sums = (double *)take(2 * S * H);
   wih_p = take(Ep * G), whh_p = take(Hp * G), wih_pk = take(Ep * G), whh_pk = take(Hp * G), whh_t_pk = take(G * Hp);
   x_rows = take(rows * Ep), acts = take(rows * G), cells = take(rows * Hp), tanh_cells = take(rows * Hp), hidden = take((S + 1) * Bp * Hp);
   dh = take(stack), dc = take(stack), into = lstm ? take(Sq * 2 * Hp) : take(rows * Hp), step_t_pk = lstm ? take(2 * Hp * Hp) : 0;
@@ -61,7 +62,7 @@ __attribute__((export_name("probe_x"))) float *probe_x(void) { return x_in; }
 __attribute__((export_name("probe_weight_ih"))) float *probe_weight_ih(void) { return wih_in; }
 __attribute__((export_name("probe_weight_hh"))) float *probe_weight_hh(void) { return whh_in; }
 __attribute__((export_name("probe_bias"))) float *probe_bias(void) { return bias_in; }
-__attribute__((export_name("probe_norms"))) double *probe_norms(void) { return norms; }
+__attribute__((export_name("probe_sums"))) double *probe_sums(void) { return sums; }
 
 /** Unpadded fused weights → padded (gate block q of unit j at column q·Hp + j), packed. */
 static void unpack_weights(void) {
@@ -201,45 +202,33 @@ static void step_back(int s, int active) {
   }
 }
 
-static int share, shares, active_blocks, next_step;
+static int active_blocks, next_step;
 
-/** True when target t (1-based) is this instance's. */
-static int is_mine(int t) { return t - 1 >= share && (t - 1 - share) % shares == 0; }
-
-/**
- * Starts this instance's share (targets part + 1, part + 1 + parts, … ≤ steps) on the inputs
- * written at probe_x / probe_weight_* / probe_bias: unpacks, runs the forward pass.
- */
-__attribute__((export_name("probe_start"))) void probe_start(int part, int parts) {
-  share = part, shares = parts;
+/** Starts the sweep on the inputs written at probe_x / probe_weight_* / probe_bias: unpacks, runs the forward pass. */
+__attribute__((export_name("probe_start"))) void probe_start(void) {
   unpack_weights();
   forward();
   active_blocks = 0;
   next_step = S;
-  for (int t = 0; t < S; t++) norms[t] = -1.0; // not this share's
-  // The targets above this share's last one are never active: start there.
-  while (next_step > 0 && !is_mine(next_step)) next_step--;
 }
 
 /**
- * Sweeps back through up to `count` more steps. Returns the steps still to go; at 0, the norms
- * of this share's targets are at probe_norms (norms[t − 1]; −1 for the other shares' targets).
+ * Sweeps back through up to `count` more steps. Returns the steps still to go; at 0,
+ * probe_sums holds Σ_b ∂loss_t/∂h_0[b, j] at [(t − 1)·H + j] (this batch's share of the gradient).
  */
 __attribute__((export_name("probe_continue"))) int probe_continue(int count) {
   for (; count > 0 && next_step >= 1; count--, next_step--) {
-    int k = next_step;
-    if (is_mine(k)) seed(active_blocks++, k);
-    step_back(k - 1, active_blocks);
+    seed(active_blocks++, next_step);
+    step_back(next_step - 1, active_blocks);
   }
   if (next_step > 0) return next_step;
   for (int q = 0; q < active_blocks; q++) {
-    double squares = 0;
+    double *to = sums + (block_target[q] - 1) * H;
     for (int j = 0; j < H; j++) {
       double sum = 0;
       for (int b = 0; b < B; b++) sum += dh[(q * Bp + b) * Hp + j];
-      squares += sum * sum;
+      to[j] = sum;
     }
-    norms[block_target[q] - 1] = __builtin_sqrt(squares);
   }
   return 0;
 }
