@@ -72,7 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LstmLa
       runUpdated: (run) => {
         panel.post({ type: 'runUpdated', run });
         if (run.status === 'running' && run.config)
-          panel.showEquations(run.config.cell, run.config.forgetGate, run.codeCell?.role === 'trained-as' ? trainedAsTitle(run.codeCell.name, run.config.cell) : undefined);
+          panel.showRunEquations(run.id, run.config.cell, run.config.forgetGate, run.codeCell?.role === 'trained-as' ? trainedAsTitle(run.codeCell.name, run.config.cell) : undefined);
       },
       runDeleted: () => panel.post({ type: 'runs', runs: manager?.list() ?? [] }),
       progress: (runId, progress) => panel.post({ type: 'progress', runId, progress }),

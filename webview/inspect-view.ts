@@ -32,6 +32,8 @@ type InspectAnswer = Extract<HostToWebview, { type: 'inspectResult' }>;
 type Kind = InspectRequest['kind'];
 
 export const INSPECT_EMPTY_NOTE = 'none yet — Train';
+/** A run that ends makes this section usable; it does not open it under the reader. */
+export const INSPECT_READY_NOTE = { text: 'ready', hover: 'A trained run is ready: open this section to look inside it' };
 
 export interface InspectViewOptions {
   post: (message: WebviewToHost) => void;
@@ -103,6 +105,7 @@ export class InspectView {
         id: 'inspect',
         heading: 'Inspect a trained run',
         open: this.state.open.inspect,
+        readyNote: INSPECT_READY_NOTE,
         onToggle: (open) => {
           this.state.open.inspect = open;
           changed();

@@ -300,6 +300,7 @@ function exportCharts(runId: string | undefined, requestId: string | undefined):
 }
 
 // ───────────── messages from the host ─────────────
+let restored = false;
 function handle(message: HostToWebview): void {
   if (message.type === 'exportCharts') {
     exportCharts(message.runId, message.requestId);
@@ -318,6 +319,16 @@ function handle(message: HostToWebview): void {
     return;
   }
   const changed = applyMessage(state, message);
+  if (message.type === 'runs' && !restored) {
+    // The host's runs on `ready`: the page now shows what it showed before; later data is news
+    // (a run ending marks Inspect's heading rather than opening it under the reader).
+    restored = true;
+    scheduleRender(changed);
+    flushRender();
+    for (const section of Object.values(sectionById)) section.goLive();
+    saveSoon();
+    return;
+  }
   if (message.type === 'viewState') {
     // Set by another webview: show it on the controls (their change events do not fire for this).
     xAxisSelect.value = state.xAxis;

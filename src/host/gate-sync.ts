@@ -56,10 +56,8 @@ export class GateSync implements vscode.Disposable {
     const equations = planForCell(cell).equations;
     if (!equations) return undefined;
     const message: EquationsMessage = { type: 'equations', cell: equations.cell, title: equations.title, lines: equations.lines };
-    if (!this.equations || JSON.stringify(this.equations) !== JSON.stringify(message)) {
-      this.equations = message;
-      this.panel.post(message);
-    }
+    this.equations = message;
+    this.panel.showCellEquations(message);
     return message;
   }
 
@@ -83,7 +81,10 @@ export class GateSync implements vscode.Disposable {
     const cells = this.cells.cellsOf(editor.document);
     if (!cells.length) {
       // Leaving for an editor without cells (or the output panel) clears the highlight.
-      if (editor === vscode.window.activeTextEditor) this.setHighlight(null);
+      if (editor === vscode.window.activeTextEditor) {
+        this.setHighlight(null);
+        this.panel.editorLeftCells();
+      }
       return;
     }
     const line = editor.selection.active.line + 1;

@@ -12,6 +12,7 @@ import { encodeNonFinite } from '../shared/non-finite';
 import { isWebviewToHost, type CodeVerdict, type ExportCsvFile, type HostToWebview, type PanelSection, type RunRecord, type ViewState, type WebviewToHost } from '../shared/protocol';
 import { renderPanelHtml } from './core/panel-html';
 import { ViewSync, type ViewStore, type ViewSurface } from './core/view-sync';
+import { EquationsChoice } from './core/equations-choice';
 
 export const PANEL_VIEW_ID = 'lstmLab.panel';
 
@@ -58,6 +59,8 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private readonly exports = new PendingRequests<ChartExport, Surface>('export');
   private lastHighlight: GateName | null = null;
   private lastEquations: Extract<HostToWebview, { type: 'equations' }> | undefined;
+  /** The editor's cell wins over a run's: see equations-choice.ts. */
+  private readonly equationsChoice = new EquationsChoice();
   private lastCodeVerdict: Extract<HostToWebview, { type: 'codeVerdict' }> | undefined;
   /** The side view, once VS Code has resolved it (show() reveals it). */
   private sideView: vscode.WebviewView | undefined;
@@ -140,8 +143,26 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     this.post({ type: 'highlight', gate });
   }
 
-  /** Shows the equations of a cell kind (the one being trained or probed, or under the cursor); `title` replaces the catalog's (a lens's run says whose structure it trains). */
-  showEquations(cell: CellKind, forgetGate = true, title?: string): void {
+  /**
+   * Shows the equations of a cell in the editor (under the cursor, asked for by its lens or
+   * checked): they stay until the editor chooses others; a run's progress or end never replaces them.
+   */
+  showCellEquations(message: Extract<HostToWebview, { type: 'equations' }>): void {
+    this.equationsChoice.chosenByEditor();
+    if (JSON.stringify(this.lastEquations) !== JSON.stringify(message)) this.post(message);
+  }
+
+  /** The cursor is in an editor without recurrent cells: the next run to start may show its own equations. */
+  editorLeftCells(): void {
+    this.equationsChoice.editorLeftCells();
+  }
+
+  /**
+   * A running run's update: shows the equations of the cell kind it trains when it starts, unless
+   * the editor chose a cell's; `title` replaces the catalog's (a lens's run says whose structure it trains).
+   */
+  showRunEquations(runId: string, cell: CellKind, forgetGate = true, title?: string): void {
+    if (!this.equationsChoice.runMayShow(runId)) return;
     let shown;
     try {
       shown = shownEquations(cell, forgetGate);

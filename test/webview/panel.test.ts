@@ -462,6 +462,69 @@ describe('side panel in headless Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('a run ending moves nothing the user reads: Inspect stays closed with a note on its heading, the equations stay where they were', async () => {
+    const height = 1100;
+    const { page, errors } = await openPanel({ width: 300, height, theme: DARK_MODERN });
+    const running = runningRun();
+    await send(page, { type: 'runs', runs: [running] });
+    // The cursor on GateByGateLSTM's f_t line: its per-gate equations, f lit.
+    const perGate = {
+      type: 'equations',
+      cell: 'naive-lstm',
+      title: 'GateByGateLSTM — LSTM, per-gate weights',
+      lines: (['i', 'f', 'g', 'o', 'c', 'h'] as const).map((gate) => ({ gate, label: GATE_LABELS[gate], latex: `${gate}_t = \\sigma(x_t W_{i${gate}} + h_{t-1} W_{h${gate}} + b_${gate})` })),
+    };
+    await send(page, perGate, { type: 'highlight', gate: 'f' });
+    const reading = () =>
+      page.evaluate(() => {
+        const inspect = document.querySelector('[data-section="inspect"]') as HTMLElement & { open: boolean; description: string };
+        const f = document.querySelector('.equation-line[data-gate="f"]') as HTMLElement;
+        return {
+          scrollY: window.scrollY,
+          fTop: Math.round(f.getBoundingClientRect().top),
+          lit: f.classList.contains('highlighted'),
+          title: document.querySelector('.equations-title')?.textContent ?? '',
+          inspectOpen: inspect.open,
+          inspectNote: inspect.description,
+          inspectMarked: inspect.classList.contains('just-revealed'),
+          sections: Object.fromEntries(
+            [...document.querySelectorAll('main > [data-section]')].map((e) => [
+              e.getAttribute('data-section') ?? '',
+              { open: (e as unknown as { open: boolean }).open, height: Math.round(e.getBoundingClientRect().height) },
+            ]),
+          ) as Record<string, { open: boolean; height: number }>,
+        };
+      });
+    const before = await reading();
+    assert.ok(before.lit && before.fTop > 0 && before.fTop < height, `the lit f equation is on screen before the run ends (${before.fTop} px)`);
+    assert.equal(before.inspectOpen, false, 'Inspect is one line while there is nothing to inspect');
+    await send(page, { type: 'runUpdated', run: { ...running, status: 'done', checkpoint: '/tmp/checkpoints/quick-1', epochs: compareRuns()[0].epochs } });
+    await page.waitForTimeout(300);
+    const after = await reading();
+    const open = (r: typeof before) => Object.fromEntries(Object.entries(r.sections).map(([id, v]) => [id, v.open]));
+    assert.deepEqual(open(after), open(before), 'the run ending opened or closed a section');
+    assert.deepEqual(
+      { scrollY: after.scrollY, lit: after.lit, title: after.title, inspectHeight: after.sections.inspect.height },
+      { scrollY: before.scrollY, lit: true, title: before.title, inspectHeight: before.sections.inspect.height },
+      'the run ending scrolled the panel, expanded Inspect or replaced the equations',
+    );
+    // Only the run's own sections changed: its loss and its card (a few lines each).
+    const grown = (id: string) => after.sections[id].height - before.sections[id].height;
+    assert.ok(
+      after.fTop - before.fTop <= grown('loss') + grown('runs') && after.fTop < height,
+      `the lit f equation moved ${after.fTop - before.fTop} px (loss +${grown('loss')}, runs +${grown('runs')})`,
+    );
+    assert.match(after.inspectNote, /ready/, "Inspect's heading says a trained run is ready");
+    assert.equal(after.inspectMarked, true, "Inspect's heading is marked for a moment");
+    await page.screenshot({ path: path.join(screenshotDir, 'panel-run-ended-300.png') });
+    // Opening it is the user's choice: the note goes, the run is there to pick.
+    await page.click('[data-section="inspect"]');
+    await settle(page);
+    const opened = await page.$eval('[data-section="inspect"]', (e) => ({ open: (e as unknown as { open: boolean }).open, note: (e as unknown as { description: string }).description }));
+    assert.deepEqual(opened, { open: true, note: '' });
+    assert.deepEqual(errors, []);
+  });
+
   it('loss x axis: whole batches, ending at the last batch; runs whose losses coincide are said and drawn in offset dashes', async () => {
     const { page, errors } = await openPanel({ width: 300, height: 900, theme: DARK_MODERN });
     const xAxis = () =>
