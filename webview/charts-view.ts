@@ -3,6 +3,7 @@
 import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartConfiguration, type Plugin, type Scale } from 'chart.js';
 import { decadeTicks } from '../src/shared/chart-configs';
 import { el } from './dom';
+import { withFittingLegend } from './label-fit';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
@@ -45,7 +46,7 @@ export class ChartView {
    * the text and mean nothing (chart.js resizes the canvas when the box grows back).
    */
   update(input: ChartConfiguration<'line'>): void {
-    const config = withDecadeTicks(input);
+    const config = withFittingLegend(withDecadeTicks(input));
     const hasData = config.data.datasets.some((d) => d.data.length > 0);
     this.empty.hidden = hasData;
     this.element.classList.toggle('is-empty', !hasData);

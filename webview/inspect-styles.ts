@@ -12,7 +12,7 @@ const CSS = `
   border: 1px solid var(--vscode-input-border, var(--vscode-panel-border, transparent)); border-radius: 2px; padding: 3px 5px;
 }
 .inspect-run, .inspect-gate { color: var(--vscode-dropdown-foreground); background: var(--vscode-dropdown-background); border-color: var(--vscode-dropdown-border, transparent); }
-.inspect-run { flex: 1; min-width: 0; max-width: 100%; }
+.inspect-run { flex: 1 1 0; min-width: 0; max-width: 100%; }
 .inspect-text { width: 100%; box-sizing: border-box; resize: vertical; font-family: var(--vscode-editor-font-family, monospace); }
 .inspect-unit, .inspect-length, .inspect-steps { width: 5em; }
 .inspect-pattern, .inspect-prime { flex: 1; min-width: 8em; }
@@ -29,6 +29,8 @@ const CSS = `
 }
 .heat-strip[hidden], .sample-text[hidden] { display: none; }
 .heat-cell, .sample-cell { display: inline-block; min-width: 0.62em; text-align: center; white-space: pre; cursor: default; border-radius: 1px; }
+/* One tile per character, a hair apart: a run of one colour reads as values, not as a selected span of text. */
+.heat-cell { margin-right: 1px; border-radius: 2px; }
 .heat-cell:hover, .sample-cell:hover { outline: 1px solid var(--vscode-focusBorder); }
 .heat-cell.strong, .sample-cell.strong { font-weight: 600; }
 .heat-cell.unknown { text-decoration: underline dotted var(--vscode-errorForeground); }
@@ -41,6 +43,9 @@ const CSS = `
 .unit-pick { font: inherit; color: var(--vscode-textLink-foreground); background: none; border: none; padding: 0; cursor: pointer; text-decoration: underline; }
 .unit-pick:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
 .flow-scroll { overflow: auto; max-height: 640px; }
+.flow-scale { display: flex; align-items: center; flex-wrap: wrap; gap: 4px; font-size: 0.85em; }
+.flow-scale-bar { display: inline-block; width: 8em; height: 0.9em; border: 1px solid var(--vscode-panel-border, transparent); }
+.flow-scale-end { font-variant-numeric: tabular-nums; }
 .flow-heatmap { display: block; image-rendering: pixelated; cursor: crosshair; }
 .chart-box[hidden] { display: none; }
 `;

@@ -14,6 +14,7 @@ import type { ExportFiles, PartTheme } from './inspect/part';
 import { ProbePart } from './inspect/probe-part';
 import { SamplePart } from './inspect/sample-part';
 import { installInspectStyles } from './inspect-styles';
+import { fitSelectOptions } from './label-fit';
 import { restoreInspectState, type InspectUiState } from './inspect-view-state';
 import { SaturationView } from './saturation-view';
 import { Section } from './sections';
@@ -30,7 +31,7 @@ export type InspectMessage = Extract<HostToWebview, { type: 'inspectText' | 'ins
 type InspectAnswer = Extract<HostToWebview, { type: 'inspectResult' }>;
 type Kind = InspectRequest['kind'];
 
-export const INSPECT_EMPTY_NOTE = 'train a model first';
+export const INSPECT_EMPTY_NOTE = 'none yet — Train';
 /** A run that ends makes this section usable; it does not open it under the reader. */
 export const INSPECT_READY_NOTE = { text: 'ready', hover: 'A trained run is ready: open this section to look inside it' };
 
@@ -71,7 +72,7 @@ export class InspectView {
     class: 'inspect-text',
     rows: '3',
     spellcheck: 'false',
-    placeholder: 'Text to read with the trained cell — type here, or select text in an editor and run "LSTM Lab: Inspect Selection".',
+    placeholder: 'Text to read: type it, or select text in an editor and run "LSTM Lab: Inspect Selection".',
     'aria-label': 'Text to inspect',
   });
   private readonly status = el('p', { class: 'inspect-status', 'aria-live': 'polite' });
@@ -122,6 +123,8 @@ export class InspectView {
     );
     this.wire();
     this.renderRunOptions();
+    // The side bar's width changes: the run names are fitted to the dropdown again.
+    new ResizeObserver(() => fitSelectOptions(this.runSelect)).observe(this.runSelect);
   }
 
   /** The two sections' elements, for the page. */
@@ -299,12 +302,11 @@ export class InspectView {
     if (this.runSelect.dataset.signature !== signature) {
       this.runSelect.dataset.signature = signature;
       this.runSelect.replaceChildren(
-        ...(candidates.length
-          ? candidates.map((r) => el('option', { value: r.id }, `${r.title} (${r.status}${r.epochs.length ? `, val ${r.epochs[r.epochs.length - 1].valLoss.toFixed(3)}` : ''})`))
-          : [el('option', { value: '' }, 'no finished training run yet')]),
+        ...(candidates.length ? candidates.map((r) => el('option', { value: r.id }, `${r.title} (${runFacts(r)})`)) : [el('option', { value: '' }, 'no finished training run yet')]),
       );
     }
     this.runSelect.value = current;
+    fitSelectOptions(this.runSelect);
     const none = candidates.length === 0;
     for (const kind of Object.keys(KIND_LABELS) as Kind[]) {
       const pending = this.requests.has(this.latest[kind]);
@@ -340,12 +342,19 @@ function inspectable(runs: readonly RunRecord[]): RunRecord[] {
   return runs.filter((r) => r.kind === 'train' && r.checkpoint && r.status !== 'running' && r.status !== 'queued').sort((a, b) => b.createdAt - a.createdAt);
 }
 
+/** What the run dropdown says after a run's name: its status unless done, its last validation loss. */
+function runFacts(run: RunRecord): string {
+  const val = run.epochs.length ? `val ${run.epochs[run.epochs.length - 1].valLoss.toFixed(3)}` : '';
+  return [run.status === 'done' ? '' : run.status, val].filter(Boolean).join(', ') || run.status;
+}
+
 function describeResult(result: InspectResult): string {
   switch (result.kind) {
     case 'capture':
       return `Read ${result.capture.chars.length} characters: ${result.capture.gateNames.join(', ')} of ${result.capture.hiddenSize} units`;
     case 'gradientFlow':
-      return `Gradient flow over ${result.flow.chars.length} positions in ${result.flow.seconds.toFixed(1)} s`;
+      // The last character predicts nothing (there is no next one): n + 1 characters read, n predictions.
+      return `Gradient flow of ${result.flow.chars.length} predictions (each of ${result.flow.chars.length + 1} characters but the last predicts the next) in ${result.flow.seconds.toFixed(1)} s`;
     case 'probeTrained':
       return `h₀ probe over ${result.probe.steps} steps on a batch of ${result.probe.batchSize}`;
     case 'sample':

@@ -182,9 +182,10 @@ export function runRow(run: RunRecord): RunRow {
     // The names the notebook uses, so the table reads like the notebook's own.
     cell: withCodeCell(run, run.config ? (isCellKind(run.config.cell) ? CELL_CATALOG[run.config.cell].shortName : run.config.cell) : '—'),
     configuration: run.config ? describeConfig(run.config, run.corpus?.name) : '—',
-    // While the first epoch runs, its time so far; afterwards the last epoch's.
-    epochTime: lastEpoch ? formatDuration(lastEpoch.seconds) : lastBatch ? `${formatDuration(lastBatch.elapsedMs / 1000)}…` : '—',
-    trainLoss: lastEpoch ? fixed(lastEpoch.trainLoss, 3) : lastBatch ? `${fixed(lastBatch.loss, 3)}…` : '—',
+    // While the first epoch runs, its time so far and the last batch's loss, said in words (a
+    // trailing "…" read as a value cut short); afterwards the last epoch's.
+    epochTime: lastEpoch ? formatDuration(lastEpoch.seconds) : lastBatch ? `${formatDuration(lastBatch.elapsedMs / 1000)} so far` : '—',
+    trainLoss: lastEpoch ? fixed(lastEpoch.trainLoss, 3) : lastBatch ? `${fixed(lastBatch.loss, 3)} (last batch)` : '—',
     valLoss: fixed(lastEpoch?.valLoss, 3),
     bitsPerChar: fixed(lastEpoch?.bitsPerChar, 3),
     charsPerSecond: rate(lastEpoch?.charsPerSecond ?? lastBatch?.charsPerSecond),

@@ -9,7 +9,7 @@ import { GATE_TITLES, hasSaturationOf, saturationChartConfig, saturationCsv, SAT
 import type { ExportFiles } from './inspect/part';
 import { Section } from './sections';
 
-export const SATURATION_EMPTY_NOTE = 'none yet — train an LSTM or a GRU';
+export const SATURATION_EMPTY_NOTE = 'none yet — LSTM, GRU';
 
 export class SaturationView {
   readonly section: Section;

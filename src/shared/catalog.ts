@@ -252,10 +252,10 @@ export const CELL_CATALOG = {
   },
 } as const satisfies Record<string, CatalogEntry>;
 
-/** How a picker describes a kind: the tutorial's classes it trains, else its id. */
-export function pickerDescription(kind: CellKind): string {
+/** A picker's second line for a kind: the tutorial's classes it trains ("in the tutorial: TanhRNN"); undefined for none. */
+export function tutorialCellsNote(kind: CellKind): string | undefined {
   const cells = CELL_CATALOG[kind].tutorialCells;
-  return cells.length ? `the tutorial's ${cells.join(' and ')}` : kind;
+  return cells.length ? `in the tutorial: ${cells.join(' and ')}` : undefined;
 }
 
 /** Every cell kind the engine knows. */

@@ -38,7 +38,15 @@ export async function run(): Promise<void> {
     await vscode.workspace.getConfiguration('lstmLab').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('lstmLab.showPanel');
 
-    const trained = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { preset: 'quick', corpus: { kind: 'brown' }, cell: 'naive-lstm', maxBatches: 12 });
+    // Named as a Train lens names its run: the longest names the legend and the cards must fit.
+    const trained = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', {
+      preset: 'quick',
+      corpus: { kind: 'brown' },
+      cell: 'naive-lstm',
+      maxBatches: 12,
+      name: 'GateByGateLSTM, trained as NaiveLSTM',
+      codeCell: { name: 'GateByGateLSTM', role: 'trained-as' },
+    });
     log(`trained ${trained.title}: ${trained.status} ${trained.reason ?? ''}`);
 
     // Two checks of one cell: the same name; the Runs table must still tell them apart.

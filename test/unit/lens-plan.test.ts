@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { detectCells, detectNotebook, type DetectedCell } from '../../src/detect';
-import { CELL_CATALOG, cellEquations, pickerDescription } from '../../src/shared/catalog';
+import { CELL_CATALOG, cellEquations, tutorialCellsNote } from '../../src/shared/catalog';
 import { getCell } from '../../src/engine/cells/registry';
 import type { CellKind, ProbeSeries } from '../../src/shared/types';
 import { CELL_KINDS } from '../../src/shared/protocol';
@@ -293,9 +293,9 @@ describe('one-line summaries', () => {
       byLens.set(kind, [...(byLens.get(kind) ?? []), cell.name]);
     }
     for (const kind of CELL_KINDS) assert.deepEqual([...CELL_CATALOG[kind].tutorialCells], byLens.get(kind) ?? [], kind);
-    assert.equal(pickerDescription('naive-lstm'), "the tutorial's GateByGateLSTM and SwitchableForgetLSTM");
-    assert.equal(pickerDescription('simple-rnn'), "the tutorial's TanhRNN");
-    assert.equal(pickerDescription('gru'), 'gru', 'no tutorial class: its id, as before');
+    assert.equal(tutorialCellsNote('naive-lstm'), 'in the tutorial: GateByGateLSTM and SwitchableForgetLSTM');
+    assert.equal(tutorialCellsNote('simple-rnn'), 'in the tutorial: TanhRNN');
+    assert.equal(tutorialCellsNote('gru'), undefined, 'no tutorial class, no second line');
   });
 
   it('summarises training by its last validation loss, epochs and time, or how it ended', () => {

@@ -100,7 +100,7 @@ describe('reliability: the runs table shows what a fault left behind', () => {
     const reason = 'the worker was killed by SIGKILL (by a user, or by the system when memory ran out).';
     const failed = runRow({ ...base, status: 'failed', reason, batches: [batch] });
     assert.equal(failed.status, `failed: ${reason}`);
-    assert.equal(failed.trainLoss, '3.210…', 'the loss so far is still shown');
+    assert.equal(failed.trainLoss, '3.210 (last batch)', 'the loss so far is still shown');
     const interrupted = runRow({ ...base, status: 'interrupted', reason: 'VS Code closed or reloaded while this run was training; its data so far is kept.', batches: [batch] });
     assert.match(interrupted.status, /^interrupted: VS Code closed or reloaded/);
     assert.equal(runRow({ ...base, status: 'cancelled', reason: 'stopped by the user; the data so far is kept.' }).status, 'cancelled: stopped by the user; the data so far is kept.');

@@ -10,11 +10,11 @@ const root = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 
 describe('the active editor as training text', () => {
-  it("offers a notebook's cells' text, saying it is not the JSON", () => {
+  it("offers a notebook's cells' text (never its JSON), saying how many cells", () => {
     const cells = (JSON.parse(read('media/tutorial/lstm-lab-tutorial.ipynb')) as { cells: { source: string[] }[] }).cells;
     const source = describeTextSource({ name: 'lstm-lab-tutorial.ipynb', text: cells.map((c) => c.source.join('')).join('\n\n'), notebookCells: cells.length });
     assert.equal(source.usable, true);
-    assert.match(source.description, new RegExp(`^lstm-lab-tutorial\\.ipynb: its ${cells.length} cells' text \\(code and prose, not the JSON\\), \\d+k characters$`));
+    assert.match(source.description, new RegExp(`^lstm-lab-tutorial\\.ipynb: ${cells.length} cells' text, \\d+k characters$`));
   });
 
   it("refuses a notebook's JSON opened as text, even renamed, and says how to use its cells instead", () => {

@@ -175,7 +175,8 @@ describe('runs table rows', () => {
 
   it('shows a running run with its latest loss and progress, and a failure with its reason', () => {
     const running = runRow(runningRun());
-    assert.match(running.trainLoss, /…$/);
+    assert.match(running.trainLoss, / \(last batch\)$/);
+    assert.match(running.epochTime, / so far$/);
     assert.equal(running.status, 'running — epoch 1, 10/50');
     const failed = runRow({ ...compareRuns()[1], status: 'failed', reason: 'the worker ran out of memory' });
     assert.equal(failed.status, 'failed: the worker ran out of memory');

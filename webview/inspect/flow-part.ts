@@ -18,6 +18,12 @@ export class FlowPart {
   private readonly canvas = el('canvas', { class: 'flow-heatmap', 'data-chart': 'gradient-flow', role: 'img', 'aria-label': 'Gradient flow heatmap' });
   private readonly detail = el('p', { class: 'hover-detail' });
   private readonly caption = el('p', { class: 'inspect-caption' });
+  /** Which axis is which and the colour scale, above the heatmap (it can be taller than the screen). */
+  private readonly axes = el('p', { class: 'inspect-caption flow-axes' }, 'Rows t (left): the character predicted after position t. Columns s (top): the input character at s.');
+  private readonly scaleLow = el('span', { class: 'flow-scale-end', 'data-scale': 'low' });
+  private readonly scaleBar = el('span', { class: 'flow-scale-bar', role: 'img' });
+  private readonly scaleHigh = el('span', { class: 'flow-scale-end', 'data-scale': 'high' });
+  private readonly scale = el('div', { class: 'flow-scale', 'data-flow-scale': '' }, el('span', { class: 'legend-title' }, '‖∂loss_t/∂x_s‖'), this.scaleLow, this.scaleBar, this.scaleHigh);
   private readonly distanceChart = new ChartView('flow-distance', 'Gradient flow by distance appears here.');
 
   constructor() {
@@ -25,6 +31,8 @@ export class FlowPart {
       'div',
       { class: 'inspect-part', 'data-part': 'flow' },
       el('h4', {}, 'Per-step gradient flow ‖∂loss_t/∂x_s‖'),
+      this.axes,
+      this.scale,
       el('div', { class: 'flow-scroll' }, this.canvas),
       this.detail,
       this.caption,
@@ -62,10 +70,21 @@ export class FlowPart {
     this.element.hidden = !flow;
     if (!flow || !this.theme) return;
     const { colors, background } = this.theme;
-    drawFlowHeatmap(this.canvas, flow, themeHeatColors(colors).positive, colors.foreground, background, this.layout()!);
+    const color = themeHeatColors(colors).positive;
+    drawFlowHeatmap(this.canvas, flow, color, colors.foreground, background, this.layout()!);
     const range = flowLogRange(flow);
-    this.caption.textContent = `Row t: the prediction of the character after position t; column s: the input character at s (s ≤ t). Colour: log₁₀ norm from ${range ? `1e${range.min.toFixed(1)} (faint) to 1e${range.max.toFixed(1)} (full)` : '— (all zero)'}. ${flow.chars.length} positions, ${flow.seconds.toFixed(1)} s in the worker.`;
+    this.renderScale(color, range);
+    this.caption.textContent = `Colour: log₁₀ norm from ${range ? `1e${range.min.toFixed(1)} (faint) to 1e${range.max.toFixed(1)} (full)` : '— (all zero)'}; blank above the diagonal, where s > t (a prediction never sees later input). ${flow.chars.length} predictions, ${flow.seconds.toFixed(1)} s in the worker.`;
     this.distanceChart.update(flowDistanceChartConfig(flow, colors));
+  }
+
+  /** The colour scale: faint (the smallest norm) to full colour (the largest), on a log scale as the cells are drawn. */
+  private renderScale(color: string, range: { min: number; max: number } | undefined): void {
+    const rgb = (parseColor(color) ?? [55, 148, 255]).join(', ');
+    this.scaleBar.style.background = `linear-gradient(to right, rgba(${rgb}, 0.04), rgba(${rgb}, 1))`;
+    this.scaleLow.textContent = range ? `1e${range.min.toFixed(1)}` : '0';
+    this.scaleHigh.textContent = range ? `1e${range.max.toFixed(1)}` : '0';
+    this.scaleBar.setAttribute('aria-label', range ? `colour scale, log scale: faint 1e${range.min.toFixed(1)} to full 1e${range.max.toFixed(1)}` : 'all norms are zero');
   }
 
   /** The hover text of the heatmap cell under (x, y) in CSS pixels, or undefined outside it. */

@@ -5,7 +5,7 @@ import type { CellKind, ProbeSeriesSpec } from '../../shared/types';
 import { DEFAULT_PROBE_SERIES } from '../../shared/types';
 import type { RunRecord } from '../../shared/protocol';
 import { buildProbeConfig, parseForgetBiases, probeSeriesName } from '../core/config';
-import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NO_FORGET_GATE_TITLE, pickerDescription } from '../../shared/catalog';
+import { CELL_CATALOG, CELL_KINDS, hasForgetGate, NO_FORGET_GATE_TITLE, tutorialCellsNote } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
 import { corpusOfArg, type CorpusArg } from './corpus';
 import { reportFinished, seriesFor, showProgress } from './runs';
@@ -43,7 +43,7 @@ async function pickSeries(): Promise<ProbeSeriesSpec[] | 'default' | undefined> 
   if (!choice.custom) return 'default';
   const notebookKinds = new Set(DEFAULT_PROBE_SERIES.map((s) => s.cell));
   const cellPicks: CellPick[] = [
-    ...CELL_KINDS.map((kind): CellPick => ({ label: CELL_CATALOG[kind].title, description: pickerDescription(kind), cellKind: kind, picked: notebookKinds.has(kind) })),
+    ...CELL_KINDS.map((kind): CellPick => ({ label: CELL_CATALOG[kind].title, description: kind, detail: tutorialCellsNote(kind), cellKind: kind, picked: notebookKinds.has(kind) })),
     { label: NO_FORGET_GATE_TITLE, cellKind: 'naive-lstm', noForget: true },
   ];
   const cells = await vscode.window.showQuickPick(cellPicks, { canPickMany: true, title: 'LSTM Lab: Probe Gradient Flow — which cells?' });

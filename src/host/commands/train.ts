@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CellKind, CorpusSpec } from '../../shared/types';
 import type { RunRecord } from '../../shared/protocol';
 import { PRESETS, readSettings, type Preset } from '../core/config';
-import { CELL_CATALOG, CELL_KINDS, pickerDescription } from '../../shared/catalog';
+import { CELL_CATALOG, CELL_KINDS, tutorialCellsNote } from '../../shared/catalog';
 import { rawSettings, type CommandDeps } from './context';
 import { corpusOfArg, pickCorpusStep, type CorpusArg } from './corpus';
 import { pickStep, runSteps } from './multi-step';
@@ -55,7 +55,7 @@ async function askChoices(choices: Choices): Promise<boolean> {
     },
     async () => {
       const current = choices.cells ?? ['fused-lstm'];
-      const items = CELL_KINDS.map((kind) => ({ label: CELL_CATALOG[kind].title, description: pickerDescription(kind), cellKind: kind, picked: current.includes(kind) }));
+      const items = CELL_KINDS.map((kind) => ({ label: CELL_CATALOG[kind].title, description: kind, detail: tutorialCellsNote(kind), cellKind: kind, picked: current.includes(kind) }));
       const picked = await pickStep({ title, step: 2, totalSteps: total, items, canPickMany: true, placeholder: 'Which cell(s)? Several run one after the other on the same data.' });
       if (picked === undefined || picked === 'back') return picked;
       choices.cells = picked.map((p) => p.cellKind);

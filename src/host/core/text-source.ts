@@ -51,7 +51,7 @@ export function describeTextSource(active: EditorText | undefined): TextSource {
   if (!active) return refused('no editor is open', `no editor is open to train on; ${CHOOSE_ANOTHER}`);
   const { name, text } = active;
   if (!text.trim()) return refused(`${name} is empty`, `${name} is empty; open a file with some text in it, or choose the Brown corpus.`);
-  if (active.notebookCells !== undefined) return { usable: true, description: `${name}: its ${active.notebookCells} cells' text (code and prose, not the JSON), ${characters(text)}` };
+  if (active.notebookCells !== undefined) return { usable: true, description: `${name}: ${active.notebookCells} cells' text, ${characters(text)}` };
   if (isNotebookJson(name, text))
     return refused(`${name} is notebook JSON, not text`, `${name} is a notebook's JSON, not text to learn: open it as a notebook to train on its cells' text, or ${CHOOSE_ANOTHER}`);
   if (active.languageId === 'json' || active.languageId === 'jsonc') return refused(`${name} is JSON data, not text`, `${name} is JSON data, not text to learn; ${CHOOSE_ANOTHER}`);
