@@ -42,9 +42,11 @@ export class GateSync implements vscode.Disposable {
   }
 
   /** What was last sent to the panel (tests read it through lstmLab._gateSync). */
-  state(): { highlight: GateName | null; equations?: { cell: string; title: string; gates: GateName[] }; target?: { uri: string; cell: string } } {
+  state(): { highlight: GateName | null; equations?: { cell: string; title: string; gates: GateName[] }; target?: { uri: string; cell: string }; panelTitle?: string } {
     return {
       highlight: this.highlighted,
+      // What the panel shows now, whoever sent it (the cursor, or a run starting).
+      ...(this.panel.equationsTitle !== undefined ? { panelTitle: this.panel.equationsTitle } : {}),
       ...(this.equations ? { equations: { cell: this.equations.cell, title: this.equations.title, gates: this.equations.lines.map((l) => l.gate) } } : {}),
       ...(this.target ? { target: { uri: this.target.uri, cell: this.target.cell } } : {}),
     };

@@ -134,6 +134,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     return this.viewSync.current;
   }
 
+  /** The title of the equations the panel shows (tests read it). */
+  get equationsTitle(): string | undefined {
+    return this.lastEquations?.title;
+  }
+
   /** The verdict on the user's own cell the panel shows beside the equations (tests read it). */
   get codeVerdict(): CodeVerdict | null {
     return this.lastCodeVerdict?.verdict ?? null;

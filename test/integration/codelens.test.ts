@@ -21,6 +21,7 @@ interface SyncState {
   highlight: string | null;
   equations?: { cell: string; title: string; gates: string[] };
   target?: { uri: string; cell: string };
+  panelTitle?: string;
 }
 interface Summary {
   uri: string;
@@ -317,6 +318,34 @@ describe('codelens', function () {
     const valLoss = run.epochs[0].valLoss;
     assert.match(summary.text, new RegExp(`^val loss ${String(Number(valLoss.toPrecision(3))).replace('.', '\\.')} · 1 epoch · \\S+$`));
     assert.match(summary.hover, /training loss per batch \(3 batches/);
+  });
+
+  it("a run ending leaves the equations of the cell under the cursor in the panel, not the trained cell's", async () => {
+    await vscode.commands.executeCommand('lstmLab.showPanel');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceFile('lstm_cell.py')));
+    await placeCursor(editor, 47); // f_t = torch.sigmoid(...): the per-gate LSTM
+    const onCursor = await until('the per-gate equations, f lit', gateSync, (s) => s.highlight === 'f' && s.equations?.cell === 'naive-lstm');
+    assert.equal(onCursor.panelTitle, onCursor.equations?.title);
+    // A run of another cell (the fused LSTM of fused_lstm.ts) starts and ends while the cursor stays.
+    const uri = workspaceFile('fused_lstm.ts');
+    const train = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.trainCell')!;
+    const text = 'the quick brown fox jumps over the lazy dog while the cat sleeps in the sun. '.repeat(40);
+    const run = await vscode.commands.executeCommand<RunRecord>(train.command, {
+      ...train.args,
+      interactive: false,
+      preset: 'quick',
+      corpus: { kind: 'text', text, name: 'fox.txt' },
+      hiddenSize: 8,
+      embeddingSize: 4,
+      batchSize: 4,
+      seqLen: 20,
+      maxBatches: 2,
+    });
+    assert.equal(run.status, 'done', run.reason);
+    assert.equal(run.config?.cell, 'fused-lstm');
+    const after = await gateSync();
+    assert.equal(after.panelTitle, onCursor.equations?.title, "the run replaced the cursor's equations in the panel");
+    assert.equal(after.highlight, 'f');
   });
 
   it('the cursor on a gate line highlights that gate in the panel, and nothing off gate lines', async () => {
