@@ -261,11 +261,16 @@ function renderEquations(): void {
   updateLitEquation();
 }
 
-/** Repeats the lit equation at the top of the panel while its own line is off screen. */
+/**
+ * Repeats the lit equation at the top of the side view while its own line is off screen. Not
+ * in the charts editor tab: the cursor it follows is in the editor beside it, and a line
+ * above Train and Compare there would say nothing about where it came from.
+ */
+const inEditorTab = document.body.dataset.surface === 'editor';
 function updateLitEquation(): void {
-  const lit = equationsView.litLine();
+  const lit = inEditorTab ? undefined : equationsView.litLine();
   const equation = lit && state.equations.lines.find((line) => line.gate === lit.gate);
-  litEquation.update(lit && equation ? { equation, row: lit.line } : undefined);
+  litEquation.update(lit && equation ? { equation, row: lit.line, cell: state.equations.title } : undefined);
 }
 
 /** The check of the user's own cell, above the equations it was checked against. */

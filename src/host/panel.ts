@@ -98,6 +98,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         nonce: randomBytes(18).toString('base64'),
         scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'webview.js')).toString(),
         styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'katex.min.css')).toString(), webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'panel.css')).toString()],
+        surface: where,
       });
     } catch (error) {
       this.log(`panel (${where}): could not render its HTML: ${(error as Error).message}`);

@@ -33,6 +33,8 @@ export async function startPanelServer(nonce: string): Promise<{ server: http.Se
         nonce,
         scriptUri: `${origin}/webview.js`,
         styleUris: [`${origin}/katex.min.css`, `${origin}/panel.css`],
+        // `/?surface=editor`: the page as the charts editor tab gets it.
+        ...(url.searchParams.get('surface') === 'editor' ? { surface: 'editor' as const } : {}),
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;

@@ -72,7 +72,7 @@ describe('side panel in headless Chromium', function () {
   });
 
   /** Opens the panel with a stub acquireVsCodeApi whose state starts as `savedState`. */
-  async function openPanel(options: { savedState?: unknown; width?: number; height?: number; theme?: WebviewTheme } = {}): Promise<PanelHandle> {
+  async function openPanel(options: { savedState?: unknown; width?: number; height?: number; theme?: WebviewTheme; surface?: 'editor' } = {}): Promise<PanelHandle> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 460, height: options.height ?? 900 }, deviceScaleFactor: 1 });
     open.push(context);
     await context.route('**/*', (route) => {
@@ -114,7 +114,7 @@ describe('side panel in headless Chromium', function () {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/`);
+    await page.goto(`${origin}/${options.surface ? `?surface=${options.surface}` : ''}`);
     if (options.theme) await applyTheme(page, options.theme);
     await page.waitForFunction(() => ((window as unknown as { __posted: { type: string }[] }).__posted ?? []).some((m) => m.type === 'ready'));
     return { page, context, warnings, errors, posted: () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted) };
@@ -769,6 +769,32 @@ describe('side panel in headless Chromium', function () {
     await send(page, { type: 'highlight', gate: null });
     assert.equal((await litLine()).hidden, true, 'nothing lit: gone');
     assert.deepEqual(errors, []);
+  });
+
+  it('the lit-equation line names its cell in the side view, and the charts editor tab has none (its cursor is in the editor beside it)', async () => {
+    const gateByGate = {
+      type: 'equations',
+      cell: 'naive-lstm',
+      title: 'GateByGateLSTM — LSTM, per-gate weights',
+      lines: (['i', 'f', 'g', 'o', 'c', 'h'] as const).map((gate) => ({ gate, label: GATE_LABELS[gate], latex: `${gate}_t` })),
+    };
+    const litLine = (page: Page) =>
+      page.$eval('.lit-equation', (e) => ({ hidden: (e as HTMLElement).hidden || e.getBoundingClientRect().height === 0, text: e.textContent ?? '', hover: e.getAttribute('title') ?? '' }));
+    const side = await openPanel({ width: 300, height: 600 });
+    await send(side.page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, gateByGate, { type: 'highlight', gate: 'c' });
+    const shown = await litLine(side.page);
+    assert.equal(shown.hidden, false, 'the side view repeats the off-screen lit equation');
+    assert.match(shown.text, /GateByGateLSTM:/, 'it says which cell the lit equation is from');
+    const cellBox = await side.page.$eval('.lit-equation-cell', (e) => ({ width: e.getBoundingClientRect().width, right: e.getBoundingClientRect().right }));
+    assert.ok(cellBox.width > 40 && cellBox.right <= 300, `the cell's name is on screen at 300 px (${JSON.stringify(cellBox)})`);
+    await side.page.screenshot({ path: path.join(screenshotDir, 'panel-lit-equation-cell-300.png'), clip: { x: 0, y: 0, width: 300, height: 80 } });
+    assert.match(shown.hover, /GateByGateLSTM — LSTM, per-gate weights/);
+    const tab = await openPanel({ width: 750, height: 600, surface: 'editor' });
+    await send(tab.page, { type: 'runs', runs: [...compareRuns(), probeRun()] }, gateByGate, { type: 'highlight', gate: 'c' });
+    assert.ok((await tab.page.$eval('.equation-line[data-gate="c"]', (e) => e.getBoundingClientRect().top)) > 600, 'the lit equation is below the fold in the tab too');
+    assert.equal((await litLine(tab.page)).hidden, true, 'no lit-equation line at the top of the charts tab');
+    assert.deepEqual(await highlightedGates(tab.page), ['c'], 'the equation itself is still lit in the tab');
+    assert.deepEqual([...side.errors, ...tab.errors], []);
   });
 
   it('shows "your code differs" under the marked equation in text readable on its background (WCAG contrast >= 4.5) in light and dark', async () => {

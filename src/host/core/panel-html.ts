@@ -16,6 +16,8 @@ export interface PanelHtmlOptions {
   styleUris: string[];
   /** Optional font stylesheet (e.g. codicons), given the id `vscode-codicon-stylesheet` that @vscode-elements looks for. */
   fontUri?: string;
+  /** Where the page is shown: the side view, or the charts editor tab (the page leaves out what only the side view needs). */
+  surface?: 'side view' | 'editor';
 }
 
 const NONCE = /^[A-Za-z0-9+/=]{16,}$/;
@@ -40,7 +42,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function renderPanelHtml(options: PanelHtmlOptions): string {
-  const { cspSource, nonce, scriptUri, styleUris, fontUri } = options;
+  const { cspSource, nonce, scriptUri, styleUris, fontUri, surface } = options;
   // code-server (VS Code in a browser) gives a list: "'self' https://*.vscode-cdn.net".
   if (
     typeof cspSource !== 'string' ||
@@ -55,6 +57,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   if (typeof nonce !== 'string' || !NONCE.test(nonce)) {
     throw new Error('renderPanelHtml: the nonce must be at least 16 characters of letters, digits, +, / or =; generate a fresh random one per render.');
   }
+  if (surface !== undefined && surface !== 'side view' && surface !== 'editor') throw new Error(`renderPanelHtml: surface must be 'side view' or 'editor' (got ${JSON.stringify(surface)}).`);
   if (!Array.isArray(styleUris)) throw new Error('renderPanelHtml: styleUris must be an array of stylesheet URIs (it may be empty).');
   const styles = styleUris.map((uri, k) => `  <link rel="stylesheet" href="${checkUri(`styleUris[${k}]`, uri)}">`);
   if (fontUri !== undefined) styles.push(`  <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${checkUri('fontUri', fontUri)}">`);
@@ -67,7 +70,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 ${styles.join('\n')}
   <title>LSTM Lab</title>
 </head>
-<body>
+<body${surface ? ` data-surface="${surface === 'editor' ? 'editor' : 'side-view'}"` : ''}>
   <script nonce="${nonce}" src="${checkUri('scriptUri', scriptUri)}"></script>
 </body>
 </html>
