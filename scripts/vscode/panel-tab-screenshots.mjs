@@ -4,7 +4,8 @@
 // one Python cell and a built-in stand-in probe of a plain-JS lstmStep:
 //  - the JS file beside a 300 px side bar: the stand-in's inline text must end on screen (left
 //    of the minimap); measured in the workbench DOM, exit 1 otherwise;
-//  - the side view at 300 px: the summary line and the Runs cards;
+//  - the side view at 300 px: the summary line and the Runs cards; the loss legend (each entry
+//    inside the chart: exit 1 otherwise) and Inspect's run dropdown;
 //  - the charts tab at about 750 px (side bar 600 px) and at full width (side bar hidden): the
 //    summary line, the Runs table (must not scroll sideways: exit 1) and the saturation charts.
 // Writes panel-tab-*.png to --out (default $TMPDIR/lstm-lab-panel-tab-shots).
@@ -116,6 +117,20 @@ async function main() {
       await openSections(side, ['runs']);
       await side.evaluate(() => window.scrollTo(0, 0));
       await shot(`side-300-${theme}`);
+      // The loss legend at 300 px: a lens run's long name must stay inside the chart; then Inspect's run dropdown.
+      await openSections(side, ['loss']);
+      await sleep(500);
+      const legend = await side.evaluate(() => {
+        const chart = window.lstmLabPanel?.lossChart;
+        return chart ? { width: chart.width, entries: chart.legend.legendHitBoxes.map((b, k) => ({ text: chart.legend.legendItems[k].text, left: b.left, right: b.left + b.width })) } : undefined;
+      });
+      for (const e of legend?.entries ?? [])
+        if (e.left < 0 || e.right > legend.width + 0.5) problems.push(`${theme}: the loss legend's "${e.text}" spans ${e.left}–${e.right} px of a ${legend.width} px chart`);
+      console.log(`panel-tab-screenshots: ${theme}, side bar 300 px: loss legend ${JSON.stringify(legend?.entries.map((e) => e.text))}`);
+      await shot(`side-300-loss-${theme}`);
+      await openSections(side, ['inspect']);
+      await sleep(500);
+      await shot(`side-300-inspect-${theme}`);
 
       // The charts tab at about 750 px: the side bar 600 px wide.
       await ask('charts');
