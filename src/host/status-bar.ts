@@ -1,7 +1,8 @@
 // The status-bar item: the live loss and characters/s of the running run, the queue length,
 // and when idle the last finished training run's validation loss (nothing before the first;
 // after a reload, the stored runs' last one).
-// Click: show the panel.
+// Click: show the panel. Beside it while a run trains or waits, a Stop item (a training run has
+// no notification of its own, so it never covers the editor; this is where it is cancelled).
 import * as vscode from 'vscode';
 import type { BatchProgress } from '../shared/types';
 import type { RunRecord } from '../shared/protocol';
@@ -11,12 +12,21 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('lstmLab.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'LSTM Lab';
   item.command = 'lstmLab.showPanel';
+  const stop = vscode.window.createStatusBarItem('lstmLab.stopRun', vscode.StatusBarAlignment.Left, 9);
+  stop.name = 'LSTM Lab: Stop';
+  stop.text = '$(debug-stop) Stop';
+  stop.command = 'lstmLab.stop';
   let last: BatchProgress | undefined;
   /** The last training run that finished with a validation loss: after a reload, the stored one. */
   let finished: RunRecord | undefined = manager.lastFinishedTraining();
 
   const render = (run: RunRecord | undefined) => {
     const queued = manager.queuedRuns().length;
+    const stoppable = [run, manager.activeRun(), ...manager.queuedRuns()].find((r) => r?.status === 'running' || r?.status === 'queued');
+    if (stoppable) {
+      stop.tooltip = `Stop ${stoppable.title}; its data so far is kept.`;
+      stop.show();
+    } else stop.hide();
     if (!run) {
       last = undefined;
       const result = finished?.epochs[finished.epochs.length - 1];
@@ -61,7 +71,7 @@ export function createStatusBar(manager: RunManager): vscode.Disposable {
     probeSeries: () => render(manager.activeRun()),
   });
   render(manager.activeRun());
-  return vscode.Disposable.from(item, sub);
+  return vscode.Disposable.from(item, stop, sub);
 }
 
 function formatRate(charsPerSecond: number): string {

@@ -33,7 +33,7 @@ function configOrThrow(cell: CellKind, preset: Preset, corpus: CorpusSpec, overr
   return config;
 }
 
-/** Shows a run's cancellable progress notification until it finishes (cancel = Stop). */
+/** Shows a (short) run's cancellable progress notification until it finishes (cancel = Stop): probes. */
 export function showProgress(deps: CommandDeps, run: RunRecord, finished: Promise<RunRecord>): void {
   const { manager } = deps;
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LSTM Lab: ${run.title}`, cancellable: true }, async (progress, token) => {
@@ -108,10 +108,9 @@ export function startTraining(deps: CommandDeps, cells: CellKind[], preset: Pres
     deps.log(
       `[${started.run.id}] queued: ${title} (hidden ${config.hiddenSize}, embedding ${config.embeddingSize}, batch ${config.batchSize}, seq ${config.seqLen}, epochs ${config.epochs}${config.maxBatches ? `, ≤${config.maxBatches} batches` : ''}, lr ${config.learningRate}, seed ${config.seed})`,
     );
-    if (!options.quiet) {
-      showProgress(deps, started.run, started.finished);
-      void started.finished.then((run) => reportFinished(deps, run));
-    }
+    // No progress notification: it would cover the editor (the gate lines a learner reads) for the
+    // whole run. The status bar shows the live loss and a Stop item; a notification says the result.
+    if (!options.quiet) void started.finished.then((run) => reportFinished(deps, run));
     return started;
   });
 }
