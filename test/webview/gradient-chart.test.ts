@@ -4,13 +4,12 @@
 // userProbeRun and sent through JSON as VS Code's postMessage does. Their norms fall to 2e-32.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import type http from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { planNotebook, type CellResult } from '../../src/python';
 import { userProbeRun } from '../../src/host/core/user-code-report';
 import { encodeNonFinite } from '../../src/shared/non-finite';
 import type { RunRecord } from '../../src/shared/protocol';
-import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+import { usePanelInChromium } from './helpers';
 import { CELL, NOTEBOOK, RECORDED } from './record-user-probe';
 
 const NONCE = 'Z3JhZGllbnQtY2hhcnQtdGVzdC1ub25jZQ==';
@@ -35,20 +34,7 @@ function recordedRun(edit: (run: RunRecord) => void = () => undefined): RunRecor
 
 describe('gradient chart of a probe of your own code', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: http.Server;
-  let origin: string;
-
-  before(async () => {
-    requireChromiumAndBuild();
-    ({ server, origin } = await startPanelServer(NONCE));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const served = usePanelInChromium(NONCE);
 
   async function settle(page: Page): Promise<void> {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
@@ -56,14 +42,14 @@ describe('gradient chart of a probe of your own code', function () {
 
   /** Opens the panel in a side bar's width and sends it the run as the host and VS Code would. */
   async function panelWith(run: RunRecord): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-    const context = await browser.newContext({ viewport: { width: 460, height: 900 }, deviceScaleFactor: 1 });
+    const context = await served.browser.newContext({ viewport: { width: 460, height: 900 }, deviceScaleFactor: 1 });
     // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
     await context.addInitScript({ content: 'window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/`);
+    await page.goto(`${served.origin}/`);
     await page.waitForSelector('[data-section="equations"]');
     // What the host's panel posts (non-finite numbers marked), as VS Code carries it: in JSON.
     const wire = JSON.stringify(encodeNonFinite({ type: 'runs', runs: [run] }));

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
 import { renderPanelHtml } from '../../src/host/core/panel-html';
 
 const root = path.resolve(__dirname, '../..');
@@ -50,4 +51,32 @@ export async function startPanelServer(nonce: string): Promise<{ server: http.Se
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { server, origin };
+}
+
+/**
+ * For one mocha suite: builds, serves the panel page (startPanelServer) and launches headless
+ * Chromium before its tests, and closes both after; read `browser` and `origin` inside tests.
+ */
+export function usePanelInChromium(nonce: string): { readonly browser: Browser; readonly origin: string } {
+  let server: http.Server | undefined;
+  let browser: Browser | undefined;
+  let origin = '';
+  before(async () => {
+    requireChromiumAndBuild();
+    ({ server, origin } = await startPanelServer(nonce));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error('Chromium is not running: use the browser inside a test.');
+      return browser;
+    },
+    get origin(): string {
+      return origin;
+    },
+  };
 }

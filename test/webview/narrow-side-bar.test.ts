@@ -6,13 +6,12 @@
 // on the gradient-flow heatmap, and a count that says why it is one less than the text.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import type http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { GradientFlow } from '../../src/shared/inspect-types';
 import type { HostToWebview, RunRecord } from '../../src/shared/protocol';
 import { compareRuns, runningRun } from './fixtures';
-import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+import { usePanelInChromium } from './helpers';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 
 const NONCE = 'bmFycm93LXNpZGUtYmFyLXRlc3Q=';
@@ -38,29 +37,16 @@ function flowOf(text: string): GradientFlow {
 
 describe('panel in a 300 px side bar', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: http.Server;
-  let origin: string;
-
-  before(async () => {
-    requireChromiumAndBuild();
-    ({ server, origin } = await startPanelServer(NONCE));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    fs.mkdirSync(screenshotDir, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const served = usePanelInChromium(NONCE);
+  before(() => fs.mkdirSync(screenshotDir, { recursive: true }));
 
   async function panel(theme: WebviewTheme, messages: HostToWebview[], width = 300): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
+    const context = await served.browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
     await context.addInitScript({
       content: 'window.__name = (f) => f; window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage(m) { window.__posted.push(m); }, getState() {}, setState() {} });',
     });
     const page = await context.newPage();
-    await page.goto(`${origin}/`);
+    await page.goto(`${served.origin}/`);
     await page.waitForSelector('[data-section="runs"]');
     await page.evaluate((t) => {
       for (const [name, value] of Object.entries(t.variables)) document.documentElement.style.setProperty(name, value);

@@ -7,12 +7,11 @@
 // Also the saturation charts at full width: each keeps a chart's proportions.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import type http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { HostToWebview, RunRecord } from '../../src/shared/protocol';
 import { compareRuns, lstmSaturation, ownCodeProbes, probeRun } from './fixtures';
-import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+import { usePanelInChromium } from './helpers';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 
 const NONCE = 'cnVucy10YWJsZS10ZXN0LW5vbmNl';
@@ -41,29 +40,16 @@ function newcomerRuns(): RunRecord[] {
 
 describe('runs table and saturation charts at side-bar, medium and full width', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: http.Server;
-  let origin: string;
-
-  before(async () => {
-    requireChromiumAndBuild();
-    ({ server, origin } = await startPanelServer(NONCE));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    fs.mkdirSync(screenshotDir, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const served = usePanelInChromium(NONCE);
+  before(() => fs.mkdirSync(screenshotDir, { recursive: true }));
 
   /** The panel at `width`, themed, after the host's messages; closed by the caller. */
   async function panel(width: number, theme: WebviewTheme, messages: HostToWebview[]): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
+    const context = await served.browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
     // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
     await context.addInitScript({ content: 'window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });' });
     const page = await context.newPage();
-    await page.goto(`${origin}/`);
+    await page.goto(`${served.origin}/`);
     await page.waitForSelector('[data-section="runs"]');
     await page.evaluate((t) => {
       for (const [name, value] of Object.entries(t.variables)) document.documentElement.style.setProperty(name, value);

@@ -4,40 +4,25 @@
 // the page and the other chart takes the whole width. In a side bar (460 px) everything is one
 // column, as before.
 import assert from 'node:assert/strict';
-import type http from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
 import type { HostToWebview } from '../../src/shared/protocol';
 import { compareRuns, probeRun } from './fixtures';
-import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+import { usePanelInChromium } from './helpers';
 
 const NONCE = 'd2lkZS1sYXlvdXQtdGVzdC1ub25jZQ==';
 type Box = { x: number; y: number; width: number; height: number };
 
 describe('panel page at full width', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: http.Server;
-  let origin: string;
-
-  before(async () => {
-    requireChromiumAndBuild();
-    ({ server, origin } = await startPanelServer(NONCE));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const served = usePanelInChromium(NONCE);
 
   /** The boxes of the toolbar and of each top-level section, at a viewport width, after the host's messages. */
   async function layout(width: number, messages: HostToWebview[] = []): Promise<Record<string, Box>> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const context = await served.browser.newContext({ viewport: { width, height: 900 } });
     try {
       // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
       await context.addInitScript({ content: 'window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });' });
       const page = await context.newPage();
-      await page.goto(`${origin}/`);
+      await page.goto(`${served.origin}/`);
       await page.waitForSelector('[data-section="equations"]');
       await page.evaluate((all) => {
         for (const m of all) window.postMessage(m, '*');
