@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { WebviewTheme } from './themes';
 import { renderPanelHtml } from '../../src/host/core/panel-html';
 
 const root = path.resolve(__dirname, '../..');
@@ -79,4 +80,29 @@ export function usePanelInChromium(nonce: string): { readonly browser: Browser; 
       return origin;
     },
   };
+}
+
+/**
+ * A page of the served panel at `width` (1000 px high), in `theme`, after the host's `messages`
+ * and two frames; what it posts to the host collects in `window.__posted`. The caller closes it.
+ */
+export async function openThemedPanel(served: { readonly browser: Browser; readonly origin: string }, width: number, theme: WebviewTheme, messages: unknown[]): Promise<Page> {
+  const context = await served.browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
+  // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
+  await context.addInitScript({
+    content: 'window.__name = (f) => f; window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage(m) { window.__posted.push(m); }, getState() {}, setState() {} });',
+  });
+  const page = await context.newPage();
+  await page.goto(`${served.origin}/`);
+  await page.waitForSelector('[data-section="runs"]');
+  await page.evaluate((t) => {
+    for (const [name, value] of Object.entries(t.variables)) document.documentElement.style.setProperty(name, value);
+    document.body.classList.add(t.bodyClass);
+  }, theme);
+  await page.evaluate((all) => {
+    for (const m of all) window.postMessage(m, '*');
+  }, messages);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForTimeout(150);
+  return page;
 }

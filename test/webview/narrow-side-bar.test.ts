@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import type { GradientFlow } from '../../src/shared/inspect-types';
 import type { HostToWebview, RunRecord } from '../../src/shared/protocol';
 import { compareRuns, runningRun } from './fixtures';
-import { usePanelInChromium } from './helpers';
+import { openThemedPanel, usePanelInChromium } from './helpers';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 
 const NONCE = 'bmFycm93LXNpZGUtYmFyLXRlc3Q=';
@@ -40,21 +40,7 @@ describe('panel in a 300 px side bar', function () {
   const served = usePanelInChromium(NONCE);
   before(() => fs.mkdirSync(screenshotDir, { recursive: true }));
 
-  async function panel(theme: WebviewTheme, messages: HostToWebview[], width = 300): Promise<Page> {
-    const context = await served.browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
-    await context.addInitScript({
-      content: 'window.__name = (f) => f; window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage(m) { window.__posted.push(m); }, getState() {}, setState() {} });',
-    });
-    const page = await context.newPage();
-    await page.goto(`${served.origin}/`);
-    await page.waitForSelector('[data-section="runs"]');
-    await page.evaluate((t) => {
-      for (const [name, value] of Object.entries(t.variables)) document.documentElement.style.setProperty(name, value);
-      document.body.classList.add(t.bodyClass);
-    }, theme);
-    await send(page, messages);
-    return page;
-  }
+  const panel = (theme: WebviewTheme, messages: HostToWebview[], width = 300): Promise<Page> => openThemedPanel(served, width, theme, messages);
 
   async function send(page: Page, messages: unknown[]): Promise<void> {
     await page.evaluate((all) => {

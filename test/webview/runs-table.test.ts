@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { HostToWebview, RunRecord } from '../../src/shared/protocol';
 import { compareRuns, lstmSaturation, ownCodeProbes, probeRun } from './fixtures';
-import { usePanelInChromium } from './helpers';
+import { openThemedPanel, usePanelInChromium } from './helpers';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 
 const NONCE = 'cnVucy10YWJsZS10ZXN0LW5vbmNl';
@@ -44,24 +44,7 @@ describe('runs table and saturation charts at side-bar, medium and full width', 
   before(() => fs.mkdirSync(screenshotDir, { recursive: true }));
 
   /** The panel at `width`, themed, after the host's messages; closed by the caller. */
-  async function panel(width: number, theme: WebviewTheme, messages: HostToWebview[]): Promise<Page> {
-    const context = await served.browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
-    // A string, not a function: tsx would wrap a function's inner names with its __name helper, absent in the page.
-    await context.addInitScript({ content: 'window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });' });
-    const page = await context.newPage();
-    await page.goto(`${served.origin}/`);
-    await page.waitForSelector('[data-section="runs"]');
-    await page.evaluate((t) => {
-      for (const [name, value] of Object.entries(t.variables)) document.documentElement.style.setProperty(name, value);
-      document.body.classList.add(t.bodyClass);
-    }, theme);
-    await page.evaluate((all) => {
-      for (const m of all) window.postMessage(m, '*');
-    }, messages);
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await page.waitForTimeout(150);
-    return page;
-  }
+  const panel = (width: number, theme: WebviewTheme, messages: HostToWebview[]): Promise<Page> => openThemedPanel(served, width, theme, messages);
 
   for (const [width, theme] of [
     [300, LIGHT_MODERN],
