@@ -106,3 +106,27 @@ export async function openThemedPanel(served: { readonly browser: Browser; reado
   await page.waitForTimeout(150);
   return page;
 }
+
+/**
+ * For each element matching `selector`: the WCAG contrast of its text against what is behind it
+ * (its and its ancestors' backgrounds composited over white), its own background's opacity, and its text.
+ */
+export async function renderedContrast(page: Page, selector: string): Promise<{ ratio: number; alpha: number; text: string }[]> {
+  return page.$$eval(selector, (nodes) =>
+    nodes.map((node) => {
+      const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number).concat(1).slice(0, 4);
+      const over = (top: number[], below: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
+      const layers: number[][] = [];
+      for (let e: Element | null = node; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
+      const background = layers.reduceRight((below, top) => over(top, below), [255, 255, 255, 1]);
+      const text = over(rgba(getComputedStyle(node).color), background);
+      const luminance = (c: number[]) =>
+        [0, 1, 2]
+          .map((i) => c[i] / 255)
+          .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+      return { ratio: (hi + 0.05) / (lo + 0.05), alpha: rgba(getComputedStyle(node).backgroundColor)[3], text: node.textContent ?? '' };
+    }),
+  );
+}

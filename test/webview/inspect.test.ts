@@ -14,7 +14,7 @@ import type { ActivationCapture, GradientFlow, SampleWithProbabilities, Saturati
 import type { HostToWebview, RunRecord, WebviewToHost } from '../../src/shared/protocol';
 import { compareRuns, lstmSaturation } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
-import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+import { CHROMIUM, renderedContrast, requireChromiumAndBuild, startPanelServer } from './helpers';
 
 const screenshotDir = path.join(__dirname, 'screenshots');
 const NONCE = 'aW5zcGVjdC1ub25jZS0xMjM0NTY3';
@@ -246,24 +246,7 @@ describe('inspect views in headless Chromium', function () {
         for (let unit = 0; unit < HIDDEN; unit++) {
           await page.selectOption('.inspect-gate', gate);
           await page.fill('.inspect-unit', String(unit));
-          // The text colour against the colour behind it: each element's background composited over its ancestors'.
-          const ratios = await page.$$eval('[data-part="activations"] .heat-cell, [data-part="activations"] .legend-swatch', (nodes) =>
-            nodes.map((node) => {
-              const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number).concat(1).slice(0, 4);
-              const over = (top: number[], below: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
-              const layers: number[][] = [];
-              for (let e: Element | null = node; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
-              const background = layers.reduceRight((below, top) => over(top, below), [255, 255, 255, 1]);
-              const text = over(rgba(getComputedStyle(node).color), background);
-              const luminance = (c: number[]) =>
-                [0, 1, 2]
-                  .map((i) => c[i] / 255)
-                  .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-                  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-              const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a);
-              return { ratio: (hi + 0.05) / (lo + 0.05), alpha: rgba(getComputedStyle(node).backgroundColor)[3], text: node.textContent ?? '' };
-            }),
-          );
+          const ratios = await renderedContrast(page, '[data-part="activations"] .heat-cell, [data-part="activations"] .legend-swatch');
           for (const r of ratios) {
             strongest = Math.max(strongest, r.alpha);
             if (r.ratio < worst.ratio) worst = { ratio: r.ratio, where: `${gate}, unit ${unit}, "${r.text}" on opacity ${r.alpha.toFixed(2)}` };

@@ -10,7 +10,7 @@ import type { HostToWebview, RunRecord, WebviewToHost } from '../../src/shared/p
 import { GATE_LABELS } from '../../webview/equations';
 import { BATCHES_PER_EPOCH, compareRuns, probeRun, probeSeries, runningRun } from './fixtures';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
-import { CHROMIUM, requireChromiumAndBuild, startPanelServer } from './helpers';
+import { CHROMIUM, renderedContrast, requireChromiumAndBuild, startPanelServer } from './helpers';
 
 const screenshotDir = path.join(__dirname, 'screenshots');
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3ODkw';
@@ -804,22 +804,7 @@ describe('side panel in headless Chromium', function () {
       await send(page, { type: 'codeVerdict', verdict }, { type: 'highlight', gate: 'h' });
       const label = page.locator('.equation-line[data-gate="h"] .equation-departs');
       assert.equal(await label.textContent(), 'your code differs');
-      // The text colour against the colour behind it: the label's and its ancestors' backgrounds composited over each other.
-      const ratio = await label.evaluate((node) => {
-        const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number).concat(1).slice(0, 4);
-        const over = (top: number[], below: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
-        const layers: number[][] = [];
-        for (let e: Element | null = node; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
-        const background = layers.reduceRight((below, top) => over(top, below), [255, 255, 255, 1]);
-        const text = over(rgba(getComputedStyle(node).color), background);
-        const luminance = (c: number[]) =>
-          [0, 1, 2]
-            .map((i) => c[i] / 255)
-            .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-        const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a);
-        return (hi + 0.05) / (lo + 0.05);
-      });
+      const [{ ratio }] = await renderedContrast(page, '.equation-line[data-gate="h"] .equation-departs');
       await page.locator('[data-section="equations"]').screenshot({ path: path.join(screenshotDir, `equation-departs-${theme.bodyClass}.png`) });
       console.log(`      ${theme.bodyClass}: "your code differs" contrast ${ratio.toFixed(2)}`);
       assert.ok(ratio >= 4.5, `${theme.bodyClass}: contrast ${ratio.toFixed(2)} is below 4.5`);
