@@ -112,7 +112,9 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   for (const d of flow.defs) {
     if (roles.has(d) || d.targetCount > 1 || !hasActivation(d.rhs) || classify(d.name, vocab, d.targetSubscripted)) continue;
     const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && roles.has(s)))];
-    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs)) roles.set(d, roles.get(read[0])!);
+    // Not when that gate is already activated, split out of one sigmoid (TF1's `r, z = split(sigmoid(...))`): then `c = tanh(... r * h ...)` is the candidate.
+    const activatedBefore = (g: Def) => g.refs.some((r) => flow.activates(flow.reaching(r, g.order)?.rhs ?? ''));
+    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs) && !activatedBefore(read[0])) roles.set(d, roles.get(read[0])!);
   }
   return roles;
 }
@@ -187,8 +189,9 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
     const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
-    // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name.
-    const mixedOn = isH && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
+    // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
+    // (a copy, `h_state = h` to carry it round a loop, computes nothing).
+    const mixedOn = isH && !RETURNS_NAMES.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
@@ -310,7 +313,9 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     while (stack.length) {
       const [r, order] = stack.pop()!;
       const src = flow.reaching(r, order);
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs) || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
+      // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
+      const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);

@@ -227,16 +227,16 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key))) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
       else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate]) && !reshapesOneGate(flow, roles, src)) visit(src);
-      // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
+      // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()` (or TF1's `r, z = split(sigmoid(matmul(...)))`): the shared activation.
       else if (
         role === undefined &&
         !hasActivation(d.rhs) &&
         SPLIT.test(d.rhs) &&
         hasActivation(src.rhs) &&
-        src.refs.some((rr) => {
+        (flow.matmulCount(src.rhs) > 0 || src.refs.some((rr) => {
           const s = flow.reaching(rr, src.order);
           return s !== undefined && flow.preact(s);
-        })
+        }))
       )
         visit(src);
     }
