@@ -233,10 +233,11 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
         !hasActivation(d.rhs) &&
         SPLIT.test(d.rhs) &&
         hasActivation(src.rhs) &&
-        (flow.matmulCount(src.rhs) > 0 || src.refs.some((rr) => {
-          const s = flow.reaching(rr, src.order);
-          return s !== undefined && flow.preact(s);
-        }))
+        (flow.matmulCount(src.rhs) > 0 ||
+          src.refs.some((rr) => {
+            const s = flow.reaching(rr, src.order);
+            return s !== undefined && flow.preact(s);
+          }))
       )
         visit(src);
     }
