@@ -295,6 +295,22 @@ function unpackedParam(flow: Flow, ref: string, order: number): boolean {
   return m !== null && flow.isParam(m[1]);
 }
 
+/** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
+const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
+
+/**
+ * `act(self.U_h(carry) + x)`: one product, of the previous state, plus an input given as a parameter
+ * (projected before the step: an Elman set action whose caller applies W to the input).
+ */
+function productOfStatePlusInput(flow: Flow, d: Def, isPrevious: (ref: string) => boolean): boolean {
+  for (const m of d.rhs.matchAll(/([A-Za-z_$][\w$.]*)\s*\(([^()]*)\)/g)) {
+    if (!flow.matmulCount(`${m[1]}(`) || !extractRefs(m[2]).some(isPrevious)) continue;
+    const rest = d.rhs.slice(0, m.index) + d.rhs.slice(m.index + m[0].length);
+    if (/\+/.test(rest) && extractRefs(rest).some((r) => flow.isParam(r) && !isPrevious(r) && STEP_INPUT.test(r))) return true;
+  }
+  return false;
+}
+
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -325,8 +341,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
-    if (products === 0 || (products < 2 && !CONCAT.test(texts)) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
-    const previousHidden = [...refs].some((r) => {
+    const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
@@ -335,8 +350,10 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
-    });
-    if (previousHidden) roles.set(d, 'h');
+    };
+    const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
+    if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    if ([...refs].some(isPrevious)) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;
   return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };

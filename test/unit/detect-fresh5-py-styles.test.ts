@@ -27,4 +27,11 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'EluCandidateCell', kind: 'lstm-no-forget', range: { start: 29, end: 39 }, layout: 'fused', gates: { i: [32, 33, 34], g: [32, 33, 36], o: [32, 33, 35], c: [37], h: [38] } },
     ]);
   });
+
+  it('Equinox set actions: a hidden state gating the cell state unsquashed (`h = a_read * c`) reads o; an Elman step of one layer on the carry plus an input projected by its caller is an RNN, while an output layer plus a bias is no cell', () => {
+    assert.deepEqual(cells('set_actions.py'), [
+      { name: 'MagmaLstm', kind: 'lstm', range: { start: 5, end: 15 }, layout: 'per-gate', gates: { i: [10], f: [9], g: [12], o: [11], c: [13], h: [14] } },
+      { name: 'ElmanAction', kind: 'rnn', range: { start: 18, end: 24 }, layout: 'per-gate', gates: { h: [24] } },
+    ]);
+  });
 });
