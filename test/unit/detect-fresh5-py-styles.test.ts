@@ -34,4 +34,10 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'ElmanAction', kind: 'rnn', range: { start: 18, end: 24 }, layout: 'per-gate', gates: { h: [24] } },
     ]);
   });
+
+  it('a gate through a library function the vocabulary lacks (`F.hardtanh(chunks[3])`) is activated there: the cell update is not its line', () => {
+    assert.deepEqual(cells('unlisted_activation.py'), [
+      { name: 'HardLstmCell', kind: 'lstm', range: { start: 6, end: 22 }, layout: 'fused', gates: { i: [14, 15, 16], f: [14, 15, 17], g: [14, 15, 19], o: [14, 15, 18], c: [20], h: [21] } },
+    ]);
+  });
 });
