@@ -3,6 +3,7 @@
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
+import { expandGateArrays } from './gateArrays';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
@@ -188,7 +189,13 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
-    const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
+    // Also with the squash on a line of its own (`Ct[t] = tanh(C[t]); Hout[t] = o * Ct[t]`).
+    const squashedCell = (s: Def) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs) && refsRole(flow, s, roles, ['c']);
+    const gatedCell =
+      d.targetCount === 1 &&
+      !roles.has(d) &&
+      refsRole(flow, d, roles, ['o']) &&
+      (hasActivation(d.rhs) ? reachesRole(flow, d, roles, ['c']) : readsThroughMixers(flow, roles, d).sources.some(squashedCell));
     // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
     // (a copy, `h_state = h` to carry it round a loop, computes nothing).
     const mixedOn = isH && !RETURNS_NAMES.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
@@ -385,7 +392,7 @@ function callOf(names: string[]): RegExp | undefined {
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
   const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated) };
-  const flow = new Flow(parseDefs(stmts, lineOf), params, calls, lineOf, helpers);
+  const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
   if (lstm === null) return undefined;
   return lstm ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);

@@ -40,4 +40,11 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'HardLstmCell', kind: 'lstm', range: { start: 6, end: 22 }, layout: 'fused', gates: { i: [14, 15, 16], f: [14, 15, 17], g: [14, 15, 19], o: [14, 15, 18], c: [20], h: [21] } },
     ]);
   });
+
+  it("gates kept as slices of one array whose name spells their order (`FIGOa[t, :, H:2 * H] = sig(...)`, a GRU's `RZN_act`) are one value per gate, read back by slice; the squash of c on a line of its own still makes h; the backward pass's `dFIGOa` is not mapped", () => {
+    assert.deepEqual(cells('spelled_arrays.py'), [
+      { name: 'SlabLstm', kind: 'lstm', range: { start: 8, end: 40 }, layout: 'fused', gates: { i: [21, 23], f: [21, 22], g: [21, 24], o: [21, 25], c: [26], h: [28] } },
+      { name: 'SlabGru', kind: 'gru', range: { start: 43, end: 59 }, layout: 'fused', gates: { r: [53, 54], z: [53, 54], n: [56, 57], h: [58] } },
+    ]);
+  });
 });
