@@ -50,10 +50,19 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function formatStarted(ms: number, now: number = Date.now()): string {
   if (!Number.isFinite(ms)) return '—';
   const date = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  if (date.toDateString() === new Date(now).toDateString()) return `${clock}:${pad(date.getSeconds())}`;
-  return `${MONTHS[date.getMonth()]} ${date.getDate()}, ${clock}`;
+  if (date.toDateString() === new Date(now).toDateString()) return `${startClock(ms)}:${pad2(date.getSeconds())}`;
+  return `${MONTHS[date.getMonth()]} ${date.getDate()}, ${startClock(ms)}`;
+}
+
+/** "22:41": the local hour and minute a run started. */
+export function startClock(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const date = new Date(ms);
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
 }
 
 /** m:ss like the notebook's table (17:04), h:mm:ss past an hour. */
