@@ -3,6 +3,7 @@
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
+import { expandGateArrays } from './gateArrays';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
@@ -112,7 +113,9 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   for (const d of flow.defs) {
     if (roles.has(d) || d.targetCount > 1 || !hasActivation(d.rhs) || classify(d.name, vocab, d.targetSubscripted)) continue;
     const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && roles.has(s)))];
-    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs)) roles.set(d, roles.get(read[0])!);
+    // Not when that gate is already activated, split out of one sigmoid (TF1's `r, z = split(sigmoid(...))`): then `c = tanh(... r * h ...)` is the candidate.
+    const activatedBefore = (g: Def) => g.refs.some((r) => flow.activates(flow.reaching(r, g.order)?.rhs ?? ''));
+    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs) && !activatedBefore(read[0])) roles.set(d, roles.get(read[0])!);
   }
   return roles;
 }
@@ -186,9 +189,16 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
-    const gatedCell = d.targetCount === 1 && !roles.has(d) && hasActivation(d.rhs) && refsRole(flow, d, roles, ['o']) && reachesRole(flow, d, roles, ['c']);
-    // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name.
-    const mixedOn = isH && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
+    // Also with the squash on a line of its own (`Ct[t] = tanh(C[t]); Hout[t] = o * Ct[t]`).
+    const squashedCell = (s: Def) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs) && refsRole(flow, s, roles, ['c']);
+    const gatedCell =
+      d.targetCount === 1 &&
+      !roles.has(d) &&
+      refsRole(flow, d, roles, ['o']) &&
+      (hasActivation(d.rhs) ? reachesRole(flow, d, roles, ['c']) : readsThroughMixers(flow, roles, d).sources.some(squashedCell));
+    // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
+    // (a copy, `h_state = h` to carry it round a loop, computes nothing).
+    const mixedOn = isH && !RETURNS_NAMES.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
@@ -292,6 +302,22 @@ function unpackedParam(flow: Flow, ref: string, order: number): boolean {
   return m !== null && flow.isParam(m[1]);
 }
 
+/** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
+const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
+
+/**
+ * `act(self.U_h(carry) + x)`: one product, of the previous state, plus an input given as a parameter
+ * (projected before the step: an Elman set action whose caller applies W to the input).
+ */
+function productOfStatePlusInput(flow: Flow, d: Def, isPrevious: (ref: string) => boolean): boolean {
+  for (const m of d.rhs.matchAll(/([A-Za-z_$][\w$.]*)\s*\(([^()]*)\)/g)) {
+    if (!flow.matmulCount(`${m[1]}(`) || !extractRefs(m[2]).some(isPrevious)) continue;
+    const rest = d.rhs.slice(0, m.index) + d.rhs.slice(m.index + m[0].length);
+    if (/\+/.test(rest) && extractRefs(rest).some((r) => flow.isParam(r) && !isPrevious(r) && STEP_INPUT.test(r))) return true;
+  }
+  return false;
+}
+
 function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -310,7 +336,9 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     while (stack.length) {
       const [r, order] = stack.pop()!;
       const src = flow.reaching(r, order);
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || CONCAT.test(src.rhs) || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
+      // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
+      const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -320,8 +348,7 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
-    if (products === 0 || (products < 2 && !CONCAT.test(texts)) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
-    const previousHidden = [...refs].some((r) => {
+    const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name)) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
@@ -330,8 +357,10 @@ function analyseRnn(flow: Flow): UnitAnalysis | undefined {
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
-    });
-    if (previousHidden) roles.set(d, 'h');
+    };
+    const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
+    if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    if ([...refs].some(isPrevious)) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;
   return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };
@@ -363,7 +392,7 @@ function callOf(names: string[]): RegExp | undefined {
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
   const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated) };
-  const flow = new Flow(parseDefs(stmts, lineOf), params, calls, lineOf, helpers);
+  const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
   if (lstm === null) return undefined;
   return lstm ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);

@@ -227,16 +227,17 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key))) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
       else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate]) && !reshapesOneGate(flow, roles, src)) visit(src);
-      // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()`: the shared activation.
+      // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()` (or TF1's `r, z = split(sigmoid(matmul(...)))`): the shared activation.
       else if (
         role === undefined &&
         !hasActivation(d.rhs) &&
         SPLIT.test(d.rhs) &&
         hasActivation(src.rhs) &&
-        src.refs.some((rr) => {
-          const s = flow.reaching(rr, src.order);
-          return s !== undefined && flow.preact(s);
-        })
+        (flow.matmulCount(src.rhs) > 0 ||
+          src.refs.some((rr) => {
+            const s = flow.reaching(rr, src.order);
+            return s !== undefined && flow.preact(s);
+          }))
       )
         visit(src);
     }
@@ -287,6 +288,20 @@ function inlineLines(flow: Flow, d: Def, key: string): number[] {
   return lines;
 }
 
+/**
+ * The whole right-hand side is one call of a library function that is no product, reshape, split or
+ * dropout (`F.hardtanh(gates[2])`, `F.sgmoid(...)` misspelt): some activation the vocabulary lacks.
+ */
+function libraryFunctionOf(rhs: string): boolean {
+  const text = rhs.trim().replace(/;$/, '');
+  const m = /^(?:F|torch|nn|tf|np|jnp|jax\.nn|nn\.functional|torch\.nn\.functional|tf\.nn|tf\.math)\.([A-Za-z_]\w*)\s*\(/.exec(text);
+  if (!m || matchBracket(text, m[0].length - 1) !== text.length - 1) return false;
+  const call = `${m[0]}`;
+  return !MATMUL_CALL.test(call) && !RESHAPE.test(call) && !SPLIT.test(call) && !/dropout|clip|cat|concat|stack|add|sum|mul|where|zeros|ones|identity|cast|tile/i.test(m[1]);
+}
+
+const MATMUL_CALL = new RegExp(MATMUL.source);
+
 export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { gates: GateName[]; into: GateName[] } = { gates: [], into: [] }): Map<GateName, Set<number>> {
   const gates = new Map<GateName, Set<number>>();
   for (const g of names) {
@@ -302,7 +317,7 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     );
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
-    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs)) && !activatedBefore && !fromHelper) {
+    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {
         if (!inline.into.includes(r)) continue;
         const read = own.filter((o) => d.refs.some((ref) => ref === o.key && flow.reaching(ref, d.order) === o));

@@ -123,7 +123,15 @@ export function inferOutputGate(flow: Flow, roles: Roles): void {
     const sources = readsThroughMixers(flow, roles, d).sources;
     const gate = sources.find((s) => !roles.has(s) && s.targetCount === 1 && SIGMOID_LIKE.test(s.rhs) && !TANH_LIKE.test(s.rhs));
     const cellActivated = activatesCell(d.rhs, d) || sources.some((s) => !roles.has(s) && s !== gate && activatesCell(s.rhs, s));
-    if (gate && cellActivated) {
+    // A hidden state gating the cell state as it is (`h = f_o * c`, no squash): that sigmoid is o too.
+    const gatesCell =
+      gate !== undefined &&
+      roles.get(d) === 'h' &&
+      productPartners(d.rhs, gate.key).some((p) => {
+        const from = flow.reaching(p, d.order);
+        return from !== undefined && roles.get(from) === 'c';
+      });
+    if (gate && (cellActivated || gatesCell)) {
       roles.set(gate, 'o');
       roles.set(d, 'h');
     }

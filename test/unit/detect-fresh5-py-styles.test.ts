@@ -1,0 +1,50 @@
+// Python styles first met in the sixth set of real code (test/fixtures/detect-real, split 'fresh5')
+// and the numpy cells of the fifth it still missed, each written again as an own fixture in
+// test/fixtures/detect/styles: the expected name, range, kind and gate → lines are hand labels
+// read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
+}
+
+describe('detectCells: Python styles from the sixth set of real code', () => {
+  it('TF1: r and z split out of one sigmoid are activated there (the sigmoid line is theirs), the tanh reading r is the candidate; a dropout passing the new state on is not the state', () => {
+    assert.deepEqual(cells('tf1_shared_sigmoid.py'), [
+      { name: 'elman_step', kind: 'rnn', range: { start: 10, end: 15 }, layout: 'per-gate', gates: { h: [13] } },
+      { name: 'gated_step', kind: 'gru', range: { start: 18, end: 26 }, layout: 'fused', gates: { r: [21, 22], z: [21, 22], n: [23], h: [24] } },
+    ]);
+  });
+
+  it('a copy carrying the state round a loop (`h_state = h`) computes nothing; an ELU candidate is activated, so the cell update is not its line', () => {
+    assert.deepEqual(cells('carried_copies.py'), [
+      { name: 'LoopedLstm', kind: 'lstm', range: { start: 4, end: 26 }, layout: 'fused', gates: { i: [16, 17, 18], f: [16, 17, 19], g: [16, 17, 20], o: [16, 17, 21], c: [20], h: [22] } },
+      { name: 'EluCandidateCell', kind: 'lstm-no-forget', range: { start: 29, end: 39 }, layout: 'fused', gates: { i: [32, 33, 34], g: [32, 33, 36], o: [32, 33, 35], c: [37], h: [38] } },
+    ]);
+  });
+
+  it('Equinox set actions: a hidden state gating the cell state unsquashed (`h = a_read * c`) reads o; an Elman step of one layer on the carry plus an input projected by its caller is an RNN, while an output layer plus a bias is no cell', () => {
+    assert.deepEqual(cells('set_actions.py'), [
+      { name: 'MagmaLstm', kind: 'lstm', range: { start: 5, end: 15 }, layout: 'per-gate', gates: { i: [10], f: [9], g: [12], o: [11], c: [13], h: [14] } },
+      { name: 'ElmanAction', kind: 'rnn', range: { start: 18, end: 24 }, layout: 'per-gate', gates: { h: [24] } },
+    ]);
+  });
+
+  it('a gate through a library function the vocabulary lacks (`F.hardtanh(chunks[3])`) is activated there: the cell update is not its line', () => {
+    assert.deepEqual(cells('unlisted_activation.py'), [
+      { name: 'HardLstmCell', kind: 'lstm', range: { start: 6, end: 22 }, layout: 'fused', gates: { i: [14, 15, 16], f: [14, 15, 17], g: [14, 15, 19], o: [14, 15, 18], c: [20], h: [21] } },
+    ]);
+  });
+
+  it("gates kept as slices of one array whose name spells their order (`FIGOa[t, :, H:2 * H] = sig(...)`, a GRU's `RZN_act`) are one value per gate, read back by slice; the squash of c on a line of its own still makes h; the backward pass's `dFIGOa` is not mapped", () => {
+    assert.deepEqual(cells('spelled_arrays.py'), [
+      { name: 'SlabLstm', kind: 'lstm', range: { start: 8, end: 40 }, layout: 'fused', gates: { i: [21, 23], f: [21, 22], g: [21, 24], o: [21, 25], c: [26], h: [28] } },
+      { name: 'SlabGru', kind: 'gru', range: { start: 43, end: 59 }, layout: 'fused', gates: { r: [53, 54], z: [53, 54], n: [56, 57], h: [58] } },
+    ]);
+  });
+});
