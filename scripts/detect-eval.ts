@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { detectCells, type DetectedCell, type DetectLanguage, type GateName } from '../src/detect';
 
 interface LabelledCell {
@@ -134,12 +135,29 @@ function summary(t: Tally) {
   };
 }
 
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        verbose: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'holdout-notes': { type: 'boolean', default: false },
+        split: { type: 'string' },
+        manifest: { type: 'string' },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\nusage: npx tsx scripts/detect-eval.ts [--verbose] [--json] [--holdout-notes] [--split NAME] [--manifest FILE]`);
+    process.exit(2);
+  }
+}
+
 function main(): void {
-  const args = process.argv.slice(2);
-  const verbose = args.includes('--verbose');
-  const showHoldout = args.includes('--holdout-notes');
-  const only = args.includes('--split') ? args[args.indexOf('--split') + 1] : undefined;
-  const manifestPath = args.includes('--manifest') ? path.resolve(args[args.indexOf('--manifest') + 1]) : path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
+  const args = options();
+  const verbose = args.verbose;
+  const showHoldout = args['holdout-notes'];
+  const only = args.split;
+  const manifestPath = args.manifest !== undefined ? path.resolve(args.manifest) : path.join(__dirname, '..', 'test', 'fixtures', 'detect-real', 'manifest.json');
   const { entries } = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { entries: Entry[] };
   const splits = [...new Set(entries.map((e) => e.split))].filter((s) => only === undefined || s === only);
   if (only !== undefined && !splits.length) {
@@ -159,7 +177,7 @@ function main(): void {
   const result: Record<string, ReturnType<typeof summary> | string[]> = {};
   for (const [split, tally] of tallies) result[split] = summary(tally);
   result['skipped'] = skipped;
-  if (args.includes('--json')) {
+  if (args.json) {
     console.log(JSON.stringify(result, null, 2));
     return;
   }

@@ -4,10 +4,12 @@
 // Usage: npx tsx scripts/detect-sweep.ts [PYTHON_LIB_DIR]   (default /usr/lib/python3.11)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { detectCells, type DetectLanguage } from '../src/detect';
 
 const root = path.join(__dirname, '..');
-export const PYTHON_LIB = process.argv[2]?.startsWith('/') ? process.argv[2] : '/usr/lib/python3.11';
+/** The standard library swept by default (and by the unit test). */
+export const PYTHON_LIB = '/usr/lib/python3.11';
 export const JS_ROOTS = ['chart.js/dist', 'katex/dist', '@tensorflow/tfjs-core/dist/ops', 'mocha/lib', 'esbuild/lib'].map((p) => path.join(root, 'node_modules', p));
 /** Cells that are real: reporting them is right. */
 const REAL_CELLS = new Set(['basicLSTMCell', 'basicLSTMCell_']);
@@ -47,7 +49,20 @@ function sweep(label: string, dirs: string[], extensions: string[], language: De
   return falsePositives;
 }
 
+/** The Python library folder to sweep: the one positional argument, else PYTHON_LIB. */
+function pythonLibArgument(): string {
+  try {
+    const { positionals } = parseArgs({ options: {}, allowPositionals: true });
+    if (positionals.length > 1) throw new Error(`one folder at most, got ${positionals.length}`);
+    return positionals.length ? path.resolve(positionals[0]) : PYTHON_LIB;
+  } catch (e) {
+    console.error(`${(e as Error).message}\nusage: npx tsx scripts/detect-sweep.ts [PYTHON_LIB_DIR]   (default ${PYTHON_LIB})`);
+    process.exit(2);
+  }
+}
+
 if (require.main === module) {
-  const total = sweep(`Python (${PYTHON_LIB})`, [PYTHON_LIB], ['.py'], 'python') + sweep('JavaScript (node_modules)', JS_ROOTS, ['.js', '.cjs', '.mjs'], 'javascript');
+  const pythonLib = pythonLibArgument();
+  const total = sweep(`Python (${pythonLib})`, [pythonLib], ['.py'], 'python') + sweep('JavaScript (node_modules)', JS_ROOTS, ['.js', '.cjs', '.mjs'], 'javascript');
   process.exitCode = total ? 1 : 0;
 }

@@ -131,6 +131,8 @@ function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): 
 
 /** `return h` / `return (h,), h`: only names, nothing computed. */
 const RETURNS_NAMES = /^[\s(),[\]]*[A-Za-z_$][\w$.]*(?:[\s(),[\]]+[A-Za-z_$][\w$.]*)*[\s(),[\]]*$/;
+/** `return { xs, z, r, h: h[t], ys }`: an object of names (JS) hands values back and computes none. */
+const RETURNS_OBJECT = /^\s*\{\s*(?:[A-Za-z_$][\w$]*(?:\s*:\s*[A-Za-z_$][\w$.]*(?:\s*\[[^\]]*\])?)?\s*(?:,\s*|(?=\})))*\}\s*;?\s*$/;
 
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
@@ -199,7 +201,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
     // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
     // (a copy, `h_state = h` to carry it round a loop, computes nothing).
     const mixedOn = isH && !RETURNS_NAMES.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
-    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
+    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && !RETURNS_OBJECT.test(d.rhs) && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
@@ -243,8 +245,10 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
     if (!isH || !reachesRole(flow, d, roles, ['z'])) continue;
     // `return current_hidden_state`: a return of names computes nothing; the value it returns is the new state.
     const returned =
-      d.key === '<return>' && RETURNS_NAMES.test(d.rhs) ? readsThroughMixers(flow, roles, d).mixers.filter((m) => m.refs.some((r) => roles.get(flow.reaching(r, m.order)!) === 'z')) : [];
-    for (const h of returned.length ? returned : [d]) {
+      d.key === '<return>' && (RETURNS_NAMES.test(d.rhs) || RETURNS_OBJECT.test(d.rhs))
+        ? readsThroughMixers(flow, roles, d).mixers.filter((m) => m.refs.some((r) => roles.get(flow.reaching(r, m.order)!) === 'z'))
+        : [];
+    for (const h of returned.length || RETURNS_OBJECT.test(d.rhs) ? returned : [d]) {
       roles.set(h, 'h');
       hDefs.push(h);
     }

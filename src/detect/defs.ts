@@ -1,7 +1,7 @@
 // Assignments in one unit's statements: each target with its right-hand side, the names it
 // reads and the lines that compute it.
 import type { Stmt } from './scan';
-import { matchBracket, splitTopLevel } from './text';
+import { blank, matchBracket, splitTopLevel } from './text';
 import { roleName } from './vocab';
 
 export interface Def {
@@ -99,9 +99,11 @@ function unwrap(text: string): { text: string; offset: number } {
 export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
   const defs: Def[] = [];
   stmts.forEach((stmt, order) => {
-    let text = stmt.text;
-    const decl = /^\s*(?:export\s+)?(?:const|let|var)\s+/.exec(text);
-    if (decl) text = ' '.repeat(decl[0].length) + text.slice(decl[0].length);
+    for (const text of declarators(stmt.text)) define(stmt, order, text);
+  });
+  return defs;
+
+  function define(stmt: Stmt, order: number, text: string): void {
     const ret = /^\s*return\b/.exec(text);
     if (ret) {
       const rhs = text.slice(ret[0].length);
@@ -189,6 +191,18 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
         elementwise: Boolean(element),
       });
     });
-  });
-  return defs;
+  }
+}
+
+/**
+ * The statement's text once per declarator, the others blanked (same length): `const a = [], c = [];`
+ * declares a and c, it does not assign `[], c = []` to a. Otherwise the text with its keyword blanked.
+ */
+function declarators(text: string): string[] {
+  const decl = /^\s*(?:export\s+)?(?:const|let|var)\s+/.exec(text);
+  if (!decl) return [text];
+  const body = ' '.repeat(decl[0].length) + text.slice(decl[0].length);
+  const parts = splitTopLevel(body);
+  if (parts.length < 2) return [body];
+  return parts.map((p) => blank(body.slice(0, p.offset)) + p.text + blank(body.slice(p.offset + p.text.length)));
 }

@@ -46,6 +46,9 @@ function fusedWeightShape(stmts: Stmt[], kind: UnitAnalysis['kind']): boolean {
   return stmts.some((s) => re.test(s.text) && /(?:weight|kernel|W|bias|Linear|dense|Parameter|randn|zeros|empty|Tensor|variable|units)/i.test(s.text));
 }
 
+/** Methods of a backward pass (`backProp`, `backward`, `bptt_step`): they read the gates, they never compute them. */
+const BACKWARD_PASS = /^_*(?:back_?prop\w*|backward\w*|bptt\w*|\w*_backward|\w*[a-z]Backward|\w*BackProp\w*)$/i;
+
 /** Closures named only for their role in a loop (Keras's `def step(...)` inside `standard_lstm`). */
 const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$/i;
 
@@ -128,7 +131,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   for (const top of scanned.module.children)
     consider(
       top,
-      [top, ...descendants(top)].filter((u) => u.type !== 'class'),
+      [top, ...descendants(top)].filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
     );
   return cells.sort((a, b) => a.range.start - b.range.start);
 }

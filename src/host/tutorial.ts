@@ -24,6 +24,30 @@ export interface OpenedTutorial {
   created: boolean;
   /** The notebook cell (its document URI) that `cell` named, when found. */
   cellUri?: string;
+  /** True when the notebook editor had not appeared when the command returned (it opens when the workbench is ready). */
+  stillOpening?: true;
+}
+
+/** How long the command waits for the notebook editor before it returns (the notebook opens anyway). */
+const SHOW_WAIT_MS = 45_000;
+
+/**
+ * Shows the notebook, or gives up waiting after SHOW_WAIT_MS: in a browser VS Code (code-server) the
+ * notebook editor's output webview sometimes takes ~30 s to load, and now and then the editor's
+ * promise never settles (seen once in CI: over 120 s). The file is written by then, so
+ * nothing the command promised hangs on it.
+ */
+async function showNotebook(document: vscode.NotebookDocument, options?: vscode.NotebookDocumentShowOptions): Promise<vscode.NotebookEditor | undefined> {
+  let stopWaiting = () => {};
+  const late = new Promise<undefined>((resolve) => {
+    const timer = setTimeout(resolve, SHOW_WAIT_MS);
+    stopWaiting = () => clearTimeout(timer);
+  });
+  try {
+    return await Promise.race([vscode.window.showNotebookDocument(document, options), late]);
+  } finally {
+    stopWaiting();
+  }
 }
 
 /** `lstm-lab-tutorial.ipynb`, then `lstm-lab-tutorial-2.ipynb`, … : the first name not taken. */
@@ -121,16 +145,14 @@ export async function openTutorial(extensionUri: vscode.Uri, args: OpenTutorialA
 }
 
 /** Shows the notebook; with a cell name, scrolled to that class with the cursor on its time loop (`for t in …`), just above the gate lines. */
-async function show(document: vscode.NotebookDocument, cellName: string | undefined): Promise<{ cellUri?: string }> {
+async function show(document: vscode.NotebookDocument, cellName: string | undefined): Promise<Pick<OpenedTutorial, 'cellUri' | 'stillOpening'>> {
   const cell = cellName
     ? document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code && new RegExp(`^class ${cellName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'm').test(c.document.getText()))
     : undefined;
-  if (!cell) {
-    await vscode.window.showNotebookDocument(document);
-    return {};
-  }
+  if (!cell) return (await showNotebook(document)) ? {} : { stillOpening: true };
   const range = new vscode.NotebookRange(cell.index, cell.index + 1);
-  const notebookEditor = await vscode.window.showNotebookDocument(document, { selections: [range] });
+  const notebookEditor = await showNotebook(document, { selections: [range] });
+  if (!notebookEditor) return { cellUri: cell.document.uri.toString(), stillOpening: true };
   notebookEditor.revealRange(range, vscode.NotebookEditorRevealType.AtTop);
   // The cell's text editor exists once the notebook has rendered it.
   const lines = cell.document.getText().split('\n');

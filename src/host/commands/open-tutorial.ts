@@ -9,7 +9,7 @@ export function registerOpenTutorial(deps: CommandDeps): vscode.Disposable {
   return registerCommand<OpenTutorialArgs, OpenedTutorial>('lstmLab.openTutorial', deps.log, async (args, interactive) => {
     const opened = await openTutorial(deps.context.extensionUri, args ?? {}, interactive);
     if (opened) {
-      deps.log(`tutorial: ${opened.created ? 'wrote and opened' : 'opened'} ${opened.uri}`);
+      deps.log(`tutorial: ${opened.created ? 'wrote and opened' : 'opened'} ${opened.uri}${opened.stillOpening ? ' (its editor was still loading when the command returned)' : ''}`);
       deps.walkthrough.mark('tutorialOpened');
       if (args?.equations && opened.cellUri) {
         await delegate('lstmLab.showEquations', { uri: opened.cellUri, cell: args.cell });

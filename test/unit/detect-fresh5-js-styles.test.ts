@@ -1,0 +1,30 @@
+// JS/TS styles first met in the sixth set of real code (test/fixtures/detect-real, split 'fresh5'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
+// kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates' | 'peephole'>[] {
+  const language = file.endsWith('.ts') ? 'typescript' : 'javascript';
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates, peephole }) => ({
+    name,
+    kind,
+    range,
+    layout,
+    gates,
+    ...(peephole ? { peephole } : {}),
+  }));
+}
+
+describe('detectCells: JS/TS styles from the sixth set of real code', () => {
+  it('a forward pass returning an object of its arrays maps no return line; a backProp method reading the gates (err.o, err.c) maps nothing and makes no peephole; `const a = [], c = []` declares two names', () => {
+    assert.deepEqual(cells('forward_backward.js'), [
+      { name: 'PeepholeFreeLstm', kind: 'lstm', range: { start: 3, end: 42 }, layout: 'per-gate', gates: { i: [15], f: [16], g: [14], o: [17], c: [18], h: [19] } },
+      { name: 'scalarGru', kind: 'gru', range: { start: 44, end: 53 }, layout: 'per-gate', gates: { r: [48], z: [47], n: [49], h: [50] } },
+    ]);
+  });
+});
