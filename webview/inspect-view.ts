@@ -14,7 +14,8 @@ import type { ExportFiles, PartTheme } from './inspect/part';
 import { ProbePart } from './inspect/probe-part';
 import { SamplePart } from './inspect/sample-part';
 import { installInspectStyles } from './inspect-styles';
-import { fitSelectOptions } from './label-fit';
+import { fitSelectOptions, labelHead } from './label-fit';
+import { startClock } from './run-rows';
 import { restoreInspectState, type InspectUiState } from './inspect-view-state';
 import { SaturationView } from './saturation-view';
 import { Section } from './sections';
@@ -299,10 +300,13 @@ export class InspectView {
     this.section.setEmpty(candidates.length === 0 && !hasResult ? INSPECT_EMPTY_NOTE : undefined);
     const current = this.selectedRun()?.id ?? '';
     const signature = candidates.map((r) => `${r.id}\u0000${r.title}`).join('\u0001');
+    // Runs of one cell read alike once a narrow dropdown shortens them to the cell: their start time (the Runs table's) tells them apart.
+    const heads = candidates.map((r) => labelHead(r.title));
+    const sharesHead = (r: RunRecord) => heads.filter((h) => h === labelHead(r.title)).length > 1;
     if (this.runSelect.dataset.signature !== signature) {
       this.runSelect.dataset.signature = signature;
       this.runSelect.replaceChildren(
-        ...(candidates.length ? candidates.map((r) => el('option', { value: r.id }, `${r.title} (${runFacts(r)})`)) : [el('option', { value: '' }, 'no finished training run yet')]),
+        ...(candidates.length ? candidates.map((r) => el('option', { value: r.id }, `${r.title} (${runFacts(r, sharesHead(r))})`)) : [el('option', { value: '' }, 'no finished training run yet')]),
       );
     }
     this.runSelect.value = current;
@@ -342,10 +346,15 @@ function inspectable(runs: readonly RunRecord[]): RunRecord[] {
   return runs.filter((r) => r.kind === 'train' && r.checkpoint && r.status !== 'running' && r.status !== 'queued').sort((a, b) => b.createdAt - a.createdAt);
 }
 
-/** What the run dropdown says after a run's name: its status unless done, its last validation loss. */
-function runFacts(run: RunRecord): string {
+/**
+ * What the run dropdown says after a run's name: its status unless done, its last validation
+ * loss, and if asked the hour and minute it started (short enough to keep the cell's name whole
+ * in a 300 px side bar; the Runs table has the day).
+ */
+function runFacts(run: RunRecord, withStart: boolean): string {
   const val = run.epochs.length ? `val ${run.epochs[run.epochs.length - 1].valLoss.toFixed(3)}` : '';
-  return [run.status === 'done' ? '' : run.status, val].filter(Boolean).join(', ') || run.status;
+  const started = withStart ? startClock(run.startedAt ?? run.createdAt) : '';
+  return [run.status === 'done' ? '' : run.status, val, started].filter(Boolean).join(', ') || run.status;
 }
 
 function describeResult(result: InspectResult): string {

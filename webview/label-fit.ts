@@ -21,7 +21,7 @@ export function fitLabel(text: string, fits: (candidate: string) => boolean): st
   const suffix = KEPT_SUFFIX.exec(text)?.[0] ?? '';
   const name = text.slice(0, text.length - suffix.length);
   const parts = name.split(' · ');
-  parts[0] = parts[0].split(', ')[0];
+  parts[0] = labelHead(name);
   for (let keep = parts.length; keep >= 1; keep--) {
     const candidate = parts.slice(0, keep).join(' · ') + suffix;
     if (fits(candidate)) return candidate;
@@ -32,6 +32,11 @@ export function fitLabel(text: string, fits: (candidate: string) => boolean): st
     if (fits(candidate)) return candidate;
   }
   return `${head[0] ?? ''}…`;
+}
+
+/** What a name is shortened to before it is cut: its first part without the explanation ("GateByGateLSTM"). */
+export function labelHead(name: string): string {
+  return name.split(' · ')[0].split(', ')[0];
 }
 
 /** Width left for an entry's text beside its marker and the legend's padding (chart.js's own layout, with a margin). */

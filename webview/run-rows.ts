@@ -50,10 +50,19 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function formatStarted(ms: number, now: number = Date.now()): string {
   if (!Number.isFinite(ms)) return '—';
   const date = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const clock = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  if (date.toDateString() === new Date(now).toDateString()) return `${clock}:${pad(date.getSeconds())}`;
-  return `${MONTHS[date.getMonth()]} ${date.getDate()}, ${clock}`;
+  if (date.toDateString() === new Date(now).toDateString()) return `${startClock(ms)}:${pad2(date.getSeconds())}`;
+  return `${MONTHS[date.getMonth()]} ${date.getDate()}, ${startClock(ms)}`;
+}
+
+/** "22:41": the local hour and minute a run started. */
+export function startClock(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const date = new Date(ms);
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
 }
 
 /** m:ss like the notebook's table (17:04), h:mm:ss past an hour. */
@@ -213,7 +222,8 @@ function backendName(run: RunRecord): string | undefined {
 /**
  * The panel's summary line, short and plain, and its hover with the details. Running: what and
  * how far ("Training NaiveLSTM: batch 23 of 50, loss 3.124"); else the latest run's result
- * ("NaiveLSTM done: val loss 2.957 · 3.10 bits/char") or how it ended. The hover names the run
+ * ("NaiveLSTM done: val loss 2.957 · 3.10 bits/char") or how it ended, followed by the last
+ * trained model's loss when the latest run is not it (a probe after training). The hover names the run
  * in full, its backend and speed, and how many runs there are; the Runs table has the rest.
  */
 export function panelSummary(runs: readonly RunRecord[]): { text: string; detail: string } {
@@ -226,7 +236,22 @@ export function panelSummary(runs: readonly RunRecord[]): { text: string; detail
     return { text: runningText(running) + queued, detail: runningDetail(running, active.length - 1) };
   }
   if (active.length > 0) return { text: `${shortName(active[0])}: queued${active.length > 1 ? ` (${active.length - 1} more)` : ''}`, detail: idleSummary(runs) };
-  return { text: outcomeText(latest), detail: idleSummary(runs) };
+  // A probe (or a failed run) after training leaves the last trained model's loss in view beside its own result.
+  const trained = lastTrained(runs);
+  const earlier = trained && trained !== latest ? ` · ${shortName(trained)} ${trainedLosses(trained)}` : '';
+  return { text: outcomeText(latest) + earlier, detail: idleSummary(runs) };
+}
+
+/** The last training run that finished with validation losses, the model the panel's losses are about. */
+function lastTrained(runs: readonly RunRecord[]): RunRecord | undefined {
+  for (let k = runs.length - 1; k >= 0; k--) if (runs[k].status === 'done' && runs[k].kind === 'train' && runs[k].epochs.length > 0) return runs[k];
+  return undefined;
+}
+
+/** "val loss 2.957 · 3.10 bits/char": a finished training run's final validation loss. */
+function trainedLosses(run: RunRecord): string {
+  const last = run.epochs[run.epochs.length - 1];
+  return `val loss ${fixed(last?.valLoss, 3)} · ${fixed(last?.bitsPerChar, 2)} bits/char`;
 }
 
 function runningText(run: RunRecord): string {
@@ -256,7 +281,7 @@ function runningDetail(run: RunRecord, queued: number): string {
 function outcomeText(run: RunRecord): string {
   const last = run.epochs[run.epochs.length - 1];
   const name = shortName(run);
-  if (run.status === 'done' && run.kind === 'train' && last) return `${name} done: val loss ${fixed(last.valLoss, 3)} · ${fixed(last.bitsPerChar, 2)} bits/char`;
+  if (run.status === 'done' && run.kind === 'train' && last) return `${name} done: ${trainedLosses(run)}`;
   if (run.status === 'done' && run.kind === 'probe') return `${name} done: ${run.probeSeries.length} series`;
   return run.reason && run.status !== 'done' ? `${name} ${run.status}: ${run.reason}` : `${name} ${run.status}`;
 }
@@ -268,12 +293,18 @@ function outcomeText(run: RunRecord): string {
 export function idleSummary(runs: readonly RunRecord[]): string {
   const latest = runs[runs.length - 1];
   if (!latest) return 'No runs yet.';
-  const last = latest.epochs[latest.epochs.length - 1];
+  const trained = lastTrained(runs);
   let outcome: string = latest.status;
-  if (latest.status === 'done' && latest.kind === 'train' && last)
-    outcome = `done — val loss ${fixed(last.valLoss, 3)} (${fixed(last.bitsPerChar, 2)} bits/char), train loss ${fixed(last.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
+  if (latest === trained) outcome = trainedOutcome(latest);
   else if (latest.status === 'done' && latest.kind === 'probe') outcome = probeDone(latest);
   else if (latest.reason && latest.status !== 'done') outcome = `${latest.status}: ${latest.reason}`;
   const backend = backendName(latest);
-  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title}${backend ? ` on ${backend}` : ''} — ${outcome}`;
+  const earlier = trained && trained !== latest ? ` · last trained: ${trained.title} — ${trainedOutcome(trained)}` : '';
+  return `${runs.length} run${runs.length === 1 ? '' : 's'} · last: ${latest.title}${backend ? ` on ${backend}` : ''} — ${outcome}${earlier}`;
+}
+
+/** "done — val loss 2.957 (3.10 bits/char), train loss 3.012 (average over the epoch)". */
+function trainedOutcome(run: RunRecord): string {
+  const last = run.epochs[run.epochs.length - 1];
+  return `done — val loss ${fixed(last?.valLoss, 3)} (${fixed(last?.bitsPerChar, 2)} bits/char), train loss ${fixed(last?.trainLoss, 3)} (${TRAIN_LOSS_NOTE})`;
 }

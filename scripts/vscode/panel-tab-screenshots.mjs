@@ -4,8 +4,10 @@
 // one Python cell and a built-in stand-in probe of a plain-JS lstmStep:
 //  - the JS file beside a 300 px side bar: the stand-in's inline text must end on screen (left
 //    of the minimap); measured in the workbench DOM, exit 1 otherwise;
-//  - the side view at 300 px: the summary line and the Runs cards; the loss legend (each entry
-//    inside the chart: exit 1 otherwise) and Inspect's run dropdown;
+//  - the side view at 300 px: the summary line (after the probe, still the trained model's val
+//    loss: exit 1 otherwise) and the Runs cards; the loss legend (each entry inside the chart:
+//    exit 1 otherwise) and Inspect's run dropdown (its two runs of one cell told apart: exit 1
+//    otherwise);
 //  - the charts tab at about 750 px (side bar 600 px) and at full width (side bar hidden): the
 //    summary line, the Runs table (must not scroll sideways: exit 1) and the saturation charts.
 // Writes panel-tab-*.png to --out (default $TMPDIR/lstm-lab-panel-tab-shots).
@@ -116,6 +118,10 @@ async function main() {
       const side = await panelFrame('sidebar');
       await openSections(side, ['runs']);
       await side.evaluate(() => window.scrollTo(0, 0));
+      // The stand-in probe ran last: the summary line keeps the last trained model's loss beside it.
+      const summary = await side.$eval('.status-line', (p) => p.textContent ?? '');
+      console.log(`panel-tab-screenshots: ${theme}, side bar 300 px: summary "${summary}"`);
+      if (!/done: .* · GateByGateLSTM val loss \d/.test(summary)) problems.push(`${theme}: the summary after the probe lost the trained model's val loss: "${summary}"`);
       await shot(`side-300-${theme}`);
       // The loss legend at 300 px: a lens run's long name must stay inside the chart; then Inspect's run dropdown.
       await openSections(side, ['loss']);
@@ -130,6 +136,10 @@ async function main() {
       await shot(`side-300-loss-${theme}`);
       await openSections(side, ['inspect']);
       await sleep(500);
+      // Two runs of one lens cell: their options, as the closed dropdown shows them, must differ.
+      const options = await side.$$eval('.inspect-run option', (all) => all.map((o) => ({ text: o.text, title: o.title })));
+      console.log(`panel-tab-screenshots: ${theme}, side bar 300 px: Inspect's runs ${JSON.stringify(options)}`);
+      if (new Set(options.map((o) => o.text)).size < options.length) problems.push(`${theme}: Inspect's run dropdown shows two runs alike: ${options.map((o) => o.text).join(' | ')}`);
       await shot(`side-300-inspect-${theme}`);
 
       // The charts tab at about 750 px: the side bar 600 px wide.

@@ -191,6 +191,22 @@ describe('commands (real VS Code, real worker)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it("trains on an active notebook's cells' source, code and markdown, never its JSON", async () => {
+    const markdown = 'a cab. '.repeat(150);
+    const code = 'abc = cab\n'.repeat(120);
+    const notebook = await vscode.workspace.openNotebookDocument(
+      'jupyter-notebook',
+      new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, markdown, 'markdown'), new vscode.NotebookCellData(vscode.NotebookCellKind.Code, code, 'python')]),
+    );
+    await vscode.window.showNotebookDocument(notebook);
+    const run = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', { ...TINY, cell: 'simple-rnn', corpus: { kind: 'editor' }, maxBatches: 3 });
+    assert.equal(run.status, 'done', run.reason);
+    // Both cells' lines, trimmed and joined by spaces as any text corpus is; the .ipynb JSON would be longer and bring braces, quotes and keys.
+    assert.equal(run.corpus?.chars, [markdown.trim(), ...code.trim().split('\n')].join(' ').length);
+    assert.equal(run.corpus?.vocabSize, 8, "the cells' 6 characters (a b c . = space), padding and unknown");
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('refuses a bad hyperparameter before any worker starts, naming the setting and its range', async () => {
     const before = (await runs()).length;
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lstmLab.train', { ...TINY, cell: 'fused-lstm', hiddenSize: 0 })), /hiddenSize is 0; it must be an integer from 1 to 4096/);

@@ -1,6 +1,7 @@
 // Driver for scripts/vscode/panel-tab-screenshots.mjs (not a suite: no ".test" in its name).
 // Inside a real VS Code it makes the runs a newcomer had when the charts tab's Runs table could
-// not tell two checks apart: a Quick training run (its losses and gate saturation), two checks
+// not tell two checks apart: a Quick training run (its losses and gate saturation) and a shorter
+// one of the same lens-named cell (Inspect's run dropdown must tell them apart), two checks
 // of one Python cell, and a built-in stand-in probe of a plain-JS lstmStep (three forget
 // biases) whose summary sits after the function's header line. Then it opens the charts
 // editor tab and, on the script's word (files in $LSTM_LAB_SCREENS_DIR), brings the JS file or
@@ -48,6 +49,16 @@ export async function run(): Promise<void> {
       codeCell: { name: 'GateByGateLSTM', role: 'trained-as' },
     });
     log(`trained ${trained.title}: ${trained.status} ${trained.reason ?? ''}`);
+    // The same lens run again, shorter: two runs of one cell that Inspect's run dropdown must tell apart.
+    const again = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', {
+      preset: 'quick',
+      corpus: { kind: 'brown' },
+      cell: 'naive-lstm',
+      maxBatches: 4,
+      name: 'GateByGateLSTM, trained as NaiveLSTM',
+      codeCell: { name: 'GateByGateLSTM', role: 'trained-as' },
+    });
+    log(`trained ${again.title} again: ${again.status} ${again.reason ?? ''}`);
 
     // Two checks of one cell: the same name; the Runs table must still tell them apart.
     const py = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'lstm_cell.py'));

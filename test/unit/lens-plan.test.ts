@@ -28,6 +28,7 @@ import {
   forgetBiasPrompt,
   forgetBiasTitle,
   trainPresetPrompt,
+  QUICK_INPUT_TITLE_CHARS,
   QUICK_INPUT_VISIBLE_CHARS,
   INLINE_SUMMARY_CHARS,
   inlineSummaryBudget,
@@ -269,14 +270,21 @@ describe('one-line summaries', () => {
     assert.equal(builtInExplained(plan), "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js");
   });
 
-  it("the Train lens's preset pick says whole what the built-in is, and its placeholder fits the input box", () => {
+  it("the Train lens's preset pick: a one-line title that says a preset is chosen, a placeholder naming the built-in that fits the input box", () => {
     const tutorial = detectNotebook(fs.readFileSync(path.join(root, 'media/tutorial/lstm-lab-tutorial.ipynb'), 'utf8'));
     for (const cell of tutorial) {
       const plan = planForCell(cell);
       const { title, placeHolder } = trainPresetPrompt(cell.name, plan);
-      assert.ok(title.includes(`${builtInExplained(plan)}.`), title);
+      assert.equal(title, `LSTM Lab: train ${cell.name} on the Brown corpus — which preset?`);
+      assert.ok(title.length <= QUICK_INPUT_TITLE_CHARS, `${title.length} characters: ${title}`);
+      assert.ok(placeHolder.startsWith(`Runs as ${builtInName(plan)} (`), placeHolder);
       assert.ok(placeHolder.length <= QUICK_INPUT_VISIBLE_CHARS, `${placeHolder.length} characters: ${placeHolder}`);
     }
+    const gateByGate = planForCell(cellNamed(tutorial, 'GateByGateLSTM'));
+    assert.equal(trainPresetPrompt('GateByGateLSTM', gateByGate).placeHolder, 'Runs as NaiveLSTM (naive LSTM: four gates, own weights) in TF.js');
+    // A long class name keeps the question on one line: the corpus goes first.
+    const long = 'BidirectionalPeepholeLSTMWithLayerNorm';
+    assert.equal(trainPresetPrompt(long, gateByGate).title, `LSTM Lab: train ${long} — which preset?`);
   });
 
   it('the forget-bias box says why it asks before the preset: the run starts from b_f', () => {

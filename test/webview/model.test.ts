@@ -142,6 +142,24 @@ describe('runs table rows', () => {
     assert.equal(panelSummary([{ ...probeRun(), codeCell: { name: 'lstmStep', role: 'stand-in' } }]).text, 'Stand-in probe for lstmStep done: 5 series');
   });
 
+  it("keeps the last trained model's validation loss in the summary after a probe or a failed run, beside that run's result", () => {
+    const runs = compareRuns();
+    const trained = runs[runs.length - 1].epochs[0];
+    const losses = `val loss ${trained.valLoss.toFixed(3)} · ${trained.bitsPerChar.toFixed(2)} bits/char`;
+    const afterProbe = panelSummary([...runs, probeRun()]);
+    assert.equal(afterProbe.text, `Gradient probe done: 5 series · OptimizedLSTM ${losses}`);
+    assert.equal(
+      afterProbe.detail,
+      `5 runs · last: Gradient probe (notebook) on wasm — done — 5 series · last trained: OptimizedLSTM — done — val loss ${trained.valLoss.toFixed(3)} (${trained.bitsPerChar.toFixed(2)} bits/char), train loss ${trained.trainLoss.toFixed(3)} (average over the epoch)`,
+    );
+    // A run that ended without losses leaves the one before it; a lens run is named after the user's cell.
+    const cancelled: RunRecord = { ...runs[0], id: 'cancelled', status: 'cancelled', epochs: [] };
+    const lens: RunRecord = { ...runs[runs.length - 1], codeCell: { name: 'GateByGateLSTM', role: 'trained-as' } };
+    assert.equal(panelSummary([...runs.slice(0, -1), lens, cancelled]).text, `NaiveLSTM cancelled · GateByGateLSTM ${losses}`);
+    // With no finished training, a probe's line is its own result only.
+    assert.equal(panelSummary([probeRun()]).text, 'Gradient probe done: 5 series');
+  });
+
   it('says what is running, how far, and how many wait, in a line short enough for a side bar', () => {
     const run = runningRun();
     const last = run.batches[run.batches.length - 1];

@@ -102,11 +102,15 @@ describe('panel in a 300 px side bar', function () {
       }
     });
 
-    it(`(${name}) Inspect: the run dropdown and the text's placeholder fit; the whole run name on hover`, async () => {
-      const page = await panel(theme, [{ type: 'runs', runs: sideBarRuns() }]);
+    it(`(${name}) Inspect: the run dropdown and the text's placeholder fit; two runs of one cell told apart by when they started; the whole run name on hover`, async () => {
+      const [lensRun] = sideBarRuns();
+      // The lens run again, two hours later, a little better: shortened to the cell, the two would read alike but for the loss.
+      const again: RunRecord = { ...lensRun, id: 'lens-run-2', createdAt: lensRun.createdAt + 7_200_000, startedAt: lensRun.createdAt + 7_200_000, epochs: [{ ...lensRun.epochs[0], valLoss: 2.2 }] };
+      const page = await panel(theme, [{ type: 'runs', runs: [...sideBarRuns(), again] }]);
       try {
         await page.evaluate(() => document.querySelector<HTMLElement & { open: boolean }>('vscode-collapsible[data-section="inspect"]')!.setAttribute('open', ''));
         await page.waitForTimeout(200);
+        await page.locator('[data-section="inspect"]').screenshot({ path: path.join(screenshotDir, `side300-inspect-runs-${name}.png`) });
         const seen = await page.evaluate(() => {
           const select = document.querySelector<HTMLSelectElement>('.inspect-run')!;
           const text = document.querySelector<HTMLTextAreaElement>('.inspect-text')!;
@@ -139,9 +143,16 @@ describe('panel in a 300 px side bar', function () {
           };
         });
         for (const o of seen.options) assert.ok(o.width <= seen.selectWidth - 24, `"${o.text}" is ${Math.round(o.width)} px in a ${seen.selectWidth} px dropdown`);
-        const lens = seen.options.find((o) => o.value === 'lens-run')!;
-        assert.match(lens.title, new RegExp(`^${LENS_TITLE} \\(val \\d\\.\\d{3}\\)$`));
-        assert.match(lens.text, /^GateByGateLSTM\b.*\(val \d\.\d{3}\)$/);
+        // Each lens run says the hour and minute it started (local time, as the Runs table's Started column); the palette run, alone of its cell, does not need to.
+        const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
+        for (const run of [lensRun, again]) {
+          const option = seen.options.find((o) => o.value === run.id)!;
+          const val = run.epochs[0].valLoss.toFixed(3);
+          assert.match(option.title, new RegExp(`^${LENS_TITLE} \\(val ${val}, ${clock(run.startedAt ?? run.createdAt)}\\)$`));
+          // The cell (cut with "…" where the start time needs the room) and the facts that tell the runs apart, whole.
+          assert.match(option.text, new RegExp(`^GateByGate.*\\(val ${val}, ${clock(run.startedAt ?? run.createdAt)}\\)$`));
+        }
+        assert.match(seen.options.find((o) => o.value === 'palette-run')!.title, /^OptimizedLSTM · quick · Brown \(val \d\.\d{3}\)$/);
         assert.equal(seen.selectTitle, seen.options[0].title, "the chosen run's whole name on hover");
         assert.ok(seen.placeholderHeight <= seen.textHeight + 1, `the placeholder needs ${seen.placeholderHeight} px, the box is ${seen.textHeight} px`);
       } finally {

@@ -31,10 +31,16 @@ function activeEditorText(): EditorText | undefined {
 }
 
 function corpusItems(): (vscode.QuickPickItem & { value: CorpusChoice })[] {
-  const source = describeTextSource(activeEditorText());
+  const active = activeEditorText();
+  const source = describeTextSource(active);
+  // A notebook is learnt from its cells' source, said so: never its JSON, nor its outputs.
+  const editorItem: vscode.QuickPickItem =
+    active?.notebookCells !== undefined
+      ? { label: '$(notebook) Text of the active notebook', description: source.description, detail: "its code and markdown cells' source, one after the other (no outputs)" }
+      : { label: '$(file-text) Text of the active editor', description: source.description };
   return [
-    { label: '$(book) Brown corpus', description: "the notebook's text: 1.1M words of 1961 American English", value: 'brown' },
-    { label: '$(file-text) Text of the active editor', description: source.description, value: 'editor' },
+    { label: '$(book) Brown corpus', description: "1.1M words of 1961 American English, the original notebook's corpus", value: 'brown' },
+    { ...editorItem, value: 'editor' },
     { label: '$(folder-opened) A text file…', value: 'file' },
   ];
 }

@@ -80,19 +80,32 @@ export function trainedAsTitle(cellName: string, engineCell: CellKind): string {
 
 /** Says once what the built-in cell is (the catalog's title): "NaiveLSTM is LSTM Lab's naive LSTM: four gates, own weights, run in TF.js". */
 export function builtInExplained(plan: CellPlan): string {
-  const entry = CELL_CATALOG[plan.engineCell];
-  const what = /\((.*)\)$/.exec(entry.title)?.[1] ?? entry.title;
-  return `${entry.shortName} is LSTM Lab's ${what}, run in TF.js`;
+  return `${builtInName(plan)} is LSTM Lab's ${builtInWhat(plan)}, run in TF.js`;
+}
+
+/** What the built-in cell is, from the catalog's title: "naive LSTM: four gates, own weights". */
+function builtInWhat(plan: CellPlan): string {
+  const title = CELL_CATALOG[plan.engineCell].title;
+  return /\((.*)\)$/.exec(title)?.[1] ?? title;
 }
 
 /** About as many characters as a quick pick's input box shows (at VS Code's default width) before it cuts its placeholder. */
 export const QUICK_INPUT_VISIBLE_CHARS = 72;
 
-/** The Train lens's preset pick: the title names the cell, the built-in that trains it and what that is; the placeholder fits the input box. */
+/** About as many characters as a quick pick's title holds on one line (600 px, VS Code's widest quick input). */
+export const QUICK_INPUT_TITLE_CHARS = 80;
+
+/**
+ * The Train lens's preset pick: a one-line title that says what is chosen (the preset, for this
+ * cell), and a placeholder that says what runs instead of the user's code (the built-in cell,
+ * which the lens's hover explains in full). The corpus leaves the title first when a long
+ * cell name would wrap it.
+ */
 export function trainPresetPrompt(cellName: string, plan: CellPlan): { title: string; placeHolder: string } {
+  const onBrown = `LSTM Lab: train ${cellName} on the Brown corpus — which preset?`;
   return {
-    title: `LSTM Lab: train ${cellName}'s structure (${plan.description}) on the Brown corpus. ${builtInExplained(plan)}. Preset?`,
-    placeHolder: 'Same equations as your code, trained in TF.js without PyTorch',
+    title: onBrown.length <= QUICK_INPUT_TITLE_CHARS ? onBrown : `LSTM Lab: train ${cellName} — which preset?`,
+    placeHolder: `Runs as ${builtInName(plan)} (${builtInWhat(plan)}) in TF.js`,
   };
 }
 
