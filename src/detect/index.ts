@@ -128,7 +128,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const results = analysed.map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k])).filter((r): r is UnitAnalysis => r !== undefined);
     const merged = merge(results);
     if (!merged || !merged.gates.size) return;
-    const inner = report.type === 'function' && languageId === 'python' ? innermostHolding(report, merged) : undefined;
+    const inner = report.type === 'function' ? innermostHolding(report, merged) : undefined;
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
   };
   consider(scanned.module, [scanned.module]);
