@@ -2,7 +2,7 @@
 // reads and the lines that compute it.
 import type { Stmt } from './scan';
 import { blank, matchBracket, splitTopLevel } from './text';
-import { roleName } from './vocab';
+import { roleName, stateRole } from './vocab';
 
 export interface Def {
   /** Reference key: `x`, `self.c` (self/this attributes), `lstm.b_f.data`, '<return>'. */
@@ -146,6 +146,26 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       });
       return;
     }
+    const out = assign ? undefined : outArgument(text);
+    if (out) {
+      // `linalg.vecAddElems(retain, write, nextC)`: a library writing its result into a state passed last.
+      const rhs = text.slice(0, out.at) + blank(out.name) + text.slice(out.at + out.name.length);
+      defs.push({
+        key: out.name,
+        name: roleName(out.name),
+        order,
+        stmt,
+        rhs,
+        rhsOffset: 0,
+        lines: linesOf(stmt, 0, text.length, lineOf),
+        refs: extractRefs(rhs),
+        targetSubscripted: false,
+        targetCount: 1,
+        targetIndex: 0,
+        elementwise: false,
+      });
+      return;
+    }
     if (!assign) return;
     let lhs = text.slice(0, assign.at);
     const rhsStart = assign.at + assign.width;
@@ -192,6 +212,20 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       });
     });
   }
+}
+
+/** A call statement whose last argument is a bare name of a cell or hidden state (`nextC`, `h_out`): the call's output buffer. */
+function outArgument(text: string): { name: string; at: number } | undefined {
+  const call = /^\s*[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*\s*\(/.exec(text);
+  if (!call) return undefined;
+  const open = call[0].length - 1;
+  const close = matchBracket(text, open);
+  if (close < 0 || !/^\s*;?\s*$/.test(text.slice(close + 1))) return undefined;
+  const args = splitTopLevel(text.slice(open + 1, close));
+  const last = args[args.length - 1];
+  const name = /^\s*([A-Za-z_$][\w$]*)\s*$/.exec(last.text)?.[1];
+  if (args.length < 2 || !name || !stateRole(roleName(name), false)) return undefined;
+  return { name, at: open + 1 + last.offset + last.text.indexOf(name) };
 }
 
 /**

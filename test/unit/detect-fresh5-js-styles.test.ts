@@ -27,4 +27,10 @@ describe('detectCells: JS/TS styles from the sixth set of real code', () => {
       { name: 'scalarGru', kind: 'gru', range: { start: 44, end: 53 }, layout: 'per-gate', gates: { r: [48], z: [47], n: [49], h: [50] } },
     ]);
   });
+
+  it('a step written as an inner function of a factory is reported under its own name; a library call writing into a state passed last (`vec.sum(a, b, cOut)`) computes that state', () => {
+    assert.deepEqual(cells('factory_out_buffers.js'), [
+      { name: 'cellStep', kind: 'lstm', range: { start: 7, end: 16 }, layout: 'per-gate', gates: { i: [9], f: [10], g: [12], o: [11], c: [13], h: [14] } },
+    ]);
+  });
 });

@@ -1,0 +1,82 @@
+// The simple RNN: a hidden state that is an activation of products with weights reading a
+// previous state (a parameter, a value carried round a loop, `hs[t-1]`, `self.h`), or the linear
+// update of the PyTorch tutorial (`hidden = self.i2h(cat((input, hidden), 1))`).
+import { extractRefs, type Def } from './defs';
+import { gatesOf, type Flow, type Roles } from './flow';
+import type { UnitAnalysis } from './analyse';
+import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_NAMES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
+
+/** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
+// Also an elementwise recurrent weight (IndRNN's `self.u * h`).
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
+
+/** `(h,) = state`, `h = state[0]`, `h, c = states`: a value taken as it is out of a parameter. */
+function unpackedParam(flow: Flow, ref: string, order: number): boolean {
+  const m = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
+  return m !== null && flow.isParam(m[1]);
+}
+
+/** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
+const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
+
+/**
+ * `act(self.U_h(carry) + x)`: one product, of the previous state, plus an input given as a parameter
+ * (projected before the step: an Elman set action whose caller applies W to the input).
+ */
+function productOfStatePlusInput(flow: Flow, d: Def, isPrevious: (ref: string) => boolean): boolean {
+  for (const m of d.rhs.matchAll(/([A-Za-z_$][\w$.]*)\s*\(([^()]*)\)/g)) {
+    if (!flow.matmulCount(`${m[1]}(`) || !extractRefs(m[2]).some(isPrevious)) continue;
+    const rest = d.rhs.slice(0, m.index) + d.rhs.slice(m.index + m[0].length);
+    if (/\+/.test(rest) && extractRefs(rest).some((r) => flow.isParam(r) && !isPrevious(r) && STEP_INPUT.test(r))) return true;
+  }
+  return false;
+}
+
+export function analyseRnn(flow: Flow): UnitAnalysis | undefined {
+  const roles: Roles = new Map();
+  for (const d of flow.defs) {
+    // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
+    const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
+    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
+    // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
+    // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
+    const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
+    const linearUpdate = !activated && d.targetCount === 1 && stateRole(d.name, d.targetSubscripted) === 'h' && flow.isParam(d.key);
+    if (!isH || !(activated || linearUpdate)) continue;
+    // Everything the new state is computed from, through pre-activations.
+    const closure: Def[] = [];
+    const refs = new Set(d.refs);
+    const stack: [string, number][] = d.refs.map((r) => [r, d.order]);
+    while (stack.length) {
+      const [r, order] = stack.pop()!;
+      const src = flow.reaching(r, order);
+      // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
+      const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
+        closure.push(src);
+        for (const rr of src.refs) {
+          refs.add(rr);
+          stack.push([rr, src.order]);
+        }
+      }
+    }
+    const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
+    const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
+    const isPrevious = (r: string): boolean => {
+      const name = roleName(r);
+      if (EXPLICITLY_PREVIOUS.test(name)) return true;
+      if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
+      if (flow.isParam(r) || unpackedParam(flow, r, d.order)) return true;
+      // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
+      if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
+      // Carried round a loop: reassigned later in the loop body.
+      return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
+    };
+    const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
+    if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    if ([...refs].some(isPrevious)) roles.set(d, 'h');
+  }
+  if (!roles.size) return undefined;
+  return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };
+}
