@@ -47,4 +47,11 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'SlabGru', kind: 'gru', range: { start: 43, end: 59 }, layout: 'fused', gates: { r: [53, 54], z: [53, 54], n: [56, 57], h: [58] } },
     ]);
   });
+
+  it('gates made by a class of the file (`self.input_gate = Gate(n_in, n_hid, torch.sigmoid)`) are computed where called; that class is part of the cell, not an RNN of its own', () => {
+    assert.deepEqual(cells('gate_modules.py'), [
+      { name: 'GatedCell', kind: 'lstm', range: { start: 16, end: 32 }, layout: 'per-gate', gates: { i: [26], f: [27], g: [28], o: [29], c: [30], h: [31] } },
+      { name: 'UnitGru', kind: 'gru', range: { start: 44, end: 55 }, layout: 'per-gate', gates: { r: [53], z: [52], n: [54], h: [55] } },
+    ]);
+  });
 });
