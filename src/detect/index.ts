@@ -112,8 +112,8 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const scanned = scan(source, languageId);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
-  const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
   const components = gateComponents(scanned.module, descendants(scanned.module));
+  const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
   modules.products.push(...components.attributes);
   modules.activated.push(...components.attributes);
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
@@ -132,12 +132,15 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
   };
   consider(scanned.module, [scanned.module]);
-  for (const top of scanned.module.children.filter((u) => !components.classes.has(u.name)))
+  for (const top of scanned.module.children)
     consider(
       top,
       [top, ...descendants(top)].filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
     );
-  return cells.sort((a, b) => a.range.start - b.range.start);
+  // A gate's class (`class ForgetGate: ... return sigmoid(...)`) held by a gated cell is part of that cell.
+  const gated = new Set(cells.filter((c) => c.kind !== 'rnn' && c.kind !== 'unknown').map((c) => c.name));
+  const partOfCell = (c: DetectedCell) => [...(components.holders.get(c.name) ?? [])].some((holder) => gated.has(holder));
+  return cells.filter((c) => !partOfCell(c)).sort((a, b) => a.range.start - b.range.start);
 }
 
 /** Literal forget-bias settings anywhere in `source` (not only inside a cell). */

@@ -28,6 +28,7 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
     'cell_candidate',
     'g_gate',
     'gate_g',
+    'candidate_gate',
     'c_in',
     'c_prime',
   ],
@@ -58,6 +59,7 @@ export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
     'h_cand',
     'n_gate',
     'gate_n',
+    'candidate_gate',
     'new',
     'hthat',
     'h_that',
@@ -84,13 +86,17 @@ export function roleName(raw: string): string {
     .toLowerCase();
 }
 
+/** A gate's name with a word after it: `forget_gate_output`, `reset_gate_out`. */
+const GATE_SUFFIX = /(?<=_gate)_(?:output|out|value|val|activation|activated|act|result)$/;
+
 export function classify<K extends string>(name: string, vocab: Record<K, string[]>, subscripted: boolean): K | undefined {
   if (!name) return undefined;
   for (const role of Object.keys(vocab) as K[]) {
     if (name === 'hs' && !subscripted) continue; // HS is the notebook's hidden size
     if (vocab[role].includes(name)) return role;
   }
-  return undefined;
+  const bare = name.replace(GATE_SUFFIX, '');
+  return bare === name ? undefined : classify(bare, vocab, subscripted);
 }
 
 /** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
