@@ -154,6 +154,7 @@ export class InspectView {
   private wire(): void {
     this.runSelect.addEventListener('change', () => {
       this.state.runId = this.runSelect.value || undefined;
+      fitSelectOptions(this.runSelect); // the hover: the newly chosen run's whole name
       this.onStateChange();
     });
     this.textInput.addEventListener('input', () => {

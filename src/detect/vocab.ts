@@ -28,9 +28,10 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
     'cell_candidate',
     'g_gate',
     'gate_g',
-    'candidate_gate',
     'c_in',
     'c_prime',
+    'candidate_gate',
+    'input_node',
   ],
   o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
@@ -59,10 +60,11 @@ export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
     'h_cand',
     'n_gate',
     'gate_n',
-    'candidate_gate',
     'new',
     'hthat',
     'h_that',
+    'candidate_gate',
+    'candidate_hidden_state',
   ],
   h: LSTM_NAMES.h,
 };
@@ -143,7 +145,12 @@ export const MATMUL =
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).
  */
-export const ELEMENT_PRODUCT = /(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/g;
+// Also on either side, and kept in an object of weights (`x[j] * this.weights.hiddenToHidden[j][i]`, `h[m] * w.hh[m][k]`).
+const WEIGHTS_ELEMENT = String.raw`(?:(?:this|self)\s*\.\s*)?(?:[A-Za-z_$][\w$]*\s*\.\s*)?(?:[A-Za-z_$]*[wW]eights?|[wW])(?:\s*\.\s*[A-Za-z_$][\w$]*)?\s*(?:\[[^\]\n]*\]\s*){1,2}`;
+export const ELEMENT_PRODUCT = new RegExp(
+  `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
+  'g',
+);
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 

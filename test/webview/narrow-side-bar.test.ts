@@ -154,6 +154,10 @@ describe('panel in a 300 px side bar', function () {
         }
         assert.match(seen.options.find((o) => o.value === 'palette-run')!.title, /^OptimizedLSTM · quick · Brown \(val \d\.\d{3}\)$/);
         assert.equal(seen.selectTitle, seen.options[0].title, "the chosen run's whole name on hover");
+        // Choosing another run: the hover follows it.
+        const other = seen.options.find((o) => o.value !== seen.options[0].value)!;
+        await page.selectOption('.inspect-run', other.value);
+        assert.equal(await page.$eval('.inspect-run', (s) => s.getAttribute('title')), other.title, "the newly chosen run's whole name on hover");
         assert.ok(seen.placeholderHeight <= seen.textHeight + 1, `the placeholder needs ${seen.placeholderHeight} px, the box is ${seen.textHeight} px`);
       } finally {
         await page.context().close();
