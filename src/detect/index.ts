@@ -7,7 +7,6 @@
 // notebook, assignments in other code cells (the notebook sets lstm.b_f in separate cells)
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
-import { gateComponents } from './components';
 import { findForgetBiasAssignments } from './forgetBias';
 import { memberGateModules } from './gateModules';
 import { classHelpers, helperCalled } from './helpers';
@@ -114,9 +113,6 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
-  const components = gateComponents(scanned.module, descendants(scanned.module));
-  modules.products.push(...components.attributes);
-  modules.activated.push(...components.attributes);
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));
@@ -138,7 +134,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const fileClasses = scanned.module.children.filter((u) => u.type === 'class');
   const gateClasses = new Set<string>();
   consider(scanned.module, [scanned.module]);
-  for (const top of scanned.module.children.filter((u) => !components.classes.has(u.name)))
+  for (const top of scanned.module.children)
     consider(
       top,
       [top, ...descendants(top)].filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
