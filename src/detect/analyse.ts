@@ -78,6 +78,12 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     const role = classify(d.name, vocab, d.targetSubscripted) as K | undefined;
     if (role && gateRoles.includes(role) && gateLike(flow, d, roles, role)) roles.set(d, role);
   }
+  // `forget_gate_output = self.forget_gate(x, h)`: a per-gate helper or gate object names the value it returns.
+  for (const d of flow.defs) {
+    const helper = d.targetCount === 1 && !roles.has(d) && !classify(d.name, vocab, d.targetSubscripted) ? helperCalled(d.rhs, flow.helpers) : undefined;
+    const role = helper && flow.helpers!.gates.get(helper)?.gates.find((g): g is K => (gateRoles as GateName[]).includes(g));
+    if (role) roles.set(d, role);
+  }
   // `a, b, c, d = gates.chunk(4, 1)` with names that say nothing: the framework's order.
   const byStmt = new Map<number, Def[]>();
   // Also `z0, z1, z2, z3 = z`: a list split before (Keras hands it to a helper).
@@ -116,7 +122,8 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && roles.has(s)))];
     // Not when that gate is already activated, split out of one sigmoid (TF1's `r, z = split(sigmoid(...))`): then `c = tanh(... r * h ...)` is the candidate.
     const activatedBefore = (g: Def) => g.refs.some((r) => flow.activates(flow.reaching(r, g.order)?.rhs ?? ''));
-    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs) && !activatedBefore(read[0])) roles.set(d, roles.get(read[0])!);
+    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs) && !activatedBefore(read[0]) && !helperCalled(read[0].rhs, flow.helpers))
+      roles.set(d, roles.get(read[0])!);
   }
   return roles;
 }
@@ -160,6 +167,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         d.targetCount === 1 &&
         d.key !== '<return>' &&
         !hasActivation(d.rhs) &&
+        // A copy (`final_c[k] = c`) computes nothing: the value copied is the state.
+        !/^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(d.rhs) &&
         stateRole(d.name, d.targetSubscripted) !== 'h' &&
         !refsRole(flow, d, roles, ['o']) &&
         reachesRole(flow, d, roles, ['i']) &&
@@ -229,7 +238,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern, undefined, gate);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);

@@ -2,7 +2,7 @@
 // update reads (and what it multiplies them by), what the hidden state multiplies, peepholes,
 // and the lines of activations written inside an update.
 import { extractRefs, type Def } from './defs';
-import { Flow, isMixer, readsThroughMixers, rolesReached, type Roles } from './flow';
+import { Flow, isMixer, namedForAnotherGate, readsThroughMixers, rolesReached, type Roles } from './flow';
 import { matchBracket } from './text';
 import type { GateName } from './types';
 import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
@@ -75,7 +75,8 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
     const gates = read.filter((g) => near.has(g) && isActivationCall(g.rhs));
     // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
     const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
-    return readsPrevious && gates.length >= 2 && !gruNamed;
+    // Two values, not one variable's definitions in two branches (`output[:, t] = h_t` after each of two RNN loops).
+    return readsPrevious && new Set(gates.map((g) => g.key)).size >= 2 && !gruNamed;
   });
   // One cell state: the first such value and its later updates (the next time step's `c = ...`), not a backward pass's `db += dz` below it.
   return found.filter((d) => d.key === found[0].key);
@@ -183,7 +184,7 @@ export function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
 }
 
 /** The lines of each `pattern` activation call in `defs` (its whole argument: `i * self.activation(\n x_c + ...\n)`) whose argument `accept`s. */
-export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true): Set<number> {
+export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true, gate?: GateName): Set<number> {
   const lines = new Set<number>();
   for (const d of defs) {
     const re = new RegExp(pattern.source, 'g');
@@ -197,19 +198,19 @@ export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept
       const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
       for (let l = from; l <= to; l++) lines.add(l);
       // The pre-activations it reads are that gate's too (Keras' `i * self.activation(x_c + ...)`: x_c's line).
-      for (const l of preactLines(flow, extractRefs(argument), d.order)) lines.add(l);
+      for (const l of preactLines(flow, extractRefs(argument), d.order, gate)) lines.add(l);
     }
   }
   return lines;
 }
 
 /** The lines of the pre-activations `refs` read at `order`, through the pre-activations they read. */
-function preactLines(flow: Flow, refs: string[], order: number, seen = new Set<Def>()): number[] {
+function preactLines(flow: Flow, refs: string[], order: number, gate: GateName | undefined, seen = new Set<Def>()): number[] {
   return refs.flatMap((r) => {
     const src = flow.reaching(r, order);
     // A gate through relu (fundl's `r_t = relu(...)`) is activated, not a pre-activation.
-    if (!src || seen.has(src) || !flow.preact(src) || RNN_ACTIVATION.test(src.rhs)) return [];
+    if (!src || seen.has(src) || !flow.preact(src) || RNN_ACTIVATION.test(src.rhs) || (gate && namedForAnotherGate(src.name, gate))) return [];
     seen.add(src);
-    return [...src.lines, ...preactLines(flow, src.refs, src.order, seen)];
+    return [...src.lines, ...preactLines(flow, src.refs, src.order, gate, seen)];
   });
 }

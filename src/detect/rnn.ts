@@ -7,8 +7,8 @@ import type { UnitAnalysis } from './analyse';
 import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_NAMES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
 
 /** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
-// Also an elementwise recurrent weight (IndRNN's `self.u * h`).
-const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+// Also an elementwise recurrent weight (IndRNN's `self.u * h`), and two-letter weights (`wc * x[i]`, `wp * out[i]`).
+const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|w[a-z]{1,2}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
 const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
 
 /** `(h,) = state`, `h = state[0]`, `h, c = states`: a value taken as it is out of a parameter. */
@@ -33,12 +33,24 @@ function productOfStatePlusInput(flow: Flow, d: Def, isPrevious: (ref: string) =
   return false;
 }
 
+/**
+ * `out[i + 1] = sigmoid(wc * x[i] + wp * out[i])`: an array's next slot computed from its current one
+ * carries a state along the array, whatever its name. Gives the test for a read of the current slot.
+ */
+function nextSlotOf(d: Def): RegExp | undefined {
+  if (d.targetCount !== 1 || !d.targetSubscripted) return undefined;
+  const name = d.key.slice(d.key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const index = new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\+\\s*1\\s*\\]`).exec(d.stmt.text.slice(0, d.rhsOffset));
+  return index ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${index[1].replace(/[$]/g, '\\$')}\\s*\\]`) : undefined;
+}
+
 export function analyseRnn(flow: Flow): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
     // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
     const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
-    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name);
+    const nextSlot = nextSlotOf(d);
+    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -75,7 +87,7 @@ export function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     };
     const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
-    if ([...refs].some(isPrevious)) roles.set(d, 'h');
+    if ([...refs].some(isPrevious) || nextSlot?.test(texts)) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;
   return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };

@@ -30,6 +30,8 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
     'gate_g',
     'c_in',
     'c_prime',
+    'candidate_gate',
+    'input_node',
   ],
   o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
@@ -61,6 +63,8 @@ export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
     'new',
     'hthat',
     'h_that',
+    'candidate_gate',
+    'candidate_hidden_state',
   ],
   h: LSTM_NAMES.h,
 };
@@ -70,7 +74,7 @@ export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u
 
 /** Names a previous hidden state goes by (parameters of a step function). */
 export const PREVIOUS_HIDDEN =
-  /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
+  /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|hidden_?tensor|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
@@ -84,13 +88,17 @@ export function roleName(raw: string): string {
     .toLowerCase();
 }
 
+/** A gate's name with a word after it: `forget_gate_output`, `reset_gate_out`. */
+const GATE_SUFFIX = /(?<=_gate)_(?:output|out|value|val|activation|activated|act|result)$/;
+
 export function classify<K extends string>(name: string, vocab: Record<K, string[]>, subscripted: boolean): K | undefined {
   if (!name) return undefined;
   for (const role of Object.keys(vocab) as K[]) {
     if (name === 'hs' && !subscripted) continue; // HS is the notebook's hidden size
     if (vocab[role].includes(name)) return role;
   }
-  return undefined;
+  const bare = name.replace(GATE_SUFFIX, '');
+  return bare === name ? undefined : classify(bare, vocab, subscripted);
 }
 
 /** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
@@ -137,7 +145,12 @@ export const MATMUL =
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).
  */
-export const ELEMENT_PRODUCT = /(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/g;
+// Also on either side, and kept in an object of weights (`x[j] * this.weights.hiddenToHidden[j][i]`, `h[m] * w.hh[m][k]`).
+const WEIGHTS_ELEMENT = String.raw`(?:(?:this|self)\s*\.\s*)?(?:[A-Za-z_$][\w$]*\s*\.\s*)?(?:[A-Za-z_$]*[wW]eights?|[wW])(?:\s*\.\s*[A-Za-z_$][\w$]*)?\s*(?:\[[^\]\n]*\]\s*){1,2}`;
+export const ELEMENT_PRODUCT = new RegExp(
+  `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
+  'g',
+);
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 

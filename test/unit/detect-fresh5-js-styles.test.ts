@@ -33,4 +33,11 @@ describe('detectCells: JS/TS styles from the sixth set of real code', () => {
       { name: 'cellStep', kind: 'lstm', range: { start: 7, end: 16 }, layout: 'per-gate', gates: { i: [9], f: [10], g: [12], o: [11], c: [13], h: [14] } },
     ]);
   });
+
+  it('RNNs over number arrays with index loops: sums of elements times a weight matrix on either side (`h[m] * this.w.hidHid[m][k]`), and an array whose next slot is computed from its current one (`act[t + 1] = tanh(wa * x[t] + wr * act[t])`); a dense layer and a running squash without weights are no cells', () => {
+    assert.deepEqual(cells('loop_rnns.ts'), [
+      { name: 'LoopElman', kind: 'rnn', range: { start: 3, end: 29 }, layout: 'per-gate', gates: { h: [19, 22, 24] } },
+      { name: 'scalarChain', kind: 'rnn', range: { start: 45, end: 53 }, layout: 'per-gate', gates: { h: [50] } },
+    ]);
+  });
 });

@@ -1,0 +1,51 @@
+// Styles first met in the seventh set of real code (test/fixtures/detect-real, split 'fresh7'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
+// kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
+  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
+}
+
+describe('detectCells: styles from the seventh set of real code', () => {
+  it('gates held as objects of their own classes (`self.input_gate = SigmoidGate(...)`, imported `ResetUnit`) are one cell named after the class holding them; the gate classes are no cells', () => {
+    assert.deepEqual(cells('gate_objects.py'), [
+      {
+        name: 'ComposedLstm',
+        kind: 'lstm',
+        range: { start: 24, end: 39 },
+        layout: 'per-gate',
+        // TanhNode serves only the candidate: its return line (21) computes g.
+        gates: { i: [34], f: [33], g: [21, 35], o: [36], c: [37], h: [38] },
+      },
+      { name: 'ComposedGru', kind: 'gru', range: { start: 42, end: 53 }, layout: 'per-gate', gates: { r: [50], z: [51], n: [52], h: [53] } },
+    ]);
+  });
+
+  it("per-gate pre-activations normalised together (concatenated, normalised, sliced back) belong to their own gate only: `a_z` is not the reset gate's", () => {
+    assert.deepEqual(cells('normed_preacts.py'), [
+      // The concatenation and its normalisation (15, 16) feed r and z alike: a fused line.
+      { name: 'NormedGru', kind: 'gru', range: { start: 9, end: 22 }, layout: 'fused', gates: { r: [13, 15, 16, 18, 20], z: [12, 15, 16, 17, 19], n: [14, 21], h: [22] } },
+    ]);
+  });
+
+  it('a layer writing its RNN step once per direction and copying h into an output slot is an RNN, not a cell state fed by two gates; a previous state named hidden_tensor; a cell state copied out (`last_memory[0] = running`) is no update of it', () => {
+    assert.deepEqual(cells('layer_loops.py'), [
+      { name: 'TwoWayTanhLayer', kind: 'rnn', range: { start: 5, end: 17 }, layout: 'per-gate', gates: { h: [11, 15] } },
+      { name: 'ElmanStep', kind: 'rnn', range: { start: 20, end: 25 }, layout: 'per-gate', gates: { h: [23, 24] } },
+      {
+        name: 'CopyingLstmLayer',
+        kind: 'lstm',
+        range: { start: 28, end: 41 },
+        layout: 'fused',
+        gates: { i: [33, 34], f: [33, 35], g: [33, 36], o: [33, 37], c: [38], h: [39] },
+      },
+    ]);
+  });
+});
