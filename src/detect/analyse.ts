@@ -78,6 +78,12 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     const role = classify(d.name, vocab, d.targetSubscripted) as K | undefined;
     if (role && gateRoles.includes(role) && gateLike(flow, d, roles, role)) roles.set(d, role);
   }
+  // `forget_gate_output = self.forget_gate(x, h)`: a per-gate helper or gate object names the value it returns.
+  for (const d of flow.defs) {
+    const helper = d.targetCount === 1 && !roles.has(d) && !classify(d.name, vocab, d.targetSubscripted) ? helperCalled(d.rhs, flow.helpers) : undefined;
+    const role = helper && flow.helpers!.gates.get(helper)?.gates.find((g): g is K => (gateRoles as GateName[]).includes(g));
+    if (role) roles.set(d, role);
+  }
   // `a, b, c, d = gates.chunk(4, 1)` with names that say nothing: the framework's order.
   const byStmt = new Map<number, Def[]>();
   // Also `z0, z1, z2, z3 = z`: a list split before (Keras hands it to a helper).

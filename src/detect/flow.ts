@@ -109,7 +109,7 @@ const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Rec
 /** A gate definition is believed when its right-hand side computes something gate-like. */
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
   const helper = helperCalled(d.rhs, flow.helpers);
-  if (helper) return flow.helpers!.gates.get(helper)?.gate === role || !flow.helpers!.gates.has(helper);
+  if (helper) return flow.helpers!.gates.get(helper)?.gates.includes(role) ?? true;
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
   if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;

@@ -1,35 +1,35 @@
 // Gate maths spread over a class's methods: per-gate helpers (`def input_gate(self, x, h):
 // return sigmoid(...)`) and helpers that return part of the state (`c, o = self._carry(z, c)`).
-// The methods calling them are analysed with this knowledge, so the class is one cell.
+// The methods calling them are analysed with this knowledge, so the class is one cell. Gate
+// objects the class holds (`self.forget_gate(x, h)`, gateModules.ts) are called the same way.
 import { parseDefs } from './defs';
+import { gateRolesOfName, type GateModule } from './gateModules';
 import type { ScanUnit } from './scan';
 import type { GateName } from './types';
-import { classify, GRU_NAMES, hasActivation, LSTM_NAMES, roleName } from './vocab';
+import { hasActivation } from './vocab';
 
 export interface ClassHelpers {
   /** The methods that compute gates themselves (a cell's helper), or one gate (a per-gate helper). */
   methods: string[];
-  /** Methods named as a gate whose return value is activated: their gate and return lines. */
-  gates: Map<string, { gate: GateName; lines: number[] }>;
+  /** Methods named as a gate whose return value is activated, and gate objects held: their gates and return lines. */
+  gates: Map<string, { gates: GateName[]; lines: number[] }>;
 }
 
-const GATE_ROLES: GateName[] = ['i', 'f', 'g', 'o', 'r', 'z', 'n'];
-
-export function classHelpers(methods: ScanUnit[], lineOf: (o: number) => number, gateComputing: string[]): ClassHelpers {
-  const gates = new Map<string, { gate: GateName; lines: number[] }>();
+export function classHelpers(methods: ScanUnit[], lineOf: (o: number) => number, gateComputing: string[], modules = new Map<string, GateModule>()): ClassHelpers {
+  const gates = new Map<string, { gates: GateName[]; lines: number[] }>();
   for (const m of methods) {
-    const name = roleName(m.name.replace(/^_+/, ''));
-    const gate = classify(name, LSTM_NAMES, false) ?? classify(name, GRU_NAMES, false);
-    if (!gate || !GATE_ROLES.includes(gate)) continue;
+    const roles = gateRolesOfName(m.name);
+    if (!roles.length) continue;
     const ret = parseDefs(m.stmts, lineOf).find((d) => d.key === '<return>' && hasActivation(d.rhs));
-    if (ret) gates.set(m.name, { gate, lines: ret.lines });
+    if (ret) gates.set(m.name, { gates: roles, lines: ret.lines });
   }
+  for (const [member, module] of modules) if (!gates.has(member)) gates.set(member, { gates: module.gates, lines: module.lines });
   return { methods: [...new Set([...gateComputing, ...gates.keys()])], gates };
 }
 
-/** The class method `rhs` calls (`self.input_gate(x, h)`, `this._carry(z)`), if any. */
+/** The class method or gate object `rhs` calls (`self.input_gate(x, h)`, `this._carry(z)`, `self.forget_gate.forward(x, h)`), if any. */
 export function helperCalled(rhs: string, helpers: ClassHelpers | undefined): string | undefined {
   if (!helpers?.methods.length) return undefined;
-  const m = /(?:^|[^\w$.])(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*\(/.exec(rhs);
+  const m = /(?:^|[^\w$.])(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\.\s*(?:forward|call|__call__)\s*)?\(/.exec(rhs);
   return m && helpers.methods.includes(m[1]) ? m[1] : undefined;
 }

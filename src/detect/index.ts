@@ -9,6 +9,7 @@
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
 import { gateComponents } from './components';
 import { findForgetBiasAssignments } from './forgetBias';
+import { memberGateModules } from './gateModules';
 import { classHelpers, helperCalled } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
@@ -136,14 +137,19 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     // method for part of the state: the callers are analysed again knowing them.
     const methods = report.type === 'class' ? analysed.filter((u) => u.parent === report) : [];
     const gateComputing = methods.filter((u) => ['lstm', 'lstm-no-forget', 'gru'].includes(alone[analysed.indexOf(u)]?.kind ?? '')).map((u) => u.name);
-    const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing) : undefined;
+    const gateObjects = report.type === 'class' ? memberGateModules(report, fileClasses, scanned.lineOf) : new Map();
+    const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing, gateObjects) : undefined;
     const callsHelper = (u: ScanUnit) => helpers !== undefined && u.stmts.some((s) => helperCalled(s.text, helpers) !== undefined);
     const results = analysed.map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k])).filter((r): r is UnitAnalysis => r !== undefined);
     const merged = merge(results);
     if (!merged || !merged.gates.size) return;
     const inner = report.type === 'function' ? innermostHolding(report, merged) : undefined;
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
+    for (const m of gateObjects.values()) if (m.className) gateClasses.add(m.className);
   };
+  // Classes a cell holds as its gates (`self.forget_gate = ForgetGate(...)`) are part of that cell.
+  const fileClasses = scanned.module.children.filter((u) => u.type === 'class');
+  const gateClasses = new Set<string>();
   consider(scanned.module, [scanned.module]);
   const prototypes = es5Classes(scanned.module.children);
   for (const top of scanned.module.children.filter((u) => !components.classes.has(u.name) && !prototypes.methods.has(u))) {
@@ -158,7 +164,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
       units.filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
     );
   }
-  return cells.sort((a, b) => a.range.start - b.range.start);
+  return cells.filter((c) => !gateClasses.has(c.name)).sort((a, b) => a.range.start - b.range.start);
 }
 
 /** Literal forget-bias settings anywhere in `source` (not only inside a cell). */

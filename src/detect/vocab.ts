@@ -30,6 +30,8 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
     'gate_g',
     'c_in',
     'c_prime',
+    'candidate_gate',
+    'input_node',
   ],
   o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
@@ -61,6 +63,8 @@ export const GRU_NAMES: Record<'r' | 'z' | 'n' | 'h', string[]> = {
     'new',
     'hthat',
     'h_that',
+    'candidate_gate',
+    'candidate_hidden_state',
   ],
   h: LSTM_NAMES.h,
 };

@@ -1,0 +1,30 @@
+// Styles first met in the seventh set of real code (test/fixtures/detect-real, split 'fresh7'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
+// kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
+  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
+}
+
+describe('detectCells: styles from the seventh set of real code', () => {
+  it('gates held as objects of their own classes (`self.input_gate = SigmoidGate(...)`, imported `ResetUnit`) are one cell named after the class holding them; the gate classes are no cells', () => {
+    assert.deepEqual(cells('gate_objects.py'), [
+      {
+        name: 'ComposedLstm',
+        kind: 'lstm',
+        range: { start: 24, end: 39 },
+        layout: 'per-gate',
+        // TanhNode serves only the candidate: its return line (21) computes g.
+        gates: { i: [34], f: [33], g: [21, 35], o: [36], c: [37], h: [38] },
+      },
+      { name: 'ComposedGru', kind: 'gru', range: { start: 42, end: 53 }, layout: 'per-gate', gates: { r: [50], z: [51], n: [52], h: [53] } },
+    ]);
+  });
+});
