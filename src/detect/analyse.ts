@@ -235,7 +235,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   // the update's lines where a sigmoid-like (f, o) or tanh-like (g) activation is applied.
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
-    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern);
+    const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern, undefined, gate);
     if (lines?.size) gates.set(gate, lines);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);

@@ -6,7 +6,7 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, ELEMENT_PRODUCT, hasActivation, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
+import { ACTIVATION, ELEMENT_PRODUCT, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -200,6 +200,17 @@ export function reachesRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]
   return readsThroughMixers(flow, roles, d).sources.some((s) => wanted.includes(roles.get(s)!));
 }
 
+/**
+ * `x_f`, `recurrent_z`: a pre-activation whose name ends in another gate's letter belongs to that gate,
+ * though a gate's pre-activation reaches it (Keras layer norm: `u_concat = concatenate([u_i, u_f, …])`, then sliced back).
+ */
+export function namedForAnotherGate(name: string, gate: GateName): boolean {
+  const suffixes: Record<string, GateName> = ['r', 'z', 'n'].includes(gate) ? GRU_SUFFIXES : ['i', 'f', 'g', 'o'].includes(gate) ? LSTM_SUFFIXES : {};
+  const m = /_([a-z])$/.exec(name);
+  const named = m ? suffixes[m[1]] : undefined;
+  return named !== undefined && named !== gate;
+}
+
 function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   const lines = new Set<number>();
   const seen = new Set<Def>();
@@ -224,7 +235,7 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       const role = roles.get(src);
       if (role === gate) visit(src);
       // Keras' `c = f * c_tm1 + i * self.activation(x_c + ...)`: x_c is the candidate's, not c's.
-      else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key))) visit(src);
+      else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key)) && !namedForAnotherGate(src.name, gate)) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
       else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate]) && !reshapesOneGate(flow, roles, src)) visit(src);
       // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()` (or TF1's `r, z = split(sigmoid(matmul(...)))`): the shared activation.

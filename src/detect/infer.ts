@@ -2,7 +2,7 @@
 // update reads (and what it multiplies them by), what the hidden state multiplies, peepholes,
 // and the lines of activations written inside an update.
 import { extractRefs, type Def } from './defs';
-import { Flow, isMixer, readsThroughMixers, rolesReached, type Roles } from './flow';
+import { Flow, isMixer, namedForAnotherGate, readsThroughMixers, rolesReached, type Roles } from './flow';
 import { matchBracket } from './text';
 import type { GateName } from './types';
 import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
@@ -183,7 +183,7 @@ export function gatesCombined(flow: Flow, d: Def, roles: Roles): number {
 }
 
 /** The lines of each `pattern` activation call in `defs` (its whole argument: `i * self.activation(\n x_c + ...\n)`) whose argument `accept`s. */
-export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true): Set<number> {
+export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept: (argument: string) => boolean = () => true, gate?: GateName): Set<number> {
   const lines = new Set<number>();
   for (const d of defs) {
     const re = new RegExp(pattern.source, 'g');
@@ -197,19 +197,19 @@ export function activationLines(flow: Flow, defs: Def[], pattern: RegExp, accept
       const to = close > open ? flow.lineOf(d.stmt.offset + d.rhsOffset + close) : from;
       for (let l = from; l <= to; l++) lines.add(l);
       // The pre-activations it reads are that gate's too (Keras' `i * self.activation(x_c + ...)`: x_c's line).
-      for (const l of preactLines(flow, extractRefs(argument), d.order)) lines.add(l);
+      for (const l of preactLines(flow, extractRefs(argument), d.order, gate)) lines.add(l);
     }
   }
   return lines;
 }
 
 /** The lines of the pre-activations `refs` read at `order`, through the pre-activations they read. */
-function preactLines(flow: Flow, refs: string[], order: number, seen = new Set<Def>()): number[] {
+function preactLines(flow: Flow, refs: string[], order: number, gate: GateName | undefined, seen = new Set<Def>()): number[] {
   return refs.flatMap((r) => {
     const src = flow.reaching(r, order);
     // A gate through relu (fundl's `r_t = relu(...)`) is activated, not a pre-activation.
-    if (!src || seen.has(src) || !flow.preact(src) || RNN_ACTIVATION.test(src.rhs)) return [];
+    if (!src || seen.has(src) || !flow.preact(src) || RNN_ACTIVATION.test(src.rhs) || (gate && namedForAnotherGate(src.name, gate))) return [];
     seen.add(src);
-    return [...src.lines, ...preactLines(flow, src.refs, src.order, seen)];
+    return [...src.lines, ...preactLines(flow, src.refs, src.order, gate, seen)];
   });
 }

@@ -27,4 +27,11 @@ describe('detectCells: styles from the seventh set of real code', () => {
       { name: 'ComposedGru', kind: 'gru', range: { start: 42, end: 53 }, layout: 'per-gate', gates: { r: [50], z: [51], n: [52], h: [53] } },
     ]);
   });
+
+  it("per-gate pre-activations normalised together (concatenated, normalised, sliced back) belong to their own gate only: `a_z` is not the reset gate's", () => {
+    assert.deepEqual(cells('normed_preacts.py'), [
+      // The concatenation and its normalisation (15, 16) feed r and z alike: a fused line.
+      { name: 'NormedGru', kind: 'gru', range: { start: 9, end: 22 }, layout: 'fused', gates: { r: [13, 15, 16, 18, 20], z: [12, 15, 16, 17, 19], n: [14, 21], h: [22] } },
+    ]);
+  });
 });
