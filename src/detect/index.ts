@@ -7,7 +7,6 @@
 // notebook, assignments in other code cells (the notebook sets lstm.b_f in separate cells)
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
-import { gateComponents } from './components';
 import { findForgetBiasAssignments } from './forgetBias';
 import { memberGateModules } from './gateModules';
 import { classHelpers, helperCalled } from './helpers';
@@ -127,9 +126,6 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
-  const components = gateComponents(scanned.module, descendants(scanned.module));
-  modules.products.push(...components.attributes);
-  modules.activated.push(...components.attributes);
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));
@@ -152,7 +148,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const gateClasses = new Set<string>();
   consider(scanned.module, [scanned.module]);
   const prototypes = es5Classes(scanned.module.children);
-  for (const top of scanned.module.children.filter((u) => !components.classes.has(u.name) && !prototypes.methods.has(u))) {
+  for (const top of scanned.module.children.filter((u) => !prototypes.methods.has(u))) {
     const methods = prototypes.byOwner.get(top) ?? [];
     const units = [top, ...methods].flatMap((u) => [u, ...descendants(u)]);
     // An ES5 class is its constructor with its prototype's methods, over the span of all of them.

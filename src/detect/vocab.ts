@@ -88,13 +88,17 @@ export function roleName(raw: string): string {
     .toLowerCase();
 }
 
+/** A gate's name with a word after it: `forget_gate_output`, `reset_gate_out`. */
+const GATE_SUFFIX = /(?<=_gate)_(?:output|out|value|val|activation|activated|act|result)$/;
+
 export function classify<K extends string>(name: string, vocab: Record<K, string[]>, subscripted: boolean): K | undefined {
   if (!name) return undefined;
   for (const role of Object.keys(vocab) as K[]) {
     if (name === 'hs' && !subscripted) continue; // HS is the notebook's hidden size
     if (vocab[role].includes(name)) return role;
   }
-  return undefined;
+  const bare = name.replace(GATE_SUFFIX, '');
+  return bare === name ? undefined : classify(bare, vocab, subscripted);
 }
 
 /** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */

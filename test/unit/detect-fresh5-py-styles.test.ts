@@ -54,4 +54,12 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'UnitGru', kind: 'gru', range: { start: 44, end: 55 }, layout: 'per-gate', gates: { r: [53], z: [52], n: [54], h: [55] } },
     ]);
   });
+
+  it("gates computed by objects the cell holds: a class of the file returning one activation (under a name that says nothing, `self.cell_input`, a tanh beside named gates is the candidate; its return line is the gate's too), or an object imported from elsewhere under a gate's name called by `.forward`; a gate's name with a word after it (`forget_gate_out`); the gate classes are no cells, an RNN step a wrapper loops still is", () => {
+    assert.deepEqual(cells('held_gates.py'), [
+      { name: 'PartsLstm', kind: 'lstm', range: { start: 29, end: 44 }, layout: 'per-gate', gates: { i: [39], f: [38], g: [16, 40], o: [41], c: [42], h: [43] } },
+      { name: 'ImportedGatesLstm', kind: 'lstm', range: { start: 47, end: 61 }, layout: 'per-gate', gates: { i: [56], f: [55], g: [57], o: [58], c: [59], h: [60] } },
+      { name: 'ElmanUnit', kind: 'rnn', range: { start: 64, end: 71 }, layout: 'per-gate', gates: { h: [71] } },
+    ]);
+  });
 });
