@@ -167,6 +167,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         d.targetCount === 1 &&
         d.key !== '<return>' &&
         !hasActivation(d.rhs) &&
+        // A copy (`final_c[k] = c`) computes nothing: the value copied is the state.
+        !/^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(d.rhs) &&
         stateRole(d.name, d.targetSubscripted) !== 'h' &&
         !refsRole(flow, d, roles, ['o']) &&
         reachesRole(flow, d, roles, ['i']) &&

@@ -34,4 +34,18 @@ describe('detectCells: styles from the seventh set of real code', () => {
       { name: 'NormedGru', kind: 'gru', range: { start: 9, end: 22 }, layout: 'fused', gates: { r: [13, 15, 16, 18, 20], z: [12, 15, 16, 17, 19], n: [14, 21], h: [22] } },
     ]);
   });
+
+  it('a layer writing its RNN step once per direction and copying h into an output slot is an RNN, not a cell state fed by two gates; a previous state named hidden_tensor; a cell state copied out (`last_memory[0] = running`) is no update of it', () => {
+    assert.deepEqual(cells('layer_loops.py'), [
+      { name: 'TwoWayTanhLayer', kind: 'rnn', range: { start: 5, end: 17 }, layout: 'per-gate', gates: { h: [11, 15] } },
+      { name: 'ElmanStep', kind: 'rnn', range: { start: 20, end: 25 }, layout: 'per-gate', gates: { h: [23, 24] } },
+      {
+        name: 'CopyingLstmLayer',
+        kind: 'lstm',
+        range: { start: 28, end: 41 },
+        layout: 'fused',
+        gates: { i: [33, 34], f: [33, 35], g: [33, 36], o: [33, 37], c: [38], h: [39] },
+      },
+    ]);
+  });
 });
