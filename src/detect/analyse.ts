@@ -139,6 +139,8 @@ function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): 
 
 /** `return h` / `return (h,), h`: only names, nothing computed. */
 const RETURNS_NAMES = /^[\s(),[\]]*[A-Za-z_$][\w$.]*(?:[\s(),[\]]+[A-Za-z_$][\w$.]*)*[\s(),[\]]*$/;
+/** `h_state = h`, `final_c[k] = c_now`: a copy of one value. */
+const COPY = /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/;
 /** `return { xs, z, r, h: h[t], ys }`: an object of names (JS) hands values back and computes none. */
 const RETURNS_OBJECT = /^\s*\{\s*(?:[A-Za-z_$][\w$]*(?:\s*:\s*[A-Za-z_$][\w$.]*(?:\s*\[[^\]]*\])?)?\s*(?:,\s*|(?=\})))*\}\s*;?\s*$/;
 
@@ -167,8 +169,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         d.targetCount === 1 &&
         d.key !== '<return>' &&
         !hasActivation(d.rhs) &&
-        // A copy (`final_c[k] = c`) computes nothing: the value copied is the state.
-        !/^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(d.rhs) &&
+        // A copy (`final_cell_state[k] = c_now`) hands a state on; it computes none.
+        !COPY.test(d.rhs) &&
         stateRole(d.name, d.targetSubscripted) !== 'h' &&
         !refsRole(flow, d, roles, ['o']) &&
         reachesRole(flow, d, roles, ['i']) &&
@@ -210,7 +212,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
       (hasActivation(d.rhs) ? reachesRole(flow, d, roles, ['c']) : readsThroughMixers(flow, roles, d).sources.some(squashedCell));
     // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
     // (a copy, `h_state = h` to carry it round a loop, computes nothing).
-    const mixedOn = isH && !RETURNS_NAMES.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
+    const mixedOn = isH && !COPY.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
     if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && !RETURNS_OBJECT.test(d.rhs) && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);

@@ -75,8 +75,9 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
     const gates = read.filter((g) => near.has(g) && isActivationCall(g.rhs));
     // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
     const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
-    // Two values, not one variable's definitions in two branches (`output[:, t] = h_t` after each of two RNN loops).
-    return readsPrevious && new Set(gates.map((g) => g.key)).size >= 2 && !gruNamed;
+    // It adds (`s + y_in * g`, `c += ...`): a copy of one value (`out[t] = h_t`) is no update, however many times it is written.
+    const adds = /\+|\b(?:add|plus|sum)\w*\s*\(/i.test(d.rhs) || /\+=/.test(d.stmt.text);
+    return readsPrevious && adds && new Set(gates.map((g) => g.key)).size >= 2 && !gruNamed;
   });
   // One cell state: the first such value and its later updates (the next time step's `c = ...`), not a backward pass's `db += dz` below it.
   return found.filter((d) => d.key === found[0].key);

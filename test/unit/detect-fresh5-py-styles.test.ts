@@ -62,4 +62,12 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'ElmanUnit', kind: 'rnn', range: { start: 64, end: 71 }, layout: 'per-gate', gates: { h: [71] } },
     ]);
   });
+
+  it('copies hand a state on and compute none: `out[:, t] = h_t` written in two loops is no 1997 cell state, `last_c[0] = running_cell` no second cell update; a previous state named `hidden_vec` is read by the new one', () => {
+    assert.deepEqual(cells('copied_states.py'), [
+      { name: 'ConcatCell', kind: 'rnn', range: { start: 4, end: 15 }, layout: 'per-gate', gates: { h: [13, 14] } },
+      { name: 'LayeredRnn', kind: 'rnn', range: { start: 18, end: 30 }, layout: 'per-gate', gates: { h: [24, 28] } },
+      { name: 'LayeredLstm', kind: 'lstm', range: { start: 33, end: 48 }, layout: 'fused', gates: { i: [41, 42, 43], f: [41, 42, 43], g: [41, 42, 43], o: [41, 42, 43], c: [44], h: [45] } },
+    ]);
+  });
 });
