@@ -6,7 +6,7 @@
 // sends `inspect` requests, routes the plain results to their part, and says what it is doing.
 import { Chart, Title } from 'chart.js';
 import type { HostToWebview, InspectRequest, InspectResult, RunRecord, WebviewToHost } from '../src/shared/protocol';
-import type { ThemeColors } from '../src/shared/chart-configs';
+import { startClock, type ThemeColors } from '../src/shared/chart-configs';
 import { el } from './dom';
 import { ActivationsPart } from './inspect/activations-part';
 import { FlowPart } from './inspect/flow-part';
@@ -15,7 +15,6 @@ import { ProbePart } from './inspect/probe-part';
 import { SamplePart } from './inspect/sample-part';
 import { installInspectStyles } from './inspect-styles';
 import { fitSelectOptions, labelHead } from './label-fit';
-import { startClock } from './run-rows';
 import { restoreInspectState, type InspectUiState } from './inspect-view-state';
 import { SaturationView } from './saturation-view';
 import { Section } from './sections';

@@ -3,6 +3,7 @@
 import type { RunRecord } from '../src/shared/protocol';
 import type { ProbeConfig, TrainConfig } from '../src/shared/types';
 import { CELL_CATALOG, hasForgetGate, isCellKind } from '../src/shared/catalog';
+import { startClock } from '../src/shared/chart-configs';
 
 /**
  * The train loss shown is the mean over the epoch's batches, from the first (untrained) to the
@@ -52,13 +53,6 @@ export function formatStarted(ms: number, now: number = Date.now()): string {
   const date = new Date(ms);
   if (date.toDateString() === new Date(now).toDateString()) return `${startClock(ms)}:${pad2(date.getSeconds())}`;
   return `${MONTHS[date.getMonth()]} ${date.getDate()}, ${startClock(ms)}`;
-}
-
-/** "22:41": the local hour and minute a run started. */
-export function startClock(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  const date = new Date(ms);
-  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
 }
 
 function pad2(n: number): string {

@@ -2,7 +2,7 @@
 // r, z), each listing only the runs whose cell has that gate, and one compact legend for all of
 // them (the line styles explained once, then the run colours, as on the loss chart).
 import type { RunRecord } from '../src/shared/protocol';
-import { coincidingRuns, paletteColor, type ThemeColors } from '../src/shared/chart-configs';
+import { chartRunLabels, coincidingRuns, noteRunName, paletteColor, type ThemeColors } from '../src/shared/chart-configs';
 import { ChartView, renderChartImage } from './charts-view';
 import { el } from './dom';
 import { GATE_TITLES, hasSaturationOf, saturationChartConfig, saturationCsv, SATURATION_GATES } from './inspect-model';
@@ -46,15 +46,16 @@ export class SaturationView {
     }
     // The colour of a run is its place among the shown train runs, as on the loss chart.
     // Runs whose losses coincide have the same saturation too: one line hides the other, so say so.
+    const labels = chartRunLabels(shownTrainRuns);
     const sameAs = new Map<number, string>();
-    for (const group of coincidingRuns(shownTrainRuns)) for (const k of group.slice(1)) sameAs.set(k, shownTrainRuns[group[0]].title.split(' · ')[0]);
+    for (const group of coincidingRuns(shownTrainRuns)) for (const k of group.slice(1)) sameAs.set(k, noteRunName(shownTrainRuns, group[0]));
     const entries = shownTrainRuns.flatMap((run, index) => {
       if (!SATURATION_GATES.some((gate) => hasSaturationOf(run, gate))) return [];
       const swatch = el('span', { class: 'legend-run-swatch' });
       swatch.style.backgroundColor = paletteColor(colors, index);
       const gates = SATURATION_GATES.filter((gate) => hasSaturationOf(run, gate));
       const note = sameAs.has(index) ? ` (under ${sameAs.get(index)}'s line)` : '';
-      return [el('span', { class: 'legend-run', role: 'listitem', title: `${run.title}: ${gates.join(', ')}` }, swatch, `${run.title}${note}`)];
+      return [el('span', { class: 'legend-run', role: 'listitem', title: `${labels[index].line}: ${gates.join(', ')}` }, swatch, `${labels[index].line}${note}`)];
     });
     this.legend.replaceChildren(...entries);
   }

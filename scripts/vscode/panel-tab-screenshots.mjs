@@ -5,8 +5,8 @@
 //  - the JS file beside a 300 px side bar: the stand-in's inline text must end on screen (left
 //    of the minimap); measured in the workbench DOM, exit 1 otherwise;
 //  - the side view at 300 px: the summary line (after the probe, still the trained model's val
-//    loss: exit 1 otherwise) and the Runs cards; the loss legend (each entry inside the chart:
-//    exit 1 otherwise) and Inspect's run dropdown (its two runs of one cell told apart: exit 1
+//    loss: exit 1 otherwise) and the Runs cards; the loss legend (each entry inside the chart,
+//    no two alike: exit 1 otherwise) and Inspect's run dropdown (its two runs of one cell told apart: exit 1
 //    otherwise);
 //  - the charts tab at about 750 px (side bar 600 px) and at full width (side bar hidden): the
 //    summary line, the Runs table (must not scroll sideways: exit 1) and the saturation charts.
@@ -133,6 +133,8 @@ async function main() {
       for (const e of legend?.entries ?? [])
         if (e.left < 0 || e.right > legend.width + 0.5) problems.push(`${theme}: the loss legend's "${e.text}" spans ${e.left}–${e.right} px of a ${legend.width} px chart`);
       console.log(`panel-tab-screenshots: ${theme}, side bar 300 px: loss legend ${JSON.stringify(legend?.entries.map((e) => e.text))}`);
+      const texts = legend?.entries.map((e) => e.text) ?? [];
+      if (new Set(texts).size < texts.length) problems.push(`${theme}: the loss legend shows two runs alike: ${texts.join(' | ')}`);
       await shot(`side-300-loss-${theme}`);
       await openSections(side, ['inspect']);
       await sleep(500);

@@ -51,6 +51,19 @@ function fusedWeightShape(stmts: Stmt[], kind: UnitAnalysis['kind']): boolean {
 /** Methods of a backward pass (`backProp`, `backward`, `bptt_step`): they read the gates, they never compute them. */
 const BACKWARD_PASS = /^_*(?:back_?prop\w*|backward\w*|bptt\w*|\w*_backward|\w*[a-z]Backward|\w*BackProp\w*)$/i;
 
+/** `function Net(...) {...}` and `Net.prototype.forward = function (...) {...}` at the top level: the methods of each constructor. */
+function es5Classes(tops: ScanUnit[]): { byOwner: Map<ScanUnit, ScanUnit[]>; methods: Set<ScanUnit> } {
+  const byOwner = new Map<ScanUnit, ScanUnit[]>();
+  const methods = new Set<ScanUnit>();
+  for (const method of tops) {
+    const owner = method.owner ? tops.find((u) => u.type === 'function' && !u.owner && u.name === method.owner) : undefined;
+    if (!owner) continue;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), method]);
+    methods.add(method);
+  }
+  return { byOwner, methods };
+}
+
 /** Closures named only for their role in a loop (Keras's `def step(...)` inside `standard_lstm`). */
 const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$/i;
 
@@ -136,11 +149,19 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const fileClasses = scanned.module.children.filter((u) => u.type === 'class');
   const gateClasses = new Set<string>();
   consider(scanned.module, [scanned.module]);
-  for (const top of scanned.module.children)
+  const prototypes = es5Classes(scanned.module.children);
+  for (const top of scanned.module.children.filter((u) => !prototypes.methods.has(u))) {
+    const methods = prototypes.byOwner.get(top) ?? [];
+    const units = [top, ...methods].flatMap((u) => [u, ...descendants(u)]);
+    // An ES5 class is its constructor with its prototype's methods, over the span of all of them.
+    const report: ScanUnit = methods.length
+      ? { ...top, type: 'class', start: Math.min(...units.map((u) => u.start)), end: Math.max(...units.map((u) => u.end)), children: [...top.children, ...methods] }
+      : top;
     consider(
-      top,
-      [top, ...descendants(top)].filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
+      report,
+      units.filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
     );
+  }
   return cells.filter((c) => !gateClasses.has(c.name)).sort((a, b) => a.range.start - b.range.start);
 }
 

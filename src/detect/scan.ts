@@ -33,6 +33,8 @@ export interface ScanUnit {
   stmts: Stmt[];
   children: ScanUnit[];
   parent?: ScanUnit;
+  /** ES5: the constructor a `Net.prototype.forward = function` method is assigned to. */
+  owner?: string;
 }
 
 export interface Scanned {
@@ -229,7 +231,7 @@ interface TsBlock {
 
 const KEYWORD_HEADS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'with', 'do', 'else', 'try', 'finally', 'new', 'typeof', 'await']);
 
-function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlock['kind']; name?: string; type?: 'class' | 'function' } {
+function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlock['kind']; name?: string; type?: 'class' | 'function'; owner?: string } {
   const h = header.replace(/\s+/g, ' ').trim();
   let m = /^(?:export )?(?:default )?(?:abstract )?class ([A-Za-z_$][\w$]*)/.exec(h);
   if (m) return { kind: 'unit', name: m[1], type: 'class' };
@@ -241,8 +243,8 @@ function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlo
   m = /^(?:export )?(?:const|let|var) ([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async )?(?:function\b|\(.*\)\s*(?::.*)?=>$|[A-Za-z_$][\w$]*\s*=>$)/.exec(h);
   if (m) return { kind: 'unit', name: m[1], type: 'function' };
   // ES5 output: Cell.prototype.call = function (inputs, kwargs) {
-  m = /^[A-Za-z_$][\w$]*\.prototype\.([A-Za-z_$][\w$]*)\s*=\s*function\b/.exec(h);
-  if (m) return { kind: 'unit', name: m[1], type: 'function' };
+  m = /^([A-Za-z_$][\w$]*)\.prototype\.([A-Za-z_$][\w$]*)\s*=\s*function\b/.exec(h);
+  if (m) return { kind: 'unit', name: m[2], type: 'function', owner: m[1] };
   if (parentIsClass) {
     m = /^(?:(?:static|async|public|private|protected|readonly|override|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:=\s*(?:async )?\(.*\)\s*(?::.*)?=>|(?:<.*>)?\s*\(.*\)\s*(?::.*)?)$/.exec(h);
     if (m && !KEYWORD_HEADS.has(m[1])) return { kind: 'unit', name: m[1], type: 'function' };
@@ -413,6 +415,7 @@ function scanCLike(source: string): Scanned {
           stmts: [],
           children: [],
           parent: parentUnit,
+          ...(cls.owner ? { owner: cls.owner } : {}),
         };
         parentUnit.children.push(unit);
       }

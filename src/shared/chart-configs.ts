@@ -121,20 +121,47 @@ export function coincidingRuns(runs: readonly RunRecord[]): number[][] {
   return groups;
 }
 
+/** Run k's name in a note: its title's first part, with its start time where titles repeat ("GateByGateLSTM, trained as NaiveLSTM (02:07)"). */
+export function noteRunName(runs: readonly RunRecord[], k: number): string {
+  const started = chartRunLabels(runs)[k].started;
+  return `${runs[k].title.split(' · ')[0]}${started ? ` (${started})` : ''}`;
+}
+
 /** "3 runs coincide: A, B and C draw one line." per group, for the note under the loss chart. */
 export function coincideNote(runs: readonly RunRecord[]): string {
   return coincidingRuns(runs)
     .map((group) => {
-      const names = group.map((k) => runs[k].title.split(' · ')[0]);
+      const names = group.map((k) => noteRunName(runs, k));
       return `${group.length} runs coincide: ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} draw one line (shown in alternating dashes of their colours).`;
     })
     .join(' ');
 }
 
+/** "22:41": the local hour and minute a run started. */
+export function startClock(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * What the charts call each run: its title, and where several runs share that title (one lens
+ * cell trained twice) the hour and minute it started, in the bracketed suffix a narrow legend
+ * keeps when it shortens a name ("… (02:07)"; its validation points "… (02:07, val)").
+ */
+export function chartRunLabels(runs: readonly RunRecord[]): { line: string; val: string; started?: string }[] {
+  return runs.map((run) => {
+    if (runs.filter((r) => r.title === run.title).length < 2) return { line: run.title, val: `${run.title} (val)` };
+    const started = startClock(run.startedAt ?? run.createdAt);
+    return { line: `${run.title} (${started})`, val: `${run.title} (${started}, val)`, started };
+  });
+}
+
 /**
  * Training loss per batch (a line per run, labelled with the run's title) and validation
- * loss per epoch (dashed, ◆ points, labelled "title (val)") for every train run given,
- * overlaid, with a legend. The configuration is plain data (no callbacks): it survives
+ * loss per epoch (dashed, ◆ points, labelled "title (val)"), named as chartRunLabels says,
+ * for every train run given, overlaid, with a legend. The configuration is plain data (no callbacks): it survives
  * JSON.stringify, so a static HTML report can embed it.
  */
 export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOptions): ChartConfiguration<'line'> {
@@ -142,6 +169,7 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
   const maxPoints = options.maxPointsPerLine ?? MAX_POINTS_PER_LINE;
   const datasets: ChartDataset<'line'>[] = [];
   const trainRuns = runs.filter((r) => r.kind === 'train');
+  const labels = chartRunLabels(trainRuns);
   // Coinciding runs: each drawn in dashes offset from the others', so every colour shows.
   const interleaved = new Map<number, { dash: number[]; offset: number }>();
   for (const group of coincidingRuns(trainRuns)) group.forEach((k, place) => interleaved.set(k, { dash: [6, 6 * (group.length - 1)], offset: 6 * place }));
@@ -154,7 +182,7 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
       y: finite(b.loss),
     }));
     datasets.push({
-      label: run.title,
+      label: labels[index].line,
       data: trainPoints,
       borderColor: color,
       backgroundColor: color,
@@ -172,7 +200,7 @@ export function lossChartConfig(runs: readonly RunRecord[], options: LossChartOp
       const valPoints: Point[] = run.epochs.map((e) => ({ x: epochEndX(run, e.epoch, xAxis), y: finite(e.valLoss) }));
       lastX = Math.max(lastX, ...valPoints.map((p) => p.x ?? 0));
       datasets.push({
-        label: `${run.title} (val)`,
+        label: labels[index].val,
         data: valPoints,
         borderColor: color,
         backgroundColor: color,

@@ -59,6 +59,13 @@ describe('loss chart configuration', () => {
     assert.equal(config.options?.plugins?.legend?.display, true);
   });
 
+  it('tells runs of one title apart by the hour and minute they started (local time), in the suffix a narrow legend keeps', () => {
+    const first = { ...naive, id: 'first', startedAt: new Date(2026, 11, 1, 2, 7, 40).getTime() };
+    const second = { ...naive, id: 'second', startedAt: new Date(2026, 11, 1, 14, 8, 1).getTime() };
+    const labels = lossChartConfig([first, rnn, second], { xAxis: 'step', colors: DARK_THEME_COLORS }).data.datasets.map((d) => d.label);
+    assert.deepEqual(labels, ['NaiveLSTM (02:07)', 'NaiveLSTM (02:07, val)', 'SimpleRNN', 'NaiveLSTM (14:08)', 'NaiveLSTM (14:08, val)']);
+  });
+
   it('plots each batch loss at its step, and validation loss at the step that ends its epoch', () => {
     const config = lossChartConfig([naive], { xAxis: 'step', colors: DARK_THEME_COLORS });
     const train = points(config.data.datasets[0].data);

@@ -40,4 +40,10 @@ describe('detectCells: JS/TS styles from the sixth set of real code', () => {
       { name: 'scalarChain', kind: 'rnn', range: { start: 45, end: 53 }, layout: 'per-gate', gates: { h: [50] } },
     ]);
   });
+
+  it('an ES5 class (a constructor and `Net.prototype.step = function`) is one cell named by its constructor, spanning both; vector activations (`vm.sigmoidVec`, `vm.tanhVec`) are activations', () => {
+    assert.deepEqual(cells('es5_prototype.js'), [
+      { name: 'TinyLstm', kind: 'lstm', range: { start: 3, end: 28 }, layout: 'fused', gates: { i: [20, 21], f: [20, 22], g: [20, 23], o: [20, 24], c: [25], h: [26] } },
+    ]);
+  });
 });

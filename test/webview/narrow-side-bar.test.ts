@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { GradientFlow } from '../../src/shared/inspect-types';
 import type { HostToWebview, RunRecord } from '../../src/shared/protocol';
-import { compareRuns, runningRun } from './fixtures';
+import { compareRuns, lstmSaturation, runningRun } from './fixtures';
 import { openThemedPanel, usePanelInChromium } from './helpers';
 import { DARK_MODERN, LIGHT_MODERN, type WebviewTheme } from './themes';
 
@@ -164,6 +164,50 @@ describe('panel in a 300 px side bar', function () {
       }
     });
   }
+
+  it('two runs of one lens cell: the loss and saturation legends tell them apart by the hour and minute they started, inside the chart', async () => {
+    const [lensRun] = sideBarRuns();
+    const first: RunRecord = { ...lensRun, startedAt: lensRun.createdAt, saturation: lstmSaturation() };
+    const again: RunRecord = { ...first, id: 'lens-run-2', createdAt: lensRun.createdAt + 7_200_000, startedAt: lensRun.createdAt + 7_200_000 };
+    const page = await panel(DARK_MODERN, [{ type: 'runs', runs: [first, again] }]);
+    try {
+      await page.evaluate(() => document.querySelector('vscode-collapsible[data-section="saturation"]')!.setAttribute('open', ''));
+      await page.waitForTimeout(300);
+      const seen = await page.evaluate(() => {
+        type Legend = { legendHitBoxes: { left: number; width: number }[]; legendItems: { text: string }[] };
+        const chart = (window as unknown as { lstmLabPanel: { lossChart: { width: number; legend: Legend } } }).lstmLabPanel.lossChart;
+        return {
+          width: chart.width,
+          loss: chart.legend.legendItems.map((item, k) => ({
+            text: item.text,
+            left: chart.legend.legendHitBoxes[k].left,
+            right: chart.legend.legendHitBoxes[k].left + chart.legend.legendHitBoxes[k].width,
+          })),
+          saturation: [...document.querySelectorAll('[data-section="saturation"] .legend-run')].map((e) => e.textContent ?? ''),
+          coincide: document.querySelector('[data-note="coincide"]')?.textContent ?? '',
+        };
+      });
+      const clock = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
+      const [t1, t2] = [clock(first.createdAt), clock(again.createdAt)];
+      // Shortened to fit (the cell, the preset where there is room), each keeps its start time; no two alike.
+      const expected = [
+        new RegExp(`^GateByGateLSTM\\b.* \\(${t1}\\)$`),
+        new RegExp(`^GateByGateLSTM\\b.* \\(${t1}, val\\)$`),
+        new RegExp(`^GateByGateLSTM\\b.* \\(${t2}\\)$`),
+        new RegExp(`^GateByGateLSTM\\b.* \\(${t2}, val\\)$`),
+      ];
+      assert.equal(seen.loss.length, expected.length, JSON.stringify(seen.loss));
+      seen.loss.forEach((e, k) => assert.match(e.text, expected[k]));
+      for (const e of seen.loss) assert.ok(e.left >= 0 && e.right <= seen.width + 0.5, `"${e.text}" spans ${e.left}–${e.right} of ${seen.width} px`);
+      // Same seed, same losses: one line, and the note under the chart names both by their times.
+      assert.match(seen.coincide, new RegExp(`^2 runs coincide: GateByGateLSTM, trained as NaiveLSTM \\(${t1}\\) and GateByGateLSTM, trained as NaiveLSTM \\(${t2}\\) draw one line`));
+      // The second's saturation lines lie under the first's, and its entry says whose.
+      assert.deepEqual(seen.saturation, [`${LENS_TITLE} (${t1})`, `${LENS_TITLE} (${t2}) (under GateByGateLSTM, trained as NaiveLSTM (${t1})'s line)`]);
+      await page.locator('main.panel').screenshot({ path: path.join(screenshotDir, 'side300-same-cell-legends-dark.png') });
+    } finally {
+      await page.context().close();
+    }
+  });
 
   it('Inspect results: heat tiles apart; the gradient flow with named axes, a colour scale, and its count explained', async () => {
     const page = await panel(DARK_MODERN, [{ type: 'runs', runs: sideBarRuns() }], 460);
