@@ -180,8 +180,11 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         reachesRole(flow, d, roles, ['i']) &&
         reachesRole(flow, d, roles, ['g', 'f']),
     );
-    for (const d of updates) {
-      const readByAnother = updates.some((u) => u !== d && readsThroughMixers(flow, roles, u).sources.includes(d));
+    // A gate's pre-activation (`gox += p * state` before `go = sig(gox)`, a peephole) is no cell state either.
+    const feedsGate = (d: Def) => flow.defs.some((a) => a.order > d.order && ['i', 'f', 'g', 'o'].includes(roles.get(a) ?? '') && a.refs.includes(d.key) && flow.reaching(d.key, a.order) === d);
+    const states = updates.filter((d) => !feedsGate(d));
+    for (const d of states) {
+      const readByAnother = states.some((u) => u !== d && readsThroughMixers(flow, roles, u).sources.includes(d));
       if (!readByAnother) {
         roles.set(d, 'c');
         cDefs.push(d);
@@ -365,7 +368,11 @@ export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[
     }
     if (u.type !== 'function' || u.stmts.length > 4) continue;
     const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
-    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
+    if (!returned) continue;
+    const products = (returned.text.match(MATMUL) ?? []).length;
+    // `def _sgm(x): return 1 / (1 + jnp.exp(-x))`: calling it activates, whatever its name.
+    if (hasActivation(returned.text) && !products && u.stmts.length <= 2) layers.activated.push(u.name);
+    if (hasActivation(returned.text) || !products) continue;
     layers.products.push(u.name);
     if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }

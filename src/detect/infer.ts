@@ -141,14 +141,16 @@ export function inferOutputGate(flow: Flow, roles: Roles): void {
 }
 
 /** A name for the cell state itself (previous or current), as a peephole reads it. */
-const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev(?:ious)?|prev(?:ious)?_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev(?:ious)?|prev(?:ious)?_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
+const CELL_READ = /^(?:c|cx|ct|c_t|c_?(?:t_?)?prev(?:ious)?|prev(?:ious)?_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev(?:ious)?|prev(?:ious)?_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
 
 /**
  * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),
  * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
  */
 export function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
-  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
+  // By its name, or as the variable the cell update writes (OCRopus' `gix[t] += WIP * state[t-1]`).
+  const cellKeys = new Set([...roles].filter(([, r]) => r === 'c').map(([d]) => d.key));
+  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))) || cellKeys.has(r));
   // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
   const readsPeep = (d: Def) =>
     d.refs.some((r) => {
