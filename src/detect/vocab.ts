@@ -74,7 +74,7 @@ export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u
 
 /** Names a previous hidden state goes by (parameters of a step function). */
 export const PREVIOUS_HIDDEN =
-  /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
+  /^(?:h|hx|carry|(?:cur|curr|current)_?(?:h|hidden|hidden_?state|state)|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
@@ -98,8 +98,13 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
     if (vocab[role].includes(name)) return role;
   }
   const bare = name.replace(GATE_SUFFIX, '');
-  return bare === name ? undefined : classify(bare, vocab, subscripted);
+  if (bare !== name) return classify(bare, vocab, subscripted);
+  // A gate's name with a word before it (`fTForgetGate`, `layer1_input_gate`): the gate's full name decides.
+  const prefixed = GATE_PREFIXED.exec(name);
+  return prefixed ? classify(prefixed[1], vocab, subscripted) : undefined;
 }
+
+const GATE_PREFIXED = /^[a-z0-9_]+?((?:forget|input|output|update|reset|candidate|cell)_gate)$/;
 
 /** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
 export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undefined {
