@@ -151,14 +151,18 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   const cDefs: Def[] = [];
   const passedOnDefs = new Set<Def>();
   for (const d of flow.defs) {
-    if (stateRole(d.name, d.targetSubscripted) !== 'c') continue;
+    // Phased LSTM's `c_hat = f * c_tm1 + i * act(z2)`: named as a candidate, yet it keeps the state by f and writes by i.
+    const keptAndWritten = roles.get(d) === 'g' && refsRole(flow, d, roles, ['f']) && refsRole(flow, d, roles, ['i']);
+    if (stateRole(d.name, d.targetSubscripted) !== 'c' && !keptAndWritten) continue;
     // A cell update combines two of i, f, g (c = f*c + i*g; the 1997 c = c + i*g): `c = tanh(candidate)` in a GRU is not one.
     // `self.c = zoneout(self.c, c_tmp, ratio)`, `c = clip(c_new, ...)`: a call passing the new cell state on is part of it.
     const passedOn = !hasActivation(d.rhs) && /[\w$]\s*\(/.test(d.rhs) && refsRole(flow, d, roles, ['c']);
-    if (gatesCombined(flow, d, roles) >= 2 || helperCalled(d.rhs, flow.helpers) || passedOn) {
+    // `c = k * c_hat + (1 - k) * c_prev` after it: the state mixed on by a time gate.
+    const mixedOn = !keptAndWritten && stateRole(d.name, d.targetSubscripted) === 'c' && /\(\s*1(?:\.0*)?\s*-/.test(d.rhs) && refsRole(flow, d, roles, ['c']);
+    if (gatesCombined(flow, d, roles) >= 2 || helperCalled(d.rhs, flow.helpers) || passedOn || mixedOn) {
       roles.set(d, 'c');
       cDefs.push(d);
-      if (passedOn) passedOnDefs.add(d);
+      if (passedOn || mixedOn) passedOnDefs.add(d);
     }
   }
   // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.
@@ -361,7 +365,11 @@ export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[
     }
     if (u.type !== 'function' || u.stmts.length > 4) continue;
     const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
-    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
+    if (!returned) continue;
+    const products = (returned.text.match(MATMUL) ?? []).length;
+    // `def _sgm(x): return 1 / (1 + jnp.exp(-x))`: calling it activates, whatever its name.
+    if (hasActivation(returned.text) && !products && u.stmts.length <= 2) layers.activated.push(u.name);
+    if (hasActivation(returned.text) || !products) continue;
     layers.products.push(u.name);
     if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }

@@ -110,6 +110,8 @@ const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Rec
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
   const helper = helperCalled(d.rhs, flow.helpers);
   if (helper) return flow.helpers!.gates.get(helper)?.gates.includes(role) ?? true;
+  // `self._saved['i'] = i`: a gate copied into a container under its own name computes nothing.
+  if (d.key.includes('.') && d.rhs.trim() === d.key.slice(d.key.lastIndexOf('.') + 1)) return false;
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
   if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;

@@ -141,7 +141,7 @@ export function inferOutputGate(flow: Flow, roles: Roles): void {
 }
 
 /** A name for the cell state itself (previous or current), as a peephole reads it. */
-const CELL_READ = /^(?:c|cx|ct|c_t|c_?prev(?:ious)?|prev(?:ious)?_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev(?:ious)?|prev(?:ious)?_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
+const CELL_READ = /^(?:c|cx|ct|c_t|c_?(?:t_?)?prev(?:ious)?|prev(?:ious)?_?c|c_?tm1|c_?t_?1|c_?\d|cell|cell_?prev(?:ious)?|prev(?:ious)?_?cell|cell_?state|c_?state|memory|prev_?memory|memory_?prev)$/;
 
 /**
  * Peepholes: a gate's pre-activation reads the cell state elementwise (`sigmoid(x@W + h@U + p*c)`),

@@ -114,21 +114,30 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 
 /** `z.slice(0, n).map(sigmoid)`: an activation mapped over the elements (the match ends at map's parenthesis). */
 const MAP_OF = (names: string) => String.raw`\.\s*map\s*\((?=\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
+// An activation module made and called at once (`Sigmoid()(z)`, `nn.Tanh()(c)`).
+const SIGMOID_MODULE = String.raw`(?:^|[^\w$])(?:Sigmoid|Hardsigmoid|LogSigmoid)\s*\(\s*\)\s*\(`;
+const TANH_MODULE = String.raw`(?:^|[^\w$])(?:Tanh|Softsign)\s*\(\s*\)\s*\(`;
+const ACTIVATION_MODULE = `${SIGMOID_MODULE}|${TANH_MODULE}|${String.raw`(?:^|[^\w$])(?:ReLU|ELU|GELU)\s*\(\s*\)\s*\(`}`;
+// A layer's activations as its attributes (EpyNN's `layer.activate_forget(z)`, `layer.activate(c)`): the gate's
+// name says sigmoid-like, the candidate's or none tanh-like.
+const ACTIVATE_GATE = String.raw`\.\s*activate_(?:forget|input|output|update|reset|gate)\w*\s*\(`;
+const ACTIVATE_CANDIDATE = String.raw`\.\s*activate(?:_(?:candidate|cell|hidden|memory|state))?\s*\(`;
+const ACTIVATE_METHOD = `${ACTIVATE_GATE}|${ACTIVATE_CANDIDATE}`;
 // Vector helpers are activations too (`tanhVec(c)`, `sigmoidElems(z)`). An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
 /** `compose(math.tanh, add(b), math.multiply)(W, xh)`: an activation passed by name to a composition (the match ends at its parenthesis). */
 const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|flow|flowRight)\s*\((?=(?:[^()]|\([^()]*\))*?(?:^|[^\w$])(?:${names})\s*[,)])`;
 export const ACTIVATION = new RegExp(
-  `${/(?:^|[^\w$])(?:sigmoid(?:_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigm|sig|tanh(?:_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
 const ACT_TYPE = (names: string) => String.raw`(?:^|[^\w$])Activation\s*\((?=[^()]*act_type\s*=\s*["'](?:${names})["'])`;
 export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s*\+\s*(?:[\w$]+\s*\.\s*)?exp\s*\(\s*-/;
 export const SIGMOID_LIKE = new RegExp(
-  `${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${/(?:^|[^\w$])(?:sigmoid(?:_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
-  `${/(?:^|[^\w$])(?:tanh(?:_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|softsign')}`,
+  `${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|softsign')}`,
 );
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;

@@ -48,4 +48,16 @@ describe('detectCells: styles from the seventh set of real code', () => {
       },
     ]);
   });
+
+  it('a gated update named as a candidate (`c_hat = f * c_prev + i * tanh(...)`) is the cell state, mixed on by a time gate into c; a gate saved into a container under its own name (`self.trace["i"] = i`) is no line of it', () => {
+    assert.deepEqual(cells('time_gated.py'), [
+      {
+        name: 'OpenWindowLstm',
+        kind: 'lstm',
+        range: { start: 9, end: 21 },
+        layout: 'fused',
+        gates: { i: [11, 13], f: [11, 15], g: [11, 17], o: [11, 16], c: [17, 18], h: [19, 20] },
+      },
+    ]);
+  });
 });

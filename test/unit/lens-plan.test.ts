@@ -287,9 +287,11 @@ describe('one-line summaries', () => {
     assert.equal(trainPresetPrompt(long, gateByGate).title, `LSTM Lab: train ${long} — which preset?`);
   });
 
-  it('the forget-bias box says why it asks before the preset: the run starts from b_f', () => {
-    assert.match(forgetBiasTitle('GateByGateLSTM', false), /train GateByGateLSTM — first, the forget-gate bias b_f training starts from \(then the preset\)/);
-    assert.match(forgetBiasTitle('SwitchableForgetLSTM', true), /probe SwitchableForgetLSTM — which forget-gate biases b_f\? One gradient line each/);
+  it('the forget-bias box says on one line what it asks and that the preset comes next; the run starts from b_f', () => {
+    assert.equal(forgetBiasTitle('GateByGateLSTM', false), 'LSTM Lab: train GateByGateLSTM — forget bias b_f first, then the preset');
+    assert.equal(forgetBiasTitle('SwitchableForgetLSTM', true), 'LSTM Lab: probe SwitchableForgetLSTM — which forget-gate biases b_f?');
+    assert.match(forgetBiasPrompt({ many: true, elsewhere: [] }).prompt, /One probe series per value/);
+    for (const many of [false, true]) assert.ok(forgetBiasTitle('SwitchableForgetLSTM', many).length <= QUICK_INPUT_TITLE_CHARS, 'one line at the default width');
     assert.match(forgetBiasPrompt({ many: false, code: { value: 0 }, elsewhere: [] }).prompt, /starts there: \+1 makes the cell start out remembering, −1 forgetting/);
   });
 

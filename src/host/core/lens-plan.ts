@@ -109,11 +109,9 @@ export function trainPresetPrompt(cellName: string, plan: CellPlan): { title: st
   };
 }
 
-/** The forget-bias input box's title: why it asks (the code sets b_f; the run starts from it) before anything else. */
+/** The forget-bias input box's title, on one line: what it asks, and (training) that the preset comes next; the prompt says the rest. */
 export function forgetBiasTitle(cellName: string, many: boolean): string {
-  return many
-    ? `LSTM Lab: probe ${cellName} — which forget-gate biases b_f? One gradient line each`
-    : `LSTM Lab: train ${cellName} — first, the forget-gate bias b_f training starts from (then the preset)`;
+  return many ? `LSTM Lab: probe ${cellName} — which forget-gate biases b_f?` : `LSTM Lab: train ${cellName} — forget bias b_f first, then the preset`;
 }
 
 /** A forget-bias literal the code sets: its value, and where when the detector knows (a parameter default has no line). */

@@ -1,0 +1,40 @@
+// Styles first met in the seventh set of real code (test/fixtures/detect-real, split 'fresh6'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
+// kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell, type DetectLanguage } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string, language: DetectLanguage = 'python'): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
+}
+
+describe('detectCells: styles from the seventh set of real code', () => {
+  it("activations with no sigmoid/tanh call written: a module made and called at once (`Sigmoid()(z)`), functions held as attributes (`self.sigmoid_fn`), a layer's activate methods (`layer.activate_reset`, `layer.activate`): the state updates are not the gates' lines", () => {
+    assert.deepEqual(cells('activation_objects.py'), [
+      { name: 'ModuleCallCell', kind: 'lstm', range: { start: 5, end: 13 }, layout: 'per-gate', gates: { i: [7], f: [8], g: [9], o: [10], c: [11], h: [12] } },
+      {
+        name: 'InjectedActivationsCell',
+        kind: 'lstm',
+        range: { start: 16, end: 32 },
+        layout: 'fused',
+        gates: { i: [24, 25, 26], f: [24, 25, 27], g: [24, 25, 28], o: [24, 25, 29], c: [30], h: [31] },
+      },
+      { name: 'gru_layer_forward', kind: 'gru', range: { start: 35, end: 46 }, layout: 'per-gate', gates: { r: [39, 40], z: [41, 42], n: [43, 44], h: [45] } },
+    ]);
+  });
+  it('a short function of the file returning a written-out sigmoid (`def _squeeze01(v): return 1 / (1 + exp(-v))`) activates where called: a GRU through it keeps its r and z off the update lines, and its sigmoid candidate is n', () => {
+    assert.deepEqual(cells('helper_activation.py'), [{ name: 'SquashedGru', kind: 'gru', range: { start: 8, end: 16 }, layout: 'per-gate', gates: { r: [12], z: [13], n: [14], h: [15] } }]);
+  });
+
+  it('gates fed the previous cell state (`c_t_prev @ U`) instead of h are peepholes', () => {
+    const [cell] = detectCells(fs.readFileSync(path.join(dir, 'cell_fed_gates.py'), 'utf8'), 'python');
+    assert.equal(cell?.name, 'CellFedLstm');
+    assert.equal(cell?.kind, 'lstm');
+    assert.equal(cell?.peephole, true);
+    assert.deepEqual(cell?.gates, { i: [8], f: [7], g: [10], o: [9], c: [11], h: [12] });
+  });
+});
