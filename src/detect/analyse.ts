@@ -180,8 +180,11 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         reachesRole(flow, d, roles, ['i']) &&
         reachesRole(flow, d, roles, ['g', 'f']),
     );
-    for (const d of updates) {
-      const readByAnother = updates.some((u) => u !== d && readsThroughMixers(flow, roles, u).sources.includes(d));
+    // A gate's pre-activation (`gox += p * state` before `go = sig(gox)`, a peephole) is no cell state either.
+    const feedsGate = (d: Def) => flow.defs.some((a) => a.order > d.order && ['i', 'f', 'g', 'o'].includes(roles.get(a) ?? '') && a.refs.includes(d.key) && flow.reaching(d.key, a.order) === d);
+    const states = updates.filter((d) => !feedsGate(d));
+    for (const d of states) {
+      const readByAnother = states.some((u) => u !== d && readsThroughMixers(flow, roles, u).sources.includes(d));
       if (!readByAnother) {
         roles.set(d, 'c');
         cDefs.push(d);

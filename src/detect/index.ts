@@ -6,6 +6,7 @@
 // or notebook cell. Forget-bias literals count for a cell only inside its own range; for a
 // notebook, assignments in other code cells (the notebook sets lstm.b_f in separate cells)
 // are listed by detectNotebookForgetBiases, not attached to any cell.
+import { rewriteActivationFunctions } from './activationFunctions';
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
 import { memberGateModules } from './gateModules';
@@ -123,6 +124,7 @@ function checkLanguage(languageId: string): asserts languageId is DetectLanguage
 export function detectCells(source: string, languageId: DetectLanguage): DetectedCell[] {
   checkLanguage(languageId);
   const scanned = scan(source, languageId);
+  rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);

@@ -148,7 +148,9 @@ const CELL_READ = /^(?:c|cx|ct|c_t|c_?(?:t_?)?prev(?:ious)?|prev(?:ious)?_?c|c_?
  * in its own assignment or in a sigmoid written inside an update (TF's `sigmoid(f + w_f_diag * c_prev)`).
  */
 export function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
-  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))));
+  // By its name, or as the variable the cell update writes (OCRopus' `gix[t] += WIP * state[t-1]`).
+  const cellKeys = new Set([...roles].filter(([, r]) => r === 'c').map(([d]) => d.key));
+  const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))) || cellKeys.has(r));
   // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
   const readsPeep = (d: Def) =>
     d.refs.some((r) => {

@@ -4,8 +4,8 @@
 // ───────────────────────── vocabularies ─────────────────────────
 
 export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
-  i: ['i', 'it', 'i_t', 'ingate', 'in_gate', 'input_gate', 'inputgate', 'igate', 'i_gate', 'gate_i', 'i_g'],
-  f: ['f', 'ft', 'f_t', 'forgetgate', 'forget_gate', 'fgate', 'f_gate', 'gate_f', 'f_g', 'forget'],
+  i: ['i', 'it', 'i_t', 'gi', 'ingate', 'in_gate', 'input_gate', 'inputgate', 'igate', 'i_gate', 'gate_i', 'i_g'],
+  f: ['f', 'ft', 'f_t', 'gf', 'forgetgate', 'forget_gate', 'fgate', 'f_gate', 'gate_f', 'f_g', 'forget'],
   g: [
     'g',
     'gt',
@@ -33,7 +33,7 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
     'candidate_gate',
     'input_node',
   ],
-  o: ['o', 'ot', 'o_t', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
+  o: ['o', 'ot', 'o_t', 'go', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
   h: ['h', 'ht', 'h_t', 'hy', 'hx', 'h_next', 'next_h', 'h_new', 'new_h', 'hidden', 'hidden_state', 'h1', 'h_out', 'state_h', 'h_state', 'hs', 'hid'],
 };

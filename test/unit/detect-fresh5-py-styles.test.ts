@@ -70,4 +70,12 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'LayeredLstm', kind: 'lstm', range: { start: 33, end: 48 }, layout: 'fused', gates: { i: [41, 42, 43], f: [41, 42, 43], g: [41, 42, 43], o: [41, 42, 43], c: [44], h: [45] } },
     ]);
   });
+
+  it("activations under the file's own names (`def logi(v): return 1.0 / (1.0 + np.exp(-v))`), gates named gi/gf/go, a peephole through the state the cell update writes (`gix[t] += pi * state[t - 1]`, not a second cell state); a state carried round a loop by a copy of the new one (`running = next_state`) under any name", () => {
+    assert.deepEqual(cells('own_activations.py'), [
+      { name: 'SlotLstm', kind: 'lstm', range: { start: 12, end: 32 }, layout: 'per-gate', gates: { i: [17, 22, 24], f: [18, 23, 25], g: [20, 26], o: [19, 30], c: [27, 29], h: [31] } },
+      { name: '<module>', kind: 'rnn', range: { start: 40, end: 40 }, layout: 'per-gate', gates: { h: [40] } },
+    ]);
+    assert.equal(detectCells(fs.readFileSync(path.join(dir, 'own_activations.py'), 'utf8'), 'python')[0].peephole, true);
+  });
 });
