@@ -40,24 +40,19 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('lstmLab.showPanel');
 
     // Named as a Train lens names its run: the longest names the legend and the cards must fit.
-    const trained = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', {
-      preset: 'quick',
-      corpus: { kind: 'brown' },
-      cell: 'naive-lstm',
-      maxBatches: 12,
-      name: 'GateByGateLSTM, trained as NaiveLSTM',
-      codeCell: { name: 'GateByGateLSTM', role: 'trained-as' },
-    });
+    const trainAsLens = (maxBatches: number) =>
+      vscode.commands.executeCommand<RunRecord>('lstmLab.train', {
+        preset: 'quick',
+        corpus: { kind: 'brown' },
+        cell: 'naive-lstm',
+        maxBatches,
+        name: 'GateByGateLSTM, trained as NaiveLSTM',
+        codeCell: { name: 'GateByGateLSTM', role: 'trained-as' },
+      });
+    const trained = await trainAsLens(12);
     log(`trained ${trained.title}: ${trained.status} ${trained.reason ?? ''}`);
-    // The same lens run again, shorter: two runs of one cell that Inspect's run dropdown must tell apart.
-    const again = await vscode.commands.executeCommand<RunRecord>('lstmLab.train', {
-      preset: 'quick',
-      corpus: { kind: 'brown' },
-      cell: 'naive-lstm',
-      maxBatches: 4,
-      name: 'GateByGateLSTM, trained as NaiveLSTM',
-      codeCell: { name: 'GateByGateLSTM', role: 'trained-as' },
-    });
+    // The same lens run again, shorter: two runs of one cell that Inspect's run dropdown and the legends must tell apart.
+    const again = await trainAsLens(4);
     log(`trained ${again.title} again: ${again.status} ${again.reason ?? ''}`);
 
     // Two checks of one cell: the same name; the Runs table must still tell them apart.
