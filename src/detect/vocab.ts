@@ -74,7 +74,7 @@ export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u
 
 /** Names a previous hidden state goes by (parameters of a step function). */
 export const PREVIOUS_HIDDEN =
-  /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
+  /^(?:h|hx|carry|(?:cur|curr|current)_?(?:h|hidden|hidden_?state|state)|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
@@ -98,8 +98,13 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
     if (vocab[role].includes(name)) return role;
   }
   const bare = name.replace(GATE_SUFFIX, '');
-  return bare === name ? undefined : classify(bare, vocab, subscripted);
+  if (bare !== name) return classify(bare, vocab, subscripted);
+  // A gate's name with a word before it (`fTForgetGate`, `layer1_input_gate`): the gate's full name decides.
+  const prefixed = GATE_PREFIXED.exec(name);
+  return prefixed ? classify(prefixed[1], vocab, subscripted) : undefined;
 }
+
+const GATE_PREFIXED = /^[a-z0-9_]+?((?:forget|input|output|update|reset|candidate|cell)_gate)$/;
 
 /** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
 export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undefined {
@@ -124,8 +129,10 @@ const ACTIVATE_GATE = String.raw`\.\s*activate_(?:forget|input|output|update|res
 const ACTIVATE_CANDIDATE = String.raw`\.\s*activate(?:_(?:candidate|cell|hidden|memory|state))?\s*\(`;
 const ACTIVATE_METHOD = `${ACTIVATE_GATE}|${ACTIVATE_CANDIDATE}`;
 // Vector helpers are activations too (`tanhVec(c)`, `sigmoidElems(z)`). An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
+/** `compose(math.tanh, add(b), math.multiply)(W, xh)`: an activation passed by name to a composition (the match ends at its parenthesis). */
+const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|flow|flowRight)\s*\((?=(?:[^()]|\([^()]*\))*?(?:^|[^\w$])(?:${names})\s*[,)])`;
 export const ACTIVATION = new RegExp(
-  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|logistic|softsign')}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
@@ -149,7 +156,7 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:r
  * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`.
  */
 export const MATMUL =
-  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).

@@ -46,4 +46,8 @@ describe('detectCells: JS/TS styles from the sixth set of real code', () => {
       { name: 'TinyLstm', kind: 'lstm', range: { start: 3, end: 28 }, layout: 'fused', gates: { i: [20, 21], f: [20, 22], g: [20, 23], o: [20, 24], c: [25], h: [26] } },
     ]);
   });
+
+  it('an activation passed by name to a composition (`pipe(math.multiply, plus(b), math.tanh)(W, [x, hPrev])`) is applied there: an Elman step; a composition without one is no cell', () => {
+    assert.deepEqual(cells('composed.js'), [{ name: 'elmanStep', kind: 'rnn', range: { start: 4, end: 12 }, layout: 'per-gate', gates: { h: [6, 7, 8, 9, 10] } }]);
+  });
 });

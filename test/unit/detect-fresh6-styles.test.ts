@@ -37,4 +37,10 @@ describe('detectCells: styles from the seventh set of real code', () => {
     assert.equal(cell?.peephole, true);
     assert.deepEqual(cell?.gates, { i: [8], f: [7], g: [10], o: [9], c: [11], h: [12] });
   });
+  it('a cell written at the top level of a module (`<module>`): TS gates named with a word before the gate (`stepForgetGate`), its products and sums through helpers; a TF1 RNN carrying `curr_state` round a loop', () => {
+    assert.deepEqual(cells('module_level.ts', 'typescript'), [
+      { name: '<module>', kind: 'lstm', range: { start: 9, end: 16 }, layout: 'per-gate', gates: { i: [11], f: [9], g: [12], o: [15], c: [10, 13, 14], h: [16] } },
+    ]);
+    assert.deepEqual(cells('module_level_rnn.py'), [{ name: '<module>', kind: 'rnn', range: { start: 11, end: 11 }, layout: 'per-gate', gates: { h: [11] } }]);
+  });
 });
