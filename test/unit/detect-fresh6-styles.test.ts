@@ -43,4 +43,9 @@ describe('detectCells: styles from the seventh set of real code', () => {
     ]);
     assert.deepEqual(cells('module_level_rnn.py'), [{ name: '<module>', kind: 'rnn', range: { start: 11, end: 11 }, layout: 'per-gate', gates: { h: [11] } }]);
   });
+  it('a matrix object updated by its own methods (`f.func(sigmoid)`, `this.c.scale(f); this.c.add(Matrix.scale(i, g))`) with `Matrix.product` as the product: each update belongs to its gate or state', () => {
+    assert.deepEqual(cells('matrix_objects.js', 'javascript'), [
+      { name: 'TinyLstm', kind: 'lstm', range: { start: 2, end: 27 }, layout: 'per-gate', gates: { i: [16, 17], f: [14, 15], g: [18, 19], o: [22, 23], c: [20, 21], h: [24] } },
+    ]);
+  });
 });
