@@ -7,7 +7,7 @@ import { expandGateArrays } from './gateArrays';
 import { analyseRnn } from './rnn';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
-import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
+import { dependsOnRole, Flow, isMixer, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
 import {
   classify,
@@ -122,7 +122,14 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && roles.has(s)))];
     // Not when that gate is already activated, split out of one sigmoid (TF1's `r, z = split(sigmoid(...))`): then `c = tanh(... r * h ...)` is the candidate.
     const activatedBefore = (g: Def) => g.refs.some((r) => flow.activates(flow.reaching(r, g.order)?.rhs ?? ''));
-    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs) && !activatedBefore(read[0]) && !helperCalled(read[0].rhs, flow.helpers))
+    if (
+      read.length === 1 &&
+      gateRoles.includes(roles.get(read[0]) as K) &&
+      !hasActivation(read[0].rhs) &&
+      !activatedBefore(read[0]) &&
+      !helperCalled(read[0].rhs, flow.helpers) &&
+      onlyInsideActivations(d.rhs, read[0].key)
+    )
       roles.set(d, roles.get(read[0])!);
   }
   return roles;
