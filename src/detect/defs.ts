@@ -54,6 +54,9 @@ export function extractRefs(text: string): string[] {
   return refs;
 }
 
+/** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`. */
+const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map)\s*\(/;
+
 function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
   const segment = stmt.text.slice(from, to);
   const lead = segment.length - segment.trimStart().length;
@@ -139,6 +142,28 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
         rhsOffset: 0,
         lines: linesOf(stmt, 0, text.length, lineOf),
         refs: [key],
+        targetSubscripted: false,
+        targetCount: 1,
+        targetIndex: 0,
+        elementwise: false,
+      });
+      return;
+    }
+    // `this.c.scale(this.f); this.c.add(Matrix.scale(this.i, this.g))`, `this.f.func(sigmoid)`: a matrix
+    // object updated by its own method is redefined there, from itself and the arguments.
+    const mutated = assign ? undefined : MUTATOR.exec(text);
+    if (mutated && matchBracket(text, mutated[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
+      const key = refKey(mutated[1].replace(/\s+/g, ''));
+      const dotted = key.replace(/^self\./, '').includes('.');
+      defs.push({
+        key,
+        name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key),
+        order,
+        stmt,
+        rhs: text,
+        rhsOffset: 0,
+        lines: linesOf(stmt, 0, text.length, lineOf),
+        refs: extractRefs(text),
         targetSubscripted: false,
         targetCount: 1,
         targetIndex: 0,

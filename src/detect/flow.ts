@@ -106,6 +106,9 @@ export type Roles = Map<Def, GateName>;
 /** The gates whose mixers belong to a state update: c = retain + write (f, i, g); h = z*h + (1-z)*n, o*tanh(c). */
 const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Record<'c' | 'h', GateName[]>;
 
+/** `1 - i[t]`: one minus a value, nothing else (a coupled gate). */
+const COMPLEMENT = /^\s*1(?:\.0*)?\s*-\s*[A-Za-z_$][\w$.]*(?:\s*\[[^\]]*\])?\s*;?\s*$/;
+
 /** A gate definition is believed when its right-hand side computes something gate-like. */
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
   const helper = helperCalled(d.rhs, flow.helpers);
@@ -113,6 +116,8 @@ export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): bool
   // `self._saved['i'] = i`: a gate copied into a container under its own name computes nothing.
   if (d.key.includes('.') && d.rhs.trim() === d.key.slice(d.key.lastIndexOf('.') + 1)) return false;
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
+  // A coupled forget gate (CIFG): `f = 1 - i`.
+  if (role === 'f' && COMPLEMENT.test(d.rhs) && d.refs.some((r) => roles.get(flow.reaching(r, d.order)!) === 'i')) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
   if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;
   return d.refs.some((r) => {
@@ -328,7 +333,8 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
         return s !== undefined && !roles.has(s) && flow.activates(s.rhs);
       }),
     );
-    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers));
+    // A coupled gate (`f = 1 - i`) is computed where it is written, from an activated gate.
+    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
     if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {

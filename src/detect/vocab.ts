@@ -74,7 +74,7 @@ export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u
 
 /** Names a previous hidden state goes by (parameters of a step function). */
 export const PREVIOUS_HIDDEN =
-  /^(?:h|hx|carry|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
+  /^(?:h|hx|carry|(?:cur|curr|current)_?(?:h|hidden|hidden_?state|state)|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|hid_?prev(?:ious)?)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
@@ -98,8 +98,13 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
     if (vocab[role].includes(name)) return role;
   }
   const bare = name.replace(GATE_SUFFIX, '');
-  return bare === name ? undefined : classify(bare, vocab, subscripted);
+  if (bare !== name) return classify(bare, vocab, subscripted);
+  // A gate's name with a word before it (`fTForgetGate`, `layer1_input_gate`): the gate's full name decides.
+  const prefixed = GATE_PREFIXED.exec(name);
+  return prefixed ? classify(prefixed[1], vocab, subscripted) : undefined;
 }
+
+const GATE_PREFIXED = /^[a-z0-9_]+?((?:forget|input|output|update|reset|candidate|cell)_gate)$/;
 
 /** c or h for a state's name: the vocabularies, plus `cell_d`, `hidden_d`, `cell_new` (a state name with a short suffix) and TF's `m`. */
 export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undefined {
@@ -113,7 +118,8 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 // ───────────────────────── expression tests ─────────────────────────
 
 /** `z.slice(0, n).map(sigmoid)`: an activation mapped over the elements (the match ends at map's parenthesis). */
-const MAP_OF = (names: string) => String.raw`\.\s*map\s*\((?=\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
+// Also a matrix library's elementwise `func` (`this.f.func(sigmoid)`, `m.func(tanH)`).
+const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func)\s*\((?=\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
 // An activation module made and called at once (`Sigmoid()(z)`, `nn.Tanh()(c)`).
 const SIGMOID_MODULE = String.raw`(?:^|[^\w$])(?:Sigmoid|Hardsigmoid|LogSigmoid)\s*\(\s*\)\s*\(`;
 const TANH_MODULE = String.raw`(?:^|[^\w$])(?:Tanh|Softsign)\s*\(\s*\)\s*\(`;
@@ -127,7 +133,7 @@ const ACTIVATE_METHOD = `${ACTIVATE_GATE}|${ACTIVATE_CANDIDATE}`;
 /** `compose(math.tanh, add(b), math.multiply)(W, xh)`: an activation passed by name to a composition (the match ends at its parenthesis). */
 const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|flow|flowRight)\s*\((?=(?:[^()]|\([^()]*\))*?(?:^|[^\w$])(?:${names})\s*[,)])`;
 export const ACTIVATION = new RegExp(
-  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
@@ -136,10 +142,10 @@ export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s
 /** `apply_activation(z, act.sig, act.sigPrime)`: an activation helper told which function by an argument. */
 const ACTIVATION_ARG = (names: string) => String.raw`(?:^|[^\w$])\w*[aA]ctivation\w*\s*\((?=[^()]*,\s*(?:[\w$]+\s*\.\s*)?(?:${names})\s*[,)])`;
 export const SIGMOID_LIKE = new RegExp(
-  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
-  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|softsign')}`,
+  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|softsign')}`,
 );
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
@@ -153,7 +159,7 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:r
  * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`.
  */
 export const MATMUL =
-  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|dot|matmul)\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).

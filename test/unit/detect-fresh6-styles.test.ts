@@ -37,4 +37,15 @@ describe('detectCells: styles from the seventh set of real code', () => {
     assert.equal(cell?.peephole, true);
     assert.deepEqual(cell?.gates, { i: [8], f: [7], g: [10], o: [9], c: [11], h: [12] });
   });
+  it('a cell written at the top level of a module (`<module>`): TS gates named with a word before the gate (`stepForgetGate`), its products and sums through helpers; a TF1 RNN carrying `curr_state` round a loop', () => {
+    assert.deepEqual(cells('module_level.ts', 'typescript'), [
+      { name: '<module>', kind: 'lstm', range: { start: 9, end: 16 }, layout: 'per-gate', gates: { i: [11], f: [9], g: [12], o: [15], c: [10, 13, 14], h: [16] } },
+    ]);
+    assert.deepEqual(cells('module_level_rnn.py'), [{ name: '<module>', kind: 'rnn', range: { start: 11, end: 11 }, layout: 'per-gate', gates: { h: [11] } }]);
+  });
+  it('a matrix object updated by its own methods (`f.func(sigmoid)`, `this.c.scale(f); this.c.add(Matrix.scale(i, g))`) with `Matrix.product` as the product: each update belongs to its gate or state', () => {
+    assert.deepEqual(cells('matrix_objects.js', 'javascript'), [
+      { name: 'TinyLstm', kind: 'lstm', range: { start: 2, end: 27 }, layout: 'per-gate', gates: { i: [16, 17], f: [14, 15], g: [18, 19], o: [22, 23], c: [20, 21], h: [24] } },
+    ]);
+  });
 });

@@ -60,4 +60,12 @@ describe('detectCells: styles from the seventh set of real code', () => {
       },
     ]);
   });
+
+  it('a coupled forget gate (`f = 1 - i`, CIFG) is the forget gate, computed on its own line (not in the update); `sigma(...)` is a sigmoid; peepholes make it a peephole LSTM', () => {
+    const [cell] = detectCells(fs.readFileSync(path.join(dir, 'coupled_forget.py'), 'utf8'), 'python');
+    assert.deepEqual(
+      { name: cell.name, kind: cell.kind, peephole: cell.peephole, gates: cell.gates },
+      { name: 'run_coupled', kind: 'lstm', peephole: true, gates: { i: [13, 15], f: [16], g: [13, 14], o: [13, 18], c: [17], h: [19] } },
+    );
+  });
 });
