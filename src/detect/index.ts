@@ -10,6 +10,7 @@ import { rewriteActivationFunctions } from './activationFunctions';
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
 import { memberGateModules } from './gateModules';
+import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
@@ -139,12 +140,20 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing, gateObjects) : undefined;
     const callsHelper = (u: ScanUnit) => helpers !== undefined && u.stmts.some((s) => helperCalled(s.text, helpers) !== undefined);
     const results = analysed.map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k])).filter((r): r is UnitAnalysis => r !== undefined);
-    const merged = merge(results);
+    const merged = merge([...results, ...(results.some(isCell) ? [] : withMethodsInlined(methods))]);
     if (!merged || !merged.gates.size) return;
     const inner = report.type === 'function' ? innermostHolding(report, merged) : undefined;
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
     for (const m of gateObjects.values()) if (m.className) gateClasses.add(m.className);
   };
+  // One method per gate, each returning its values, called by a step method: the calls written out.
+  const isCell = (r: UnitAnalysis) => ['lstm', 'lstm-no-forget', 'gru'].includes(r.kind);
+  const withMethodsInlined = (methods: ScanUnit[]) =>
+    methods.flatMap((u) => {
+      const inlined = inlineMethodCalls(u, methods, scanned.lineOf);
+      const analysis = inlined && analyseStatements(inlined.stmts, u.params, inlined.lineOf, modules);
+      return analysis && isCell(analysis) ? [analysis] : [];
+    });
   // Classes a cell holds as its gates (`self.forget_gate = ForgetGate(...)`) are part of that cell.
   const fileClasses = scanned.module.children.filter((u) => u.type === 'class');
   const gateClasses = new Set<string>();

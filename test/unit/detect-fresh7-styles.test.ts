@@ -68,4 +68,17 @@ describe('detectCells: styles from the seventh set of real code', () => {
       { name: 'run_coupled', kind: 'lstm', peephole: true, gates: { i: [13, 15], f: [16], g: [13, 14], o: [13, 18], c: [17], h: [19] } },
     );
   });
+
+  it('one method per gate, each returning its values (`it, g = self.write(xh)`), called by a step method: the gates are mapped where each method computes them', () => {
+    assert.deepEqual(cells('gate_methods_returning.py'), [
+      {
+        name: 'MethodLstm',
+        kind: 'lstm',
+        range: { start: 9, end: 31 },
+        layout: 'per-gate',
+        // c: the blend's return (19), and the call handing it the gates under other names (29).
+        gates: { i: [14], f: [11], g: [15], o: [22], c: [19, 29], h: [23] },
+      },
+    ]);
+  });
 });
