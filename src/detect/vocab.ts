@@ -79,7 +79,8 @@ export const PREVIOUS_HIDDEN =
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
-export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hid|hidden|state|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
+export const EXPLICITLY_PREVIOUS =
+  /^(?=.*(?:^|_)(?:h|hid|hidden|hiddens|state|states|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
 
 export function roleName(raw: string): string {
   return raw

@@ -48,4 +48,7 @@ describe('detectCells: styles from the seventh set of real code', () => {
       { name: 'TinyLstm', kind: 'lstm', range: { start: 2, end: 27 }, layout: 'per-gate', gates: { i: [16, 17], f: [14, 15], g: [18, 19], o: [22, 23], c: [20, 21], h: [24] } },
     ]);
   });
+  it('an RNN layer whose new state is collected into a list of hidden states (`hiddenOuts.push(fresh)`), reading a previous state taken by index out of a parameter (`lastStates[k]`)', () => {
+    assert.deepEqual(cells('collected_states.ts', 'typescript'), [{ name: 'StackedReluRnn', kind: 'rnn', range: { start: 2, end: 20 }, layout: 'per-gate', gates: { h: [13, 14, 15] } }]);
+  });
 });
