@@ -4,7 +4,7 @@
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
-import { analyseRnn } from './rnn';
+import { analyseRnn, collectedStates } from './rnn';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
@@ -350,7 +350,7 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
   const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
   if (lstm === null) return undefined;
-  return lstm ?? analyseGru(flow) ?? analyseRnn(flow) ?? analyseUnknown(flow);
+  return lstm ?? analyseGru(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
 }
 
 const LAYER =

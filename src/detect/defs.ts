@@ -54,6 +54,9 @@ export function extractRefs(text: string): string[] {
   return refs;
 }
 
+/** A vector helper's call that writes its result into the first argument: `setmulvec(out, a, b)`, `addmulvec(acc, w, x)`. */
+const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vector|matrix)\s*\(/i;
+
 /** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`. */
 const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map)\s*\(/;
 
@@ -171,6 +174,34 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       });
       return;
     }
+    // `setmulvec(this.state[t], ci, gi)`, `addmulvec(this.state[t], gf, prev)`: a vector helper writing into its first argument.
+    const into = assign ? undefined : INTO_FIRST.exec(text);
+    if (into && matchBracket(text, into[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
+      const args = splitTopLevel(text.slice(into[0].length, text.trimEnd().replace(/;$/, '').length - 1));
+      const target = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*)\s*(\[[^\]]*\])*\s*$/.exec(args[0]?.text ?? '');
+      if (target && args.length >= 2) {
+        const key = refKey(target[1].replace(/\s+/g, ''));
+        const rest = args
+          .slice(1)
+          .map((a) => a.text)
+          .join(', ');
+        defs.push({
+          key,
+          name: roleName(key.replace(/^self\./, '')),
+          order,
+          stmt,
+          rhs: text,
+          rhsOffset: 0,
+          lines: linesOf(stmt, 0, text.length, lineOf),
+          refs: [...extractRefs(rest), ...((into[1] ?? '').toLowerCase() === 'set' ? [] : [key])],
+          targetSubscripted: target[2] !== undefined,
+          targetCount: 1,
+          targetIndex: 0,
+          elementwise: false,
+        });
+        return;
+      }
+    }
     const out = assign ? undefined : outArgument(text);
     if (out) {
       // `linalg.vecAddElems(retain, write, nextC)`: a library writing its result into a state passed last.
@@ -213,30 +244,54 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       if (!m) return;
       const slot = m[2] ? SLOT.exec(m[2]) : null;
       const base = refKey(m[1].replace(/\s+/g, ''));
-      // `gates[0, :, t, :] = sigmoid(...)`: a numbered slot of an array is a value of its own.
-      const key = slot ? `${base}[${slot[1]}]` : base;
+      // `gates[0, :, t, :] = sigmoid(...)`: a numbered slot of an array is a value of its own;
+      // so is each slot a short loop fills (`for (n = 0; n < 4; n++) gates[n] = ...`).
+      const slots = slot ? [slot[1]] : m[2] ? loopSlots(stmt, m[2])?.map(String) : undefined;
       const dotted = base.replace(/^self\./, '').includes('.');
       const element = elements?.[targetIndex];
       const elementText = element ? element.text : rhs;
-      const refs = extractRefs(elementText);
-      if (assign.augmented || m[2]) refs.push(key);
-      defs.push({
-        key,
-        // `self.state.g`, `state.c` (a subscript by a string key): named by the last attribute.
-        name: slot ? '' : dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
-        order,
-        stmt,
-        rhs: elementText,
-        rhsOffset: element ? element.offset : rhsStart,
-        lines: element ? linesOf(stmt, element.offset, element.offset + element.text.length, lineOf) : linesOf(stmt, 0, stmt.text.length, lineOf),
-        refs,
-        targetSubscripted: Boolean(m[2]),
-        targetCount: targets.length,
-        targetIndex,
-        elementwise: Boolean(element),
-      });
+      for (const key of slots ? slots.map((k) => `${base}[${k}]`) : [base]) {
+        const refs = extractRefs(elementText);
+        if (assign.augmented || m[2]) refs.push(key);
+        defs.push({
+          key,
+          // `self.state.g`, `state.c` (a subscript by a string key): named by the last attribute.
+          name: slots ? '' : dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
+          order,
+          stmt,
+          rhs: elementText,
+          rhsOffset: element ? element.offset : rhsStart,
+          lines: element ? linesOf(stmt, element.offset, element.offset + element.text.length, lineOf) : linesOf(stmt, 0, stmt.text.length, lineOf),
+          refs,
+          targetSubscripted: Boolean(m[2]),
+          targetCount: targets.length,
+          targetIndex,
+          elementwise: Boolean(element),
+        });
+      }
     });
   }
+}
+
+/**
+ * The slots `gates[n] = ...` fills inside `for (let n = 0; n < K; n++)` (K up to 8), less those its
+ * conditions on n rule out (`if (n != 2)`, and the `else` of it); undefined for any other subscript.
+ */
+function loopSlots(stmt: Stmt, subscript: string): number[] | undefined {
+  const v = /^\[\s*([A-Za-z_$][\w$]*)\s*\]$/.exec(subscript)?.[1];
+  if (!v) return undefined;
+  const bound = stmt.loops?.map((h) => new RegExp(`^for\\s*\\(\\s*(?:let\\s+|var\\s+)?${v}\\s*=\\s*0\\s*;\\s*${v}\\s*(<=?)\\s*(\\d)\\s*;`).exec(h)).find((b) => b !== null);
+  if (!bound) return undefined;
+  const count = Number(bound[2]) + (bound[1] === '<=' ? 1 : 0);
+  let slots = Array.from({ length: Math.min(count, 8) }, (_, k) => k);
+  for (const c of stmt.conditions) {
+    const test = new RegExp(`^(else \\(of )?(?:else )?if\\s*\\(\\s*${v}\\s*(===?|!==?|<=?|>=?)\\s*(\\d+)\\s*\\)`).exec(c);
+    if (!test) continue;
+    const n = Number(test[3]);
+    const holds = (k: number) => ({ '==': k === n, '===': k === n, '!=': k !== n, '!==': k !== n, '<': k < n, '<=': k <= n, '>': k > n, '>=': k >= n })[test[2]] ?? true;
+    slots = slots.filter((k) => holds(k) !== Boolean(test[1]));
+  }
+  return slots;
 }
 
 /** A call statement whose last argument is a bare name of a cell or hidden state (`nextC`, `h_out`): the call's output buffer. */

@@ -7,11 +7,14 @@ import { matchBracket } from './text';
 import type { GateName } from './types';
 import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
 
-/** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`). */
+/** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`, `multiply(gates[0], state)`). */
 function productPartners(text: string, key: string): string[] {
-  const k = key.replace(/[$.]/g, '\\$&');
+  const k = key.replace(/[$.[\]]/g, '\\$&');
   const partners: string[] = [];
   for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)\\s*\\*\\s*${k}(?![\\w$])`, 'g'))) partners.push(m[1] ?? m[2]);
+  const name = String.raw`([A-Za-z_$][\w$.]*(?:\[\s*\d+\s*\])?)`;
+  const call = String.raw`(?:^|[^\w$])(?:mul|multiply|eltmul|hadamard|multiplyElement)\s*\(\s*`;
+  for (const m of text.matchAll(new RegExp(`${call}${k}\\s*,\\s*${name}\\s*\\)|${call}${name}\\s*,\\s*${k}\\s*\\)`, 'g'))) partners.push(m[1] ?? m[2]);
   return partners;
 }
 
@@ -61,7 +64,11 @@ function isActivationCall(rhs: string): boolean {
 export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
   const found = flow.defs.filter((d) => {
     if (roles.has(d) || d.targetCount !== 1 || d.key === '<return>' || hasActivation(d.rhs) || stateRole(d.name, d.targetSubscripted) === 'h') return false;
-    const readsPrevious = d.refs.some((r) => r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)));
+    // Also through one mixer (`retain = multiply(keep, state); state = add(retain, write)`).
+    const readsPrevious = d.refs.some((r) => {
+      const src = r === d.key ? undefined : flow.reaching(r, d.order);
+      return r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)) || (src !== undefined && isMixer(flow, roles, src) && src.refs.includes(d.key));
+    });
     // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
     // Read directly or through one mixer (`y_in_exp = stack([y_in, ...])`): a gradient `db += da` reaches the gates through several.
     const near = new Set(
@@ -124,7 +131,9 @@ export function inferOutputGate(flow: Flow, roles: Roles): void {
     if ((roles.has(d) && roles.get(d) !== 'h') || d.targetCount !== 1 || d.key === '<return>') continue;
     const sources = readsThroughMixers(flow, roles, d).sources;
     const gate = sources.find((s) => !roles.has(s) && s.targetCount === 1 && SIGMOID_LIKE.test(s.rhs) && !TANH_LIKE.test(s.rhs));
-    const cellActivated = activatesCell(d.rhs, d) || sources.some((s) => !roles.has(s) && s !== gate && activatesCell(s.rhs, s));
+    // Also a squash of c under TF's name for h (`m = activation(c)`) that no output gate multiplies yet.
+    const squash = (s: Def) => !roles.has(s) || (roles.get(s) === 'h' && !readsThroughMixers(flow, roles, s).sources.some((r) => roles.get(r) === 'o'));
+    const cellActivated = activatesCell(d.rhs, d) || sources.some((s) => squash(s) && s !== gate && activatesCell(s.rhs, s));
     // A hidden state gating the cell state as it is (`h = f_o * c`, no squash): that sigmoid is o too.
     const gatesCell =
       gate !== undefined &&

@@ -4,6 +4,7 @@
 import { extractRefs, type Def } from './defs';
 import { gatesOf, type Flow, type Roles } from './flow';
 import type { UnitAnalysis } from './analyse';
+import type { Stmt } from './scan';
 import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_NAMES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
 
 /** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
@@ -44,13 +45,32 @@ function nextSlotOf(d: Def): RegExp | undefined {
   return index ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${index[1].replace(/[$]/g, '\\$')}\\s*\\]`) : undefined;
 }
 
-export function analyseRnn(flow: Flow): UnitAnalysis | undefined {
+/** `hiddenActivations.push(activation)`, `hs.append(h_new)`: values collected into a list of hidden states. */
+export function collectedStates(stmts: Stmt[]): Set<string> {
+  const keys = new Set<string>();
+  for (const s of stmts) {
+    const m = /^\s*([A-Za-z_$][\w$.]*)\s*\.\s*(?:push|append)\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*;?\s*$/.exec(s.text);
+    if (m && STATE_LIST.test(roleName(m[1].slice(m[1].lastIndexOf('.') + 1)))) keys.add(m[2]);
+  }
+  return keys;
+}
+
+const STATE_LIST = /^(?:\w+_)?(?:h|hs|hiddens?|hidden_\w+|states?|hidden_?states?)$/;
+
+/** `previousActivations = previousHiddenActivations[i]`: a value taken by index out of a parameter whose name says it holds previous states. */
+function fromPreviousParam(flow: Flow, ref: string, order: number): boolean {
+  const m = /^\s*([A-Za-z_$][\w$]*)\s*\[\s*[\w$]+\s*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
+  return m !== null && flow.isParam(m[1]) && EXPLICITLY_PREVIOUS.test(roleName(m[1]));
+}
+
+export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
     // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
     const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
     const nextSlot = nextSlotOf(d);
-    const isH = d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
+    const isH =
+      collected.has(d.key) || d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -77,7 +97,7 @@ export function analyseRnn(flow: Flow): UnitAnalysis | undefined {
     const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
-      if (EXPLICITLY_PREVIOUS.test(name)) return true;
+      if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
       // Under any name, carried round a loop by a copy of the new state (`current_state = next_state`).
       if (d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop && o.refs.includes(d.key) && /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(o.rhs))) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;

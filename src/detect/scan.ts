@@ -13,6 +13,8 @@ export interface Stmt {
   /** Offset of text[0] in Scanned.code. */
   offset: number;
   inLoop: boolean;
+  /** JS/TS: header texts of the enclosing loops inside the unit (`for (let n = 0; n < 4; n++)`). */
+  loops?: string[];
   /** Header texts of the enclosing if/elif/else blocks inside the unit ("else" carries its if's text). */
   conditions: string[];
 }
@@ -278,14 +280,18 @@ function scanCLike(source: string): Scanned {
     for (let k = blocks.length - 1; k >= 0; k--) if (blocks[k].unit) return blocks[k].unit!;
     return module;
   };
-  const context = (): { inLoop: boolean; conditions: string[] } => {
+  const context = (): { inLoop: boolean; conditions: string[]; loops: string[] } => {
     const conditions: string[] = [];
+    const loops: string[] = [];
     let inLoop = false;
     for (let k = blocks.length - 1; k >= 0 && !blocks[k].unit; k--) {
-      if (blocks[k].kind === 'loop') inLoop = true;
+      if (blocks[k].kind === 'loop') {
+        inLoop = true;
+        loops.push(blocks[k].text);
+      }
       if (blocks[k].kind === 'cond') conditions.push(blocks[k].text);
     }
-    return { inLoop, conditions };
+    return { inLoop, conditions, loops };
   };
   /** The code from `from` to `to` with the nested blocks of this statement blanked (linear time). */
   const textOf = (from: number, to: number): string => {
@@ -326,7 +332,10 @@ function scanCLike(source: string): Scanned {
       const close = matchBracket(text, head[0].length - 1);
       if (close > 0) {
         if (head[1] === 'if' || head[1].startsWith('else')) ctx.conditions.push(text.slice(0, close + 1).trim());
-        else ctx.inLoop = true;
+        else {
+          ctx.inLoop = true;
+          ctx.loops.push(text.slice(0, close + 1).trim());
+        }
         text = blank(text.slice(0, close + 1)) + text.slice(close + 1);
       }
     }

@@ -79,7 +79,8 @@ export const PREVIOUS_HIDDEN =
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
 export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
-export const EXPLICITLY_PREVIOUS = /^(?=.*(?:^|_)(?:h|hid|hidden|state|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
+export const EXPLICITLY_PREVIOUS =
+  /^(?=.*(?:^|_)(?:h|hid|hidden|hiddens|state|states|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
 
 export function roleName(raw: string): string {
   return raw
@@ -139,11 +140,13 @@ export const ACTIVATION = new RegExp(
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
 const ACT_TYPE = (names: string) => String.raw`(?:^|[^\w$])Activation\s*\((?=[^()]*act_type\s*=\s*["'](?:${names})["'])`;
 export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s*\+\s*(?:[\w$]+\s*\.\s*)?exp\s*\(\s*-/;
+/** `apply_activation(z, act.sig, act.sigPrime)`: an activation helper told which function by an argument. */
+const ACTIVATION_ARG = (names: string) => String.raw`(?:^|[^\w$])\w*[aA]ctivation\w*\s*\((?=[^()]*,\s*(?:[\w$]+\s*\.\s*)?(?:${names})\s*[,)])`;
 export const SIGMOID_LIKE = new RegExp(
-  `${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
-  `${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|softsign')}`,
+  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|softsign')}`,
 );
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
@@ -165,7 +168,7 @@ export const MATMUL =
 // Also on either side, and kept in an object of weights (`x[j] * this.weights.hiddenToHidden[j][i]`, `h[m] * w.hh[m][k]`).
 const WEIGHTS_ELEMENT = String.raw`(?:(?:this|self)\s*\.\s*)?(?:[A-Za-z_$][\w$]*\s*\.\s*)?(?:[A-Za-z_$]*[wW]eights?|[wW])(?:\s*\.\s*[A-Za-z_$][\w$]*)?\s*(?:\[[^\]\n]*\]\s*){1,2}`;
 export const ELEMENT_PRODUCT = new RegExp(
-  `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
+  `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|_?[A-Z]{2,3}|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
   'g',
 );
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;

@@ -50,4 +50,10 @@ describe('detectCells: JS/TS styles from the sixth set of real code', () => {
   it('an activation passed by name to a composition (`pipe(math.multiply, plus(b), math.tanh)(W, [x, hPrev])`) is applied there: an Elman step; a composition without one is no cell', () => {
     assert.deepEqual(cells('composed.js'), [{ name: 'elmanStep', kind: 'rnn', range: { start: 4, end: 12 }, layout: 'per-gate', gates: { h: [6, 7, 8, 9, 10] } }]);
   });
+
+  it('gates built in a `for (k < 4)` loop into slots of one array (`if (k < 3)` a sigmoid, else a tanh, named by an argument) and read back as `acts[0]`…`acts[3]`: each slot is a gate, told apart by what the state update multiplies it with', () => {
+    assert.deepEqual(cells('loop_gates.js'), [
+      { name: 'LoopGateLstm', kind: 'lstm', range: { start: 4, end: 32 }, layout: 'fused', gates: { i: [16, 18], f: [16, 18], g: [16, 20], o: [16, 18], c: [23, 24, 25], h: [27] } },
+    ]);
+  });
 });
