@@ -375,11 +375,7 @@ export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[
     }
     if (u.type !== 'function' || u.stmts.length > 4) continue;
     const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
-    if (!returned) continue;
-    const products = (returned.text.match(MATMUL) ?? []).length;
-    // `def _sgm(x): return 1 / (1 + jnp.exp(-x))`: calling it activates, whatever its name.
-    if (hasActivation(returned.text) && !products && u.stmts.length <= 2) layers.activated.push(u.name);
-    if (hasActivation(returned.text) || !products) continue;
+    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
     layers.products.push(u.name);
     if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }
