@@ -7,13 +7,22 @@ import { ACTIVATION, hasActivation, SIGMOID_LIKE, SIGMOID_WRITTEN, TANH_LIKE } f
 
 /** The activation a short function returns as a whole (`return tanh(x)`), as a call name. */
 function returnedActivation(fn: ScanUnit): 'sig' | 'tanh' | undefined {
-  if (fn.type !== 'function' || fn.stmts.length > 3 || fn.children.length || hasActivation(` ${fn.name}(`)) return undefined;
+  if (fn.type !== 'function' || fn.stmts.length > 4 || fn.children.length || hasActivation(` ${fn.name}(`)) return undefined;
   const ret = fn.stmts.find((s) => /^\s*return\b/.test(s.text));
-  const rhs =
+  const returned =
     ret?.text
       .trim()
       .replace(/^return\s*/, '')
       .replace(/;$/, '') ?? '';
+  // `for (...) arr[i] = 1 / (1 + Math.exp(-vec[i])); return arr;`: an array filled element by element with one activation.
+  const filled = /^[A-Za-z_$][\w$]*$/.test(returned)
+    ? fn.stmts.map((s) => new RegExp(`^\\s*${returned.replace(/\$/g, '\\$')}\\s*\\[[^\\]]*\\]\\s*=\\s*([^=][\\s\\S]*)$`).exec(s.text)?.[1]).filter((r) => r !== undefined)
+    : [];
+  return activationOf(filled.length === 1 ? filled[0].trim().replace(/;$/, '') : returned);
+}
+
+/** The activation `rhs` is as a whole: a written-out sigmoid or one activation call. */
+function activationOf(rhs: string): 'sig' | 'tanh' | undefined {
   if (SIGMOID_WRITTEN.test(rhs) && /^1(?:\.0*)?\s*\//.test(rhs)) return 'sig';
   const head = ACTIVATION.exec(rhs);
   if (!head || !/^[\w$.\s]*$/.test(rhs.slice(0, head.index))) return undefined;

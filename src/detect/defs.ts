@@ -54,6 +54,9 @@ export function extractRefs(text: string): string[] {
   return refs;
 }
 
+/** A vector helper's call that writes its result into the first argument: `setmulvec(out, a, b)`, `addmulvec(acc, w, x)`. */
+const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vector|matrix)\s*\(/i;
+
 /** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`. */
 const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map)\s*\(/;
 
@@ -170,6 +173,34 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
         elementwise: false,
       });
       return;
+    }
+    // `setmulvec(this.state[t], ci, gi)`, `addmulvec(this.state[t], gf, prev)`: a vector helper writing into its first argument.
+    const into = assign ? undefined : INTO_FIRST.exec(text);
+    if (into && matchBracket(text, into[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
+      const args = splitTopLevel(text.slice(into[0].length, text.trimEnd().replace(/;$/, '').length - 1));
+      const target = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*)\s*(\[[^\]]*\])*\s*$/.exec(args[0]?.text ?? '');
+      if (target && args.length >= 2) {
+        const key = refKey(target[1].replace(/\s+/g, ''));
+        const rest = args
+          .slice(1)
+          .map((a) => a.text)
+          .join(', ');
+        defs.push({
+          key,
+          name: roleName(key.replace(/^self\./, '')),
+          order,
+          stmt,
+          rhs: text,
+          rhsOffset: 0,
+          lines: linesOf(stmt, 0, text.length, lineOf),
+          refs: [...extractRefs(rest), ...((into[1] ?? '').toLowerCase() === 'set' ? [] : [key])],
+          targetSubscripted: target[2] !== undefined,
+          targetCount: 1,
+          targetIndex: 0,
+          elementwise: false,
+        });
+        return;
+      }
     }
     const out = assign ? undefined : outArgument(text);
     if (out) {

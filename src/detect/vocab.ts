@@ -170,7 +170,7 @@ export const MATMUL =
 // Also on either side, and kept in an object of weights (`x[j] * this.weights.hiddenToHidden[j][i]`, `h[m] * w.hh[m][k]`).
 const WEIGHTS_ELEMENT = String.raw`(?:(?:this|self)\s*\.\s*)?(?:[A-Za-z_$][\w$]*\s*\.\s*)?(?:[A-Za-z_$]*[wW]eights?|[wW])(?:\s*\.\s*[A-Za-z_$][\w$]*)?\s*(?:\[[^\]\n]*\]\s*){1,2}`;
 export const ELEMENT_PRODUCT = new RegExp(
-  `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
+  `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|_?[A-Z]{2,3}|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
   'g',
 );
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;

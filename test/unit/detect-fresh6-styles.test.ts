@@ -51,4 +51,11 @@ describe('detectCells: styles from the seventh set of real code', () => {
   it('an RNN layer whose new state is collected into a list of hidden states (`hiddenOuts.push(fresh)`), reading a previous state taken by index out of a parameter (`lastStates[k]`)', () => {
     assert.deepEqual(cells('collected_states.ts', 'typescript'), [{ name: 'StackedReluRnn', kind: 'rnn', range: { start: 2, end: 20 }, layout: 'per-gate', gates: { h: [13, 14, 15] } }]);
   });
+  it('OCRopus-style JS: vector helpers writing into their first argument (`setmulvec(this.state[t], ci, gi)`, `addmulvec(acc, w, prev)`), weights in capitals read element by element (`this.WIN[j][k] * src[k]`), activations as functions filling an array element by element; peepholes added into the pre-activations', () => {
+    const [cell] = detectCells(fs.readFileSync(path.join(dir, 'vector_helpers.js'), 'utf8'), 'javascript');
+    assert.deepEqual(
+      { name: cell?.name, kind: cell?.kind, peephole: cell?.peephole, range: cell?.range, gates: cell?.gates },
+      { name: 'PeepCell', kind: 'lstm', peephole: true, range: { start: 14, end: 48 }, gates: { i: [28, 35, 38], f: [29, 36, 39], g: [31, 40], o: [30, 43, 44], c: [41, 42], h: [45] } },
+    );
+  });
 });
