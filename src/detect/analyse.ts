@@ -7,7 +7,7 @@ import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates } from './rnn';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
-import { dependsOnRole, Flow, isMixer, gateLike, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
+import { dependsOnRole, Flow, isMixer, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
 import {
   classify,
@@ -122,7 +122,14 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
     const read = [...new Set(d.refs.map((r) => flow.reaching(r, d.order)).filter((s): s is Def => s !== undefined && roles.has(s)))];
     // Not when that gate is already activated, split out of one sigmoid (TF1's `r, z = split(sigmoid(...))`): then `c = tanh(... r * h ...)` is the candidate.
     const activatedBefore = (g: Def) => g.refs.some((r) => flow.activates(flow.reaching(r, g.order)?.rhs ?? ''));
-    if (read.length === 1 && gateRoles.includes(roles.get(read[0]) as K) && !hasActivation(read[0].rhs) && !activatedBefore(read[0]) && !helperCalled(read[0].rhs, flow.helpers))
+    if (
+      read.length === 1 &&
+      gateRoles.includes(roles.get(read[0]) as K) &&
+      !hasActivation(read[0].rhs) &&
+      !activatedBefore(read[0]) &&
+      !helperCalled(read[0].rhs, flow.helpers) &&
+      onlyInsideActivations(d.rhs, read[0].key)
+    )
       roles.set(d, roles.get(read[0])!);
   }
   return roles;
@@ -368,11 +375,7 @@ export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[
     }
     if (u.type !== 'function' || u.stmts.length > 4) continue;
     const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
-    if (!returned) continue;
-    const products = (returned.text.match(MATMUL) ?? []).length;
-    // `def _sgm(x): return 1 / (1 + jnp.exp(-x))`: calling it activates, whatever its name.
-    if (hasActivation(returned.text) && !products && u.stmts.length <= 2) layers.activated.push(u.name);
-    if (hasActivation(returned.text) || !products) continue;
+    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
     layers.products.push(u.name);
     if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }

@@ -1,12 +1,12 @@
 // The data flow of one unit: which definition of a name reaches a use, which values are
 // pre-activations (products with weights not yet through an activation), and the lines that
 // compute a gate once roles are known.
-import type { Def } from './defs';
+import { extractRefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, ELEMENT_PRODUCT, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
+import { ACTIVATION, ELEMENT_PRODUCT, EXPLICITLY_PREVIOUS, PREVIOUS_HIDDEN, roleName, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -106,6 +106,12 @@ export type Roles = Map<Def, GateName>;
 /** The gates whose mixers belong to a state update: c = retain + write (f, i, g); h = z*h + (1-z)*n, o*tanh(c). */
 const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Record<'c' | 'h', GateName[]>;
 
+/** `f = this._forgetGate[k].calculate(input, hPrev)`: a method of an object the cell holds, handed the previous state, computes the gate. */
+function gateObjectCall(rhs: string): boolean {
+  const call = /^\s*(?:self|this)\s*\.[\w$.[\]\s]*\.\s*[A-Za-z_$][\w$]*\s*\(([^()]*)\)\s*;?\s*$/.exec(rhs);
+  return call !== null && extractRefs(call[1]).some((r) => PREVIOUS_HIDDEN.test(roleName(r)) || EXPLICITLY_PREVIOUS.test(roleName(r)));
+}
+
 /** `1 - i[t]`: one minus a value, nothing else (a coupled gate). */
 const COMPLEMENT = /^\s*1(?:\.0*)?\s*-\s*[A-Za-z_$][\w$.]*(?:\s*\[[^\]]*\])?\s*;?\s*$/;
 
@@ -116,6 +122,7 @@ export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): bool
   // `self._saved['i'] = i`: a gate copied into a container under its own name computes nothing.
   if (d.key.includes('.') && d.rhs.trim() === d.key.slice(d.key.lastIndexOf('.') + 1)) return false;
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
+  if (gateObjectCall(d.rhs)) return true;
   // A coupled forget gate (CIFG): `f = 1 - i`.
   if (role === 'f' && COMPLEMENT.test(d.rhs) && d.refs.some((r) => roles.get(flow.reaching(r, d.order)!) === 'i')) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
@@ -334,7 +341,7 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
       }),
     );
     // A coupled gate (`f = 1 - i`) is computed where it is written, from an activated gate.
-    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs));
+    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs) || gateObjectCall(d.rhs));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
     if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {
