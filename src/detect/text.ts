@@ -26,7 +26,9 @@ const ACTIVATION_NAMES = /^(?:sigmoid|tanh|relu|hard_sigmoid|hardSigmoid|softsig
  */
 function keepActivationName(source: string, out: string[], open: number, close: number): void {
   const content = source.slice(open + 1, close);
-  if (!ACTIVATION_NAMES.test(content) || !/(?:activation|act_type)\s*[=:]\s*$/i.test(source.slice(Math.max(0, open - 40), open))) return;
+  // Also a call's last argument naming its activation (`afn(item, row, 'Tanh')`).
+  const lastArgument = /^(?:tanh|sigmoid|relu)$/i.test(content) && /,\s*$/.test(source.slice(Math.max(0, open - 20), open)) && /^\s*\)/.test(source.slice(close + 1, close + 21));
+  if (!lastArgument && (!ACTIVATION_NAMES.test(content) || !/(?:activation|act_type)\s*[=:]\s*$/i.test(source.slice(Math.max(0, open - 40), open)))) return;
   for (let k = open + 1; k < close; k++) out[k] = source[k];
 }
 

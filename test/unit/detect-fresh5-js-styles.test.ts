@@ -56,4 +56,8 @@ describe('detectCells: JS/TS styles from the sixth set of real code', () => {
       { name: 'LoopGateLstm', kind: 'lstm', range: { start: 4, end: 32 }, layout: 'fused', gates: { i: [16, 18], f: [16, 18], g: [16, 20], o: [16, 18], c: [23, 24, 25], h: [27] } },
     ]);
   });
+
+  it("a matrix helper class's RNN: `x.multiply(this.U.T)` is a product with a weight, a call told its activation by its last argument (`act(v, 'Tanh')`) applies it, and `st`/`lastSt` are the state and the previous one", () => {
+    assert.deepEqual(cells('matrix_helper.ts'), [{ name: 'CharRnn', kind: 'rnn', range: { start: 10, end: 31 }, layout: 'per-gate', gates: { h: [22, 23] } }]);
+  });
 });
