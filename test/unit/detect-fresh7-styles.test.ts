@@ -85,4 +85,10 @@ describe('detectCells: styles from the seventh set of real code', () => {
   it('gates computed by per-unit block objects handed the previous output (`f = this.keepBlocks[u].compute(x, hPrev)`) are gates on their own lines; `tanh(c) * o` is h, not the output gate', () => {
     assert.deepEqual(cells('unit_blocks.ts'), [{ name: 'BlockLstm', kind: 'lstm', range: { start: 6, end: 25 }, layout: 'per-gate', gates: { i: [18], f: [17], g: [19], o: [20], c: [21], h: [22] } }]);
   });
+
+  it('gates held as library layer stacks ending in their activation (`nn.Sequential(nn.Linear(...), nn.Sigmoid())`) are computed where called', () => {
+    assert.deepEqual(cells('sequential_gates.py'), [
+      { name: 'StackedGateLstm', kind: 'lstm', range: { start: 6, end: 24 }, layout: 'per-gate', gates: { i: [19], f: [18], g: [20], o: [21], c: [22], h: [23] } },
+    ]);
+  });
 });
