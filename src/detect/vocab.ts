@@ -32,6 +32,7 @@ export const LSTM_NAMES: Record<'i' | 'f' | 'g' | 'o' | 'c' | 'h', string[]> = {
     'c_prime',
     'candidate_gate',
     'input_node',
+    'in_transform',
   ],
   o: ['o', 'ot', 'o_t', 'go', 'outgate', 'out_gate', 'output_gate', 'outputgate', 'ogate', 'o_gate', 'gate_o', 'o_g'],
   c: ['c', 'ct', 'c_t', 'cy', 'cx', 'c_next', 'next_c', 'c_new', 'new_c', 'cell', 'cell_state', 'c1', 'c_out', 'state_c', 'c_state', 'memory', 'cs'],
