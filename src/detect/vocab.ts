@@ -103,7 +103,9 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
   if (bare !== name) return classify(bare, vocab, subscripted);
   // A gate's name with a word before it (`fTForgetGate`, `layer1_input_gate`): the gate's full name decides.
   const prefixed = GATE_PREFIXED.exec(name);
-  return prefixed ? classify(prefixed[1], vocab, subscripted) : undefined;
+  if (prefixed) return classify(prefixed[1], vocab, subscripted);
+  // Karpathy-style arrays over time, one slot a step (`rs[t]`, `zs[t]`): the plural of a gate letter names the gate (not `os`, the module).
+  return subscripted && /^[fgirzn]s$/.test(name) ? classify(name[0], vocab, subscripted) : undefined;
 }
 
 const GATE_PREFIXED = /^[a-z0-9_]+?((?:forget|input|output|update|reset|candidate|cell)_gate)$/;

@@ -28,4 +28,7 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
       { name: 'gru_step', kind: 'gru', peephole: undefined, gates: { r: [15], z: [15], n: [16], h: [17] } },
     ]);
   });
+  it('a min-char-rnn style GRU whose gates are arrays named by plurals (`rs[t]`, `zs[t]`) is a GRU with its gates on their own lines', () => {
+    assert.deepEqual(cells('plural_gate_arrays.py'), [{ name: 'CharGru', kind: 'gru', peephole: undefined, gates: { r: [12], z: [13], n: [14], h: [15] } }]);
+  });
 });
