@@ -143,6 +143,12 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const merged = merge([...results, ...(results.some(isCell) ? [] : withMethodsInlined(methods))]);
     if (!merged || !merged.gates.size) return;
     const inner = report.type === 'function' ? innermostHolding(report, merged) : undefined;
+    // A factory holding two named steps of its own (JAX stax's `sample_scan` and `apply_fun_scan` inside `GRU`): a cell each.
+    const steps = report.type === 'function' && !inner ? analysed.filter((u, k) => u !== report && u.type === 'function' && !GENERIC_CLOSURE.test(u.name) && alone[k] && isCell(alone[k])) : [];
+    if (steps.length >= 2) {
+      for (const u of steps) cells.push(toCell(u, alone[analysed.indexOf(u)]!, allStmts(u)));
+      return;
+    }
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
     for (const m of gateObjects.values()) if (m.className) gateClasses.add(m.className);
   };

@@ -31,4 +31,10 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
   it('a min-char-rnn style GRU whose gates are arrays named by plurals (`rs[t]`, `zs[t]`) is a GRU with its gates on their own lines', () => {
     assert.deepEqual(cells('plural_gate_arrays.py'), [{ name: 'CharGru', kind: 'gru', peephole: undefined, gates: { r: [12], z: [13], n: [14], h: [15] } }]);
   });
+  it('a layer factory holding two named step functions (a sampler and a scorer) reports a cell for each step, not one for the factory', () => {
+    assert.deepEqual(cells('factory_steps.py'), [
+      { name: 'draw_step', kind: 'gru', peephole: undefined, gates: { r: [14], z: [15], n: [16], h: [17] } },
+      { name: 'score_step', kind: 'gru', peephole: undefined, gates: { r: [24], z: [25], n: [26], h: [27] } },
+    ]);
+  });
 });
