@@ -136,7 +136,7 @@ const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|f
 /** `afn(item, row, 'Tanh')`: a call told its activation by its last argument (the blanking keeps that name). */
 const NAMED_LAST = String.raw`(?:^|[^\w$])[A-Za-z_$][\w$]*\s*\((?=(?:[^()]|\([^()]*\))*,\s*["'](?:[tT]anh|[sS]igmoid|[rR]e[lL][uU])["']\s*\))`;
 export const ACTIVATION = new RegExp(
-  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
@@ -145,10 +145,10 @@ export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s
 /** `apply_activation(z, act.sig, act.sigPrime)`: an activation helper told which function by an argument. */
 const ACTIVATION_ARG = (names: string) => String.raw`(?:^|[^\w$])\w*[aA]ctivation\w*\s*\((?=[^()]*,\s*(?:[\w$]+\s*\.\s*)?(?:${names})\s*[,)])`;
 export const SIGMOID_LIKE = new RegExp(
-  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?[sS]igmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
-  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|softsign')}`,
+  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|(?:fast|approx)_?[tT]anh|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|softsign')}`,
 );
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
