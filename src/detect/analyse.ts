@@ -170,6 +170,12 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
       roles.set(d, 'c');
       cDefs.push(d);
       if (passedOn || mixedOn) passedOnDefs.add(d);
+      // Sonnet's `next_cell = sigmoid(f) * prev_state.cell; next_cell += sigmoid(i) * tanh(g)`: the kept part is the update's first half.
+      const kept = /\+=\s*$/.test(d.stmt.text.slice(0, d.rhsOffset)) ? flow.reaching(d.key, d.order) : undefined;
+      if (kept && kept !== d && (!roles.has(kept) || roles.get(kept) === 'f') && stateRole(kept.name, kept.targetSubscripted) === 'c') {
+        roles.set(kept, 'c');
+        cDefs.push(kept);
+      }
     }
   }
   // A cell state under another name (`self.state.s`): what reads i with g or f, and is read by no other such value.

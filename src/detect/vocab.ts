@@ -77,7 +77,7 @@ export const PREVIOUS_HIDDEN =
   /^(?:h|hx|carry|(?:cur|curr|current)_?(?:h|hidden|hidden_?state|state)|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|s_?t|last_?s_?t?|prev_?s_?t|hid_?prev(?:ious)?)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
-export const RNN_OUTPUT = /^(?:output|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
+export const RNN_OUTPUT = /^(?:outputs?|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
 export const EXPLICITLY_PREVIOUS =
   /^(?=.*(?:^|_)(?:h|hid|hidden|hiddens|state|states|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
@@ -113,6 +113,9 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
   if (named === 'c' || named === 'h') return named;
   if (/^(?:cell|c)_(?:[a-z]|\d|new|next|out|tmp|temp)$/.test(name)) return 'c';
   if (/^(?:hidden|h)_(?:[a-z]|\d|new|next|out)$/.test(name) || /^m(?:_t|_new|_next)?$/.test(name)) return 'h';
+  // Sonnet's `next_cell`, `next_hidden`; also `new_cell_state`, `next_hidden_state`.
+  const updated = /^(?:new|next)_(cell|hidden)(?:_state)?$/.exec(name);
+  if (updated) return updated[1] === 'cell' ? 'c' : 'h';
   return undefined;
 }
 
@@ -136,7 +139,7 @@ const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|f
 /** `afn(item, row, 'Tanh')`: a call told its activation by its last argument (the blanking keeps that name). */
 const NAMED_LAST = String.raw`(?:^|[^\w$])[A-Za-z_$][\w$]*\s*\((?=(?:[^()]|\([^()]*\))*,\s*["'](?:[tT]anh|[sS]igmoid|[rR]e[lL][uU])["']\s*\))`;
 export const ACTIVATION = new RegExp(
-  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|(?:^|[^\w$])act_?(?:f|fn|fun|func)?\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
@@ -162,7 +165,7 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:r
  * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`.
  */
 export const MATMUL =
-  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|dot|matmul)\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|dot|matmul)\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).

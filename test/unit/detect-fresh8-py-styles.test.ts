@@ -1,0 +1,24 @@
+// Python styles first met in the eighth set of real code (test/fixtures/detect-real, split 'fresh8'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, kind and
+// gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'peephole' | 'gates'>[] {
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, peephole, gates }) => ({ name, kind, peephole, gates }));
+}
+
+describe('detectCells: Python styles from the eighth set of real code', () => {
+  it('states spelled out (`next_cell`, `next_hidden`, `outputs`), the cell update in two statements (`next_cell = sigmoid(f) * state.cell; next_cell += ...`: no peephole), `fully_connected` products, activations handed in (`self._activation`, `act_fn`)', () => {
+    assert.deepEqual(cells('spelled_out_states.py'), [
+      { name: 'peephole_free_step', kind: 'lstm', peephole: undefined, gates: { i: [7, 8, 10], f: [7, 8, 9], g: [7, 8, 10], o: [7, 8, 11], c: [9, 10], h: [11] } },
+      { name: 'PlainRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [22] } },
+      { name: 'ConnectedRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [28, 29, 30] } },
+      { name: 'unrolled_steps', kind: 'rnn', peephole: undefined, gates: { h: [37] } },
+    ]);
+  });
+});
