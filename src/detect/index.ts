@@ -50,7 +50,7 @@ function fusedWeightShape(stmts: Stmt[], kind: UnitAnalysis['kind']): boolean {
 }
 
 /** Methods of a backward pass (`backProp`, `backward`, `bptt_step`): they read the gates, they never compute them. */
-const BACKWARD_PASS = /^_*(?:back_?prop\w*|backward\w*|bptt\w*|\w*_backward|\w*[a-z]Backward|\w*BackProp\w*)$/i;
+const BACKWARD_PASS = /^_*(?:back_?prop\w*|backward\w*|bptt\w*|\w*_back(?:ward)?|\w*_bwd|\w*[a-z]Backward|\w*BackProp\w*)$/i;
 
 /** `function Net(...) {...}` and `Net.prototype.forward = function (...) {...}` at the top level: the methods of each constructor. */
 function es5Classes(tops: ScanUnit[]): { byOwner: Map<ScanUnit, ScanUnit[]>; methods: Set<ScanUnit> } {

@@ -60,6 +60,14 @@ function nextSlotOf(d: Def): RegExp | undefined {
   return index ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${index[1].replace(/[$]/g, '\\$')}\\s*\\]`) : undefined;
 }
 
+/** `O[t] = act(np.dot(Z[t], W) + b)` with `Z[t] = concatenate((X[t], O[t-1]))`: the slot written reads the one before it. Gives the test for that read. */
+function previousSlotOf(d: Def): RegExp | undefined {
+  if (d.targetCount !== 1 || !d.targetSubscripted) return undefined;
+  const name = d.key.slice(d.key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const slot = new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\]`).exec(d.stmt.text.slice(0, d.rhsOffset));
+  return slot ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${slot[1].replace(/[$]/g, '\\$')}\\s*-\\s*1\\s*\\]`) : undefined;
+}
+
 /** `hiddenActivations.push(activation)`, `hs.append(h_new)`: values collected into a list of hidden states. */
 export function collectedStates(stmts: Stmt[]): Set<string> {
   const keys = new Set<string>();
@@ -84,8 +92,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
     const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
     const nextSlot = nextSlotOf(d);
-    const isH =
+    const namedH =
       collected.has(d.key) || d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
+    const previousSlot = namedH ? undefined : previousSlotOf(d);
+    const isH = namedH || previousSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -124,7 +134,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     };
     const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
-    if ([...refs].some(isPrevious) || nextSlot?.test(texts)) roles.set(d, 'h');
+    if (previousSlot ? previousSlot.test(texts) : [...refs].some(isPrevious) || nextSlot?.test(texts)) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;
   return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };

@@ -21,4 +21,10 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
       { name: 'unrolled_steps', kind: 'rnn', peephole: undefined, gates: { h: [37] } },
     ]);
   });
+  it('an output array whose slot `Y[t]` is an activation of what reads the slot before it (`Y[t - 1]`) is an RNN under any name; a free step named `..._back` is a backward pass, never a cell', () => {
+    assert.deepEqual(cells('slots_and_back_steps.py'), [
+      { name: 'SlotRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [10] } },
+      { name: 'gru_step', kind: 'gru', peephole: undefined, gates: { r: [15], z: [15], n: [16], h: [17] } },
+    ]);
+  });
 });
