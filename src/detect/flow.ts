@@ -225,6 +225,14 @@ export function namedForAnotherGate(name: string, gate: GateName): boolean {
   return named !== undefined && named !== gate;
 }
 
+/** A right side that is one name, perhaps indexed (`z`, `this.lastZ[base + j]`): it computes nothing. */
+const MOVES_ONE_VALUE = /^\s*[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*(?:\s*\[[^\][]*\])*\s*;?\s*$/;
+/**
+ * A value stored into or loaded from an array element. Not an augmented assignment (`self.cs *= f`
+ * computes with its target), nor a plain copy (`kept = ft` binds an inlined method's parameter).
+ */
+const movesOneValue = (d: Def) => MOVES_ONE_VALUE.test(d.rhs) && (d.targetSubscripted || d.rhs.includes('[')) && !/[-+*/@%&|^]=\s*$/.test(d.stmt.text.slice(0, d.rhsOffset));
+
 function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   const lines = new Set<number>();
   const seen = new Set<Def>();
@@ -251,7 +259,8 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       // Keras' `c = f * c_tm1 + i * self.activation(x_c + ...)`: x_c is the candidate's, not c's.
       else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key)) && !namedForAnotherGate(src.name, gate)) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.
-      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && reachesRole(flow, src, roles, MIXED_INTO[gate]) && !reshapesOneGate(flow, roles, src)) visit(src);
+      // A store or load of a gate's value (`this.lastZ[k] = z`, `z = this.lastZ[k]`) only moves it: not part of the update.
+      else if ((gate === 'c' || gate === 'h') && isMixer(flow, roles, src) && !movesOneValue(src) && reachesRole(flow, src, roles, MIXED_INTO[gate]) && !reshapesOneGate(flow, roles, src)) visit(src);
       // `i = gates[:, :H]` after `gates = preact[:, :3H].sigmoid()` (or TF1's `r, z = split(sigmoid(matmul(...)))`): the shared activation.
       else if (
         role === undefined &&

@@ -9,8 +9,23 @@ import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_N
 
 /** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
 // Also an elementwise recurrent weight (IndRNN's `self.u * h`), and two-letter weights (`wc * x[i]`, `wp * out[i]`).
-const SCALAR_WEIGHT_PRODUCT = /(?<![\w$.])(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|w[a-z]{1,2}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})\s*\*(?![*=])\s*[A-Za-z_$(]/g;
-const scalarWeightProducts = (text: string): number => (text.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
+const WEIGHT_NAME = String.raw`(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|w[a-z]{1,2}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})`;
+// Also an element of a weight array (`this.Wxh.data[j * n + k] * x[k]`, `W_h[j][k] * h[k]`).
+const WEIGHT_ELEMENT = String.raw`(?:\s*\.\s*data)?(?:\s*\[[^\][]*\]){1,2}`;
+const SCALAR_WEIGHT_PRODUCT = new RegExp(String.raw`(?<![\w$.])${WEIGHT_NAME}(?:${WEIGHT_ELEMENT})?\s*\*(?![*=])\s*[A-Za-z_$(]`, 'g');
+/** `let w = this.Whh.data[j * n + k]`: a value that is one element of a weight array. */
+const LOADED_WEIGHT = new RegExp(String.raw`^\s*${WEIGHT_NAME}${WEIGHT_ELEMENT}\s*;?\s*$`);
+
+/** Scalar products with a weight in `d`: written as such, or through a local holding a weight's element (`sum += w * hv`). */
+function scalarWeightProducts(flow: Flow, d: Def): number {
+  let count = (d.rhs.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
+  for (const r of new Set(d.refs)) {
+    if (r.includes('.') || !LOADED_WEIGHT.test(flow.reaching(r, d.order)?.rhs ?? '')) continue;
+    const name = r.replace(/[$]/g, '\\$');
+    count += (d.rhs.match(new RegExp(String.raw`(?<![\w$.])${name}\s*\*(?![*=])|(?<![*])\*\s*${name}(?![\w$])`, 'g')) ?? []).length;
+  }
+  return count;
+}
 
 /** `(h,) = state`, `h = state[0]`, `h, c = states`: a value taken as it is out of a parameter. */
 function unpackedParam(flow: Flow, ref: string, order: number): boolean {
@@ -95,7 +110,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       const src = flow.reaching(r, order);
       // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
       const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || (!hasActivation(src.rhs) && scalarWeightProducts(src.rhs) > 0))) {
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || (!hasActivation(src.rhs) && scalarWeightProducts(flow, src) > 0))) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -104,7 +119,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       }
     }
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts) + scalarWeightProducts(texts);
+    const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + scalarWeightProducts(flow, c), 0);
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
