@@ -75,10 +75,10 @@ export const GRU_SUFFIXES: Record<string, 'r' | 'z' | 'n'> = { r: 'r', z: 'z', u
 
 /** Names a previous hidden state goes by (parameters of a step function). */
 export const PREVIOUS_HIDDEN =
-  /^(?:h|hx|carry|(?:cur|curr|current)_?(?:h|hidden|hidden_?state|state)|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|s_?t|last_?s_?t?|prev_?s_?t|hid_?prev(?:ious)?)$/;
+  /^(?:h|hx|carry|(?:cur|curr|current)_?(?:h|hidden|hidden_?state|state)|h_?\d|h_?prev|prev_?h|h_?tm1|h_?t_?1|h_?t|ht|hidden|hiddens|hidden_?state|(?:h|hidden)_?(?:tensor|vec|vector|in)|states?|hs|h_?last|last_?h|h_?old|old_?h|s|s_?prev|prev_?s|s_?t|last_?s_?t?|prev_?s_?t|hid_?prev(?:ious)?|prev|previous)$/;
 
 /** Other names a recurrent cell's new state is assigned to (Keras: `output = activation(output)`). */
-export const RNN_OUTPUT = /^(?:outputs?|out|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
+export const RNN_OUTPUT = /^(?:outputs?|out|next|(?:new|next)_?\w*states?|state_?new|h_?new|new_?carry)$/;
 /** A name that says "the previous state": prev_output, hTMinus1, h_prev, h0. */
 export const EXPLICITLY_PREVIOUS =
   /^(?=.*(?:^|_)(?:h|hid|hidden|hiddens|state|states|output|out|result|input|s|memory)(?:_|$|\d))(?:.*(?:^|_)(?:prev|previous|last|old|tm1|recurrent)(?:_|$)|.*minus_?1$|h_?0$)/;
