@@ -2,7 +2,7 @@
 // reads and the lines that compute it.
 import type { Stmt } from './scan';
 import { blank, matchBracket, splitTopLevel } from './text';
-import { roleName, stateRole } from './vocab';
+import { hasActivation, roleName, stateRole } from './vocab';
 
 export interface Def {
   /** Reference key: `x`, `self.c` (self/this attributes), `lstm.b_f.data`, '<return>'. */
@@ -112,16 +112,20 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
   function define(stmt: Stmt, order: number, text: string): void {
     const ret = /^\s*return\b/.exec(text);
     if (ret) {
-      const rhs = text.slice(ret[0].length);
-      if (!rhs.trim() || splitTopLevel(rhs).filter((p) => p.text.trim()).length > 1) return;
+      const whole = text.slice(ret[0].length);
+      const parts = splitTopLevel(whole).filter((p) => p.text.trim());
+      // `return o * new_c.tanh(), new_c` (tinygrad): an activated first value, computed right there, is what the step hands back.
+      if (!whole.trim() || (parts.length > 1 && !hasActivation(parts[0].text))) return;
+      const rhs = parts.length > 1 ? parts[0].text : whole;
+      const at = ret[0].length + (parts.length > 1 ? parts[0].offset : 0);
       defs.push({
         key: '<return>',
         name: '<return>',
         order,
         stmt,
         rhs,
-        rhsOffset: ret[0].length,
-        lines: linesOf(stmt, 0, text.length, lineOf),
+        rhsOffset: at,
+        lines: parts.length > 1 ? linesOf(stmt, at, at + rhs.length, lineOf) : linesOf(stmt, 0, text.length, lineOf),
         refs: extractRefs(rhs),
         targetSubscripted: false,
         targetCount: 1,
