@@ -116,7 +116,14 @@ function gateObjectCall(rhs: string): boolean {
 const COMPLEMENT = /^\s*1(?:\.0*)?\s*-\s*[A-Za-z_$][\w$.]*(?:\s*\[[^\]]*\])?\s*;?\s*$/;
 
 /** A gate definition is believed when its right-hand side computes something gate-like. */
+/** `zs[n] = np.zeros_like(zs[0])`: a slot allocated, as a whole, computes no gate. */
+function allocation(rhs: string): boolean {
+  const m = /^\s*(?:[\w$]+\s*\.\s*)*(?:zeros|ones|empty)(?:_like|Like)?\s*\(/.exec(rhs);
+  return m !== null && matchBracket(rhs, m[0].length - 1) === rhs.trimEnd().replace(/;$/, '').length - 1;
+}
+
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
+  if (allocation(d.rhs)) return false;
   const helper = helperCalled(d.rhs, flow.helpers);
   if (helper) return flow.helpers!.gates.get(helper)?.gates.includes(role) ?? true;
   // `self._saved['i'] = i`: a gate copied into a container under its own name computes nothing.

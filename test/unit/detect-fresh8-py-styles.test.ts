@@ -29,7 +29,7 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
       { name: 'gru_step', kind: 'gru', peephole: undefined, gates: { r: [15], z: [15], n: [16], h: [17] } },
     ]);
   });
-  it('a min-char-rnn style GRU whose gates are arrays named by plurals (`rs[t]`, `zs[t]`) is a GRU with its gates on their own lines', () => {
+  it('a min-char-rnn style GRU whose gates are arrays named by plurals (`rs[t]`, `zs[t]`) is a GRU with its gates on their own lines; a slot allocated after the loop (`zs[n] = np.zeros_like(zs[0])`) computes no gate', () => {
     assert.deepEqual(cells('plural_gate_arrays.py'), [{ name: 'CharGru', kind: 'gru', peephole: undefined, gates: { r: [12], z: [13], n: [14], h: [15] } }]);
   });
   it('a layer factory holding two named step functions (a sampler and a scorer) reports a cell for each step, not one for the factory', () => {
