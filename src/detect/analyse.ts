@@ -364,6 +364,12 @@ const LAYER =
 /** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
 const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
 
+/** `i2h = conv(x, ...); h2h = conv(h, ...); return i2h, h2h`: values handed back that are each a product. */
+function returnsProducts(stmts: Stmt[], returned: string): boolean {
+  const names = /^\s*return\s+\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*\)?\s*$/.exec(returned)?.[1].split(/\s*,\s*/);
+  return names !== undefined && names.every((n) => stmts.some((s) => new RegExp(`^\\s*${n}\\s*=(?!=)`).test(s.text) && !hasActivation(s.text) && (s.text.match(MATMUL) ?? []).length > 0));
+}
+
 /**
  * `self.X = nn.Linear(...)`, `this.X = tf.layers.dense(...)`, and local layers (`dense_i =
  * partial(Dense, ...)`, `input_to_hidden = hk.Linear(...)`, `conv = hk.ConvND(...)`): calling
@@ -381,7 +387,7 @@ export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[
     }
     if (u.type !== 'function' || u.stmts.length > 4) continue;
     const returned = u.stmts.find((s) => /^\s*return\b/.test(s.text));
-    if (!returned || hasActivation(returned.text) || !(returned.text.match(MATMUL) ?? []).length) continue;
+    if (!returned || hasActivation(returned.text) || !((returned.text.match(MATMUL) ?? []).length || returnsProducts(u.stmts, returned.text))) continue;
     layers.products.push(u.name);
     if (u.stmts.some((s) => CONCAT.test(s.text))) layers.concatenating.push(u.name);
   }

@@ -38,4 +38,7 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
       { name: 'score_step', kind: 'gru', peephole: undefined, gates: { r: [24], z: [25], n: [26], h: [27] } },
     ]);
   });
+  it('products handed back as a pair by a short method of a base class (`return from_x, from_h`, each a `convolution`) feed an RNN that unpacks them', () => {
+    assert.deepEqual(cells('base_products.py'), [{ name: 'TinyConvRnn', kind: 'rnn', peephole: undefined, gates: { h: [14, 15] } }]);
+  });
 });
