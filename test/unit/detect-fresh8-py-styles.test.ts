@@ -13,7 +13,7 @@ function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'peephole' | 
 }
 
 describe('detectCells: Python styles from the eighth set of real code', () => {
-  it('states spelled out (`next_cell`, `next_hidden`, `outputs`), the cell update in two statements (`next_cell = sigmoid(f) * state.cell; next_cell += ...`: no peephole), `fully_connected` products, activations handed in (`self._activation`, `act_fn`); the MXNet candidate `in_transform` through an activation of no named kind; the hidden state as the first of the values returned (`return o * c.tanh(), c`)', () => {
+  it('states spelled out (`next_cell`, `next_hidden`, `outputs`), the cell update in two statements (`next_cell = sigmoid(f) * state.cell; next_cell += ...`: no peephole), `fully_connected` products, activations handed in (`self._activation`, `act_fn`); the MXNet candidate `in_transform` through an activation of no named kind; the hidden state as the first of the values returned (`return o * c.tanh(), c`); an activation object called by its forward method (`self.activation.forward(...)`) activates the candidate on its own line', () => {
     assert.deepEqual(cells('spelled_out_states.py'), [
       { name: 'peephole_free_step', kind: 'lstm', peephole: undefined, gates: { i: [7, 8, 10], f: [7, 8, 9], g: [7, 8, 10], o: [7, 8, 11], c: [9, 10], h: [11] } },
       { name: 'PlainRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [22] } },
@@ -21,6 +21,7 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
       { name: 'unrolled_steps', kind: 'rnn', peephole: undefined, gates: { h: [37] } },
       { name: 'TransformLstm', kind: 'lstm', peephole: undefined, gates: { i: [45, 46, 47], f: [45, 46, 48], g: [45, 46, 49], o: [45, 46, 50], c: [51], h: [52] } },
       { name: 'ChainedLstm', kind: 'lstm', peephole: undefined, gates: { i: [58, 59, 60], f: [58, 59, 60], g: [58, 59, 60], o: [58, 59, 60], c: [61], h: [62] } },
+      { name: 'ObjectActGru', kind: 'gru', peephole: undefined, gates: { r: [68], z: [68], n: [69], h: [70] } },
     ]);
   });
   it('an output array whose slot `Y[t]` is an activation of what reads the slot before it (`Y[t - 1]`) is an RNN under any name; a free step named `..._back` is a backward pass, never a cell', () => {
