@@ -102,12 +102,22 @@ function unwrap(text: string): { text: string; offset: number } {
   return { text, offset: 0 };
 }
 
+/** `self.state.c` → `state.c`'s last part `c`; `self.c` or `c` → `c`: the name a member's role is read from. */
+function memberName(key: string): string {
+  return key.replace(/^self\./, '').includes('.') ? key.slice(key.lastIndexOf('.') + 1) : key;
+}
+
 export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
   const defs: Def[] = [];
   stmts.forEach((stmt, order) => {
     for (const text of declarators(stmt.text)) define(stmt, order, text);
   });
   return defs;
+
+  /** A definition made by the whole statement (an in-place activation, a mutating method, a helper writing into an argument). */
+  function wholeStatement(stmt: Stmt, order: number, text: string, key: string, name: string, rhs: string, refs: string[], targetSubscripted = false): Def {
+    return { key, name, order, stmt, rhs, rhsOffset: 0, lines: linesOf(stmt, 0, text.length, lineOf), refs, targetSubscripted, targetCount: 1, targetIndex: 0, elementwise: false };
+  }
 
   function define(stmt: Stmt, order: number, text: string): void {
     const ret = /^\s*return\b/.exec(text);
@@ -139,21 +149,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     const inPlace = assign ? undefined : /^\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\.\s*(?:sigmoid_|tanh_|relu_)\s*\(\s*\)\s*;?\s*$/.exec(text);
     if (inPlace) {
       const key = refKey(inPlace[1]);
-      const dotted = key.replace(/^self\./, '').includes('.');
-      defs.push({
-        key,
-        name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key),
-        order,
-        stmt,
-        rhs: text,
-        rhsOffset: 0,
-        lines: linesOf(stmt, 0, text.length, lineOf),
-        refs: [key],
-        targetSubscripted: false,
-        targetCount: 1,
-        targetIndex: 0,
-        elementwise: false,
-      });
+      defs.push(wholeStatement(stmt, order, text, key, roleName(memberName(key)), text, [key]));
       return;
     }
     // `this.c.scale(this.f); this.c.add(Matrix.scale(this.i, this.g))`, `this.f.func(sigmoid)`: a matrix
@@ -161,21 +157,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     const mutated = assign ? undefined : MUTATOR.exec(text);
     if (mutated && matchBracket(text, mutated[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
       const key = refKey(mutated[1].replace(/\s+/g, ''));
-      const dotted = key.replace(/^self\./, '').includes('.');
-      defs.push({
-        key,
-        name: roleName(dotted ? key.slice(key.lastIndexOf('.') + 1) : key),
-        order,
-        stmt,
-        rhs: text,
-        rhsOffset: 0,
-        lines: linesOf(stmt, 0, text.length, lineOf),
-        refs: extractRefs(text),
-        targetSubscripted: false,
-        targetCount: 1,
-        targetIndex: 0,
-        elementwise: false,
-      });
+      defs.push(wholeStatement(stmt, order, text, key, roleName(memberName(key)), text, extractRefs(text)));
       return;
     }
     // `setmulvec(this.state[t], ci, gi)`, `addmulvec(this.state[t], gf, prev)`: a vector helper writing into its first argument.
@@ -189,20 +171,8 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
           .slice(1)
           .map((a) => a.text)
           .join(', ');
-        defs.push({
-          key,
-          name: roleName(key.replace(/^self\./, '')),
-          order,
-          stmt,
-          rhs: text,
-          rhsOffset: 0,
-          lines: linesOf(stmt, 0, text.length, lineOf),
-          refs: [...extractRefs(rest), ...((into[1] ?? '').toLowerCase() === 'set' ? [] : [key])],
-          targetSubscripted: target[2] !== undefined,
-          targetCount: 1,
-          targetIndex: 0,
-          elementwise: false,
-        });
+        const refs = [...extractRefs(rest), ...((into[1] ?? '').toLowerCase() === 'set' ? [] : [key])];
+        defs.push(wholeStatement(stmt, order, text, key, roleName(key.replace(/^self\./, '')), text, refs, target[2] !== undefined));
         return;
       }
     }
@@ -210,20 +180,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     if (out) {
       // `linalg.vecAddElems(retain, write, nextC)`: a library writing its result into a state passed last.
       const rhs = text.slice(0, out.at) + blank(out.name) + text.slice(out.at + out.name.length);
-      defs.push({
-        key: out.name,
-        name: roleName(out.name),
-        order,
-        stmt,
-        rhs,
-        rhsOffset: 0,
-        lines: linesOf(stmt, 0, text.length, lineOf),
-        refs: extractRefs(rhs),
-        targetSubscripted: false,
-        targetCount: 1,
-        targetIndex: 0,
-        elementwise: false,
-      });
+      defs.push(wholeStatement(stmt, order, text, out.name, roleName(out.name), rhs, extractRefs(rhs)));
       return;
     }
     if (!assign) return;
