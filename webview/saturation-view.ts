@@ -48,7 +48,7 @@ export class SaturationView {
     // Runs whose losses coincide have the same saturation too: one line hides the other, so say so.
     const labels = chartRunLabels(shownTrainRuns);
     const sameAs = new Map<number, string>();
-    for (const group of coincidingRuns(shownTrainRuns)) for (const k of group.slice(1)) sameAs.set(k, noteRunName(shownTrainRuns, group[0]));
+    for (const group of coincidingRuns(shownTrainRuns)) for (const k of group.slice(1)) sameAs.set(k, noteRunName(shownTrainRuns[group[0]], labels[group[0]]));
     const entries = shownTrainRuns.flatMap((run, index) => {
       if (!SATURATION_GATES.some((gate) => hasSaturationOf(run, gate))) return [];
       const swatch = el('span', { class: 'legend-run-swatch' });

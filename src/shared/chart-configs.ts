@@ -121,17 +121,17 @@ export function coincidingRuns(runs: readonly RunRecord[]): number[][] {
   return groups;
 }
 
-/** Run k's name in a note: its title's first part, with its start time where titles repeat ("GateByGateLSTM, trained as NaiveLSTM (02:07)"). */
-export function noteRunName(runs: readonly RunRecord[], k: number): string {
-  const started = chartRunLabels(runs)[k].started;
-  return `${runs[k].title.split(' · ')[0]}${started ? ` (${started})` : ''}`;
+/** A run's name in a note: its title's first part, with the start time its chart label carries where titles repeat ("GateByGateLSTM, trained as NaiveLSTM (02:07)"). */
+export function noteRunName(run: RunRecord, label: { started?: string }): string {
+  return `${run.title.split(' · ')[0]}${label.started ? ` (${label.started})` : ''}`;
 }
 
 /** "3 runs coincide: A, B and C draw one line." per group, for the note under the loss chart. */
 export function coincideNote(runs: readonly RunRecord[]): string {
+  const labels = chartRunLabels(runs);
   return coincidingRuns(runs)
     .map((group) => {
-      const names = group.map((k) => noteRunName(runs, k));
+      const names = group.map((k) => noteRunName(runs[k], labels[k]));
       return `${group.length} runs coincide: ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} draw one line (shown in alternating dashes of their colours).`;
     })
     .join(' ');

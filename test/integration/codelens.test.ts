@@ -102,6 +102,23 @@ async function ourLenses(uri: vscode.Uri): Promise<{ line: number; title: string
   }
 }
 
+/** Runs the file's Train lens as its button does, minus the questions: a Quick run of a tiny network on a short made-up text. */
+async function trainFromLens(uri: vscode.Uri, maxBatches: number): Promise<RunRecord> {
+  const train = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.trainCell')!;
+  const text = 'the quick brown fox jumps over the lazy dog while the cat sleeps in the sun. '.repeat(40);
+  return vscode.commands.executeCommand<RunRecord>(train.command, {
+    ...train.args,
+    interactive: false,
+    preset: 'quick',
+    corpus: { kind: 'text', text, name: 'fox.txt' },
+    hiddenSize: 8,
+    embeddingSize: 4,
+    batchSize: 4,
+    seqLen: 20,
+    maxBatches,
+  });
+}
+
 /** Scrolls the notebook editor to a cell (its editor is created only when it is rendered). */
 async function revealCell(notebook: vscode.NotebookDocument, index: number): Promise<vscode.Uri> {
   const editor = await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
@@ -294,19 +311,7 @@ describe('codelens', function () {
   it('the Train lens of the .ts file trains the fused LSTM in the worker and shows val loss · epochs · time on its line', async () => {
     const uri = workspaceFile('fused_lstm.ts');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const train = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.trainCell')!;
-    const text = 'the quick brown fox jumps over the lazy dog while the cat sleeps in the sun. '.repeat(40);
-    const run = await vscode.commands.executeCommand<RunRecord>(train.command, {
-      ...train.args,
-      interactive: false,
-      preset: 'quick',
-      corpus: { kind: 'text', text, name: 'fox.txt' },
-      hiddenSize: 8,
-      embeddingSize: 4,
-      batchSize: 4,
-      seqLen: 20,
-      maxBatches: 3,
-    });
+    const run = await trainFromLens(uri, 3);
     assert.equal(run.status, 'done', run.reason);
     assert.deepEqual([run.config?.cell, run.config?.forgetGate, run.config?.forgetBias], ['fused-lstm', true, 0]);
     assert.equal(run.title, 'lstmStep, trained as OptimizedLSTM · quick · fox.txt', "the run is named after the user's cell and the built-in cell that trains its structure");
@@ -328,19 +333,7 @@ describe('codelens', function () {
     assert.equal(onCursor.panelTitle, onCursor.equations?.title);
     // A run of another cell (the fused LSTM of fused_lstm.ts) starts and ends while the cursor stays.
     const uri = workspaceFile('fused_lstm.ts');
-    const train = (await ourLenses(uri)).find((l) => l.command === 'lstmLab.trainCell')!;
-    const text = 'the quick brown fox jumps over the lazy dog while the cat sleeps in the sun. '.repeat(40);
-    const run = await vscode.commands.executeCommand<RunRecord>(train.command, {
-      ...train.args,
-      interactive: false,
-      preset: 'quick',
-      corpus: { kind: 'text', text, name: 'fox.txt' },
-      hiddenSize: 8,
-      embeddingSize: 4,
-      batchSize: 4,
-      seqLen: 20,
-      maxBatches: 2,
-    });
+    const run = await trainFromLens(uri, 2);
     assert.equal(run.status, 'done', run.reason);
     assert.equal(run.config?.cell, 'fused-lstm');
     const after = await gateSync();
