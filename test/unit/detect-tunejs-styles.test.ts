@@ -20,4 +20,16 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       { name: 'run', kind: 'rnn', range: { start: 36, end: 45 }, gates: { h: [39, 40, 41] } },
     ]);
   });
+
+  // Met in fresh10 (TypeScript layers over arrays).
+  it('layers over number arrays: gates named by a letter with `_a` for the activated value (`zf_a = zf.map(sigmoid)`, `r_a`), `.map(tanhFn)`, and a weight row reduced against a vector (`this.Wh[i].reduce((s, w, j) => s + w * hPrev[j], 0)`) as a product', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'array_layers.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [
+        { name: 'TinyGru', kind: 'gru', range: { start: 7, end: 20 }, gates: { r: [12], z: [13], n: [15], h: [16] } },
+        { name: 'TinyLstm', kind: 'lstm', range: { start: 22, end: 41 }, gates: { i: [28, 32], f: [27, 31], g: [29, 33], o: [30, 34], c: [35], h: [36] } },
+        { name: 'TinyRnn', kind: 'rnn', range: { start: 43, end: 53 }, gates: { h: [47, 48] } },
+      ],
+    );
+  });
 });
