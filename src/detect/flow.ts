@@ -172,7 +172,9 @@ export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): bool
   if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;
   return d.refs.some((r) => {
     const src = flow.reaching(r, d.order);
-    return src !== undefined && (flow.preact(src) || roles.get(src) === role);
+    // `negUpdateGate = createNegatedCloneMatrix(updateGate)`: a value made from the gate once activated, under
+    // another name, is a use of it (the `1 - z` of a mix), not the gate.
+    return src !== undefined && (flow.preact(src) || (roles.get(src) === role && (src.key === d.key || !flow.activates(src.rhs))));
   });
 }
 

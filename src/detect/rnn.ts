@@ -140,6 +140,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       if (flow.isParam(r) || flow.handedIn(r, d.order)) return true;
       // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
+      // `h = Math.tanh(W_in * input + W_hid * h)` in a function nested in the one declaring `let h`: a state read
+      // before the function defines it comes from the scope around (a closure, `global`), kept between calls.
+      if (r === d.key && !flow.reaching(r, d.order)) return true;
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     };
