@@ -29,7 +29,7 @@ export class Flow {
   constructor(
     readonly defs: Def[],
     readonly params: Param[],
-    private readonly calls: { products?: RegExp; concatenating?: RegExp; activated?: RegExp },
+    private readonly calls: { products?: RegExp; concatenating?: RegExp; activated?: RegExp; held?: RegExp },
     readonly lineOf: (offset: number) => number,
     readonly helpers?: ClassHelpers,
   ) {
@@ -113,6 +113,10 @@ export class Flow {
     this.preactMemo.set(d, result);
     return result;
   }
+  /** `self.forget_mlp(...)`: a call of an object the cell holds (made by a class somewhere in the file). */
+  callsHeld(text: string): boolean {
+    return this.calls.held !== undefined && text.match(this.calls.held) !== null;
+  }
   isParam(key: string): boolean {
     return this.params.some((p) => p.name === key);
   }
@@ -141,6 +145,8 @@ function gateObjectCall(flow: Flow, d: Def): boolean {
   const text = d.rhs.trim().replace(/;$/, '');
   const call = /^(?:self|this)\s*\.[\w$.[\]\s]*?\(/.exec(text);
   if (!call || matchBracket(text, call[0].length - 1) !== text.length - 1) return false;
+  // A method of the cell called directly (`ft = self.keep(xh)`) is a helper, not an object the cell holds.
+  if (/^(?:self|this)\s*\.\s*[\w$]+\s*\($/.test(call[0]) && !flow.callsHeld(call[0])) return false;
   const previous = (r: string) => PREVIOUS_HIDDEN.test(roleName(r)) || EXPLICITLY_PREVIOUS.test(roleName(r));
   return extractRefs(text.slice(call[0].length, -1)).some((r) => {
     const src = flow.reaching(r, d.order);
