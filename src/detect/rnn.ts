@@ -85,6 +85,12 @@ export function collectedStates(stmts: Stmt[]): Set<string> {
 
 const STATE_LIST = /^(?:\w+_)?(?:h|hs|hiddens?|hidden_\w+|states?|hidden_?states?)$/;
 
+/** The test for a read of `key`'s slot one before an index (`hiddenStates[t - 1]`). */
+function slotBefore(key: string): RegExp {
+  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  return new RegExp(String.raw`(?<![\w$])${name}\s*\[\s*[A-Za-z_$][\w$]*\s*-\s*1\s*\]`);
+}
+
 /** `previousActivations = previousHiddenActivations[i]`: a value taken by index out of a parameter whose name says it holds previous states. */
 function fromPreviousParam(flow: Flow, ref: string, order: number): boolean {
   const m = /^\s*([A-Za-z_$][\w$]*)\s*\[\s*[\w$]+\s*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
@@ -104,7 +110,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     const namedH =
       collected.has(d.key) || d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
     const previousSlot = previousSlotOf(d);
-    const isH = namedH || previousSlot !== undefined;
+    // `mapped = Matrix.map(sum, act)` then `this.previous = mapped` later in the loop: under any name, the value
+    // copied into a state it was computed from.
+    const copiedInto = d.stmt.inLoop && d.targetCount === 1 ? flow.defs.filter((o) => o.order > d.order && o.stmt.inLoop && o.rhs.trim().replace(/;$/, '') === d.key).map((o) => o.key) : [];
+    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -127,6 +136,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
         }
       }
     }
+    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k))) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + scalarWeightProducts(flow, c), 0);
     const isPrevious = (r: string): boolean => {
@@ -134,6 +144,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
       // `a_next = tanh(Waa @ a_prev + Wax @ x)`: a parameter holding the previous value of the state written, under any name.
       if (PREVIOUS_WORD.test(name) && stateStem(name) !== '' && stateStem(name) === stateStem(d.name) && (flow.isParam(r) || flow.handedIn(r, d.order))) return true;
+      // `tf.matMul(W_hh, this.hiddenStates[t - 1])`: the slot before the current one of a list of hidden states.
+      if (STATE_LIST.test(name) && slotBefore(r).test(texts)) return true;
       // Under any name, carried round a loop by a copy of the new state (`current_state = next_state`).
       if (d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop && o.refs.includes(d.key) && /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(o.rhs))) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
@@ -148,7 +160,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     };
     const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
-    if (previousSlot?.test(texts) || (namedH && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
+    if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;
   return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };
