@@ -165,7 +165,9 @@ export const TANH_LIKE = new RegExp(
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
 /** Also the ReLU family (an LLTM's ELU candidate): gates through them are activated too. */
-export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:relu6?|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
+export const RNN_ACTIVATION = new RegExp(
+  `${ACTIVATION.source}|(?:^|[^\\w$])(?:relu6?|ReLU6?|Relu|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`,
+);
 /**
  * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
  * bare (brain.js' bound `multiply`), on a graph (`G.mul`, recurrentjs) or math.js's; `tfc.mul`, `x.mul(y)`
