@@ -26,9 +26,9 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
     assert.deepEqual(
       detectCells(fs.readFileSync(path.join(dir, 'array_layers.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
       [
-        { name: 'TinyGru', kind: 'gru', range: { start: 7, end: 20 }, gates: { r: [12], z: [13], n: [15], h: [16] } },
-        { name: 'TinyLstm', kind: 'lstm', range: { start: 22, end: 41 }, gates: { i: [28, 32], f: [27, 31], g: [29, 33], o: [30, 34], c: [35], h: [36] } },
-        { name: 'TinyRnn', kind: 'rnn', range: { start: 43, end: 53 }, gates: { h: [47, 48] } },
+        { name: 'TinyGru', kind: 'gru', range: { start: 10, end: 26 }, gates: { r: [18], z: [19], n: [21], h: [22] } },
+        { name: 'TinyLstm', kind: 'lstm', range: { start: 28, end: 51 }, gates: { i: [38, 42], f: [37, 41], g: [39, 43], o: [40, 44], c: [45], h: [46] } },
+        { name: 'TinyRnn', kind: 'rnn', range: { start: 53, end: 67 }, gates: { h: [61, 62] } },
       ],
     );
   });
