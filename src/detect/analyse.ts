@@ -347,6 +347,8 @@ export interface FileLayers {
   concatenating: string[];
   /** Layers made with an activation (`Dense(units, activation="tanh")`): their output is activated. */
   activated: string[];
+  /** Objects the cell holds, made by a class (`self.forget_mlp = MLP(...)`, `self.gate = nn.Sequential(...)`): not its methods. */
+  held: string[];
 }
 
 /** A call of one of `names`: bare, or as `self.X(`, `this.X.apply(`. */
@@ -356,7 +358,7 @@ function callOf(names: string[]): RegExp | undefined {
 }
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
-  const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated) };
+  const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated), held: callOf(layers.held) };
   const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
   if (lstm === null) return undefined;
@@ -365,6 +367,7 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
 
 const LAYER =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)\s*[(,]/;
+const HELD_OBJECT = /^\s*(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z][\w$]*\s*\(/;
 /** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
 const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
 
@@ -381,9 +384,11 @@ function returnsProducts(stmts: Stmt[], returned: string): boolean {
  * (`def concat_and_multiply(weights, *args): ...; return np.dot(cat_state, weights)`).
  */
 export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[]): FileLayers {
-  const layers: FileLayers = { products: [], concatenating: [], activated: [] };
+  const layers: FileLayers = { products: [], concatenating: [], activated: [], held: [] };
   for (const u of units) {
     for (const s of u.stmts) {
+      const made = HELD_OBJECT.exec(s.text);
+      if (made) layers.held.push(made[1]);
       const m = LAYER.exec(s.text) ?? PRODUCT_OBJECT.exec(s.text);
       if (!m) continue;
       layers.products.push(m[2]);

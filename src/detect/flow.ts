@@ -6,7 +6,22 @@ import { helperCalled, type ClassHelpers } from './helpers';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
-import { ACTIVATION, ELEMENT_PRODUCT, EXPLICITLY_PREVIOUS, PREVIOUS_HIDDEN, roleName, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SHAPE_QUERY, SPLIT } from './vocab';
+import {
+  ACTIVATION,
+  CONCAT,
+  ELEMENT_PRODUCT,
+  EXPLICITLY_PREVIOUS,
+  PREVIOUS_HIDDEN,
+  roleName,
+  GRU_SUFFIXES,
+  hasActivation,
+  LSTM_SUFFIXES,
+  MATMUL,
+  RESHAPE,
+  RNN_ACTIVATION,
+  SHAPE_QUERY,
+  SPLIT,
+} from './vocab';
 
 export class Flow {
   private byKey = new Map<string, Def[]>();
@@ -14,7 +29,7 @@ export class Flow {
   constructor(
     readonly defs: Def[],
     readonly params: Param[],
-    private readonly calls: { products?: RegExp; concatenating?: RegExp; activated?: RegExp },
+    private readonly calls: { products?: RegExp; concatenating?: RegExp; activated?: RegExp; held?: RegExp },
     readonly lineOf: (offset: number) => number,
     readonly helpers?: ClassHelpers,
   ) {
@@ -81,7 +96,9 @@ export class Flow {
     if (visiting.has(d)) return false;
     visiting.add(d);
     let result = false;
-    if (!this.activates(d.rhs)) {
+    // `outputs = hstack([outputs, W @ h + c])`: a list of results growing each step is no pre-activation (its products read the state).
+    const accumulates = CONCAT.test(d.rhs) && extractRefs(d.rhs).includes(d.key);
+    if (!this.activates(d.rhs) && !accumulates) {
       const products = this.matmulCount(d.rhs);
       // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
       const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs) && !RESHAPE.test(d.rhs);
@@ -96,10 +113,25 @@ export class Flow {
     this.preactMemo.set(d, result);
     return result;
   }
+  /** `self.forget_mlp(...)`: a call of an object the cell holds (made by a class somewhere in the file). */
+  callsHeld(text: string): boolean {
+    return this.calls.held !== undefined && text.match(this.calls.held) !== null;
+  }
   isParam(key: string): boolean {
     return this.params.some((p) => p.name === key);
   }
+  /** A value the step is handed: a parameter, or one taken as it is out of one (`(h,) = state`, `h = state[0]`, `st_1, ct_1 = tf.unpack(prev)`). */
+  handedIn(ref: string, order: number): boolean {
+    const src = this.reaching(ref, order);
+    if (!src) return this.isParam(ref);
+    const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs);
+    return m !== null && this.isParam(m[1]);
+  }
 }
+
+const HELD_AS_IT_IS = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*;?\s*$/;
+const UNPACKED = /^\s*(?:[\w$]+\s*\.\s*)*(?:unpack|unstack|unbind|split|chunk)\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]/;
+const UNPACKED_BY_METHOD = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:unbind|chunk|split)\s*\(/;
 
 export type Roles = Map<Def, GateName>;
 
@@ -107,9 +139,19 @@ export type Roles = Map<Def, GateName>;
 const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Record<'c' | 'h', GateName[]>;
 
 /** `f = this._forgetGate[k].calculate(input, hPrev)`: a method of an object the cell holds, handed the previous state, computes the gate. */
-function gateObjectCall(rhs: string): boolean {
-  const call = /^\s*(?:self|this)\s*\.[\w$.[\]\s]*\.\s*[A-Za-z_$][\w$]*\s*\(([^()]*)\)\s*;?\s*$/.exec(rhs);
-  return call !== null && extractRefs(call[1]).some((r) => PREVIOUS_HIDDEN.test(roleName(r)) || EXPLICITLY_PREVIOUS.test(roleName(r)));
+// Also a module the cell holds, called on the previous state (`f = self.forget_mlp(torch.cat((x, h), dim=1))`: a forget gate made by an MLP).
+// The state may be handed in concatenated with the input first (`xh = cat((x, h)); f = self.keep_net(xh)`).
+function gateObjectCall(flow: Flow, d: Def): boolean {
+  const text = d.rhs.trim().replace(/;$/, '');
+  const call = /^(?:self|this)\s*\.[\w$.[\]\s]*?\(/.exec(text);
+  if (!call || matchBracket(text, call[0].length - 1) !== text.length - 1) return false;
+  // A method of the cell called directly (`ft = self.keep(xh)`) is a helper, not an object the cell holds.
+  if (/^(?:self|this)\s*\.\s*[\w$]+\s*\($/.test(call[0]) && !flow.callsHeld(call[0])) return false;
+  const previous = (r: string) => PREVIOUS_HIDDEN.test(roleName(r)) || EXPLICITLY_PREVIOUS.test(roleName(r));
+  return extractRefs(text.slice(call[0].length, -1)).some((r) => {
+    const src = flow.reaching(r, d.order);
+    return previous(r) || (src !== undefined && CONCAT.test(src.rhs) && src.refs.some(previous));
+  });
 }
 
 /** `1 - i[t]`: one minus a value, nothing else (a coupled gate). */
@@ -129,7 +171,7 @@ export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): bool
   // `self._saved['i'] = i`: a gate copied into a container under its own name computes nothing.
   if (d.key.includes('.') && d.rhs.trim() === d.key.slice(d.key.lastIndexOf('.') + 1)) return false;
   if (hasActivation(d.rhs) || flow.matmulCount(d.rhs) > 0) return true;
-  if (gateObjectCall(d.rhs)) return true;
+  if (gateObjectCall(flow, d)) return true;
   // A coupled forget gate (CIFG): `f = 1 - i`.
   if (role === 'f' && COMPLEMENT.test(d.rhs) && d.refs.some((r) => roles.get(flow.reaching(r, d.order)!) === 'i')) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
@@ -359,7 +401,7 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
       }),
     );
     // A coupled gate (`f = 1 - i`) is computed where it is written, from an activated gate.
-    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs) || gateObjectCall(d.rhs));
+    const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs) || gateObjectCall(flow, d));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
     if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {

@@ -9,6 +9,7 @@
 import { rewriteActivationFunctions } from './activationFunctions';
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
+import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled } from './helpers';
@@ -129,6 +130,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
+  addForwardObjects(modules, [scanned.module, ...descendants(scanned.module)]);
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));

@@ -11,7 +11,9 @@ import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleNam
 function productPartners(text: string, key: string): string[] {
   const k = key.replace(/[$.[\]]/g, '\\$&');
   const partners: string[] = [];
-  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)\\s*\\*\\s*${k}(?![\\w$])`, 'g'))) partners.push(m[1] ?? m[2]);
+  // A partner may be a slot (`ct_1[i] * fg`): the name holding it.
+  for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)(?:\\s*\\[[^\\]\\n]*\\])?\\s*\\*\\s*${k}(?![\\w$])`, 'g')))
+    partners.push(m[1] ?? m[2]);
   const name = String.raw`([A-Za-z_$][\w$.]*(?:\[\s*\d+\s*\])?)`;
   const call = String.raw`(?:^|[^\w$])(?:mul|multiply|eltmul|hadamard|multiplyElement)\s*\(\s*`;
   for (const m of text.matchAll(new RegExp(`${call}${k}\\s*,\\s*${name}\\s*\\)|${call}${name}\\s*,\\s*${k}\\s*\\)`, 'g'))) partners.push(m[1] ?? m[2]);
@@ -33,7 +35,7 @@ export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], ru
       const partners = texts.flatMap((t) => keys.flatMap((k) => productPartners(t.rhs, k)).map((p) => ({ p, at: t })));
       const timesState = partners.some(({ p, at }) => {
         const from = flow.reaching(p, at.order);
-        return p === d.key || (!from && flow.isParam(p)) || (from !== undefined && roles.get(from) === 'c');
+        return p === d.key || flow.handedIn(p, at.order) || (from !== undefined && roles.get(from) === 'c');
       });
       const timesGate = partners.some(({ p, at }) => {
         const from = flow.reaching(p, at.order);
@@ -67,7 +69,7 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
     // Also through one mixer (`retain = multiply(keep, state); state = add(retain, write)`).
     const readsPrevious = d.refs.some((r) => {
       const src = r === d.key ? undefined : flow.reaching(r, d.order);
-      return r === d.key || (flow.isParam(r) && !flow.reaching(r, d.order)) || (src !== undefined && isMixer(flow, roles, src) && src.refs.includes(d.key));
+      return r === d.key || flow.handedIn(r, d.order) || (src !== undefined && isMixer(flow, roles, src) && src.refs.includes(d.key));
     });
     // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
     // Read directly or through one mixer (`y_in_exp = stack([y_in, ...])`): a gradient `db += da` reaches the gates through several.

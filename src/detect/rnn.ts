@@ -2,6 +2,7 @@
 // previous state (a parameter, a value carried round a loop, `hs[t-1]`, `self.h`), or the linear
 // update of the PyTorch tutorial (`hidden = self.i2h(cat((input, hidden), 1))`).
 import { extractRefs, type Def } from './defs';
+import { splitTopLevel } from './text';
 import { gatesOf, type Flow, type Roles } from './flow';
 import type { UnitAnalysis } from './analyse';
 import type { Stmt } from './scan';
@@ -25,12 +26,6 @@ function scalarWeightProducts(flow: Flow, d: Def): number {
     count += (d.rhs.match(new RegExp(String.raw`(?<![\w$.])${name}\s*\*(?![*=])|(?<![*])\*\s*${name}(?![\w$])`, 'g')) ?? []).length;
   }
   return count;
-}
-
-/** `(h,) = state`, `h = state[0]`, `h, c = states`: a value taken as it is out of a parameter. */
-function unpackedParam(flow: Flow, ref: string, order: number): boolean {
-  const m = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
-  return m !== null && flow.isParam(m[1]);
 }
 
 /** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
@@ -68,10 +63,20 @@ function previousSlotOf(d: Def): RegExp | undefined {
   return slot ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${slot[1].replace(/[$]/g, '\\$')}\\s*-\\s*1\\s*\\]`) : undefined;
 }
 
-/** `hiddenActivations.push(activation)`, `hs.append(h_new)`: values collected into a list of hidden states. */
+/**
+ * `hiddenActivations.push(activation)`, `hs.append(h_new)`: values collected into a list of hidden states.
+ * Also the names a step hands back (`return a_next, yt_pred`): its new state is among them, under any name.
+ */
 export function collectedStates(stmts: Stmt[]): Set<string> {
   const keys = new Set<string>();
   for (const s of stmts) {
+    const ret = /^\s*return\b([\s\S]*)$/.exec(s.text);
+    for (const part of ret ? splitTopLevel(ret[1].trim().replace(/;$/, '')) : []) {
+      const name = /^\s*([A-Za-z_$][\w$]*)\s*$/.exec(part.text);
+      // Not a gate handed back as it is (`return i, f, o`).
+      const gate = name && (classify(roleName(name[1]), LSTM_NAMES, false) ?? classify(roleName(name[1]), GRU_NAMES, false));
+      if (name && (!gate || gate === 'h' || gate === 'c')) keys.add(name[1]);
+    }
     const m = /^\s*([A-Za-z_$][\w$.]*)\s*\.\s*(?:push|append)\s*\(\s*([A-Za-z_$][\w$]*)\s*\)\s*;?\s*$/.exec(s.text);
     if (m && STATE_LIST.test(roleName(m[1].slice(m[1].lastIndexOf('.') + 1)))) keys.add(m[2]);
   }
@@ -80,11 +85,21 @@ export function collectedStates(stmts: Stmt[]): Set<string> {
 
 const STATE_LIST = /^(?:\w+_)?(?:h|hs|hiddens?|hidden_\w+|states?|hidden_?states?)$/;
 
+/** The test for a read of `key`'s slot one before an index (`hiddenStates[t - 1]`). */
+function slotBefore(key: string): RegExp {
+  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  return new RegExp(String.raw`(?<![\w$])${name}\s*\[\s*[A-Za-z_$][\w$]*\s*-\s*1\s*\]`);
+}
+
 /** `previousActivations = previousHiddenActivations[i]`: a value taken by index out of a parameter whose name says it holds previous states. */
 function fromPreviousParam(flow: Flow, ref: string, order: number): boolean {
   const m = /^\s*([A-Za-z_$][\w$]*)\s*\[\s*[\w$]+\s*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
   return m !== null && flow.isParam(m[1]) && EXPLICITLY_PREVIOUS.test(roleName(m[1]));
 }
+
+/** A word saying "the previous one" (`a_prev`, `prev_state`, `s_tm1`) and the name without it (`a`). */
+const PREVIOUS_WORD = /(?:^|_)(?:prev|previous|old|tm1)(?:_|$)/;
+const stateStem = (name: string): string => name.replace(/(?:^|_)(?:prev|previous|old|tm1|next|new|t)(?=_|$)/g, '').replace(/^_+|_+$/g, '');
 
 export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
   const roles: Roles = new Map();
@@ -94,8 +109,11 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     const nextSlot = nextSlotOf(d);
     const namedH =
       collected.has(d.key) || d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
-    const previousSlot = namedH ? undefined : previousSlotOf(d);
-    const isH = namedH || previousSlot !== undefined;
+    const previousSlot = previousSlotOf(d);
+    // `mapped = Matrix.map(sum, act)` then `this.previous = mapped` later in the loop: under any name, the value
+    // copied into a state it was computed from.
+    const copiedInto = d.stmt.inLoop && d.targetCount === 1 ? flow.defs.filter((o) => o.order > d.order && o.stmt.inLoop && o.rhs.trim().replace(/;$/, '') === d.key).map((o) => o.key) : [];
+    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -118,15 +136,20 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
         }
       }
     }
+    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k))) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + scalarWeightProducts(flow, c), 0);
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
+      // `a_next = tanh(Waa @ a_prev + Wax @ x)`: a parameter holding the previous value of the state written, under any name.
+      if (PREVIOUS_WORD.test(name) && stateStem(name) !== '' && stateStem(name) === stateStem(d.name) && (flow.isParam(r) || flow.handedIn(r, d.order))) return true;
+      // `tf.matMul(W_hh, this.hiddenStates[t - 1])`: the slot before the current one of a list of hidden states.
+      if (STATE_LIST.test(name) && slotBefore(r).test(texts)) return true;
       // Under any name, carried round a loop by a copy of the new state (`current_state = next_state`).
       if (d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop && o.refs.includes(d.key) && /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(o.rhs))) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
-      if (flow.isParam(r) || unpackedParam(flow, r, d.order)) return true;
+      if (flow.isParam(r) || flow.handedIn(r, d.order)) return true;
       // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
       if (r === d.key && (d.stmt.inLoop || d.targetSubscripted || r.startsWith('self.'))) return true;
       // `h = Math.tanh(W_in * input + W_hid * h)` in a function nested in the one declaring `let h`: a state read
@@ -137,7 +160,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     };
     const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
-    if (previousSlot ? previousSlot.test(texts) : [...refs].some(isPrevious) || nextSlot?.test(texts)) roles.set(d, 'h');
+    if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;
   return { kind: 'rnn', gates: gatesOf(flow, roles, ['h']), optionalForgetGate: false };

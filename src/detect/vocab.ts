@@ -126,7 +126,8 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 
 /** `z.slice(0, n).map(sigmoid)`: an activation mapped over the elements (the match ends at map's parenthesis). */
 // Also a matrix library's elementwise `func` (`this.f.func(sigmoid)`, `m.func(tanH)`).
-const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func)\s*\((?=\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
+// Also a static map handed the value first (`Matrix.map(sum, this.actfunc)`), the function named as an activation.
+const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func)\s*\((?=(?:(?:[^(),]|\([^()]*\))*,)?\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
 // An activation module made and called at once (`Sigmoid()(z)`, `nn.Tanh()(c)`).
 const SIGMOID_MODULE = String.raw`(?:^|[^\w$])(?:Sigmoid|Hardsigmoid|LogSigmoid)\s*\(\s*\)\s*\(`;
 const TANH_MODULE = String.raw`(?:^|[^\w$])(?:Tanh|Softsign)\s*\(\s*\)\s*\(`;
@@ -142,7 +143,7 @@ const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|f
 /** `afn(item, row, 'Tanh')`: a call told its activation by its last argument (the blanking keeps that name). */
 const NAMED_LAST = String.raw`(?:^|[^\w$])[A-Za-z_$][\w$]*\s*\((?=(?:[^()]|\([^()]*\))*,\s*["'](?:[tT]anh|[sS]igmoid|[rR]e[lL][uU])["']\s*\))`;
 export const ACTIVATION = new RegExp(
-  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|(?:^|[^\w$])act_?(?:f|fn|fun|func)?\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|(?:^|[^\w$])act_?(?:f|fn|fun|func)?\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign|act_?(?:f|fn|fun|func)|\\w*[aA]ctivation(?:_?(?:fn|func|function))?')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
@@ -160,7 +161,9 @@ export const TANH_LIKE = new RegExp(
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
 /** Also the ReLU family (an LLTM's ELU candidate): gates through them are activated too. */
-export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:relu6?|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`);
+export const RNN_ACTIVATION = new RegExp(
+  `${ACTIVATION.source}|(?:^|[^\\w$])(?:relu6?|ReLU6?|Relu|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`,
+);
 /**
  * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
  * bare (brain.js' bound `multiply`), on a graph (`G.mul`, recurrentjs) or math.js's; `tfc.mul`, `x.mul(y)`
@@ -168,7 +171,7 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:r
  * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`.
  */
 export const MATMUL =
-  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|[cC]onvolution|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|dot|matmul)\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|[cC]onvolution|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|mult|dot|matmul)\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).

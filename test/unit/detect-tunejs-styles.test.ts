@@ -1,0 +1,23 @@
+// JS/TS styles met in the tune-js set of real code (test/fixtures/detect-real, split 'tune-js'), written
+// again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and gate → lines
+// are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'gates'>[] {
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'javascript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates }));
+}
+
+describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
+  it('simple RNNs: a list of hidden states read one slot back (`hiddenStates[t - 1]`); products and a tanh through objects whose `forward` is one (`times.forward(W, prev_s)`, `squash.forward(z)`); a static map handed the activation (`Matrix.map(sum, this.actfunc)`) whose value is copied into the previous state; a feed-forward pass mapping the same activation is no cell', () => {
+    assert.deepEqual(cells('rnn_js_idioms.js'), [
+      { name: 'stepThrough', kind: 'rnn', range: { start: 3, end: 8 }, gates: { h: [4, 5, 6] } },
+      { name: 'Layer', kind: 'rnn', range: { start: 28, end: 34 }, gates: { h: [30, 31, 32] } },
+      { name: 'run', kind: 'rnn', range: { start: 36, end: 45 }, gates: { h: [39, 40, 41] } },
+    ]);
+  });
+});
