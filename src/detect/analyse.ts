@@ -5,6 +5,7 @@
 import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates } from './rnn';
+import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
 import { helperCalled, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
@@ -20,6 +21,7 @@ import {
   LSTM_NAMES,
   LSTM_SUFFIXES,
   PREVIOUS_HIDDEN,
+  PRODUCT_OBJECT,
   RNN_ACTIVATION,
   RNN_OUTPUT,
   roleName,
@@ -273,6 +275,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
 
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n'], GRU_SUFFIXES);
+  candidatesNamedAsUpdate(flow, roles);
   const hDefs: Def[] = [];
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>';
@@ -304,8 +307,9 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       });
     for (const d of flow.defs) {
       if (!roles.has(d) && d.targetCount === 1 && d.key !== '<return>' && refsRole(flow, d, roles, ['z']) && readsPrevious(d)) {
-        roles.set(d, 'h');
-        hDefs.push(d);
+        const h = lastMixerOf(flow, roles, d);
+        roles.set(h, 'h');
+        hDefs.push(h);
       }
     }
   }
@@ -387,7 +391,7 @@ export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[
     for (const s of u.stmts) {
       const made = HELD_OBJECT.exec(s.text);
       if (made) layers.held.push(made[1]);
-      const m = LAYER.exec(s.text);
+      const m = LAYER.exec(s.text) ?? PRODUCT_OBJECT.exec(s.text);
       if (!m) continue;
       layers.products.push(m[2]);
       if (LAYER_ACTIVATION.test(s.text)) layers.activated.push(m[2]);

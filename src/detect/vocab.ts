@@ -182,6 +182,12 @@ export const ELEMENT_PRODUCT = new RegExp(
   `${/(?<![\w$])(?:[A-Za-z_$][\w$]*\s*\.\s*)?[WU](?:_?[a-z]{1,3}|_?[A-Z][a-z]?|_?[A-Z]{2,3}|[a-z]?[a-z]?)?\s*(?:\[[^\]\n]*\]\s*){1,2}\*(?![*=])/.source}|${String.raw`(?<![\w$.])`}${WEIGHTS_ELEMENT}${String.raw`\*(?![*=])|(?<![*])\*\s*`}${WEIGHTS_ELEMENT}`,
   'g',
 );
+/**
+ * `mulGate = MultiplyGate()`, `self.mm = MatMulOp()`: an object of a class named for a matrix product, one
+ * operation of a graph built by hand (`mulGate.forward(W, x)`). Not Keras' `Multiply()`, which is elementwise.
+ */
+export const PRODUCT_OBJECT =
+  /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w.]*\.)?(?:Mat_?[mM]ul\w*|MatrixMultipl\w*|Dot\w*|(?:Mul|Multiply)(?:Gate|Op|Operation|Node|Unit))\s*\(\s*\)\s*;?\s*$/;
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 

@@ -1,0 +1,22 @@
+// Python styles first met in engineer-gathered real code (test/fixtures/detect-real, split 'tune-py',
+// and fresh10's items handed to this engineer), each written again as an own fixture in
+// test/fixtures/detect/styles: the expected name, kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells, type DetectedCell } from '../../src/detect';
+
+const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
+
+function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'peephole' | 'gates'>[] {
+  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, peephole, gates }) => ({ name, kind, peephole, gates }));
+}
+
+describe('detectCells: Python styles from engineer-gathered real code', () => {
+  it('one object per operation (`matmul.forward(W, prev_s)` of a `MatMulOp()`, `tanh.forward(...)`): an Elman step is an RNN; a GRU whose candidate is named `u` (read through the reset gate, so not the update gate) and whose new state is the last sum of the gated parts; a product with no previous state is no cell', () => {
+    assert.deepEqual(cells('operation_objects.py'), [
+      { name: 'ElmanStep', kind: 'rnn', peephole: undefined, gates: { h: [15, 16, 17, 18] } },
+      { name: 'GatedStep', kind: 'gru', peephole: undefined, gates: { r: [28, 30], z: [27, 29], n: [33, 34], h: [35, 36, 37] } },
+    ]);
+  });
+});
