@@ -32,14 +32,31 @@ function activationOf(rhs: string): 'sig' | 'tanh' | undefined {
   return SIGMOID_LIKE.test(call) ? 'sig' : TANH_LIKE.test(call) ? 'tanh' : undefined;
 }
 
-export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]): void {
-  const rewrites = new Map<string, string>();
-  for (const fn of module.children) {
-    const act = returnedActivation(fn);
-    if (act && fn.name.length + 1 >= act.length + 1) rewrites.set(fn.name, `${act}(`);
+/** A parameter that hands a step its activation (`def __init__(self, ..., activation=T.tanh)`). */
+const ACTIVATION_PARAM = /^(?:activation|act|nonlinearity|act_?fn|act_?func|activation_?fn|activation_?func(?:tion)?)$/;
+/** A library activation named, not called (`T.nnet.sigmoid`, `np.tanh`). */
+const ACTIVATION_REFERENCE = /^(?:[A-Za-z_$][\w$]*\s*\.\s*)*(sigmoid|tanh|relu)$/;
+
+/**
+ * `self.f = activation` (Theano tutorials), `self.act = T.nnet.sigmoid`: calls of that member are the
+ * activation held (a bare parameter's is tanh-like, as Keras' `activation`).
+ */
+function memberActivations(units: ScanUnit[]): Map<string, 'sig' | 'tanh'> {
+  const members = new Map<string, 'sig' | 'tanh'>();
+  for (const u of units) {
+    for (const s of u.stmts) {
+      const m = /^\s*self\s*\.\s*([A-Za-z_]\w*)\s*=\s*([\w.\s]+?)\s*$/.exec(s.text);
+      if (!m) continue;
+      const named = ACTIVATION_REFERENCE.exec(m[2]);
+      if (named) members.set(m[1], named[1] === 'sigmoid' ? 'sig' : 'tanh');
+      else if (ACTIVATION_PARAM.test(m[2]) && u.params.some((p) => p.name === m[2])) members.set(m[1], 'tanh');
+    }
   }
-  if (!rewrites.size) return;
-  const call = new RegExp(`(?<![\\w$.])(${[...rewrites.keys()].map((n) => n.replace(/\$/g, '\\$')).join('|')})[ \\t]*\\(`, 'g');
+  return members;
+}
+
+/** Rewrites each call matched by `call` (its group 1 a key of `rewrites`) as that activation, at the same length. */
+function rewriteCalls(units: ScanUnit[], call: RegExp, rewrites: Map<string, string>): void {
   for (const u of units) {
     for (const s of u.stmts) {
       s.text = s.text.replace(call, (whole: string, name: string) => {
@@ -48,4 +65,18 @@ export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]):
       });
     }
   }
+}
+
+const alternatives = (names: Iterable<string>) => [...names].map((n) => n.replace(/\$/g, '\\$')).join('|');
+
+export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]): void {
+  const rewrites = new Map<string, string>();
+  for (const fn of module.children) {
+    const act = returnedActivation(fn);
+    if (act && fn.name.length + 1 >= act.length + 1) rewrites.set(fn.name, `${act}(`);
+  }
+  if (rewrites.size) rewriteCalls(units, new RegExp(`(?<![\\w$.])(${alternatives(rewrites.keys())})[ \\t]*\\(`, 'g'), rewrites);
+  const members = new Map([...memberActivations(units)].map(([name, act]) => [name, `${act}(`]));
+  // `self.` plus the name is always at least as long as `tanh(` minus its parenthesis.
+  if (members.size) rewriteCalls(units, new RegExp(`(?<![\\w$.])self\\s*\\.\\s*(${alternatives(members.keys())})[ \\t]*\\(`, 'g'), members);
 }

@@ -221,6 +221,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
     [TANH_LIKE, 'g'],
     [SIGMOID_LIKE, 'f'],
     [SIGMOID_LIKE, 'i'],
+    // With f and i known, the other activated value the update writes is the candidate, whatever squashes it (`cbar = sigmoid(...)`).
+    [RNN_ACTIVATION, 'g'],
   ]);
   for (const d of flow.defs) {
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';

@@ -2,15 +2,9 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, gates }) => ({ name, kind, gates }));
-}
+const cells = (file: string) => styleCells(file, 'python', ['name', 'kind', 'gates']);
 
 describe('detectCells: Python styles from the ninth set of real code', () => {
   it('a step handing its new state back under any name (`return activated, out`, `return s_next, y, cache`) through a ReLU method of its own (`self.ReLU`) or reading a parameter that holds its previous value (`s_prev` for `s_next`) is an RNN; gates handed back as they are make no cell; a list of outputs growing each step (`outputs = hstack([outputs, W @ hidden + c])`) and the input made from it are no lines of h', () => {
