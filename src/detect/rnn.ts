@@ -14,12 +14,15 @@ const WEIGHT_NAME = String.raw`(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|w[a-z]{1,2}|W
 // Also an element of a weight array (`this.Wxh.data[j * n + k] * x[k]`, `W_h[j][k] * h[k]`).
 const WEIGHT_ELEMENT = String.raw`(?:\s*\.\s*data)?(?:\s*\[[^\][]*\]){1,2}`;
 const SCALAR_WEIGHT_PRODUCT = new RegExp(String.raw`(?<![\w$.])${WEIGHT_NAME}(?:${WEIGHT_ELEMENT})?\s*\*(?![*=])\s*[A-Za-z_$(]`, 'g');
+/** IndRNN's `math_ops.multiply(state, self._recurrent_kernel)`: an elementwise product with a weight the layer holds. */
+const KERNEL = String.raw`(?:self|this)\s*\.\s*_?\w*(?:kernel|weights?)\w*`;
+const ELEMENTWISE_KERNEL = new RegExp(String.raw`(?:^|[^\w$])(?:multiply|mul)\s*\(\s*(?:[\w$.]+\s*,\s*${KERNEL}|${KERNEL}\s*,\s*[\w$.]+)\s*\)`, 'g');
 /** `let w = this.Whh.data[j * n + k]`: a value that is one element of a weight array. */
 const LOADED_WEIGHT = new RegExp(String.raw`^\s*${WEIGHT_NAME}${WEIGHT_ELEMENT}\s*;?\s*$`);
 
 /** Scalar products with a weight in `d`: written as such, or through a local holding a weight's element (`sum += w * hv`). */
 function scalarWeightProducts(flow: Flow, d: Def): number {
-  let count = (d.rhs.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
+  let count = (d.rhs.match(SCALAR_WEIGHT_PRODUCT) ?? []).length + (d.rhs.match(ELEMENTWISE_KERNEL) ?? []).length;
   for (const r of new Set(d.refs)) {
     if (r.includes('.') || !LOADED_WEIGHT.test(flow.reaching(r, d.order)?.rhs ?? '')) continue;
     const name = r.replace(/[$]/g, '\\$');
