@@ -13,7 +13,9 @@ import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_N
 const WEIGHT_NAME = String.raw`(?:(?:self|this)\.)?(?:w_[a-z]{1,3}|w[a-z]{1,2}|W_?[a-z]{1,3}|W_?[A-Z][a-z]?|u|U|u_[a-z]{1,3}|U_?[a-z]{1,3})`;
 // Also an element of a weight array (`this.Wxh.data[j * n + k] * x[k]`, `W_h[j][k] * h[k]`).
 const WEIGHT_ELEMENT = String.raw`(?:\s*\.\s*data)?(?:\s*\[[^\][]*\]){1,2}`;
-const SCALAR_WEIGHT_PRODUCT = new RegExp(String.raw`(?<![\w$.])${WEIGHT_NAME}(?:${WEIGHT_ELEMENT})?\s*\*(?![*=])\s*[A-Za-z_$(]`, 'g');
+// A weight spelled out (`w_cell_input`, `w_hidden`), on either side of the product (`X[i] * w_cell_input`); not a size (`w_size`).
+const SPELLED_WEIGHT = String.raw`w_[a-z]+(?:_[a-z0-9]+)*(?<!size|dim|len|width|height|count|num)`;
+const SCALAR_WEIGHT_PRODUCT = new RegExp(String.raw`(?<![\w$.])(?:${WEIGHT_NAME}(?:${WEIGHT_ELEMENT})?|${SPELLED_WEIGHT})\s*\*(?![*=])\s*[A-Za-z_$(]|(?<![*])\*\s*${SPELLED_WEIGHT}(?![\w$])`, 'g');
 /** IndRNN's `math_ops.multiply(state, self._recurrent_kernel)`: an elementwise product with a weight the layer holds. */
 const KERNEL = String.raw`(?:self|this)\s*\.\s*_?\w*(?:kernel|weights?)\w*`;
 const ELEMENTWISE_KERNEL = new RegExp(String.raw`(?:^|[^\w$])(?:multiply|mul)\s*\(\s*(?:[\w$.]+\s*,\s*${KERNEL}|${KERNEL}\s*,\s*[\w$.]+)\s*\)`, 'g');
@@ -104,6 +106,17 @@ function fromPreviousParam(flow: Flow, ref: string, order: number): boolean {
 const PREVIOUS_WORD = /(?:^|_)(?:prev|previous|old|tm1)(?:_|$)/;
 const stateStem = (name: string): string => name.replace(/(?:^|_)(?:prev|previous|old|tm1|next|new|t)(?=_|$)/g, '').replace(/^_+|_+$/g, '');
 
+/**
+ * `x_t = T.tanh(dot(x_tm1, W) + ...)` (a Theano scan step): the new value reads, directly or through one value
+ * computed from it, a parameter holding its previous value under its own name marked as the previous one.
+ */
+function readsOwnPrevious(flow: Flow, d: Def): boolean {
+  const stem = stateStem(d.name);
+  if (!stem || d.targetCount !== 1) return false;
+  const reads = [...d.refs, ...d.refs.flatMap((r) => flow.reaching(r, d.order)?.refs ?? [])];
+  return reads.some((r) => PREVIOUS_WORD.test(roleName(r)) && stateStem(roleName(r)) === stem && flow.isParam(r));
+}
+
 export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -111,12 +124,22 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
     const nextSlot = nextSlotOf(d);
     const namedH =
-      collected.has(d.key) || d.key === '<return>' || stateRole(d.name, d.targetSubscripted) === 'h' || hNamed || PREVIOUS_HIDDEN.test(d.name) || RNN_OUTPUT.test(d.name) || nextSlot !== undefined;
+      readsOwnPrevious(flow, d) ||
+      collected.has(d.key) ||
+      d.key === '<return>' ||
+      stateRole(d.name, d.targetSubscripted) === 'h' ||
+      hNamed ||
+      PREVIOUS_HIDDEN.test(d.name) ||
+      RNN_OUTPUT.test(d.name) ||
+      nextSlot !== undefined;
     const previousSlot = previousSlotOf(d);
     // `mapped = Matrix.map(sum, act)` then `this.previous = mapped` later in the loop: under any name, the value
     // copied into a state it was computed from.
     const copiedInto = d.stmt.inLoop && d.targetCount === 1 ? flow.defs.filter((o) => o.order > d.order && o.stmt.inLoop && o.rhs.trim().replace(/;$/, '') === d.key).map((o) => o.key) : [];
-    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0;
+    // Under any name, a plain variable assigned in a loop: a state if its new value is computed from itself.
+    const plainInLoop = d.stmt.inLoop && d.targetCount === 1 && !d.targetSubscripted && !d.key.includes('.');
+    const carried = !namedH && plainInLoop;
+    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -139,7 +162,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
         }
       }
     }
-    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k))) continue;
+    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key))) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + scalarWeightProducts(flow, c), 0);
     const isPrevious = (r: string): boolean => {
@@ -151,6 +174,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       if (STATE_LIST.test(name) && slotBefore(r).test(texts)) return true;
       // Under any name, carried round a loop by a copy of the new state (`current_state = next_state`).
       if (d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop && o.refs.includes(d.key) && /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(o.rhs))) return true;
+      // Read by its own new value inside the loop that reassigns it (`carried = tanh(np.dot(carried, W) + ...)`).
+      if (plainInLoop && r === d.key) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r) || flow.handedIn(r, d.order)) return true;
       // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.

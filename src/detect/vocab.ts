@@ -101,6 +101,10 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
   }
   const bare = name.replace(GATE_SUFFIX, '');
   if (bare !== name) return classify(bare, vocab, subscripted);
+  // A gate's letter, perhaps after the `z` of a pre-activation, with `_a` for its activation (`r_a`, `zf_a = zf.map(sigmoid)`;
+  // not `r_act`, the activation function).
+  const activated = /^(?:z_?)?([ifgo])(?:_a)?$|^([rzn])_a$/.exec(name);
+  if (activated && name.length > 1) return classify(activated[1] ?? activated[2], vocab, subscripted);
   // A gate's name with a word before it (`fTForgetGate`, `layer1_input_gate`): the gate's full name decides.
   const prefixed = GATE_PREFIXED.exec(name);
   if (prefixed) return classify(prefixed[1], vocab, subscripted);
@@ -143,7 +147,7 @@ const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|f
 /** `afn(item, row, 'Tanh')`: a call told its activation by its last argument (the blanking keeps that name). */
 const NAMED_LAST = String.raw`(?:^|[^\w$])[A-Za-z_$][\w$]*\s*\((?=(?:[^()]|\([^()]*\))*,\s*["'](?:[tT]anh|[sS]igmoid|[rR]e[lL][uU])["']\s*\))`;
 export const ACTIVATION = new RegExp(
-  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|(?:^|[^\w$])act_?(?:f|fn|fun|func)?\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|logistic|softsign|act_?(?:f|fn|fun|func)|\\w*[aA]ctivation(?:_?(?:fn|func|function))?')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
+  `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|(?:^|[^\w$])act_?(?:f|fn|fun|func)?\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|tanh_?(?:[fF]n|[fF]unc)|logistic|softsign|act_?(?:f|fn|fun|func)|\\w*[aA]ctivation(?:_?(?:fn|func|function))?')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}`,
 );
 /** A sigmoid written out: `1 / (1 + np.exp(-x))`. */
 /** MXNet's `F.Activation(x, act_type="sigmoid")` (the blanking keeps the activation's name). */
@@ -155,7 +159,7 @@ export const SIGMOID_LIKE = new RegExp(
   `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|[sS]igmoid_?[aA]ctivation|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?[sS]igmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
-  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|[tT]anh_?[aA]ctivation|(?:fast|approx)_?[tT]anh|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|softsign')}`,
+  `${ACTIVATION_ARG('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|[tT]anh_?[aA]ctivation|(?:fast|approx)_?[tT]anh|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|tanh_?(?:[fF]n|[fF]unc)|softsign')}`,
 );
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
@@ -171,7 +175,7 @@ export const RNN_ACTIVATION = new RegExp(
  * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`.
  */
 export const MATMUL =
-  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|[cC]onvolution|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|mult|dot|matmul)\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|[cC]onvolution|affine_transform|matvec|matVec|mat_vec|gemv|gemm|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|mult|dot|matmul)\s*\(|(?<![\w$])(?:(?:this|self)\s*\.\s*)?(?:W[A-Za-z_]*|[wW]eights?\w*)(?:\s*\[[^\]]*\])+\s*\.\s*reduce\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).

@@ -20,4 +20,16 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       { name: 'run', kind: 'rnn', range: { start: 36, end: 45 }, gates: { h: [39, 40, 41] } },
     ]);
   });
+
+  // Met in fresh10 (TypeScript layers over arrays).
+  it('layers over number arrays: gates named by a letter with `_a` for the activated value (`zf_a = zf.map(sigmoid)`, `r_a`), `.map(tanhFn)`, and a weight row reduced against a vector (`this.Wh[i].reduce((s, w, j) => s + w * hPrev[j], 0)`) as a product', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'array_layers.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [
+        { name: 'TinyGru', kind: 'gru', range: { start: 10, end: 26 }, gates: { r: [18], z: [19], n: [21], h: [22] } },
+        { name: 'TinyLstm', kind: 'lstm', range: { start: 28, end: 51 }, gates: { i: [38, 42], f: [37, 41], g: [39, 43], o: [40, 44], c: [45], h: [46] } },
+        { name: 'TinyRnn', kind: 'rnn', range: { start: 53, end: 67 }, gates: { h: [61, 62] } },
+      ],
+    );
+  });
 });

@@ -19,4 +19,11 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
       { name: 'GatedStep', kind: 'gru', peephole: undefined, gates: { r: [28, 30], z: [27, 29], n: [33, 34], h: [35, 36, 37] } },
     ]);
   });
+  it('recurrences under names of no role: a scan step whose parameter holds the previous value under the same name (`s_t` from `s_tm1`, `y` from `y_prev`); a plain variable in a loop whose new value is computed from itself through an activation (`carried = tanh(mixed)`, `mixed = dot(carried, w_carry) + values[k] * w_value`: a spelled-out weight on either side of `*` is a product); a read-out of a state is no cell', () => {
+    assert.deepEqual(cells('scan_steps.py'), [
+      { name: 'echo_step', kind: 'rnn', peephole: undefined, gates: { h: [7] } },
+      { name: 'field_step', kind: 'rnn', peephole: undefined, gates: { h: [12] } },
+      { name: 'running_state', kind: 'rnn', peephole: undefined, gates: { h: [21, 22] } },
+    ]);
+  });
 });
