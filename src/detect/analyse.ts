@@ -6,7 +6,7 @@ import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates } from './rnn';
 import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
-import { helperCalled, type ClassHelpers } from './helpers';
+import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
@@ -265,7 +265,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   const hDefs = [...roles].filter(([, r]) => r === 'h').map(([d]) => d);
   const fill = (gate: GateName, defs: Def[], pattern: RegExp) => {
     const lines = gates.has(gate) ? undefined : activationLines(flow, defs, pattern, undefined, gate);
-    if (lines?.size) gates.set(gate, lines);
+    const fromHelper = gates.has(gate) || lines?.size ? undefined : inlineHelperLines(defs, gate, flow.helpers);
+    if (lines?.size || fromHelper?.size) gates.set(gate, lines?.size ? lines : fromHelper!);
   };
   if (hasForget) fill('f', cDefs, SIGMOID_LIKE);
   fill('g', cDefs, TANH_LIKE);

@@ -300,7 +300,8 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
     const helper = helperCalled(d.rhs, flow.helpers);
     if (helper) {
       const gateHelper = flow.helpers!.gates.get(helper);
-      if (gateHelper) [...d.lines, ...gateHelper.lines].forEach((l) => lines.add(l));
+      // (Not another gate's helper called inside a state update: `h_t = self.output_gate() * tanh(c_t)` is h's line, 48 is o's.)
+      if (gateHelper) [...d.lines, ...(roles.get(d) === gate && !gateHelper.gates.includes(gate) && gateHelper.gates.length ? [] : gateHelper.lines)].forEach((l) => lines.add(l));
       return;
     }
     d.lines.forEach((l) => lines.add(l));

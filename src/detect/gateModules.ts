@@ -26,7 +26,7 @@ const GATE_ROLES: GateName[] = ['i', 'f', 'g', 'o', 'r', 'z', 'n'];
 
 /** The gate roles a member's name says: `forget_gate`, `update_gate`, `input_node` (d2l's candidate). */
 export function gateRolesOfName(raw: string): GateName[] {
-  const name = roleName(raw.replace(/^_+/, '')).replace(/_(?:output|out|value|val|result|layer|module|unit)$/, '');
+  const name = roleName(raw.replace(/^_+/, '')).replace(/_(?:output|out|value|val|result|layer|module|unit|memory|vector)$/, '');
   const roles = [classify(name, LSTM_NAMES, false), classify(name, GRU_NAMES, false)];
   return [...new Set(roles.filter((r): r is GateName => r !== undefined && GATE_ROLES.includes(r)))];
 }

@@ -20,8 +20,12 @@ export function classHelpers(methods: ScanUnit[], lineOf: (o: number) => number,
   for (const m of methods) {
     const roles = gateRolesOfName(m.name);
     if (!roles.length) continue;
-    const ret = parseDefs(m.stmts, lineOf).find((d) => d.key === '<return>' && hasActivation(d.rhs));
-    if (ret) gates.set(m.name, { gates: roles, lines: ret.lines });
+    const defs = parseDefs(m.stmts, lineOf);
+    const ret = defs.find((d) => d.key === '<return>');
+    // `f_t = self.sigmoid(value); return f_t`: the activated value handed back by its name.
+    const named = ret && /^\s*[A-Za-z_$][\w$]*\s*;?\s*$/.test(ret.rhs) ? defs.filter((d) => d.order < ret.order && d.key === ret.rhs.trim().replace(/;$/, '')).pop() : undefined;
+    const activated = ret && hasActivation(ret.rhs) ? ret : named && hasActivation(named.rhs) ? named : undefined;
+    if (activated) gates.set(m.name, { gates: roles, lines: activated.lines });
   }
   for (const [member, module] of modules) if (!gates.has(member)) gates.set(member, { gates: module.gates, lines: module.lines });
   return { methods: [...new Set([...gateComputing, ...gates.keys()])], gates };
@@ -32,4 +36,20 @@ export function helperCalled(rhs: string, helpers: ClassHelpers | undefined): st
   if (!helpers?.methods.length) return undefined;
   const m = /(?:^|[^\w$.])(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\.\s*(?:forward|call|__call__)\s*)?\(/.exec(rhs);
   return m && helpers.methods.includes(m[1]) ? m[1] : undefined;
+}
+
+/**
+ * `h_t = self.output_gate() * np.tanh(c_t)`: a per-gate helper called inside a state update, with no variable of
+ * its own. Gives the helper's return lines and the update's lines for `gate`, when one of `defs` calls such a helper.
+ */
+export function inlineHelperLines(defs: { rhs: string; lines: number[] }[], gate: GateName, helpers: ClassHelpers | undefined): Set<number> {
+  const lines = new Set<number>();
+  if (!helpers?.gates.size) return lines;
+  for (const d of defs) {
+    for (const m of d.rhs.matchAll(/(?:^|[^\w$.])(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\.\s*(?:forward|call|__call__)\s*)?\(/g)) {
+      const helper = helpers.gates.get(m[1]);
+      if (helper?.gates.includes(gate)) for (const l of [...helper.lines, ...d.lines]) lines.add(l);
+    }
+  }
+  return lines;
 }

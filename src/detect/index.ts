@@ -12,7 +12,7 @@ import { findForgetBiasAssignments } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
 import { inlineMethodCalls } from './inlineMethods';
-import { classHelpers, helperCalled } from './helpers';
+import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
@@ -145,7 +145,10 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const results = analysed
       .map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k]))
       .filter((r): r is UnitAnalysis => r !== undefined && r.gates.size > 0);
-    const merged = merge([...results, ...(results.some(isCell) ? [] : withMethodsInlined(methods))]);
+    // Also when the cell found lacks its hidden state, computed by a method of its own (`h_t = self.output_gate() * tanh(c_t)`).
+    const lacksH = (r: UnitAnalysis | undefined) => r !== undefined && isCell(r) && !r.gates.has('h');
+    const together = merge(results);
+    const merged = results.some(isCell) && !lacksH(together) ? together : merge([...results, ...withMethodsInlined(methods, helpers)]);
     if (!merged || !merged.gates.size) return;
     const inner = report.type === 'function' ? innermostHolding(report, merged) : undefined;
     // A factory holding two named steps of its own (JAX stax's `sample_scan` and `apply_fun_scan` inside `GRU`): a cell each.
@@ -159,10 +162,10 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   };
   // One method per gate, each returning its values, called by a step method: the calls written out.
   const isCell = (r: UnitAnalysis) => ['lstm', 'lstm-no-forget', 'gru'].includes(r.kind);
-  const withMethodsInlined = (methods: ScanUnit[]) =>
+  const withMethodsInlined = (methods: ScanUnit[], helpers?: ClassHelpers) =>
     methods.flatMap((u) => {
       const inlined = inlineMethodCalls(u, methods, scanned.lineOf);
-      const analysis = inlined && analyseStatements(inlined.stmts, u.params, inlined.lineOf, modules);
+      const analysis = inlined && analyseStatements(inlined.stmts, u.params, inlined.lineOf, modules, helpers);
       return analysis && isCell(analysis) ? [analysis] : [];
     });
   // Classes a cell holds as its gates (`self.forget_gate = ForgetGate(...)`) are part of that cell.

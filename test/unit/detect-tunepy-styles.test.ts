@@ -26,4 +26,9 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
       { name: 'running_state', kind: 'rnn', peephole: undefined, gates: { h: [21, 22] } },
     ]);
   });
+  it('an LSTM spread over methods: gate methods with no arguments handing back their activated value by name (`f_t = self.logistic(pre); return f_t`), a candidate named with its time index (`c_t_hat`), and the hidden state in a method of its own calling the output gate inline (`h_t = self.output_gate() * np.tanh(c_t)`): one cell, each call on its gate', () => {
+    assert.deepEqual(cells('gate_methods_by_name.py'), [
+      { name: 'StepwiseLstm', kind: 'lstm', peephole: undefined, gates: { i: [25, 26, 42], f: [20, 21, 41], g: [30, 31, 40], o: [36, 47], c: [43], h: [47] } },
+    ]);
+  });
 });
