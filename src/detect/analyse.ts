@@ -8,7 +8,7 @@ import { analyseRnn, collectedStates } from './rnn';
 import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
 import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
-import { dependsOnRole, Flow, isMixer, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
+import { dependsOnRole, Flow, isMixer, movesOneValue, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
 import type { Param, Stmt } from './scan';
 import {
   classify,
@@ -291,6 +291,8 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
       hDefs.push(h);
     }
   }
+  // `gateValues[k] = z` in an object handed back stores z, no line of h (taken as h above, later returns don't reach z through it).
+  for (const h of hDefs) if (movesOneValue(h) && refsRole(flow, h, roles, ['z'])) roles.delete(h);
   // `h_new = act(W @ x + U @ (r * h)); h_new = (1 - z) * h + z * h_new`: an activated value under the state's
   // name, read by the update that mixes it with z, is the candidate held in the state's name.
   for (const d of hDefs) {

@@ -57,8 +57,8 @@ export function extractRefs(text: string): string[] {
 /** A vector helper's call that writes its result into the first argument: `setmulvec(out, a, b)`, `addmulvec(acc, w, x)`. */
 const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vector|matrix)\s*\(/i;
 
-/** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`. */
-const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map)\s*\(/;
+/** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`, `this.hidden.dot(W)`. */
+const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map|dot)\s*\(/;
 
 function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
   const segment = stmt.text.slice(from, to);

@@ -287,7 +287,7 @@ const MOVES_ONE_VALUE = /^\s*[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*(?:\s*
  * A value stored into or loaded from an array element. Not an augmented assignment (`self.cs *= f`
  * computes with its target), nor a plain copy (`kept = ft` binds an inlined method's parameter).
  */
-const movesOneValue = (d: Def) => MOVES_ONE_VALUE.test(d.rhs) && (d.targetSubscripted || d.rhs.includes('[')) && !/[-+*/@%&|^]=\s*$/.test(d.stmt.text.slice(0, d.rhsOffset));
+export const movesOneValue = (d: Def) => MOVES_ONE_VALUE.test(d.rhs) && (d.targetSubscripted || d.rhs.includes('[')) && !/[-+*/@%&|^]=\s*$/.test(d.stmt.text.slice(0, d.rhsOffset));
 
 function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
   const lines = new Set<number>();

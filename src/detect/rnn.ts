@@ -19,6 +19,9 @@ const SCALAR_WEIGHT_PRODUCT = new RegExp(String.raw`(?<![\w$.])(?:${WEIGHT_NAME}
 /** IndRNN's `math_ops.multiply(state, self._recurrent_kernel)`: an elementwise product with a weight the layer holds. */
 const KERNEL = String.raw`(?:self|this)\s*\.\s*_?\w*(?:kernel|weights?)\w*`;
 const ELEMENTWISE_KERNEL = new RegExp(String.raw`(?:^|[^\w$])(?:multiply|mul)\s*\(\s*(?:[\w$.]+\s*,\s*${KERNEL}|${KERNEL}\s*,\s*[\w$.]+)\s*\)`, 'g');
+/** A product of two named values (`neu1 * input[j]`), counted where a slot recurrence says the factors are weights. */
+const NAMED_PRODUCTS = /(?<![\w$.])[A-Za-z_$][\w$.]*(?:\s*\[[^\][]*\])*\s*\*(?![*=])\s*[A-Za-z_$(]/g;
+const NAMED_PRODUCT = new RegExp(NAMED_PRODUCTS.source);
 /** `let w = this.Whh.data[j * n + k]`: a value that is one element of a weight array. */
 const LOADED_WEIGHT = new RegExp(String.raw`^\s*${WEIGHT_NAME}${WEIGHT_ELEMENT}\s*;?\s*$`);
 
@@ -55,9 +58,13 @@ function productOfStatePlusInput(flow: Flow, d: Def, isPrevious: (ref: string) =
  */
 function nextSlotOf(d: Def): RegExp | undefined {
   if (d.targetCount !== 1 || !d.targetSubscripted) return undefined;
-  const name = d.key.slice(d.key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
-  const index = new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\+\\s*1\\s*\\]`).exec(d.stmt.text.slice(0, d.rhsOffset));
-  return index ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${index[1].replace(/[$]/g, '\\$')}\\s*\\]`) : undefined;
+  // A numbered slot is part of the key (`output[0]`): the array's name is before it.
+  const base = d.key.replace(/\[\d+\]$/, '');
+  const name = base.slice(base.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  // Also after fixed indices (`output[0][j + 1]` from `output[0][j]`).
+  const index = new RegExp(`(?<![\\w$])${name}((?:\\s*\\[\\s*\\d+\\s*\\])*)\\s*\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\+\\s*1\\s*\\]`).exec(d.stmt.text.slice(0, d.rhsOffset));
+  const fixed = index?.[1].replace(/\s+/g, '').replace(/[[\]]/g, '\\$&') ?? '';
+  return index ? new RegExp(`(?<![\\w$])${name}\\s*${fixed}\\s*\\[\\s*${index[2].replace(/[$]/g, '\\$')}\\s*\\]`) : undefined;
 }
 
 /** `O[t] = act(np.dot(Z[t], W) + b)` with `Z[t] = concatenate((X[t], O[t-1]))`: the slot written reads the one before it. Gives the test for that read. */
@@ -140,6 +147,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     const plainInLoop = d.stmt.inLoop && d.targetCount === 1 && !d.targetSubscripted && !d.key.includes('.');
     const carried = !namedH && plainInLoop;
     const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried;
+    // A slot computed from the one before it through an activation: whatever multiplies them is a weight (`neu2 * output[0][j]`).
+    const slotRecurrence = nextSlot !== undefined || previousSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
@@ -154,7 +163,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       const src = flow.reaching(r, order);
       // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
       const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || (!hasActivation(src.rhs) && scalarWeightProducts(flow, src) > 0))) {
+      const scalarProducts = src !== undefined && !hasActivation(src.rhs) && (scalarWeightProducts(flow, src) > 0 || (slotRecurrence && NAMED_PRODUCT.test(src.rhs)));
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || scalarProducts)) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -164,7 +174,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     }
     if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key))) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + scalarWeightProducts(flow, c), 0);
+    const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0);
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;

@@ -133,8 +133,9 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 
 /** `z.slice(0, n).map(sigmoid)`: an activation mapped over the elements (the match ends at map's parenthesis). */
 // Also a matrix library's elementwise `func` (`this.f.func(sigmoid)`, `m.func(tanH)`).
-// Also a static map handed the value first (`Matrix.map(sum, this.actfunc)`), the function named as an activation.
-const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func)\s*\((?=(?:(?:[^(),]|\([^()]*\))*,)?\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
+// Also a static map handed the value first (`Matrix.map(sum, this.actfunc)`), the function named as an activation
+// (or held by one: `x.map(this.activation_function.function)`).
+const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func)\s*\((?=(?:(?:[^(),]|\([^()]*\))*,)?\s*(?:[\w$]+\s*\.\s*)*(?:${names})(?:\s*\.\s*(?:function|fn|func))?\s*\))`;
 // An activation module made and called at once (`Sigmoid()(z)`, `nn.Tanh()(c)`).
 const SIGMOID_MODULE = String.raw`(?:^|[^\w$])(?:Sigmoid|Hardsigmoid|LogSigmoid)\s*\(\s*\)\s*\(`;
 const TANH_MODULE = String.raw`(?:^|[^\w$])(?:Tanh|Softsign)\s*\(\s*\)\s*\(`;
