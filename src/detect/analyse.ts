@@ -82,7 +82,8 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   }
   // `forget_gate_output = self.forget_gate(x, h)`: a per-gate helper or gate object names the value it returns.
   for (const d of flow.defs) {
-    const helper = d.targetCount === 1 && !roles.has(d) && !classify(d.name, vocab, d.targetSubscripted) ? helperCalled(d.rhs, flow.helpers) : undefined;
+    // Also the first of the values it hands back (`i_out, s_out = self.input_gate.forward(xc, h_prev)`).
+    const helper = (d.targetCount === 1 || d.targetIndex === 0) && !roles.has(d) && !classify(d.name, vocab, d.targetSubscripted) ? helperCalled(d.rhs, flow.helpers) : undefined;
     const role = helper && flow.helpers!.gates.get(helper)?.gates.find((g): g is K => (gateRoles as GateName[]).includes(g));
     if (role) roles.set(d, role);
   }

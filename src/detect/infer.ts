@@ -2,6 +2,7 @@
 // update reads (and what it multiplies them by), what the hidden state multiplies, peepholes,
 // and the lines of activations written inside an update.
 import { extractRefs, type Def } from './defs';
+import { helperCalled } from './helpers';
 import { Flow, isMixer, namedForAnotherGate, readsThroughMixers, rolesReached, type Roles } from './flow';
 import { matchBracket } from './text';
 import type { GateName } from './types';
@@ -29,7 +30,9 @@ export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], ru
     const { sources, mixers } = readsThroughMixers(flow, roles, d);
     const texts = [d, ...mixers];
     for (const src of sources) {
-      if (roles.has(src) || !hasActivation(src.rhs) || src.targetCount > 1) continue;
+      // Or the second value a gate's helper hands back (`i_out, s_out = self.input_gate.forward(...)`: s_out is written with i).
+      const besideHelperGate = src.targetCount === 2 && src.targetIndex === 1 && helperCalled(src.rhs, flow.helpers) !== undefined;
+      if (roles.has(src) || !(hasActivation(src.rhs) || besideHelperGate) || (src.targetCount > 1 && !besideHelperGate)) continue;
       // Through a mixer that passes it on (`y_in_exp = stack([y_in[0], ...])`, then `y_in_exp * g_c`): that mixer's partners.
       const keys = [src.key, ...mixers.filter((m) => m.refs.includes(src.key)).map((m) => m.key)];
       const partners = texts.flatMap((t) => keys.flatMap((k) => productPartners(t.rhs, k)).map((p) => ({ p, at: t })));
@@ -43,6 +46,11 @@ export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], ru
       });
       // Roles this update already reads (a second time step's `c = f2 * c + i2 * g2` finds its own f, i, g).
       const present = new Set(sources.map((s) => roles.get(s)));
+      if (besideHelperGate) {
+        const timesInput = partners.some(({ p, at }) => roles.get(flow.reaching(p, at.order)!) === 'i');
+        if (timesInput && !present.has('g')) roles.set(src, 'g');
+        continue;
+      }
       const rule = rules.find(([pattern, role]) => !present.has(role) && pattern.test(src.rhs) && !(role === 'f' && timesGate && !timesState) && !(role === 'i' && timesState && !timesGate));
       if (rule) roles.set(src, rule[1]);
     }

@@ -31,4 +31,7 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
       { name: 'StepwiseLstm', kind: 'lstm', peephole: undefined, gates: { i: [25, 26, 42], f: [20, 21, 41], g: [30, 31, 40], o: [36, 47], c: [43], h: [47] } },
     ]);
   });
+  it("gates as objects of classes imported from another module, the input gate's object handing back the gate and the candidate together (`i_val, proposal = self.input_gate.forward(xh, h_prev)`): the first value is i, the second, written into the cell with i, is the candidate", () => {
+    assert.deepEqual(cells('imported_gate_objects.py'), [{ name: 'MemoryBlock', kind: 'lstm', peephole: undefined, gates: { i: [19], f: [18], g: [19], o: [20], c: [21], h: [22] } }]);
+  });
 });
