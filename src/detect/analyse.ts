@@ -4,7 +4,7 @@
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
-import { analyseRnn, collectedStates } from './rnn';
+import { analyseRnn, collectedStates, nextSlotOf } from './rnn';
 import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
 import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
@@ -303,7 +303,9 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   hDefs.splice(0, hDefs.length, ...hDefs.filter((d) => roles.get(d) === 'h'));
   // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
   if (!hDefs.length) {
+    // Or an array's next slot from its current one (`out[0][j + 1] = (1 - z) * out[0][j] + …`).
     const readsPrevious = (d: Def) =>
+      nextSlotOf(d)?.test(d.rhs) ||
       d.refs.some((r) => {
         const name = roleName(r);
         const src = flow.reaching(r, d.order);

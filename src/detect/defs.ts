@@ -2,7 +2,7 @@
 // reads and the lines that compute it.
 import type { Stmt } from './scan';
 import { blank, matchBracket, splitTopLevel } from './text';
-import { hasActivation, roleName, stateRole } from './vocab';
+import { classify, GRU_NAMES, hasActivation, LSTM_NAMES, roleName, stateRole } from './vocab';
 
 export interface Def {
   /** Reference key: `x`, `self.c` (self/this attributes), `lstm.b_f.data`, '<return>'. */
@@ -100,6 +100,12 @@ function unwrap(text: string): { text: string; offset: number } {
   const t = text.trim();
   if ((t.startsWith('(') || t.startsWith('[')) && matchBracket(t, 0) === t.length - 1) return { text: t.slice(1, -1), offset: lead + 1 };
   return { text, offset: 0 };
+}
+
+/** A gate's name (not a state's): `z`, `forget_gate`. */
+function gateNamed(name: string): boolean {
+  const role = classify(name, LSTM_NAMES, true) ?? classify(name, GRU_NAMES, true);
+  return role !== undefined && role !== 'c' && role !== 'h';
 }
 
 /** `self.state.c` → `state.c`'s last part `c`; `self.c` or `c` → `c`: the name a member's role is read from. */
@@ -217,7 +223,8 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
         defs.push({
           key,
           // `self.state.g`, `state.c` (a subscript by a string key): named by the last attribute.
-          name: slots ? '' : dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
+          // A numbered slot of an array named as a gate (`z[0][j]`, a one-row matrix) is that gate; of others, nameless.
+          name: slots ? (gateNamed(roleName(base)) ? roleName(base) : '') : dotted ? roleName(key.slice(key.lastIndexOf('.') + 1)) : roleName(key),
           order,
           stmt,
           rhs: elementText,

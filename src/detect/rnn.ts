@@ -56,7 +56,7 @@ function productOfStatePlusInput(flow: Flow, d: Def, isPrevious: (ref: string) =
  * `out[i + 1] = sigmoid(wc * x[i] + wp * out[i])`: an array's next slot computed from its current one
  * carries a state along the array, whatever its name. Gives the test for a read of the current slot.
  */
-function nextSlotOf(d: Def): RegExp | undefined {
+export function nextSlotOf(d: Def): RegExp | undefined {
   if (d.targetCount !== 1 || !d.targetSubscripted) return undefined;
   // A numbered slot is part of the key (`output[0]`): the array's name is before it.
   const base = d.key.replace(/\[\d+\]$/, '');
