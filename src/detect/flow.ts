@@ -98,7 +98,9 @@ export class Flow {
     let result = false;
     // `outputs = hstack([outputs, W @ h + c])`: a list of results growing each step is no pre-activation (its products read the state).
     const accumulates = CONCAT.test(d.rhs) && extractRefs(d.rhs).includes(d.key);
-    if (!this.activates(d.rhs) && !accumulates) {
+    // `if self.input_depth != self.num_units: inputs = tf.layers.dense(inputs, n)`: the input resized to fit, before the step.
+    const resized = d.stmt.conditions.some((c) => SIZES_DIFFER.test(c)) && this.isParam(d.key) && d.refs.includes(d.key);
+    if (!this.activates(d.rhs) && !accumulates && !resized) {
       const products = this.matmulCount(d.rhs);
       // `B = res.shape[0]`, `H = len(h)`: sizes read off a product are not part of it.
       const sizeOnly = SHAPE_QUERY.test(d.rhs) && !SPLIT.test(d.rhs) && !RESHAPE.test(d.rhs);
@@ -132,6 +134,9 @@ export class Flow {
 const HELD_AS_IT_IS = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*;?\s*$/;
 const UNPACKED = /^\s*(?:[\w$]+\s*\.\s*)*(?:unpack|unstack|unbind|split|chunk)\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]/;
 const UNPACKED_BY_METHOD = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:unbind|chunk|split)\s*\(/;
+
+/** `if self.input_depth != self.num_units`: a condition comparing sizes. */
+const SIZES_DIFFER = /(?:depth|dims?|size|units|shape)\w*\s*(?:\[[^\]]*\])?\s*!=|!=\s*[\w.]*(?:depth|dims?|size|units|shape)/i;
 
 export type Roles = Map<Def, GateName>;
 

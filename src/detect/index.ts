@@ -141,7 +141,10 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     const gateObjects = report.type === 'class' ? memberGateModules(report, fileClasses, scanned.lineOf) : new Map();
     const helpers = methods.length ? classHelpers(methods, scanned.lineOf, gateComputing, gateObjects) : undefined;
     const callsHelper = (u: ScanUnit) => helpers !== undefined && u.stmts.some((s) => helperCalled(s.text, helpers) !== undefined);
-    const results = analysed.map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k])).filter((r): r is UnitAnalysis => r !== undefined);
+    // A caller naming what a complete cell method returns (`self.c = self.step(...)` of a GRU step) maps no line: the method's kind stands.
+    const results = analysed
+      .map((u, k) => (callsHelper(u) ? analyseStatements(u.stmts, u.params, scanned.lineOf, modules, helpers) : alone[k]))
+      .filter((r): r is UnitAnalysis => r !== undefined && r.gates.size > 0);
     // Also when the cell found lacks its hidden state, computed by a method of its own (`h_t = self.output_gate() * tanh(c_t)`).
     const lacksH = (r: UnitAnalysis | undefined) => r !== undefined && isCell(r) && !r.gates.has('h');
     const together = merge(results);

@@ -169,6 +169,9 @@ const CELL_READ = /^(?:c|cx|ct|c_t|c_?(?:t_?)?prev(?:ious)?|prev(?:ious)?_?c|c_?
 export function hasPeephole(flow: Flow, roles: Roles, updates: Def[]): boolean {
   // By its name, or as the variable the cell update writes (OCRopus' `gix[t] += WIP * state[t-1]`).
   const cellKeys = new Set([...roles].filter(([, r]) => r === 'c').map(([d]) => d.key));
+  // Also the previous cell state under any name: what the update keeps by f (`c = f * c_old + i * g`).
+  const forgetKeys = [...roles].filter(([, r]) => r === 'f').map(([d]) => d.key);
+  for (const [d, r] of roles) if (r === 'c') for (const k of forgetKeys) for (const p of productPartners(d.rhs, k)) if (!forgetKeys.includes(p)) cellKeys.add(p);
   const readsCell = (text: string) => extractRefs(text).some((r) => CELL_READ.test(roleName(r.slice(r.lastIndexOf('.') + 1))) || cellKeys.has(r));
   // chainer's `peep_in_i = self.peep_i(self.c)` then `i = sigmoid(i + peep_in_i)`: the cell read one step before.
   const readsPeep = (d: Def) =>

@@ -16,6 +16,9 @@ const WEIGHT_ELEMENT = String.raw`(?:\s*\.\s*data)?(?:\s*\[[^\][]*\]){1,2}`;
 // A weight spelled out (`w_cell_input`, `w_hidden`), on either side of the product (`X[i] * w_cell_input`); not a size (`w_size`).
 const SPELLED_WEIGHT = String.raw`w_[a-z]+(?:_[a-z0-9]+)*(?<!size|dim|len|width|height|count|num)`;
 const SCALAR_WEIGHT_PRODUCT = new RegExp(String.raw`(?<![\w$.])(?:${WEIGHT_NAME}(?:${WEIGHT_ELEMENT})?|${SPELLED_WEIGHT})\s*\*(?![*=])\s*[A-Za-z_$(]|(?<![*])\*\s*${SPELLED_WEIGHT}(?![\w$])`, 'g');
+/** IndRNN's `math_ops.multiply(state, self._recurrent_kernel)`: an elementwise product with a weight the layer holds. */
+const KERNEL = String.raw`(?:self|this)\s*\.\s*_?\w*(?:kernel|weights?)\w*`;
+const ELEMENTWISE_KERNEL = new RegExp(String.raw`(?:^|[^\w$])(?:multiply|mul)\s*\(\s*(?:[\w$.]+\s*,\s*${KERNEL}|${KERNEL}\s*,\s*[\w$.]+)\s*\)`, 'g');
 /** A product of two named values (`neu1 * input[j]`), counted where a slot recurrence says the factors are weights. */
 const NAMED_PRODUCTS = /(?<![\w$.])[A-Za-z_$][\w$.]*(?:\s*\[[^\][]*\])*\s*\*(?![*=])\s*[A-Za-z_$(]/g;
 const NAMED_PRODUCT = new RegExp(NAMED_PRODUCTS.source);
@@ -24,7 +27,7 @@ const LOADED_WEIGHT = new RegExp(String.raw`^\s*${WEIGHT_NAME}${WEIGHT_ELEMENT}\
 
 /** Scalar products with a weight in `d`: written as such, or through a local holding a weight's element (`sum += w * hv`). */
 function scalarWeightProducts(flow: Flow, d: Def): number {
-  let count = (d.rhs.match(SCALAR_WEIGHT_PRODUCT) ?? []).length;
+  let count = (d.rhs.match(SCALAR_WEIGHT_PRODUCT) ?? []).length + (d.rhs.match(ELEMENTWISE_KERNEL) ?? []).length;
   for (const r of new Set(d.refs)) {
     if (r.includes('.') || !LOADED_WEIGHT.test(flow.reaching(r, d.order)?.rhs ?? '')) continue;
     const name = r.replace(/[$]/g, '\\$');

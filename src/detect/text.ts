@@ -69,13 +69,15 @@ export function blankPython(source: string): string {
   const out = source.split('');
   let i = 0;
   let lineStart = true;
+  // Open brackets: a line inside them continues a statement (`raise E("..."\n    % shape)` is no magic).
+  let depth = 0;
   while (i < source.length) {
     const ch = source[i];
     if (lineStart) {
       // `%matplotlib inline`, `!curl ...`: notebook-only syntax, not Python.
       let j = i;
       while (j < source.length && (source[j] === ' ' || source[j] === '\t')) j++;
-      if (source[j] === '%' || source[j] === '!') {
+      if (depth === 0 && (source[j] === '%' || source[j] === '!')) {
         while (j < source.length && source[j] !== '\n') out[j++] = ' ';
         i = j;
         continue;
@@ -105,7 +107,11 @@ export function blankPython(source: string): string {
       if (!triple && source[open] === '[') keepStringKey(source, out, open, i);
       else if (!triple) keepActivationName(source, out, open + 1, i);
       i += quote.length;
-    } else i++;
+    } else {
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+      i++;
+    }
   }
   return out.join('');
 }
