@@ -5,6 +5,7 @@
 import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates, nextSlotOf } from './rnn';
+import { analyseInlineLstm } from './inlineLstm';
 import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
 import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
@@ -370,7 +371,7 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
   const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
   if (lstm === null) return undefined;
-  return lstm ?? analyseGru(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
+  return lstm ?? analyseGru(flow) ?? analyseInlineLstm(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
 }
 
 const LAYER =

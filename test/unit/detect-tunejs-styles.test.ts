@@ -32,4 +32,12 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       ],
     );
   });
+
+  // Met in fresh10 (a scalar TypeScript LSTM written as two state updates).
+  it('an LSTM whose gates exist only inside its state updates (`long = long * sig(…) + sig(…) * tanh(…)`, `short = tanh(long) * sig(…)`), and a prediction squashing that update written out in place; a mix of activations that keeps no state is no cell', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'inline_gates.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [{ name: 'Memory', kind: 'lstm', range: { start: 5, end: 21 }, gates: { i: [12, 18], f: [12, 17], g: [12, 18], o: [12, 19], c: [16, 17, 18], h: [12, 19] } }],
+    );
+  });
 });
