@@ -377,7 +377,8 @@ const LAYER =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)(?:Layer)?\s*[(,]/;
 const HELD_OBJECT = /^\s*(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z][\w$]*\s*\(/;
 /** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
-const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
+// Also a function passed (`activation=tf.nn.tanh`).
+const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*(?:["'](?!linear["'])\w+["']|(?:[\w$]+\s*\.\s*)*(?:sigmoid|tanh|relu|elu|selu|gelu|swish|silu|softsign|hard_sigmoid)\b)/;
 
 /** `i2h = conv(x, ...); h2h = conv(h, ...); return i2h, h2h`: values handed back that are each a product. */
 function returnsProducts(stmts: Stmt[], returned: string): boolean {
