@@ -284,6 +284,16 @@ function declarators(text: string): string[] {
   const decl = /^\s*(?:export\s+)?(?:const|let|var)\s+/.exec(text);
   if (!decl) return [text];
   const body = ' '.repeat(decl[0].length) + text.slice(decl[0].length);
+  // `const { hidden, wh } = cell`: each name bound is a value taken out of the right side (`hidden = cell`).
+  const destructured = /^\s*\{([^{}]*)\}\s*=/.exec(body);
+  if (destructured) {
+    const open = body.indexOf('{');
+    const rest = body.slice(open + destructured[0].length - destructured[0].indexOf('{') - 1);
+    return [...destructured[1].matchAll(/(?:^|,)\s*(?:[A-Za-z_$][\w$]*\s*:\s*)?([A-Za-z_$][\w$]*)/g)].map((m) => {
+      const at = open + 1 + m.index! + m[0].length - m[1].length;
+      return blank(body.slice(0, at)) + m[1] + blank(body.slice(at + m[1].length, body.length - rest.length)) + rest;
+    });
+  }
   const parts = splitTopLevel(body);
   if (parts.length < 2) return [body];
   return parts.map((p) => blank(body.slice(0, p.offset)) + p.text + blank(body.slice(p.offset + p.text.length)));

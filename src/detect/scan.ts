@@ -261,7 +261,8 @@ function isExpressionBrace(before: string): boolean {
   const t = before.trimEnd();
   if (!t) return false;
   if (t.endsWith('=>')) return false;
-  return /(?:[=(,[?:]|\|\||&&|\?\?|\breturn|\btype\s+\w+\s*=)$/.test(t) && !/\b(?:else|try|finally|do)$/.test(t);
+  // `const { h, c } = state`: a destructuring pattern.
+  return /(?:[=(,[?:]|\|\||&&|\?\?|\breturn|\btype\s+\w+\s*=|\b(?:const|let|var))$/.test(t) && !/\b(?:else|try|finally|do)$/.test(t);
 }
 
 function scanCLike(source: string): Scanned {

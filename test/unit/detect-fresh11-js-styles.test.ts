@@ -21,4 +21,11 @@ describe('detectCells: JS/TS styles from the fresh11 set of real code', () => {
       { name: 'rowGru', kind: 'gru', range: { start: 42, end: 52 }, gates: { r: [47], z: [45], n: [49], h: [50] } },
     ]);
   });
+
+  it('a state taken out of the cell it is handed by destructuring (`const { h, wx, wh, b } = cell`) is the previous state', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'destructured_state.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [{ name: 'stepCell', kind: 'rnn', range: { start: 9, end: 13 }, gates: { h: [11] } }],
+    );
+  });
 });

@@ -34,4 +34,7 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
   it("gates as objects of classes imported from another module, the input gate's object handing back the gate and the candidate together (`i_val, proposal = self.input_gate.forward(xh, h_prev)`): the first value is i, the second, written into the cell with i, is the candidate", () => {
     assert.deepEqual(cells('imported_gate_objects.py'), [{ name: 'MemoryBlock', kind: 'lstm', peephole: undefined, gates: { i: [19], f: [18], g: [19], o: [20], c: [21], h: [22] } }]);
   });
+  it("layers of the project's own classes (`DenseLayer(units)`, `LinearLayer(...)`) are products like `Dense`: an Elman cell over two of them is an RNN; a read-out through one is no cell", () => {
+    assert.deepEqual(cells('own_dense_layers.py'), [{ name: 'ElmanCell', kind: 'rnn', peephole: undefined, gates: { h: [15] } }]);
+  });
 });
