@@ -231,9 +231,17 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
     // `out = o * tanh(c)` under any name is the hidden state.
     // Also with the squash on a line of its own (`Ct[t] = tanh(C[t]); Hout[t] = o * Ct[t]`).
     const squashedCell = (s: Def) => !roles.has(s) && s.targetCount === 1 && hasActivation(s.rhs) && refsRole(flow, s, roles, ['c']);
+    // `O[t] = Ca[t] * o[t]`: a value named as the output gate that reads another o and the squashed cell is what o gates.
+    const gatesByO =
+      roles.get(d) === 'o' &&
+      !hasActivation(d.rhs) &&
+      d.refs.some((r) => {
+        const src = flow.reaching(r, d.order);
+        return src !== undefined && src.key !== d.key && roles.get(src) === 'o';
+      });
     const gatedCell =
       d.targetCount === 1 &&
-      !roles.has(d) &&
+      (!roles.has(d) || gatesByO) &&
       refsRole(flow, d, roles, ['o']) &&
       (hasActivation(d.rhs) ? reachesRole(flow, d, roles, ['c']) : readsThroughMixers(flow, roles, d).sources.some(squashedCell));
     // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
@@ -378,7 +386,8 @@ const LAYER =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)(?:Layer)?\s*[(,]/;
 const HELD_OBJECT = /^\s*(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z][\w$]*\s*\(/;
 /** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
-const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
+// Also a function passed (`activation=tf.nn.tanh`).
+const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*(?:["'](?!linear["'])\w+["']|(?:[\w$]+\s*\.\s*)*(?:sigmoid|tanh|relu|elu|selu|gelu|swish|silu|softsign|hard_sigmoid)\b)/;
 
 /** `i2h = conv(x, ...); h2h = conv(h, ...); return i2h, h2h`: values handed back that are each a product. */
 function returnsProducts(stmts: Stmt[], returned: string): boolean {

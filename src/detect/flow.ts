@@ -3,6 +3,7 @@
 // compute a gate once roles are known.
 import { extractRefs, type Def } from './defs';
 import { helperCalled, type ClassHelpers } from './helpers';
+import { activatesProductInPlace, sliceWriteRead } from './inPlaceSlices';
 import type { Param } from './scan';
 import type { GateName } from './types';
 import { matchBracket } from './text';
@@ -306,7 +307,8 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
     }
     d.lines.forEach((l) => lines.add(l));
     const reached = d.refs.flatMap((r) => {
-      const src = flow.reaching(r, d.order);
+      const last = flow.reaching(r, d.order);
+      const src = last && sliceWriteRead(flow, d, last);
       return src ? [src, ...flow.alternatives(src)] : [];
     });
     for (const src of reached) {
@@ -325,6 +327,7 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
         SPLIT.test(d.rhs) &&
         hasActivation(src.rhs) &&
         (flow.matmulCount(src.rhs) > 0 ||
+          activatesProductInPlace(flow, src) ||
           src.refs.some((rr) => {
             const s = flow.reaching(rr, src.order);
             return s !== undefined && flow.preact(s);

@@ -42,4 +42,9 @@ describe('detectCells: Python styles from the eighth set of real code', () => {
   it('products handed back as a pair by a short method of a base class (`return from_x, from_h`, each a `convolution`) feed an RNN that unpacks them', () => {
     assert.deepEqual(cells('base_products.py'), [{ name: 'TinyConvRnn', kind: 'rnn', peephole: undefined, gates: { h: [14, 15] } }]);
   });
+  it('activations written in place into slices of one product (`p[:, :n] = tanh(p[:, :n]); p[:, n:] = sigmoid(p[:, n:])`) and read back by slice: the candidate slice comes from the tanh write (with the product), the gates from the sigmoid write; an output array named like the gate (`O[t] = Ca[t] * o[t]`) is h, not o', () => {
+    assert.deepEqual(cells('in_place_slices.py'), [
+      { name: 'SliceActivatedLstm', kind: 'lstm', peephole: undefined, gates: { i: [15, 18], f: [15, 17], g: [13, 14, 16], o: [15, 19], c: [20], h: [22] } },
+    ]);
+  });
 });

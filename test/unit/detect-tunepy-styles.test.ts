@@ -37,4 +37,10 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
   it("layers of the project's own classes (`DenseLayer(units)`, `LinearLayer(...)`) are products like `Dense`: an Elman cell over two of them is an RNN; a read-out through one is no cell", () => {
     assert.deepEqual(cells('own_dense_layers.py'), [{ name: 'ElmanCell', kind: 'rnn', peephole: undefined, gates: { h: [15] } }]);
   });
+  it("each gate a dense layer made with its activation, given as a function or by name (`Dense(units, activation=tf.nn.sigmoid)`), the values under names that say little (`keep`, `admit`, `proposal`, `reveal`): an LSTM whose gates are told apart by their layers' activations; one tanh dense layer over the input joined with the previous state is an RNN", () => {
+    assert.deepEqual(cells('activated_dense_gates.py'), [
+      { name: 'DenseGatedCell', kind: 'lstm', peephole: undefined, gates: { i: [19], f: [17], g: [20], o: [22], c: [18, 21], h: [23] } },
+      { name: 'DenseRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [33] } },
+    ]);
+  });
 });
