@@ -1,6 +1,7 @@
 // GRU roles that names get wrong, settled by what the values are computed from.
 import { dependsOnRole, isMixer, type Flow, type Roles } from './flow';
 import type { Def } from './defs';
+import { SIGMOID_LIKE } from './vocab';
 
 /**
  * The update gate z reads only the input and the previous state; the candidate is the one value
@@ -10,7 +11,8 @@ import type { Def } from './defs';
 export function candidatesNamedAsUpdate(flow: Flow, roles: Roles): void {
   const zDefs = [...roles].filter(([, r]) => r === 'z').map(([d]) => d);
   if (zDefs.length < 2 || [...roles.values()].includes('n')) return;
-  const throughReset = zDefs.filter((d) => dependsOnRole(flow, roles, d, 'r'));
+  // A sigmoid stays z: a second copy of the step reads r through the state the first one made.
+  const throughReset = zDefs.filter((d) => dependsOnRole(flow, roles, d, 'r') && !SIGMOID_LIKE.test(d.rhs));
   if (throughReset.length && throughReset.length < zDefs.length) for (const d of throughReset) roles.set(d, 'n');
 }
 
