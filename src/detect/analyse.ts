@@ -291,7 +291,8 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   inferUnnamedGru(flow, roles);
   const hDefs: Def[] = [];
   for (const d of flow.defs) {
-    const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>';
+    // Or an array's next slot from its current one (`out[0][j + 1] = (1 - z) * out[0][j] + …`), whatever its name.
+    const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>' || nextSlotOf(d)?.test(d.rhs) === true;
     if (!isH || !reachesRole(flow, d, roles, ['z'])) continue;
     // `return current_hidden_state`: a return of names computes nothing; the value it returns is the new state.
     const returned =
@@ -314,9 +315,7 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   hDefs.splice(0, hDefs.length, ...hDefs.filter((d) => roles.get(d) === 'h'));
   // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
   if (!hDefs.length) {
-    // Or an array's next slot from its current one (`out[0][j + 1] = (1 - z) * out[0][j] + …`).
     const readsPrevious = (d: Def) =>
-      nextSlotOf(d)?.test(d.rhs) ||
       d.refs.some((r) => {
         const name = roleName(r);
         const src = flow.reaching(r, d.order);

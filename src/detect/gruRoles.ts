@@ -11,7 +11,8 @@ import { hasActivation, RNN_ACTIVATION, SIGMOID_LIKE } from './vocab';
 export function candidatesNamedAsUpdate(flow: Flow, roles: Roles): void {
   const zDefs = [...roles].filter(([, r]) => r === 'z').map(([d]) => d);
   if (zDefs.length < 2 || [...roles.values()].includes('n')) return;
-  const throughReset = zDefs.filter((d) => dependsOnRole(flow, roles, d, 'r'));
+  // A sigmoid stays z: a second copy of the step reads r through the state the first one made.
+  const throughReset = zDefs.filter((d) => dependsOnRole(flow, roles, d, 'r') && !SIGMOID_LIKE.test(d.rhs));
   if (throughReset.length && throughReset.length < zDefs.length) for (const d of throughReset) roles.set(d, 'n');
 }
 
