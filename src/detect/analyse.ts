@@ -6,7 +6,7 @@ import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates, nextSlotOf } from './rnn';
 import { analyseInlineLstm } from './inlineLstm';
-import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
+import { candidatesNamedAsUpdate, inferUnnamedGru, lastMixerOf } from './gruRoles';
 import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, movesOneValue, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
@@ -189,7 +189,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         !roles.has(d) &&
         d.targetCount === 1 &&
         d.key !== '<return>' &&
-        !hasActivation(d.rhs) &&
+        // Activated only inside, around the candidate (`state = f * state + i * tanh(update)`): it reads f and i.
+        (!hasActivation(d.rhs) || (refsRole(flow, d, roles, ['f']) && refsRole(flow, d, roles, ['i']))) &&
         // A copy (`final_cell_state[k] = c_now`) hands a state on; it computes none.
         !COPY.test(d.rhs) &&
         stateRole(d.name, d.targetSubscripted) !== 'h' &&
@@ -287,6 +288,7 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n'], GRU_SUFFIXES);
   candidatesNamedAsUpdate(flow, roles);
+  inferUnnamedGru(flow, roles);
   const hDefs: Def[] = [];
   for (const d of flow.defs) {
     // Or an array's next slot from its current one (`out[0][j + 1] = (1 - z) * out[0][j] + …`), whatever its name.
@@ -377,7 +379,8 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
   const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated), held: callOf(layers.held) };
   const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
-  if (lstm === null) return undefined;
+  // A coupled mix that is no LSTM (`s = (1 - a) * s + a * g`) may still be a GRU's update (its candidate read through r).
+  if (lstm === null) return analyseGru(flow);
   return lstm ?? analyseGru(flow) ?? analyseInlineLstm(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
 }
 

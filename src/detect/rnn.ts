@@ -124,6 +124,18 @@ function readsOwnPrevious(flow: Flow, d: Def): boolean {
   return reads.some((r) => PREVIOUS_WORD.test(roleName(r)) && stateStem(roleName(r)) === stem && flow.isParam(r));
 }
 
+/**
+ * `for e in embeddings: hidden = relu(fc(cat((state_tm1, e))))` (additive attention): computed in a loop from a
+ * previous state the function never changes, and handed on by no return, no attribute and no later pass, it is a
+ * hidden layer applied to each element, not a recurrent state (every pass reads the same previous state).
+ */
+function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
+  if (!d.stmt.inLoop || d.targetSubscripted || d.key.includes('.') || !previous.length) return false;
+  if (!previous.every((r) => flow.isParam(r) && !flow.definitionsOf(r).length)) return false;
+  const handedOn = flow.defs.some((o) => o !== d && o.refs.includes(d.key) && (o.key === '<return>' || o.key.startsWith('self.') || o.key === d.key || /^\s*[A-Za-z_$][\w$]*\s*;?\s*$/.test(o.rhs)));
+  return !handedOn;
+}
+
 export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -198,6 +210,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     };
     const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;

@@ -43,4 +43,10 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
       { name: 'DenseRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [33] } },
     ]);
   });
+  it("TF1 cells as closures over the graph's weights: an LSTM whose cell state is `state` with the candidate's tanh written inside its update (`state = forget_gate * state + input_gate * tf.tanh(proposal)`); a GRU under names of no role (`mixed = (1 - blend) * y + blend * fresh`, `fresh` computed through the other sigmoid); an additive attention scoring every slot against one fixed previous state is no cell", () => {
+    assert.deepEqual(cells('closures_and_attention.py'), [
+      { name: 'memory_cell', kind: 'lstm', peephole: undefined, gates: { i: [14], f: [15], g: [16, 17], o: [18], c: [17], h: [19] } },
+      { name: 'gated_cell', kind: 'gru', peephole: undefined, gates: { r: [31], z: [30], n: [33], h: [34] } },
+    ]);
+  });
 });
