@@ -59,6 +59,7 @@ const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vecto
 
 /** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`, `this.hidden.dot(W)`. */
 const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map|dot)\s*\(/;
+const APPENDED = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*push\s*\(/;
 
 function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
   const segment = stmt.text.slice(from, to);
@@ -160,7 +161,8 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     }
     // `this.c.scale(this.f); this.c.add(Matrix.scale(this.i, this.g))`, `this.f.func(sigmoid)`: a matrix
     // object updated by its own method is redefined there, from itself and the arguments.
-    const mutated = assign ? undefined : MUTATOR.exec(text);
+    // Also an activated value appended to a list (`next.push(Math.tanh(sum))`, then `h = next`).
+    const mutated = assign ? undefined : (MUTATOR.exec(text) ?? (hasActivation(text) ? APPENDED.exec(text) : null));
     if (mutated && matchBracket(text, mutated[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
       const key = refKey(mutated[1].replace(/\s+/g, ''));
       defs.push(wholeStatement(stmt, order, text, key, roleName(memberName(key)), text, extractRefs(text)));

@@ -40,4 +40,11 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       [{ name: 'Memory', kind: 'lstm', range: { start: 5, end: 21 }, gates: { i: [12, 18], f: [12, 17], g: [12, 18], o: [12, 19], c: [16, 17, 18], h: [12, 19] } }],
     );
   });
+
+  it("plain-JS idioms: gates from one helper handed each gate's activation last (`layer(W, U, x, h, sigmoid)`, `…, Math.tanh)`), and a new state built by pushing activated sums into a list (`next.push(Math.tanh(sum))`, then `h = next`)", () => {
+    assert.deepEqual(cells('helpers_and_lists.js'), [
+      { name: 'HelperLstm', kind: 'lstm', range: { start: 5, end: 15 }, gates: { i: [7], f: [8], g: [10], o: [9], c: [11], h: [12] } },
+      { name: 'listRnn', kind: 'rnn', range: { start: 17, end: 30 }, gates: { h: [23, 24, 25] } },
+    ]);
+  });
 });
