@@ -136,6 +136,12 @@ function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
   return !handedOn;
 }
 
+/** `sigmoid(u)`, `self.activation(u)`: the right-hand side is one activation call as a whole. */
+function wholeActivation(rhs: string): boolean {
+  const head = /^\s*[A-Za-z_$][\w$.]*\s*\(/.exec(rhs);
+  return head !== null && RNN_ACTIVATION.test(head[0]) && /\)\s*;?\s*$/.test(rhs);
+}
+
 export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -196,6 +202,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       if (STATE_LIST.test(name) && slotBefore(r).test(texts)) return true;
       // Under any name, carried round a loop by a copy of the new state (`current_state = next_state`).
       if (d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop && o.refs.includes(d.key) && /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(o.rhs))) return true;
+      // `c = sigmoid(Wux @ x + Wuc @ prevContextArr + bu); return c, o`: a parameter named as the previous one of
+      // anything, read by a value the step hands back by name (an Elman step's context units).
+      // (The value is the activation as a whole: not an attention energy `e = v @ tanh(W @ prev_q + U @ k)`.)
+      if (PREVIOUS_WORD.test(name) && flow.isParam(r) && collected.has(d.key) && wholeActivation(d.rhs)) return true;
       // Read by its own new value inside the loop that reassigns it (`carried = tanh(np.dot(carried, W) + ...)`).
       if (plainInLoop && r === d.key) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;

@@ -49,4 +49,7 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
       { name: 'gated_cell', kind: 'gru', peephole: undefined, gates: { r: [31], z: [30], n: [33], h: [34] } },
     ]);
   });
+  it('an Elman step handing back its new context units by name (`c = logistic(u); return c, y`) computed from a parameter named as the previous one (`prev_context`) is an RNN; an attention energy over a previous query (`e = v @ np.tanh(...)`) is no state', () => {
+    assert.deepEqual(cells('context_units.py'), [{ name: 'ContextNet', kind: 'rnn', peephole: undefined, gates: { h: [12, 13] } }]);
+  });
 });
