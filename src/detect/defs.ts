@@ -103,6 +103,18 @@ function unwrap(text: string): { text: string; offset: number } {
   return { text, offset: 0 };
 }
 
+/** The `key: value` members of an object literal `rhs` when two or more are named as gates. */
+function gateMembers(rhs: string): { key: string; text: string; offset: number }[] {
+  const lead = rhs.length - rhs.trimStart().length;
+  const end = rhs.trimEnd().replace(/;$/, '').trimEnd().length - 1;
+  if (rhs[lead] !== '{' || matchBracket(rhs, lead) !== end) return [];
+  const members = splitTopLevel(rhs.slice(lead + 1, end)).flatMap((p) => {
+    const m = /^(\s*)([A-Za-z_$][\w$]*)\s*:/.exec(p.text);
+    return m ? [{ key: m[2], text: p.text.slice(m[0].length), offset: lead + 1 + p.offset + m[0].length }] : [];
+  });
+  return members.filter((e) => gateNamed(roleName(e.key))).length >= 2 ? members : [];
+}
+
 /** A gate's name (not a state's): `z`, `forget_gate`. */
 function gateNamed(name: string): boolean {
   const role = classify(name, LSTM_NAMES, true) ?? classify(name, GRU_NAMES, true);
@@ -202,6 +214,14 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       .map((p) => p.text.trim())
       .filter(Boolean);
     if (!targets.length) return;
+    // `const gates = { i: sigmoid(…), f: sigmoid(…), … }`: an object of gate values defines each member (`gates.f`).
+    const members = targets.length === 1 && /^[A-Za-z_$][\w$.]*$/.test(targets[0]) ? gateMembers(rhs) : [];
+    for (const e of members) {
+      const key = `${refKey(targets[0])}.${e.key}`;
+      const at = rhsStart + e.offset;
+      defs.push({ ...wholeStatement(stmt, order, text, key, roleName(e.key), e.text, extractRefs(e.text)), rhsOffset: at, lines: linesOf(stmt, at, at + e.text.length, lineOf) });
+    }
+    if (members.length) return;
     let elements: { text: string; offset: number }[] | undefined;
     if (targets.length > 1) {
       const inner = unwrap(rhs);

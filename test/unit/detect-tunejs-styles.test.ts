@@ -47,4 +47,11 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       { name: 'listRnn', kind: 'rnn', range: { start: 17, end: 30 }, gates: { h: [23, 24, 25] } },
     ]);
   });
+
+  it('gate values kept in one object literal (`const gates = { i: sigmoid(…), f: …, o: …, g: Math.tanh(…) }`) and read back by member (`gates.f * state.c`): each member is its gate', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'object_gates.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [{ name: 'ObjectGates', kind: 'lstm', range: { start: 4, end: 25 }, gates: { i: [16], f: [17], g: [19], o: [18], c: [21], h: [22] } }],
+    );
+  });
 });
