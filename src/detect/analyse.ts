@@ -5,7 +5,8 @@
 import { extractRefs, parseDefs, type Def } from './defs';
 import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates, nextSlotOf } from './rnn';
-import { candidatesNamedAsUpdate, lastMixerOf } from './gruRoles';
+import { analyseInlineLstm } from './inlineLstm';
+import { candidatesNamedAsUpdate, inferUnnamedGru, lastMixerOf } from './gruRoles';
 import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { dependsOnRole, Flow, isMixer, movesOneValue, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
@@ -188,7 +189,8 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         !roles.has(d) &&
         d.targetCount === 1 &&
         d.key !== '<return>' &&
-        !hasActivation(d.rhs) &&
+        // Activated only inside, around the candidate (`state = f * state + i * tanh(update)`): it reads f and i.
+        (!hasActivation(d.rhs) || (refsRole(flow, d, roles, ['f']) && refsRole(flow, d, roles, ['i']))) &&
         // A copy (`final_cell_state[k] = c_now`) hands a state on; it computes none.
         !COPY.test(d.rhs) &&
         stateRole(d.name, d.targetSubscripted) !== 'h' &&
@@ -286,9 +288,11 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
 function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n'], GRU_SUFFIXES);
   candidatesNamedAsUpdate(flow, roles);
+  inferUnnamedGru(flow, roles);
   const hDefs: Def[] = [];
   for (const d of flow.defs) {
-    const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>';
+    // Or an array's next slot from its current one (`out[0][j + 1] = (1 - z) * out[0][j] + …`), whatever its name.
+    const isH = stateRole(d.name, d.targetSubscripted) === 'h' || RNN_OUTPUT.test(d.name) || d.key === '<return>' || nextSlotOf(d)?.test(d.rhs) === true;
     if (!isH || !reachesRole(flow, d, roles, ['z'])) continue;
     // `return current_hidden_state`: a return of names computes nothing; the value it returns is the new state.
     const returned =
@@ -311,9 +315,7 @@ function analyseGru(flow: Flow): UnitAnalysis | undefined {
   hDefs.splice(0, hDefs.length, ...hDefs.filter((d) => roles.get(d) === 'h'));
   // The new state under another name (`hid_state = (1 - z) * h_ + z * state`): what mixes z with the previous state.
   if (!hDefs.length) {
-    // Or an array's next slot from its current one (`out[0][j + 1] = (1 - z) * out[0][j] + …`).
     const readsPrevious = (d: Def) =>
-      nextSlotOf(d)?.test(d.rhs) ||
       d.refs.some((r) => {
         const name = roleName(r);
         const src = flow.reaching(r, d.order);
@@ -377,15 +379,17 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
   const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated), held: callOf(layers.held) };
   const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
-  if (lstm === null) return undefined;
-  return lstm ?? analyseGru(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
+  // A coupled mix that is no LSTM (`s = (1 - a) * s + a * g`) may still be a GRU's update (its candidate read through r).
+  if (lstm === null) return analyseGru(flow);
+  return lstm ?? analyseGru(flow) ?? analyseInlineLstm(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
 }
 
 const LAYER =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)(?:Layer)?\s*[(,]/;
 const HELD_OBJECT = /^\s*(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z][\w$]*\s*\(/;
 /** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
-const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*["'](?!linear["'])\w+["']/;
+// Also a function passed (`activation=tf.nn.tanh`).
+const LAYER_ACTIVATION = /\bactivation\s*[=:]\s*(?:["'](?!linear["'])\w+["']|(?:[\w$]+\s*\.\s*)*(?:sigmoid|tanh|relu|elu|selu|gelu|swish|silu|softsign|hard_sigmoid)\b)/;
 
 /** `i2h = conv(x, ...); h2h = conv(h, ...); return i2h, h2h`: values handed back that are each a product. */
 function returnsProducts(stmts: Stmt[], returned: string): boolean {

@@ -59,6 +59,7 @@ const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vecto
 
 /** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`, `this.hidden.dot(W)`. */
 const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map|dot)\s*\(/;
+const APPENDED = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*push\s*\(/;
 
 function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
   const segment = stmt.text.slice(from, to);
@@ -103,6 +104,18 @@ function unwrap(text: string): { text: string; offset: number } {
   const t = text.trim();
   if ((t.startsWith('(') || t.startsWith('[')) && matchBracket(t, 0) === t.length - 1) return { text: t.slice(1, -1), offset: lead + 1 };
   return { text, offset: 0 };
+}
+
+/** The `key: value` members of an object literal `rhs` when two or more are named as gates. */
+function gateMembers(rhs: string): { key: string; text: string; offset: number }[] {
+  const lead = rhs.length - rhs.trimStart().length;
+  const end = rhs.trimEnd().replace(/;$/, '').trimEnd().length - 1;
+  if (rhs[lead] !== '{' || matchBracket(rhs, lead) !== end) return [];
+  const members = splitTopLevel(rhs.slice(lead + 1, end)).flatMap((p) => {
+    const m = /^(\s*)([A-Za-z_$][\w$]*)\s*:/.exec(p.text);
+    return m ? [{ key: m[2], text: p.text.slice(m[0].length), offset: lead + 1 + p.offset + m[0].length }] : [];
+  });
+  return members.filter((e) => gateNamed(roleName(e.key))).length >= 2 ? members : [];
 }
 
 /** A gate's name (not a state's): `z`, `forget_gate`. */
@@ -163,7 +176,8 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     }
     // `this.c.scale(this.f); this.c.add(Matrix.scale(this.i, this.g))`, `this.f.func(sigmoid)`: a matrix
     // object updated by its own method is redefined there, from itself and the arguments.
-    const mutated = assign ? undefined : MUTATOR.exec(text);
+    // Also an activated value appended to a list (`next.push(Math.tanh(sum))`, then `h = next`).
+    const mutated = assign ? undefined : (MUTATOR.exec(text) ?? (hasActivation(text) ? APPENDED.exec(text) : null));
     if (mutated && matchBracket(text, mutated[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
       const key = refKey(mutated[1].replace(/\s+/g, ''));
       defs.push(wholeStatement(stmt, order, text, key, roleName(memberName(key)), text, extractRefs(text)));
@@ -198,7 +212,7 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     const rhs = text.slice(rhsStart);
     // `new_c = new_h = act(x)`: each target is assigned the last value (the other targets blanked, same length).
     const targetEnds = [rhsStart];
-    for (let next = assign.augmented ? undefined : assignmentAt(rhs); next && !next.augmented; ) {
+    for (let next = assign.augmented ? undefined : assignmentAt(rhs); next && !next.augmented;) {
       const from = targetEnds[targetEnds.length - 1];
       if (!CHAINED_TARGET.test(text.slice(from, from + next.at))) break;
       targetEnds.push(from + next.at + next.width);
@@ -217,6 +231,14 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
       .map((p) => p.text.trim())
       .filter(Boolean);
     if (!targets.length) return;
+    // `const gates = { i: sigmoid(…), f: sigmoid(…), … }`: an object of gate values defines each member (`gates.f`).
+    const members = targets.length === 1 && /^[A-Za-z_$][\w$.]*$/.test(targets[0]) ? gateMembers(rhs) : [];
+    for (const e of members) {
+      const key = `${refKey(targets[0])}.${e.key}`;
+      const at = rhsStart + e.offset;
+      defs.push({ ...wholeStatement(stmt, order, text, key, roleName(e.key), e.text, extractRefs(e.text)), rhsOffset: at, lines: linesOf(stmt, at, at + e.text.length, lineOf) });
+    }
+    if (members.length) return;
     let elements: { text: string; offset: number }[] | undefined;
     if (targets.length > 1) {
       const inner = unwrap(rhs);

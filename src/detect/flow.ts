@@ -202,7 +202,21 @@ export function refsRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): 
 
 /** A value that only combines others, with no role, activation or product of its own: `retain = f * c_prev`, `write = i * g`, `z12 = z11 * h`. */
 export function isMixer(flow: Flow, roles: Roles, d: Def): boolean {
-  return !roles.has(d) && d.key !== '<return>' && d.targetCount === 1 && !hasActivation(d.rhs) && flow.matmulCount(d.rhs) === 0 && !SPLIT.test(d.rhs);
+  return !roles.has(d) && d.key !== '<return>' && d.targetCount === 1 && !hasActivation(d.rhs) && flow.matmulCount(d.rhs) === 0 && !SPLIT.test(d.rhs) && !learningStep(d);
+}
+
+/** `w_z = w_z - rate * …`, `bz -= lr * …`: a weight's learning step reads the gates; it mixes nothing into a state. */
+const learningSteps = new WeakMap<Def, boolean>();
+function learningStep(d: Def): boolean {
+  let found = learningSteps.get(d);
+  if (found === undefined) learningSteps.set(d, (found = isLearningStep(d)));
+  return found;
+}
+function isLearningStep(d: Def): boolean {
+  if (!/-/.test(d.rhs) && !/-=/.test(d.stmt.text)) return false;
+  const rate = String.raw`\s*\(?\s*(?:[\w$]+\s*\.\s*)*(?:rate|lr|learning_?rate|eta|step_?size)\b`;
+  const key = d.key.replace(/[$.[\]]/g, '\\$&');
+  return new RegExp(`^\\s*${key}\\s*-${rate}`).test(d.rhs) || new RegExp(`-=${rate}`).test(d.stmt.text.slice(0, d.rhsOffset) + d.rhs);
 }
 
 /** The definitions `d` reads directly or through mixers, with the mixers passed on the way. */
@@ -253,7 +267,7 @@ export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName):
       if (!src || seen.has(src)) continue;
       if (roles.get(src) === role) return true;
       seen.add(src);
-      stack.push(src);
+      if (!learningStep(src)) stack.push(src);
     }
   }
   return false;

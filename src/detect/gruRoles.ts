@@ -1,6 +1,7 @@
 // GRU roles that names get wrong, settled by what the values are computed from.
 import { dependsOnRole, isMixer, type Flow, type Roles } from './flow';
 import type { Def } from './defs';
+import { hasActivation, RNN_ACTIVATION, SIGMOID_LIKE } from './vocab';
 
 /**
  * The update gate z reads only the input and the previous state; the candidate is the one value
@@ -10,7 +11,8 @@ import type { Def } from './defs';
 export function candidatesNamedAsUpdate(flow: Flow, roles: Roles): void {
   const zDefs = [...roles].filter(([, r]) => r === 'z').map(([d]) => d);
   if (zDefs.length < 2 || [...roles.values()].includes('n')) return;
-  const throughReset = zDefs.filter((d) => dependsOnRole(flow, roles, d, 'r'));
+  // A sigmoid stays z: a second copy of the step reads r through the state the first one made.
+  const throughReset = zDefs.filter((d) => dependsOnRole(flow, roles, d, 'r') && !SIGMOID_LIKE.test(d.rhs));
   if (throughReset.length && throughReset.length < zDefs.length) for (const d of throughReset) roles.set(d, 'n');
 }
 
@@ -27,5 +29,46 @@ export function lastMixerOf(flow: Flow, roles: Roles, d: Def): Def {
     const combines = next !== undefined && next.refs.some((r) => r !== at.key && flow.reaching(r, next.order) !== undefined);
     if (!next || !combines || !isMixer(flow, roles, next) || next.key === '<return>') return at;
     at = next;
+  }
+}
+
+/** The definitions `d` is computed from, at any depth (the first reaching definition of each name). */
+function upstream(flow: Flow, d: Def): Def[] {
+  const found: Def[] = [];
+  const stack = [d];
+  while (stack.length) {
+    const at = stack.pop()!;
+    for (const r of at.refs) {
+      const src = flow.reaching(r, at.order);
+      if (src && src !== at && !found.includes(src)) {
+        found.push(src);
+        stack.push(src);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * A GRU under names of no role (`upd`, `rem`, `htt`): a new state mixing the previous one with a candidate by a
+ * sigmoid and its complement (`ht = (1 - upd) * o + upd * htt`) is the GRU's update; the sigmoid is z, the tanh-like
+ * value it mixes in is the candidate n, and the other sigmoid the candidate is computed through is r.
+ */
+export function inferUnnamedGru(flow: Flow, roles: Roles): void {
+  if ([...roles.values()].some((r) => r === 'z' || r === 'r')) return;
+  const sole = (d: Def | undefined, pattern: RegExp) => d !== undefined && !roles.has(d) && d.targetCount === 1 && pattern.test(d.rhs);
+  for (const d of flow.defs) {
+    if (d.targetCount !== 1 || roles.has(d) || hasActivation(d.rhs)) continue;
+    const sources = d.refs.map((r) => flow.reaching(r, d.order));
+    const z = sources.find((s) => sole(s, SIGMOID_LIKE) && new RegExp(`\\b1(?:\\.0*)?\\s*-\\s*${s!.key.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(d.rhs));
+    const n = sources.find((s) => s !== z && sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs));
+    const previous = d.refs.some((r) => !flow.reaching(r, d.order) && flow.isParam(r));
+    if (!z || !n || !previous) continue;
+    const r = upstream(flow, n).find((s) => s !== z && sole(s, SIGMOID_LIKE));
+    if (!r) continue;
+    roles.set(z, 'z');
+    roles.set(n, 'n');
+    roles.set(r, 'r');
+    return;
   }
 }

@@ -7,6 +7,7 @@
 // notebook, assignments in other code cells (the notebook sets lstm.b_f in separate cells)
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { rewriteActivationFunctions } from './activationFunctions';
+import { rewriteActivatedLayerCalls } from './activatedLayers';
 import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
 import { findForgetBiasAssignments } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
@@ -127,6 +128,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   checkLanguage(languageId);
   const scanned = scan(source, languageId);
   rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
+  rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);

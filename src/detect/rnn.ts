@@ -127,6 +127,24 @@ function readsOwnPrevious(flow: Flow, d: Def): boolean {
   return reads.some((r) => PREVIOUS_WORD.test(roleName(r)) && stateStem(roleName(r)) === stem && flow.isParam(r));
 }
 
+/**
+ * `for e in embeddings: hidden = relu(fc(cat((state_tm1, e))))` (additive attention): computed in a loop from a
+ * previous state the function never changes, and handed on by no return, no attribute and no later pass, it is a
+ * hidden layer applied to each element, not a recurrent state (every pass reads the same previous state).
+ */
+function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
+  if (!d.stmt.inLoop || d.targetSubscripted || d.key.includes('.') || !previous.length) return false;
+  if (!previous.every((r) => flow.isParam(r) && !flow.definitionsOf(r).length)) return false;
+  const handedOn = flow.defs.some((o) => o !== d && o.refs.includes(d.key) && (o.key === '<return>' || o.key.startsWith('self.') || o.key === d.key || /^\s*[A-Za-z_$][\w$]*\s*;?\s*$/.test(o.rhs)));
+  return !handedOn;
+}
+
+/** `sigmoid(u)`, `self.activation(u)`: the right-hand side is one activation call as a whole. */
+function wholeActivation(rhs: string): boolean {
+  const head = /^\s*[A-Za-z_$][\w$.]*\s*\(/.exec(rhs);
+  return head !== null && RNN_ACTIVATION.test(head[0]) && /\)\s*;?\s*$/.test(rhs);
+}
+
 export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
@@ -187,6 +205,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       if (STATE_LIST.test(name) && slotBefore(r).test(texts)) return true;
       // Under any name, carried round a loop by a copy of the new state (`current_state = next_state`).
       if (d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop && o.refs.includes(d.key) && /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/.test(o.rhs))) return true;
+      // `c = sigmoid(Wux @ x + Wuc @ prevContextArr + bu); return c, o`: a parameter named as the previous one of
+      // anything, read by a value the step hands back by name (an Elman step's context units).
+      // (The value is the activation as a whole: not an attention energy `e = v @ tanh(W @ prev_q + U @ k)`.)
+      if (PREVIOUS_WORD.test(name) && flow.isParam(r) && collected.has(d.key) && wholeActivation(d.rhs)) return true;
       // Read by its own new value inside the loop that reassigns it (`carried = tanh(np.dot(carried, W) + ...)`).
       if (plainInLoop && r === d.key) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
@@ -202,6 +224,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts);
     const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;

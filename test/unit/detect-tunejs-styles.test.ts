@@ -32,4 +32,26 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       ],
     );
   });
+
+  // Met in fresh10 (a scalar TypeScript LSTM written as two state updates).
+  it('an LSTM whose gates exist only inside its state updates (`long = long * sig(…) + sig(…) * tanh(…)`, `short = tanh(long) * sig(…)`), and a prediction squashing that update written out in place; a mix of activations that keeps no state is no cell', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'inline_gates.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [{ name: 'Memory', kind: 'lstm', range: { start: 5, end: 21 }, gates: { i: [12, 18], f: [12, 17], g: [12, 18], o: [12, 19], c: [16, 17, 18], h: [12, 19] } }],
+    );
+  });
+
+  it("plain-JS idioms: gates from one helper handed each gate's activation last (`layer(W, U, x, h, sigmoid)`, `…, Math.tanh)`), and a new state built by pushing activated sums into a list (`next.push(Math.tanh(sum))`, then `h = next`)", () => {
+    assert.deepEqual(cells('helpers_and_lists.js'), [
+      { name: 'HelperLstm', kind: 'lstm', range: { start: 5, end: 15 }, gates: { i: [7], f: [8], g: [10], o: [9], c: [11], h: [12] } },
+      { name: 'listRnn', kind: 'rnn', range: { start: 17, end: 30 }, gates: { h: [23, 24, 25] } },
+    ]);
+  });
+
+  it('gate values kept in one object literal (`const gates = { i: sigmoid(…), f: …, o: …, g: Math.tanh(…) }`) and read back by member (`gates.f * state.c`): each member is its gate', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'object_gates.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [{ name: 'ObjectGates', kind: 'lstm', range: { start: 4, end: 25 }, gates: { i: [16], f: [17], g: [19], o: [18], c: [21], h: [22] } }],
+    );
+  });
 });

@@ -37,4 +37,19 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
   it("layers of the project's own classes (`DenseLayer(units)`, `LinearLayer(...)`) are products like `Dense`: an Elman cell over two of them is an RNN; a read-out through one is no cell", () => {
     assert.deepEqual(cells('own_dense_layers.py'), [{ name: 'ElmanCell', kind: 'rnn', peephole: undefined, gates: { h: [15] } }]);
   });
+  it("each gate a dense layer made with its activation, given as a function or by name (`Dense(units, activation=tf.nn.sigmoid)`), the values under names that say little (`keep`, `admit`, `proposal`, `reveal`): an LSTM whose gates are told apart by their layers' activations; one tanh dense layer over the input joined with the previous state is an RNN", () => {
+    assert.deepEqual(cells('activated_dense_gates.py'), [
+      { name: 'DenseGatedCell', kind: 'lstm', peephole: undefined, gates: { i: [19], f: [17], g: [20], o: [22], c: [18, 21], h: [23] } },
+      { name: 'DenseRecurrence', kind: 'rnn', peephole: undefined, gates: { h: [33] } },
+    ]);
+  });
+  it("TF1 cells as closures over the graph's weights: an LSTM whose cell state is `state` with the candidate's tanh written inside its update (`state = forget_gate * state + input_gate * tf.tanh(proposal)`); a GRU under names of no role (`mixed = (1 - blend) * y + blend * fresh`, `fresh` computed through the other sigmoid); an additive attention scoring every slot against one fixed previous state is no cell", () => {
+    assert.deepEqual(cells('closures_and_attention.py'), [
+      { name: 'memory_cell', kind: 'lstm', peephole: undefined, gates: { i: [14], f: [15], g: [16, 17], o: [18], c: [17], h: [19] } },
+      { name: 'gated_cell', kind: 'gru', peephole: undefined, gates: { r: [31], z: [30], n: [33], h: [34] } },
+    ]);
+  });
+  it('an Elman step handing back its new context units by name (`c = logistic(u); return c, y`) computed from a parameter named as the previous one (`prev_context`) is an RNN; an attention energy over a previous query (`e = v @ np.tanh(...)`) is no state', () => {
+    assert.deepEqual(cells('context_units.py'), [{ name: 'ContextNet', kind: 'rnn', peephole: undefined, gates: { h: [12, 13] } }]);
+  });
 });
