@@ -139,6 +139,18 @@ function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
   return !handedOn;
 }
 
+/** `s = math.tanh(w * s + u * x)`: a parameter (a weight handed in) times the state's own previous value, a scalar recurrence. */
+function parameterTimesItself(flow: Flow, d: Def, texts: string): number {
+  if (d.targetCount !== 1 || d.targetSubscripted || d.key.includes('.')) return 0;
+  const k = d.key.replace(/[$]/g, '\\$');
+  let n = 0;
+  for (const m of texts.matchAll(new RegExp(`(?<![\\w$.])([A-Za-z_$][\\w$]*)\\s*\\*\\s*${k}(?![\\w$.(\\[])|(?<![\\w$.])${k}\\s*\\*\\s*([A-Za-z_$][\\w$]*)(?![\\w$.(\\[])`, 'g'))) {
+    const other = m[1] ?? m[2];
+    if (other !== d.key && flow.isParam(other) && !STEP_INPUT.test(other)) n++;
+  }
+  return n;
+}
+
 /** `sigmoid(u)`, `self.activation(u)`: the right-hand side is one activation call as a whole. */
 function wholeActivation(rhs: string): boolean {
   const head = /^\s*[A-Za-z_$][\w$.]*\s*\(/.exec(rhs);
@@ -195,7 +207,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     }
     if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key))) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0);
+    const products =
+      flow.matmulCount(texts) +
+      [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0) +
+      parameterTimesItself(flow, d, texts);
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
