@@ -36,6 +36,9 @@ function scalarWeightProducts(flow: Flow, d: Def): number {
   return count;
 }
 
+/** TF1's `_linear(inputs + [h], n, True)`, `linear([x, h], ...)`: one product of values set side by side. */
+const PRODUCT_OF_LIST = /(?:^|[^\w$])(?:_?linear|dense|fully_connected|FullyConnected)\s*\(\s*(?:\[[^\]]*,[^\]]*\]|[A-Za-z_$][\w$.]*\s*\+\s*\[)/;
+
 /** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
 const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
 
@@ -136,6 +139,18 @@ function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
   return !handedOn;
 }
 
+/** `s = math.tanh(w * s + u * x)`: a parameter (a weight handed in) times the state's own previous value, a scalar recurrence. */
+function parameterTimesItself(flow: Flow, d: Def, texts: string): number {
+  if (d.targetCount !== 1 || d.targetSubscripted || d.key.includes('.')) return 0;
+  const k = d.key.replace(/[$]/g, '\\$');
+  let n = 0;
+  for (const m of texts.matchAll(new RegExp(`(?<![\\w$.])([A-Za-z_$][\\w$]*)\\s*\\*\\s*${k}(?![\\w$.(\\[])|(?<![\\w$.])${k}\\s*\\*\\s*([A-Za-z_$][\\w$]*)(?![\\w$.(\\[])`, 'g'))) {
+    const other = m[1] ?? m[2];
+    if (other !== d.key && flow.isParam(other) && !STEP_INPUT.test(other)) n++;
+  }
+  return n;
+}
+
 /** `sigmoid(u)`, `self.activation(u)`: the right-hand side is one activation call as a whole. */
 function wholeActivation(rhs: string): boolean {
   const head = /^\s*[A-Za-z_$][\w$.]*\s*\(/.exec(rhs);
@@ -192,7 +207,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     }
     if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key))) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
-    const products = flow.matmulCount(texts) + [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0);
+    const products =
+      flow.matmulCount(texts) +
+      [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0) +
+      parameterTimesItself(flow, d, texts);
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
@@ -218,8 +236,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     };
-    const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
-    if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts);
+    const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
+    if (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
     if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }

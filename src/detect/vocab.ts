@@ -170,10 +170,11 @@ export const TANH_LIKE = new RegExp(
 /** Calls that rearrange a value without computing a new one: a reshaped product is still that product. */
 export const RESHAPE = /(?:^|[^\w$])(?:reshape|view|transpose|squeeze|unsqueeze|permute|expand_dims|flatten)\s*\(/;
 export const SHAPE_QUERY = /\.\s*(?:shape|size|rank|dtype|ndim|length)\b|\b(?:len|size|shape)\s*\(/;
+/** ReLU written out: `maximum(0, z)` or `maximum(z, 0)`, `z.clamp(min=0)`, `z.clip(0)`, `clamp_min(0)`. */
+const RELU_WRITTEN =
+  /\bmaximum\s*\(\s*0(?:\.0*)?\s*,|\bmaximum\s*\((?=[^;\n]*,\s*0(?:\.0*)?\s*\)\s*(?:$|[;\n)]))|\.\s*(?:clamp|clip)\s*\(\s*(?:min\s*=\s*)?0(?:\.0*)?\s*[,)]|\bclamp_min_?\s*\(\s*0(?:\.0*)?\s*\)/;
 /** Also the ReLU family (an LLTM's ELU candidate): gates through them are activated too. */
-export const RNN_ACTIVATION = new RegExp(
-  `${ACTIVATION.source}|(?:^|[^\\w$])(?:relu6?|ReLU6?|Relu|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|\\bmaximum\\s*\\(\\s*0(?:\\.0*)?\\s*,`,
-);
+export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:relu6?|ReLU6?|Relu|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|${RELU_WRITTEN.source}`);
 /**
  * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
  * bare (brain.js' bound `multiply`), on a graph (`G.mul`, recurrentjs) or math.js's; `tfc.mul`, `x.mul(y)`

@@ -52,4 +52,11 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
   it('an Elman step handing back its new context units by name (`c = logistic(u); return c, y`) computed from a parameter named as the previous one (`prev_context`) is an RNN; an attention energy over a previous query (`e = v @ np.tanh(...)`) is no state', () => {
     assert.deepEqual(cells('context_units.py'), [{ name: 'ContextNet', kind: 'rnn', peephole: undefined, gates: { h: [12, 13] } }]);
   });
+  it('simple RNNs through a ReLU written out (`np.maximum(W @ h + U @ x, 0)`, `(h @ W + x @ U).clamp(min=0)`) or over numbers with the weights handed in (`s = math.tanh(w * s + u * x)`: a parameter times the state itself is the recurrent product); a running sum with no activation is no cell', () => {
+    assert.deepEqual(cells('relu_and_scalar_forms.py'), [
+      { name: 'maximum_rnn', kind: 'rnn', peephole: undefined, gates: { h: [10] } },
+      { name: 'clamped_rnn', kind: 'rnn', peephole: undefined, gates: { h: [17] } },
+      { name: 'number_rnn', kind: 'rnn', peephole: undefined, gates: { h: [24] } },
+    ]);
+  });
 });
