@@ -96,6 +96,9 @@ function assignmentAt(text: string): { at: number; width: number; augmented: boo
   return undefined;
 }
 
+/** A plain target between two `=` (`b` of `a = b = 0`): names, attributes, subscripts, a tuple of them. */
+const CHAINED_TARGET = /^(?![\s\S]*\blambda\b)[\s\w$.,()[\]]+$/;
+
 function unwrap(text: string): { text: string; offset: number } {
   const lead = text.length - text.trimStart().length;
   const t = text.trim();
@@ -207,6 +210,20 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     let lhs = text.slice(0, assign.at);
     const rhsStart = assign.at + assign.width;
     const rhs = text.slice(rhsStart);
+    // `new_c = new_h = act(x)`: each target is assigned the last value (the other targets blanked, same length).
+    const targetEnds = [rhsStart];
+    for (let next = assign.augmented ? undefined : assignmentAt(rhs); next && !next.augmented;) {
+      const from = targetEnds[targetEnds.length - 1];
+      if (!CHAINED_TARGET.test(text.slice(from, from + next.at))) break;
+      targetEnds.push(from + next.at + next.width);
+      next = assignmentAt(text.slice(from + next.at + next.width));
+    }
+    if (targetEnds.length > 1) {
+      const value = targetEnds[targetEnds.length - 1];
+      const starts = [0, ...targetEnds.slice(0, -1)];
+      for (const [k, start] of starts.entries()) define(stmt, order, blank(text.slice(0, start)) + text.slice(start, targetEnds[k]) + blank(text.slice(targetEnds[k], value)) + text.slice(value));
+      return;
+    }
     // Type annotations: `i: tf.Tensor = ...`, `[h, c]: [T, T] = ...`.
     const colon = splitTopLevel(lhs, ':');
     if (colon.length > 1) lhs = colon[0].text;

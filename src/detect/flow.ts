@@ -127,13 +127,15 @@ export class Flow {
   handedIn(ref: string, order: number): boolean {
     const src = this.reaching(ref, order);
     if (!src) return this.isParam(ref);
-    const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs);
+    // `tf.split(axis=1, num_or_size_splits=2, value=state)`: the parameter may be any argument.
+    if (UNPACKED.test(src.rhs)) return src.refs.some((r) => this.isParam(r));
+    const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs);
     return m !== null && this.isParam(m[1]);
   }
 }
 
 const HELD_AS_IT_IS = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*;?\s*$/;
-const UNPACKED = /^\s*(?:[\w$]+\s*\.\s*)*(?:unpack|unstack|unbind|split|chunk)\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]/;
+const UNPACKED = /^\s*(?:[\w$]+\s*\.\s*)*(?:unpack|unstack|unbind|split|chunk)\s*\(/;
 const UNPACKED_BY_METHOD = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:unbind|chunk|split)\s*\(/;
 
 /** `if self.input_depth != self.num_units`: a condition comparing sizes. */

@@ -36,6 +36,9 @@ function scalarWeightProducts(flow: Flow, d: Def): number {
   return count;
 }
 
+/** TF1's `_linear(inputs + [h], n, True)`, `linear([x, h], ...)`: one product of values set side by side. */
+const PRODUCT_OF_LIST = /(?:^|[^\w$])(?:_?linear|dense|fully_connected|FullyConnected)\s*\(\s*(?:\[[^\]]*,[^\]]*\]|[A-Za-z_$][\w$.]*\s*\+\s*\[)/;
+
 /** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
 const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
 
@@ -234,8 +237,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     };
-    const oneProduct = products === 1 && !CONCAT.test(texts) && productOfStatePlusInput(flow, d, isPrevious);
-    if (products === 0 || (products < 2 && !CONCAT.test(texts) && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts);
+    const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
+    if (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
     if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }

@@ -162,7 +162,8 @@ function scanPython(source: string): Scanned {
     pos = i + 1;
     if (!text.trim()) continue;
     const indentText = /^[ \t]*/.exec(text)![0];
-    const indent = indentText.replace(/\t/g, '    ').length;
+    // A tab moves to the next multiple of 8, as Python reads it (Python 2 files mix `    def` with tab-indented bodies).
+    const indent = [...indentText].reduce((col, ch) => (ch === '\t' ? col + 8 - (col % 8) : col + 1), 0);
     const body = text.slice(indentText.length);
     while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
     const line = lineOf(offset + indentText.length);
