@@ -172,6 +172,9 @@ function allocation(rhs: string): boolean {
   return m !== null && matchBracket(rhs, m[0].length - 1) === rhs.trimEnd().replace(/;$/, '').length - 1;
 }
 
+/** `gates[0]`, `z[1, :]`: one element (or row) of an array, as a whole right-hand side. */
+const ELEMENT_OF = /^\s*([A-Za-z_$][\w$.]*)\s*\[[^\]]+\]\s*;?\s*$/;
+
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
   if (allocation(d.rhs)) return false;
   const helper = helperCalled(d.rhs, flow.helpers);
@@ -184,6 +187,9 @@ export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): bool
   if (role === 'f' && COMPLEMENT.test(d.rhs) && d.refs.some((r) => roles.get(flow.reaching(r, d.order)!) === 'i')) return true;
   if (SPLIT.test(d.rhs) && d.refs.some((r) => flow.reaching(r, d.order))) return true;
   if (SPLIT.test(d.rhs) && d.targetCount >= 3) return true;
+  // `update, reset = gates[0], gates[1]` after `gates = sigmoid(...)`: one element of an activated array.
+  const element = ELEMENT_OF.exec(d.rhs);
+  if (element && flow.activates(flow.reaching(element[1], d.order)?.rhs ?? '')) return true;
   return d.refs.some((r) => {
     const src = flow.reaching(r, d.order);
     // `negUpdateGate = createNegatedCloneMatrix(updateGate)`: a value made from the gate once activated, under
@@ -340,7 +346,7 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       else if (
         role === undefined &&
         !hasActivation(d.rhs) &&
-        SPLIT.test(d.rhs) &&
+        (SPLIT.test(d.rhs) || ELEMENT_OF.test(d.rhs)) &&
         hasActivation(src.rhs) &&
         (flow.matmulCount(src.rhs) > 0 ||
           activatesProductInPlace(flow, src) ||

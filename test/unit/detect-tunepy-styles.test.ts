@@ -62,4 +62,7 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
   it('a loop appending each new state to a list of states and reading the last one back (`h = np.tanh(W @ x + U @ states[-1])`) is an RNN; the last input read back is no state', () => {
     assert.deepEqual(cells('state_history.py'), [{ name: 'history_rnn', kind: 'rnn', peephole: undefined, gates: { h: [8] } }]);
   });
+  it("gates taken by index out of one activated array (`update, reset = gates[0], gates[1]` after `gates = 1 / (1 + np.exp(-(...)))`): a GRU, the shared sigmoid on both gates' lines", () => {
+    assert.deepEqual(cells('indexed_gates.py'), [{ name: 'gru_rows', kind: 'gru', peephole: undefined, gates: { r: [6, 7], z: [6, 7], n: [8], h: [9] } }]);
+  });
 });
