@@ -103,7 +103,8 @@ const STATE_LIST = /^(?:\w+_)?(?:h|hs|hiddens?|hidden_\w+|states?|hidden_?states
 /** The test for a read of `key`'s slot one before an index (`hiddenStates[t - 1]`). */
 function slotBefore(key: string): RegExp {
   const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
-  return new RegExp(String.raw`(?<![\w$])${name}\s*\[\s*[A-Za-z_$][\w$]*\s*-\s*1\s*\]`);
+  // Also the last one so far (`states[-1]`, the list the loop appends each new state to).
+  return new RegExp(String.raw`(?<![\w$])${name}\s*\[\s*(?:[A-Za-z_$][\w$]*\s*)?-\s*1\s*\]`);
 }
 
 /** `previousActivations = previousHiddenActivations[i]`: a value taken by index out of a parameter whose name says it holds previous states. */

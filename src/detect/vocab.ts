@@ -132,10 +132,10 @@ export function stateRole(name: string, subscripted: boolean): 'c' | 'h' | undef
 // ───────────────────────── expression tests ─────────────────────────
 
 /** `z.slice(0, n).map(sigmoid)`: an activation mapped over the elements (the match ends at map's parenthesis). */
-// Also a matrix library's elementwise `func` (`this.f.func(sigmoid)`, `m.func(tanH)`).
+// Also a matrix library's elementwise `func` or `apply` (`this.f.func(sigmoid)`, `m.apply(Math.tanh)`).
 // Also a static map handed the value first (`Matrix.map(sum, this.actfunc)`), the function named as an activation
 // (or held by one: `x.map(this.activation_function.function)`).
-const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func)\s*\((?=(?:(?:[^(),]|\([^()]*\))*,)?\s*(?:[\w$]+\s*\.\s*)*(?:${names})(?:\s*\.\s*(?:function|fn|func))?\s*\))`;
+const MAP_OF = (names: string) => String.raw`\.\s*(?:map|func|apply)\s*\((?=(?:(?:[^(),]|\([^()]*\))*,)?\s*(?:[\w$]+\s*\.\s*)*(?:${names})(?:\s*\.\s*(?:function|fn|func))?\s*\))`;
 // An activation module made and called at once (`Sigmoid()(z)`, `nn.Tanh()(c)`).
 const SIGMOID_MODULE = String.raw`(?:^|[^\w$])(?:Sigmoid|Hardsigmoid|LogSigmoid)\s*\(\s*\)\s*\(`;
 const TANH_MODULE = String.raw`(?:^|[^\w$])(?:Tanh|Softsign)\s*\(\s*\)\s*\(`;

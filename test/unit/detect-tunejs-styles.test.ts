@@ -54,4 +54,14 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       [{ name: 'ObjectGates', kind: 'lstm', range: { start: 4, end: 25 }, gates: { i: [16], f: [17], g: [19], o: [18], c: [21], h: [22] } }],
     );
   });
+
+  it('a matrix class whose methods chain, the activation applied element by element (`this.Wx.dot(x).add(this.b).apply(Math.tanh)`): the gates are activated on their own lines, and an RNN written as one chain is found', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(dir, 'chained_matrix.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
+      [
+        { name: 'ChainLstm', kind: 'lstm', range: { start: 13, end: 35 }, gates: { i: [28], f: [27], g: [29], o: [30], c: [31], h: [32] } },
+        { name: 'ChainRnn', kind: 'rnn', range: { start: 37, end: 47 }, gates: { h: [44] } },
+      ],
+    );
+  });
 });

@@ -59,4 +59,7 @@ describe('detectCells: Python styles from engineer-gathered real code', () => {
       { name: 'number_rnn', kind: 'rnn', peephole: undefined, gates: { h: [24] } },
     ]);
   });
+  it('a loop appending each new state to a list of states and reading the last one back (`h = np.tanh(W @ x + U @ states[-1])`) is an RNN; the last input read back is no state', () => {
+    assert.deepEqual(cells('state_history.py'), [{ name: 'history_rnn', kind: 'rnn', peephole: undefined, gates: { h: [8] } }]);
+  });
 });
