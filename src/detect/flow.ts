@@ -408,12 +408,14 @@ function inlineLines(flow: Flow, d: Def, key: string): number[] {
  * The whole right-hand side is one call of a library function that is no product, reshape, split or
  * dropout (`F.hardtanh(gates[2])`, `F.sgmoid(...)` misspelt): some activation the vocabulary lacks.
  */
-function libraryFunctionOf(rhs: string): boolean {
+// Also a method of the cell's own squashing a product (`self.softmax(np.dot(W, x_h) + b)`, a sigmoid for one row).
+function libraryFunctionOf(flow: Flow, rhs: string): boolean {
   const text = rhs.trim().replace(/;$/, '');
-  const m = /^(?:F|torch|nn|tf|np|jnp|jax\.nn|nn\.functional|torch\.nn\.functional|tf\.nn|tf\.math)\.([A-Za-z_]\w*)\s*\(/.exec(text);
+  const m = /^(?:F|torch|nn|tf|np|jnp|jax\.nn|nn\.functional|torch\.nn\.functional|tf\.nn|tf\.math|(self))\.([A-Za-z_]\w*)\s*\(/.exec(text);
   if (!m || matchBracket(text, m[0].length - 1) !== text.length - 1) return false;
   const call = `${m[0]}`;
-  return !MATMUL_CALL.test(call) && !RESHAPE.test(call) && !SPLIT.test(call) && !/dropout|clip|cat|concat|stack|add|sum|mul|where|zeros|ones|identity|cast|tile/i.test(m[1]);
+  if (m[1] && (flow.matmulCount(call) > 0 || flow.matmulCount(text) === 0)) return false;
+  return !MATMUL_CALL.test(call) && !RESHAPE.test(call) && !SPLIT.test(call) && !/dropout|clip|cat|concat|stack|add|sum|mul|where|zeros|ones|identity|cast|tile/i.test(m[2]);
 }
 
 const MATMUL_CALL = new RegExp(MATMUL.source);
@@ -434,7 +436,7 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     // A coupled gate (`f = 1 - i`) is computed where it is written, from an activated gate.
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs) || gateObjectCall(flow, d));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
-    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(d.rhs)) && !activatedBefore && !fromHelper) {
+    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(flow, d.rhs)) && !activatedBefore && !fromHelper) {
       for (const [d, r] of roles) {
         if (!inline.into.includes(r)) continue;
         const read = own.filter((o) => d.refs.some((ref) => ref === o.key && flow.reaching(ref, d.order) === o));

@@ -99,8 +99,8 @@ export function classify<K extends string>(name: string, vocab: Record<K, string
     if (name === 'hs' && !subscripted) continue; // HS is the notebook's hidden size
     if (vocab[role].includes(name)) return role;
   }
-  // A time index inside a gate's name (`c_t_hat`, `h_t_tilde`): the name without it.
-  const timeless = /^([a-z]+)_t_(hat|tilde|tilda|bar)$/.exec(name);
+  // A time index inside a gate's name (`c_t_hat`, `ct_hat`, `h_t_tilde`): the name without it.
+  const timeless = /^([a-z]+?)_?t_(hat|tilde|tilda|bar)$/.exec(name);
   if (timeless) return classify(`${timeless[1]}_${timeless[2]}`, vocab, subscripted);
   const bare = name.replace(GATE_SUFFIX, '');
   if (bare !== name) return classify(bare, vocab, subscripted);

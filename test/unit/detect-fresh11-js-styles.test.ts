@@ -2,19 +2,11 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
-
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'javascript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates }));
-}
+import { styleCells } from './detect-style-cells';
 
 describe('detectCells: JS/TS styles from the fresh11 set of real code', () => {
   it("a state updated in place by a matrix library (`this.state.dot(W)`, `.map(this.activation.function)`); a one-unit recurrence along a row of a 2-D array whose weights have any names (`out[0][t + 1]` from `k2 * out[0][t]`); a GRU storing z into an array it hands back (that store is no line of h); a scalar GRU over one-row matrices (`z[0][j]` is z; the state is the next slot `out[0][j + 1]` mixing z with the current one); that GRU trained in place between two copies of the step, its sums in `h1`, `h2`: learning steps (`bz = bz - rate * …`) are no part of the state, and the second copy's sigmoid z stays z", () => {
-    assert.deepEqual(cells('inplace_and_slots.js'), [
+    assert.deepEqual(styleCells('inplace_and_slots.js'), [
       { name: 'Recurrent', kind: 'rnn', range: { start: 4, end: 11 }, gates: { h: [6, 7, 8] } },
       { name: 'unroll', kind: 'rnn', range: { start: 13, end: 21 }, gates: { h: [18] } },
       { name: 'flatGru', kind: 'gru', range: { start: 23, end: 39 }, gates: { r: [28], z: [27], n: [33], h: [35] } },
@@ -24,9 +16,6 @@ describe('detectCells: JS/TS styles from the fresh11 set of real code', () => {
   });
 
   it('a state taken out of the cell it is handed by destructuring (`const { h, wx, wh, b } = cell`) is the previous state', () => {
-    assert.deepEqual(
-      detectCells(fs.readFileSync(path.join(dir, 'destructured_state.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
-      [{ name: 'stepCell', kind: 'rnn', range: { start: 9, end: 13 }, gates: { h: [11] } }],
-    );
+    assert.deepEqual(styleCells('destructured_state.ts', 'typescript'), [{ name: 'stepCell', kind: 'rnn', range: { start: 9, end: 13 }, gates: { h: [11] } }]);
   });
 });

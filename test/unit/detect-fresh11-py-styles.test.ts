@@ -13,4 +13,10 @@ describe('detectCells: Python styles from the eleventh set of real code', () => 
       { name: 'GuttedLstmCell', kind: 'rnn', peephole: undefined, gates: { h: [23, 24] } },
     ]);
   });
+  it('a bias added after the squash (`ct_hat = K.bias_add(ct_hat, b)`) belongs to the candidate named with a time index (`ct_hat`), not to c; gates squashed by a method of the cell the vocabulary lacks (`self.squash(np.dot(...))`) are activated where written, not in the updates reading them', () => {
+    assert.deepEqual(cells('squash_then_bias.py'), [
+      { name: 'BiasAfterSquash', kind: 'lstm', peephole: undefined, gates: { i: [9, 14], f: [8, 13], g: [10, 15], o: [11, 16], c: [17], h: [18] } },
+      { name: 'OwnSquashCell', kind: 'lstm', peephole: undefined, gates: { i: [31], f: [32], g: [34], o: [33], c: [35], h: [36] } },
+    ]);
+  });
 });

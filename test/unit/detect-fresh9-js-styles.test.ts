@@ -2,19 +2,11 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
-
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'javascript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates }));
-}
+import { styleCells } from './detect-style-cells';
 
 describe('detectCells: JS/TS styles from the fresh9 set of real code', () => {
   it('a scalar RNN step nested in a factory keeps its state in the factory (`let state` outside, `state = tanh(wx * input + W_rec * state)` inside) and is named by the step; a negated copy of z under another name is a use of z, not z', () => {
-    assert.deepEqual(cells('closure_state.js'), [
+    assert.deepEqual(styleCells('closure_state.js'), [
       { name: 'advance', kind: 'rnn', range: { start: 8, end: 11 }, gates: { h: [9] } },
       { name: 'gruStep', kind: 'gru', range: { start: 21, end: 29 }, gates: { r: [22], z: [23], n: [24], h: [27] } },
     ]);

@@ -2,19 +2,11 @@
 // again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and gate → lines
 // are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
-
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'javascript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates }));
-}
+import { styleCells } from './detect-style-cells';
 
 describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
   it('simple RNNs: a list of hidden states read one slot back (`hiddenStates[t - 1]`); products and a tanh through objects whose `forward` is one (`times.forward(W, prev_s)`, `squash.forward(z)`); a static map handed the activation (`Matrix.map(sum, this.actfunc)`) whose value is copied into the previous state; a feed-forward pass mapping the same activation is no cell', () => {
-    assert.deepEqual(cells('rnn_js_idioms.js'), [
+    assert.deepEqual(styleCells('rnn_js_idioms.js'), [
       { name: 'stepThrough', kind: 'rnn', range: { start: 3, end: 8 }, gates: { h: [4, 5, 6] } },
       { name: 'Layer', kind: 'rnn', range: { start: 28, end: 34 }, gates: { h: [30, 31, 32] } },
       { name: 'run', kind: 'rnn', range: { start: 36, end: 45 }, gates: { h: [39, 40, 41] } },
@@ -23,45 +15,37 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
 
   // Met in fresh10 (TypeScript layers over arrays).
   it('layers over number arrays: gates named by a letter with `_a` for the activated value (`zf_a = zf.map(sigmoid)`, `r_a`), `.map(tanhFn)`, and a weight row reduced against a vector (`this.Wh[i].reduce((s, w, j) => s + w * hPrev[j], 0)`) as a product', () => {
-    assert.deepEqual(
-      detectCells(fs.readFileSync(path.join(dir, 'array_layers.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
-      [
-        { name: 'TinyGru', kind: 'gru', range: { start: 10, end: 26 }, gates: { r: [18], z: [19], n: [21], h: [22] } },
-        { name: 'TinyLstm', kind: 'lstm', range: { start: 28, end: 51 }, gates: { i: [38, 42], f: [37, 41], g: [39, 43], o: [40, 44], c: [45], h: [46] } },
-        { name: 'TinyRnn', kind: 'rnn', range: { start: 53, end: 67 }, gates: { h: [61, 62] } },
-      ],
-    );
+    assert.deepEqual(styleCells('array_layers.ts', 'typescript'), [
+      { name: 'TinyGru', kind: 'gru', range: { start: 10, end: 26 }, gates: { r: [18], z: [19], n: [21], h: [22] } },
+      { name: 'TinyLstm', kind: 'lstm', range: { start: 28, end: 51 }, gates: { i: [38, 42], f: [37, 41], g: [39, 43], o: [40, 44], c: [45], h: [46] } },
+      { name: 'TinyRnn', kind: 'rnn', range: { start: 53, end: 67 }, gates: { h: [61, 62] } },
+    ]);
   });
 
   // Met in fresh10 (a scalar TypeScript LSTM written as two state updates).
   it('an LSTM whose gates exist only inside its state updates (`long = long * sig(…) + sig(…) * tanh(…)`, `short = tanh(long) * sig(…)`), and a prediction squashing that update written out in place; a mix of activations that keeps no state is no cell', () => {
-    assert.deepEqual(
-      detectCells(fs.readFileSync(path.join(dir, 'inline_gates.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
-      [{ name: 'Memory', kind: 'lstm', range: { start: 5, end: 21 }, gates: { i: [12, 18], f: [12, 17], g: [12, 18], o: [12, 19], c: [16, 17, 18], h: [12, 19] } }],
-    );
+    assert.deepEqual(styleCells('inline_gates.ts', 'typescript'), [
+      { name: 'Memory', kind: 'lstm', range: { start: 5, end: 21 }, gates: { i: [12, 18], f: [12, 17], g: [12, 18], o: [12, 19], c: [16, 17, 18], h: [12, 19] } },
+    ]);
   });
 
   it("plain-JS idioms: gates from one helper handed each gate's activation last (`layer(W, U, x, h, sigmoid)`, `…, Math.tanh)`), and a new state built by pushing activated sums into a list (`next.push(Math.tanh(sum))`, then `h = next`)", () => {
-    assert.deepEqual(cells('helpers_and_lists.js'), [
+    assert.deepEqual(styleCells('helpers_and_lists.js'), [
       { name: 'HelperLstm', kind: 'lstm', range: { start: 5, end: 15 }, gates: { i: [7], f: [8], g: [10], o: [9], c: [11], h: [12] } },
       { name: 'listRnn', kind: 'rnn', range: { start: 17, end: 30 }, gates: { h: [23, 24, 25] } },
     ]);
   });
 
   it('gate values kept in one object literal (`const gates = { i: sigmoid(…), f: …, o: …, g: Math.tanh(…) }`) and read back by member (`gates.f * state.c`): each member is its gate', () => {
-    assert.deepEqual(
-      detectCells(fs.readFileSync(path.join(dir, 'object_gates.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
-      [{ name: 'ObjectGates', kind: 'lstm', range: { start: 4, end: 25 }, gates: { i: [16], f: [17], g: [19], o: [18], c: [21], h: [22] } }],
-    );
+    assert.deepEqual(styleCells('object_gates.ts', 'typescript'), [
+      { name: 'ObjectGates', kind: 'lstm', range: { start: 4, end: 25 }, gates: { i: [16], f: [17], g: [19], o: [18], c: [21], h: [22] } },
+    ]);
   });
 
   it('a matrix class whose methods chain, the activation applied element by element (`this.Wx.dot(x).add(this.b).apply(Math.tanh)`): the gates are activated on their own lines, and an RNN written as one chain is found', () => {
-    assert.deepEqual(
-      detectCells(fs.readFileSync(path.join(dir, 'chained_matrix.ts'), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates })),
-      [
-        { name: 'ChainLstm', kind: 'lstm', range: { start: 13, end: 35 }, gates: { i: [28], f: [27], g: [29], o: [30], c: [31], h: [32] } },
-        { name: 'ChainRnn', kind: 'rnn', range: { start: 37, end: 47 }, gates: { h: [44] } },
-      ],
-    );
+    assert.deepEqual(styleCells('chained_matrix.ts', 'typescript'), [
+      { name: 'ChainLstm', kind: 'lstm', range: { start: 13, end: 35 }, gates: { i: [28], f: [27], g: [29], o: [30], c: [31], h: [32] } },
+      { name: 'ChainRnn', kind: 'rnn', range: { start: 37, end: 47 }, gates: { h: [44] } },
+    ]);
   });
 });
