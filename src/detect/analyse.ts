@@ -367,6 +367,8 @@ export interface FileLayers {
   activated: string[];
   /** Objects the cell holds, made by a class (`self.forget_mlp = MLP(...)`, `self.gate = nn.Sequential(...)`): not its methods. */
   held: string[];
+  /** Of those, recurrent layers themselves (`self.rnn_layer = GRU(...)`): the state they are handed is theirs. */
+  recurrent: string[];
 }
 
 /** A call of one of `names`: bare, or as `self.X(`, `this.X.apply(`. */
@@ -381,11 +383,13 @@ export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: nu
   const lstm = analyseLstm(flow);
   // A coupled mix that is no LSTM (`s = (1 - a) * s + a * g`) may still be a GRU's update (its candidate read through r).
   if (lstm === null) return analyseGru(flow);
-  return lstm ?? analyseGru(flow) ?? analyseInlineLstm(flow) ?? analyseRnn(flow, collectedStates(stmts)) ?? analyseUnknown(flow);
+  return lstm ?? analyseGru(flow) ?? analyseInlineLstm(flow) ?? analyseRnn(flow, collectedStates(stmts), callOf(layers.recurrent)) ?? analyseUnknown(flow);
 }
 
 const LAYER =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:(?:functools\.)?partial\s*\(\s*)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear|ConvND|Conv[123]?[dD]?)(?:Layer)?\s*[(,]/;
+/** `= GRU(`, `= nn.LSTMCell(`, `= MyRNN(`: an object made by a recurrent layer's class. */
+const RECURRENT_CLASS = /=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z]?\w*(?:GRU|LSTM|RNN)\w*\s*\(/;
 const HELD_OBJECT = /^\s*(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z][\w$]*\s*\(/;
 /** `activation="tanh"` (the blanking keeps an activation's name): not `"linear"` or `None`. */
 // Also a function passed (`activation=tf.nn.tanh`).
@@ -404,11 +408,12 @@ function returnsProducts(stmts: Stmt[], returned: string): boolean {
  * (`def concat_and_multiply(weights, *args): ...; return np.dot(cat_state, weights)`).
  */
 export function findLayers(units: { type: string; name: string; stmts: Stmt[] }[]): FileLayers {
-  const layers: FileLayers = { products: [], concatenating: [], activated: [], held: [] };
+  const layers: FileLayers = { products: [], concatenating: [], activated: [], held: [], recurrent: [] };
   for (const u of units) {
     for (const s of u.stmts) {
       const made = HELD_OBJECT.exec(s.text);
       if (made) layers.held.push(made[1]);
+      if (made && RECURRENT_CLASS.test(s.text)) layers.recurrent.push(made[1]);
       const m = LAYER.exec(s.text) ?? PRODUCT_OBJECT.exec(s.text);
       if (!m) continue;
       layers.products.push(m[2]);

@@ -158,7 +158,17 @@ function wholeActivation(rhs: string): boolean {
   return head !== null && RNN_ACTIVATION.test(head[0]) && /\)\s*;?\s*$/.test(rhs);
 }
 
-export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnalysis | undefined {
+/**
+ * `st_out = self.rnn_layer.forward(out, st)` with `self.rnn_layer = GRU(...)`: a model whose previous state is read
+ * only by a recurrent layer it holds hands the state to that layer's cell; the model is no cell itself.
+ */
+function stateOnlyThroughLayer(defs: Def[], previous: string[], recurrentCall: RegExp | undefined): boolean {
+  if (!recurrentCall || !previous.length) return false;
+  const readers = defs.filter((c) => previous.some((r) => c.refs.includes(r)));
+  return readers.length > 0 && readers.every((c) => c.rhs.match(recurrentCall) !== null);
+}
+
+export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentCall?: RegExp): UnitAnalysis | undefined {
   const roles: Roles = new Map();
   for (const d of flow.defs) {
     // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
@@ -241,6 +251,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>()): UnitAnaly
     const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
     if (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
     if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
+    if (stateOnlyThroughLayer([d, ...closure], [...refs].filter(isPrevious), recurrentCall)) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');
   }
   if (!roles.size) return undefined;

@@ -1,0 +1,13 @@
+// Python styles first met in the twelfth set of real code (test/fixtures/detect-real, split 'fresh12'),
+// each written again as an own fixture in test/fixtures/detect/styles: the expected name, kind and
+// gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import { styleCells } from './helpers/detect-styles';
+
+const cells = (file: string) => styleCells(file, 'python', ['name', 'kind', 'peephole', 'gates']);
+
+describe('detectCells: Python styles from the twelfth set of real code', () => {
+  it('a model whose previous state is read only by a recurrent layer it holds (`self.memory = MinimalGRU(...)`) is no cell; the same model computing its state itself is an RNN', () => {
+    assert.deepEqual(cells('model_holding_gru.py'), [{ name: 'ElmanController', kind: 'rnn', peephole: undefined, gates: { h: [29] } }]);
+  });
+});
