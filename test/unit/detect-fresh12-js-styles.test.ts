@@ -1,0 +1,11 @@
+// JS/TS styles first met in the fresh12 set of real code (test/fixtures/detect-real, split 'fresh12'),
+// written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
+// gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import { styleCells } from './detect-style-cells';
+
+describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
+  it('products through a helper named for a matrix-vector product (`this.multiplyMatrixVector(W, h)`) feed a simple RNN; the same helper with no state read back is no cell', () => {
+    assert.deepEqual(styleCells('matrix_vector_helpers.ts', 'typescript'), [{ name: 'ArrayRnn', kind: 'rnn', range: { start: 2, end: 23 }, gates: { h: [11, 12, 13, 14] } }]);
+  });
+});
