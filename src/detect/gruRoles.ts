@@ -53,9 +53,12 @@ function upstream(flow: Flow, d: Def): Def[] {
  * A GRU under names of no role (`upd`, `rem`, `htt`): a new state mixing the previous one with a candidate by a
  * sigmoid and its complement (`ht = (1 - upd) * o + upd * htt`) is the GRU's update; the sigmoid is z, the tanh-like
  * value it mixes in is the candidate n, and the other sigmoid the candidate is computed through is r.
+ * Also with r named but z not (TF1's `state_out = (1.0 - forget_gate) * state_in + forget_gate * state_increment`,
+ * an update gate under an LSTM's name): the mixing sigmoid is z when the candidate is computed through the named r.
  */
 export function inferUnnamedGru(flow: Flow, roles: Roles): void {
-  if ([...roles.values()].some((r) => r === 'z' || r === 'r')) return;
+  if ([...roles.values()].includes('z')) return;
+  const named = [...roles].filter(([, role]) => role === 'r').map(([d]) => d);
   const sole = (d: Def | undefined, pattern: RegExp) => d !== undefined && !roles.has(d) && d.targetCount === 1 && pattern.test(d.rhs);
   for (const d of flow.defs) {
     if (d.targetCount !== 1 || roles.has(d) || hasActivation(d.rhs)) continue;
@@ -64,11 +67,11 @@ export function inferUnnamedGru(flow: Flow, roles: Roles): void {
     const n = sources.find((s) => s !== z && sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs));
     const previous = d.refs.some((r) => !flow.reaching(r, d.order) && flow.isParam(r));
     if (!z || !n || !previous) continue;
-    const r = upstream(flow, n).find((s) => s !== z && sole(s, SIGMOID_LIKE));
+    const r = upstream(flow, n).find((s) => s !== z && (named.length ? named.includes(s) : sole(s, SIGMOID_LIKE)));
     if (!r) continue;
     roles.set(z, 'z');
     roles.set(n, 'n');
-    roles.set(r, 'r');
+    if (!named.length) roles.set(r, 'r');
     return;
   }
 }

@@ -10,4 +10,7 @@ describe('detectCells: Python styles from the twelfth set of real code', () => {
   it('a model whose previous state is read only by a recurrent layer it holds (`self.memory = MinimalGRU(...)`) is no cell; the same model computing its state itself is an RNN', () => {
     assert.deepEqual(cells('model_holding_gru.py'), [{ name: 'ElmanController', kind: 'rnn', peephole: undefined, gates: { h: [29] } }]);
   });
+  it('an update gate under an LSTM name (`forget`) mixing the previous state with its complement, next to a named reset gate the candidate reads, is the GRU update z', () => {
+    assert.deepEqual(cells('update_gate_misnamed.py'), [{ name: 'GatedMemory', kind: 'gru', peephole: undefined, gates: { r: [15], z: [16], n: [17], h: [18] } }]);
+  });
 });
