@@ -59,7 +59,9 @@ const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vecto
 
 /** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`, `this.hidden.dot(W)`. */
 const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map|dot)\s*\(/;
-const APPENDED = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*push\s*\(/;
+const APPENDED = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:push|append)\s*\(/;
+/** `c.append(tf.add(tf.multiply(c[t], f), ...))`: a list whose next element is computed from one of its own carries a state. */
+const appendsFromItself = (text: string, m: RegExpExecArray): boolean => new RegExp(String.raw`(?<![\w$.])${m[1].replace(/[$]/g, '\\$')}\s*\[`).test(text.slice(m[0].length));
 
 function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
   const segment = stmt.text.slice(from, to);
@@ -177,7 +179,9 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
     // `this.c.scale(this.f); this.c.add(Matrix.scale(this.i, this.g))`, `this.f.func(sigmoid)`: a matrix
     // object updated by its own method is redefined there, from itself and the arguments.
     // Also an activated value appended to a list (`next.push(Math.tanh(sum))`, then `h = next`).
-    const mutated = assign ? undefined : (MUTATOR.exec(text) ?? (hasActivation(text) ? APPENDED.exec(text) : null));
+    // Also a list's next element computed from one of its own (`c.append(tf.add(tf.multiply(c[t], f), ...))`).
+    const appended = assign ? null : APPENDED.exec(text);
+    const mutated = assign ? undefined : (MUTATOR.exec(text) ?? (appended && (hasActivation(text) || appendsFromItself(text, appended)) ? appended : null));
     if (mutated && matchBracket(text, mutated[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
       const key = refKey(mutated[1].replace(/\s+/g, ''));
       defs.push(wholeStatement(stmt, order, text, key, roleName(memberName(key)), text, extractRefs(text)));

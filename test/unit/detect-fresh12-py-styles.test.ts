@@ -13,4 +13,7 @@ describe('detectCells: Python styles from the twelfth set of real code', () => {
   it('an update gate under an LSTM name (`forget`) mixing the previous state with its complement, next to a named reset gate the candidate reads, is the GRU update z', () => {
     assert.deepEqual(cells('update_gate_misnamed.py'), [{ name: 'GatedMemory', kind: 'gru', peephole: undefined, gates: { r: [15], z: [16], n: [17], h: [18] } }]);
   });
+  it('states kept in lists that grow by one element a step (`cs.append(np.add(np.multiply(cs[t], f), ...))`, `hs.append(... cs[-1] ...)`) are c and h where appended', () => {
+    assert.deepEqual(cells('state_lists_appended.py'), [{ name: 'ListUnroll', kind: 'lstm', peephole: undefined, gates: { i: [14], f: [15], g: [17], o: [16], c: [18], h: [19] } }]);
+  });
 });
