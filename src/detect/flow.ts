@@ -27,6 +27,7 @@ import {
 export class Flow {
   private byKey = new Map<string, Def[]>();
   private preactMemo = new Map<Def, boolean>();
+  private conditionsAt = new Map<number, string[]>();
   constructor(
     readonly defs: Def[],
     readonly params: Param[],
@@ -38,6 +39,7 @@ export class Flow {
       const list = this.byKey.get(d.key) ?? [];
       list.push(d);
       this.byKey.set(d.key, list);
+      this.conditionsAt.set(d.order, d.stmt.conditions);
     }
     this.elementwiseAlias = Flow.aliasOf(defs);
   }
@@ -47,6 +49,16 @@ export class Flow {
     if (!list) return undefined;
     let found: Def | undefined;
     for (const d of list) if (d.order < order) found = d;
+    return found;
+  }
+  /**
+   * As `reaching`, but not from the other branch of an if/else the reader sits in (`else { out = relu(out) }`
+   * reads the `out` made before the `if`, not the `if` branch's `out = tanh(out)`).
+   */
+  reachingInBranch(key: string, order: number): Def | undefined {
+    const readerConditions = this.conditionsAt.get(order) ?? [];
+    let found: Def | undefined;
+    for (const d of this.byKey.get(key) ?? []) if (d.order < order && !otherBranch(d.stmt.conditions, readerConditions)) found = d;
     return found;
   }
   /**
@@ -132,6 +144,11 @@ export class Flow {
     const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs);
     return m !== null && this.isParam(m[1]);
   }
+}
+
+/** One of two statements sits in an `if` block and the other in its `else` (JavaScript's `else (of if (…))`). */
+function otherBranch(a: string[], b: string[]): boolean {
+  return a.some((c) => b.includes(`else (of ${c})`)) || b.some((c) => a.includes(`else (of ${c})`));
 }
 
 const HELD_AS_IT_IS = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*;?\s*$/;

@@ -204,7 +204,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     const stack: [string, number][] = d.refs.map((r) => [r, d.order]);
     while (stack.length) {
       const [r, order] = stack.pop()!;
-      const src = flow.reaching(r, order);
+      const src = flow.reachingInBranch(r, order);
       // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
       const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
       const scalarProducts = src !== undefined && !hasActivation(src.rhs) && (scalarWeightProducts(flow, src) > 0 || (slotRecurrence && NAMED_PRODUCT.test(src.rhs)));
