@@ -248,7 +248,16 @@ function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
     // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
     // (a copy, `h_state = h` to carry it round a loop, computes nothing).
     const mixedOn = isH && !COPY.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');
-    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || mixedOn || gatedCell || (d.key === '<return>' && !RETURNS_OBJECT.test(d.rhs) && reachesRole(flow, d, roles, ['o']))) roles.set(d, 'h');
+    // `c_filter = tanh(c); h = self_sigmoid(x) * c_filter`: the state's name, an output gate inline, the squashed cell on a line of its own.
+    const squashedOnItsOwn =
+      isH &&
+      SIGMOID_LIKE.test(d.rhs) &&
+      d.refs.some((r) => {
+        const src = r !== d.key ? flow.reaching(r, d.order) : undefined;
+        return src !== undefined && squashedCell(src);
+      });
+    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || squashedOnItsOwn || mixedOn || gatedCell || (d.key === '<return>' && !RETURNS_OBJECT.test(d.rhs) && reachesRole(flow, d, roles, ['o'])))
+      roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);
   const present = new Set(roles.values());
