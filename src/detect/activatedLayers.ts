@@ -9,15 +9,22 @@ const ACTIVATED_LAYER = /^\s*(?:(?:const|let|var)\s+)?(?:(?:self|this)\s*\.\s*)?
 const SIGMOID_ARG = /\bactivation\s*[=:]\s*(?:["'](?:sigmoid|hard_sigmoid)["']|(?:[\w$]+\s*\.\s*)*(?:sigmoid|hard_sigmoid)\b(?!\s*\())/;
 const TANH_ARG = /\bactivation\s*[=:]\s*(?:["'](?:tanh|softsign)["']|(?:[\w$]+\s*\.\s*)*(?:tanh|softsign)\b(?!\s*\())/;
 
+/** `self.sigmoid3 = RNNGate(n_in, n_out, sigmoid)`: an object of the cell made with an activation as its last argument. */
+const POSITIONAL_ACTIVATION = /^\s*(?:self|this)\s*\.\s*([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*[A-Z][\w$]*\s*\([^()]*,\s*(?:[\w$]+\s*\.\s*)*(sigmoid|tanh)\s*\)\s*;?\s*$/;
+
 export function rewriteActivatedLayerCalls(units: ScanUnit[]): void {
   const layers = new Map<string, 'sigmoid' | 'tanh'>();
+  const positional = new Map<string, 'sigmoid' | 'tanh'>();
   for (const u of units) {
     for (const s of u.stmts) {
       const m = ACTIVATED_LAYER.exec(s.text);
       const act = m && (SIGMOID_ARG.test(m[2]) ? 'sigmoid' : TANH_ARG.test(m[2]) ? 'tanh' : undefined);
       if (act) layers.set(m[1], act);
+      const p = act ? null : POSITIONAL_ACTIVATION.exec(s.text);
+      if (p) positional.set(p[1], p[2] as 'sigmoid' | 'tanh');
     }
   }
+  rewriteCallsWithin(units, positional);
   if (!layers.size) return;
   const names = [...layers.keys()].map((n) => n.replace(/\$/g, '\\$')).join('|');
   // `target = self.X(args)`: the whole right-hand side is one call of the layer.
@@ -31,6 +38,21 @@ export function rewriteActivatedLayerCalls(units: ScanUnit[]): void {
       const pad = m[2].length + 1 - head.length - 1;
       if (pad < 0) continue;
       s.text = `${m[1]}${head}${m[4]}))${' '.repeat(pad)}${m[5]}`;
+    }
+  }
+}
+
+/** `h = self.sigmoid3(x) * c_filter`: each call of such an object, wherever it stands, rewritten as its activation of a product. */
+function rewriteCallsWithin(units: ScanUnit[], objects: Map<string, 'sigmoid' | 'tanh'>): void {
+  if (!objects.size) return;
+  const call = new RegExp(`(?:self|this)\\s*\\.\\s*(${[...objects.keys()].map((n) => n.replace(/\$/g, '\\$')).join('|')})\\s*\\(([^()]*)\\)`, 'g');
+  for (const u of units) {
+    for (const s of u.stmts) {
+      s.text = s.text.replace(call, (whole: string, name: string, args: string) => {
+        // At the same length (the lines stay where they were): `sigmoid(W@(x))` is no longer than `self.sigmoid3(x)`.
+        const product = `${objects.get(name)!}(W@(${args}))`;
+        return product.length > whole.length ? whole : product.padEnd(whole.length);
+      });
     }
   }
 }

@@ -16,4 +16,7 @@ describe('detectCells: Python styles from the twelfth set of real code', () => {
   it('states kept in lists that grow by one element a step (`cs.append(np.add(np.multiply(cs[t], f), ...))`, `hs.append(... cs[-1] ...)`) are c and h where appended', () => {
     assert.deepEqual(cells('state_lists_appended.py'), [{ name: 'ListUnroll', kind: 'lstm', peephole: undefined, gates: { i: [14], f: [15], g: [17], o: [16], c: [18], h: [19] } }]);
   });
+  it('gates through objects of the cell made with an activation as their last argument (`self.tanh4 = Gate(n, m, tanh)`, then `proposal = self.tanh4(xh)`) are activated by it: an LSTM under names of no role', () => {
+    assert.deepEqual(cells('numbered_gate_objects.py'), [{ name: 'NumberedGatesLSTM', kind: 'lstm', peephole: undefined, gates: { i: [20], f: [19], g: [21], o: [22], c: [23], h: [24] } }]);
+  });
 });
