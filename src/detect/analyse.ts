@@ -3,6 +3,7 @@
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
 import { extractRefs, parseDefs, type Def } from './defs';
+import { splitByCall } from './callSplits';
 import { expandGateArrays } from './gateArrays';
 import { analyseRnn, collectedStates, nextSlotOf } from './rnn';
 import { analyseInlineLstm } from './inlineLstm';
@@ -92,7 +93,9 @@ function assignGates<K extends GateName>(flow: Flow, vocab: Record<string, strin
   const byStmt = new Map<number, Def[]>();
   // Also `z0, z1, z2, z3 = z`: a list split before (Keras hands it to a helper).
   const unpacking = (d: Def) => /^\s*[A-Za-z_$][\w$]*\s*$/.test(d.rhs);
-  for (const d of flow.defs) if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
+  // Also a call handed the fused pre-activation first (`[i, f, g, o] = chunkGates(gates, hidden)`).
+  for (const d of flow.defs)
+    if (d.targetCount === positional.length && !d.elementwise && (SPLIT.test(d.rhs) || unpacking(d) || splitByCall(flow, d))) byStmt.set(d.order, [...(byStmt.get(d.order) ?? []), d]);
   for (const group of byStmt.values()) {
     if (group.length !== positional.length) continue;
     const source = group[0].refs.map((r) => flow.reaching(r, group[0].order)).find((s) => s && flow.preact(s));

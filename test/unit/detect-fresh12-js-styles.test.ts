@@ -12,4 +12,10 @@ describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
   it('an activation chosen by if/else (`if (useTanh) out = tanh(out); else out = relu(out);`): the else branch reads the sum made before the `if`, so both branches are lines of h', () => {
     assert.deepEqual(styleCells('matrix_vector_helpers.ts', 'typescript').slice(1), [{ name: 'switchedStep', kind: 'rnn', range: { start: 36, end: 45 }, gates: { h: [37, 38, 40, 42] } }]);
   });
+
+  it('a fused pre-activation cut into four by a helper of the file (`const [a, b, u, v] = quarters(z, n)`) is split in PyTorch order, and each part activated under a name of its own keeps its gate', () => {
+    assert.deepEqual(styleCells('split_by_helper.ts', 'typescript'), [
+      { name: 'stepLstm', kind: 'lstm', range: { start: 9, end: 19 }, gates: { i: [10, 11, 12], f: [10, 11, 13], g: [10, 11, 14], o: [10, 11, 15], c: [16], h: [17] } },
+    ]);
+  });
 });
