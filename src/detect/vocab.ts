@@ -148,9 +148,9 @@ const ACTIVATE_METHOD = `${ACTIVATE_GATE}|${ACTIVATE_CANDIDATE}`;
 // Vector helpers are activations too (`tanhVec(c)`, `sigmoidElems(z)`). An activation object's method counts as its call: `self.forget_sigmoid.forward(z)`, `self.tanh.forward(z)`.
 /** `compose(math.tanh, add(b), math.multiply)(W, xh)`: an activation passed by name to a composition (the match ends at its parenthesis). */
 const COMPOSED_OF = (names: string) => String.raw`(?:^|[^\w$.])(?:compose|pipe|flow|flowRight)\s*\((?=(?:[^()]|\([^()]*\))*?(?:^|[^\w$])(?:${names})\s*[,)])`;
-/** `afn(item, row, 'Tanh')`: a call told its activation by its last argument (the blanking keeps that name). */
 /** `gate(W, U, b, x, h, sigmoid)`, `layer(z, Math.tanh)`: a call handed its activation function last, by name. */
 const PASSED_LAST = (names: string) => String.raw`(?:^|[^\w$])[A-Za-z_$][\w$]*\s*\((?=(?:[^()]|\([^()]*\))*,\s*(?:[\w$]+\s*\.\s*)*(?:${names})\s*\))`;
+/** `afn(item, row, 'Tanh')`: a call told its activation by its last argument (the blanking keeps that name). */
 const NAMED_LAST = String.raw`(?:^|[^\w$])[A-Za-z_$][\w$]*\s*\((?=(?:[^()]|\([^()]*\))*,\s*["'](?:[tT]anh|[sS]igmoid|[rR]e[lL][uU])["']\s*\))`;
 export const ACTIVATION = new RegExp(
   `${ACTIVATION_MODULE}|${ACTIVATE_METHOD}|${/(?:^|[^\w$])(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|sigma|sigm|sig|tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?(?:[sS]igmoid|[tT]anh)|σ|expit|logistic|softsign|\w*[aA]ctivation\w*|\w*[nN]onlinearity\w*|\w*gate_?fn|\w*_act|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|(?:^|[^\w$])act_?(?:f|fn|fun|func)?\s*(?:\(|\.\s*(?:apply|call|forward)\s*\()|\bexp\s*\(\s*-|\w*(?:[sS]igmoid|[tT]anh)\s*\.\s*forward\s*\(/.source}|${MAP_OF('sigmoid|sigm|sig|tanh|tanH|tanh_?(?:[fF]n|[fF]unc)|logistic|softsign|act_?(?:f|fn|fun|func)|\\w*[aA]ctivation(?:_?(?:fn|func|function))?')}|${COMPOSED_OF('sigmoid|sigm|sig|tanh|logistic|softsign|relu')}|${NAMED_LAST}|${PASSED_LAST('sigmoid|sigm|sig|logistic|tanh|relu')}`,
