@@ -18,4 +18,14 @@ describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
       { name: 'stepLstm', kind: 'lstm', range: { start: 9, end: 19 }, gates: { i: [10, 11, 12], f: [10, 11, 13], g: [10, 11, 14], o: [10, 11, 15], c: [16], h: [17] } },
     ]);
   });
+
+  it("a class's own methods mapping an activation over the elements (`v.map((e) => Math.tanh(e))`) are that activation where called as `this.bend(…)`: the candidate is g, not a line of the cell update", () => {
+    assert.deepEqual(styleCells('matrix_setters.ts', 'typescript').slice(1), [
+      { name: 'MemoryUnit', kind: 'lstm', range: { start: 35, end: 55 }, gates: { i: [47], f: [48], g: [49], o: [50], c: [51], h: [52] } },
+    ]);
+  });
+
+  it("a new state written element by element through a matrix's setter (`next.set(0, k, keep * state.get(0, k) + (1 - keep) * cand.get(0, k))`) is the GRU's h", () => {
+    assert.deepEqual(styleCells('matrix_setters.ts', 'typescript').slice(0, 1), [{ name: 'GatedUnit', kind: 'gru', range: { start: 5, end: 33 }, gates: { r: [24], z: [23], n: [25], h: [29] } }]);
+  });
 });
