@@ -77,7 +77,12 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
     // Also through one mixer (`retain = multiply(keep, state); state = add(retain, write)`).
     const readsPrevious = d.refs.some((r) => {
       const src = r === d.key ? undefined : flow.reaching(r, d.order);
-      return r === d.key || flow.handedIn(r, d.order) || (src !== undefined && isMixer(flow, roles, src) && src.refs.includes(d.key));
+      // Or the handed-in state scaled under its own name first (`upper = mul(upper, keep); upper_next = add(upper, write)`).
+      return (
+        r === d.key ||
+        flow.handedIn(r, d.order) ||
+        (src !== undefined && isMixer(flow, roles, src) && (src.refs.includes(d.key) || src.refs.some((rr) => rr === src.key && flow.handedIn(rr, src.order))))
+      );
     });
     // Only values that are an activation and nothing more (`y_in = sigmoid(net_in)`): a backward pass's `do = dh * tanh(c)` is not a gate.
     // Read directly or through one mixer (`y_in_exp = stack([y_in, ...])`): a gradient `db += da` reaches the gates through several.

@@ -178,12 +178,12 @@ export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])(?:r
 /**
  * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
  * bare (brain.js' bound `multiply`), on a graph (`G.mul`, recurrentjs) or math.js's; `tfc.mul`, `x.mul(y)`
- * and `torch.mul` are elementwise (and a local `multiply = tf.multiply` is discounted by Flow).
+ * and `torch.mul` are elementwise, and so is TF's `tf.math.multiply` (a local `multiply = tf.multiply` is discounted by Flow).
  * Lasagne applies a weight layer as `get_output(self.hidden_to_hidden, h)`. A helper named for a matrix-vector
  * product (`this.multiplyMatrixVector(W, h)`, `matVecMul`) is one too.
  */
 export const MATMUL =
-  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|[cC]onvolution|affine_transform|matvec|matVec|mat_vec|gemv|gemm|(?:multiply|mult|mul)_?[mM]at(?:rix)?_?[vV]ec(?:tor)?|[mM]at(?:rix)?_?[vV]ec(?:tor)?_?(?:[mM]ul(?:t|tiply)?|[pP]roduct)|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|mult|dot|matmul)\s*\(|(?<![\w$])(?:(?:this|self)\s*\.\s*)?(?:W[A-Za-z_]*|[wW]eights?\w*)(?:\s*\[[^\]]*\])+\s*\.\s*reduce\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
+  /@(?!=)|\.\s*(?:multiply|mul|mmul)\s*\(\s*(?:(?:this|self)\s*\.\s*)?(?:[WUV](?:_?[a-z]{1,3})?|weights?\w*)\b|(?:^|[^\w$])(?:matmul|matMul|mm|bmm|addmm|dot|_?linear|einsum|dense|FullyConnected|fully_connected|[cC]onvolution|affine_transform|matvec|matVec|mat_vec|gemv|gemm|(?:multiply|mult|mul)_?[mM]at(?:rix)?_?[vV]ec(?:tor)?|[mM]at(?:rix)?_?[vV]ec(?:tor)?_?(?:[mM]ul(?:t|tiply)?|[pP]roduct)|conv(?:[123][dD])?(?:_?[tT]ranspose)?|[a-z]\w*Conv(?:[123][dD])?(?:_?[tT]ranspose)?)(?:\$\d+)?\s*\(|(?:^|[^\w$.])(?:mul|multiply)\s*\(|\b(?:G|graph)\s*\.\s*mul\s*\(|(?<!\.\s*)\bmath\s*\.\s*multiply\s*(?:\(|(?=[,)]))|\bMatrix\s*\.\s*(?:product|multiply|mult|dot|matmul)\s*\(|(?<![\w$])(?:(?:this|self)\s*\.\s*)?(?:W[A-Za-z_]*|[wW]eights?\w*)(?:\s*\[[^\]]*\])+\s*\.\s*reduce\s*\(|\bget_output\s*\(\s*(?:self\s*\.\s*)?[A-Za-z]\w*_to_\w+\s*,|(?:^|[^\w$])(?:Linear|Dense)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*\(/g;
 /**
  * An element of a weight matrix times a value, a product written out element by element
  * (`W[j][k] * x[k]`, `p["Wi"][j][k] * x[k]`, `self.U_f[j, k] * h[k]`).
