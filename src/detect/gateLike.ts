@@ -33,6 +33,7 @@ function allocation(rhs: string): boolean {
 
 /** `gates[0]`, `z[1, :]`: one element (or row) of an array, as a whole right-hand side. */
 export const ELEMENT_OF = /^\s*([A-Za-z_$][\w$.]*)\s*\[[^\]]+\]\s*;?\s*$/;
+
 /** A gate definition is believed when its right-hand side computes something gate-like. */
 export function gateLike(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
   if (allocation(d.rhs)) return false;
