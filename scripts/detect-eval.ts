@@ -89,12 +89,14 @@ function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean
   const detected = detectCells(source, entry.language).filter((c) => !entry.ignore?.includes(c.name));
   tally.entries++;
   const notes: string[] = [];
-  for (const label of entry.cells) {
+  // Cells sharing a name (one method holding a GRU, an LSTM and an RNN behind a switch) pair up in source order.
+  const named = (name: string) => detected.filter((c) => c.name === name).sort((a, b) => a.range.start - b.range.start);
+  for (const [index, label] of entry.cells.entries()) {
     tally.cells++;
     const required = new Set(Object.entries(label.gates).flatMap(([g, spec]) => parseLines(spec).map((l) => `${g}:${l}`)));
     const allowed = new Set([...required, ...Object.entries(label.optional ?? {}).flatMap(([g, spec]) => parseLines(spec).map((l) => `${g}:${l}`))]);
     tally.required += required.size;
-    const cell = detected.find((c) => c.name === label.name);
+    const cell = named(label.name)[entry.cells.slice(0, index).filter((l) => l.name === label.name).length];
     if (!cell) {
       notes.push(`  MISSED ${label.name} (${label.kind})`);
       continue;
@@ -112,7 +114,7 @@ function scoreEntry(entry: Entry, source: string, tally: Tally, verbose: boolean
     if (missing.length) notes.push(`  MISSING ${label.name}: ${missing.join(' ')}`);
   }
   for (const cell of detected) {
-    if (entry.cells.some((l) => l.name === cell.name)) continue;
+    if (named(cell.name).indexOf(cell) < entry.cells.filter((l) => l.name === cell.name).length) continue;
     tally.spurious++;
     tally.mapped += pairs(cell.gates).length;
     notes.push(`  SPURIOUS ${cell.name} (${cell.kind}, lines ${cell.range.start}-${cell.range.end})`);

@@ -3,7 +3,7 @@
 // length, as the activation it returns (`ffunc(` → `  sig(`), so the analysis sees them as one.
 import type { ScanUnit } from './scan';
 import { matchBracket } from './text';
-import { ACTIVATION, hasActivation, SIGMOID_LIKE, SIGMOID_WRITTEN, TANH_LIKE } from './vocab';
+import { ACTIVATION, hasActivation, MATMUL, SIGMOID_LIKE, SIGMOID_WRITTEN, TANH_LIKE } from './vocab';
 
 /** The activation a short function returns as a whole (`return tanh(x)`), as a call name. */
 function returnedActivation(fn: ScanUnit): 'sig' | 'tanh' | undefined {
@@ -18,7 +18,20 @@ function returnedActivation(fn: ScanUnit): 'sig' | 'tanh' | undefined {
   const filled = /^[A-Za-z_$][\w$]*$/.test(returned)
     ? fn.stmts.map((s) => new RegExp(`^\\s*${returned.replace(/\$/g, '\\$')}\\s*\\[[^\\]]*\\]\\s*=\\s*([^=][\\s\\S]*)$`).exec(s.text)?.[1]).filter((r) => r !== undefined)
     : [];
-  return activationOf(filled.length === 1 ? filled[0].trim().replace(/;$/, '') : returned);
+  return activationOf(filled.length === 1 ? filled[0].trim().replace(/;$/, '') : returned) ?? mappedActivation(returned);
+}
+
+/**
+ * `m.map(x => Math.tanh(x))`, `m.map((v) => 1 / (1 + Math.exp(-v)))`: an activation applied to each element of
+ * the value handed in (a matrix class's own `map`), written as an arrow of one expression.
+ */
+function mappedActivation(returned: string): 'sig' | 'tanh' | undefined {
+  const m = /^[A-Za-z_$][\w$.]*\s*\.\s*map\s*\(\s*(?:([A-Za-z_$][\w$]*)|\(\s*([A-Za-z_$][\w$]*)\s*\))\s*=>\s*/.exec(returned);
+  const open = m ? returned.indexOf('(', returned.search(/\.\s*map\s*\(/)) : -1;
+  if (!m || matchBracket(returned, open) !== returned.length - 1) return undefined;
+  const body = returned.slice(m[0].length, -1).trim();
+  // The arrow's parameter is what is squashed, not something else of the scope.
+  return new RegExp(`(?<![\\w$.])${(m[1] ?? m[2]).replace(/\$/g, '\\$')}(?![\\w$])`).test(body) ? activationOf(body) : undefined;
 }
 
 /** The activation `rhs` is as a whole: a written-out sigmoid or one activation call. */
@@ -67,6 +80,8 @@ function rewriteCalls(units: ScanUnit[], call: RegExp, rewrites: Map<string, str
   }
 }
 
+const descendantsOf = (u: ScanUnit): ScanUnit[] => [u, ...u.children.flatMap(descendantsOf)];
+
 const alternatives = (names: Iterable<string>) => [...names].map((n) => n.replace(/\$/g, '\\$')).join('|');
 
 export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]): void {
@@ -76,6 +91,18 @@ export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]):
     if (act && fn.name.length + 1 >= act.length + 1) rewrites.set(fn.name, `${act}(`);
   }
   if (rewrites.size) rewriteCalls(units, new RegExp(`(?<![\\w$.])(${alternatives(rewrites.keys())})[ \\t]*\\(`, 'g'), rewrites);
+  // A class's own activation methods (`_tanhM(m) { return m.map(x => Math.tanh(x)); }`), called as `this._tanhM(c)`
+  // within that class: `this.` plus the name is always longer than the activation's name.
+  for (const cls of module.children.filter((u) => u.type === 'class')) {
+    const own = new Map<string, string>();
+    for (const fn of cls.children) {
+      // An activation of what it is handed, not a gate of the cell (`def forget_gate(self, z): return sigmoid(W @ z + b)`).
+      if (fn.stmts.some((s) => /(?<![\w$])(?:self|this)\s*\./.test(s.text) || s.text.search(MATMUL) >= 0)) continue;
+      const act = returnedActivation(fn);
+      if (act) own.set(fn.name, `${act}(`);
+    }
+    if (own.size) rewriteCalls(descendantsOf(cls), new RegExp(`(?<![\\w$.])(?:self|this)\\s*\\.\\s*(${alternatives(own.keys())})[ \\t]*\\(`, 'g'), own);
+  }
   const members = new Map([...memberActivations(units)].map(([name, act]) => [name, `${act}(`]));
   // `self.` plus the name is always at least as long as `tanh(` minus its parenthesis.
   if (members.size) rewriteCalls(units, new RegExp(`(?<![\\w$.])self\\s*\\.\\s*(${alternatives(members.keys())})[ \\t]*\\(`, 'g'), members);

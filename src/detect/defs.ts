@@ -59,6 +59,8 @@ const INTO_FIRST = /^\s*(set|add|sub)?(?:mul|add|sub|scale|prod)(?:vec|mat|vecto
 
 /** A statement that only calls an updating method of a named object: `m.add(b)`, `this.c.scale(this.f)`, `h.func(tanh)`, `this.hidden.dot(W)`. */
 const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|sub|subtract|scale|multiply|hadamard|func|map|dot)\s*\(/;
+/** `m.set(i, j, value)`: an element setter of a matrix object (not a Map's `set(key, value)` on a string key, blanked). */
+const ELEMENT_SETTER = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*set\s*\((?!\s*["'`])/;
 const APPENDED = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:push|append)\s*\(/;
 /** `c.append(tf.add(tf.multiply(c[t], f), ...))`: a list whose next element is computed from one of its own carries a state. */
 const appendsFromItself = (text: string, m: RegExpExecArray): boolean => new RegExp(String.raw`(?<![\w$.])${m[1].replace(/[$]/g, '\\$')}\s*\[`).test(text.slice(m[0].length));
@@ -200,6 +202,18 @@ export function parseDefs(stmts: Stmt[], lineOf: (o: number) => number): Def[] {
           .join(', ');
         const refs = [...extractRefs(rest), ...((into[1] ?? '').toLowerCase() === 'set' ? [] : [key])];
         defs.push(wholeStatement(stmt, order, text, key, roleName(key.replace(/^self\./, '')), text, refs, target[2] !== undefined));
+        return;
+      }
+    }
+    // `ht.set(b, j, (1 - z) * hPrev.get(b, j) + z * hCandidate.get(b, j))`: a matrix written element by element
+    // through its setter is an element assignment (`ht[b][j] = …`); the value is among the arguments (last here,
+    // first in TF.js's `buffer.set(value, i, j)`), the indices with it.
+    const setter = assign ? undefined : ELEMENT_SETTER.exec(text);
+    if (setter && matchBracket(text, setter[0].length - 1) === text.trimEnd().replace(/;$/, '').length - 1) {
+      const args = text.slice(setter[0].length, text.trimEnd().replace(/;$/, '').length - 1);
+      if (splitTopLevel(args).length >= 2) {
+        const key = refKey(setter[1].replace(/\s+/g, ''));
+        defs.push({ ...wholeStatement(stmt, order, text, key, roleName(memberName(key)), args, [...extractRefs(args), key], true), rhsOffset: setter[0].length });
         return;
       }
     }

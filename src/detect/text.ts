@@ -147,3 +147,19 @@ export function blankCLike(source: string): string {
   }
   return out.join('');
 }
+
+/** Maps an offset in `code` to its 1-based line (binary search over line starts). */
+export function lineIndex(code: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < code.length; i++) if (code[i] === '\n') starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}

@@ -18,4 +18,14 @@ describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
       { name: 'stepLstm', kind: 'lstm', range: { start: 9, end: 19 }, gates: { i: [10, 11, 12], f: [10, 11, 13], g: [10, 11, 14], o: [10, 11, 15], c: [16], h: [17] } },
     ]);
   });
+
+  it("a class's own methods mapping an activation over the elements (`v.map((e) => Math.tanh(e))`) are that activation where called as `this.bend(…)`: the candidate is g, not a line of the cell update", () => {
+    assert.deepEqual(styleCells('matrix_setters.ts', 'typescript').slice(1), [
+      { name: 'MemoryUnit', kind: 'lstm', range: { start: 44, end: 64 }, gates: { i: [56], f: [57], g: [58], o: [59], c: [60], h: [61] } },
+    ]);
+  });
+
+  it("a new state written element by element through a matrix's setter (`next.set(0, k, keep * state.get(0, k) + (1 - keep) * cand.get(0, k))`) is the GRU's h", () => {
+    assert.deepEqual(styleCells('matrix_setters.ts', 'typescript').slice(0, 1), [{ name: 'GatedUnit', kind: 'gru', range: { start: 14, end: 42 }, gates: { r: [33], z: [32], n: [34], h: [38] } }]);
+  });
 });
