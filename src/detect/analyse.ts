@@ -10,7 +10,10 @@ import { analyseInlineLstm } from './inlineLstm';
 import { candidatesNamedAsUpdate, inferUnnamedGru, lastMixerOf } from './gruRoles';
 import { helperCalled, inlineHelperLines, type ClassHelpers } from './helpers';
 import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
-import { dependsOnRole, Flow, isMixer, movesOneValue, gateLike, onlyInsideActivations, gatesOf, reachesRole, readsThroughMixers, refsRole, rolesReached, type Roles } from './flow';
+import { Flow, type Roles } from './flow';
+import { gateLike } from './gateLike';
+import { gatesOf, onlyInsideActivations } from './gateLines';
+import { dependsOnRole, isMixer, movesOneValue, reachesRole, readsThroughMixers, refsRole, rolesReached } from './mixers';
 import type { Param, Stmt } from './scan';
 import {
   classify,

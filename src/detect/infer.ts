@@ -3,7 +3,9 @@
 // and the lines of activations written inside an update.
 import { extractRefs, type Def } from './defs';
 import { helperCalled } from './helpers';
-import { Flow, isMixer, namedForAnotherGate, readsThroughMixers, rolesReached, type Roles } from './flow';
+import { Flow, type Roles } from './flow';
+import { namedForAnotherGate } from './gateLines';
+import { isMixer, readsThroughMixers, rolesReached } from './mixers';
 import { matchBracket } from './text';
 import type { GateName } from './types';
 import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';

@@ -3,7 +3,8 @@
 // update of the PyTorch tutorial (`hidden = self.i2h(cat((input, hidden), 1))`).
 import { extractRefs, type Def } from './defs';
 import { splitTopLevel } from './text';
-import { gatesOf, type Flow, type Roles } from './flow';
+import type { Flow, Roles } from './flow';
+import { gatesOf } from './gateLines';
 import { leakyMixOf } from './leaky';
 import type { UnitAnalysis } from './analyse';
 import type { Stmt } from './scan';
