@@ -5,6 +5,7 @@ import { extractRefs, type Def } from './defs';
 import { splitTopLevel } from './text';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
+import { heldWeightTimesState } from './indRnn';
 import { leakyMixOf } from './leaky';
 import type { UnitAnalysis } from './analyse';
 import type { Stmt } from './scan';
@@ -255,7 +256,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     };
     const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts);
     const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
-    if (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    // IndRNN: the state's own product is elementwise, by a weight the layer holds (`mul(recurrent_h, hx)`).
+    const independent = products <= 1 && !linearUpdate && heldWeightTimesState(flow, d, isPrevious, (name) => STEP_INPUT.test(name));
+    if (!independent && (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key))))) continue;
     if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (stateOnlyThroughLayer([d, ...closure], [...refs].filter(isPrevious), recurrentCall)) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');

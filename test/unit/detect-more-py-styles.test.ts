@@ -17,4 +17,12 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'leaky_step', kind: 'rnn', range: { start: 18, end: 20 }, gates: { h: [20] } },
     ]);
   });
+  it("IndRNN written out over a layer's own weights: the state times, elementwise, a weight the layer holds (`weight = self.recurrent_weights[layer]`, `np.multiply(weight, h)`) plus a term computed from the step's input by a module of its own (`drive = self.project(xs)`): an RNN; a skip connection scaled by a held weight is no cell", () => {
+    assert.deepEqual(styleCells('independent_recurrence.py', 'python'), [{ name: 'IndependentLayers', kind: 'rnn', range: { start: 4, end: 14 }, gates: { h: [13] } }]);
+  });
+  it("states given a default when the caller has none (`mem = np.zeros(n) if mem is None else mem`), gates under names of no role (`kg`, `wg`, `sg`) with peepholes, the candidate a tanh under a GRU's name (`u = np.tanh(...)`): a peephole LSTM", () => {
+    assert.deepEqual(styleCells('defaulted_state.py', 'python'), [
+      { name: 'PeepholeUnit', kind: 'lstm', range: { start: 8, end: 22 }, gates: { i: [15, 18], f: [15, 17], g: [15, 16], o: [15, 20], c: [19], h: [21] } },
+    ]);
+  });
 });
