@@ -2,6 +2,9 @@
 // which lines compute it. Roles come from names (i_t, forgetgate, c_tilde, hy, …) and are
 // only accepted when the right-hand side looks like the computation (an activation, a
 // product with the weights, a split of a fused product, a state update from the gates).
+// Tried in turn: an LSTM (analyseLstm.ts), a GRU (analyseGru.ts), an LSTM written out in place
+// (inlineLstm.ts), a simple RNN (rnn.ts), gate-named activations of no known cell; roles by name
+// come from assignGates.ts.
 import { analyseGru } from './analyseGru';
 import { analyseLstm } from './analyseLstm';
 import { assignGates } from './assignGates';
