@@ -1,7 +1,7 @@
 // Objects whose `forward` is one product or one activation (the "gates as objects" tutorials:
 // `mulGate = new MultiplyGate()` with `this.forward = (W, x) => math.multiply(W, x)`, `activation = new Tanh()`):
 // calling `mulGate.forward(W, h)` is a product with weights, `activation.forward(z)` an activation.
-import type { FileLayers } from './analyse';
+import type { FileLayers } from './fileLayers';
 import type { ScanUnit, Stmt } from './scan';
 import { hasActivation, MATMUL } from './vocab';
 

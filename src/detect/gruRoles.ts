@@ -1,5 +1,6 @@
 // GRU roles that names get wrong, settled by what the values are computed from.
-import { dependsOnRole, isMixer, type Flow, type Roles } from './flow';
+import type { Flow, Roles } from './flow';
+import { dependsOnRole, isMixer } from './mixers';
 import type { Def } from './defs';
 import { hasActivation, RNN_ACTIVATION, SIGMOID_LIKE } from './vocab';
 

@@ -8,7 +8,8 @@
 // are listed by detectNotebookForgetBiases, not attached to any cell.
 import { rewriteActivationFunctions } from './activationFunctions';
 import { rewriteActivatedLayerCalls } from './activatedLayers';
-import { analyseStatements, findLayers, type UnitAnalysis } from './analyse';
+import { analyseStatements, type UnitAnalysis } from './analyse';
+import { findLayers } from './fileLayers';
 import { findForgetBiasAssignments } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
