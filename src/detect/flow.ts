@@ -124,8 +124,8 @@ export class Flow {
     if (!src) return this.isParam(ref);
     // `tf.split(axis=1, num_or_size_splits=2, value=state)`: the parameter may be any argument.
     if (UNPACKED.test(src.rhs)) return src.refs.some((r) => this.isParam(r));
-    const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs);
-    return m !== null && this.isParam(m[1]);
+    const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs) ?? DEFAULTED.exec(src.rhs);
+    return m !== null && this.isParam(m[1] ?? m[2]);
   }
 }
 
@@ -134,8 +134,11 @@ function otherBranch(a: string[], b: string[]): boolean {
   return a.some((c) => b.includes(`else (of ${c})`)) || b.some((c) => a.includes(`else (of ${c})`));
 }
 
-const HELD_AS_IT_IS = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\])?\s*;?\s*$/;
+// Also one field of it (`h = state.hidden_state`).
+const HELD_AS_IT_IS = /^\s*([A-Za-z_$][\w$]*)\s*(?:\[\s*-?\d+\s*\]|\.\s*[A-Za-z_$][\w$]*)?\s*;?\s*$/;
 const UNPACKED = /^\s*(?:[\w$]+\s*\.\s*)*(?:unpack|unstack|unbind|split|chunk)\s*\(/;
+/** `zeros(...) if ps is None else ps`, `ps if ps is not None else zeros(...)`: a parameter, or a default in its place when none is given. */
+const DEFAULTED = /^(?:[\s\S]*\bif\s+([A-Za-z_]\w*)\s+is\s+None\s+else\s+\1|\s*([A-Za-z_]\w*)\s+if\s+\2\s+is\s+not\s+None\s+else\b[\s\S]*)\s*$/;
 const UNPACKED_BY_METHOD = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:unbind|chunk|split)\s*\(/;
 
 /** `if self.input_depth != self.num_units`: a condition comparing sizes. */

@@ -98,7 +98,11 @@ export function unnamedCellUpdates(flow: Flow, roles: Roles): Def[] {
     const read = readsThroughMixers(flow, roles, d).sources.filter((s) => (!roles.has(s) || roles.get(s) === 'g') && s.targetCount === 1 && hasActivation(s.rhs));
     const gates = read.filter((g) => near.has(g) && isActivationCall(g.rhs));
     // A GRU's `h = (1 - z) * h + z * n` also adds activated values to a previous state: its gates are named as a GRU's.
-    const gruNamed = gates.some((g) => ['r', 'z', 'n'].includes(classify(g.name, GRU_NAMES, g.targetSubscripted) ?? ''));
+    // (Not a tanh under z's name, ReNom's candidate `u = tanh(u)`: an update gate is a sigmoid.)
+    const gruNamed = gates.some((g) => {
+      const role = classify(g.name, GRU_NAMES, g.targetSubscripted);
+      return role === 'r' || role === 'n' || (role === 'z' && !TANH_LIKE.test(g.rhs));
+    });
     // It adds (`s + y_in * g`, `c += ...`): a copy of one value (`out[t] = h_t`) is no update, however many times it is written.
     const adds = /\+|\b(?:add|plus|sum)\w*\s*\(/i.test(d.rhs) || /\+=/.test(d.stmt.text);
     return readsPrevious && adds && new Set(gates.map((g) => g.key)).size >= 2 && !gruNamed;

@@ -5,6 +5,8 @@ import { extractRefs, type Def } from './defs';
 import { splitTopLevel } from './text';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
+import { heldWeightTimesState } from './indRnn';
+import { leakyMixOf } from './leaky';
 import type { UnitAnalysis } from './analyse';
 import type { Stmt } from './scan';
 import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_NAMES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
@@ -191,7 +193,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     // Under any name, a plain variable assigned in a loop: a state if its new value is computed from itself.
     const plainInLoop = d.stmt.inLoop && d.targetCount === 1 && !d.targetSubscripted && !d.key.includes('.');
     const carried = !namedH && plainInLoop;
-    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried;
+    // `self.x = (1 - a) * self.x + a * tanh(W_in @ u + W @ self.x)`: leaky integration of itself, under any name.
+    const leaky = d.targetCount === 1 && leakyMixOf(d.rhs, d.key);
+    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried || leaky;
     // A slot computed from the one before it through an activation: whatever multiplies them is a weight (`neu2 * output[0][j]`).
     const slotRecurrence = nextSlot !== undefined || previousSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
@@ -217,7 +221,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
         }
       }
     }
-    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key))) continue;
+    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key)) && !leaky) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products =
       flow.matmulCount(texts) +
@@ -236,6 +240,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
       // anything, read by a value the step hands back by name (an Elman step's context units).
       // (The value is the activation as a whole: not an attention energy `e = v @ tanh(W @ prev_q + U @ k)`.)
       if (PREVIOUS_WORD.test(name) && flow.isParam(r) && collected.has(d.key) && wholeActivation(d.rhs)) return true;
+      // An ESN's `return a * x + (1 - a) * tanh(W @ x + ...)`: mixed, as it is, with an activation reading it.
+      if (leakyMixOf(d.rhs, r)) return true;
       // Read by its own new value inside the loop that reassigns it (`carried = tanh(np.dot(carried, W) + ...)`).
       if (plainInLoop && r === d.key) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
@@ -250,7 +256,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     };
     const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts);
     const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
-    if (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key)))) continue;
+    // IndRNN: the state's own product is elementwise, by a weight the layer holds (`mul(recurrent_h, hx)`).
+    const independent = products <= 1 && !linearUpdate && heldWeightTimesState(flow, d, isPrevious, (name) => STEP_INPUT.test(name));
+    if (!independent && (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key))))) continue;
     if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (stateOnlyThroughLayer([d, ...closure], [...refs].filter(isPrevious), recurrentCall)) continue;
     if (previousSlot?.test(texts) || ((namedH || previousSlot === undefined) && ([...refs].some(isPrevious) || nextSlot?.test(texts)))) roles.set(d, 'h');

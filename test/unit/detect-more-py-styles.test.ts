@@ -11,4 +11,18 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'ShelfCell', kind: 'lstm', range: { start: 36, end: 49 }, gates: { i: [44], f: [42], g: [45], o: [47], c: [43, 46], h: [48] } },
     ]);
   });
+  it('leaky integration under any name (`self.activity = (1 - leak) * self.activity + leak * tanh(W_in @ u + W_res @ self.activity)`, an ESN step handing back `(1 - alpha) * x + alpha * tanh(... W @ x)`): an RNN; a running average of a squashed input, which the activation does not read, is no cell', () => {
+    assert.deepEqual(styleCells('leaky_states.py', 'python'), [
+      { name: 'Reservoir', kind: 'rnn', range: { start: 4, end: 15 }, gates: { h: [14] } },
+      { name: 'leaky_step', kind: 'rnn', range: { start: 18, end: 20 }, gates: { h: [20] } },
+    ]);
+  });
+  it("IndRNN written out over a layer's own weights: the state times, elementwise, a weight the layer holds (`weight = self.recurrent_weights[layer]`, `np.multiply(weight, h)`) plus a term computed from the step's input by a module of its own (`drive = self.project(xs)`): an RNN; a skip connection scaled by a held weight is no cell", () => {
+    assert.deepEqual(styleCells('independent_recurrence.py', 'python'), [{ name: 'IndependentLayers', kind: 'rnn', range: { start: 4, end: 14 }, gates: { h: [13] } }]);
+  });
+  it("states given a default when the caller has none (`mem = np.zeros(n) if mem is None else mem`), gates under names of no role (`kg`, `wg`, `sg`) with peepholes, the candidate a tanh under a GRU's name (`u = np.tanh(...)`): a peephole LSTM", () => {
+    assert.deepEqual(styleCells('defaulted_state.py', 'python'), [
+      { name: 'PeepholeUnit', kind: 'lstm', range: { start: 8, end: 22 }, gates: { i: [15, 18], f: [15, 17], g: [15, 16], o: [15, 20], c: [19], h: [21] } },
+    ]);
+  });
 });
