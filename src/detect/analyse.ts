@@ -5,6 +5,7 @@
 // Tried in turn: an LSTM (analyseLstm.ts), a GRU (analyseGru.ts), an LSTM written out in place
 // (inlineLstm.ts), a simple RNN (rnn.ts), gate-named activations of no known cell; roles by name
 // come from assignGates.ts.
+import { splitActivatedColumns } from './activatedSlices';
 import { analyseGru } from './analyseGru';
 import { analyseLstm } from './analyseLstm';
 import { assignGates } from './assignGates';
@@ -44,7 +45,7 @@ function callOf(names: string[]): RegExp | undefined {
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {
   const calls = { products: callOf(layers.products), concatenating: callOf(layers.concatenating), activated: callOf(layers.activated), held: callOf(layers.held) };
-  const flow = new Flow(expandGateArrays(parseDefs(stmts, lineOf)), params, calls, lineOf, helpers);
+  const flow = new Flow(splitActivatedColumns(expandGateArrays(parseDefs(stmts, lineOf))), params, calls, lineOf, helpers);
   const lstm = analyseLstm(flow);
   // A coupled mix that is no LSTM (`s = (1 - a) * s + a * g`) may still be a GRU's update (its candidate read through r).
   if (lstm === null) return analyseGru(flow);

@@ -24,7 +24,7 @@ export function gatesSpelled(name: string): GateName[] | undefined {
 }
 
 /** `3*d` → {k: 3, unit: 'd'}, `d` → {k: 1, unit: 'd'}, `` or `0` → {k: 0}. */
-function bound(text: string): { k: number; unit?: string } | undefined {
+export function bound(text: string): { k: number; unit?: string } | undefined {
   const t = text.replace(/\s+/g, '');
   if (t === '' || t === '0') return { k: 0 };
   const before = /^(\d+)\*([A-Za-z_][\w.]*)$/.exec(t);

@@ -25,4 +25,10 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'PeepholeUnit', kind: 'lstm', range: { start: 8, end: 22 }, gates: { i: [15, 18], f: [15, 17], g: [15, 16], o: [15, 20], c: [19], h: [21] } },
     ]);
   });
+  it("gates as column ranges of one activated array, sliced where they are used (`c = acts[:, H:2 * H] * c_prev + acts[:, :H] * u`, `h = np.tanh(c) * acts[:, 2 * H:3 * H]`), the candidate a tanh under a GRU's name (`u`), a state given a default when none is handed in (`mem = zeros(n) if mem is None else mem`): LSTMs, the shared activation on each gate's lines; one sigmoid array sliced in two with no state is no cell", () => {
+    assert.deepEqual(styleCells('activated_columns.py', 'python'), [
+      { name: 'columns_step', kind: 'lstm', range: { start: 5, end: 13 }, gates: { i: [8, 10], f: [8, 10], g: [8, 9], o: [8, 10], c: [11], h: [12] } },
+      { name: 'VectorMemory', kind: 'lstm', range: { start: 16, end: 27 }, gates: { i: [22, 24], f: [22, 24], g: [22, 23], o: [22, 24], c: [25], h: [26] } },
+    ]);
+  });
 });
