@@ -1,6 +1,6 @@
 // The data flow of one unit: which definition of a name reaches a use, which values are
 // pre-activations (products with weights not yet through an activation), which values are
-// handed in. What the roles make of it: gateLike.ts, mixers.ts, gateLines.ts.
+// handed in, and the walk up the definitions a value is computed from. What the roles make of it: gateLike.ts, mixers.ts, gateLines.ts.
 import { extractRefs, type Def } from './defs';
 import type { ClassHelpers } from './helpers';
 import type { Param } from './scan';
@@ -145,3 +145,24 @@ const UNPACKED_BY_METHOD = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:unbind|chunk|split)
 const SIZES_DIFFER = /(?:depth|dims?|size|units|shape)\w*\s*(?:\[[^\]]*\])?\s*!=|!=\s*[\w.]*(?:depth|dims?|size|units|shape)/i;
 
 export type Roles = Map<Def, GateName>;
+
+/**
+ * The definitions `d` is computed from, at any depth: each once, in the order first reached (depth
+ * first, the last name read first: callers that take the first match rely on it), never `d` itself
+ * (a definition reading its own name reads the one before). The walk goes on past a definition only
+ * when `walkPast` allows.
+ */
+export function* upstream(flow: Flow, d: Def, walkPast: (src: Def) => boolean = () => true): Generator<Def> {
+  const seen = new Set<Def>([d]);
+  const stack = [d];
+  while (stack.length) {
+    const at = stack.pop()!;
+    for (const r of at.refs) {
+      const src = flow.reaching(r, at.order);
+      if (!src || seen.has(src)) continue;
+      seen.add(src);
+      yield src;
+      if (walkPast(src)) stack.push(src);
+    }
+  }
+}

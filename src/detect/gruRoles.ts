@@ -1,5 +1,5 @@
 // GRU roles that names get wrong, settled by what the values are computed from.
-import type { Flow, Roles } from './flow';
+import { upstream, type Flow, type Roles } from './flow';
 import { dependsOnRole, isMixer } from './mixers';
 import type { Def } from './defs';
 import { hasActivation, RNN_ACTIVATION, SIGMOID_LIKE } from './vocab';
@@ -33,23 +33,6 @@ export function lastMixerOf(flow: Flow, roles: Roles, d: Def): Def {
   }
 }
 
-/** The definitions `d` is computed from, at any depth (the first reaching definition of each name). */
-function upstream(flow: Flow, d: Def): Def[] {
-  const found: Def[] = [];
-  const stack = [d];
-  while (stack.length) {
-    const at = stack.pop()!;
-    for (const r of at.refs) {
-      const src = flow.reaching(r, at.order);
-      if (src && src !== at && !found.includes(src)) {
-        found.push(src);
-        stack.push(src);
-      }
-    }
-  }
-  return found;
-}
-
 /**
  * A GRU under names of no role (`upd`, `rem`, `htt`): a new state mixing the previous one with a candidate by a
  * sigmoid and its complement (`ht = (1 - upd) * o + upd * htt`) is the GRU's update; the sigmoid is z, the tanh-like
@@ -68,7 +51,7 @@ export function inferUnnamedGru(flow: Flow, roles: Roles): void {
     const n = sources.find((s) => s !== z && sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs));
     const previous = d.refs.some((r) => !flow.reaching(r, d.order) && flow.isParam(r));
     if (!z || !n || !previous) continue;
-    const r = upstream(flow, n).find((s) => s !== z && (named.length ? named.includes(s) : sole(s, SIGMOID_LIKE)));
+    const r = [...upstream(flow, n)].find((s) => s !== z && (named.length ? named.includes(s) : sole(s, SIGMOID_LIKE)));
     if (!r) continue;
     roles.set(z, 'z');
     roles.set(n, 'n');

@@ -69,7 +69,7 @@ function es5Classes(tops: ScanUnit[]): { byOwner: Map<ScanUnit, ScanUnit[]>; met
 }
 
 /** Closures named only for their role in a loop (Keras's `def step(...)` inside `standard_lstm`). */
-const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$/i;
+const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$|^<anonymous>$/i;
 
 /**
  * The innermost Python function nested in `outer` whose lines hold every gate line: a cell written

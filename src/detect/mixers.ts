@@ -1,7 +1,7 @@
 // Values that only combine others (`retain = f * c_prev`, `c = add(retain, write)`) and what a
 // definition reads through them: how the roles of the values a state update mixes are found.
 import type { Def } from './defs';
-import type { Flow, Roles } from './flow';
+import { upstream, type Flow, type Roles } from './flow';
 import type { GateName } from './types';
 import { hasActivation, SPLIT } from './vocab';
 
@@ -69,20 +69,9 @@ export function reshapesOneGate(flow: Flow, roles: Roles, d: Def): boolean {
   return read.size === 1;
 }
 
-/** Whether `d` is computed, at any depth, from a value with `role` (`a_h = (r * h) @ U` depends on r). */
+/** Whether `d` is computed, at any depth, from a value with `role` (`a_h = (r * h) @ U` depends on r), not through a learning step (it reads the gates; it is not computed from them). */
 export function dependsOnRole(flow: Flow, roles: Roles, d: Def, role: GateName): boolean {
-  const seen = new Set<Def>();
-  const stack = [d];
-  while (stack.length) {
-    const at = stack.pop()!;
-    for (const r of at.refs) {
-      const src = flow.reaching(r, at.order);
-      if (!src || seen.has(src)) continue;
-      if (roles.get(src) === role) return true;
-      seen.add(src);
-      if (!learningStep(src)) stack.push(src);
-    }
-  }
+  for (const src of upstream(flow, d, (s) => !learningStep(s))) if (roles.get(src) === role) return true;
   return false;
 }
 

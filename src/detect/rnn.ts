@@ -101,6 +101,26 @@ export function collectedStates(stmts: Stmt[]): Set<string> {
   return keys;
 }
 
+/**
+ * `return { output: y, rnn: { ...rnn, hidden: out_h } }`: the names a step hands back under another name, by the key
+ * each goes under (`out_h` → `hidden`), at any depth of the object literal it returns.
+ */
+function handedBackAs(flow: Flow): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const d of flow.defs) {
+    if (d.key !== '<return>' || !/^\s*\{/.test(d.rhs)) continue;
+    for (const m of d.rhs.matchAll(/(?:[{,]\s*)([A-Za-z_$][\w$]*)\s*:\s*([A-Za-z_$][\w$]*)\s*(?=[,}])/g)) if (m[1] !== m[2]) keys.set(m[2], m[1]);
+  }
+  return keys;
+}
+
+/** `memory` handed in (`const { memory } = cell`), or a parameter's member of that name (`params.state.memory`), read as it is or through a copy. */
+function readsMember(flow: Flow, ref: string, member: string, order: number): boolean {
+  if (ref === member) return flow.handedIn(ref, order);
+  const chain = (r: string) => r.endsWith(`.${member}`) && flow.isParam(r.slice(0, r.indexOf('.')));
+  return chain(ref) || chain(flow.reaching(ref, order)?.rhs.trim().replace(/;$/, '').replace(/\s+/g, '') ?? '');
+}
+
 const STATE_LIST = /^(?:\w+_)?(?:h|hs|hiddens?|hidden_\w+|states?|hidden_?states?)$/;
 
 /** The test for a read of `key`'s slot one before an index (`hiddenStates[t - 1]`). */
@@ -173,6 +193,7 @@ function stateOnlyThroughLayer(defs: Def[], previous: string[], recurrentCall: R
 
 export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentCall?: RegExp): UnitAnalysis | undefined {
   const roles: Roles = new Map();
+  const keyed = handedBackAs(flow);
   for (const d of flow.defs) {
     // Also a hidden state's name with a word after it (`ht_activated`, `h_t_new`), unless the word says "previous".
     const hNamed = /^(?:h|ht|h_t|hid|hidden)_[a-z0-9_]+$/.test(d.name) && !EXPLICITLY_PREVIOUS.test(d.name) && classify(d.name, GRU_NAMES, false) !== 'n';
@@ -193,9 +214,11 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     // Under any name, a plain variable assigned in a loop: a state if its new value is computed from itself.
     const plainInLoop = d.stmt.inLoop && d.targetCount === 1 && !d.targetSubscripted && !d.key.includes('.');
     const carried = !namedH && plainInLoop;
+    // Under any name, handed back in the place of a state it is computed from (`hidden: out_h` with `hidden` handed in).
+    const replaces = d.targetCount === 1 && !d.targetSubscripted ? keyed.get(d.key) : undefined;
     // `self.x = (1 - a) * self.x + a * tanh(W_in @ u + W @ self.x)`: leaky integration of itself, under any name.
     const leaky = d.targetCount === 1 && leakyMixOf(d.rhs, d.key);
-    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried || leaky;
+    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried || leaky || replaces !== undefined;
     // A slot computed from the one before it through an activation: whatever multiplies them is a weight (`neu2 * output[0][j]`).
     const slotRecurrence = nextSlot !== undefined || previousSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
@@ -221,7 +244,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
         }
       }
     }
-    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key)) && !leaky) continue;
+    const replacesRead = replaces !== undefined && [...refs].some((r) => readsMember(flow, r, replaces, d.order));
+    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key)) && !leaky && !replacesRead) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products =
       flow.matmulCount(texts) +
@@ -230,6 +254,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
+      if (replacesRead && readsMember(flow, r, replaces, d.order)) return true;
       // `a_next = tanh(Waa @ a_prev + Wax @ x)`: a parameter holding the previous value of the state written, under any name.
       if (PREVIOUS_WORD.test(name) && stateStem(name) !== '' && stateStem(name) === stateStem(d.name) && (flow.isParam(r) || flow.handedIn(r, d.order))) return true;
       // `tf.matMul(W_hh, this.hiddenStates[t - 1])`: the slot before the current one of a list of hidden states.

@@ -18,4 +18,11 @@ describe('detectCells: JS/TS styles from the fresh11 set of real code', () => {
   it('a state taken out of the cell it is handed by destructuring (`const { h, wx, wh, b } = cell`) is the previous state', () => {
     assert.deepEqual(styleCells('destructured_state.ts', 'typescript'), [{ name: 'stepCell', kind: 'rnn', range: { start: 9, end: 13 }, gates: { h: [11] } }]);
   });
+
+  it('a new state handed back under the key of the state it was computed from (`return { ...cell, memory: next }`, `state: { memory: fresh }` with `params.state.memory` read) is h under any local name; an update with no activation, or a key read from weights, is no cell', () => {
+    assert.deepEqual(styleCells('keyed_return.js'), [
+      { name: 'advance', kind: 'rnn', range: { start: 3, end: 8 }, gates: { h: [6] } },
+      { name: 'machine.tick', kind: 'rnn', range: { start: 10, end: 16 }, gates: { h: [14] } },
+    ]);
+  });
 });
