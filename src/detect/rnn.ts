@@ -46,6 +46,15 @@ const PRODUCT_OF_LIST = /(?:^|[^\w$])(?:_?linear|dense|fully_connected|FullyConn
 const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
 
 /**
+ * `self.state[in_idx] = inputs; net = W @ self.state; self.state[act_idx] = act(net)`: one array holding the input and
+ * the last activation side by side, its slots written in turn, so one product over it reads both (a concatenation).
+ */
+function inputWrittenInto(flow: Flow, d: Def): boolean {
+  if (!d.targetSubscripted) return false;
+  return flow.definitionsOf(d.key).some((o) => o.order < d.order && o.targetSubscripted && STEP_INPUT.test(o.rhs.trim()) && flow.isParam(o.rhs.trim()));
+}
+
+/**
  * `act(self.U_h(carry) + x)`: one product, of the previous state, plus an input given as a parameter
  * (projected before the step: an Elman set action whose caller applies W to the input).
  */
@@ -218,7 +227,9 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     const replaces = d.targetCount === 1 && !d.targetSubscripted ? keyed.get(d.key) : undefined;
     // `self.x = (1 - a) * self.x + a * tanh(W_in @ u + W @ self.x)`: leaky integration of itself, under any name.
     const leaky = d.targetCount === 1 && leakyMixOf(d.rhs, d.key);
-    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried || leaky || replaces !== undefined;
+    // Under any name, an array holding the input beside its own last value, written with the new one (`self.packed[hid] = tanh(W @ self.packed)`).
+    const packed = inputWrittenInto(flow, d);
+    const isH = namedH || previousSlot !== undefined || copiedInto.length > 0 || carried || leaky || replaces !== undefined || packed;
     // A slot computed from the one before it through an activation: whatever multiplies them is a weight (`neu2 * output[0][j]`).
     const slotRecurrence = nextSlot !== undefined || previousSlot !== undefined;
     // The PyTorch tutorial's linear RNN, `hidden = self.i2h(torch.cat((input, hidden), 1))`: no activation, but
@@ -248,7 +259,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
       }
     }
     const replacesRead = replaces !== undefined && [...refs].some((r) => readsMember(flow, r, replaces, d.order));
-    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key)) && !leaky && !replacesRead) continue;
+    if (!namedH && previousSlot === undefined && !copiedInto.some((k) => refs.has(k)) && !(carried && refs.has(d.key)) && !(packed && refs.has(d.key)) && !leaky && !replacesRead) continue;
     const texts = [d.rhs, ...closure.map((c) => c.rhs)].join('\n');
     const products =
       flow.matmulCount(texts) +
@@ -272,6 +283,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
       if (leakyMixOf(d.rhs, r)) return true;
       // Read by its own new value inside the loop that reassigns it (`carried = tanh(np.dot(carried, W) + ...)`).
       if (plainInLoop && r === d.key) return true;
+      if (packed && r === d.key) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r) || flow.handedIn(r, d.order)) return true;
       // `self.h = tanh(W_hh @ self.h + W_xh @ x)`: an attribute keeps the state between calls of a step method.
@@ -282,7 +294,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
       // Carried round a loop: reassigned later in the loop body.
       return d.stmt.inLoop && flow.definitionsOf(r).some((o) => o.order > d.order && o.stmt.inLoop);
     };
-    const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts);
+    const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts) || inputWrittenInto(flow, d);
     const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
     // IndRNN: the state's own product is elementwise, by a weight the layer holds (`mul(recurrent_h, hx)`).
     const independent = products <= 1 && !linearUpdate && heldWeightTimesState(flow, d, isPrevious, (name) => STEP_INPUT.test(name));

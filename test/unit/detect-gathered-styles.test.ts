@@ -20,4 +20,7 @@ describe('detectCells: styles from the tuning code gathered in session 7', () =>
   it("activations handed in as objects and run through a method of theirs (`gateActivation.compute(...)`, WebNN's `activation0.runOp(...)`): a GRU whose gates are told apart by their names", () => {
     assert.deepEqual(styleCells('activation_run_methods.ts', 'typescript'), [{ name: 'handedInGru', kind: 'gru', range: { start: 10, end: 15 }, gates: { r: [12], z: [11], n: [13], h: [14] } }]);
   });
+  it('one array holding the input, a bias unit and the hidden units side by side, its input slots written before one product over it and its hidden slots written with the activation (`self.packed[hid] = np.tanh(W @ self.packed)`): an RNN under any name; the same packing read out once, nothing written back, is none', () => {
+    assert.deepEqual(styleCells('packed_state.py', 'python'), [{ name: 'PackedElman', kind: 'rnn', range: { start: 4, end: 17 }, gates: { h: [16] } }]);
+  });
 });
