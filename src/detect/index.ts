@@ -13,6 +13,7 @@ import { findLayers } from './fileLayers';
 import { findForgetBiasAssignments } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
+import { mergeOutputReads } from './outputReads';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
@@ -130,6 +131,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const scanned = scan(source, languageId);
   rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
   rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
+  mergeOutputReads([scanned.module, ...descendants(scanned.module)]);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);

@@ -31,4 +31,9 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'VectorMemory', kind: 'lstm', range: { start: 16, end: 27 }, gates: { i: [22, 24], f: [22, 24], g: [22, 23], o: [22, 24], c: [25], h: [26] } },
     ]);
   });
+  it("squashes the vocabulary does not know, imported under names of their own (`proposal = phi(a)` of a pre-activation, written into the state by the input gate; `y = o * psi(c)`), the forget gate coupled (`f = 1.0 - i`): an LSTM, the candidate on its own lines and not the state's", () => {
+    assert.deepEqual(styleCells('unknown_squashes.py', 'python'), [
+      { name: 'CoupledCell', kind: 'lstm', range: { start: 6, end: 17 }, gates: { i: [12], f: [13], g: [10, 11], o: [15], c: [14], h: [16] } },
+    ]);
+  });
 });
