@@ -48,4 +48,8 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       { name: 'ChainRnn', kind: 'rnn', range: { start: 37, end: 47 }, gates: { h: [44] } },
     ]);
   });
+
+  it('an ES5 constructor whose prototype is one object literal of functions (`Elman.prototype = { step: function (x) {…} }`) is one cell with its methods, named by the constructor; a layer with no state read back is none', () => {
+    assert.deepEqual(styleCells('prototype_literal.js'), [{ name: 'Elman', kind: 'rnn', range: { start: 2, end: 16 }, gates: { h: [11] } }]);
+  });
 });
