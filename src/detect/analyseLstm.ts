@@ -6,7 +6,7 @@ import type { Def } from './defs';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
 import { helperCalled, inlineHelperLines } from './helpers';
-import { activationLines, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
+import { activationLines, callsOnCell, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { reachesRole, readsThroughMixers, refsRole, rolesReached } from './mixers';
 import type { GateName } from './types';
 import { hasActivation, LSTM_NAMES, LSTM_SUFFIXES, RNN_ACTIVATION, SIGMOID_LIKE, stateRole, TANH_LIKE } from './vocab';
@@ -114,7 +114,7 @@ export function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
       d.targetCount === 1 &&
       (!roles.has(d) || gatesByO) &&
       refsRole(flow, d, roles, ['o']) &&
-      (hasActivation(d.rhs) ? reachesRole(flow, d, roles, ['c']) : readsThroughMixers(flow, roles, d).sources.some(squashedCell));
+      (hasActivation(d.rhs) ? reachesRole(flow, d, roles, ['c']) : readsThroughMixers(flow, roles, d).sources.some(squashedCell) || callsOnCell(flow, roles, d));
     // `h = k * h_tilde + (1 - k) * h_prev`: a new hidden state mixed on under the state's own name
     // (a copy, `h_state = h` to carry it round a loop, computes nothing).
     const mixedOn = isH && !COPY.test(d.rhs) && d.refs.some((r) => r !== d.key && roles.get(flow.reaching(r, d.order)!) === 'h');

@@ -1,6 +1,6 @@
 // The lines that compute each gate once roles are known: a gate's own assignments, the
 // pre-activations and mixers they are computed through, and activations written inside an update.
-import type { Def } from './defs';
+import { extractRefs, type Def } from './defs';
 import type { Flow, Roles } from './flow';
 import { COMPLEMENT, ELEMENT_OF, gateObjectCall } from './gateLike';
 import { helperCalled } from './helpers';
@@ -8,7 +8,7 @@ import { activatesProductInPlace, sliceWriteRead } from './inPlaceSlices';
 import { isMixer, movesOneValue, reachesRole, reshapesOneGate } from './mixers';
 import { matchBracket } from './text';
 import type { GateName } from './types';
-import { ACTIVATION, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SPLIT } from './vocab';
+import { ACTIVATION, CONCAT, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SPLIT } from './vocab';
 
 /** The gates whose mixers belong to a state update: c = retain + write (f, i, g); h = z*h + (1-z)*n, o*tanh(c). */
 const MIXED_INTO = { c: ['i', 'f', 'g'], h: ['o', 'r', 'z', 'n'] } satisfies Record<'c' | 'h', GateName[]>;
@@ -120,6 +120,17 @@ function libraryFunctionOf(flow: Flow, rhs: string): boolean {
 
 const MATMUL_CALL = new RegExp(MATMUL.source);
 
+/** `g(z_[t])`: the whole right-hand side is one call of a plain function (no product, split, reshape or join) on a pre-activation. */
+export function callOnPreactivation(flow: Flow, d: Def): boolean {
+  const text = d.rhs.trim().replace(/;$/, '');
+  const head = /^[A-Za-z_$][\w$]*\s*\(/.exec(text);
+  if (!head || matchBracket(text, head[0].length - 1) !== text.length - 1 || flow.matmulCount(text) || SPLIT.test(head[0]) || RESHAPE.test(head[0]) || CONCAT.test(head[0])) return false;
+  return extractRefs(text.slice(head[0].length, -1)).some((r) => {
+    const src = flow.reaching(r, d.order);
+    return src !== undefined && src !== d && flow.preact(src);
+  });
+}
+
 export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { gates: GateName[]; into: GateName[] } = { gates: [], into: [] }): Map<GateName, Set<number>> {
   const gates = new Map<GateName, Set<number>>();
   for (const g of names) {
@@ -136,7 +147,13 @@ export function gatesOf(flow: Flow, roles: Roles, names: GateName[], inline: { g
     // A coupled gate (`f = 1 - i`) is computed where it is written, from an activated gate.
     const fromHelper = own.some((d) => helperCalled(d.rhs, flow.helpers) || COMPLEMENT.test(d.rhs) || gateObjectCall(flow, d));
     // A gate through relu (fundl's `i_t = relu(...)`) is activated too: its uses in the updates are not its lines.
-    if (inline.gates.includes(g) && own.length && !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(flow, d.rhs)) && !activatedBefore && !fromHelper) {
+    if (
+      inline.gates.includes(g) &&
+      own.length &&
+      !own.some((d) => RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs) || libraryFunctionOf(flow, d.rhs) || callOnPreactivation(flow, d)) &&
+      !activatedBefore &&
+      !fromHelper
+    ) {
       for (const [d, r] of roles) {
         if (!inline.into.includes(r)) continue;
         const read = own.filter((o) => d.refs.some((ref) => ref === o.key && flow.reaching(ref, d.order) === o));

@@ -13,6 +13,7 @@ import { findLayers } from './fileLayers';
 import { findForgetBiasAssignments } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
+import { mergeOutputReads } from './outputReads';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
@@ -69,7 +70,7 @@ function es5Classes(tops: ScanUnit[]): { byOwner: Map<ScanUnit, ScanUnit[]>; met
 }
 
 /** Closures named only for their role in a loop (Keras's `def step(...)` inside `standard_lstm`). */
-const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$/i;
+const GENERIC_CLOSURE = /^_?(?:step|step_fn|fn|body|inner|loop_body|loop_fn|cell_fn)$|^<anonymous>$/i;
 
 /**
  * The innermost Python function nested in `outer` whose lines hold every gate line: a cell written
@@ -130,6 +131,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const scanned = scan(source, languageId);
   rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
   rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
+  mergeOutputReads([scanned.module, ...descendants(scanned.module)]);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
   const modules = findLayers([scanned.module, ...descendants(scanned.module)]);

@@ -4,7 +4,7 @@
 import { extractRefs, type Def } from './defs';
 import { helperCalled } from './helpers';
 import { Flow, type Roles } from './flow';
-import { namedForAnotherGate } from './gateLines';
+import { callOnPreactivation, namedForAnotherGate } from './gateLines';
 import { isMixer, readsThroughMixers, rolesReached } from './mixers';
 import { matchBracket } from './text';
 import type { GateName } from './types';
@@ -34,7 +34,9 @@ export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], ru
     for (const src of sources) {
       // Or the second value a gate's helper hands back (`i_out, s_out = self.input_gate.forward(...)`: s_out is written with i).
       const besideHelperGate = src.targetCount === 2 && src.targetIndex === 1 && helperCalled(src.rhs, flow.helpers) !== undefined;
-      if (roles.has(src) || !(hasActivation(src.rhs) || besideHelperGate) || (src.targetCount > 1 && !besideHelperGate)) continue;
+      // Or a pre-activation squashed by a function the vocabulary does not know (`z[t] = g(z_[t])`, Greff's g and h imported from utils).
+      const squashedByUnknown = !roles.has(src) && src.targetCount === 1 && callOnPreactivation(flow, src);
+      if (roles.has(src) || !(hasActivation(src.rhs) || besideHelperGate || squashedByUnknown) || (src.targetCount > 1 && !besideHelperGate)) continue;
       // Through a mixer that passes it on (`y_in_exp = stack([y_in[0], ...])`, then `y_in_exp * g_c`): that mixer's partners.
       const keys = [src.key, ...mixers.filter((m) => m.refs.includes(src.key)).map((m) => m.key)];
       const partners = texts.flatMap((t) => keys.flatMap((k) => productPartners(t.rhs, k)).map((p) => ({ p, at: t })));
@@ -48,7 +50,8 @@ export function inferGatesFeeding(flow: Flow, roles: Roles, stateDefs: Def[], ru
       });
       // Roles this update already reads (a second time step's `c = f2 * c + i2 * g2` finds its own f, i, g).
       const present = new Set(sources.map((s) => roles.get(s)));
-      if (besideHelperGate) {
+      // The value the input gate writes into the state is the candidate, whatever squashes it.
+      if (besideHelperGate || (squashedByUnknown && !hasActivation(src.rhs))) {
         const timesInput = partners.some(({ p, at }) => roles.get(flow.reaching(p, at.order)!) === 'i');
         if (timesInput && !present.has('g')) roles.set(src, 'g');
         continue;
@@ -249,4 +252,15 @@ function preactLines(flow: Flow, refs: string[], order: number, gate: GateName |
     seen.add(src);
     return [...src.lines, ...preactLines(flow, src.refs, src.order, gate, seen)];
   });
+}
+
+/** `o[t] * h(c[t])`: a plain function called on the cell state in `d` (a squash the vocabulary does not know, Greff's h). */
+export function callsOnCell(flow: Flow, roles: Roles, d: Def): boolean {
+  for (const m of d.rhs.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*\s*\(/g)) {
+    const open = m.index + m[0].length - 1;
+    const close = matchBracket(d.rhs, open);
+    if (close < 0 || flow.matmulCount(m[0])) continue;
+    if (extractRefs(d.rhs.slice(open + 1, close)).some((r) => roles.get(flow.reaching(r, d.order)!) === 'c')) return true;
+  }
+  return false;
 }

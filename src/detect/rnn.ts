@@ -225,7 +225,10 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     // a hidden state given as a parameter, replaced by a product over a concatenation that reads it.
     const activated = RNN_ACTIVATION.test(d.rhs) || flow.activates(d.rhs);
     const linearUpdate = !activated && d.targetCount === 1 && stateRole(d.name, d.targetSubscripted) === 'h' && flow.isParam(d.key);
-    if (!isH || !(activated || linearUpdate)) continue;
+    // Keras's documented `MinimalRNNCell`, `output = h + K.dot(prev_output, self.recurrent_kernel)`: no activation either, but
+    // the value the step names as its output, read from one named as the previous output (through products, counted below).
+    const linearOutput = !activated && d.targetCount === 1 && RNN_OUTPUT.test(d.name) && d.refs.some((r) => EXPLICITLY_PREVIOUS.test(roleName(r)));
+    if (!isH || !(activated || linearUpdate || linearOutput)) continue;
     // Everything the new state is computed from, through pre-activations.
     const closure: Def[] = [];
     const refs = new Set(d.refs);

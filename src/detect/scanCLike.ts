@@ -23,6 +23,10 @@ interface TsBlock {
 
 const KEYWORD_HEADS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'with', 'do', 'else', 'try', 'finally', 'new', 'typeof', 'await']);
 
+/** An object literal's member whose value is a function: `rnn: function (a, b)`, `step: async (x) =>`. */
+const FUNCTION_MEMBER = /^([A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?(?:function\b\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\([\s\S]*\)|(?:\([\s\S]*\)|[A-Za-z_$][\w$]*)\s*(?::[\s\S]*)?=>)$/;
+const FUNCTION_MEMBER_KEY = /^[A-Za-z_$][\w$]*\s*:\s*(?=(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>))/;
+
 function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlock['kind']; name?: string; type?: 'class' | 'function'; owner?: string } {
   const h = header.replace(/\s+/g, ' ').trim();
   let m = /^(?:export )?(?:default )?(?:abstract )?class ([A-Za-z_$][\w$]*)/.exec(h);
@@ -30,7 +34,8 @@ function classifyTsHeader(header: string, parentIsClass: boolean): { kind: TsBlo
   // `module.exports = class lstm {`, `const Cell = class {`, `exports.Cell = class Cell extends Layer {`.
   m = /^(?:(?:const|let|var) )?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*) ?= ?class(?: ([A-Za-z_$][\w$]*))?\b/.exec(h);
   if (m) return { kind: 'unit', name: m[2] ?? m[1].slice(m[1].lastIndexOf('.') + 1), type: 'class' };
-  m = /^(?:export )?(?:default )?(?:async )?function\*? ?([A-Za-z_$][\w$]*)?\s*[(<]/.exec(h);
+  // Also a closure a factory hands back (`return function step(prev, x) {`).
+  m = /^(?:export )?(?:default )?(?:return )?(?:async )?function\*? ?([A-Za-z_$][\w$]*)?\s*[(<]/.exec(h);
   if (m) return { kind: 'unit', name: m[1] ?? '<anonymous>', type: 'function' };
   m = /^(?:export )?(?:const|let|var) ([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async )?(?:function\b|\(.*\)\s*(?::.*)?=>$|[A-Za-z_$][\w$]*\s*=>$)/.exec(h);
   if (m) return { kind: 'unit', name: m[1], type: 'function' };
@@ -190,10 +195,13 @@ export function scanCLike(source: string): Scanned {
       let cls = classifyTsHeader(header.length > 600 ? header.slice(0, 600) : header, parent?.kind === 'class-body');
       if (depth() > 0) {
         const statementHead = code.slice(stmtStart, Math.min(i, stmtStart + 300));
-        const method = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([\s\S]*\)\s*(?::[\s\S]*)?$/.exec(header);
+        // Also a member holding a function (`rnn: function (hdim, xdim) {`, `step: (x, h) => {`), named as a method.
+        const method = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([\s\S]*\)\s*(?::[\s\S]*)?$/.exec(header) ?? FUNCTION_MEMBER.exec(header);
         if (code[top.at] === '{' && method && !KEYWORD_HEADS.has(method[1])) {
           const owner = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/.exec(statementHead)?.[1];
-          cls = { kind: 'unit', name: owner ? `${owner}.${method[1]}` : method[1], type: 'function' };
+          // `Net.prototype = { forward: function (x) {` at the top level: methods of the constructor, as `Net.prototype.forward = function`.
+          const prototypeOf = depth() === 1 && !owner ? /^\s*([A-Za-z_$][\w$]*)\s*\.\s*prototype\s*=\s*\{/.exec(statementHead)?.[1] : undefined;
+          cls = { kind: 'unit', name: owner ? `${owner}.${method[1]}` : method[1], type: 'function', ...(prototypeOf ? { owner: prototypeOf } : {}) };
         } else if (code[top.at] === '(' && /^function\b/.test(header) && /^\s*(?:var|let|const)\s+[A-Za-z_$][\w$]*\s*=\s*\($/.test(code.slice(stmtStart, top.at + 1))) {
           // ES5 output: var LSTMCell = (function (_super) { ... })(RNNCell);
           cls = { kind: 'unit', name: /^\s*(?:var|let|const)\s+([A-Za-z_$][\w$]*)/.exec(statementHead)![1], type: 'class' };
@@ -211,7 +219,7 @@ export function scanCLike(source: string): Scanned {
           type: cls.type!,
           start: startLine,
           end: lineOf(i),
-          params: cls.type === 'function' ? paramsOfHeader(header.replace(/^[^(]*?\bfunction\b/, 'function')) : [],
+          params: cls.type === 'function' ? paramsOfHeader(header.replace(FUNCTION_MEMBER_KEY, '').replace(/^[^(]*?\bfunction\b/, 'function')) : [],
           stmts: [],
           children: [],
           parent: parentUnit,

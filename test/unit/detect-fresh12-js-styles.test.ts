@@ -28,4 +28,11 @@ describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
   it("a new state written element by element through a matrix's setter (`next.set(0, k, keep * state.get(0, k) + (1 - keep) * cand.get(0, k))`) is the GRU's h", () => {
     assert.deepEqual(styleCells('matrix_setters.ts', 'typescript').slice(0, 1), [{ name: 'GatedUnit', kind: 'gru', range: { start: 14, end: 42 }, gates: { r: [33], z: [32], n: [34], h: [38] } }]);
   });
+
+  it('object-literal members holding a function (`elman: function (W, U) {`, `jordan: (W, U) => {`) are named `owner.member`; the step closure they hand back (`return function step(prev, x) {`, anonymous or not) is a function of its own, reading its own parameters', () => {
+    assert.deepEqual(styleCells('member_closures.js'), [
+      { name: 'units.elman', kind: 'rnn', range: { start: 2, end: 7 }, gates: { h: [5] } },
+      { name: 'units.jordan', kind: 'rnn', range: { start: 2, end: 12 }, gates: { h: [10] } },
+    ]);
+  });
 });

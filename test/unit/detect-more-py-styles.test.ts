@@ -31,4 +31,15 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'VectorMemory', kind: 'lstm', range: { start: 16, end: 27 }, gates: { i: [22, 24], f: [22, 24], g: [22, 23], o: [22, 24], c: [25], h: [26] } },
     ]);
   });
+  it("squashes the vocabulary does not know, imported under names of their own (`proposal = phi(a)` of a pre-activation, written into the state by the input gate; `y = o * psi(c)`), the forget gate coupled (`f = 1.0 - i`): an LSTM, the candidate on its own lines and not the state's", () => {
+    assert.deepEqual(styleCells('unknown_squashes.py', 'python'), [
+      { name: 'CoupledCell', kind: 'lstm', range: { start: 6, end: 17 }, gates: { i: [12], f: [13], g: [10, 11], o: [15], c: [14], h: [16] } },
+    ]);
+  });
+  it('a GRU whose update gate alone is named (`update`, `u`): the value mixed in by it and its complement is the candidate, the other sigmoid the candidate is computed through is the reset gate (`mask`, `keep_x`; `self.recurrent_act` is sigmoid-like), the previous state taken out of a parameter (`h = memo.hidden`)', () => {
+    assert.deepEqual(styleCells('update_named_only.py', 'python'), [
+      { name: 'GatedUnit', kind: 'gru', range: { start: 6, end: 22 }, gates: { r: [16, 17, 18], z: [16, 17, 19], n: [16, 17, 20], h: [21] } },
+      { name: 'ArrayGatedUnit', kind: 'gru', range: { start: 25, end: 32 }, gates: { r: [29], z: [30], n: [31], h: [32] } },
+    ]);
+  });
 });

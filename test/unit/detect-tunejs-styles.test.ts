@@ -48,4 +48,14 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       { name: 'ChainRnn', kind: 'rnn', range: { start: 37, end: 47 }, gates: { h: [44] } },
     ]);
   });
+
+  it('an ES5 constructor whose prototype is one object literal of functions (`Elman.prototype = { step: function (x) {…} }`) is one cell with its methods, named by the constructor; a layer with no state read back is none', () => {
+    assert.deepEqual(styleCells('prototype_literal.js'), [{ name: 'Elman', kind: 'rnn', range: { start: 2, end: 16 }, gates: { h: [11] } }]);
+  });
+
+  it('activations written as helpers local to the step (`function unitRange(v)` filling an array with a written-out sigmoid, `const bend = (v) => v.map(Math.tanh)`) are those activations where the step calls them: the update lines are not the gates', () => {
+    assert.deepEqual(styleCells('local_activation_helpers.ts', 'typescript'), [
+      { name: 'lstmStep', kind: 'lstm', range: { start: 5, end: 24 }, gates: { i: [14], f: [13], g: [15], o: [16], c: [20], h: [21] } },
+    ]);
+  });
 });

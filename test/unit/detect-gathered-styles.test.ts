@@ -1,0 +1,23 @@
+// Styles first met in the tuning code gathered in session 7 (test/fixtures/detect-real, splits 'tune-py' and
+// 'tune-js', ids tg-* and tj-*), each written again as an own fixture in another style than the real file:
+// the expected name, kind and gate → lines are hand labels read off the fixture.
+import assert from 'node:assert/strict';
+import { styleCells } from './detect-style-cells';
+
+describe('detectCells: styles from the tuning code gathered in session 7', () => {
+  it('activation objects keeping their result (`self.reset_act.forward(z)` then `r = self.reset_act.output`; the class computes a sigmoid or a tanh and stores it): the call and the read are the gate; a read inside the update reads the candidate computed on the line before; a dense layer object read the same way is no activation', () => {
+    assert.deepEqual(styleCells('output_reads.py', 'python'), [{ name: 'KeptGru', kind: 'gru', range: { start: 19, end: 37 }, gates: { r: [27, 28], z: [29, 30], n: [31], h: [32] } }]);
+  });
+  it('activations under private names (`_tanh(...)`, `__hard_sigmoid(...)`): an RNN and a GRU through them', () => {
+    assert.deepEqual(styleCells('underscore_activations.py', 'python'), [
+      { name: 'private_helper_rnn', kind: 'rnn', range: { start: 13, end: 17 }, gates: { h: [16] } },
+      { name: 'private_helper_gru', kind: 'gru', range: { start: 20, end: 24 }, gates: { r: [21], z: [22], n: [23], h: [24] } },
+    ]);
+  });
+  it("a recurrence with no activation, Keras's documented minimal cell (`output = projected + np.dot(prev_output, self.W_rec)`): an RNN; a running average of the previous output, with no product, is none", () => {
+    assert.deepEqual(styleCells('linear_output_rnn.py', 'python'), [{ name: 'LinearRecurrence', kind: 'rnn', range: { start: 4, end: 14 }, gates: { h: [12, 13] } }]);
+  });
+  it("activations handed in as objects and run through a method of theirs (`gateActivation.compute(...)`, WebNN's `activation0.runOp(...)`): a GRU whose gates are told apart by their names", () => {
+    assert.deepEqual(styleCells('activation_run_methods.ts', 'typescript'), [{ name: 'handedInGru', kind: 'gru', range: { start: 10, end: 15 }, gates: { r: [12], z: [11], n: [13], h: [14] } }]);
+  });
+});
