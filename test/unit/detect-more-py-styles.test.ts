@@ -42,4 +42,7 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'ArrayGatedUnit', kind: 'gru', range: { start: 25, end: 32 }, gates: { r: [29], z: [30], n: [31], h: [32] } },
     ]);
   });
+  it('look-alikes from linear algebra (gate names `R`, `z`, `u`, `r` with no activation anywhere they come from) are no GRU; a string continued over a backslash at a line end does not swallow the rest of the file (the RNN after it is found on its own line)', () => {
+    assert.deepEqual(styleCells('linear_algebra_lookalikes.py', 'python'), [{ name: 'rnn_step', kind: 'rnn', range: { start: 29, end: 32 }, gates: { h: [31] } }]);
+  });
 });
