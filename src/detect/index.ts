@@ -9,6 +9,7 @@
 import { rewriteActivationFunctions } from './activationFunctions';
 import { rewriteActivatedLayerCalls } from './activatedLayers';
 import { analyseStatements, type UnitAnalysis } from './analyse';
+import { exclusiveBranches } from './branchCells';
 import { findLayers } from './fileLayers';
 import { findForgetBiasAssignments } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
@@ -139,6 +140,12 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));
+    // One method holding cells of different kinds behind a switch: a cell per branch, each with its own lines.
+    const branches = analysed.map((u, k) => (alone[k]?.gates.size ? cellsByBranch(u) : undefined)).find((b) => b !== undefined);
+    if (branches) {
+      for (const analysis of branches) cells.push(toCell(report, analysis, stmts));
+      return;
+    }
     // Methods that compute an LSTM or GRU on their own, or one gate, may be called by another
     // method for part of the state: the callers are analysed again knowing them.
     const methods = report.type === 'class' ? analysed.filter((u) => u.parent === report) : [];
@@ -164,6 +171,13 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     }
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
     for (const m of gateObjects.values()) if (m.className) gateClasses.add(m.className);
+  };
+  /** The cells of each way through a unit's if/else chains, when two or more compute cells of different kinds. */
+  const cellsByBranch = (u: ScanUnit): UnitAnalysis[] | undefined => {
+    const found = (exclusiveBranches(u.stmts) ?? [])
+      .map((way) => analyseStatements(way, u.params, scanned.lineOf, modules))
+      .filter((r): r is UnitAnalysis => r !== undefined && r.gates.size > 0 && r.kind !== 'unknown');
+    return found.length >= 2 && new Set(found.map((r) => KIND_RANK[r.kind])).size === found.length ? found : undefined;
   };
   // One method per gate, each returning its values, called by a step method: the calls written out.
   const isCell = (r: UnitAnalysis) => ['lstm', 'lstm-no-forget', 'gru'].includes(r.kind);

@@ -2,7 +2,7 @@
 // again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and gate → lines
 // are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
   it('simple RNNs: a list of hidden states read one slot back (`hiddenStates[t - 1]`); products and a tanh through objects whose `forward` is one (`times.forward(W, prev_s)`, `squash.forward(z)`); a static map handed the activation (`Matrix.map(sum, this.actfunc)`) whose value is copied into the previous state; a feed-forward pass mapping the same activation is no cell', () => {
