@@ -56,4 +56,7 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'run_and_grade', kind: 'lstm', range: { start: 8, end: 28 }, gates: { i: [14], f: [13], g: [15], o: [17], c: [16], h: [18] } },
     ]);
   });
+  it('the Elman sum written as two calls of layers a base class makes (`self.read_in(x_t) + self.loop_back(state)`), the state given a default in an `if state is None:` block: an RNN; two inputs mapped by two layers and summed are no cell', () => {
+    assert.deepEqual(styleCells('base_class_layers.py', 'python'), [{ name: 'ReluLoop', kind: 'rnn', range: { start: 6, end: 13 }, gates: { h: [13] } }]);
+  });
 });
