@@ -2,6 +2,9 @@
 // again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and gate → lines
 // are hand labels read off the fixture.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectCells } from '../../src/detect';
 import { styleCells } from './detect-style-cells';
 
 describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
@@ -57,5 +60,15 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
     assert.deepEqual(styleCells('local_activation_helpers.ts', 'typescript'), [
       { name: 'lstmStep', kind: 'lstm', range: { start: 5, end: 24 }, gates: { i: [14], f: [13], g: [15], o: [16], c: [20], h: [21] } },
     ]);
+  });
+
+  it('a forget-gate bias made as zeros and then set element by element in a loop (`this.bf = zeros(n); for (…) this.bf[k] = 1.0`) holds the value set last; another bias filled after it leaves it alone', () => {
+    assert.deepEqual(
+      detectCells(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'detect', 'styles', 'refilled_bias.js'), 'utf8'), 'javascript').map((c) => [c.name, c.forgetBias]),
+      [
+        ['RefilledLstm', 1],
+        ['ZeroBiasLstm', 0],
+      ],
+    );
   });
 });
