@@ -2,7 +2,7 @@
 // fixture in test/fixtures/detect/styles in a style different from the real file: the expected name, kind, range
 // and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: more Python styles (dataflow rules)', () => {
   it("a state kept by an elementwise multiply call and topped up by an add call (`upper = torch.mul(upper, keep)`, then `torch.add(upper, torch.mul(admit, proposal))`; TF's `tf.math.multiply` is elementwise, not math.js's product): an LSTM under names of no role; two inputs weighted and summed with no state is no cell", () => {

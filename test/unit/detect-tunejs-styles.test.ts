@@ -2,10 +2,7 @@
 // again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and gate → lines
 // are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells } from '../../src/detect';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
   it('simple RNNs: a list of hidden states read one slot back (`hiddenStates[t - 1]`); products and a tanh through objects whose `forward` is one (`times.forward(W, prev_s)`, `squash.forward(z)`); a static map handed the activation (`Matrix.map(sum, this.actfunc)`) whose value is copied into the previous state; a feed-forward pass mapping the same activation is no cell', () => {
@@ -63,12 +60,9 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
   });
 
   it('a forget-gate bias made as zeros and then set element by element in a loop (`this.bf = zeros(n); for (…) this.bf[k] = 1.0`) holds the value set last; another bias filled after it leaves it alone', () => {
-    assert.deepEqual(
-      detectCells(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'detect', 'styles', 'refilled_bias.js'), 'utf8'), 'javascript').map((c) => [c.name, c.forgetBias]),
-      [
-        ['RefilledLstm', 1],
-        ['ZeroBiasLstm', 0],
-      ],
-    );
+    assert.deepEqual(styleCells('refilled_bias.js', 'javascript', ['name', 'forgetBias']), [
+      { name: 'RefilledLstm', forgetBias: 1 },
+      { name: 'ZeroBiasLstm', forgetBias: 0 },
+    ]);
   });
 });
