@@ -201,6 +201,12 @@ export const ELEMENT_PRODUCT = new RegExp(
 export const PRODUCT_OBJECT =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w.]*\.)?(?:Mat_?[mM]ul\w*|MatrixMultipl\w*|Dot\w*|(?:Mul|Multiply)(?:Gate|Op|Operation|Node|Unit))\s*\(\s*\)\s*;?\s*$/;
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
+/**
+ * A derivative of an activation, as a backward pass writes it: the sigmoid's `o * (1 - o)`, the tanh's `1 - tanh(c) ** 2`
+ * or `1 - c ** 2`. A forward step never computes one.
+ */
+export const ACTIVATION_DERIVATIVE =
+  /(?<![\w$.])([A-Za-z_$][\w$.]*(?:\s*\[[^\]\n]*\])?)\s*\*\s*\(\s*1(?:\.0*)?\s*-\s*\1\s*\)|(?<![\w$.])1(?:\.0*)?\s*-\s*(?:(?:[\w$]+\s*\.\s*)*tanh\s*\([^()]*(?:\([^()]*\)[^()]*)*\)|[A-Za-z_$][\w$.]*(?:\s*\[[^\]\n]*\])?)\s*\*\*\s*2/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
 // The analysis asks this of the same right-hand sides many times (a 600 KB bundle: thousands of calls per statement).

@@ -45,4 +45,15 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
   it('look-alikes from linear algebra (gate names `R`, `z`, `u`, `r` with no activation anywhere they come from) are no GRU; a string continued over a backslash at a line end does not swallow the rest of the file (the RNN after it is found on its own line)', () => {
     assert.deepEqual(styleCells('linear_algebra_lookalikes.py', 'python'), [{ name: 'rnn_step', kind: 'rnn', range: { start: 29, end: 32 }, gates: { h: [31] } }]);
   });
+  it("three gates split out of one sigmoid, the candidate squashed on its own (Graves' convention): i, f, o by their names' last words (`a_output, a_input, a_forget`) or else in that order, never a GRU's r, z, n", () => {
+    assert.deepEqual(styleCells('sigmoid_three_way.py', 'python'), [
+      { name: 'three_sigmoids_step', kind: 'lstm', range: { start: 6, end: 13 }, gates: { i: [8, 9, 10], f: [8, 9, 10], g: [8, 11], o: [8, 9, 10], c: [11], h: [12] } },
+      { name: 'NamedLastWordCell', kind: 'lstm', range: { start: 16, end: 26 }, gates: { i: [21, 22, 23], f: [21, 22, 23], g: [21, 22, 24], o: [21, 22, 23], c: [24], h: [25] } },
+    ]);
+  });
+  it("a backward pass in the same function as the forward one: values holding an activation's derivative (`o[t] * (1 - o[t])`, `1 - np.tanh(c[t]) ** 2`) and the state joined with the next input (`hx = np.vstack((h[t - 1], xs[t]))`) are no hidden state", () => {
+    assert.deepEqual(styleCells('forward_then_backward.py', 'python'), [
+      { name: 'run_and_grade', kind: 'lstm', range: { start: 8, end: 28 }, gates: { i: [14], f: [13], g: [15], o: [17], c: [16], h: [18] } },
+    ]);
+  });
 });
