@@ -11,7 +11,7 @@ import { rewriteActivatedLayerCalls } from './activatedLayers';
 import { analyseStatements, type UnitAnalysis } from './analyse';
 import { exclusiveBranches } from './branchCells';
 import { findLayers } from './fileLayers';
-import { findForgetBiasAssignments } from './forgetBias';
+import { findForgetBiasAssignments, settledForgetBias } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
 import { mergeOutputReads } from './outputReads';
@@ -104,7 +104,7 @@ function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[]): Detected
     range = { start: Math.min(...all), end: Math.max(...all) };
   }
   const biases = findForgetBiasAssignments(stmts);
-  let forgetBias = biases[0]?.value;
+  let forgetBias = settledForgetBias(biases);
   if (forgetBias === undefined) {
     // A literal default of a forget-bias parameter: def __init__(self, ..., forget_bias=1.0)
     for (const u of [unit, ...descendants(unit)]) {

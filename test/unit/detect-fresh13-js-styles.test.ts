@@ -2,7 +2,7 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the fresh13 set of real code', () => {
   it('one step method computing an LSTM, a GRU or an RNN behind an if / else if / else chain is a cell per branch, in source order, each with its own lines', () => {

@@ -58,4 +58,11 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
       { name: 'lstmStep', kind: 'lstm', range: { start: 5, end: 24 }, gates: { i: [14], f: [13], g: [15], o: [16], c: [20], h: [21] } },
     ]);
   });
+
+  it('a forget-gate bias made as zeros and then set element by element in a loop (`this.bf = zeros(n); for (…) this.bf[k] = 1.0`) holds the value set last; another bias filled after it leaves it alone', () => {
+    assert.deepEqual(styleCells('refilled_bias.js', 'javascript', ['name', 'forgetBias']), [
+      { name: 'RefilledLstm', forgetBias: 1 },
+      { name: 'ZeroBiasLstm', forgetBias: 0 },
+    ]);
+  });
 });
