@@ -133,9 +133,10 @@ function slotBefore(key: string): RegExp {
 }
 
 /** `previousActivations = previousHiddenActivations[i]`: a value taken by index out of a parameter whose name says it holds previous states. */
+// Also a slice of a step's `states` (`prev_stat = states[:, -1, :]`).
 function fromPreviousParam(flow: Flow, ref: string, order: number): boolean {
-  const m = /^\s*([A-Za-z_$][\w$]*)\s*\[\s*[\w$]+\s*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
-  return m !== null && flow.isParam(m[1]) && EXPLICITLY_PREVIOUS.test(roleName(m[1]));
+  const m = /^\s*([A-Za-z_$][\w$]*)\s*\[[^\][]*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
+  return m !== null && flow.isParam(m[1]) && (EXPLICITLY_PREVIOUS.test(roleName(m[1])) || PREVIOUS_HIDDEN.test(roleName(m[1])));
 }
 
 /** A word saying "the previous one" (`a_prev`, `prev_state`, `s_tm1`) and the name without it (`a`). */

@@ -59,4 +59,10 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
   it('the Elman sum written as two calls of layers a base class makes (`self.read_in(x_t) + self.loop_back(state)`), the state given a default in an `if state is None:` block: an RNN; two inputs mapped by two layers and summed are no cell', () => {
     assert.deepEqual(styleCells('base_class_layers.py', 'python'), [{ name: 'ReluLoop', kind: 'rnn', range: { start: 6, end: 13 }, gates: { h: [13] } }]);
   });
+  it("a gate activated twice under its own name (`shown = expit(W @ x)`, later `shown = expit(shown)`): both lines are the gate's; a sigmoid RNN reading a slice of the states it is handed (`last = hiddens[:, -1, :]`)", () => {
+    assert.deepEqual(styleCells('squashed_twice.py', 'python'), [
+      { name: 'TwiceSquashed', kind: 'lstm', range: { start: 5, end: 19 }, gates: { i: [11, 13], f: [12, 14], g: [10, 16], o: [9, 15], c: [17], h: [18] } },
+      { name: 'squashed_step', kind: 'rnn', range: { start: 22, end: 29 }, gates: { h: [25, 26, 27, 28] } },
+    ]);
+  });
 });
