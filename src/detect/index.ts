@@ -204,7 +204,19 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
       units.filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
     );
   }
-  return cells.filter((c) => !gateClasses.has(c.name)).sort((a, b) => a.range.start - b.range.start);
+  const functions = new Set(scanned.module.children.filter((u) => u.type === 'function').map((u) => u.name));
+  return cells.filter((c) => !gateClasses.has(c.name) && !(c.kind === 'rnn' && functions.has(c.name) && computesGatesOf(c.name, cells, source))).sort((a, b) => a.range.start - b.range.start);
+}
+
+/**
+ * `def gate(W, U, b, x, h, act): return act(W @ x + U @ h + b)`, called as `i = gate(..., sigmoid)` on the gate lines of
+ * an LSTM or GRU of the file: a function computing one gate for another cell is part of it, not a cell of its own.
+ */
+function computesGatesOf(name: string, cells: DetectedCell[], source: string): boolean {
+  const lines = source.split('\n');
+  const call = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$')}\\s*\\(`);
+  const gated = cells.filter((c) => c.name !== name && c.kind !== 'rnn' && c.kind !== 'unknown');
+  return gated.some((c) => (['i', 'f', 'g', 'o', 'r', 'z', 'n'] as GateName[]).some((g) => (c.gates[g] ?? []).some((l) => call.test(lines[l - 1] ?? ''))));
 }
 
 /** Literal forget-bias settings anywhere in `source` (not only inside a cell). */

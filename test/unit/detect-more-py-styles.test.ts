@@ -65,4 +65,10 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'squashed_step', kind: 'rnn', range: { start: 22, end: 29 }, gates: { h: [25, 26, 27, 28] } },
     ]);
   });
+  it('a function computing one gate for a GRU of the file (`z = affine_squash(Wz, x, h_prev, expit)` of `def affine_squash(...): return act(...)`) is part of that cell, no RNN of its own; a step no gated cell calls is', () => {
+    assert.deepEqual(styleCells('gate_helper_function.py', 'python'), [
+      { name: 'gru_step', kind: 'gru', range: { start: 10, end: 14 }, gates: { r: [12], z: [11], n: [13], h: [14] } },
+      { name: 'elman_step', kind: 'rnn', range: { start: 17, end: 19 }, gates: { h: [19] } },
+    ]);
+  });
 });
