@@ -26,6 +26,9 @@ function returnedActivation(fn: ScanUnit): 'sig' | 'tanh' | undefined {
  * the value handed in (a matrix class's own `map`), written as an arrow of one expression.
  */
 function mappedActivation(returned: string): 'sig' | 'tanh' | undefined {
+  // Also the activation passed by name (`v.map(Math.tanh)`).
+  const named = /^[A-Za-z_$][\w$.]*\s*\.\s*map\s*\(\s*((?:[A-Za-z_$][\w$]*\s*\.\s*)*[A-Za-z_$][\w$]*)\s*\)$/.exec(returned);
+  if (named) return activationOf(`${named[1]}(v)`);
   const m = /^[A-Za-z_$][\w$.]*\s*\.\s*map\s*\(\s*(?:([A-Za-z_$][\w$]*)|\(\s*([A-Za-z_$][\w$]*)\s*\))\s*=>\s*/.exec(returned);
   const open = m ? returned.indexOf('(', returned.search(/\.\s*map\s*\(/)) : -1;
   if (!m || matchBracket(returned, open) !== returned.length - 1) return undefined;
@@ -102,6 +105,16 @@ export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]):
       if (act) own.set(fn.name, `${act}(`);
     }
     if (own.size) rewriteCalls(descendantsOf(cls), new RegExp(`(?<![\\w$.])(?:self|this)\\s*\\.\\s*(${alternatives(own.keys())})[ \\t]*\\(`, 'g'), own);
+  }
+  // A helper local to a function (`const _apT = v => { …; for (…) a[k] = Math.tanh(v[k]); return a; }` inside `forward`),
+  // called by name in that function.
+  for (const outer of units.filter((u) => u.type === 'function')) {
+    const local = new Map<string, string>();
+    for (const fn of outer.children) {
+      const act = returnedActivation(fn);
+      if (act && fn.name.length >= act.length) local.set(fn.name, `${act}(`);
+    }
+    if (local.size) rewriteCalls(descendantsOf(outer), new RegExp(`(?<![\\w$.])(${alternatives(local.keys())})[ \\t]*\\(`, 'g'), local);
   }
   const members = new Map([...memberActivations(units)].map(([name, act]) => [name, `${act}(`]));
   // `self.` plus the name is always at least as long as `tanh(` minus its parenthesis.

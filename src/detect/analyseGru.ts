@@ -4,9 +4,10 @@ import type { UnitAnalysis } from './analyse';
 import { RETURNS_OBJECT } from './analyseLstm';
 import { assignGates } from './assignGates';
 import { extractRefs, type Def } from './defs';
-import type { Flow } from './flow';
+import { upstream, type Flow } from './flow';
 import { gatesOf } from './gateLines';
 import { candidatesNamedAsUpdate, inferUnnamedGru, lastMixerOf } from './gruRoles';
+import { helperCalled } from './helpers';
 import { activationLines } from './infer';
 import { dependsOnRole, isMixer, movesOneValue, reachesRole, readsThroughMixers, refsRole } from './mixers';
 import { nextSlotOf } from './rnn';
@@ -69,6 +70,10 @@ export function analyseGru(flow: Flow): UnitAnalysis | undefined {
   }
   const present = new Set(roles.values());
   if (!(present.has('r') && present.has('z') && (present.has('n') || present.has('h')))) return undefined;
+  // Gates are squashed: with no activation (nor a helper or object of the cell) anywhere its values come from, names
+  // alone (`R = UBU - eye(...)`, `p, l, u = lu_unpack(...)` in linear algebra) make no GRU.
+  const squashes = (d: Def) => flow.activates(d.rhs) || RNN_ACTIVATION.test(d.rhs) || helperCalled(d.rhs, flow.helpers) !== undefined || flow.callsHeld(d.rhs);
+  if (![...roles.keys()].some((d) => squashes(d) || [...upstream(flow, d)].some(squashes))) return undefined;
   const gates = gatesOf(flow, roles, ['r', 'z', 'n', 'h'], { gates: ['r', 'z', 'n'], into: ['n', 'h'] });
   // A candidate with no variable (fundl's `h = z * h + (1 - z) * relu(x @ W + (r * h) @ U)`): the activation in h that reads r.
   if (!gates.has('n')) {

@@ -8,8 +8,10 @@ import { gatesOf } from './gateLines';
 import { helperCalled, inlineHelperLines } from './helpers';
 import { activationLines, callsOnCell, gatesCombined, hasPeephole, inferGatesFeeding, inferOutputGate, renameShiftedCandidate, unnamedCellUpdates } from './infer';
 import { reachesRole, readsThroughMixers, refsRole, rolesReached } from './mixers';
+import { assignSigmoidSplit } from './sigmoidSplit';
+import { matchBracket } from './text';
 import type { GateName } from './types';
-import { hasActivation, LSTM_NAMES, LSTM_SUFFIXES, RNN_ACTIVATION, SIGMOID_LIKE, stateRole, TANH_LIKE } from './vocab';
+import { ACTIVATION_DERIVATIVE, hasActivation, LSTM_NAMES, LSTM_SUFFIXES, RNN_ACTIVATION, SIGMOID_LIKE, stateRole, TANH_LIKE } from './vocab';
 
 /** `(1 - i) * m`, `1. - z`: the update scales a value by one minus a gate of that role. */
 function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): boolean {
@@ -18,6 +20,13 @@ function keepsByComplementOf(flow: Flow, d: Def, roles: Roles, role: GateName): 
     if (src && roles.get(src) === role) return true;
   }
   return false;
+}
+
+/** `np.concatenate((h, x))`, `torch.cat([x, h], 1)`: a join of values as the whole right-hand side. */
+function joinsOnly(rhs: string): boolean {
+  const text = rhs.trim().replace(/;$/, '');
+  const head = /^(?:[\w$]+\s*\.\s*)*(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/.exec(text);
+  return head !== null && matchBracket(text, head[0].length - 1) === text.length - 1;
 }
 
 /** `h_state = h`, `final_c[k] = c_now`: a copy of one value. */
@@ -29,6 +38,7 @@ const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
 export function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
   const roles = assignGates(flow, LSTM_NAMES, ['i', 'f', 'g', 'o'], ['i', 'f', 'g', 'o'], LSTM_SUFFIXES);
+  assignSigmoidSplit(flow, roles);
   const cDefs: Def[] = [];
   const passedOnDefs = new Set<Def>();
   for (const d of flow.defs) {
@@ -98,6 +108,9 @@ export function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
     [RNN_ACTIVATION, 'g'],
   ]);
   for (const d of flow.defs) {
+    // A backward pass beside the forward one (`d_ct = d_ht * o_t[t] * (1 - tanh(c_t[t]) ** 2)`), or the state joined
+    // with the next input (`h_x = concatenate((h_t[t - 1], x[t]))`): no new hidden state.
+    if (ACTIVATION_DERIVATIVE.test(d.rhs) || joinsOnly(d.rhs)) continue;
     const isH = stateRole(d.name, d.targetSubscripted) === 'h';
     // `out = o * tanh(c)` under any name is the hidden state.
     // Also with the squash on a line of its own (`Ct[t] = tanh(C[t]); Hout[t] = o * Ct[t]`).

@@ -124,9 +124,17 @@ export class Flow {
     if (!src) return this.isParam(ref);
     // `tf.split(axis=1, num_or_size_splits=2, value=state)`: the parameter may be any argument.
     if (UNPACKED.test(src.rhs)) return src.refs.some((r) => this.isParam(r));
+    // `if hx is None: hx = zeros(...)`: a default made only when the caller gave none.
+    if (this.isParam(ref) && src.stmt.conditions.some((c) => defaultsWhenAbsent(c, ref))) return true;
     const m = HELD_AS_IT_IS.exec(src.rhs) ?? UNPACKED_BY_METHOD.exec(src.rhs) ?? DEFAULTED.exec(src.rhs);
     return m !== null && this.isParam(m[1] ?? m[2]);
   }
+}
+
+/** `if hx is None`, `if not state`, `if (h === undefined)`: a condition that holds when `name` was not given. */
+function defaultsWhenAbsent(condition: string, name: string): boolean {
+  const n = name.replace(/[$.]/g, '\\$&');
+  return new RegExp(`^(?:el)?if\\s*\\(?\\s*(?:${n}\\s+is\\s+None|not\\s+${n}|!\\s*${n}|${n}\\s*===?\\s*(?:null|undefined))\\s*\\)?\\s*:?$`).test(condition.trim());
 }
 
 /** One of two statements sits in an `if` block and the other in its `else` (JavaScript's `else (of if (…))`). */

@@ -83,3 +83,18 @@ export function findForgetBiasAssignments(stmts: Stmt[]): ForgetBiasAssignment[]
   }
   return found;
 }
+
+/** The bias a setting targets: `this.bf` of `this.bf = zeros(H)` and of `this.bf[i] = 1.0`. */
+const settingTarget = (text: string): string | undefined => /^(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$.]*)\s*(?:\[[^\]]*\]\s*)?=(?!=)/.exec(text)?.[1];
+
+/**
+ * The value a cell's forget bias holds after its settings: the first one, unless its elements are set afterwards
+ * (`this.bf = zeros(H); for (...) this.bf[i] = 1.0` holds 1).
+ */
+export function settledForgetBias(settings: ForgetBiasAssignment[]): number | undefined {
+  const first = settings[0];
+  if (!first) return undefined;
+  const target = settingTarget(first.text);
+  const refill = settings.find((s) => s.line > first.line && /^[^=]*\[[^\]]*\]\s*=(?!=)/.test(s.text) && target !== undefined && settingTarget(s.text) === target);
+  return (refill ?? first).value;
+}

@@ -37,6 +37,8 @@ function collectLines(flow: Flow, roles: Roles, gate: GateName): Set<number> {
       if (src === d) continue;
       const role = roles.get(src);
       if (role === gate) visit(src);
+      // `output = tf.sigmoid(output)` after `output = tf.sigmoid(K.dot(x, W))`: the gate's own variable, activated twice.
+      else if (role === undefined && src.key === d.key && roles.get(d) === gate && !['c', 'h'].includes(gate) && hasActivation(src.rhs) && hasActivation(d.rhs)) visit(src);
       // Keras' `c = f * c_tm1 + i * self.activation(x_c + ...)`: x_c is the candidate's, not c's.
       else if (role === undefined && flow.preact(src) && !(gate === 'c' && onlyInsideActivations(d.rhs, src.key)) && !namedForAnotherGate(src.name, gate)) visit(src);
       // `c = add(retain, write)`: the mixers of a state update are part of it.

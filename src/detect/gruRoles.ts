@@ -41,19 +41,23 @@ export function lastMixerOf(flow: Flow, roles: Roles, d: Def): Def {
  * an update gate under an LSTM's name): the mixing sigmoid is z when the candidate is computed through the named r.
  */
 export function inferUnnamedGru(flow: Flow, roles: Roles): void {
-  if ([...roles.values()].includes('z')) return;
+  const namedZ = [...roles].filter(([, role]) => role === 'z').map(([d]) => d);
   const named = [...roles].filter(([, role]) => role === 'r').map(([d]) => d);
+  // With z named, only r is left to find (serket's `e = recurrent_act(xe + he)`, read by the candidate `o = act(xo + e * ho)`).
+  if (namedZ.length && named.length) return;
   const sole = (d: Def | undefined, pattern: RegExp) => d !== undefined && !roles.has(d) && d.targetCount === 1 && pattern.test(d.rhs);
+  const mixing = (s: Def | undefined) => (namedZ.length ? s !== undefined && namedZ.includes(s) : sole(s, SIGMOID_LIKE));
   for (const d of flow.defs) {
     if (d.targetCount !== 1 || roles.has(d) || hasActivation(d.rhs)) continue;
     const sources = d.refs.map((r) => flow.reaching(r, d.order));
-    const z = sources.find((s) => sole(s, SIGMOID_LIKE) && new RegExp(`\\b1(?:\\.0*)?\\s*-\\s*${s!.key.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(d.rhs));
+    const z = sources.find((s) => mixing(s) && new RegExp(`\\b1(?:\\.0*)?\\s*-\\s*${s!.key.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(d.rhs));
     const n = sources.find((s) => s !== z && sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs));
-    const previous = d.refs.some((r) => !flow.reaching(r, d.order) && flow.isParam(r));
+    // The previous state as a parameter, or taken out of one (`h = state.hidden_state`).
+    const previous = d.refs.some((r) => flow.handedIn(r, d.order));
     if (!z || !n || !previous) continue;
     const r = [...upstream(flow, n)].find((s) => s !== z && (named.length ? named.includes(s) : sole(s, SIGMOID_LIKE)));
     if (!r) continue;
-    roles.set(z, 'z');
+    if (!namedZ.length) roles.set(z, 'z');
     roles.set(n, 'n');
     if (!named.length) roles.set(r, 'r');
     return;

@@ -2,29 +2,16 @@
 // the previous state times, elementwise, a weight the layer holds (`recurrent_h = self.cells_recurrent[i]`),
 // plus a term computed from the step's input (`lin = cell_hidden(x)`, a module of the layer, then unbound by time).
 import { extractRefs, type Def } from './defs';
-import type { Flow } from './flow';
+import { upstream, type Flow } from './flow';
 import { splitTopLevel } from './text';
 
 /** `self.cells_recurrent[i]`, `this.u`: a value the layer holds, taken as it is. */
 const HELD = /^\s*(?:self|this)\s*\.\s*[A-Za-z_$][\w$]*(?:\s*\[[^\][]*\])?\s*;?\s*$/;
 const ELEMENTWISE_CALL = /(?:^|[^\w$])(?:multiply|mul)\s*\(([^()]*)\)/g;
 
-/** Whether a value computed from `d` reaches, at any depth, a parameter `isInput` accepts. */
+/** Whether `d` is computed, at any depth, from a parameter `isInput` accepts. */
 function fromInput(flow: Flow, d: Def, isInput: (name: string) => boolean): boolean {
-  const seen = new Set<Def>();
-  const stack: [string, number][] = d.refs.map((r) => [r, d.order]);
-  while (stack.length) {
-    const [r, order] = stack.pop()!;
-    const src = flow.reaching(r, order);
-    if (!src) {
-      if (flow.isParam(r) && isInput(r)) return true;
-      continue;
-    }
-    if (seen.has(src)) continue;
-    seen.add(src);
-    for (const rr of src.refs) stack.push([rr, src.order]);
-  }
-  return false;
+  return [d, ...upstream(flow, d)].some((def) => def.refs.some((r) => !flow.reaching(r, def.order) && flow.isParam(r) && isInput(r)));
 }
 
 /** `d` adds to a term from the step's input the previous state times a weight the layer holds, elementwise. */

@@ -9,8 +9,9 @@
 import { rewriteActivationFunctions } from './activationFunctions';
 import { rewriteActivatedLayerCalls } from './activatedLayers';
 import { analyseStatements, type UnitAnalysis } from './analyse';
+import { exclusiveBranches } from './branchCells';
 import { findLayers } from './fileLayers';
-import { findForgetBiasAssignments } from './forgetBias';
+import { findForgetBiasAssignments, settledForgetBias } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
 import { mergeOutputReads } from './outputReads';
@@ -103,7 +104,7 @@ function toCell(unit: ScanUnit, analysis: UnitAnalysis, stmts: Stmt[]): Detected
     range = { start: Math.min(...all), end: Math.max(...all) };
   }
   const biases = findForgetBiasAssignments(stmts);
-  let forgetBias = biases[0]?.value;
+  let forgetBias = settledForgetBias(biases);
   if (forgetBias === undefined) {
     // A literal default of a forget-bias parameter: def __init__(self, ..., forget_bias=1.0)
     for (const u of [unit, ...descendants(unit)]) {
@@ -139,6 +140,12 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));
+    // One method holding cells of different kinds behind a switch: a cell per branch, each with its own lines.
+    const branches = analysed.map((u, k) => (alone[k]?.gates.size ? cellsByBranch(u) : undefined)).find((b) => b !== undefined);
+    if (branches) {
+      for (const analysis of branches) cells.push(toCell(report, analysis, stmts));
+      return;
+    }
     // Methods that compute an LSTM or GRU on their own, or one gate, may be called by another
     // method for part of the state: the callers are analysed again knowing them.
     const methods = report.type === 'class' ? analysed.filter((u) => u.parent === report) : [];
@@ -165,6 +172,13 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
     cells.push(inner ? toCell(inner, merged, allStmts(inner)) : toCell(report, merged, stmts));
     for (const m of gateObjects.values()) if (m.className) gateClasses.add(m.className);
   };
+  /** The cells of each way through a unit's if/else chains, when two or more compute cells of different kinds. */
+  const cellsByBranch = (u: ScanUnit): UnitAnalysis[] | undefined => {
+    const found = (exclusiveBranches(u.stmts) ?? [])
+      .map((way) => analyseStatements(way, u.params, scanned.lineOf, modules))
+      .filter((r): r is UnitAnalysis => r !== undefined && r.gates.size > 0 && r.kind !== 'unknown');
+    return found.length >= 2 && new Set(found.map((r) => KIND_RANK[r.kind])).size === found.length ? found : undefined;
+  };
   // One method per gate, each returning its values, called by a step method: the calls written out.
   const isCell = (r: UnitAnalysis) => ['lstm', 'lstm-no-forget', 'gru'].includes(r.kind);
   const withMethodsInlined = (methods: ScanUnit[], helpers?: ClassHelpers) =>
@@ -190,7 +204,19 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
       units.filter((u) => u.type !== 'class' && !BACKWARD_PASS.test(u.name)),
     );
   }
-  return cells.filter((c) => !gateClasses.has(c.name)).sort((a, b) => a.range.start - b.range.start);
+  const functions = new Set(scanned.module.children.filter((u) => u.type === 'function').map((u) => u.name));
+  return cells.filter((c) => !gateClasses.has(c.name) && !(c.kind === 'rnn' && functions.has(c.name) && computesGatesOf(c.name, cells, source))).sort((a, b) => a.range.start - b.range.start);
+}
+
+/**
+ * `def gate(W, U, b, x, h, act): return act(W @ x + U @ h + b)`, called as `i = gate(..., sigmoid)` on the gate lines of
+ * an LSTM or GRU of the file: a function computing one gate for another cell is part of it, not a cell of its own.
+ */
+function computesGatesOf(name: string, cells: DetectedCell[], source: string): boolean {
+  const lines = source.split('\n');
+  const call = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$')}\\s*\\(`);
+  const gated = cells.filter((c) => c.name !== name && c.kind !== 'rnn' && c.kind !== 'unknown');
+  return gated.some((c) => (['i', 'f', 'g', 'o', 'r', 'z', 'n'] as GateName[]).some((g) => (c.gates[g] ?? []).some((l) => call.test(lines[l - 1] ?? ''))));
 }
 
 /** Literal forget-bias settings anywhere in `source` (not only inside a cell). */

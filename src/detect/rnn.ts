@@ -6,6 +6,7 @@ import { splitTopLevel } from './text';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
 import { heldWeightTimesState } from './indRnn';
+import { layersOnInputAndState } from './layerCalls';
 import { leakyMixOf } from './leaky';
 import type { UnitAnalysis } from './analyse';
 import type { Stmt } from './scan';
@@ -44,6 +45,7 @@ const PRODUCT_OF_LIST = /(?:^|[^\w$])(?:_?linear|dense|fully_connected|FullyConn
 
 /** A parameter named as a step's input (not a bias: an output layer's `relu(h @ Wo + bo)` is no cell). */
 const STEP_INPUT = /^(?:x|xs|x_?t|inputs?|inp|input_?t|x_?in|emb\w*|in_?proj\w*|projected\w*)$/i;
+const isStepInput = (name: string): boolean => STEP_INPUT.test(name);
 
 /**
  * `self.state[in_idx] = inputs; net = W @ self.state; self.state[act_idx] = act(net)`: one array holding the input and
@@ -140,9 +142,10 @@ function slotBefore(key: string): RegExp {
 }
 
 /** `previousActivations = previousHiddenActivations[i]`: a value taken by index out of a parameter whose name says it holds previous states. */
+// Also a slice of a step's `states` (`prev_stat = states[:, -1, :]`).
 function fromPreviousParam(flow: Flow, ref: string, order: number): boolean {
-  const m = /^\s*([A-Za-z_$][\w$]*)\s*\[\s*[\w$]+\s*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
-  return m !== null && flow.isParam(m[1]) && EXPLICITLY_PREVIOUS.test(roleName(m[1]));
+  const m = /^\s*([A-Za-z_$][\w$]*)\s*\[[^\][]*\]\s*;?\s*$/.exec(flow.reaching(ref, order)?.rhs ?? '');
+  return m !== null && flow.isParam(m[1]) && (EXPLICITLY_PREVIOUS.test(roleName(m[1])) || PREVIOUS_HIDDEN.test(roleName(m[1])));
 }
 
 /** A word saying "the previous one" (`a_prev`, `prev_state`, `s_tm1`) and the name without it (`a`). */
@@ -250,7 +253,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
       // Not through a state already activated: `h = dropout(h)` after `h = tanh(matmul(concat([x, h]), w))` passes h on.
       const concatenates = CONCAT.test(src?.rhs ?? '') && !flow.activates(src?.rhs ?? '');
       const scalarProducts = src !== undefined && !hasActivation(src.rhs) && (scalarWeightProducts(flow, src) > 0 || (slotRecurrence && NAMED_PRODUCT.test(src.rhs)));
-      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || scalarProducts)) {
+      const layerSum = src !== undefined && layersOnInputAndState(flow, src, isStepInput);
+      if (src && src !== d && !closure.includes(src) && (flow.preact(src) || concatenates || scalarProducts || layerSum)) {
         closure.push(src);
         for (const rr of src.refs) {
           refs.add(rr);
@@ -264,7 +268,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     const products =
       flow.matmulCount(texts) +
       [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0) +
-      parameterTimesItself(flow, d, texts);
+      parameterTimesItself(flow, d, texts) +
+      2 * [d, ...closure].filter((c) => layersOnInputAndState(flow, c, isStepInput)).length;
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);
       if (EXPLICITLY_PREVIOUS.test(name) || fromPreviousParam(flow, r, d.order)) return true;
@@ -297,7 +302,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     const concatenated = CONCAT.test(texts) || PRODUCT_OF_LIST.test(texts) || inputWrittenInto(flow, d);
     const oneProduct = products === 1 && !concatenated && productOfStatePlusInput(flow, d, isPrevious);
     // IndRNN: the state's own product is elementwise, by a weight the layer holds (`mul(recurrent_h, hx)`).
-    const independent = products <= 1 && !linearUpdate && heldWeightTimesState(flow, d, isPrevious, (name) => STEP_INPUT.test(name));
+    const independent = products <= 1 && !linearUpdate && heldWeightTimesState(flow, d, isPrevious, isStepInput);
     if (!independent && (products === 0 || (products < 2 && !concatenated && !oneProduct) || (linearUpdate && !closure.some((c) => CONCAT.test(c.rhs) && c.refs.includes(d.key))))) continue;
     if (sameStateEveryPass(flow, d, [...refs].filter(isPrevious))) continue;
     if (stateOnlyThroughLayer([d, ...closure], [...refs].filter(isPrevious), recurrentCall)) continue;

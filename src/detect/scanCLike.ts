@@ -199,7 +199,9 @@ export function scanCLike(source: string): Scanned {
         const method = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*\([\s\S]*\)\s*(?::[\s\S]*)?$/.exec(header) ?? FUNCTION_MEMBER.exec(header);
         if (code[top.at] === '{' && method && !KEYWORD_HEADS.has(method[1])) {
           const owner = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\{/.exec(statementHead)?.[1];
-          cls = { kind: 'unit', name: owner ? `${owner}.${method[1]}` : method[1], type: 'function' };
+          // `Net.prototype = { forward: function (x) {` at the top level: methods of the constructor, as `Net.prototype.forward = function`.
+          const prototypeOf = depth() === 1 && !owner ? /^\s*([A-Za-z_$][\w$]*)\s*\.\s*prototype\s*=\s*\{/.exec(statementHead)?.[1] : undefined;
+          cls = { kind: 'unit', name: owner ? `${owner}.${method[1]}` : method[1], type: 'function', ...(prototypeOf ? { owner: prototypeOf } : {}) };
         } else if (code[top.at] === '(' && /^function\b/.test(header) && /^\s*(?:var|let|const)\s+[A-Za-z_$][\w$]*\s*=\s*\($/.test(code.slice(stmtStart, top.at + 1))) {
           // ES5 output: var LSTMCell = (function (_super) { ... })(RNNCell);
           cls = { kind: 'unit', name: /^\s*(?:var|let|const)\s+([A-Za-z_$][\w$]*)/.exec(statementHead)![1], type: 'class' };

@@ -98,6 +98,11 @@ export function blankPython(source: string): string {
         if (source[i] === '\\') {
           out[i] = ' ';
           i++;
+          // A backslash at a line's end continues the string on the next line (`symbols('a, b,\\` then `c')`).
+          if (source[i] === '\n' || (source[i] === '\r' && source[i + 1] === '\n')) {
+            i += source[i] === '\r' ? 2 : 1;
+            continue;
+          }
         }
         // Tabs stay: a docstring's closing quotes are indented by them in a tab-indented file.
         if (i < source.length && source[i] !== '\n' && source[i] !== '\t') out[i] = ' ';

@@ -162,7 +162,7 @@ export const SIGMOID_WRITTEN = /(?:^|[^\w$.])1(?:\.0*)?\s*\/\s*\(\s*1(?:\.0*)?\s
 /** `apply_activation(z, act.sig, act.sigPrime)`: an activation helper told which function by an argument. */
 const ACTIVATION_ARG = (names: string) => String.raw`(?:^|[^\w$])\w*[aA]ctivation\w*\s*\((?=[^()]*,\s*(?:[\w$]+\s*\.\s*)?(?:${names})\s*[,)])`;
 export const SIGMOID_LIKE = new RegExp(
-  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${PASSED_LAST('sigmoid|sigm|sig|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])_*(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|[sS]igmoid_?[aA]ctivation|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?[sS]igmoid|σ|expit|logistic|\w*recurrent_?[aA]ctivation|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
+  `${ACTIVATION_ARG('sig|sigmoid|logistic')}|${PASSED_LAST('sigmoid|sigm|sig|logistic')}|${ACT_TYPE('sigmoid|hard_sigmoid')}|${MAP_OF('sigmoid|sigm|sig|logistic')}|${SIGMOID_MODULE}|${ACTIVATE_GATE}|${/(?:^|[^\w$])_*(?:sigmoid(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|[sS]igmoid_?[aA]ctivation|sigma|sigm|sig|hard_?sigmoid|hardSigmoid|(?:fast|approx)_?[sS]igmoid|σ|expit|logistic|\w*recurrent_?(?:[aA]ctivation|[aA]ct)|\w*[nN]onlinearity_?(?:in|forget|out|reset|update)\w*|\w*gate_?fn|[a-gi-z]_act)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[sS]igmoid\s*\.\s*forward\s*\(/.source}|${SIGMOID_WRITTEN.source}`,
 );
 export const TANH_LIKE = new RegExp(
   `${ACTIVATION_ARG('tanh')}|${PASSED_LAST('tanh')}|${TANH_MODULE}|${ACTIVATE_CANDIDATE}|${/(?:^|[^\w$])_*(?:tanh(?:_?(?:fn|func|function)|_|Vec|Vector|Elems?|Elementwise|Array|Mat|Matrix)?|[tT]anh_?[aA]ctivation|(?:fast|approx)_?[tT]anh|softsign|activation|nonlinearity(?:_cell|_hid\w*|_c)?|\w*squash\w*)\s*(?:\(|\.\s*(?:apply|call)\s*\()|\w*[tT]anh\s*\.\s*forward\s*\(/.source}|${ACT_TYPE('tanh|softsign')}|${MAP_OF('tanh|tanH|tanh_?(?:[fF]n|[fF]unc)|softsign')}`,
@@ -201,6 +201,12 @@ export const ELEMENT_PRODUCT = new RegExp(
 export const PRODUCT_OBJECT =
   /^\s*(?:(?:const|let|var)\s+)?((?:(?:self|this)\s*\.\s*)?)([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w.]*\.)?(?:Mat_?[mM]ul\w*|MatrixMultipl\w*|Dot\w*|(?:Mul|Multiply)(?:Gate|Op|Operation|Node|Unit))\s*\(\s*\)\s*;?\s*$/;
 export const SPLIT = /(?:^|[^\w$])(?:chunk|split|split_axis|unbind|hsplit|vsplit|tensor_split|unstack|narrow|slice)\s*\(|\[[^\]]*:[^\]]*\]/;
+/**
+ * A derivative of an activation, as a backward pass writes it: the sigmoid's `o * (1 - o)`, the tanh's `1 - tanh(c) ** 2`
+ * or `1 - c ** 2`. A forward step never computes one.
+ */
+export const ACTIVATION_DERIVATIVE =
+  /(?<![\w$.])([A-Za-z_$][\w$.]*(?:\s*\[[^\]\n]*\])?)\s*\*\s*\(\s*1(?:\.0*)?\s*-\s*\1\s*\)|(?<![\w$.])1(?:\.0*)?\s*-\s*(?:(?:[\w$]+\s*\.\s*)*tanh\s*\([^()]*(?:\([^()]*\)[^()]*)*\)|[A-Za-z_$][\w$.]*(?:\s*\[[^\]\n]*\])?)\s*\*\*\s*2/;
 export const CONCAT = /(?:^|[^\w$])(?:cat|concat|concatenate|hstack|vstack|stack)\s*\(/;
 
 // The analysis asks this of the same right-hand sides many times (a 600 KB bundle: thousands of calls per statement).

@@ -2,23 +2,10 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { detectCells } from '../../src/detect';
+import { fixtureLanguage, styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'layout' | 'optionalForgetGate' | 'peephole' | 'gates'>[] {
-  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, layout, optionalForgetGate, peephole, gates }) => ({
-    name,
-    kind,
-    layout,
-    optionalForgetGate,
-    peephole,
-    gates,
-  }));
-}
+const cells = (file: string) => styleCells(file, fixtureLanguage(file), ['name', 'kind', 'layout', 'optionalForgetGate', 'peephole', 'gates']);
 
 describe('detectCells: styles from the fresh hold-out', () => {
   it('gates shared by two cells and widened by a call (the 1997 block): the widening lines belong to neither c nor h; a candidate named g beside unnamed gates', () => {

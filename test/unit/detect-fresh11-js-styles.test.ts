@@ -2,7 +2,7 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the fresh11 set of real code', () => {
   it("a state updated in place by a matrix library (`this.state.dot(W)`, `.map(this.activation.function)`); a one-unit recurrence along a row of a 2-D array whose weights have any names (`out[0][t + 1]` from `k2 * out[0][t]`); a GRU storing z into an array it hands back (that store is no line of h); a scalar GRU over one-row matrices (`z[0][j]` is z; the state is the next slot `out[0][j + 1]` mixing z with the current one); that GRU trained in place between two copies of the step, its sums in `h1`, `h2`: learning steps (`bz = bz - rate * …`) are no part of the state, and the second copy's sigmoid z stays z", () => {

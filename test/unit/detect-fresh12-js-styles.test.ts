@@ -2,7 +2,7 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
   it('products through a helper named for a matrix-vector product (`this.multiplyMatrixVector(W, h)`) feed a simple RNN; the same helper with no state read back is no cell', () => {

@@ -2,16 +2,9 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
 // kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { fixtureLanguage, styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
-  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
-}
+const cells = (file: string) => styleCells(file, fixtureLanguage(file), ['name', 'kind', 'range', 'layout', 'gates']);
 
 describe('detectCells: styles from the fourth hold-out', () => {
   it('a cell written as a function nested in another is reported under the inner name and lines; a closure named only `step` stays with the function around it', () => {
@@ -40,7 +33,7 @@ describe('detectCells: styles from the fourth hold-out', () => {
       { name: 'GatedLayer', kind: 'gru', range: { start: 29, end: 45 }, layout: 'fused', gates: { r: [35, 36, 38], z: [35, 37, 39], n: [35, 40, 41], h: [42] } },
       { name: 'AppliedLayerRNN', kind: 'rnn', range: { start: 48, end: 55 }, layout: 'per-gate', gates: { h: [51, 52, 53] } },
     ]);
-    assert.equal(detectCells(fs.readFileSync(path.join(dir, 'theano_layers.py'), 'utf8'), 'python')[0].peephole, true);
+    assert.equal(styleCells('theano_layers.py', 'python', ['peephole'])[0].peephole, true);
   });
 
   it('layers made with an activation (`Dense(units, activation="sigmoid")`) are activated where called: a Keras GRU of such layers, a Dense-of-Dense RNN; a linear one is not', () => {

@@ -2,16 +2,9 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
 // kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { fixtureLanguage, styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
-  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
-}
+const cells = (file: string) => styleCells(file, fixtureLanguage(file), ['name', 'kind', 'range', 'layout', 'gates']);
 
 describe('detectCells: styles from the fifth set of real code', () => {
   it('a memory kept by (1 - input gate) and read out unsquashed is a coupled mix (an attention memory), no cell; squashed (`h = o * tanh(c)`) it is an LSTM whose forget gate is 1 - i; the 1997 `c = c + i * g` has no forget gate', () => {

@@ -2,23 +2,14 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
 // kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates' | 'peephole'>[] {
-  const language = file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates, peephole }) => ({
-    name,
-    kind,
-    range,
-    layout,
-    gates,
+// `peephole` is compared only where it is set.
+const cells = (file: string) =>
+  styleCells(file, file.endsWith('.ts') ? 'typescript' : 'javascript', ['name', 'kind', 'range', 'layout', 'gates', 'peephole']).map(({ peephole, ...cell }) => ({
+    ...cell,
     ...(peephole ? { peephole } : {}),
   }));
-}
 
 describe('detectCells: JS/TS styles from the sixth set of real code', () => {
   it('a forward pass returning an object of its arrays maps no return line; a backProp method reading the gates (err.o, err.c) maps nothing and makes no peephole; `const a = [], c = []` declares two names', () => {

@@ -3,15 +3,9 @@
 // test/fixtures/detect/styles: the expected name, range, kind and gate → lines are hand labels
 // read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
-}
+const cells = (file: string) => styleCells(file, 'python', ['name', 'kind', 'range', 'layout', 'gates']);
 
 describe('detectCells: Python styles from the sixth set of real code', () => {
   it('TF1: r and z split out of one sigmoid are activated there (the sigmoid line is theirs), the tanh reading r is the candidate; a dropout passing the new state on is not the state', () => {
@@ -76,6 +70,6 @@ describe('detectCells: Python styles from the sixth set of real code', () => {
       { name: 'SlotLstm', kind: 'lstm', range: { start: 12, end: 32 }, layout: 'per-gate', gates: { i: [17, 22, 24], f: [18, 23, 25], g: [20, 26], o: [19, 30], c: [27, 29], h: [31] } },
       { name: '<module>', kind: 'rnn', range: { start: 40, end: 40 }, layout: 'per-gate', gates: { h: [40] } },
     ]);
-    assert.equal(detectCells(fs.readFileSync(path.join(dir, 'own_activations.py'), 'utf8'), 'python')[0].peephole, true);
+    assert.equal(styleCells('own_activations.py', 'python', ['peephole'])[0].peephole, true);
   });
 });

@@ -2,15 +2,10 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
 // kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell, type DetectLanguage } from '../../src/detect';
+import type { DetectLanguage } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string, language: DetectLanguage = 'python'): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
-}
+const cells = (file: string, language: DetectLanguage = 'python') => styleCells(file, language, ['name', 'kind', 'range', 'layout', 'gates']);
 
 describe('detectCells: styles from the seventh set of real code', () => {
   it("activations with no sigmoid/tanh call written: a module made and called at once (`Sigmoid()(z)`), functions held as attributes (`self.sigmoid_fn`), a layer's activate methods (`layer.activate_reset`, `layer.activate`): the state updates are not the gates' lines", () => {
@@ -31,7 +26,7 @@ describe('detectCells: styles from the seventh set of real code', () => {
   });
 
   it('gates fed the previous cell state (`c_t_prev @ U`) instead of h are peepholes', () => {
-    const [cell] = detectCells(fs.readFileSync(path.join(dir, 'cell_fed_gates.py'), 'utf8'), 'python');
+    const [cell] = styleCells('cell_fed_gates.py', 'python', ['name', 'kind', 'peephole', 'gates']);
     assert.equal(cell?.name, 'CellFedLstm');
     assert.equal(cell?.kind, 'lstm');
     assert.equal(cell?.peephole, true);
@@ -52,7 +47,7 @@ describe('detectCells: styles from the seventh set of real code', () => {
     assert.deepEqual(cells('collected_states.ts', 'typescript'), [{ name: 'StackedReluRnn', kind: 'rnn', range: { start: 2, end: 20 }, layout: 'per-gate', gates: { h: [13, 14, 15] } }]);
   });
   it('OCRopus-style JS: vector helpers writing into their first argument (`setmulvec(this.state[t], ci, gi)`, `addmulvec(acc, w, prev)`), weights in capitals read element by element (`this.WIN[j][k] * src[k]`), activations as functions filling an array element by element; peepholes added into the pre-activations', () => {
-    const [cell] = detectCells(fs.readFileSync(path.join(dir, 'vector_helpers.js'), 'utf8'), 'javascript');
+    const [cell] = styleCells('vector_helpers.js', 'javascript', ['name', 'kind', 'peephole', 'range', 'gates']);
     assert.deepEqual(
       { name: cell?.name, kind: cell?.kind, peephole: cell?.peephole, range: cell?.range, gates: cell?.gates },
       { name: 'PeepCell', kind: 'lstm', peephole: true, range: { start: 14, end: 48 }, gates: { i: [28, 35, 38], f: [29, 36, 39], g: [31, 40], o: [30, 43, 44], c: [41, 42], h: [45] } },

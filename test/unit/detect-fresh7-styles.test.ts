@@ -2,16 +2,9 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, range,
 // kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { fixtureLanguage, styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'layout' | 'gates'>[] {
-  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, range, layout, gates }) => ({ name, kind, range, layout, gates }));
-}
+const cells = (file: string) => styleCells(file, fixtureLanguage(file), ['name', 'kind', 'range', 'layout', 'gates']);
 
 describe('detectCells: styles from the seventh set of real code', () => {
   it('gates held as objects of their own classes (`self.input_gate = SigmoidGate(...)`, imported `ResetUnit`) are one cell named after the class holding them; the gate classes are no cells', () => {
@@ -62,7 +55,7 @@ describe('detectCells: styles from the seventh set of real code', () => {
   });
 
   it('a coupled forget gate (`f = 1 - i`, CIFG) is the forget gate, computed on its own line (not in the update); `sigma(...)` is a sigmoid; peepholes make it a peephole LSTM', () => {
-    const [cell] = detectCells(fs.readFileSync(path.join(dir, 'coupled_forget.py'), 'utf8'), 'python');
+    const [cell] = styleCells('coupled_forget.py', 'python', ['name', 'kind', 'peephole', 'gates']);
     assert.deepEqual(
       { name: cell.name, kind: cell.kind, peephole: cell.peephole, gates: cell.gates },
       { name: 'run_coupled', kind: 'lstm', peephole: true, gates: { i: [13, 15], f: [16], g: [13, 14], o: [13, 18], c: [17], h: [19] } },

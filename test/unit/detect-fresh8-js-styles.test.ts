@@ -2,15 +2,9 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'range' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'typescript').map(({ name, kind, range, gates }) => ({ name, kind, range, gates }));
-}
+const cells = (file: string) => styleCells(file, 'typescript', ['name', 'kind', 'range', 'gates']);
 
 describe('detectCells: JS/TS styles from the fresh8 set of real code', () => {
   it('scalar cells in while loops: an approximated tanh (`approxTanh`) is the candidate; a gate stored into an array and read back (`zKeep[j] = z; z = zKeep[j]`) is no line of h; a weight element held in a local (`w = this.Whh.data[...]; total += w * hv`) is a product with a weight; a mean over plain values is no cell; a step from `prev` to `next` with weight elements written inline (`this.Wh.data[j * n + k] * prev[k]`) is an RNN', () => {

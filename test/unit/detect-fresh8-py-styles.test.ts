@@ -2,15 +2,9 @@
 // each written again as an own fixture in test/fixtures/detect/styles: the expected name, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'peephole' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, peephole, gates }) => ({ name, kind, peephole, gates }));
-}
+const cells = (file: string) => styleCells(file, 'python', ['name', 'kind', 'peephole', 'gates']);
 
 describe('detectCells: Python styles from the eighth set of real code', () => {
   it('states spelled out (`next_cell`, `next_hidden`, `outputs`), the cell update in two statements (`next_cell = sigmoid(f) * state.cell; next_cell += ...`: no peephole), `fully_connected` products, activations handed in (`self._activation`, `act_fn`); the MXNet candidate `in_transform` through an activation of no named kind; the hidden state as the first of the values returned (`return o * c.tanh(), c`); an activation object called by its forward method (`self.activation.forward(...)`) activates the candidate on its own line', () => {

@@ -2,7 +2,7 @@
 // written again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and
 // gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the fresh9 set of real code', () => {
   it('a scalar RNN step nested in a factory keeps its state in the factory (`let state` outside, `state = tanh(wx * input + W_rec * state)` inside) and is named by the step; a negated copy of z under another name is a use of z, not z', () => {

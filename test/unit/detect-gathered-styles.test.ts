@@ -2,7 +2,7 @@
 // 'tune-js', ids tg-* and tj-*), each written again as an own fixture in another style than the real file:
 // the expected name, kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: styles from the tuning code gathered in session 7', () => {
   it('activation objects keeping their result (`self.reset_act.forward(z)` then `r = self.reset_act.output`; the class computes a sigmoid or a tanh and stores it): the call and the read are the gate; a read inside the update reads the candidate computed on the line before; a dense layer object read the same way is no activation', () => {

@@ -1,16 +1,9 @@
 // Cells written the ways real projects write them (own fixtures in test/fixtures/detect/styles,
 // each in one style): the expected kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { fixtureLanguage, styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'layout' | 'peephole' | 'gates'>[] {
-  const language = file.endsWith('.py') ? 'python' : file.endsWith('.ts') ? 'typescript' : 'javascript';
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), language).map(({ name, kind, layout, peephole, gates }) => ({ name, kind, layout, peephole, gates }));
-}
+const cells = (file: string) => styleCells(file, fixtureLanguage(file), ['name', 'kind', 'layout', 'peephole', 'gates']);
 
 describe('detectCells: styles from real projects', () => {
   it('in-place activations (i_t.sigmoid_()), the candidate held in c_t before the state update', () => {

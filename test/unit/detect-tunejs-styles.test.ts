@@ -2,7 +2,7 @@
 // again as an own fixture in test/fixtures/detect/styles: the expected name, range, kind and gate → lines
 // are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import { styleCells } from './detect-style-cells';
+import { styleCells } from './helpers/detect-styles';
 
 describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
   it('simple RNNs: a list of hidden states read one slot back (`hiddenStates[t - 1]`); products and a tanh through objects whose `forward` is one (`times.forward(W, prev_s)`, `squash.forward(z)`); a static map handed the activation (`Matrix.map(sum, this.actfunc)`) whose value is copied into the previous state; a feed-forward pass mapping the same activation is no cell', () => {
@@ -46,6 +46,23 @@ describe('detectCells: JS/TS styles from the tune-js set of real code', () => {
     assert.deepEqual(styleCells('chained_matrix.ts', 'typescript'), [
       { name: 'ChainLstm', kind: 'lstm', range: { start: 13, end: 35 }, gates: { i: [28], f: [27], g: [29], o: [30], c: [31], h: [32] } },
       { name: 'ChainRnn', kind: 'rnn', range: { start: 37, end: 47 }, gates: { h: [44] } },
+    ]);
+  });
+
+  it('an ES5 constructor whose prototype is one object literal of functions (`Elman.prototype = { step: function (x) {…} }`) is one cell with its methods, named by the constructor; a layer with no state read back is none', () => {
+    assert.deepEqual(styleCells('prototype_literal.js'), [{ name: 'Elman', kind: 'rnn', range: { start: 2, end: 16 }, gates: { h: [11] } }]);
+  });
+
+  it('activations written as helpers local to the step (`function unitRange(v)` filling an array with a written-out sigmoid, `const bend = (v) => v.map(Math.tanh)`) are those activations where the step calls them: the update lines are not the gates', () => {
+    assert.deepEqual(styleCells('local_activation_helpers.ts', 'typescript'), [
+      { name: 'lstmStep', kind: 'lstm', range: { start: 5, end: 24 }, gates: { i: [14], f: [13], g: [15], o: [16], c: [20], h: [21] } },
+    ]);
+  });
+
+  it('a forget-gate bias made as zeros and then set element by element in a loop (`this.bf = zeros(n); for (…) this.bf[k] = 1.0`) holds the value set last; another bias filled after it leaves it alone', () => {
+    assert.deepEqual(styleCells('refilled_bias.js', 'javascript', ['name', 'forgetBias']), [
+      { name: 'RefilledLstm', forgetBias: 1 },
+      { name: 'ZeroBiasLstm', forgetBias: 0 },
     ]);
   });
 });

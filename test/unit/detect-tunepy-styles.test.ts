@@ -2,15 +2,9 @@
 // and fresh10's items handed to this engineer), each written again as an own fixture in
 // test/fixtures/detect/styles: the expected name, kind and gate → lines are hand labels read off the fixture.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { detectCells, type DetectedCell } from '../../src/detect';
+import { styleCells } from './helpers/detect-styles';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'detect', 'styles');
-
-function cells(file: string): Pick<DetectedCell, 'name' | 'kind' | 'peephole' | 'gates'>[] {
-  return detectCells(fs.readFileSync(path.join(dir, file), 'utf8'), 'python').map(({ name, kind, peephole, gates }) => ({ name, kind, peephole, gates }));
-}
+const cells = (file: string) => styleCells(file, 'python', ['name', 'kind', 'peephole', 'gates']);
 
 describe('detectCells: Python styles from engineer-gathered real code', () => {
   it('one object per operation (`matmul.forward(W, prev_s)` of a `MatMulOp()`, `tanh.forward(...)`): an Elman step is an RNN; a GRU whose candidate is named `u` (read through the reset gate, so not the update gate) and whose new state is the last sum of the gated parts; a product with no previous state is no cell', () => {
