@@ -2,7 +2,7 @@
 // previous state (a parameter, a value carried round a loop, `hs[t-1]`, `self.h`), or the linear
 // update of the PyTorch tutorial (`hidden = self.i2h(cat((input, hidden), 1))`).
 import { extractRefs, type Def } from './defs';
-import { splitTopLevel } from './text';
+import { matchBracket, splitTopLevel } from './text';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
 import { heldWeightTimesState } from './indRnn';
@@ -175,7 +175,21 @@ function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
   return !handedOn;
 }
 
-/** `s = math.tanh(w * s + u * x)`: a parameter (a weight handed in) times the state's own previous value, a scalar recurrence. */
+/** The arguments of the activation calls in `rhs`: what goes through the nonlinearity (`decay * avg + … tanh(W @ x)` has only `W @ x`). */
+function activationArguments(rhs: string): string {
+  const parts: string[] = [];
+  for (const m of rhs.matchAll(new RegExp(RNN_ACTIVATION.source, 'g'))) {
+    const open = m.index + m[0].lastIndexOf('(');
+    const close = open >= m.index ? matchBracket(rhs, open) : -1;
+    if (close > open) parts.push(rhs.slice(open + 1, close));
+  }
+  return parts.join('\n');
+}
+
+/**
+ * `s = math.tanh(w * s + u * x)`: a parameter (a weight handed in) times the state's own previous value, a scalar recurrence
+ * (inside the activation: an average kept outside it, `avg = decay * avg + (1 - decay) * tanh(W @ x)`, is none).
+ */
 function parameterTimesItself(flow: Flow, d: Def, texts: string): number {
   if (d.targetCount !== 1 || d.targetSubscripted || d.key.includes('.')) return 0;
   const k = d.key.replace(/[$]/g, '\\$');
@@ -268,7 +282,7 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
     const products =
       flow.matmulCount(texts) +
       [d, ...closure].reduce((n, c) => n + Math.max(scalarWeightProducts(flow, c), slotRecurrence ? (c.rhs.match(NAMED_PRODUCTS) ?? []).length : 0), 0) +
-      parameterTimesItself(flow, d, texts) +
+      parameterTimesItself(flow, d, [activationArguments(d.rhs), ...closure.map((c) => c.rhs)].join('\n')) +
       2 * [d, ...closure].filter((c) => layersOnInputAndState(flow, c, isStepInput)).length;
     const isPrevious = (r: string): boolean => {
       const name = roleName(r);

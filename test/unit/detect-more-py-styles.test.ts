@@ -11,7 +11,7 @@ describe('detectCells: more Python styles (dataflow rules)', () => {
       { name: 'ShelfCell', kind: 'lstm', range: { start: 36, end: 49 }, gates: { i: [44], f: [42], g: [45], o: [47], c: [43, 46], h: [48] } },
     ]);
   });
-  it('leaky integration under any name (`self.activity = (1 - leak) * self.activity + leak * tanh(W_in @ u + W_res @ self.activity)`, an ESN step handing back `(1 - alpha) * x + alpha * tanh(... W @ x)`): an RNN; a running average of a squashed input, which the activation does not read, is no cell', () => {
+  it('leaky integration under any name (`self.activity = (1 - leak) * self.activity + leak * tanh(W_in @ u + W_res @ self.activity)`, an ESN step handing back `(1 - alpha) * x + alpha * tanh(... W @ x)`): an RNN; a running average of a squashed input, which the activation does not read, is no cell (nor kept over a loop)', () => {
     assert.deepEqual(styleCells('leaky_states.py', 'python'), [
       { name: 'Reservoir', kind: 'rnn', range: { start: 4, end: 15 }, gates: { h: [14] } },
       { name: 'leaky_step', kind: 'rnn', range: { start: 18, end: 20 }, gates: { h: [20] } },
