@@ -15,6 +15,7 @@ import { findForgetBiasAssignments, settledForgetBias } from './forgetBias';
 import { addForwardObjects } from './forwardObjects';
 import { memberGateModules } from './gateModules';
 import { mergeOutputReads } from './outputReads';
+import { markCarriedParams } from './carriedParams';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
@@ -130,6 +131,8 @@ function checkLanguage(languageId: string): asserts languageId is DetectLanguage
 export function detectCells(source: string, languageId: DetectLanguage): DetectedCell[] {
   checkLanguage(languageId);
   const scanned = scan(source, languageId);
+  // Before any call is rewritten as the activation its function returns (`update_rnn(` as `   tanh(`).
+  markCarriedParams([scanned.module, ...descendants(scanned.module)]);
   rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
   rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
   mergeOutputReads([scanned.module, ...descendants(scanned.module)]);

@@ -302,6 +302,8 @@ export function analyseRnn(flow: Flow, collected = new Set<string>(), recurrentC
       if (leakyMixOf(d.rhs, r)) return true;
       // Read by its own new value inside the loop that reassigns it (`carried = tanh(np.dot(carried, W) + ...)`).
       if (plainInLoop && r === d.key) return true;
+      // Handed round a loop by the caller (`hidden_units = update_rnn(x, hidden_units)`).
+      if (flow.params.some((p) => p.name === r && p.carried)) return true;
       if (packed && r === d.key) return true;
       if (!PREVIOUS_HIDDEN.test(name) && classify(name, LSTM_NAMES, true) !== 'h') return false;
       if (flow.isParam(r) || flow.handedIn(r, d.order)) return true;

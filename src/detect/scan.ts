@@ -25,6 +25,8 @@ export interface Param {
   name: string;
   /** The whole parameter text (annotation and default included). */
   text: string;
+  /** A caller in a loop replaces the argument with the function's result (`s = step(x, s)`): it holds the previous state. */
+  carried?: boolean;
 }
 
 export interface ScanUnit {

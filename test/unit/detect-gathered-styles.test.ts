@@ -23,4 +23,8 @@ describe('detectCells: styles from the tuning code gathered in session 7', () =>
   it('one array holding the input, a bias unit and the hidden units side by side, its input slots written before one product over it and its hidden slots written with the activation (`self.packed[hid] = np.tanh(W @ self.packed)`): an RNN under any name; the same packing read out once, nothing written back, is none', () => {
     assert.deepEqual(styleCells('packed_state.py', 'python'), [{ name: 'PackedElman', kind: 'rnn', range: { start: 4, end: 17 }, gates: { h: [16] } }]);
   });
+  it("a step function whose result its caller hands back in the place of an argument, in a loop (`memory = blend(memory, token, A, B)`; fresh13's `hidden_units = update_rnn(input_item, hidden_units)`): that parameter holds the previous state under any name, so the step is an RNN; a running total carried the same way, with no product, is none", () => {
+    assert.deepEqual(styleCells('carried_through_calls.py', 'python'), [{ name: 'blend', kind: 'rnn', range: { start: 4, end: 5 }, gates: { h: [5] } }]);
+    assert.deepEqual(styleCells('carried_through_calls.ts', 'typescript'), [{ name: 'advance', kind: 'rnn', range: { start: 4, end: 8 }, gates: { h: [5, 6, 7] } }]);
+  });
 });
