@@ -1,7 +1,7 @@
 // A GRU in one unit: the new state mixing the previous one and a candidate by the update gate z,
 // the candidate computed through the reset gate r, and the gates' lines.
 import type { UnitAnalysis } from './analyse';
-import { RETURNS_OBJECT } from './analyseLstm';
+import { RETURNS_NAMES, RETURNS_OBJECT } from './analyseLstm';
 import { assignGates } from './assignGates';
 import { extractRefs, type Def } from './defs';
 import { upstream, type Flow } from './flow';
@@ -12,9 +12,6 @@ import { activationLines } from './infer';
 import { dependsOnRole, isMixer, movesOneValue, reachesRole, readsThroughMixers, refsRole } from './mixers';
 import { nextSlotOf } from './rnn';
 import { EXPLICITLY_PREVIOUS, GRU_NAMES, GRU_SUFFIXES, hasActivation, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
-
-/** `return h` / `return (h,), h`: only names, nothing computed. */
-const RETURNS_NAMES = /^[\s(),[\]]*[A-Za-z_$][\w$.]*(?:[\s(),[\]]+[A-Za-z_$][\w$.]*)*[\s(),[\]]*$/;
 
 export function analyseGru(flow: Flow): UnitAnalysis | undefined {
   const roles = assignGates(flow, GRU_NAMES, ['r', 'z', 'n'], ['r', 'z', 'n'], GRU_SUFFIXES);

@@ -33,6 +33,8 @@ function joinsOnly(rhs: string): boolean {
 const COPY = /^\s*[A-Za-z_$][\w$.]*\s*;?\s*$/;
 /** `return { xs, z, r, h: h[t], ys }`: an object of names (JS) hands values back and computes none. */
 export const RETURNS_OBJECT = /^\s*\{\s*(?:[A-Za-z_$][\w$]*(?:\s*:\s*[A-Za-z_$][\w$.]*(?:\s*\[[^\]]*\])?)?\s*(?:,\s*|(?=\})))*\}\s*;?\s*$/;
+/** `return h` / `return (h,), h`: only names, nothing computed. */
+export const RETURNS_NAMES = /^[\s(),[\]]*[A-Za-z_$][\w$.]*(?:[\s(),[\]]+[A-Za-z_$][\w$.]*)*[\s(),[\]]*$/;
 
 const mentionsForgetFlag = (text: string): boolean => /forget/i.test(text);
 
@@ -139,7 +141,13 @@ export function analyseLstm(flow: Flow): UnitAnalysis | null | undefined {
         const src = r !== d.key ? flow.reaching(r, d.order) : undefined;
         return src !== undefined && squashedCell(src);
       });
-    if ((isH && reachesRole(flow, d, roles, ['o', 'c'])) || squashedOnItsOwn || mixedOn || gatedCell || (d.key === '<return>' && !RETURNS_OBJECT.test(d.rhs) && reachesRole(flow, d, roles, ['o'])))
+    if (
+      (isH && reachesRole(flow, d, roles, ['o', 'c'])) ||
+      squashedOnItsOwn ||
+      mixedOn ||
+      gatedCell ||
+      (d.key === '<return>' && !RETURNS_OBJECT.test(d.rhs) && !RETURNS_NAMES.test(d.rhs) && reachesRole(flow, d, roles, ['o']))
+    )
       roles.set(d, 'h');
   }
   if (cDefs.length && ![...roles.values()].includes('o')) inferOutputGate(flow, roles);

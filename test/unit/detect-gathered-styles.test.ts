@@ -27,4 +27,9 @@ describe('detectCells: styles from the tuning code gathered in session 7', () =>
     assert.deepEqual(styleCells('carried_through_calls.py', 'python'), [{ name: 'blend', kind: 'rnn', range: { start: 4, end: 5 }, gates: { h: [5] } }]);
     assert.deepEqual(styleCells('carried_through_calls.ts', 'typescript'), [{ name: 'advance', kind: 'rnn', range: { start: 4, end: 8 }, gates: { h: [5, 6, 7] } }]);
   });
+  it('a step returning only names (`return (H, O)`, the lists it kept each hidden state and output gate in) computes nothing there: the return is not the hidden state', () => {
+    assert.deepEqual(styleCells('returns_only_names.py', 'python'), [
+      { name: 'unrolled_lstm', kind: 'lstm', range: { start: 8, end: 19 }, gates: { i: [12], f: [11], g: [14], o: [13], c: [15], h: [16] } },
+    ]);
+  });
 });
