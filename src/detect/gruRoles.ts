@@ -48,10 +48,13 @@ export function inferUnnamedGru(flow: Flow, roles: Roles): void {
   const sole = (d: Def | undefined, pattern: RegExp) => d !== undefined && !roles.has(d) && d.targetCount === 1 && pattern.test(d.rhs);
   const mixing = (s: Def | undefined) => (namedZ.length ? s !== undefined && namedZ.includes(s) : sole(s, SIGMOID_LIKE));
   for (const d of flow.defs) {
-    if (d.targetCount !== 1 || roles.has(d) || hasActivation(d.rhs)) continue;
+    // The new state may be named as one (`h = update_gate * candidate + (1 - update_gate) * h`).
+    if (d.targetCount !== 1 || (roles.has(d) && roles.get(d) !== 'h') || hasActivation(d.rhs)) continue;
     const sources = d.refs.map((r) => flow.reaching(r, d.order));
     const z = sources.find((s) => mixing(s) && new RegExp(`\\b1(?:\\.0*)?\\s*-\\s*${s!.key.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(d.rhs));
-    const n = sources.find((s) => s !== z && sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs));
+    // With z named, the candidate may be named too (`candidate_hidden`): then only r is missing (`relevance_gate`).
+    const namedN = (s: Def | undefined) => namedZ.length > 0 && s !== undefined && roles.get(s) === 'n';
+    const n = sources.find((s) => s !== z && (namedN(s) || (sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs))));
     // The previous state as a parameter, or taken out of one (`h = state.hidden_state`).
     const previous = d.refs.some((r) => flow.handedIn(r, d.order));
     if (!z || !n || !previous) continue;

@@ -32,4 +32,7 @@ describe('detectCells: styles from the tuning code gathered in session 7', () =>
       { name: 'unrolled_lstm', kind: 'lstm', range: { start: 8, end: 19 }, gates: { i: [12], f: [11], g: [14], o: [13], c: [15], h: [16] } },
     ]);
   });
+  it("a GRU whose update gate and candidate are named but whose reset gate is not (`gamma`, Ng's 'relevance' gate): the other sigmoid the named candidate is computed through is r", () => {
+    assert.deepEqual(styleCells('gru_unnamed_reset.py', 'python'), [{ name: 'relevance_gru_step', kind: 'gru', range: { start: 5, end: 11 }, gates: { r: [7], z: [8], n: [9], h: [10] } }]);
+  });
 });
