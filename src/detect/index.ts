@@ -18,6 +18,7 @@ import { mergeOutputReads } from './outputReads';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
+import { rewriteSequenceLayerCalls } from './sequenceLayers';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
 export type { DetectedCell, DetectedKind, DetectedLayout, DetectLanguage, ForgetBiasAssignment, GateName, LineRange } from './types';
@@ -132,6 +133,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   const scanned = scan(source, languageId);
   rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
   rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
+  rewriteSequenceLayerCalls([scanned.module, ...descendants(scanned.module)]);
   mergeOutputReads([scanned.module, ...descendants(scanned.module)]);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
