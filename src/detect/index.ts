@@ -19,6 +19,7 @@ import { markCarriedParams } from './carriedParams';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
+import { rewriteSequenceLayerCalls } from './sequenceLayers';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
 export type { DetectedCell, DetectedKind, DetectedLayout, DetectLanguage, ForgetBiasAssignment, GateName, LineRange } from './types';
@@ -135,6 +136,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
   markCarriedParams([scanned.module, ...descendants(scanned.module)]);
   rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
   rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
+  rewriteSequenceLayerCalls([scanned.module, ...descendants(scanned.module)]);
   mergeOutputReads([scanned.module, ...descendants(scanned.module)]);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.

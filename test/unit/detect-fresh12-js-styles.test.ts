@@ -35,4 +35,11 @@ describe('detectCells: JS/TS styles from the fresh12 set of real code', () => {
       { name: 'units.jordan', kind: 'rnn', range: { start: 2, end: 12 }, gates: { h: [10] } },
     ]);
   });
+
+  it('layers made as a sequence of a linear layer and an activation (`G.sequence([G.linear(n, m), G.sigmoid])`) are that activation of a product where called (`zNet.eval(joined)`); graph operations applied by `.eval` are the operations; members holding a function are named `owner.member`', () => {
+    assert.deepEqual(styleCells('function_members.js'), [
+      { name: 'cells.elman', kind: 'rnn', range: { start: 3, end: 10 }, gates: { h: [8] } },
+      { name: 'cells.gated', kind: 'gru', range: { start: 3, end: 23 }, gates: { r: [19], z: [18], n: [20], h: [21] } },
+    ]);
+  });
 });
