@@ -5,7 +5,7 @@
 // (`gated__1`), so the analysis sees separate activated values it can give roles from their use.
 import { extractRefs, type Def } from './defs';
 import { bound } from './gateArrays';
-import { splitTopLevel } from './text';
+import { escapeRegExp, splitTopLevel } from './text';
 import { ACTIVATION } from './vocab';
 
 /** `sigmoid(gated)`, `np.tanh(z)`: the right-hand side is one activation call as a whole. */
@@ -29,8 +29,6 @@ function columnRange(subscript: string): { lo: number; hi?: number; unit?: strin
   return { lo: lo.k, hi: hi?.k, unit };
 }
 
-const escape = (s: string) => s.replace(/[$.]/g, '\\$&');
-
 export function splitActivatedColumns(defs: Def[]): Def[] {
   let result = defs;
   for (const activated of defs) {
@@ -38,7 +36,7 @@ export function splitActivatedColumns(defs: Def[]): Def[] {
     // The reads of the array after it is activated, until it is defined again.
     const next = defs.find((d) => d.key === activated.key && d.order > activated.order);
     const readers = result.filter((d) => d.order > activated.order && (!next || d.order <= next.order) && d.refs.includes(activated.key));
-    const slice = new RegExp(`(?<![\\w$.])${escape(activated.key)}\\s*\\[([^\\][]*)\\]`, 'g');
+    const slice = new RegExp(`(?<![\\w$.])${escapeRegExp(activated.key)}\\s*\\[([^\\][]*)\\]`, 'g');
     const ranges = new Map<string, { lo: number; hi?: number; unit?: string }>();
     for (const d of readers)
       for (const m of d.rhs.matchAll(slice)) {

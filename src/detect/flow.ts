@@ -4,6 +4,7 @@
 import { extractRefs, type Def } from './defs';
 import type { ClassHelpers } from './helpers';
 import type { Param } from './scan';
+import { escapeRegExp } from './text';
 import type { GateName } from './types';
 import { CONCAT, ELEMENT_PRODUCT, hasActivation, MATMUL, RESHAPE, SHAPE_QUERY, SPLIT } from './vocab';
 
@@ -133,7 +134,7 @@ export class Flow {
 
 /** `if hx is None`, `if not state`, `if (h === undefined)`: a condition that holds when `name` was not given. */
 function defaultsWhenAbsent(condition: string, name: string): boolean {
-  const n = name.replace(/[$.]/g, '\\$&');
+  const n = escapeRegExp(name);
   return new RegExp(`^(?:el)?if\\s*\\(?\\s*(?:${n}\\s+is\\s+None|not\\s+${n}|!\\s*${n}|${n}\\s*===?\\s*(?:null|undefined))\\s*\\)?\\s*:?$`).test(condition.trim());
 }
 

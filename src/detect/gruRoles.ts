@@ -2,6 +2,7 @@
 import { upstream, type Flow, type Roles } from './flow';
 import { dependsOnRole, isMixer } from './mixers';
 import type { Def } from './defs';
+import { escapeRegExp } from './text';
 import { hasActivation, RNN_ACTIVATION, SIGMOID_LIKE } from './vocab';
 
 /**
@@ -51,7 +52,7 @@ export function inferUnnamedGru(flow: Flow, roles: Roles): void {
     // The new state may be named as one (`h = update_gate * candidate + (1 - update_gate) * h`).
     if (d.targetCount !== 1 || (roles.has(d) && roles.get(d) !== 'h') || hasActivation(d.rhs)) continue;
     const sources = d.refs.map((r) => flow.reaching(r, d.order));
-    const z = sources.find((s) => mixing(s) && new RegExp(`\\b1(?:\\.0*)?\\s*-\\s*${s!.key.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(d.rhs));
+    const z = sources.find((s) => mixing(s) && new RegExp(`\\b1(?:\\.0*)?\\s*-\\s*${escapeRegExp(s!.key)}(?![\\w$])`).test(d.rhs));
     // With z named, the candidate may be named too (`candidate_hidden`): then only r is missing (`relevance_gate`).
     const namedN = (s: Def | undefined) => namedZ.length > 0 && s !== undefined && roles.get(s) === 'n';
     const n = sources.find((s) => s !== z && (namedN(s) || (sole(s, RNN_ACTIVATION) && !SIGMOID_LIKE.test(s!.rhs))));

@@ -3,6 +3,7 @@
 // a read of the very slice a write activated comes from that write, any other from the last one.
 import type { Def } from './defs';
 import type { Flow } from './flow';
+import { escapeRegExp } from './text';
 import { hasActivation } from './vocab';
 
 /** The slice `d` writes (`:, :n` of `p[:, :n] = ...`), spaces dropped. */
@@ -21,7 +22,7 @@ function chain(flow: Flow, src: Def): Def[] {
 
 /** The write among `src`'s chain whose slice `d` reads (`p[:, :n]`), else `src`. */
 export function sliceWriteRead(flow: Flow, d: Def, src: Def): Def {
-  const name = src.key.replace(/[$.]/g, '\\$&');
+  const name = escapeRegExp(src.key);
   const reads = [...d.rhs.matchAll(new RegExp(`(?<![\\w$.])${name}\\s*\\[([^\\]]*)\\]`, 'g'))].map((m) => m[1].replace(/\s+/g, ''));
   return chain(flow, src).find((w) => reads.includes(writtenSlice(w)!)) ?? src;
 }

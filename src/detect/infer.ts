@@ -6,13 +6,13 @@ import { helperCalled } from './helpers';
 import { Flow, type Roles } from './flow';
 import { callOnPreactivation, namedForAnotherGate } from './gateLines';
 import { isMixer, readsThroughMixers, rolesReached } from './mixers';
-import { matchBracket } from './text';
+import { escapeRegExp, matchBracket } from './text';
 import type { GateName } from './types';
 import { ACTIVATION, classify, GRU_NAMES, hasActivation, RNN_ACTIVATION, roleName, SIGMOID_LIKE, SIGMOID_WRITTEN, stateRole, TANH_LIKE } from './vocab';
 
 /** The names `key` is multiplied by in `text` (`f1 * c`, `c_prev * keep`, `multiply(gates[0], state)`). */
 function productPartners(text: string, key: string): string[] {
-  const k = key.replace(/[$.[\]]/g, '\\$&');
+  const k = escapeRegExp(key);
   const partners: string[] = [];
   // A partner may be a slot (`ct_1[i] * fg`): the name holding it.
   for (const m of text.matchAll(new RegExp(`(?<![\\w$.])${k}\\s*\\*(?!\\*)\\s*([A-Za-z_$][\\w$.]*)|([A-Za-z_$][\\w$.]*)(?:\\s*\\[[^\\]\\n]*\\])?\\s*\\*\\s*${k}(?![\\w$])`, 'g')))

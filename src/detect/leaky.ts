@@ -1,12 +1,12 @@
 // Leaky integration (echo-state networks, leaky RNNs): `x = (1 - a) * x + a * tanh(W_in @ u + W @ x)`.
 // The new value is a mix, by a rate and its complement, of a value as it is and an activation that
 // reads that same value: so the value is a recurrent state, whatever its name (ESNs often call it `x`).
-import { matchBracket } from './text';
+import { escapeRegExp, matchBracket } from './text';
 import { RNN_ACTIVATION } from './vocab';
 
 const ACTIVATION_CALL = new RegExp(RNN_ACTIVATION.source, 'g');
 
-const usesOf = (text: string, key: string): number[] => [...text.matchAll(new RegExp(`(?<![\\w$.])${key.replace(/[$.]/g, '\\$&')}(?![\\w$])`, 'g'))].map((m) => m.index);
+const usesOf = (text: string, key: string): number[] => [...text.matchAll(new RegExp(`(?<![\\w$.])${escapeRegExp(key)}(?![\\w$])`, 'g'))].map((m) => m.index);
 
 /** `rhs` mixes `key` as it is with an activation reading `key`, by a rate and one minus it (`(1 - a) * x + a * act(… x …)`). */
 export function leakyMixOf(rhs: string, key: string): boolean {

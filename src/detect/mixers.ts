@@ -3,6 +3,7 @@
 import type { Def } from './defs';
 import { upstream, type Flow, type Roles } from './flow';
 import type { GateName } from './types';
+import { escapeRegExp } from './text';
 import { hasActivation, SPLIT } from './vocab';
 
 export function refsRole(flow: Flow, d: Def, roles: Roles, wanted: GateName[]): boolean {
@@ -28,7 +29,7 @@ function learningStep(d: Def): boolean {
 function isLearningStep(d: Def): boolean {
   if (!/-/.test(d.rhs) && !/-=/.test(d.stmt.text)) return false;
   const rate = String.raw`\s*\(?\s*(?:[\w$]+\s*\.\s*)*(?:rate|lr|learning_?rate|eta|step_?size)\b`;
-  const key = d.key.replace(/[$.[\]]/g, '\\$&');
+  const key = escapeRegExp(d.key);
   return new RegExp(`^\\s*${key}\\s*-${rate}`).test(d.rhs) || new RegExp(`-=${rate}`).test(d.stmt.text.slice(0, d.rhsOffset) + d.rhs);
 }
 

@@ -4,7 +4,7 @@
 // Operations of a graph applied by a method of their own (adnn's `nn.concat.eval(a, b)`) are rewritten as the
 // plain calls the analysis knows (`concat(a, b)`; adnn's `mul` is elementwise: `eltmul(a, b)`).
 import type { ScanUnit } from './scan';
-import { matchBracket, splitTopLevel } from './text';
+import { escapeRegExp, matchBracket, splitTopLevel } from './text';
 
 const SEQUENCE = /^\s*(?:(?:const|let|var)\s+)?(?:(?:self|this)\s*\.\s*)?([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*(?:Sequential|sequential|sequence)\s*\(/;
 const PRODUCT_LAYER = /^\s*(?:new\s+)?(?:[\w$]+\s*\.\s*)*(?:Linear|linear|Dense|dense|LazyLinear)\s*\(/;
@@ -34,8 +34,6 @@ function activatedSequences(units: ScanUnit[]): Map<string, 'σ' | 'tanh'> {
   return found;
 }
 
-const escape = (name: string) => name.replace(/\$/g, '\\$');
-
 /** `nn.concat.eval(` → `concat(`, `nn.mul.eval(` → `eltmul(`, `nn.add.eval(` → `add(`: padded in front, at the same length. */
 const GRAPH_OP = /(?<![\w$.])[A-Za-z_$][\w$]*\s*\.\s*(concat|add|sub|mul|sigmoid|tanh)\s*\.\s*eval\s*\(/g;
 const OP_CALL: Record<string, string> = { concat: 'concat(', add: 'add(', sub: 'sub(', mul: 'eltmul(', sigmoid: 'sigmoid(', tanh: 'tanh(' };
@@ -52,7 +50,7 @@ export function rewriteSequenceLayerCalls(units: ScanUnit[]): void {
 
 /** Each call of a sequence (`X(a)`, `self.X(a)`, `X.eval(a)`, `X.forward(a)`) as its activation of a product, where that fits. */
 function rewriteSequenceCalls(text: string, sequences: Map<string, 'σ' | 'tanh'>): string {
-  const call = new RegExp(`(?<![\\w$.])(?:(?:self|this)\\s*\\.\\s*)?(${[...sequences.keys()].map(escape).join('|')})\\s*(?:\\.\\s*(?:eval|forward|apply|call)\\s*)?\\(`, 'g');
+  const call = new RegExp(`(?<![\\w$.])(?:(?:self|this)\\s*\\.\\s*)?(${[...sequences.keys()].map(escapeRegExp).join('|')})\\s*(?:\\.\\s*(?:eval|forward|apply|call)\\s*)?\\(`, 'g');
   let out = '';
   let from = 0;
   for (const m of text.matchAll(call)) {

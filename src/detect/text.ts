@@ -153,6 +153,9 @@ export function blankCLike(source: string): string {
   return out.join('');
 }
 
+/** `text` as a regular expression matching itself (keys hold `.`, `$` and `[…]`). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Maps an offset in `code` to its 1-based line (binary search over line starts). */
 export function lineIndex(code: string): (offset: number) => number {
   const starts = [0];
