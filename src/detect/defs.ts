@@ -1,7 +1,7 @@
 // Assignments in one unit's statements: each target with its right-hand side, the names it
 // reads and the lines that compute it.
 import type { Stmt } from './scan';
-import { blank, matchBracket, splitTopLevel } from './text';
+import { blank, escapeRegExp, matchBracket, splitTopLevel } from './text';
 import { classify, GRU_NAMES, hasActivation, LSTM_NAMES, roleName, stateRole } from './vocab';
 
 export interface Def {
@@ -63,7 +63,7 @@ const MUTATOR = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za
 const ELEMENT_SETTER = /^\s*((?:(?:self|this)\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*set\s*\((?!\s*["'`])/;
 const APPENDED = /^\s*([A-Za-z_$][\w$]*)\s*\.\s*(?:push|append)\s*\(/;
 /** `c.append(tf.add(tf.multiply(c[t], f), ...))`: a list whose next element is computed from one of its own carries a state. */
-const appendsFromItself = (text: string, m: RegExpExecArray): boolean => new RegExp(String.raw`(?<![\w$.])${m[1].replace(/[$]/g, '\\$')}\s*\[`).test(text.slice(m[0].length));
+const appendsFromItself = (text: string, m: RegExpExecArray): boolean => new RegExp(String.raw`(?<![\w$.])${escapeRegExp(m[1])}\s*\[`).test(text.slice(m[0].length));
 
 function linesOf(stmt: Stmt, from: number, to: number, lineOf: (o: number) => number): number[] {
   const segment = stmt.text.slice(from, to);

@@ -20,6 +20,7 @@ import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
 import { scan, type ScanUnit, type Stmt } from './scan';
 import { rewriteSequenceLayerCalls } from './sequenceLayers';
+import { escapeRegExp } from './text';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
 
 export type { DetectedCell, DetectedKind, DetectedLayout, DetectLanguage, ForgetBiasAssignment, GateName, LineRange } from './types';
@@ -219,7 +220,7 @@ export function detectCells(source: string, languageId: DetectLanguage): Detecte
  */
 function computesGatesOf(name: string, cells: DetectedCell[], source: string): boolean {
   const lines = source.split('\n');
-  const call = new RegExp(`(?<![\\w$.])${name.replace(/[$]/g, '\\$')}\\s*\\(`);
+  const call = new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\s*\\(`);
   const gated = cells.filter((c) => c.name !== name && c.kind !== 'rnn' && c.kind !== 'unknown');
   return gated.some((c) => (['i', 'f', 'g', 'o', 'r', 'z', 'n'] as GateName[]).some((g) => (c.gates[g] ?? []).some((l) => call.test(lines[l - 1] ?? ''))));
 }

@@ -1,10 +1,8 @@
 // Leaky integration (echo-state networks, leaky RNNs): `x = (1 - a) * x + a * tanh(W_in @ u + W @ x)`.
 // The new value is a mix, by a rate and its complement, of a value as it is and an activation that
 // reads that same value: so the value is a recurrent state, whatever its name (ESNs often call it `x`).
-import { escapeRegExp, matchBracket } from './text';
-import { RNN_ACTIVATION } from './vocab';
-
-const ACTIVATION_CALL = new RegExp(RNN_ACTIVATION.source, 'g');
+import { escapeRegExp } from './text';
+import { activationCallSpans } from './vocab';
 
 const usesOf = (text: string, key: string): number[] => [...text.matchAll(new RegExp(`(?<![\\w$.])${escapeRegExp(key)}(?![\\w$])`, 'g'))].map((m) => m.index);
 
@@ -12,12 +10,7 @@ const usesOf = (text: string, key: string): number[] => [...text.matchAll(new Re
 export function leakyMixOf(rhs: string, key: string): boolean {
   const rate = /(?<![\w$.])1(?:\.0*)?\s*-\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)(?![\w$.(])/.exec(rhs)?.[1].replace(/\s+/g, '');
   if (!rate || rate === key || usesOf(rhs.replace(/\s*\.\s*/g, '.'), rate).length < 2) return false;
-  const calls: [number, number][] = [];
-  for (const m of rhs.matchAll(ACTIVATION_CALL)) {
-    const open = m.index + m[0].lastIndexOf('(');
-    const close = matchBracket(rhs, open);
-    if (open >= m.index && close > open) calls.push([open, close]);
-  }
+  const calls = activationCallSpans(rhs);
   const inside = (at: number) => calls.some(([open, close]) => open < at && at < close);
   const uses = usesOf(rhs, key);
   return uses.some(inside) && uses.some((at) => !inside(at));

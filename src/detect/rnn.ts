@@ -2,7 +2,7 @@
 // previous state (a parameter, a value carried round a loop, `hs[t-1]`, `self.h`), or the linear
 // update of the PyTorch tutorial (`hidden = self.i2h(cat((input, hidden), 1))`).
 import { extractRefs, type Def } from './defs';
-import { matchBracket, splitTopLevel } from './text';
+import { splitTopLevel } from './text';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
 import { heldWeightTimesState } from './indRnn';
@@ -10,7 +10,7 @@ import { layersOnInputAndState } from './layerCalls';
 import { leakyMixOf } from './leaky';
 import type { UnitAnalysis } from './analyse';
 import type { Stmt } from './scan';
-import { classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_NAMES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
+import { activationCallSpans, classify, CONCAT, EXPLICITLY_PREVIOUS, GRU_NAMES, hasActivation, LSTM_NAMES, PREVIOUS_HIDDEN, RNN_ACTIVATION, RNN_OUTPUT, roleName, stateRole } from './vocab';
 
 /** Scalar products with a weight (`w_in * t`, `w_hh * h_prev`, `Wxh * x`): plain JS or Python RNNs over numbers. */
 // Also an elementwise recurrent weight (IndRNN's `self.u * h`), and two-letter weights (`wc * x[i]`, `wp * out[i]`).
@@ -177,13 +177,9 @@ function sameStateEveryPass(flow: Flow, d: Def, previous: string[]): boolean {
 
 /** The arguments of the activation calls in `rhs`: what goes through the nonlinearity (`decay * avg + … tanh(W @ x)` has only `W @ x`). */
 function activationArguments(rhs: string): string {
-  const parts: string[] = [];
-  for (const m of rhs.matchAll(new RegExp(RNN_ACTIVATION.source, 'g'))) {
-    const open = m.index + m[0].lastIndexOf('(');
-    const close = open >= m.index ? matchBracket(rhs, open) : -1;
-    if (close > open) parts.push(rhs.slice(open + 1, close));
-  }
-  return parts.join('\n');
+  return activationCallSpans(rhs)
+    .map(([open, close]) => rhs.slice(open + 1, close))
+    .join('\n');
 }
 
 /**

@@ -1,3 +1,5 @@
+import { matchBracket } from './text';
+
 // Names and expression shapes the detector recognises: gate and state vocabularies,
 // activations, products with weights, splits. Plain data and regular expressions only.
 
@@ -175,6 +177,17 @@ const RELU_WRITTEN =
   /\bmaximum\s*\(\s*0(?:\.0*)?\s*,|\bmaximum\s*\((?=[^;\n]*,\s*0(?:\.0*)?\s*\)\s*(?:$|[;\n)]))|\.\s*(?:clamp|clip)\s*\(\s*(?:min\s*=\s*)?0(?:\.0*)?\s*[,)]|\bclamp_min_?\s*\(\s*0(?:\.0*)?\s*\)/;
 /** Also the ReLU family (an LLTM's ELU candidate): gates through them are activated too. */
 export const RNN_ACTIVATION = new RegExp(`${ACTIVATION.source}|(?:^|[^\\w$])_*(?:relu6?|ReLU6?|Relu|elu|selu|celu|gelu|leaky_relu|softplus|silu|swish|mish)_?\\s*\\(|${RELU_WRITTEN.source}`);
+
+/** The brackets `[open, close]` around the argument of every activation call in `rhs`. */
+export function activationCallSpans(rhs: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of rhs.matchAll(new RegExp(RNN_ACTIVATION.source, 'g'))) {
+    const open = m.index + m[0].lastIndexOf('(');
+    const close = open >= m.index ? matchBracket(rhs, open) : -1;
+    if (close > open) spans.push([open, close]);
+  }
+  return spans;
+}
 /**
  * Products with weights. `mul`/`multiply` count only where graph builders mean a matrix product:
  * bare (brain.js' bound `multiply`), on a graph (`G.mul`, recurrentjs) or math.js's; `tfc.mul`, `x.mul(y)`
