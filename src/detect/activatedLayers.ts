@@ -3,6 +3,7 @@
 // is rewritten, in place and at the same length, as that activation of a product (`sigmoid(dense(concat))`),
 // so the analysis knows which activation the value went through, as if it were written out.
 import type { ScanUnit } from './scan';
+import { escapeRegExp } from './text';
 
 /** `self.X = ...Dense...(..., activation=...)`: the layer's name and its activation, as the blanked text keeps it. */
 const ACTIVATED_LAYER = /^\s*(?:(?:const|let|var)\s+)?(?:(?:self|this)\s*\.\s*)?([A-Za-z_$][\w$]*)\s*=\s*(?:new\s+)?(?:[\w.]*\.)?(?:Linear|dense|Dense|LazyLinear)(?:Layer)?\s*\(([\s\S]*)\)\s*;?\s*$/;
@@ -26,7 +27,7 @@ export function rewriteActivatedLayerCalls(units: ScanUnit[]): void {
   }
   rewriteCallsWithin(units, positional);
   if (!layers.size) return;
-  const names = [...layers.keys()].map((n) => n.replace(/\$/g, '\\$')).join('|');
+  const names = [...layers.keys()].map(escapeRegExp).join('|');
   // `target = self.X(args)`: the whole right-hand side is one call of the layer.
   const call = new RegExp(`^(\\s*[A-Za-z_$][\\w$.]*\\s*=\\s*)((?:(?:self|this)\\s*\\.\\s*)?(${names})\\s*\\()([^()]*)\\)(\\s*;?\\s*)$`);
   for (const u of units) {
@@ -45,7 +46,7 @@ export function rewriteActivatedLayerCalls(units: ScanUnit[]): void {
 /** `h = self.sigmoid3(x) * c_filter`: each call of such an object, wherever it stands, rewritten as its activation of a product. */
 function rewriteCallsWithin(units: ScanUnit[], objects: Map<string, 'sigmoid' | 'tanh'>): void {
   if (!objects.size) return;
-  const call = new RegExp(`(?:self|this)\\s*\\.\\s*(${[...objects.keys()].map((n) => n.replace(/\$/g, '\\$')).join('|')})\\s*\\(([^()]*)\\)`, 'g');
+  const call = new RegExp(`(?:self|this)\\s*\\.\\s*(${[...objects.keys()].map(escapeRegExp).join('|')})\\s*\\(([^()]*)\\)`, 'g');
   for (const u of units) {
     for (const s of u.stmts) {
       s.text = s.text.replace(call, (whole: string, name: string, args: string) => {

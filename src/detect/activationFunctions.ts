@@ -2,7 +2,7 @@
 // `def gfunc(x): return tanh(x)`): calls of such a function are rewritten, in place and at the same
 // length, as the activation it returns (`ffunc(` → `  sig(`), so the analysis sees them as one.
 import type { ScanUnit } from './scan';
-import { matchBracket } from './text';
+import { escapeRegExp, matchBracket } from './text';
 import { ACTIVATION, hasActivation, MATMUL, SIGMOID_LIKE, SIGMOID_WRITTEN, TANH_LIKE } from './vocab';
 
 /** The activation a short function returns as a whole (`return tanh(x)`), as a call name. */
@@ -16,7 +16,7 @@ function returnedActivation(fn: ScanUnit): 'sig' | 'tanh' | undefined {
       .replace(/;$/, '') ?? '';
   // `for (...) arr[i] = 1 / (1 + Math.exp(-vec[i])); return arr;`: an array filled element by element with one activation.
   const filled = /^[A-Za-z_$][\w$]*$/.test(returned)
-    ? fn.stmts.map((s) => new RegExp(`^\\s*${returned.replace(/\$/g, '\\$')}\\s*\\[[^\\]]*\\]\\s*=\\s*([^=][\\s\\S]*)$`).exec(s.text)?.[1]).filter((r) => r !== undefined)
+    ? fn.stmts.map((s) => new RegExp(`^\\s*${escapeRegExp(returned)}\\s*\\[[^\\]]*\\]\\s*=\\s*([^=][\\s\\S]*)$`).exec(s.text)?.[1]).filter((r) => r !== undefined)
     : [];
   return activationOf(filled.length === 1 ? filled[0].trim().replace(/;$/, '') : returned) ?? mappedActivation(returned);
 }
@@ -34,7 +34,7 @@ function mappedActivation(returned: string): 'sig' | 'tanh' | undefined {
   if (!m || matchBracket(returned, open) !== returned.length - 1) return undefined;
   const body = returned.slice(m[0].length, -1).trim();
   // The arrow's parameter is what is squashed, not something else of the scope.
-  return new RegExp(`(?<![\\w$.])${(m[1] ?? m[2]).replace(/\$/g, '\\$')}(?![\\w$])`).test(body) ? activationOf(body) : undefined;
+  return new RegExp(`(?<![\\w$.])${escapeRegExp(m[1] ?? m[2])}(?![\\w$])`).test(body) ? activationOf(body) : undefined;
 }
 
 /** The activation `rhs` is as a whole: a written-out sigmoid or one activation call. */
@@ -85,7 +85,7 @@ function rewriteCalls(units: ScanUnit[], call: RegExp, rewrites: Map<string, str
 
 const descendantsOf = (u: ScanUnit): ScanUnit[] => [u, ...u.children.flatMap(descendantsOf)];
 
-const alternatives = (names: Iterable<string>) => [...names].map((n) => n.replace(/\$/g, '\\$')).join('|');
+const alternatives = (names: Iterable<string>) => [...names].map(escapeRegExp).join('|');
 
 export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]): void {
   const rewrites = new Map<string, string>();

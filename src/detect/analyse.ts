@@ -18,6 +18,7 @@ import type { ClassHelpers } from './helpers';
 import { analyseInlineLstm } from './inlineLstm';
 import { analyseRnn, collectedStates } from './rnn';
 import type { Param, Stmt } from './scan';
+import { escapeRegExp } from './text';
 import type { DetectedKind, GateName } from './types';
 import { hasActivation, LSTM_NAMES, LSTM_SUFFIXES } from './vocab';
 
@@ -40,7 +41,7 @@ function analyseUnknown(flow: Flow): UnitAnalysis | undefined {
 /** A call of one of `names`: bare, or as `self.X(`, `this.X.apply(`. */
 function callOf(names: string[]): RegExp | undefined {
   if (!names.length) return undefined;
-  return new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${names.map((m) => m.replace(/[$]/g, '\\$')).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g');
+  return new RegExp(`(?:\\b(?:self|this)\\s*\\.\\s*|(?<![\\w$.]))(?:${names.map(escapeRegExp).join('|')})\\s*(?:\\.\\s*(?:apply|call|forward)\\s*)?\\(`, 'g');
 }
 
 export function analyseStatements(stmts: Stmt[], params: Param[], lineOf: (o: number) => number, layers: FileLayers, helpers?: ClassHelpers): UnitAnalysis | undefined {

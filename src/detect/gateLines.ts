@@ -6,7 +6,7 @@ import { COMPLEMENT, ELEMENT_OF, gateObjectCall } from './gateLike';
 import { helperCalled } from './helpers';
 import { activatesProductInPlace, sliceWriteRead } from './inPlaceSlices';
 import { isMixer, movesOneValue, reachesRole, reshapesOneGate } from './mixers';
-import { matchBracket } from './text';
+import { escapeRegExp, matchBracket } from './text';
 import type { GateName } from './types';
 import { ACTIVATION, CONCAT, GRU_SUFFIXES, hasActivation, LSTM_SUFFIXES, MATMUL, RESHAPE, RNN_ACTIVATION, SPLIT } from './vocab';
 
@@ -78,7 +78,7 @@ function activationCalls(text: string): [number, number, number][] {
 }
 
 const usesOf = (text: string, key: string) => {
-  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const name = escapeRegExp(key.slice(key.lastIndexOf('.') + 1));
   return [...text.matchAll(new RegExp(`(?<![\\w$])${key.includes('.') ? '' : '(?<!\\.\\s*)'}${name}(?![\\w$])`, 'g'))].map((m) => m.index);
 };
 

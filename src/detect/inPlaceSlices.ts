@@ -9,7 +9,7 @@ import { hasActivation } from './vocab';
 /** The slice `d` writes (`:, :n` of `p[:, :n] = ...`), spaces dropped. */
 function writtenSlice(d: Def): string | undefined {
   if (!d.targetSubscripted) return undefined;
-  const name = d.key.slice(d.key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const name = escapeRegExp(d.key.slice(d.key.lastIndexOf('.') + 1));
   return new RegExp(`(?<![\\w$])${name}\\s*\\[([^\\]]*)\\]`).exec(d.stmt.text.slice(0, d.rhsOffset))?.[1].replace(/\s+/g, '');
 }
 

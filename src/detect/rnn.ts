@@ -2,7 +2,7 @@
 // previous state (a parameter, a value carried round a loop, `hs[t-1]`, `self.h`), or the linear
 // update of the PyTorch tutorial (`hidden = self.i2h(cat((input, hidden), 1))`).
 import { extractRefs, type Def } from './defs';
-import { splitTopLevel } from './text';
+import { escapeRegExp, splitTopLevel } from './text';
 import type { Flow, Roles } from './flow';
 import { gatesOf } from './gateLines';
 import { heldWeightTimesState } from './indRnn';
@@ -34,7 +34,7 @@ function scalarWeightProducts(flow: Flow, d: Def): number {
   let count = (d.rhs.match(SCALAR_WEIGHT_PRODUCT) ?? []).length + (d.rhs.match(ELEMENTWISE_KERNEL) ?? []).length;
   for (const r of new Set(d.refs)) {
     if (r.includes('.') || !LOADED_WEIGHT.test(flow.reaching(r, d.order)?.rhs ?? '')) continue;
-    const name = r.replace(/[$]/g, '\\$');
+    const name = escapeRegExp(r);
     count += (d.rhs.match(new RegExp(String.raw`(?<![\w$.])${name}\s*\*(?![*=])|(?<![*])\*\s*${name}(?![\w$])`, 'g')) ?? []).length;
   }
   return count;
@@ -77,19 +77,19 @@ export function nextSlotOf(d: Def): RegExp | undefined {
   if (d.targetCount !== 1 || !d.targetSubscripted) return undefined;
   // A numbered slot is part of the key (`output[0]`): the array's name is before it.
   const base = d.key.replace(/\[\d+\]$/, '');
-  const name = base.slice(base.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const name = escapeRegExp(base.slice(base.lastIndexOf('.') + 1));
   // Also after fixed indices (`output[0][j + 1]` from `output[0][j]`).
   const index = new RegExp(`(?<![\\w$])${name}((?:\\s*\\[\\s*\\d+\\s*\\])*)\\s*\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\+\\s*1\\s*\\]`).exec(d.stmt.text.slice(0, d.rhsOffset));
   const fixed = index?.[1].replace(/\s+/g, '').replace(/[[\]]/g, '\\$&') ?? '';
-  return index ? new RegExp(`(?<![\\w$])${name}\\s*${fixed}\\s*\\[\\s*${index[2].replace(/[$]/g, '\\$')}\\s*\\]`) : undefined;
+  return index ? new RegExp(`(?<![\\w$])${name}\\s*${fixed}\\s*\\[\\s*${escapeRegExp(index[2])}\\s*\\]`) : undefined;
 }
 
 /** `O[t] = act(np.dot(Z[t], W) + b)` with `Z[t] = concatenate((X[t], O[t-1]))`: the slot written reads the one before it. Gives the test for that read. */
 function previousSlotOf(d: Def): RegExp | undefined {
   if (d.targetCount !== 1 || !d.targetSubscripted) return undefined;
-  const name = d.key.slice(d.key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const name = escapeRegExp(d.key.slice(d.key.lastIndexOf('.') + 1));
   const slot = new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*([A-Za-z_$][\\w$]*)\\s*\\]`).exec(d.stmt.text.slice(0, d.rhsOffset));
-  return slot ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${slot[1].replace(/[$]/g, '\\$')}\\s*-\\s*1\\s*\\]`) : undefined;
+  return slot ? new RegExp(`(?<![\\w$])${name}\\s*\\[\\s*${escapeRegExp(slot[1])}\\s*-\\s*1\\s*\\]`) : undefined;
 }
 
 /**
@@ -136,7 +136,7 @@ const STATE_LIST = /^(?:\w+_)?(?:h|hs|hiddens?|hidden_\w+|states?|hidden_?states
 
 /** The test for a read of `key`'s slot one before an index (`hiddenStates[t - 1]`). */
 function slotBefore(key: string): RegExp {
-  const name = key.slice(key.lastIndexOf('.') + 1).replace(/[$]/g, '\\$');
+  const name = escapeRegExp(key.slice(key.lastIndexOf('.') + 1));
   // Also the last one so far (`states[-1]`, the list the loop appends each new state to).
   return new RegExp(String.raw`(?<![\w$])${name}\s*\[\s*(?:[A-Za-z_$][\w$]*\s*)?-\s*1\s*\]`);
 }
@@ -188,7 +188,7 @@ function activationArguments(rhs: string): string {
  */
 function parameterTimesItself(flow: Flow, d: Def, texts: string): number {
   if (d.targetCount !== 1 || d.targetSubscripted || d.key.includes('.')) return 0;
-  const k = d.key.replace(/[$]/g, '\\$');
+  const k = escapeRegExp(d.key);
   let n = 0;
   for (const m of texts.matchAll(new RegExp(`(?<![\\w$.])([A-Za-z_$][\\w$]*)\\s*\\*\\s*${k}(?![\\w$.(\\[])|(?<![\\w$.])${k}\\s*\\*\\s*([A-Za-z_$][\\w$]*)(?![\\w$.(\\[])`, 'g'))) {
     const other = m[1] ?? m[2];
