@@ -1,7 +1,7 @@
 // Activations under names of the file's own (OCRopus' `def ffunc(x): return 1.0/(1.0+exp(-x))`,
 // `def gfunc(x): return tanh(x)`): calls of such a function are rewritten, in place and at the same
 // length, as the activation it returns (`ffunc(` → `  sig(`), so the analysis sees them as one.
-import type { ScanUnit } from './scan';
+import { descendants, type ScanUnit } from './scan';
 import { escapeRegExp, matchBracket } from './text';
 import { ACTIVATION, hasActivation, MATMUL, SIGMOID_LIKE, SIGMOID_WRITTEN, TANH_LIKE } from './vocab';
 
@@ -83,8 +83,6 @@ function rewriteCalls(units: ScanUnit[], call: RegExp, rewrites: Map<string, str
   }
 }
 
-const descendantsOf = (u: ScanUnit): ScanUnit[] => [u, ...u.children.flatMap(descendantsOf)];
-
 const alternatives = (names: Iterable<string>) => [...names].map(escapeRegExp).join('|');
 
 export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]): void {
@@ -104,7 +102,7 @@ export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]):
       const act = returnedActivation(fn);
       if (act) own.set(fn.name, `${act}(`);
     }
-    if (own.size) rewriteCalls(descendantsOf(cls), new RegExp(`(?<![\\w$.])(?:self|this)\\s*\\.\\s*(${alternatives(own.keys())})[ \\t]*\\(`, 'g'), own);
+    if (own.size) rewriteCalls([cls, ...descendants(cls)], new RegExp(`(?<![\\w$.])(?:self|this)\\s*\\.\\s*(${alternatives(own.keys())})[ \\t]*\\(`, 'g'), own);
   }
   // A helper local to a function (`const _apT = v => { …; for (…) a[k] = Math.tanh(v[k]); return a; }` inside `forward`),
   // called by name in that function.
@@ -114,7 +112,7 @@ export function rewriteActivationFunctions(module: ScanUnit, units: ScanUnit[]):
       const act = returnedActivation(fn);
       if (act && fn.name.length >= act.length) local.set(fn.name, `${act}(`);
     }
-    if (local.size) rewriteCalls(descendantsOf(outer), new RegExp(`(?<![\\w$.])(${alternatives(local.keys())})[ \\t]*\\(`, 'g'), local);
+    if (local.size) rewriteCalls([outer, ...descendants(outer)], new RegExp(`(?<![\\w$.])(${alternatives(local.keys())})[ \\t]*\\(`, 'g'), local);
   }
   const members = new Map([...memberActivations(units)].map(([name, act]) => [name, `${act}(`]));
   // `self.` plus the name is always at least as long as `tanh(` minus its parenthesis.

@@ -2,7 +2,7 @@
 // file or an imported one), called as `self.forget_gate(x, h)` or `self.forget_gate.forward(x, h)`.
 // The call is the gate; the gate class is part of the cell, not a cell of its own.
 import { parseDefs } from './defs';
-import type { ScanUnit } from './scan';
+import { descendants, type ScanUnit } from './scan';
 import type { GateName } from './types';
 import { classify, GRU_NAMES, hasActivation, LSTM_NAMES, roleName, SIGMOID_LIKE, TANH_LIKE } from './vocab';
 
@@ -29,10 +29,6 @@ export function gateRolesOfName(raw: string): GateName[] {
   const name = roleName(raw.replace(/^_+/, '')).replace(/_(?:output|out|value|val|result|layer|module|unit|memory|vector)$/, '');
   const roles = [classify(name, LSTM_NAMES, false), classify(name, GRU_NAMES, false)];
   return [...new Set(roles.filter((r): r is GateName => r !== undefined && GATE_ROLES.includes(r)))];
-}
-
-function descendants(unit: ScanUnit): ScanUnit[] {
-  return unit.children.flatMap((c) => [c, ...descendants(c)]);
 }
 
 /** The return line(s) of a class's forward when it returns an activation; undefined when it computes none. */

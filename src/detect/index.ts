@@ -18,7 +18,7 @@ import { mergeOutputReads } from './outputReads';
 import { markCarriedParams } from './carriedParams';
 import { inlineMethodCalls } from './inlineMethods';
 import { classHelpers, helperCalled, type ClassHelpers } from './helpers';
-import { scan, type ScanUnit, type Stmt } from './scan';
+import { descendants, scan, type ScanUnit, type Stmt } from './scan';
 import { rewriteSequenceLayerCalls } from './sequenceLayers';
 import { escapeRegExp } from './text';
 import type { DetectedCell, DetectLanguage, ForgetBiasAssignment, GateName } from './types';
@@ -28,10 +28,6 @@ export type { DetectedCell, DetectedKind, DetectedLayout, DetectLanguage, Forget
 export const LSTM_GATE_ORDER: GateName[] = ['i', 'f', 'g', 'o', 'c', 'h'];
 export const GRU_GATE_ORDER: GateName[] = ['r', 'z', 'n', 'h'];
 const LANGUAGES: DetectLanguage[] = ['python', 'typescript', 'javascript'];
-
-function descendants(unit: ScanUnit): ScanUnit[] {
-  return unit.children.flatMap((c) => [c, ...descendants(c)]);
-}
 
 function allStmts(unit: ScanUnit): Stmt[] {
   return [...unit.stmts, ...descendants(unit).flatMap((u) => u.stmts)];
@@ -133,16 +129,18 @@ function checkLanguage(languageId: string): asserts languageId is DetectLanguage
 export function detectCells(source: string, languageId: DetectLanguage): DetectedCell[] {
   checkLanguage(languageId);
   const scanned = scan(source, languageId);
+  // Only the scanner builds the tree of units: the passes below rewrite their statements, not the tree.
+  const units = [scanned.module, ...descendants(scanned.module)];
   // Before any call is rewritten as the activation its function returns (`update_rnn(` as `   tanh(`).
-  markCarriedParams([scanned.module, ...descendants(scanned.module)]);
-  rewriteActivationFunctions(scanned.module, [scanned.module, ...descendants(scanned.module)]);
-  rewriteActivatedLayerCalls([scanned.module, ...descendants(scanned.module)]);
-  rewriteSequenceLayerCalls([scanned.module, ...descendants(scanned.module)]);
-  mergeOutputReads([scanned.module, ...descendants(scanned.module)]);
+  markCarriedParams(units);
+  rewriteActivationFunctions(scanned.module, units);
+  rewriteActivatedLayerCalls(units);
+  rewriteSequenceLayerCalls(units);
+  mergeOutputReads(units);
   const cells: DetectedCell[] = [];
   // Layers and product functions made anywhere in the file: chainer's GRU makes `self.W_z = Linear(...)` in a base class its subclasses call.
-  const modules = findLayers([scanned.module, ...descendants(scanned.module)]);
-  addForwardObjects(modules, [scanned.module, ...descendants(scanned.module)]);
+  const modules = findLayers(units);
+  addForwardObjects(modules, units);
   const consider = (report: ScanUnit, analysed: ScanUnit[]) => {
     const stmts = report.type === 'module' ? report.stmts : allStmts(report);
     const alone = analysed.map((u) => analyseStatements(u.stmts, u.params, scanned.lineOf, modules));

@@ -49,6 +49,11 @@ export interface Scanned {
   lineOf(offset: number): number;
 }
 
+/** Every unit inside `unit`, at any depth (not `unit` itself), parents before their children. */
+export function descendants(unit: ScanUnit): ScanUnit[] {
+  return unit.children.flatMap((c) => [c, ...descendants(c)]);
+}
+
 export function scan(source: string, language: DetectLanguage): Scanned {
   return language === 'python' ? scanPython(source) : scanCLike(source);
 }
